@@ -1,0 +1,43 @@
+# vgt — top-level build.  Two commands matter (see README.md):
+#   make demo    run the main job on the embedded default
+#   make check   build everything and run every test
+#
+# Each concern lives in its own fragment under mk/; a fragment appends its
+# test targets to CHECK_TARGETS (and benchmarks to BENCH_TARGETS).  Every
+# test suite writes TAP to $(TAP_DIR)/<suite>.tap; scripts/tap-summary.sh
+# prints the closing "N passed, N failed" line over all of them.
+
+TOP        := $(CURDIR)
+BUILD      := $(TOP)/build
+TAP_DIR    := $(BUILD)/tap
+STAMPS     := $(BUILD)/stamps
+
+CHECK_TARGETS :=
+BENCH_TARGETS :=
+
+.DEFAULT_GOAL := help
+
+help:
+	@echo "vgt: make demo | make check | make bench | make clean (see README.md)"
+
+include mk/deps.mk
+include mk/qemu.mk
+include mk/unit.mk
+-include $(filter-out mk/deps.mk mk/qemu.mk mk/unit.mk,$(wildcard mk/*.mk))
+
+# The main job.  Fragments may point DEMO_TARGET at something bigger.
+DEMO_TARGET ?= demo-pci
+demo: $(DEMO_TARGET)
+
+check: check-start $(CHECK_TARGETS)
+	@$(TOP)/scripts/tap-summary.sh $(TAP_DIR)
+
+check-start:
+	@rm -rf $(TAP_DIR) && mkdir -p $(TAP_DIR)
+
+bench: $(BENCH_TARGETS)
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: help check check-start bench clean demo

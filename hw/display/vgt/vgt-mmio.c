@@ -1,0 +1,249 @@
+/*
+ * vgt: the device's memory and I/O BARs.
+ *
+ * BAR0 is 4 MiB: registers in the first 2 MiB, the global GTT in the
+ * second.  Register accesses of any size and alignment are reduced to
+ * 32-bit accesses of the register file, as the hardware decodes them
+ * (i915 uses 8-, 16-, 32- and 64-bit accesses).  BAR4 is the legacy
+ * index/data window onto the same register file.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "vgt-internal.h"
+#include "trace.h"
+
+static bool vgt_mmio_access_ok(VgtState *s, hwaddr addr, unsigned size,
+                               bool write)
+{
+    /* Natural alignment only; the hardware does not split a register. */
+    if (addr & (size - 1)) {
+        s->guest_errors++;
+        qemu_log_mask(LOG_GUEST_ERROR, "vgt: unaligned %u-byte MMIO %s at "
+                      "0x%" HWADDR_PRIx " ignored\n", size,
+                      write ? "write" : "read", addr);
+        trace_vgt_mmio_bad_access(addr, size, write);
+        return false;
+    }
+    return true;
+}
+
+static uint64_t vgt_mmio_read(void *opaque, hwaddr addr, unsigned size)
+{
+    VgtState *s = opaque;
+    uint64_t value;
+
+    if (!vgt_mmio_access_ok(s, addr, size, false)) {
+        return 0;
+    }
+    if (size == 8) {
+        value = vgt_reg_read(s, addr) |
+                ((uint64_t)vgt_reg_read(s, addr + 4) << 32);
+    } else {
+        /* Sub-dword reads take their bytes out of the whole register. */
+        value = vgt_reg_read(s, addr) >> ((addr & 3) * 8);
+        value &= MAKE_64BIT_MASK(0, size * 8);
+    }
+    trace_vgt_mmio_read(addr, size, value);
+    return value;
+}
+
+static void vgt_mmio_write(void *opaque, hwaddr addr, uint64_t value,
+                           unsigned size)
+{
+    VgtState *s = opaque;
+    unsigned shift;
+    uint32_t mask;
+
+    trace_vgt_mmio_write(addr, size, value);
+    if (!vgt_mmio_access_ok(s, addr, size, true)) {
+        return;
+    }
+    if (size == 8) {
+        vgt_reg_write(s, addr, value);
+        vgt_reg_write(s, addr + 4, value >> 32);
+    } else if (size == 4) {
+        vgt_reg_write(s, addr, value);
+    } else {
+        /* Byte enables: the other bytes of the register keep their value. */
+        shift = (addr & 3) * 8;
+        mask = MAKE_64BIT_MASK(shift, size * 8);
+        vgt_reg_write(s, addr & ~3,
+                      (vgt_reg_read(s, addr & ~3) & ~mask) |
+                      ((value << shift) & mask));
+    }
+}
+
+static const MemoryRegionOps vgt_mmio_ops = {
+    .read = vgt_mmio_read,
+    .write = vgt_mmio_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = true,  /* rejected with a guest error, see above */
+    },
+    .impl = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = true,
+    },
+};
+
+/* The GTT half of BAR0: shadowed once the helper owns the host GTT. */
+static uint64_t vgt_gtt_read(void *opaque, hwaddr addr, unsigned size)
+{
+    VgtState *s = opaque;
+
+    trace_vgt_gtt_unimp(addr, size, false, 0);
+    if (!s->gtt_unimp_reported) {
+        s->gtt_unimp_reported = true;
+        qemu_log_mask(LOG_UNIMP, "vgt: GTT not emulated yet: accesses read "
+                      "0 and writes are dropped (first at 0x%" HWADDR_PRIx
+                      ")\n", addr);
+    }
+    return 0;
+}
+
+static void vgt_gtt_write(void *opaque, hwaddr addr, uint64_t value,
+                          unsigned size)
+{
+    VgtState *s = opaque;
+
+    trace_vgt_gtt_unimp(addr, size, true, value);
+    if (!s->gtt_unimp_reported) {
+        s->gtt_unimp_reported = true;
+        qemu_log_mask(LOG_UNIMP, "vgt: GTT not emulated yet: accesses read "
+                      "0 and writes are dropped (first at 0x%" HWADDR_PRIx
+                      ")\n", addr);
+    }
+}
+
+static const MemoryRegionOps vgt_gtt_ops = {
+    .read = vgt_gtt_read,
+    .write = vgt_gtt_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = true,
+    },
+};
+
+/* BAR2: graphics memory through the GTT, once the GTT is shadowed. */
+static uint64_t vgt_aperture_read(void *opaque, hwaddr addr, unsigned size)
+{
+    VgtState *s = opaque;
+
+    trace_vgt_aperture_unimp(addr, size, false);
+    if (!s->aperture_unimp_reported) {
+        s->aperture_unimp_reported = true;
+        qemu_log_mask(LOG_UNIMP, "vgt: aperture not backed yet: reads 0, "
+                      "writes dropped (first at 0x%" HWADDR_PRIx ")\n", addr);
+    }
+    return 0;
+}
+
+static void vgt_aperture_write(void *opaque, hwaddr addr, uint64_t value,
+                               unsigned size)
+{
+    VgtState *s = opaque;
+
+    trace_vgt_aperture_unimp(addr, size, true);
+    if (!s->aperture_unimp_reported) {
+        s->aperture_unimp_reported = true;
+        qemu_log_mask(LOG_UNIMP, "vgt: aperture not backed yet: reads 0, "
+                      "writes dropped (first at 0x%" HWADDR_PRIx ")\n", addr);
+    }
+}
+
+static const MemoryRegionOps vgt_aperture_ops = {
+    .read = vgt_aperture_read,
+    .write = vgt_aperture_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = true,
+    },
+};
+
+/* BAR4: dword index at +0, dword data at +4 (other offsets: reserved). */
+static uint64_t vgt_io_read(void *opaque, hwaddr addr, unsigned size)
+{
+    VgtState *s = opaque;
+    uint64_t value = 0;
+
+    if (size == 4 && addr == VGT_IO_INDEX) {
+        value = s->io_index;
+    } else if (size == 4 && addr == VGT_IO_DATA) {
+        value = vgt_reg_read(s, s->io_index);
+    } else {
+        s->guest_errors++;
+        qemu_log_mask(LOG_GUEST_ERROR, "vgt: %u-byte I/O BAR read at 0x%"
+                      HWADDR_PRIx " outside its index/data dwords\n",
+                      size, addr);
+    }
+    trace_vgt_io_read(addr, size, s->io_index, value);
+    return value;
+}
+
+static void vgt_io_write(void *opaque, hwaddr addr, uint64_t value,
+                         unsigned size)
+{
+    VgtState *s = opaque;
+
+    trace_vgt_io_write(addr, size, s->io_index, value);
+    if (size == 4 && addr == VGT_IO_INDEX) {
+        if (value >= VGT_MMIO_SIZE || (value & 3)) {
+            s->guest_errors++;
+            qemu_log_mask(LOG_GUEST_ERROR, "vgt: I/O BAR index 0x%" PRIx64
+                          " is not a register dword; ignored\n", value);
+            return;
+        }
+        s->io_index = value;
+    } else if (size == 4 && addr == VGT_IO_DATA) {
+        vgt_reg_write(s, s->io_index, value);
+    } else {
+        s->guest_errors++;
+        qemu_log_mask(LOG_GUEST_ERROR, "vgt: %u-byte I/O BAR write at 0x%"
+                      HWADDR_PRIx " outside its index/data dwords ignored\n",
+                      size, addr);
+    }
+}
+
+static const MemoryRegionOps vgt_io_ops = {
+    .read = vgt_io_read,
+    .write = vgt_io_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 1,
+        .max_access_size = 4,
+        .unaligned = true,
+    },
+    .impl = {
+        .min_access_size = 1,
+        .max_access_size = 4,
+        .unaligned = true,
+    },
+};
+
+void vgt_mmio_init(VgtState *s)
+{
+    Object *owner = OBJECT(s);
+
+    memory_region_init(&s->bar0, owner, "vgt-bar0", VGT_BAR0_SIZE);
+    memory_region_init_io(&s->mmio, owner, &vgt_mmio_ops, s, "vgt-mmio",
+                          VGT_MMIO_SIZE);
+    memory_region_init_io(&s->gtt, owner, &vgt_gtt_ops, s, "vgt-gtt",
+                          VGT_GTT_SIZE);
+    memory_region_add_subregion(&s->bar0, 0, &s->mmio);
+    memory_region_add_subregion(&s->bar0, VGT_MMIO_SIZE, &s->gtt);
+
+    memory_region_init_io(&s->aperture, owner, &vgt_aperture_ops, s,
+                          "vgt-aperture", s->aperture_size);
+    memory_region_init_io(&s->io, owner, &vgt_io_ops, s, "vgt-io",
+                          VGT_IO_BAR_SIZE);
+}

@@ -1,0 +1,108 @@
+/*
+ * vgt: the emulated IGD OpRegion.
+ *
+ * The guest driver finds the OpRegion at the guest-physical address in
+ * ASLS (PCI config 0xfc) and maps 8 KiB there.  Whoever writes ASLS --
+ * SeaBIOS, which also copies our fw_cfg "etc/igd-opregion" into memory it
+ * reserves, or Xen's hvmloader, which only reserves pages -- the device
+ * overlays its own OpRegion at that address, so the guest always sees the
+ * same contents.  It is an MMIO overlay rather than RAM because it can sit
+ * at any address and works the same under TCG and Xen's ioreq servers.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "exec/address-spaces.h"
+#include "hw/nvram/fw_cfg.h"
+#include "vgt-internal.h"
+#include "trace.h"
+
+static uint64_t vgt_opregion_read(void *opaque, hwaddr addr, unsigned size)
+{
+    VgtState *s = opaque;
+    uint64_t value = ldn_le_p(s->opregion + addr, size);
+
+    trace_vgt_opregion_read(addr, size, value);
+    return value;
+}
+
+static void vgt_opregion_write(void *opaque, hwaddr addr, uint64_t value,
+                               unsigned size)
+{
+    VgtState *s = opaque;
+
+    /* The driver writes its mailbox fields (drdy, csts, chpd, didl). */
+    trace_vgt_opregion_write(addr, size, value);
+    stn_le_p(s->opregion + addr, size, value);
+}
+
+static const MemoryRegionOps vgt_opregion_ops = {
+    .read = vgt_opregion_read,
+    .write = vgt_opregion_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = true,
+    },
+    .impl = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = true,
+    },
+};
+
+void vgt_opregion_init(VgtState *s)
+{
+    FWCfgState *fw_cfg = fw_cfg_find();
+    bool ok;
+
+    s->opregion_template = g_malloc(VGT_OPREGION_SIZE);
+    ok = vgt_opregion_build(s->opregion_template, VGT_DDI_PORT_B);
+    g_assert(ok);   /* fixed layout: cannot fail for port B */
+    s->opregion = g_memdup2(s->opregion_template, VGT_OPREGION_SIZE);
+    memory_region_init_io(&s->opregion_mr, OBJECT(s), &vgt_opregion_ops, s,
+                          "vgt-opregion", VGT_OPREGION_SIZE);
+
+    /*
+     * Firmware that knows IGD (SeaBIOS) allocates reserved memory for this
+     * file and writes its address to ASLS.  Under Xen there is no fw_cfg;
+     * hvmloader writes ASLS by itself.
+     */
+    if (fw_cfg) {
+        fw_cfg_modify_file(fw_cfg, "etc/igd-opregion", s->opregion_template,
+                           VGT_OPREGION_SIZE);
+    }
+}
+
+void vgt_opregion_map(VgtState *s, uint32_t asls)
+{
+    if (s->opregion_mapped) {
+        memory_region_del_subregion(get_system_memory(), &s->opregion_mr);
+        s->opregion_mapped = false;
+    }
+    trace_vgt_opregion_map(asls);
+    if (!asls) {
+        return;
+    }
+    s->opregion_addr = asls;
+    memory_region_add_subregion_overlap(get_system_memory(), asls,
+                                        &s->opregion_mr, 1);
+    s->opregion_mapped = true;
+}
+
+void vgt_opregion_reset(VgtState *s)
+{
+    vgt_opregion_map(s, 0);
+    memcpy(s->opregion, s->opregion_template, VGT_OPREGION_SIZE);
+}
+
+void vgt_opregion_exit(VgtState *s)
+{
+    vgt_opregion_map(s, 0);
+    g_free(s->opregion);
+    s->opregion = NULL;
+    /* The template stays: fw_cfg may still point at it. */
+}

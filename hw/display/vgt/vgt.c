@@ -1,0 +1,145 @@
+/*
+ * vgt: mediated pass-through virtual Intel Haswell GPU (gen 7.5).
+ *
+ * The guest sees a Haswell GT2 (8086:0412) and runs the stock i915 driver
+ * in vGPU mode.  This file holds the QOM type, its properties and its
+ * life cycle; each concern has its own file (configuration space, register
+ * file, BARs, OpRegion, interrupts).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/module.h"
+#include "qemu/units.h"
+#include "qapi/error.h"
+#include "qapi/visitor.h"
+#include "hw/pci/msi.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "vgt-internal.h"
+#include "trace.h"
+
+static void vgt_realize(PCIDevice *pdev, Error **errp)
+{
+    VgtState *s = VGT(pdev);
+
+    if (!vgt_cfg_check_aperture(s->aperture_size, errp)) {
+        return;
+    }
+    if (!vgt_cfg_init(s, errp)) {
+        return;
+    }
+
+    vgt_regs_init(s);
+    vgt_mmio_init(s);
+    vgt_opregion_init(s);
+
+    pci_register_bar(pdev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
+    pci_register_bar(pdev, 2, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64 |
+                     PCI_BASE_ADDRESS_MEM_PREFETCH, &s->aperture);
+    pci_register_bar(pdev, 4, PCI_BASE_ADDRESS_SPACE_IO, &s->io);
+
+    trace_vgt_realize(s->aperture_size, s->stolen_size);
+}
+
+static void vgt_exit(PCIDevice *pdev)
+{
+    VgtState *s = VGT(pdev);
+
+    vgt_opregion_exit(s);
+    vgt_regs_exit(s);
+    msi_uninit(pdev);
+}
+
+static void vgt_reset(DeviceState *dev)
+{
+    VgtState *s = VGT(dev);
+
+    trace_vgt_reset();
+    vgt_irq_set_level(s, false);
+    vgt_cfg_reset(s);
+    vgt_opregion_reset(s);
+    vgt_regs_reset(s);
+    s->io_index = 0;
+}
+
+/*
+ * "x-debug-irq": raises or lowers the device's interrupt line through the
+ * same path the interrupt chain will use, so tests can check MSI and INTx
+ * delivery on their own.  Not a stable interface.
+ */
+static bool vgt_get_debug_irq(Object *obj, Error **errp)
+{
+    return VGT(obj)->irq_level;
+}
+
+static void vgt_set_debug_irq(Object *obj, bool value, Error **errp)
+{
+    vgt_irq_set_level(VGT(obj), value);
+}
+
+static void vgt_instance_init(Object *obj)
+{
+    object_property_add_bool(obj, "x-debug-irq", vgt_get_debug_irq,
+                             vgt_set_debug_irq);
+}
+
+static Property vgt_properties[] = {
+    /* QEMU's own subsystem IDs, as on every emulated device, by default */
+    DEFINE_PROP_UINT16("subsys_vendor_id", VgtState, subsys_vendor_id,
+                       PCI_SUBVENDOR_ID_REDHAT_QUMRANET),
+    DEFINE_PROP_UINT16("subsys_id", VgtState, subsys_id,
+                       PCI_SUBDEVICE_ID_QEMU),
+    DEFINE_PROP_SIZE("aperture_size", VgtState, aperture_size,
+                     VGT_APERTURE_SIZE),
+    DEFINE_PROP_SIZE("stolen_size", VgtState, stolen_size, 0),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static const VMStateDescription vmstate_vgt = {
+    .name = TYPE_VGT,
+    .unmigratable = 1,  /* GPU state lives in the helper: not yet */
+};
+
+static void vgt_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+
+    k->realize = vgt_realize;
+    k->exit = vgt_exit;
+    k->config_read = vgt_cfg_read;
+    k->config_write = vgt_cfg_write;
+    k->vendor_id = VGT_PCI_VENDOR_ID;
+    k->device_id = VGT_PCI_DEVICE_ID;
+    k->revision = VGT_PCI_REVISION;
+    k->class_id = PCI_CLASS_DISPLAY_VGA;
+    dc->desc = "vgt mediated pass-through Intel Haswell GT2 vGPU";
+    dc->reset = vgt_reset;
+    dc->vmsd = &vmstate_vgt;
+    dc->hotpluggable = false;
+    device_class_set_props(dc, vgt_properties);
+    set_bit(DEVICE_CATEGORY_DISPLAY, dc->categories);
+}
+
+static const TypeInfo vgt_info = {
+    .name = TYPE_VGT,
+    .parent = TYPE_PCI_DEVICE,
+    .instance_size = sizeof(VgtState),
+    .instance_init = vgt_instance_init,
+    .class_init = vgt_class_init,
+    .interfaces = (InterfaceInfo[]) {
+        { INTERFACE_CONVENTIONAL_PCI_DEVICE },
+        { },
+    },
+};
+
+static void vgt_register_types(void)
+{
+    type_register_static(&vgt_info);
+}
+
+type_init(vgt_register_types)

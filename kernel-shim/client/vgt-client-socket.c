@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vgt-client-socket.c - the ops table over a UNIX socket to vgt-hostd.
+ *
+ * Synchronous request/reply: every call sends one packet and waits (with a
+ * timeout) for the reply with the same type and sequence number.  Guest
+ * memory travels as a memfd (SCM_RIGHTS); events are signalled on an
+ * eventfd handed to the daemon at connect time.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include "vgt-wire.h"
+
+#define VGT_SOCK_REPLY_TIMEOUT_MS	10000
+
+struct vgt_conn {
+	int sock;
+	int efd;
+	uint32_t seq;
+};
+
+/*
+ * One round trip.  reply_body receives up to body_max bytes of the reply
+ * body; *body_len (if not NULL) how many came; *count the reply's count.
+ */
+static int sock_call(struct vgt_conn *c, uint32_t type, const void *req,
+		     size_t req_len, int fd, void *reply_body, size_t body_max,
+		     size_t *body_len, uint32_t *count)
+{
+	union {
+		uint8_t bytes[VGT_MSG_MAX_SIZE];
+		struct vgt_msg_hdr hdr;
+	} in;
+	struct vgt_msg_hdr hdr = {
+		.type = type,
+		.flags = VGT_ABI_VERSION,
+		.size = (uint32_t)req_len,
+		.seq = ++c->seq,
+	};
+	struct vgt_msg_reply rep;
+	struct pollfd pfd = { .fd = c->sock, .events = POLLIN };
+	int fds[VGT_WIRE_MAX_FDS], nfds, trunc;
+	size_t body;
+	ssize_t n;
+
+	if (c->sock < 0)
+		return -VGT_E_IO;
+	if (vgt_wire_send(c->sock, &hdr, req, req_len, fd, 0))
+		goto broken;
+	do {
+		n = poll(&pfd, 1, VGT_SOCK_REPLY_TIMEOUT_MS);
+	} while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		goto broken;
+	n = vgt_wire_recv(c->sock, in.bytes, sizeof(in.bytes), fds, &nfds,
+			  &trunc, 0);
+	vgt_wire_close_fds(fds, nfds);	/* the daemon never sends any */
+	if (n < (ssize_t)(sizeof(in.hdr) + sizeof(rep)) || trunc ||
+	    in.hdr.type != type || in.hdr.seq != hdr.seq ||
+	    in.hdr.flags != (VGT_ABI_VERSION | VGT_MSG_FLAG_REPLY) ||
+	    in.hdr.size != (size_t)n - sizeof(in.hdr))
+		goto broken;
+	memcpy(&rep, in.bytes + sizeof(in.hdr), sizeof(rep));
+	body = in.hdr.size - sizeof(rep);
+	if (count)
+		*count = rep.count;
+	if (rep.result)
+		return rep.result < 0 ? rep.result : -VGT_E_IO;
+	if (body > body_max)
+		goto broken;
+	if (body)
+		memcpy(reply_body, in.bytes + sizeof(in.hdr) + sizeof(rep),
+		       body);
+	if (body_len)
+		*body_len = body;
+	return 0;
+
+broken:
+	/* A lost or garbled reply desynchronises the stream: give up. */
+	close(c->sock);
+	c->sock = -1;
+	return -VGT_E_IO;
+}
+
+/* Replies with a fixed body must carry exactly that body. */
+static int sock_call_fixed(struct vgt_conn *c, uint32_t type, const void *req,
+			   size_t req_len, int fd, void *out, size_t out_len)
+{
+	size_t got = 0;
+	int ret;
+
+	ret = sock_call(c, type, req, req_len, fd, out, out_len, &got, NULL);
+	if (!ret && got != out_len)
+		return -VGT_E_IO;
+	return ret;
+}
+
+static int sock_connect(const char *path, struct vgt_conn **out)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct vgt_msg_hello hello = { .version = VGT_ABI_VERSION }, got;
+	struct vgt_conn *c;
+	int ret;
+
+	*out = NULL;
+	if (!path || strlen(path) >= sizeof(sa.sun_path))
+		return -VGT_E_INVAL;
+	strcpy(sa.sun_path, path);
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -VGT_E_NOMEM;
+	c->efd = -1;
+	c->sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (c->sock < 0 ||
+	    connect(c->sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ret = -VGT_E_IO;
+		goto fail;
+	}
+	ret = sock_call_fixed(c, VGT_MSG_HELLO, &hello, sizeof(hello), -1,
+			      &got, sizeof(got));
+	if (ret)
+		goto fail;
+	if (got.version != VGT_ABI_VERSION) {
+		ret = -VGT_E_VERSION;
+		goto fail;
+	}
+	c->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (c->efd < 0) {
+		ret = -VGT_E_NOMEM;
+		goto fail;
+	}
+	ret = sock_call(c, VGT_MSG_SET_EVENT_FD, NULL, 0, c->efd, NULL, 0,
+			NULL, NULL);
+	if (ret)
+		goto fail;
+	*out = c;
+	return 0;
+fail:
+	if (c->sock >= 0)
+		close(c->sock);
+	if (c->efd >= 0)
+		close(c->efd);
+	free(c);
+	return ret;
+}
+
+static void sock_disconnect(struct vgt_conn *c)
+{
+	if (!c)
+		return;
+	/* The daemon tears the instance down when the socket closes. */
+	if (c->sock >= 0)
+		close(c->sock);
+	close(c->efd);
+	free(c);
+}
+
+static int sock_create(struct vgt_conn *c, const struct vgt_create_req *req,
+		       struct vgt_instance_info *info)
+{
+	struct vgt_instance_info tmp;
+
+	if (!req)
+		return -VGT_E_INVAL;
+	return sock_call_fixed(c, VGT_MSG_CREATE, req, sizeof(*req), -1,
+			       info ? info : &tmp, sizeof(tmp));
+}
+
+static int sock_destroy(struct vgt_conn *c)
+{
+	return sock_call(c, VGT_MSG_DESTROY, NULL, 0, -1, NULL, 0, NULL, NULL);
+}
+
+static int sock_reset(struct vgt_conn *c)
+{
+	return sock_call(c, VGT_MSG_RESET, NULL, 0, -1, NULL, 0, NULL, NULL);
+}
+
+static int sock_info(struct vgt_conn *c, struct vgt_instance_info *info)
+{
+	return sock_call_fixed(c, VGT_MSG_INFO, NULL, 0, -1, info,
+			       sizeof(*info));
+}
+
+static int sock_mem_register(struct vgt_conn *c,
+			     const struct vgt_mem_region *r)
+{
+	if (!r || r->fd < 0)
+		return -VGT_E_BADFD;
+	return sock_call(c, VGT_MSG_MEM_REGISTER, r, sizeof(*r), r->fd, NULL,
+			 0, NULL, NULL);
+}
+
+static int sock_mem_unregister(struct vgt_conn *c, uint64_t gpa)
+{
+	struct vgt_msg_u64 m = { .value = gpa };
+
+	return sock_call(c, VGT_MSG_MEM_UNREGISTER, &m, sizeof(m), -1, NULL,
+			 0, NULL, NULL);
+}
+
+static int sock_gtt_write(struct vgt_conn *c, const struct vgt_gtt_entry *e,
+			  uint32_t n, uint32_t *bad)
+{
+	struct {
+		struct vgt_msg_gtt_write head;
+		struct vgt_gtt_entry e[VGT_GTT_WRITE_MAX];
+	} m;
+	uint32_t count = 0;
+	int ret;
+
+	if (bad)
+		*bad = 0;
+	/* The daemon refuses (and counts) bad counts itself. */
+	if (!e || n > VGT_GTT_WRITE_MAX)
+		n = 0;
+	m.head.count = n;
+	m.head.pad = 0;
+	if (n)
+		memcpy(m.e, e, n * sizeof(*e));
+	ret = sock_call(c, VGT_MSG_GTT_WRITE, &m,
+			sizeof(m.head) + n * sizeof(*e), -1, NULL, 0, NULL,
+			&count);
+	if (ret && bad)
+		*bad = count;
+	return ret;
+}
+
+static int sock_gtt_read(struct vgt_conn *c, uint32_t index,
+			 struct vgt_gtt_entry *out)
+{
+	struct vgt_msg_u64 m = { .value = index };
+
+	return sock_call_fixed(c, VGT_MSG_GTT_READ, &m, sizeof(m), -1, out,
+			       sizeof(*out));
+}
+
+static int sock_fence_write(struct vgt_conn *c, uint32_t fence,
+			    uint64_t value)
+{
+	struct vgt_msg_fence m = { .fence = fence, .value = value };
+
+	return sock_call(c, VGT_MSG_FENCE_WRITE, &m, sizeof(m), -1, NULL, 0,
+			 NULL, NULL);
+}
+
+static int sock_gm_read(struct vgt_conn *c, uint64_t gm_addr, void *buf,
+			uint32_t len)
+{
+	struct vgt_msg_gm_read m = { .gm_addr = gm_addr, .len = len };
+	size_t got = 0;
+	int ret;
+
+	if (!buf || len > VGT_GM_READ_MAX)
+		return -VGT_E_INVAL;
+	ret = sock_call(c, VGT_MSG_GM_READ, &m, sizeof(m), -1, buf, len, &got,
+			NULL);
+	if (!ret && got != len)
+		return -VGT_E_IO;
+	return ret;
+}
+
+static int sock_event_fd(struct vgt_conn *c)
+{
+	return c->efd;
+}
+
+static int sock_events_read(struct vgt_conn *c, struct vgt_event *ev,
+			    uint32_t max)
+{
+	struct vgt_msg_u64 m;
+	uint64_t cnt;
+	size_t got = 0;
+	int ret;
+
+	if (max > VGT_EVENT_READ_MAX)
+		max = VGT_EVENT_READ_MAX;
+	m.value = max;
+	if (read(c->efd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
+		return -VGT_E_IO;
+	ret = sock_call(c, VGT_MSG_EVENTS_READ, &m, sizeof(m), -1, ev,
+			max * sizeof(*ev), &got, NULL);
+	if (ret)
+		return ret;
+	if (got % sizeof(*ev))
+		return -VGT_E_IO;
+	return (int)(got / sizeof(*ev));
+}
+
+static int sock_stats(struct vgt_conn *c, struct vgt_stats *st)
+{
+	return sock_call_fixed(c, VGT_MSG_STATS, NULL, 0, -1, st, sizeof(*st));
+}
+
+const struct vgt_host_ops vgt_host_socket_ops = {
+	.abi_version = VGT_ABI_VERSION,
+	.name = "socket",
+	.connect = sock_connect,
+	.disconnect = sock_disconnect,
+	.create = sock_create,
+	.destroy = sock_destroy,
+	.reset = sock_reset,
+	.info = sock_info,
+	.mem_register = sock_mem_register,
+	.mem_unregister = sock_mem_unregister,
+	.gtt_write = sock_gtt_write,
+	.gtt_read = sock_gtt_read,
+	.fence_write = sock_fence_write,
+	.gm_read = sock_gm_read,
+	.event_fd = sock_event_fd,
+	.events_read = sock_events_read,
+	.stats = sock_stats,
+};

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * gtt.c - validated host GTT and fence writes, and reads back.
+ *
+ * The only paths by which a VM changes what the GPU can reach.  A guest's
+ * entry is written only inside the instance's GM ranges and only to its
+ * registered memory; the helper's own ranges only ever point at pages the
+ * helper allocated; everything else points at the scratch page.
+ */
+#include "vgt-core-priv.h"
+#include "hsw-regs.h"
+
+static inline void vgt_gtt_set(struct vgt_host *host, u32 index, u32 pte)
+{
+	host->gpu.ops->gtt_write(host->gpu.priv, index, pte);
+}
+
+/* Posting read + flush, as i915 does after a batch of GGTT writes. */
+static void vgt_gtt_flush(struct vgt_host *host)
+{
+	host->gpu.ops->write32(host->gpu.priv, GFX_FLSH_CNTL_GEN6, 1);
+}
+
+void vgt_gtt_scratch_range(struct vgt_host *host, const struct vgt_range *gm)
+{
+	u32 i = (u32)(gm->base >> VGT_PAGE_SHIFT);
+	u32 end = (u32)((gm->base + gm->size) >> VGT_PAGE_SHIFT);
+
+	for (; i < end; i++)
+		vgt_gtt_set(host, i, host->scratch_pte);
+	vgt_gtt_flush(host);
+}
+
+void vgt_gtt_map_host(struct vgt_host *host, u64 gm_addr, u64 dma, u64 size)
+{
+	u64 off;
+
+	for (off = 0; off < size; off += VGT_PAGE_SIZE)
+		vgt_gtt_set(host, (u32)((gm_addr + off) >> VGT_PAGE_SHIFT),
+			    hsw_pte_encode(dma + off, HSW_PTE_VALID));
+	vgt_gtt_flush(host);
+}
+
+static void vgt_gtt_unmap_range(struct vgt_host *host,
+				const struct vgt_range *gm,
+				const struct vgt_mem *m)
+{
+	u32 i = (u32)(gm->base >> VGT_PAGE_SHIFT);
+	u32 end = (u32)((gm->base + gm->size) >> VGT_PAGE_SHIFT);
+
+	for (; i < end; i++) {
+		u64 dma = hsw_pte_decode(host->gpu.ops->gtt_read(host->gpu.priv,
+								 i));
+
+		if (dma >= m->dma && dma - m->dma < m->size)
+			vgt_gtt_set(host, i, host->scratch_pte);
+	}
+}
+
+/* Before a region goes away, no entry of the instance may point into it. */
+void vgt_gtt_unmap_mem(struct vgt_instance *inst, const struct vgt_mem *m)
+{
+	vgt_gtt_unmap_range(inst->host, &inst->mappable, m);
+	if (inst->nonmappable.size)
+		vgt_gtt_unmap_range(inst->host, &inst->nonmappable, m);
+	vgt_gtt_flush(inst->host);
+}
+
+static bool vgt_in_gm(const struct vgt_instance *inst, u64 addr, u64 len)
+{
+	return vgt_range_contains(&inst->mappable, addr, len) ||
+	       vgt_range_contains(&inst->nonmappable, addr, len);
+}
+
+/* Validate one entry; on success *pte is what goes into the host GTT. */
+static int vgt_gtt_check(struct vgt_instance *inst,
+			 const struct vgt_gtt_entry *e, u32 *pte)
+{
+	struct vgt_host *host = inst->host;
+	const struct vgt_mem *m;
+	u64 dma;
+
+	if (e->index >= host->gpu.gtt_entries)
+		return vgt_refuse(inst, VGT_E_GTT_INDEX, "GTT index",
+				  e->index);
+	if (!vgt_in_gm(inst, (u64)e->index << VGT_PAGE_SHIFT, VGT_PAGE_SIZE))
+		return vgt_refuse(inst, VGT_E_GM_RANGE, "GTT index",
+				  e->index);
+	if (e->flags & ~(u32)(VGT_PTE_VALID | VGT_PTE_CACHE_MASK))
+		return vgt_refuse(inst, VGT_E_PTE_FLAGS, "PTE flags",
+				  e->flags);
+	if (!(e->flags & VGT_PTE_VALID)) {
+		*pte = host->scratch_pte;
+		return 0;
+	}
+	m = vgt_mem_find_gfn(inst, e->gfn);
+	if (!m)
+		return vgt_refuse(inst, VGT_E_GFN, "guest frame", e->gfn);
+	dma = m->dma + ((e->gfn << VGT_PAGE_SHIFT) - m->gpa);
+	*pte = hsw_pte_encode(dma, e->flags);
+	return 0;
+}
+
+int vgt_gtt_write(struct vgt_instance *inst, const struct vgt_gtt_entry *e,
+		  u32 n, u32 *bad)
+{
+	struct vgt_host *host = inst->host;
+	u32 pte[VGT_GTT_WRITE_MAX];
+	u32 i;
+	int ret;
+
+	if (bad)
+		*bad = 0;
+	vgt_mutex_lock(&host->lock);
+	if (!n || n > VGT_GTT_WRITE_MAX || !e) {
+		ret = vgt_refuse(inst, VGT_E_INVAL, "GTT write count", n);
+		goto out;
+	}
+	/* All or nothing: a refused entry leaves the GTT untouched. */
+	for (i = 0; i < n; i++) {
+		ret = vgt_gtt_check(inst, &e[i], &pte[i]);
+		if (ret) {
+			if (bad)
+				*bad = i;
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++)
+		vgt_gtt_set(host, e[i].index, pte[i]);
+	vgt_gtt_flush(host);
+	inst->stats.gtt_written += n;
+	ret = 0;
+out:
+	vgt_mutex_unlock(&host->lock);
+	return ret;
+}
+
+int vgt_gtt_read(struct vgt_instance *inst, u32 index,
+		 struct vgt_gtt_entry *out)
+{
+	struct vgt_host *host = inst->host;
+	const struct vgt_mem *m;
+	u32 pte;
+	u64 dma;
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->index = index;
+	vgt_mutex_lock(&host->lock);
+	if (index >= host->gpu.gtt_entries) {
+		ret = vgt_refuse(inst, VGT_E_GTT_INDEX, "GTT read", index);
+		goto out;
+	}
+	if (!vgt_in_gm(inst, (u64)index << VGT_PAGE_SHIFT, VGT_PAGE_SIZE)) {
+		ret = vgt_refuse(inst, VGT_E_GM_RANGE, "GTT read", index);
+		goto out;
+	}
+	pte = host->gpu.ops->gtt_read(host->gpu.priv, index);
+	dma = hsw_pte_decode(pte);
+	if (!(pte & HSW_PTE_VALID) || dma == host->scratch_dma)
+		goto out;	/* unmapped: flags 0 */
+	m = vgt_mem_find_dma(inst, dma);
+	if (!m) {
+		ret = -VGT_E_GM_UNMAPPED;
+		goto out;
+	}
+	out->gfn = (m->gpa + (dma - m->dma)) >> VGT_PAGE_SHIFT;
+	out->flags = pte & (HSW_PTE_VALID | HSW_PTE_CACHE_MASK);
+out:
+	vgt_mutex_unlock(&host->lock);
+	return ret;
+}
+
+/*
+ * Haswell fence: lower dword start address 31:12, bit 1 Y tiling, bit 0
+ * valid; upper dword end address 31:12 (inclusive page) and pitch 11:0.
+ */
+int vgt_fence_write(struct vgt_instance *inst, u32 fence, u64 value)
+{
+	struct vgt_host *host = inst->host;
+	const struct vgt_gpu_ops *ops = host->gpu.ops;
+	u32 lo = (u32)value, hi = (u32)(value >> 32), reg;
+	int ret = 0;
+
+	vgt_mutex_lock(&host->lock);
+	if (fence >= inst->fence_num) {
+		ret = vgt_refuse(inst, VGT_E_FENCE, "fence index", fence);
+		goto out;
+	}
+	if (lo & 0xffcu) {
+		ret = vgt_refuse(inst, VGT_E_INVAL, "fence value", value);
+		goto out;
+	}
+	if (value & FENCE_VALID) {
+		u64 start = lo & FENCE_ADDR_MASK;
+		u64 end = (hi & FENCE_ADDR_MASK) + VGT_PAGE_SIZE;
+
+		if (end <= start || !vgt_in_gm(inst, start, end - start)) {
+			ret = vgt_refuse(inst, VGT_E_FENCE, "fence range",
+					 value);
+			goto out;
+		}
+	} else {
+		lo = 0;
+		hi = 0;
+	}
+	reg = inst->fence_base + fence;
+	/* Disable, then program, as i915 orders it for gen6+. */
+	ops->write32(host->gpu.priv, FENCE_REG_GEN6_LO(reg), 0);
+	ops->write32(host->gpu.priv, FENCE_REG_GEN6_HI(reg), hi);
+	ops->write32(host->gpu.priv, FENCE_REG_GEN6_LO(reg), lo);
+out:
+	vgt_mutex_unlock(&host->lock);
+	return ret;
+}
+
+void vgt_fences_clear(struct vgt_instance *inst)
+{
+	struct vgt_host *host = inst->host;
+	u32 i;
+
+	for (i = 0; i < inst->fence_num; i++) {
+		u32 reg = inst->fence_base + i;
+
+		host->gpu.ops->write32(host->gpu.priv, FENCE_REG_GEN6_LO(reg),
+				       0);
+		host->gpu.ops->write32(host->gpu.priv, FENCE_REG_GEN6_HI(reg),
+				       0);
+	}
+}
+
+/*
+ * GM read through the GTT, as the aperture would show it.  The source page
+ * must be the instance's own registered memory: anything else (scratch, a
+ * stale entry) is refused rather than read.
+ */
+int vgt_gm_read(struct vgt_instance *inst, u64 gm_addr, void *buf, u32 len)
+{
+	struct vgt_host *host = inst->host;
+	u8 *dst = buf;
+	int ret = 0;
+
+	vgt_mutex_lock(&host->lock);
+	if (!len || len > VGT_GM_READ_MAX || !buf) {
+		ret = vgt_refuse(inst, VGT_E_INVAL, "GM read length", len);
+		goto out;
+	}
+	if (!vgt_in_gm(inst, gm_addr, len)) {
+		ret = vgt_refuse(inst, VGT_E_GM_RANGE, "GM read", gm_addr);
+		goto out;
+	}
+	while (len) {
+		u32 off = (u32)(gm_addr & (VGT_PAGE_SIZE - 1));
+		u32 chunk = VGT_PAGE_SIZE - off;
+		u32 index = (u32)(gm_addr >> VGT_PAGE_SHIFT);
+		u32 pte = host->gpu.ops->gtt_read(host->gpu.priv, index);
+		u64 dma = hsw_pte_decode(pte);
+		const struct vgt_mem *m = NULL;
+
+		if (chunk > len)
+			chunk = len;
+		if ((pte & HSW_PTE_VALID) && dma != host->scratch_dma)
+			m = vgt_mem_find_dma(inst, dma);
+		if (!m) {
+			ret = -VGT_E_GM_UNMAPPED;
+			goto out;
+		}
+		memcpy(dst, m->va + (dma - m->dma) + off, chunk);
+		dst += chunk;
+		gm_addr += chunk;
+		len -= chunk;
+	}
+out:
+	vgt_mutex_unlock(&host->lock);
+	return ret;
+}

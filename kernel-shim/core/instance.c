@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * instance.c - one VM's share of the GPU: create, reset, destroy.
+ */
+#include "vgt-core-priv.h"
+
+static void vgt_instance_release(struct vgt_instance *inst)
+{
+	struct vgt_host *host = inst->host;
+
+	/* GTT first: nothing may reach memory we are about to give back. */
+	if (inst->mappable.size) {
+		vgt_gtt_scratch_range(host, &inst->mappable);
+		vgt_pool_free(&host->mappable, inst->mappable.base);
+	}
+	if (inst->nonmappable.size) {
+		vgt_gtt_scratch_range(host, &inst->nonmappable);
+		vgt_pool_free(&host->nonmappable, inst->nonmappable.base);
+	}
+	if (inst->host_gm.size) {
+		vgt_gtt_scratch_range(host, &inst->host_gm);
+		vgt_pool_free(&host->host_share, inst->host_gm.base);
+	}
+	if (inst->fence_num) {
+		vgt_fences_clear(inst);
+		vgt_pool_free(&host->fences, inst->fence_base);
+	}
+	vgt_mem_release_all(inst);
+	if (inst->host_mem) {
+		host->gpu.ops->dma_unmap(host->gpu.priv, inst->host_dma,
+					 VGT_HOST_SLOT_BACKED);
+		vgt_free_host_pages(inst->host_mem);
+	}
+}
+
+static int vgt_nospc(struct vgt_pool *pool, u64 want, int err)
+{
+	vgt_log_warn("cannot create instance: %s exhausted: need %llu KiB, largest free %llu KiB of %llu KiB free",
+		     pool->name, (unsigned long long)(want >> 10),
+		     (unsigned long long)(vgt_pool_largest_free(pool) >> 10),
+		     (unsigned long long)(vgt_pool_free_total(pool) >> 10));
+	return err;
+}
+
+static int vgt_instance_partition(struct vgt_instance *inst,
+				  const struct vgt_create_req *req)
+{
+	struct vgt_host *host = inst->host;
+	u64 base;
+	int ret;
+
+	ret = vgt_pool_alloc(&host->host_share, VGT_HOST_SLOT_SIZE,
+			     -VGT_E_NOSPC_HOST, &base);
+	if (ret)
+		return vgt_nospc(&host->host_share, VGT_HOST_SLOT_SIZE, ret);
+	inst->host_gm.base = base;
+	inst->host_gm.size = VGT_HOST_SLOT_SIZE;
+	inst->id = (u32)(base / VGT_HOST_SLOT_SIZE);
+
+	ret = vgt_pool_alloc(&host->mappable, req->mappable_size,
+			     -VGT_E_NOSPC_MAPPABLE, &base);
+	if (ret)
+		return vgt_nospc(&host->mappable, req->mappable_size, ret);
+	inst->mappable.base = base;
+	inst->mappable.size = req->mappable_size;
+
+	if (req->nonmappable_size) {
+		ret = vgt_pool_alloc(&host->nonmappable, req->nonmappable_size,
+				     -VGT_E_NOSPC_NONMAPPABLE, &base);
+		if (ret)
+			return vgt_nospc(&host->nonmappable,
+					 req->nonmappable_size, ret);
+		inst->nonmappable.base = base;
+		inst->nonmappable.size = req->nonmappable_size;
+	} else {
+		/* i915 wants the base at or above the aperture end anyway. */
+		inst->nonmappable.base = host->gpu.aperture_size;
+	}
+
+	if (req->fence_num) {
+		ret = vgt_pool_alloc(&host->fences, req->fence_num,
+				     -VGT_E_NOSPC_FENCE, &base);
+		if (ret) {
+			vgt_log_warn("cannot create instance: fences exhausted: need %u, largest free run %llu",
+				     req->fence_num,
+				     (unsigned long long)
+				     vgt_pool_largest_free(&host->fences));
+			return ret;
+		}
+		inst->fence_base = (u32)base;
+		inst->fence_num = req->fence_num;
+	}
+	return 0;
+}
+
+/* Back the head of the instance's host slot with helper-owned pages. */
+static int vgt_instance_host_area(struct vgt_instance *inst)
+{
+	struct vgt_host *host = inst->host;
+
+	inst->host_mem = vgt_alloc_host_pages(VGT_HOST_SLOT_BACKED);
+	if (!inst->host_mem)
+		return -VGT_E_NOMEM;
+	if (host->gpu.ops->dma_map(host->gpu.priv, inst->host_mem,
+				   VGT_HOST_SLOT_BACKED, &inst->host_dma) ||
+	    inst->host_dma >= host->gpu.dma_limit ||
+	    host->gpu.dma_limit - inst->host_dma < VGT_HOST_SLOT_BACKED) {
+		vgt_free_host_pages(inst->host_mem);
+		inst->host_mem = NULL;
+		return -VGT_E_NOMEM;
+	}
+	vgt_gtt_map_host(host, inst->host_gm.base, inst->host_dma,
+			 VGT_HOST_SLOT_BACKED);
+	return 0;
+}
+
+int vgt_instance_create(struct vgt_host *host,
+			const struct vgt_create_req *req,
+			struct vgt_instance **out)
+{
+	struct vgt_instance *inst;
+	int ret;
+
+	*out = NULL;
+	if (!req || req->flags || !req->mappable_size ||
+	    (req->mappable_size | req->nonmappable_size) &
+	    (VGT_PAGE_SIZE - 1) ||
+	    req->mappable_size > host->gpu.aperture_size ||
+	    req->nonmappable_size > host->gpu.gm_size ||
+	    req->fence_num > host->gpu.fence_count)
+		return -VGT_E_INVAL;
+
+	inst = vgt_zalloc(sizeof(*inst));
+	if (!inst)
+		return -VGT_E_NOMEM;
+	inst->host = host;
+	inst->log_budget = VGT_REFUSAL_LOG_BUDGET;
+
+	vgt_mutex_lock(&host->lock);
+	ret = vgt_instance_partition(inst, req);
+	if (!ret)
+		ret = vgt_instance_host_area(inst);
+	if (ret) {
+		vgt_instance_release(inst);
+		vgt_mutex_unlock(&host->lock);
+		vgt_free(inst);
+		return ret;
+	}
+	host->inst[inst->id] = inst;
+	host->nr_inst++;
+	vgt_mutex_unlock(&host->lock);
+
+	vgt_log_info("vgt%u: created: mappable 0x%llx+%llu MiB, non-mappable 0x%llx+%llu MiB, fences %u+%u",
+		     inst->id, (unsigned long long)inst->mappable.base,
+		     (unsigned long long)(inst->mappable.size >> 20),
+		     (unsigned long long)inst->nonmappable.base,
+		     (unsigned long long)(inst->nonmappable.size >> 20),
+		     inst->fence_base, inst->fence_num);
+	*out = inst;
+	return 0;
+}
+
+void vgt_instance_destroy(struct vgt_instance *inst)
+{
+	struct vgt_host *host;
+	u32 e;
+
+	if (!inst)
+		return;
+	host = inst->host;
+	vgt_mutex_lock(&host->lock);
+	for (e = 0; e < VGT_ENGINE_COUNT; e++)
+		if (host->engine_owner[e] == inst->id)
+			host->engine_owner[e] = 0;
+	host->inst[inst->id] = NULL;
+	host->nr_inst--;
+	vgt_instance_release(inst);
+	vgt_mutex_unlock(&host->lock);
+	vgt_log_info("vgt%u: destroyed", inst->id);
+	vgt_free(inst);
+}
+
+int vgt_instance_reset(struct vgt_instance *inst)
+{
+	struct vgt_host *host = inst->host;
+
+	vgt_mutex_lock(&host->lock);
+	vgt_gtt_scratch_range(host, &inst->mappable);
+	if (inst->nonmappable.size)
+		vgt_gtt_scratch_range(host, &inst->nonmappable);
+	vgt_fences_clear(inst);
+	vgt_events_drop(inst);
+	memset(inst->host_mem, 0, VGT_HOST_SLOT_BACKED);
+	vgt_event_post_locked(inst, VGT_EVENT_RESET, 0, 0);
+	vgt_mutex_unlock(&host->lock);
+	return 0;
+}
+
+void vgt_instance_get_info(struct vgt_instance *inst,
+			   struct vgt_instance_info *info)
+{
+	struct vgt_host *host = inst->host;
+
+	memset(info, 0, sizeof(*info));
+	info->vgt_id = inst->id;
+	info->fence_base = inst->fence_base;
+	info->fence_num = inst->fence_num;
+	info->mappable_base = inst->mappable.base;
+	info->mappable_size = inst->mappable.size;
+	info->nonmappable_base = inst->nonmappable.base;
+	info->nonmappable_size = inst->nonmappable.size;
+	info->aperture_size = host->gpu.aperture_size;
+	info->gm_size = host->gpu.gm_size;
+}
+
+void vgt_instance_get_stats(struct vgt_instance *inst, struct vgt_stats *st)
+{
+	vgt_mutex_lock(&inst->host->lock);
+	*st = inst->stats;
+	vgt_mutex_unlock(&inst->host->lock);
+}

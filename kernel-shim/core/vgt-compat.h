@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vgt-compat.h - the only environment the helper core assumes.
+ *
+ * The core is built three ways: inside a Linux kernel module, inside the
+ * vgt-hostd daemon and inside QEMU (embedded transport).  Everything it
+ * needs from its surroundings is named here once: fixed-width types,
+ * zeroed allocation, a mutex, string helpers and a log sink.
+ */
+#ifndef VGT_COMPAT_H
+#define VGT_COMPAT_H
+
+#ifdef __KERNEL__
+
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/mutex.h>
+#include <linux/printk.h>
+#include <linux/vmalloc.h>
+
+#define vgt_zalloc(size)		kvzalloc((size), GFP_KERNEL)
+#define vgt_free(ptr)			kvfree(ptr)
+/* Host pages the GPU reaches (scratch, context save areas): page aligned. */
+#define vgt_alloc_host_pages(size)	vzalloc(size)
+#define vgt_free_host_pages(ptr)	vfree(ptr)
+
+typedef struct mutex vgt_mutex_t;
+#define vgt_mutex_init(m)		mutex_init(m)
+#define vgt_mutex_destroy(m)		mutex_destroy(m)
+#define vgt_mutex_lock(m)		mutex_lock(m)
+#define vgt_mutex_unlock(m)		mutex_unlock(m)
+
+#define vgt_log_err(fmt, ...)	pr_err("vgt: " fmt "\n", ##__VA_ARGS__)
+#define vgt_log_warn(fmt, ...)	pr_warn_ratelimited("vgt: " fmt "\n", \
+						    ##__VA_ARGS__)
+#define vgt_log_info(fmt, ...)	pr_info("vgt: " fmt "\n", ##__VA_ARGS__)
+
+#else /* userspace: vgt-hostd, QEMU, tests */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int32_t s32;
+typedef int64_t s64;
+
+static inline void *vgt_zalloc(size_t size)
+{
+	return calloc(1, size);
+}
+
+static inline void vgt_free(void *ptr)
+{
+	free(ptr);
+}
+
+static inline void *vgt_alloc_host_pages(size_t size)
+{
+	void *p = NULL;
+
+	if (posix_memalign(&p, 4096, size))
+		return NULL;
+	memset(p, 0, size);
+	return p;
+}
+
+static inline void vgt_free_host_pages(void *ptr)
+{
+	free(ptr);
+}
+
+typedef pthread_mutex_t vgt_mutex_t;
+#define vgt_mutex_init(m)		pthread_mutex_init((m), NULL)
+#define vgt_mutex_destroy(m)		pthread_mutex_destroy(m)
+#define vgt_mutex_lock(m)		pthread_mutex_lock(m)
+#define vgt_mutex_unlock(m)		pthread_mutex_unlock(m)
+
+/*
+ * Log sink: levels 0 error, 1 warning (refusals), 2 info.  The default
+ * writes to stderr up to vgt_log_level; QEMU may install its own sink
+ * (e.g. to trace events) with vgt_set_log_sink().
+ */
+enum { VGT_LOG_ERR = 0, VGT_LOG_WARN = 1, VGT_LOG_INFO = 2 };
+void vgt_log(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void vgt_set_log_sink(void (*sink)(int level, const char *msg));
+extern int vgt_log_level;
+
+#define vgt_log_err(fmt, ...)	vgt_log(VGT_LOG_ERR, fmt, ##__VA_ARGS__)
+#define vgt_log_warn(fmt, ...)	vgt_log(VGT_LOG_WARN, fmt, ##__VA_ARGS__)
+#define vgt_log_info(fmt, ...)	vgt_log(VGT_LOG_INFO, fmt, ##__VA_ARGS__)
+
+#endif /* __KERNEL__ */
+
+#define VGT_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define VGT_MIB(x)		((u64)(x) << 20)
+
+#endif /* VGT_COMPAT_H */

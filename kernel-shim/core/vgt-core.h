@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vgt-core.h - the helper core as its transports call it.
+ *
+ * One struct vgt_host per GPU; one struct vgt_instance per VM.  Every
+ * entry point takes the host lock, validates all of its arguments (the
+ * caller - QEMU, vgt-hostd's clients, an ioctl - is not trusted) and
+ * returns 0 or a negated VGT_E_* code from hw/vgt.h.
+ */
+#ifndef VGT_CORE_H
+#define VGT_CORE_H
+
+#include "vgt-compat.h"
+#include "vgt-gpu.h"
+#include "hw/vgt.h"
+
+struct vgt_host;
+struct vgt_instance;
+
+/*
+ * Host layout: the helper keeps the first VGT_HOST_SHARE_SIZE bytes of the
+ * aperture for itself (as XenGT did): slot 0 for its own use (reserved
+ * ring), one VGT_HOST_SLOT_SIZE slot per instance for context save areas
+ * and shadow buffers.  This also bounds the number of instances.
+ */
+#define VGT_HOST_SHARE_SIZE	VGT_MIB(32)
+#define VGT_HOST_SLOT_SIZE	VGT_MIB(2)
+#define VGT_HOST_SLOT_BACKED	VGT_MIB(1)	/* 4 x 256 KiB context save */
+#define VGT_MAX_INSTANCES	\
+	((u32)(VGT_HOST_SHARE_SIZE / VGT_HOST_SLOT_SIZE) - 1)
+#define VGT_EVENT_QUEUE_LEN	256
+
+struct vgt_host *vgt_host_create(const struct vgt_gpu *gpu, int *err);
+void vgt_host_destroy(struct vgt_host *host);
+/* Counters of the whole helper (all instances, including destroyed ones). */
+u64 vgt_host_refused_total(struct vgt_host *host);
+u64 vgt_host_spurious_irqs(struct vgt_host *host);
+u32 vgt_host_nr_instances(struct vgt_host *host);
+/* Which instance owns an engine's interrupts (scheduler; 0 = none). */
+int vgt_host_set_engine_owner(struct vgt_host *host, u32 engine, u32 vgt_id);
+/* The helper-owned scratch page's device address (tests, teardown). */
+u64 vgt_host_scratch_dma(struct vgt_host *host);
+
+int vgt_instance_create(struct vgt_host *host,
+			const struct vgt_create_req *req,
+			struct vgt_instance **out);
+void vgt_instance_destroy(struct vgt_instance *inst);
+int vgt_instance_reset(struct vgt_instance *inst);
+void vgt_instance_get_info(struct vgt_instance *inst,
+			   struct vgt_instance_info *info);
+void vgt_instance_get_stats(struct vgt_instance *inst, struct vgt_stats *st);
+
+/* Guest memory: va is where [gpa, gpa + size) lives in this address space. */
+int vgt_mem_register(struct vgt_instance *inst, u64 gpa, u64 size, void *va);
+int vgt_mem_unregister(struct vgt_instance *inst, u64 gpa);
+/* Translate a guest frame to a device address; only in registered memory. */
+int vgt_gfn_to_dma(struct vgt_instance *inst, u64 gfn, u64 *dma_addr);
+
+int vgt_gtt_write(struct vgt_instance *inst, const struct vgt_gtt_entry *e,
+		  u32 n, u32 *bad);
+int vgt_gtt_read(struct vgt_instance *inst, u32 index,
+		 struct vgt_gtt_entry *out);
+int vgt_fence_write(struct vgt_instance *inst, u32 fence, u64 value);
+int vgt_gm_read(struct vgt_instance *inst, u64 gm_addr, void *buf, u32 len);
+
+/*
+ * Events: notify(opaque) runs (with the host lock held: it must not call
+ * back into the core) whenever an event is queued; the transport then
+ * signals its eventfd or message.
+ */
+void vgt_instance_set_notify(struct vgt_instance *inst,
+			     void (*notify)(void *opaque), void *opaque);
+int vgt_events_read(struct vgt_instance *inst, struct vgt_event *ev, u32 max);
+/* Queue an event for a VM (the IRQ path and, later, vblank timers). */
+void vgt_instance_post_event(struct vgt_instance *inst, u32 type, u32 unit,
+			     u64 data);
+
+#endif /* VGT_CORE_H */

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vgt-gpu.h - how the helper core reaches a GPU.
+ *
+ * Only register-level accessors cross this line, so the core cannot tell
+ * the software Haswell from a real one: on hardware read32/write32 are
+ * ioread32/iowrite32 on BAR0, gtt_write is an iowrite32 into the GSM half
+ * of BAR0, dma_map pins and maps host memory for the device, and the IRQ
+ * handler is called from the interrupt thread.
+ */
+#ifndef VGT_GPU_H
+#define VGT_GPU_H
+
+#include "vgt-compat.h"
+
+typedef void (*vgt_irq_handler_t)(void *opaque);
+
+struct vgt_gpu_ops {
+	/* MMIO registers: offset < mmio_size, 4-byte aligned. */
+	u32 (*read32)(void *gpu, u32 offset);
+	void (*write32)(void *gpu, u32 offset, u32 value);
+	/* GGTT entries: index < gtt_entries, value in Haswell PTE format. */
+	u32 (*gtt_read)(void *gpu, u32 index);
+	void (*gtt_write)(void *gpu, u32 index, u32 pte);
+	/*
+	 * Make size bytes of host memory at va reachable by the GPU: returns
+	 * the device-visible base address of a contiguous range (an IOVA on
+	 * an IOMMU, a model address on the software Haswell).  va and size
+	 * are page aligned.
+	 */
+	int (*dma_map)(void *gpu, void *va, u64 size, u64 *dma_addr);
+	void (*dma_unmap)(void *gpu, u64 dma_addr, u64 size);
+	/* Route the GPU's interrupt line; NULL handler detaches. */
+	void (*set_irq_handler)(void *gpu, vgt_irq_handler_t fn,
+				void *opaque);
+};
+
+/* A GPU as the core sees it: accessors plus its fixed geometry. */
+struct vgt_gpu {
+	const struct vgt_gpu_ops *ops;
+	void *priv;
+	u32 mmio_size;		/* 2 MiB on Haswell */
+	u32 gtt_entries;	/* 512 Ki on Haswell */
+	u64 aperture_size;	/* mappable GM, 512 MiB max on Haswell */
+	u64 gm_size;		/* gtt_entries * 4 KiB = 2 GiB */
+	u32 fence_count;	/* 32 */
+	u64 dma_limit;		/* highest device address + 1 a PTE can hold */
+};
+
+#endif /* VGT_GPU_H */

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * swhsw-mem.c - the software Haswell's GTT and memory path.
+ *
+ * GM address -> GTT entry (Haswell PTE) -> device address -> host page.
+ * Device addresses are handed out by dma_map from a model address space
+ * (SWHSW_DMA_BASE up to the 39-bit PTE limit); a device address outside
+ * every mapped range reaches nothing.
+ */
+#include "swhsw-priv.h"
+#include "hw/vgt.h"
+
+u32 swhsw_gtt_read(void *opaque, u32 index)
+{
+	struct vgt_swhsw *sw = opaque;
+
+	if (index >= HSW_GTT_ENTRIES) {
+		sw->stats.bad_gtt++;
+		return 0;
+	}
+	return sw->gtt[index];
+}
+
+void swhsw_gtt_write(void *opaque, u32 index, u32 pte)
+{
+	struct vgt_swhsw *sw = opaque;
+
+	if (index >= HSW_GTT_ENTRIES) {
+		sw->stats.bad_gtt++;
+		return;
+	}
+	sw->gtt[index] = pte;
+}
+
+int swhsw_dma_map(void *opaque, void *va, u64 size, u64 *dma_addr)
+{
+	struct vgt_swhsw *sw = opaque;
+	u64 start = SWHSW_DMA_BASE, end = HSW_PTE_DMA_LIMIT;
+	u32 i;
+	int ret = -VGT_E_NOMEM;
+
+	if (!size || (size & (VGT_PAGE_SIZE - 1)) || !va || size > end)
+		return -VGT_E_INVAL;
+	vgt_mutex_lock(&sw->dma_lock);
+	if (sw->nr_dma == SWHSW_MAX_DMA)
+		goto out;
+	/* First fit; one guard page between ranges catches overruns. */
+	for (i = 0; i <= sw->nr_dma; i++) {
+		u64 gap_end = i < sw->nr_dma ? sw->dma[i].base : end;
+
+		if (start <= gap_end &&
+		    gap_end - start >= size + VGT_PAGE_SIZE) {
+			memmove(&sw->dma[i + 1], &sw->dma[i],
+				(sw->nr_dma - i) * sizeof(sw->dma[0]));
+			sw->dma[i].base = start;
+			sw->dma[i].size = size;
+			sw->dma[i].va = va;
+			sw->nr_dma++;
+			sw->stats.dma_regions = sw->nr_dma;
+			*dma_addr = start;
+			ret = 0;
+			goto out;
+		}
+		if (i < sw->nr_dma)
+			start = sw->dma[i].base + sw->dma[i].size +
+				VGT_PAGE_SIZE;
+	}
+out:
+	vgt_mutex_unlock(&sw->dma_lock);
+	return ret;
+}
+
+void swhsw_dma_unmap(void *opaque, u64 dma_addr, u64 size)
+{
+	struct vgt_swhsw *sw = opaque;
+	u32 i;
+
+	vgt_mutex_lock(&sw->dma_lock);
+	for (i = 0; i < sw->nr_dma; i++) {
+		if (sw->dma[i].base != dma_addr || sw->dma[i].size != size)
+			continue;
+		memmove(&sw->dma[i], &sw->dma[i + 1],
+			(sw->nr_dma - i - 1) * sizeof(sw->dma[0]));
+		sw->nr_dma--;
+		break;
+	}
+	sw->stats.dma_regions = sw->nr_dma;
+	vgt_mutex_unlock(&sw->dma_lock);
+}
+
+/* Caller holds dma_lock. */
+static u8 *swhsw_dma_lookup(struct vgt_swhsw *sw, u64 dma_addr, u64 len)
+{
+	u32 i;
+
+	for (i = 0; i < sw->nr_dma; i++) {
+		struct swhsw_dma *d = &sw->dma[i];
+
+		if (dma_addr >= d->base && len <= d->size &&
+		    dma_addr - d->base <= d->size - len)
+			return d->va + (dma_addr - d->base);
+	}
+	return NULL;
+}
+
+void *vgt_swhsw_dma_to_host(struct vgt_swhsw *sw, u64 dma_addr, u64 len)
+{
+	void *p;
+
+	vgt_mutex_lock(&sw->dma_lock);
+	p = swhsw_dma_lookup(sw, dma_addr, len);
+	vgt_mutex_unlock(&sw->dma_lock);
+	return p;
+}
+
+static int swhsw_gm_access(struct vgt_swhsw *sw, u64 gm_addr, u8 *buf,
+			   u32 len, bool write)
+{
+	int ret = 0;
+
+	if (gm_addr >= HSW_GM_SIZE || len > HSW_GM_SIZE - gm_addr)
+		return -VGT_E_GM_RANGE;
+	vgt_mutex_lock(&sw->dma_lock);
+	while (len) {
+		u32 off = (u32)(gm_addr & (VGT_PAGE_SIZE - 1));
+		u32 chunk = VGT_PAGE_SIZE - off;
+		u32 pte = sw->gtt[gm_addr >> VGT_PAGE_SHIFT];
+		u8 *host;
+
+		if (chunk > len)
+			chunk = len;
+		if (!(pte & HSW_PTE_VALID)) {
+			ret = -VGT_E_GM_UNMAPPED;
+			break;
+		}
+		host = swhsw_dma_lookup(sw, hsw_pte_decode(pte) + off, chunk);
+		if (!host) {
+			ret = -VGT_E_GM_UNMAPPED;
+			break;
+		}
+		if (write)
+			memcpy(host, buf, chunk);
+		else
+			memcpy(buf, host, chunk);
+		buf += chunk;
+		gm_addr += chunk;
+		len -= chunk;
+	}
+	vgt_mutex_unlock(&sw->dma_lock);
+	return ret;
+}
+
+int vgt_swhsw_gm_read(struct vgt_swhsw *sw, u64 gm_addr, void *buf, u32 len)
+{
+	return swhsw_gm_access(sw, gm_addr, buf, len, false);
+}
+
+int vgt_swhsw_gm_write(struct vgt_swhsw *sw, u64 gm_addr, const void *buf,
+		       u32 len)
+{
+	return swhsw_gm_access(sw, gm_addr, (u8 *)buf, len, true);
+}

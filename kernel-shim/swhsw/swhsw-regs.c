@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * swhsw-regs.c - the software Haswell's register file and interrupt line.
+ *
+ * 2 MiB of 32-bit registers: plain storage except for the registers with
+ * side effects the helper relies on (write-1-to-clear IIRs, read-only ISRs,
+ * masked forcewake and its ACK).  Offsets outside the file or unaligned
+ * are dropped and counted, as a bus would.
+ */
+#include "swhsw-priv.h"
+#include "hw/vgt.h"
+
+struct swhsw_reset_value {
+	u32 offset;
+	u32 value;
+};
+
+/* Power-on values of the registers the helper (and i915) look at. */
+static const struct swhsw_reset_value swhsw_reset_values[] = {
+	{ DEIMR, 0xffffffff },
+	{ GTIMR, 0xffffffff },
+	{ GEN6_PMIMR, 0xffffffff },
+	{ RING_IMR(RENDER_RING_BASE), 0xffffffff },
+	{ RING_IMR(BSD_RING_BASE), 0xffffffff },
+	{ RING_IMR(BLT_RING_BASE), 0xffffffff },
+	{ RING_IMR(VEBOX_RING_BASE), 0xffffffff },
+	/* Rings come up stopped and idle. */
+	{ RING_MI_MODE(RENDER_RING_BASE), MODE_IDLE },
+	{ RING_MI_MODE(BSD_RING_BASE), MODE_IDLE },
+	{ RING_MI_MODE(BLT_RING_BASE), MODE_IDLE },
+	{ RING_MI_MODE(VEBOX_RING_BASE), MODE_IDLE },
+};
+
+void swhsw_regs_reset(struct vgt_swhsw *sw)
+{
+	u32 i;
+
+	memset(sw->regs, 0, HSW_MMIO_SIZE);
+	for (i = 0; i < VGT_ARRAY_SIZE(swhsw_reset_values); i++)
+		sw->regs[swhsw_reset_values[i].offset / 4] =
+			swhsw_reset_values[i].value;
+}
+
+static bool swhsw_reg_ok(struct vgt_swhsw *sw, u32 offset)
+{
+	if (offset >= HSW_MMIO_SIZE || (offset & 3)) {
+		sw->stats.bad_mmio++;
+		return false;
+	}
+	return true;
+}
+
+static inline u32 *reg(struct vgt_swhsw *sw, u32 offset)
+{
+	return &sw->regs[offset / 4];
+}
+
+/* The line is high when the master is on and an enabled IIR bit is set. */
+static bool swhsw_irq_pending(struct vgt_swhsw *sw)
+{
+	if (!(*reg(sw, DEIER) & DE_MASTER_IRQ_CONTROL))
+		return false;
+	return (*reg(sw, GTIIR) & *reg(sw, GTIER)) ||
+	       (*reg(sw, GEN6_PMIIR) & *reg(sw, GEN6_PMIER)) ||
+	       (*reg(sw, DEIIR) & *reg(sw, DEIER) & ~DE_MASTER_IRQ_CONTROL);
+}
+
+/*
+ * Delivered only from the interrupt inputs, never from a register write:
+ * the helper writes registers with its lock held and must not re-enter.
+ */
+static void swhsw_irq_update(struct vgt_swhsw *sw)
+{
+	if (sw->irq_fn && swhsw_irq_pending(sw)) {
+		sw->stats.irqs_delivered++;
+		sw->irq_fn(sw->irq_opaque);
+	}
+}
+
+static void swhsw_latch(struct vgt_swhsw *sw, u32 isr, u32 imr, u32 iir,
+			u32 bits)
+{
+	*reg(sw, isr) |= bits;
+	*reg(sw, iir) |= bits & ~*reg(sw, imr);
+	/* The events are edges: the status bit drops once latched. */
+	*reg(sw, isr) &= ~bits;
+	swhsw_irq_update(sw);
+}
+
+void vgt_swhsw_raise_gt(struct vgt_swhsw *sw, u32 bits)
+{
+	swhsw_latch(sw, GTISR, GTIMR, GTIIR, bits);
+}
+
+void vgt_swhsw_raise_pm(struct vgt_swhsw *sw, u32 bits)
+{
+	swhsw_latch(sw, GEN6_PMISR, GEN6_PMIMR, GEN6_PMIIR, bits);
+}
+
+void vgt_swhsw_raise_de(struct vgt_swhsw *sw, u32 bits)
+{
+	swhsw_latch(sw, DEISR, DEIMR, DEIIR, bits & ~DE_MASTER_IRQ_CONTROL);
+}
+
+u32 swhsw_read32(void *opaque, u32 offset)
+{
+	struct vgt_swhsw *sw = opaque;
+
+	if (!swhsw_reg_ok(sw, offset))
+		return 0;
+	return *reg(sw, offset);
+}
+
+void swhsw_write32(void *opaque, u32 offset, u32 value)
+{
+	struct vgt_swhsw *sw = opaque;
+	u32 mask;
+
+	if (!swhsw_reg_ok(sw, offset))
+		return;
+	switch (offset) {
+	case DEIIR:
+	case GTIIR:
+	case GEN6_PMIIR:
+		*reg(sw, offset) &= ~value;
+		return;
+	case DEISR:
+	case GTISR:
+	case GEN6_PMISR:
+	case FORCEWAKE_ACK_HSW:
+	case GEN6_GT_THREAD_STATUS:
+		return;
+	case GFX_FLSH_CNTL_GEN6:
+		return;		/* the model's GTT has no WC buffer */
+	case FORCEWAKE_MT:
+		/* Masked register; the wake completes at once. */
+		mask = value >> 16;
+		*reg(sw, offset) = (*reg(sw, offset) & ~mask) |
+				   (value & mask & 0xffff);
+		*reg(sw, FORCEWAKE_ACK_HSW) = *reg(sw, offset);
+		return;
+	default:
+		*reg(sw, offset) = value;
+	}
+}

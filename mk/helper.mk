@@ -1,0 +1,145 @@
+# vgt host helper (kernel-shim/): the portable core, the software Haswell,
+# the client library QEMU links (embedded + socket transports), the
+# vgt-hostd daemon, their tests, the kbuild compile check and the bench.
+# Everything builds with plain gcc into $(BUILD)/helper; nothing needs QEMU.
+
+DEB_PACKAGES += linux-headers-amd64 libglib2.0-dev pkg-config
+
+HELPER_SRC   := $(TOP)/kernel-shim
+HELPER_BUILD := $(BUILD)/helper
+HELPER_OBJ   := $(HELPER_BUILD)/obj
+
+HELPER_CFLAGS := -std=gnu11 -O2 -g -fPIC -Wall -Wextra -Wno-unused-parameter \
+	-Werror -I$(TOP)/include -I$(HELPER_SRC) -MMD -MP
+HELPER_GLIB_CFLAGS = $(shell pkg-config --cflags glib-2.0)
+HELPER_GLIB_LIBS   = $(shell pkg-config --libs glib-2.0)
+
+HELPER_CORE_SRCS   := core/partition.c core/host.c core/instance.c \
+	core/gmem.c core/gtt.c core/event.c core/vgt-log.c
+HELPER_SWHSW_SRCS  := swhsw/swhsw.c swhsw/swhsw-regs.c swhsw/swhsw-mem.c
+HELPER_CLIENT_SRCS := client/vgt-client-embedded.c \
+	client/vgt-client-socket.c client/vgt-wire.c
+HELPER_LIB_SRCS    := $(HELPER_CORE_SRCS) $(HELPER_SWHSW_SRCS) \
+	$(HELPER_CLIENT_SRCS)
+HELPER_LIB_OBJS    := $(HELPER_LIB_SRCS:%.c=$(HELPER_OBJ)/%.o)
+
+# What QEMU links: the whole helper + both transports, no GLib.
+HELPER_LIB   := $(HELPER_BUILD)/libvgt-helper.a
+HELPER_HOSTD := $(HELPER_BUILD)/vgt-hostd
+HELPER_TESTS := $(HELPER_BUILD)/test-helper-core \
+	$(HELPER_BUILD)/test-helper-swhsw $(HELPER_BUILD)/test-helper-lib \
+	$(HELPER_BUILD)/test-hostd-socket
+HELPER_BENCH := $(HELPER_BUILD)/bench-helper-gtt
+
+$(HELPER_OBJ)/%.o: $(HELPER_SRC)/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      helper/$*.o"
+	@gcc $(HELPER_CFLAGS) -c $< -o $@
+
+$(HELPER_OBJ)/tests/%.o: $(TOP)/tests/unit/helper/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      helper/tests/$*.o"
+	@gcc $(HELPER_CFLAGS) $(HELPER_GLIB_CFLAGS) -c $< -o $@
+
+# For QEMU: one prelinked object in which only the ABI of include/hw/vgt.h
+# (client/vgt-helper.exports) stays global, so the helper's internal vgt_*
+# names can never collide with the device's.
+HELPER_EXPORTS := $(HELPER_SRC)/client/vgt-helper.exports
+$(HELPER_LIB): $(HELPER_LIB_OBJS) $(HELPER_EXPORTS)
+	@echo "  AR      $(notdir $@) (exports: $$(tr '\n' ' ' < $(HELPER_EXPORTS)))"
+	@ld -r -o $(HELPER_OBJ)/vgt-helper-all.o $(HELPER_LIB_OBJS)
+	@objcopy --keep-global-symbols=$(HELPER_EXPORTS) \
+	    $(HELPER_OBJ)/vgt-helper-all.o $(HELPER_OBJ)/vgt-helper.o
+	@rm -f $@ && ar rcs $@ $(HELPER_OBJ)/vgt-helper.o
+
+# The daemon, tests and bench link the objects (tests reach internals).
+$(HELPER_HOSTD): $(HELPER_OBJ)/hostd/vgt-hostd.o $(HELPER_LIB_OBJS)
+	@echo "  LINK    $(notdir $@)"
+	@gcc -o $@ $^ -lpthread
+
+$(HELPER_BUILD)/test-%: $(HELPER_OBJ)/tests/test-%.o $(HELPER_LIB_OBJS)
+	@echo "  LINK    $(notdir $@)"
+	@gcc -o $@ $^ $(HELPER_GLIB_LIBS) -lpthread
+
+# This one links the library QEMU links, and nothing else of ours.
+$(HELPER_BUILD)/test-helper-lib: $(HELPER_OBJ)/tests/test-helper-lib.o $(HELPER_LIB)
+	@echo "  LINK    $(notdir $@)"
+	@gcc -o $@ $^ $(HELPER_GLIB_LIBS) -lpthread
+
+$(HELPER_BENCH): $(HELPER_OBJ)/tests/bench-helper-gtt.o $(HELPER_LIB_OBJS)
+	@echo "  LINK    $(notdir $@)"
+	@gcc -o $@ $^ $(HELPER_GLIB_LIBS) -lpthread
+
+# Test objects are not intermediates to be deleted after linking.
+.SECONDARY: $(patsubst $(TOP)/tests/unit/helper/%.c,$(HELPER_OBJ)/tests/%.o,\
+	$(wildcard $(TOP)/tests/unit/helper/*.c))
+
+-include $(shell find $(HELPER_OBJ) -name '*.d' 2>/dev/null)
+
+helper: $(HELPER_LIB) $(HELPER_HOSTD) $(HELPER_TESTS) $(HELPER_BENCH)
+
+# ---- kbuild compile check ------------------------------------------------
+# The core and the software Haswell compiled as kernel code against
+# Debian's bookworm 6.1 headers.  Sources are mirrored as symlinks so that
+# kbuild writes its objects under build/helper/kbuild, never into the tree.
+HELPER_KDIR = $(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64)))
+HELPER_KBUILD := $(HELPER_BUILD)/kbuild
+HELPER_KBUILD_INPUTS := $(wildcard $(HELPER_SRC)/core/*.[ch] \
+	$(HELPER_SRC)/swhsw/*.[ch] $(HELPER_SRC)/kbuild/*) \
+	$(TOP)/include/hw/vgt.h
+
+# Records the verdict in kbuild.result (the TAP line is written from it), so
+# a failure is reported by `make check` instead of stopping it, and a warm
+# run does not recompile.
+$(HELPER_KBUILD)/kbuild.result: $(HELPER_KBUILD_INPUTS) | $(DEPS_STAMP)
+	@echo "  KBUILD  kernel-shim core + swhsw against $(notdir $(HELPER_KDIR))"
+	@rm -rf $(HELPER_KBUILD) && mkdir -p $(HELPER_KBUILD)/core $(HELPER_KBUILD)/swhsw
+	@for f in $(HELPER_SRC)/kbuild/*; do ln -s $$f $(HELPER_KBUILD)/; done
+	@for d in core swhsw; do for f in $(HELPER_SRC)/$$d/*; do \
+	    ln -s $$f $(HELPER_KBUILD)/$$d/; done; done
+	@if [ -z "$(HELPER_KDIR)" ]; then \
+	    echo "no /usr/src/linux-headers-6.1.*-amd64" > $(HELPER_KBUILD)/kbuild.log; \
+	    echo "not ok 1 - kbuild: no 6.1 amd64 headers installed" > $@; \
+	elif $(MAKE) -s -C $(HELPER_KDIR) M=$(HELPER_KBUILD) VGT_TOP=$(TOP) \
+	    modules > $(HELPER_KBUILD)/kbuild.log 2>&1; then \
+	    echo "ok 1 - kbuild: kernel-shim core + swhsw compile as kernel code ($(notdir $(HELPER_KDIR)))" > $@; \
+	else \
+	    echo "not ok 1 - kbuild of kernel-shim core failed (see $(HELPER_KBUILD)/kbuild.log)" > $@; \
+	    tail -n 20 $(HELPER_KBUILD)/kbuild.log; \
+	fi
+
+check-helper-kbuild: $(HELPER_KBUILD)/kbuild.result
+	@mkdir -p $(TAP_DIR)
+	@{ echo "1..1"; cat $<; } > $(TAP_DIR)/helper-kbuild.tap
+
+# ---- tests -----------------------------------------------------------------
+HELPER_RUN := $(HELPER_BUILD)/run
+
+check-helper-unit: $(HELPER_TESTS)
+	@echo "vgt: running helper unit tests"
+	@$(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-core \
+	    $(HELPER_BUILD)/test-helper-core --tap
+	@$(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-swhsw \
+	    $(HELPER_BUILD)/test-helper-swhsw --tap
+	@$(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-lib \
+	    $(HELPER_BUILD)/test-helper-lib --tap
+
+check-helper-socket: $(HELPER_BUILD)/test-hostd-socket $(HELPER_HOSTD)
+	@echo "vgt: running the vgt-hostd socket test"
+	@mkdir -p $(HELPER_RUN)
+	@VGT_HOSTD=$(HELPER_HOSTD) VGT_TEST_DIR=$(HELPER_RUN) \
+	    $(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-hostd-socket \
+	    timeout 120 $(HELPER_BUILD)/test-hostd-socket --tap
+
+check-helper: check-helper-kbuild check-helper-unit check-helper-socket
+
+bench-helper: $(HELPER_BENCH) $(HELPER_HOSTD)
+	@mkdir -p $(HELPER_RUN) $(BUILD)/bench
+	@VGT_HOSTD=$(HELPER_HOSTD) VGT_TEST_DIR=$(HELPER_RUN) \
+	    $(HELPER_BENCH) | tee $(BUILD)/bench/helper-gtt.txt
+
+CHECK_TARGETS += check-helper
+BENCH_TARGETS += bench-helper
+
+.PHONY: helper check-helper check-helper-kbuild check-helper-unit \
+	check-helper-socket bench-helper

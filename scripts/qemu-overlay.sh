@@ -1,0 +1,38 @@
+#!/bin/sh
+# Overlay the vgt sources onto the unpacked QEMU tree by symlink, so an edit
+# of ours rebuilds incrementally and never reconfigures QEMU.  Links for
+# files that no longer exist are removed.  Idempotent and fast.
+#   usage: scripts/qemu-overlay.sh VGT_TOP QEMU_SRC
+set -eu
+top=$1
+src=$2
+
+link() {   # link REPO_FILE QEMU_PATH
+    if [ "$(readlink "$2" 2>/dev/null)" != "$1" ]; then
+        mkdir -p "$(dirname "$2")"
+        ln -sfn "$1" "$2"
+    fi
+}
+
+prune() {  # remove dangling links under DIR
+    [ -d "$1" ] || return 0
+    find "$1" -maxdepth 1 -type l ! -exec test -e {} \; -exec rm -f {} \;
+}
+
+for f in "$top"/hw/display/vgt/*; do
+    link "$f" "$src/hw/display/vgt/$(basename "$f")"
+done
+prune "$src/hw/display/vgt"
+
+link "$top/include/hw/vgt.h" "$src/include/hw/vgt.h"
+
+for f in "$top"/tests/qtest/vgt-*.c; do
+    [ -e "$f" ] && link "$f" "$src/tests/qtest/$(basename "$f")"
+done
+prune "$src/tests/qtest"
+
+link "$top/tests/unit/meson.build" "$src/tests/unit/vgt/meson.build"
+for f in "$top"/tests/unit/test-vgt-*.c; do
+    [ -e "$f" ] && link "$f" "$src/tests/unit/vgt/$(basename "$f")"
+done
+prune "$src/tests/unit/vgt"

@@ -1,0 +1,527 @@
+/*
+ * qtests for the vgt device's PCI face: identity, BARs, configuration
+ * space (GMCH, BDSM, ASLS/OpRegion, MSI), the register file reached
+ * through BAR0 and the I/O BAR, and hostile accesses.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qemu/units.h"
+#include "libqtest.h"
+#include "libqos/pci.h"
+#include "libqos/pci-pc.h"
+#include "hw/pci/pci_regs.h"
+#include "hw/vgt.h"
+
+#define VGT_DEVFN           QPCI_DEVFN(2, 0)
+#define PVINFO_MAGIC        0x4776544776544776ull
+#define PVINFO_BASE         0x78000
+#define PVINFO_DISPLAY_READY (PVINFO_BASE + 0x804)
+#define UNKNOWN_REG         0x44000     /* no row in the register table */
+#define OPREGION_GPA        0x04000000  /* inside the default 128 MiB */
+#define MSI_TARGET_GPA      0x05000000
+
+typedef struct VgtTest {
+    QTestState *qts;
+    QPCIBus *bus;
+    QPCIDevice *dev;
+    QPCIBar bar0;
+    char *log_path;
+} VgtTest;
+
+/*
+ * Start a machine with vgt at 00:02.0.  The aperture is kept small so
+ * libqos' 512 MiB PCI window also fits BAR0.
+ */
+static void vgt_test_start(VgtTest *t, const char *machine, const char *props)
+{
+    int fd;
+
+    fd = g_file_open_tmp("vgt-test-XXXXXX.log", &t->log_path, NULL);
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    t->qts = qtest_initf("-M %s -nodefaults -vga none "
+                         "-d unimp,guest_errors -D %s "
+                         "-device vgt,addr=2,id=gpu,aperture_size=64M%s%s",
+                         machine, t->log_path, props ? "," : "",
+                         props ? props : "");
+    t->bus = qpci_new_pc(t->qts, NULL);
+    t->dev = qpci_device_find(t->bus, VGT_DEVFN);
+    g_assert_nonnull(t->dev);
+}
+
+static void vgt_test_map(VgtTest *t)
+{
+    uint64_t size;
+
+    qpci_device_enable(t->dev);
+    t->bar0 = qpci_iomap(t->dev, 0, &size);
+    g_assert_cmpuint(size, ==, VGT_BAR0_SIZE);
+}
+
+static void vgt_test_stop(VgtTest *t)
+{
+    g_free(t->dev);
+    qpci_free_pc(t->bus);
+    qtest_quit(t->qts);
+    unlink(t->log_path);
+    g_free(t->log_path);
+}
+
+/* How many lines of the QEMU log contain @needle. */
+static int vgt_log_count(VgtTest *t, const char *needle)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    int i, n = 0;
+
+    qtest_qmp_assert_success(t->qts, "{ 'execute': 'query-status' }");
+    g_assert_true(g_file_get_contents(t->log_path, &text, NULL, NULL));
+    lines = g_strsplit(text, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        n += strstr(lines[i], needle) != NULL;
+    }
+    return n;
+}
+
+/* Size a BAR the way firmware does: all ones, read back, restore. */
+static uint64_t bar_size(QPCIDevice *dev, int bar, uint32_t *flags)
+{
+    int off = PCI_BASE_ADDRESS_0 + bar * 4;
+    uint32_t lo, hi = 0xffffffff;
+    uint64_t mask;
+
+    qpci_config_writel(dev, off, 0xffffffff);
+    lo = qpci_config_readl(dev, off);
+    *flags = lo & 0xf;
+    if (!lo) {
+        return 0;   /* BAR not implemented */
+    }
+    if (lo & PCI_BASE_ADDRESS_SPACE_IO) {
+        mask = 0xffff0000 | (lo & PCI_BASE_ADDRESS_IO_MASK);
+        return (uint32_t)~mask + 1;
+    }
+    if ((lo & PCI_BASE_ADDRESS_MEM_TYPE_MASK) ==
+        PCI_BASE_ADDRESS_MEM_TYPE_64) {
+        qpci_config_writel(dev, off + 4, 0xffffffff);
+        hi = qpci_config_readl(dev, off + 4);
+    }
+    mask = ((uint64_t)hi << 32) | (lo & PCI_BASE_ADDRESS_MEM_MASK);
+    return ~mask + 1;
+}
+
+static void test_identity(void)
+{
+    VgtTest t;
+
+    vgt_test_start(&t, "pc", NULL);
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_VENDOR_ID), ==, 0x8086);
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_DEVICE_ID), ==, 0x0412);
+    g_assert_cmphex(qpci_config_readb(t.dev, PCI_REVISION_ID), ==, 0x06);
+    g_assert_cmphex(qpci_config_readb(t.dev, PCI_CLASS_PROG), ==, 0x00);
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_CLASS_DEVICE), ==, 0x0300);
+    g_assert_cmphex(qpci_config_readb(t.dev, PCI_HEADER_TYPE), ==, 0);
+    g_assert_cmphex(qpci_config_readb(t.dev, PCI_INTERRUPT_PIN), ==, 1);
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_SUBSYSTEM_VENDOR_ID), ==,
+                    0x1af4);
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_SUBSYSTEM_ID), ==, 0x1100);
+    vgt_test_stop(&t);
+
+    /* subsystem IDs are properties */
+    vgt_test_start(&t, "pc", "subsys_vendor_id=0x1028,subsys_id=0x05d7");
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_SUBSYSTEM_VENDOR_ID), ==,
+                    0x1028);
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_SUBSYSTEM_ID), ==, 0x05d7);
+    vgt_test_stop(&t);
+}
+
+static void test_q35_slot2(void)
+{
+    VgtTest t;
+
+    /* 00:02.0 on the q35 machine too, where the guest driver expects it */
+    vgt_test_start(&t, "q35", NULL);
+    g_assert_cmphex(qpci_config_readl(t.dev, PCI_VENDOR_ID), ==,
+                    0x04128086);
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_CLASS_DEVICE), ==, 0x0300);
+    vgt_test_stop(&t);
+}
+
+static void test_bars(void)
+{
+    VgtTest t;
+    uint32_t flags;
+
+    vgt_test_start(&t, "pc", NULL);
+    g_assert_cmpuint(bar_size(t.dev, 0, &flags), ==, 4 * MiB);
+    g_assert_cmphex(flags, ==, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                    PCI_BASE_ADDRESS_MEM_TYPE_64);
+    g_assert_cmpuint(bar_size(t.dev, 2, &flags), ==, 64 * MiB);
+    g_assert_cmphex(flags, ==, PCI_BASE_ADDRESS_MEM_TYPE_64 |
+                    PCI_BASE_ADDRESS_MEM_PREFETCH);
+    g_assert_cmpuint(bar_size(t.dev, 4, &flags), ==, 64);
+    g_assert_cmphex(flags & PCI_BASE_ADDRESS_SPACE, ==,
+                    PCI_BASE_ADDRESS_SPACE_IO);
+    /* BAR1/3 are the upper halves of the 64-bit BARs; 5 is unused */
+    g_assert_cmpuint(bar_size(t.dev, 5, &flags), ==, 0);
+    vgt_test_stop(&t);
+}
+
+static void test_aperture_default(void)
+{
+    QTestState *qts;
+    QPCIBus *bus;
+    QPCIDevice *dev;
+    uint32_t flags;
+
+    /* default: the GPU's whole 512 MiB aperture (host GM addresses) */
+    qts = qtest_init("-M pc -nodefaults -vga none -device vgt,addr=2");
+    bus = qpci_new_pc(qts, NULL);
+    dev = qpci_device_find(bus, VGT_DEVFN);
+    g_assert_cmpuint(bar_size(dev, 2, &flags), ==, 512 * MiB);
+    g_free(dev);
+    qpci_free_pc(bus);
+    qtest_quit(qts);
+}
+
+static void expect_realize_error(const char *props, const char *message)
+{
+    const char *qemu = g_getenv("QTEST_QEMU_BINARY");
+    g_autofree char *cmd = NULL;
+    g_autofree char *err = NULL;
+    int status;
+
+    g_assert_nonnull(qemu);
+    cmd = g_strdup_printf("%s -M pc -accel qtest -display none -nodefaults "
+                          "-vga none -device vgt,%s", qemu, props);
+    g_assert_true(g_spawn_command_line_sync(cmd, NULL, &err, &status, NULL));
+    g_assert_false(g_spawn_check_wait_status(status, NULL));
+    g_assert_nonnull(strstr(err, message));
+}
+
+static void test_bad_properties(void)
+{
+    expect_realize_error("aperture_size=100M", "not a power of two");
+    expect_realize_error("aperture_size=32M", "aperture_size must be");
+    expect_realize_error("aperture_size=1G", "aperture_size must be");
+    expect_realize_error("stolen_size=16M", "stolen_size must be");
+    expect_realize_error("stolen_size=1G", "stolen_size must be");
+}
+
+static void test_gmch_readonly(void)
+{
+    VgtTest t;
+
+    vgt_test_start(&t, "pc", NULL);
+    /* GGMS = 2 MiB GTT, no stolen memory */
+    g_assert_cmphex(qpci_config_readw(t.dev, 0x50), ==, 0x0200);
+    qpci_config_writew(t.dev, 0x50, 0xffff);
+    qpci_config_writel(t.dev, 0x50, 0);
+    g_assert_cmphex(qpci_config_readw(t.dev, 0x50), ==, 0x0200);
+    g_assert_cmpint(vgt_log_count(&t, "read-only GMCH"), ==, 2);
+    vgt_test_stop(&t);
+
+    vgt_test_start(&t, "pc", "stolen_size=64M");
+    g_assert_cmphex(qpci_config_readw(t.dev, 0x50), ==, 0x0210);
+    vgt_test_stop(&t);
+}
+
+static void test_bdsm(void)
+{
+    VgtTest t;
+
+    vgt_test_start(&t, "pc", NULL);
+    g_assert_cmphex(qpci_config_readl(t.dev, 0x5c), ==, 0);
+    qpci_config_writel(t.dev, 0x5c, 0x7f8fffff);
+    g_assert_cmphex(qpci_config_readl(t.dev, 0x5c), ==, 0x7f800000);
+    vgt_test_stop(&t);
+}
+
+static void test_readonly_area(void)
+{
+    VgtTest t;
+    uint32_t off;
+
+    vgt_test_start(&t, "pc", NULL);
+    /* no other byte of the device-specific area takes a write */
+    for (off = 0x40; off < 0x100; off += 4) {
+        uint32_t before = qpci_config_readl(t.dev, off);
+
+        if (off == 0x5c || off == 0xfc || (off >= 0x90 && off < 0x9c)) {
+            continue;
+        }
+        qpci_config_writel(t.dev, off, 0xa5a5a5a5);
+        g_assert_cmphex(qpci_config_readl(t.dev, off), ==, before);
+    }
+    /* unknown offsets are reported once each */
+    g_assert_cmpint(vgt_log_count(&t, "unimplemented PCI config offset "
+                                  "0x44"), ==, 1);
+    vgt_test_stop(&t);
+}
+
+static void test_opregion(void)
+{
+    VgtTest t;
+    uint8_t buf[16];
+    uint32_t bdb;
+
+    vgt_test_start(&t, "pc", NULL);
+    g_assert_cmphex(qpci_config_readl(t.dev, 0xfc), ==, 0);
+    qtest_memread(t.qts, OPREGION_GPA, buf, sizeof(buf));
+    g_assert_cmpmem(buf, 16, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+
+    /* firmware (or hvmloader) tells the device where the OpRegion goes */
+    qpci_config_writel(t.dev, 0xfc, OPREGION_GPA);
+    g_assert_cmphex(qpci_config_readl(t.dev, 0xfc), ==, OPREGION_GPA);
+    qtest_memread(t.qts, OPREGION_GPA, buf, sizeof(buf));
+    g_assert_cmpmem(buf, 16, "IntelGraphicsMem", 16);
+    g_assert_cmpuint(qtest_readb(t.qts, OPREGION_GPA + 0x17), ==, 2);
+
+    /* mailbox 4: a VBT whose BDB the driver can walk */
+    qtest_memread(t.qts, OPREGION_GPA + 0x400, buf, 4);
+    g_assert_cmpmem(buf, 4, "$VBT", 4);
+    bdb = qtest_readl(t.qts, OPREGION_GPA + 0x400 + 0x1c);
+    qtest_memread(t.qts, OPREGION_GPA + 0x400 + bdb, buf, 16);
+    g_assert_cmpmem(buf, 16, "BIOS_DATA_BLOCK ", 16);
+    g_assert_cmpuint(qtest_readw(t.qts, OPREGION_GPA + 0x400 + bdb + 0x10),
+                     ==, 155);
+
+    /* the driver's mailbox writes stick (ACPI drdy at +0x100) */
+    qtest_writel(t.qts, OPREGION_GPA + 0x100, 1);
+    g_assert_cmphex(qtest_readl(t.qts, OPREGION_GPA + 0x100), ==, 1);
+
+    /* moving ASLS moves the OpRegion; the old place is plain RAM again */
+    qpci_config_writel(t.dev, 0xfc, OPREGION_GPA + 0x10000);
+    qtest_memread(t.qts, OPREGION_GPA + 0x10000, buf, sizeof(buf));
+    g_assert_cmpmem(buf, 16, "IntelGraphicsMem", 16);
+    g_assert_cmphex(qtest_readl(t.qts, OPREGION_GPA), ==, 0);
+    qpci_config_writel(t.dev, 0xfc, 0);
+    g_assert_cmphex(qtest_readl(t.qts, OPREGION_GPA + 0x10000), ==, 0);
+
+    /* a reset unmaps it (firmware writes ASLS again on the next boot) */
+    qpci_config_writel(t.dev, 0xfc, OPREGION_GPA);
+    qtest_qmp_assert_success(t.qts, "{ 'execute': 'system_reset' }");
+    g_assert_cmphex(qpci_config_readl(t.dev, 0xfc), ==, 0);
+    g_assert_cmphex(qtest_readl(t.qts, OPREGION_GPA), ==, 0);
+    vgt_test_stop(&t);
+}
+
+static void set_debug_irq(VgtTest *t, bool level)
+{
+    qtest_qmp_assert_success(t->qts,
+        "{ 'execute': 'qom-set', 'arguments': { 'path': "
+        "'/machine/peripheral/gpu', 'property': 'x-debug-irq', "
+        "'value': %i } }", level);
+}
+
+static void test_msi(void)
+{
+    VgtTest t;
+    uint8_t cap;
+    uint16_t flags;
+
+    vgt_test_start(&t, "pc", NULL);
+    qpci_device_enable(&*t.dev);
+
+    /* the capability list holds MSI at 0x90, alone */
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_STATUS) &
+                    PCI_STATUS_CAP_LIST, ==, PCI_STATUS_CAP_LIST);
+    cap = qpci_config_readb(t.dev, PCI_CAPABILITY_LIST);
+    g_assert_cmphex(cap, ==, 0x90);
+    g_assert_cmphex(qpci_config_readb(t.dev, cap), ==, PCI_CAP_ID_MSI);
+    g_assert_cmphex(qpci_config_readb(t.dev, cap + 1), ==, 0);
+    flags = qpci_config_readw(t.dev, cap + PCI_MSI_FLAGS);
+    g_assert_cmphex(flags & PCI_MSI_FLAGS_64BIT, ==, 0);
+    g_assert_cmphex(flags & PCI_MSI_FLAGS_MASKBIT, ==, 0);
+    g_assert_cmphex(flags & PCI_MSI_FLAGS_QMASK, ==, 0);    /* 1 vector */
+
+    /* INTx first: the line shows in the status register */
+    set_debug_irq(&t, true);
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_STATUS) &
+                    PCI_STATUS_INTERRUPT, ==, PCI_STATUS_INTERRUPT);
+    set_debug_irq(&t, false);
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_STATUS) &
+                    PCI_STATUS_INTERRUPT, ==, 0);
+
+    /* MSI: the message lands in guest memory on a rising edge */
+    qpci_config_writel(t.dev, cap + PCI_MSI_ADDRESS_LO, MSI_TARGET_GPA);
+    qpci_config_writew(t.dev, cap + PCI_MSI_DATA_32, 0x4321);
+    qpci_config_writew(t.dev, cap + PCI_MSI_FLAGS,
+                       flags | PCI_MSI_FLAGS_ENABLE);
+    g_assert_cmphex(qtest_readl(t.qts, MSI_TARGET_GPA), ==, 0);
+    set_debug_irq(&t, true);
+    g_assert_cmphex(qtest_readl(t.qts, MSI_TARGET_GPA), ==, 0x4321);
+    /* no INTx while MSI is enabled, and no second message while high */
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_STATUS) &
+                    PCI_STATUS_INTERRUPT, ==, 0);
+    qtest_writel(t.qts, MSI_TARGET_GPA, 0);
+    set_debug_irq(&t, true);
+    g_assert_cmphex(qtest_readl(t.qts, MSI_TARGET_GPA), ==, 0);
+    set_debug_irq(&t, false);
+    set_debug_irq(&t, true);
+    g_assert_cmphex(qtest_readl(t.qts, MSI_TARGET_GPA), ==, 0x4321);
+    set_debug_irq(&t, false);
+    vgt_test_stop(&t);
+}
+
+static void test_mmio_register_file(void)
+{
+    VgtTest t;
+
+    vgt_test_start(&t, "pc", NULL);
+    vgt_test_map(&t);
+    /* the guest's vGPU probe: a 64-bit magic read, then u16 version */
+    g_assert_cmphex(qpci_io_readq(t.dev, t.bar0, PVINFO_BASE), ==,
+                    PVINFO_MAGIC);
+    g_assert_cmphex(qpci_io_readl(t.dev, t.bar0, PVINFO_BASE + 4), ==,
+                    PVINFO_MAGIC >> 32);
+    g_assert_cmphex(qpci_io_readw(t.dev, t.bar0, PVINFO_BASE + 8), ==, 1);
+    g_assert_cmphex(qpci_io_readw(t.dev, t.bar0, PVINFO_BASE + 10), ==, 0);
+    g_assert_cmphex(qpci_io_readb(t.dev, t.bar0, PVINFO_BASE + 3), ==, 0x76);
+
+    /* read-only registers keep their value and the write is reported */
+    qpci_io_writel(t.dev, t.bar0, PVINFO_BASE, 0);
+    g_assert_cmphex(qpci_io_readq(t.dev, t.bar0, PVINFO_BASE), ==,
+                    PVINFO_MAGIC);
+    g_assert_cmpint(vgt_log_count(&t, "read-only bits 0xffffffff of "
+                                  "PVINFO_MAGIC_LO"), ==, 1);
+
+    /* a virtualized register keeps what the guest wrote, byte-wise too */
+    qpci_io_writel(t.dev, t.bar0, PVINFO_DISPLAY_READY, 0x11223344);
+    qpci_io_writeb(t.dev, t.bar0, PVINFO_DISPLAY_READY + 1, 0xaa);
+    qpci_io_writew(t.dev, t.bar0, PVINFO_DISPLAY_READY + 2, 0xbbcc);
+    g_assert_cmphex(qpci_io_readl(t.dev, t.bar0, PVINFO_DISPLAY_READY), ==,
+                    0xbbccaa44);
+
+    /* an unknown register reads 0, drops writes, is reported once */
+    qpci_io_writel(t.dev, t.bar0, UNKNOWN_REG, 0xdeadbeef);
+    g_assert_cmphex(qpci_io_readl(t.dev, t.bar0, UNKNOWN_REG), ==, 0);
+    g_assert_cmphex(qpci_io_readl(t.dev, t.bar0, UNKNOWN_REG), ==, 0);
+    g_assert_cmpint(vgt_log_count(&t, "unimplemented register 0x44000"),
+                    ==, 1);
+
+    /* a reset restores every register */
+    qtest_qmp_assert_success(t.qts, "{ 'execute': 'system_reset' }");
+    qpci_device_enable(t.dev);
+    g_assert_cmphex(qpci_io_readl(t.dev, t.bar0, PVINFO_DISPLAY_READY), ==,
+                    0);
+    vgt_test_stop(&t);
+}
+
+static void test_io_bar(void)
+{
+    VgtTest t;
+    QPCIBar io;
+    uint64_t size;
+
+    vgt_test_start(&t, "pc", NULL);
+    vgt_test_map(&t);
+    io = qpci_iomap(t.dev, 4, &size);
+    g_assert_cmpuint(size, ==, 64);
+
+    /* index at +0, data at +4, onto the same register file as BAR0 */
+    qpci_io_writel(t.dev, io, 0, PVINFO_BASE);
+    g_assert_cmphex(qpci_io_readl(t.dev, io, 0), ==, PVINFO_BASE);
+    g_assert_cmphex(qpci_io_readl(t.dev, io, 4), ==, (uint32_t)PVINFO_MAGIC);
+    qpci_io_writel(t.dev, io, 0, PVINFO_BASE + 4);
+    g_assert_cmphex(qpci_io_readl(t.dev, io, 4), ==, PVINFO_MAGIC >> 32);
+    qpci_io_writel(t.dev, io, 0, PVINFO_DISPLAY_READY);
+    qpci_io_writel(t.dev, io, 4, 1);
+    g_assert_cmphex(qpci_io_readl(t.dev, t.bar0, PVINFO_DISPLAY_READY), ==,
+                    1);
+
+    /* an index that is no register dword is refused and logged */
+    qpci_io_writel(t.dev, io, 0, VGT_MMIO_SIZE);
+    qpci_io_writel(t.dev, io, 0, PVINFO_BASE + 2);
+    g_assert_cmphex(qpci_io_readl(t.dev, io, 0), ==, PVINFO_DISPLAY_READY);
+    g_assert_cmpint(vgt_log_count(&t, "is not a register dword"), ==, 2);
+    vgt_test_stop(&t);
+}
+
+static void test_hostile_accesses(void)
+{
+    VgtTest t;
+    QPCIBar io;
+    uint64_t size, off;
+    int i;
+
+    vgt_test_start(&t, "pc", NULL);
+    vgt_test_map(&t);
+    io = qpci_iomap(t.dev, 4, &size);
+
+    /* unaligned accesses are refused with a guest error, nothing else */
+    qpci_io_writel(t.dev, t.bar0, PVINFO_DISPLAY_READY + 1, 0xffffffff);
+    qpci_io_writew(t.dev, t.bar0, PVINFO_DISPLAY_READY + 3, 0xffff);
+    qpci_io_writeq(t.dev, t.bar0, PVINFO_DISPLAY_READY + 2, ~0ull);
+    g_assert_cmphex(qpci_io_readl(t.dev, t.bar0, PVINFO_BASE + 1), ==, 0);
+    g_assert_cmphex(qpci_io_readl(t.dev, t.bar0, PVINFO_DISPLAY_READY), ==,
+                    0);
+    g_assert_cmpint(vgt_log_count(&t, "unaligned"), ==, 4);
+
+    /* every size at both ends of the register space and into the GTT */
+    for (off = 0; off < VGT_BAR0_SIZE; off += VGT_MMIO_SIZE - 8) {
+        qpci_io_writeb(t.dev, t.bar0, off, 0xff);
+        qpci_io_writew(t.dev, t.bar0, off, 0xffff);
+        qpci_io_writel(t.dev, t.bar0, off, 0xffffffff);
+        qpci_io_writeq(t.dev, t.bar0, off, ~0ull);
+        qpci_io_readb(t.dev, t.bar0, off);
+        qpci_io_readw(t.dev, t.bar0, off);
+        qpci_io_readl(t.dev, t.bar0, off);
+        qpci_io_readq(t.dev, t.bar0, off);
+    }
+    /* the very last bytes of BAR0, and past its end */
+    qpci_io_writeq(t.dev, t.bar0, VGT_BAR0_SIZE - 8, ~0ull);
+    qpci_io_readq(t.dev, t.bar0, VGT_BAR0_SIZE - 8);
+    qpci_io_writel(t.dev, t.bar0, VGT_BAR0_SIZE, 0xffffffff);
+    qpci_io_readl(t.dev, t.bar0, VGT_BAR0_SIZE + 4);
+
+    /* the I/O BAR at every offset and size */
+    for (i = 0; i < 64; i++) {
+        qpci_io_writeb(t.dev, io, i, 0xff);
+        qpci_io_readb(t.dev, io, i);
+        if (i < 63) {
+            qpci_io_writew(t.dev, io, i, 0xffff);
+            qpci_io_readw(t.dev, io, i);
+        }
+        if (i < 61) {
+            qpci_io_writel(t.dev, io, i, 0xffffffff);
+            qpci_io_readl(t.dev, io, i);
+        }
+    }
+
+    /* configuration space: every offset, odd sizes at the top */
+    for (i = 0x40; i < 0x100; i++) {
+        qpci_config_writeb(t.dev, i, 0xff);
+    }
+    qpci_config_writew(t.dev, 0xfe, 0xffff);
+    qpci_config_writel(t.dev, 0xfc, 0xfffff000);    /* OpRegion at 4G-4K */
+    qpci_config_writel(t.dev, 0xfc, 0);
+
+    /* still alive and still itself */
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_DEVICE_ID), ==, 0x0412);
+    g_assert_cmphex(qpci_io_readq(t.dev, t.bar0, PVINFO_BASE), ==,
+                    PVINFO_MAGIC);
+    g_assert_cmpint(vgt_log_count(&t, "GTT not emulated yet"), ==, 1);
+    vgt_test_stop(&t);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/vgt/pci/identity", test_identity);
+    qtest_add_func("/vgt/pci/q35-slot2", test_q35_slot2);
+    qtest_add_func("/vgt/pci/bars", test_bars);
+    qtest_add_func("/vgt/pci/aperture-default", test_aperture_default);
+    qtest_add_func("/vgt/pci/bad-properties", test_bad_properties);
+    qtest_add_func("/vgt/cfg/gmch-readonly", test_gmch_readonly);
+    qtest_add_func("/vgt/cfg/bdsm", test_bdsm);
+    qtest_add_func("/vgt/cfg/readonly-area", test_readonly_area);
+    qtest_add_func("/vgt/cfg/opregion", test_opregion);
+    qtest_add_func("/vgt/cfg/msi", test_msi);
+    qtest_add_func("/vgt/mmio/register-file", test_mmio_register_file);
+    qtest_add_func("/vgt/mmio/io-bar", test_io_bar);
+    qtest_add_func("/vgt/mmio/hostile-accesses", test_hostile_accesses);
+    return g_test_run();
+}
