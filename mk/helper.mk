@@ -138,6 +138,9 @@ bench-helper: $(HELPER_BENCH) $(HELPER_HOSTD)
 	@VGT_HOSTD=$(HELPER_HOSTD) VGT_TEST_DIR=$(HELPER_RUN) \
 	    $(HELPER_BENCH) | tee $(BUILD)/bench/helper-gtt.txt
 
+# The device's qtests start a vgt-hostd of their own (socket transport).
+check-qtest: $(HELPER_HOSTD)
+
 CHECK_TARGETS += check-helper
 BENCH_TARGETS += bench-helper
 

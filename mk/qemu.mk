@@ -46,7 +46,9 @@ $(STAMPS)/qemu-downloaded: | $(DEPS_STAMP)
 $(QEMU_UNPACKED): $(STAMPS)/qemu-downloaded $(TOP)/configure.patch
 	@echo "vgt: unpacking QEMU with Debian's patches (dpkg-source)"
 	@rm -rf $(QEMU_SRC) $(QEMU_BUILD) $(STAMPS)/qemu-unpacked-* $(STAMPS)/qemu-configured-*
-	@cd $(QEMU_DL) && dpkg-source -q -x qemu_*.dsc $(QEMU_SRC) >/dev/null
+	@# (the archive's signed index already vouched for the .dsc: apt checked it)
+	@cd $(QEMU_DL) && dpkg-source -q -x qemu_*.dsc $(QEMU_SRC) > dpkg-source.log 2>&1 || { \
+	    cat dpkg-source.log; echo "vgt: error: dpkg-source failed"; exit 1; }
 	@echo "vgt: applying configure.patch"
 	@cd $(QEMU_SRC) && patch -p1 --dry-run -s < $(TOP)/configure.patch >/dev/null || { \
 	    echo "vgt: error: configure.patch does not apply to QEMU $(QEMU_VERSION)"; exit 1; }
@@ -80,6 +82,7 @@ qemu: $(QEMU_CONFIGURED)
 check-qtest: qemu
 	@echo "vgt: running qtests (tests/qtest/vgt-test.c)"
 	@cd $(QEMU_BUILD) && QTEST_QEMU_BINARY=./qemu-system-x86_64 \
+	    VGT_HOSTD=$(HELPER_HOSTD) \
 	    $(TOP)/scripts/run-tap.sh $(TAP_DIR) qtest-vgt ./tests/qtest/vgt-test --tap -k
 
 CHECK_TARGETS += check-qtest

@@ -41,7 +41,7 @@ for p in "$@"; do
 done
 
 # The source index must exist too (apt-get source needs it).
-if ! ls /var/lib/apt/lists/*_Sources >/dev/null 2>&1; then
+if ! ls /var/lib/apt/lists/*_Sources* >/dev/null 2>&1; then
     need_update=1
 fi
 

@@ -24,6 +24,14 @@ for f in "$top"/hw/display/vgt/*; do
 done
 prune "$src/hw/display/vgt"
 
+# The helper, linked into QEMU (embedded transport and socket client).
+for d in core swhsw client; do
+    for f in "$top"/kernel-shim/$d/*.[ch]; do
+        link "$f" "$src/hw/display/vgt/kernel-shim/$d/$(basename "$f")"
+    done
+    prune "$src/hw/display/vgt/kernel-shim/$d"
+done
+
 link "$top/include/hw/vgt.h" "$src/include/hw/vgt.h"
 
 for f in "$top"/tests/qtest/vgt-*.c; do

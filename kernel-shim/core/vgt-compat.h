@@ -89,13 +89,12 @@ typedef pthread_mutex_t vgt_mutex_t;
 /*
  * Log sink: levels 0 error, 1 warning (refusals), 2 info.  The default
  * writes to stderr up to vgt_log_level; QEMU may install its own sink
- * (e.g. to trace events) with vgt_set_log_sink().
+ * (e.g. to trace events) with vgt_set_log_sink() (declared in hw/vgt.h).
  */
+#include "hw/vgt.h"
 enum { VGT_LOG_ERR = 0, VGT_LOG_WARN = 1, VGT_LOG_INFO = 2 };
 void vgt_log(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void vgt_set_log_sink(void (*sink)(int level, const char *msg));
-extern int vgt_log_level;
 
 #define vgt_log_err(fmt, ...)	vgt_log(VGT_LOG_ERR, fmt, ##__VA_ARGS__)
 #define vgt_log_warn(fmt, ...)	vgt_log(VGT_LOG_WARN, fmt, ##__VA_ARGS__)

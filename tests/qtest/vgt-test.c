@@ -33,7 +33,8 @@ typedef struct VgtTest {
 
 /*
  * Start a machine with vgt at 00:02.0.  The aperture is kept small so
- * libqos' 512 MiB PCI window also fits BAR0.
+ * libqos' 512 MiB PCI window also fits BAR0 (the embedded helper puts the
+ * default 64 MiB mappable slice below 128 MiB).
  */
 static void vgt_test_start(VgtTest *t, const char *machine, const char *props)
 {
@@ -44,7 +45,7 @@ static void vgt_test_start(VgtTest *t, const char *machine, const char *props)
     close(fd);
     t->qts = qtest_initf("-M %s -nodefaults -vga none "
                          "-d unimp,guest_errors -D %s "
-                         "-device vgt,addr=2,id=gpu,aperture_size=64M%s%s",
+                         "-device vgt,addr=2,id=gpu,aperture_size=128M%s%s",
                          machine, t->log_path, props ? "," : "",
                          props ? props : "");
     t->bus = qpci_new_pc(t->qts, NULL);
@@ -158,7 +159,7 @@ static void test_bars(void)
     g_assert_cmpuint(bar_size(t.dev, 0, &flags), ==, 4 * MiB);
     g_assert_cmphex(flags, ==, PCI_BASE_ADDRESS_SPACE_MEMORY |
                     PCI_BASE_ADDRESS_MEM_TYPE_64);
-    g_assert_cmpuint(bar_size(t.dev, 2, &flags), ==, 64 * MiB);
+    g_assert_cmpuint(bar_size(t.dev, 2, &flags), ==, 128 * MiB);
     g_assert_cmphex(flags, ==, PCI_BASE_ADDRESS_MEM_TYPE_64 |
                     PCI_BASE_ADDRESS_MEM_PREFETCH);
     g_assert_cmpuint(bar_size(t.dev, 4, &flags), ==, 64);
@@ -197,7 +198,7 @@ static void expect_realize_error(const char *props, const char *message)
     cmd = g_strdup_printf("%s -M pc -accel qtest -display none -nodefaults "
                           "-vga none -device vgt,%s", qemu, props);
     g_assert_true(g_spawn_command_line_sync(cmd, NULL, &err, &status, NULL));
-    g_assert_false(g_spawn_check_wait_status(status, NULL));
+    g_assert_true(!WIFEXITED(status) || WEXITSTATUS(status) != 0);
     g_assert_nonnull(strstr(err, message));
 }
 
@@ -208,6 +209,21 @@ static void test_bad_properties(void)
     expect_realize_error("aperture_size=1G", "aperture_size must be");
     expect_realize_error("stolen_size=16M", "stolen_size must be");
     expect_realize_error("stolen_size=1G", "stolen_size must be");
+    /* the VM's mappable slice must lie below the guest's aperture end */
+    expect_realize_error("aperture_size=64M", "aperture_size 64 MiB is too "
+                         "small");
+    expect_realize_error("low_gm_sz=0", "low_gm_sz");
+    expect_realize_error("low_gm_sz=513", "low_gm_sz");
+    expect_realize_error("high_gm_sz=1537", "high_gm_sz");
+    expect_realize_error("fence_sz=0", "fence_sz");
+    expect_realize_error("fence_sz=33", "fence_sz");
+    /* more than the GPU has: the helper names what is exhausted */
+    expect_realize_error("low_gm_sz=512", "cannot give this VM");
+    expect_realize_error("xres=320", "monitor resolution");
+    expect_realize_error("yres=9000", "monitor resolution");
+    /* no vgt-hostd on that socket */
+    expect_realize_error("helper=/nonexistent/vgt.sock",
+                         "cannot reach the helper (/nonexistent/vgt.sock)");
 }
 
 static void test_gmch_readonly(void)
@@ -404,7 +420,9 @@ static void test_mmio_register_file(void)
 
     /* a reset restores every register */
     qtest_qmp_assert_success(t.qts, "{ 'execute': 'system_reset' }");
-    qpci_device_enable(t.dev);
+    vgt_test_map(&t);   /* the reset cleared the BARs */
+    g_assert_cmphex(qpci_io_readq(t.dev, t.bar0, PVINFO_BASE), ==,
+                    PVINFO_MAGIC);
     g_assert_cmphex(qpci_io_readl(t.dev, t.bar0, PVINFO_DISPLAY_READY), ==,
                     0);
     vgt_test_stop(&t);
@@ -507,6 +525,250 @@ static void test_hostile_accesses(void)
     vgt_test_stop(&t);
 }
 
+/* The partition a VM got, as its guest driver reads it from PVINFO. */
+typedef struct VgtPartition {
+    uint32_t vgt_id;
+    uint64_t mappable_base, mappable_size;
+    uint64_t nonmappable_base, nonmappable_size;
+    uint32_t fence_num;
+} VgtPartition;
+
+static void read_partition(QPCIDevice *dev, QPCIBar bar0, VgtPartition *p)
+{
+    g_assert_cmphex(qpci_io_readq(dev, bar0, PVINFO_BASE), ==, PVINFO_MAGIC);
+    p->vgt_id = qpci_io_readl(dev, bar0, PVINFO_BASE + 0x0c);
+    p->mappable_base = qpci_io_readl(dev, bar0, PVINFO_BASE + 0x40);
+    p->mappable_size = qpci_io_readl(dev, bar0, PVINFO_BASE + 0x44);
+    p->nonmappable_base = qpci_io_readl(dev, bar0, PVINFO_BASE + 0x48);
+    p->nonmappable_size = qpci_io_readl(dev, bar0, PVINFO_BASE + 0x4c);
+    p->fence_num = qpci_io_readl(dev, bar0, PVINFO_BASE + 0x50);
+}
+
+/* What i915's ballooning demands (i915_vgpu.c), with @aperture = BAR2. */
+static void check_partition(const VgtPartition *p, uint64_t low,
+                            uint64_t high, uint32_t fences, uint64_t aperture)
+{
+    g_assert_cmpuint(p->vgt_id, >=, 1);
+    g_assert_cmpuint(p->mappable_size, ==, low);
+    g_assert_cmpuint(p->nonmappable_size, ==, high);
+    g_assert_cmpuint(p->fence_num, ==, fences);
+    g_assert_cmpuint(p->mappable_base % (4 * KiB), ==, 0);
+    g_assert_cmpuint(p->mappable_base + p->mappable_size, <=, aperture);
+    g_assert_cmpuint(p->nonmappable_base, >=, VGT_APERTURE_SIZE);
+    g_assert_cmpuint(p->nonmappable_base + p->nonmappable_size, <=,
+                     VGT_GM_SIZE);
+}
+
+static bool ranges_disjoint(uint64_t a, uint64_t alen, uint64_t b,
+                            uint64_t blen)
+{
+    return a + alen <= b || b + blen <= a;
+}
+
+static void check_disjoint(const VgtPartition *a, const VgtPartition *b)
+{
+    g_assert_cmpuint(a->vgt_id, !=, b->vgt_id);
+    g_assert_true(ranges_disjoint(a->mappable_base, a->mappable_size,
+                                  b->mappable_base, b->mappable_size));
+    g_assert_true(ranges_disjoint(a->nonmappable_base, a->nonmappable_size,
+                                  b->nonmappable_base, b->nonmappable_size));
+}
+
+static void test_partition_embedded(void)
+{
+    VgtTest t;
+    VgtPartition p;
+
+    /* the default: XenGT's 64 MiB / 448 MiB / 4 fences */
+    vgt_test_start(&t, "pc", NULL);
+    vgt_test_map(&t);
+    read_partition(t.dev, t.bar0, &p);
+    check_partition(&p, 64 * MiB, 448 * MiB, 4, 128 * MiB);
+    /* partition fields are read-only to the guest */
+    qpci_io_writel(t.dev, t.bar0, PVINFO_BASE + 0x44, 0);
+    g_assert_cmpuint(qpci_io_readl(t.dev, t.bar0, PVINFO_BASE + 0x44), ==,
+                     64 * MiB);
+    /* and survive a reset (the partition stays, the GTT goes to scratch) */
+    qtest_qmp_assert_success(t.qts, "{ 'execute': 'system_reset' }");
+    vgt_test_map(&t);   /* the reset cleared the BARs */
+    read_partition(t.dev, t.bar0, &p);
+    check_partition(&p, 64 * MiB, 448 * MiB, 4, 128 * MiB);
+    vgt_test_stop(&t);
+
+    vgt_test_start(&t, "q35", "low_gm_sz=32,high_gm_sz=0,fence_sz=2");
+    vgt_test_map(&t);
+    read_partition(t.dev, t.bar0, &p);
+    check_partition(&p, 32 * MiB, 0, 2, 128 * MiB);
+    vgt_test_stop(&t);
+}
+
+static void test_partition_two_devices(void)
+{
+    QTestState *qts;
+    QPCIBus *bus;
+    QPCIDevice *dev[2];
+    QPCIBar bar0[2];
+    VgtPartition p[2];
+    int i;
+
+    /* two vGPUs in one process share the embedded helper */
+    qts = qtest_init("-M pc -nodefaults -vga none "
+                     "-device vgt,addr=2,aperture_size=128M "
+                     "-device vgt,addr=3,aperture_size=128M,low_gm_sz=16,"
+                     "high_gm_sz=256,fence_sz=8");
+    bus = qpci_new_pc(qts, NULL);
+    for (i = 0; i < 2; i++) {
+        dev[i] = qpci_device_find(bus, QPCI_DEVFN(2 + i, 0));
+        g_assert_nonnull(dev[i]);
+        qpci_device_enable(dev[i]);
+        bar0[i] = qpci_iomap(dev[i], 0, NULL);
+        read_partition(dev[i], bar0[i], &p[i]);
+    }
+    check_partition(&p[0], 64 * MiB, 448 * MiB, 4, 128 * MiB);
+    check_partition(&p[1], 16 * MiB, 256 * MiB, 8, 128 * MiB);
+    check_disjoint(&p[0], &p[1]);
+    for (i = 0; i < 2; i++) {
+        g_free(dev[i]);
+    }
+    qpci_free_pc(bus);
+    qtest_quit(qts);
+}
+
+/* A vgt-hostd of our own for the socket tests. */
+typedef struct VgtHostd {
+    GPid pid;
+    char *dir;
+    char *socket;
+} VgtHostd;
+
+static bool hostd_start(VgtHostd *h)
+{
+    const char *bin = g_getenv("VGT_HOSTD");
+    g_autoptr(GError) err = NULL;
+    int i;
+
+    if (!bin) {
+        return false;
+    }
+    h->dir = g_dir_make_tmp("vgt-hostd-XXXXXX", NULL);
+    g_assert_nonnull(h->dir);
+    h->socket = g_build_filename(h->dir, "vgt.sock", NULL);
+    {
+        const char *argv[] = { bin, "--socket", h->socket, NULL };
+
+        g_assert_true(g_spawn_async(NULL, (char **)argv, NULL,
+                                    G_SPAWN_DO_NOT_REAP_CHILD |
+                                    G_SPAWN_STDOUT_TO_DEV_NULL |
+                                    G_SPAWN_STDERR_TO_DEV_NULL,
+                                    NULL, NULL, &h->pid, &err));
+    }
+    for (i = 0; i < 500 && !g_file_test(h->socket, G_FILE_TEST_EXISTS); i++) {
+        g_usleep(10 * 1000);
+    }
+    g_assert_true(g_file_test(h->socket, G_FILE_TEST_EXISTS));
+    return true;
+}
+
+static bool hostd_alive(VgtHostd *h)
+{
+    return waitpid(h->pid, NULL, WNOHANG) == 0;
+}
+
+static void hostd_stop(VgtHostd *h)
+{
+    int status;
+
+    kill(h->pid, SIGTERM);
+    g_assert_cmpint(waitpid(h->pid, &status, 0), ==, h->pid);
+    /* a clean shutdown on SIGTERM */
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    g_spawn_close_pid(h->pid);
+    unlink(h->socket);
+    rmdir(h->dir);
+    g_free(h->socket);
+    g_free(h->dir);
+}
+
+static QTestState *start_socket_vm(VgtHostd *h, const char *props,
+                                   QPCIBus **bus, QPCIDevice **dev,
+                                   QPCIBar *bar0)
+{
+    QTestState *qts;
+
+    /* guest RAM in a memfd the daemon can map */
+    qts = qtest_initf("-M pc,memory-backend=mem -m 128M -nodefaults "
+                      "-vga none -object memory-backend-memfd,id=mem,"
+                      "size=128M,share=on -device vgt,addr=2,helper=%s%s",
+                      h->socket, props);
+    *bus = qpci_new_pc(qts, NULL);
+    *dev = qpci_device_find(*bus, VGT_DEVFN);
+    g_assert_nonnull(*dev);
+    qpci_device_enable(*dev);
+    *bar0 = qpci_iomap(*dev, 0, NULL);
+    return qts;
+}
+
+static void stop_vm(QTestState *qts, QPCIBus *bus, QPCIDevice *dev)
+{
+    g_free(dev);
+    qpci_free_pc(bus);
+    qtest_quit(qts);
+}
+
+static void test_partition_socket(void)
+{
+    VgtHostd h;
+    QTestState *a, *b, *c;
+    QPCIBus *bus_a, *bus_b, *bus_c;
+    QPCIDevice *dev_a, *dev_b, *dev_c;
+    QPCIBar bar_a, bar_b, bar_c;
+    VgtPartition pa, pb, pc;
+    g_autofree char *cmd = NULL;
+    g_autofree char *err = NULL;
+    const char *qemu = g_getenv("QTEST_QEMU_BINARY");
+    int status;
+
+    if (!hostd_start(&h)) {
+        g_test_skip("VGT_HOSTD (path to vgt-hostd) not set");
+        return;
+    }
+
+    /* two VMs on one daemon get disjoint partitions */
+    a = start_socket_vm(&h, ",low_gm_sz=128", &bus_a, &dev_a, &bar_a);
+    b = start_socket_vm(&h, "", &bus_b, &dev_b, &bar_b);
+    read_partition(dev_a, bar_a, &pa);
+    read_partition(dev_b, bar_b, &pb);
+    check_partition(&pa, 128 * MiB, 448 * MiB, 4, 512 * MiB);
+    check_partition(&pb, 64 * MiB, 448 * MiB, 4, 512 * MiB);
+    check_disjoint(&pa, &pb);
+
+    /* a VM that dies frees its share; the other keeps its own */
+    qtest_kill_qemu(a);
+    g_free(dev_a);
+    qpci_free_pc(bus_a);
+    qtest_quit(a);
+    g_assert_true(hostd_alive(&h));
+    c = start_socket_vm(&h, ",low_gm_sz=128", &bus_c, &dev_c, &bar_c);
+    read_partition(dev_c, bar_c, &pc);
+    check_partition(&pc, 128 * MiB, 448 * MiB, 4, 512 * MiB);
+    check_disjoint(&pb, &pc);
+    read_partition(dev_b, bar_b, &pa);
+    g_assert_cmpuint(pa.mappable_base, ==, pb.mappable_base);
+
+    /* guest RAM that is not a shared memfd is refused with advice */
+    cmd = g_strdup_printf("%s -M pc -accel qtest -display none -nodefaults "
+                          "-vga none -device vgt,helper=%s", qemu, h.socket);
+    g_assert_true(g_spawn_command_line_sync(cmd, NULL, &err, &status, NULL));
+    g_assert_true(!WIFEXITED(status) || WEXITSTATUS(status) != 0);
+    g_assert_nonnull(strstr(err, "memory-backend-memfd"));
+
+    stop_vm(b, bus_b, dev_b);
+    stop_vm(c, bus_c, dev_c);
+    g_assert_true(hostd_alive(&h));
+    hostd_stop(&h);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -523,5 +785,8 @@ int main(int argc, char **argv)
     qtest_add_func("/vgt/mmio/register-file", test_mmio_register_file);
     qtest_add_func("/vgt/mmio/io-bar", test_io_bar);
     qtest_add_func("/vgt/mmio/hostile-accesses", test_hostile_accesses);
+    qtest_add_func("/vgt/helper/partition-embedded", test_partition_embedded);
+    qtest_add_func("/vgt/helper/two-devices", test_partition_two_devices);
+    qtest_add_func("/vgt/helper/partition-socket", test_partition_socket);
     return g_test_run();
 }

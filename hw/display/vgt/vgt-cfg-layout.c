@@ -26,6 +26,19 @@ bool vgt_cfg_check_aperture(uint64_t size, Error **errp)
     return true;
 }
 
+bool vgt_cfg_check_monitor(uint32_t xres, uint32_t yres, Error **errp)
+{
+    if (xres < VGT_MONITOR_MIN_XRES || yres < VGT_MONITOR_MIN_YRES ||
+        xres > VGT_MONITOR_MAX_RES || yres > VGT_MONITOR_MAX_RES) {
+        error_setg(errp, "vgt: monitor resolution xres=%u yres=%u is out of "
+                   "range (%ux%u .. %ux%u)", xres, yres,
+                   VGT_MONITOR_MIN_XRES, VGT_MONITOR_MIN_YRES,
+                   VGT_MONITOR_MAX_RES, VGT_MONITOR_MAX_RES);
+        return false;
+    }
+    return true;
+}
+
 bool vgt_cfg_gmch_encode(uint64_t stolen_size, uint16_t *gmch, Error **errp)
 {
     if (stolen_size % VGT_STOLEN_UNIT || stolen_size > VGT_STOLEN_MAX) {

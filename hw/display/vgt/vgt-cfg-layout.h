@@ -37,6 +37,14 @@
  */
 bool vgt_cfg_check_aperture(uint64_t size, Error **errp);
 
+/* Virtual monitor resolution limits (as libxl checks them). */
+#define VGT_MONITOR_MIN_XRES    640
+#define VGT_MONITOR_MIN_YRES    480
+#define VGT_MONITOR_MAX_RES     8192
+
+/* Check the virtual monitor's resolution. */
+bool vgt_cfg_check_monitor(uint32_t xres, uint32_t yres, Error **errp);
+
 /* Encode GMCH_CTRL for a stolen size (0 or a multiple of 32 MiB). */
 bool vgt_cfg_gmch_encode(uint64_t stolen_size, uint16_t *gmch, Error **errp);
 

@@ -9,6 +9,7 @@
 
 #include "hw/pci/pci.h"
 #include "qemu/bitmap.h"
+#include "exec/memory.h"
 #include "hw/vgt.h"
 #include "qom/object.h"
 #include "vgt-cfg-layout.h"
@@ -54,11 +55,27 @@ struct VgtState {
     /* Interrupt line as the (future) interrupt chain computes it. */
     bool irq_level;
 
+    /* The host helper (vgt-host.c) and this VM's partition. */
+    const struct vgt_host_ops *host_ops;
+    struct vgt_conn *host;
+    struct vgt_instance_info part;
+    MemoryListener mem_listener;
+    bool mem_listener_registered;
+    bool host_realized;
+    Error *host_err;            /* first guest-RAM registration error */
+    int host_event_fd;
+
     /* Properties */
     uint16_t subsys_vendor_id;
     uint16_t subsys_id;
     uint64_t aperture_size;
     uint64_t stolen_size;
+    char *helper;               /* vgt-hostd socket; NULL: embedded */
+    uint32_t low_gm_sz;         /* MiB of mappable GM */
+    uint32_t high_gm_sz;        /* MiB of non-mappable GM */
+    uint32_t fence_sz;          /* fence registers */
+    uint32_t xres;              /* virtual monitor, pixels */
+    uint32_t yres;
 };
 
 /* vgt-cfg.c */
@@ -82,6 +99,11 @@ void vgt_reg_write(VgtState *s, uint32_t offset, uint32_t value);
 
 /* vgt-mmio.c: BAR0 (registers + GTT), BAR2, BAR4 */
 void vgt_mmio_init(VgtState *s);
+
+/* vgt-host.c: the host helper */
+bool vgt_host_connect(VgtState *s, Error **errp);
+void vgt_host_reset(VgtState *s);
+void vgt_host_disconnect(VgtState *s);
 
 /* vgt-irq.c */
 void vgt_irq_set_level(VgtState *s, bool level);

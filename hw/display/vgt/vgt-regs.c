@@ -45,6 +45,27 @@ struct VgtRegInfo {
 #define VGT_PVINFO_BASE         0x78000
 #define VGT_PVINFO_MAGIC        0x4776544776544776ull   /* "vGTvGTvG" */
 
+/* PVINFO fields that carry this VM's partition, from the helper. */
+static uint32_t vgt_pvinfo_partition_read(VgtState *s, const VgtRegInfo *r,
+                                          uint32_t offset)
+{
+    switch (offset - VGT_PVINFO_BASE) {
+    case 0x00c:
+        return s->part.vgt_id;
+    case 0x040:
+        return s->part.mappable_base;
+    case 0x044:
+        return s->part.mappable_size;
+    case 0x048:
+        return s->part.nonmappable_base;
+    case 0x04c:
+        return s->part.nonmappable_size;
+    case 0x050:
+        return s->part.fence_num;
+    }
+    return 0;
+}
+
 static const VgtRegInfo vgt_reg_table[] = {
     { "PVINFO_MAGIC_LO", VGT_PVINFO_BASE + 0x000, 4, VGT_REG_RO,
       (uint32_t)VGT_PVINFO_MAGIC, ~0u },
@@ -52,8 +73,20 @@ static const VgtRegInfo vgt_reg_table[] = {
       (uint32_t)(VGT_PVINFO_MAGIC >> 32), ~0u },
     /* version_major (u16) = 1, version_minor (u16) = 0 */
     { "PVINFO_VERSION", VGT_PVINFO_BASE + 0x008, 4, VGT_REG_RO, 1, ~0u },
-    { "PVINFO_VGT_ID", VGT_PVINFO_BASE + 0x00c, 4, VGT_REG_RO, 0, ~0u },
+    { "PVINFO_VGT_ID", VGT_PVINFO_BASE + 0x00c, 4, VGT_REG_RO, 0, ~0u,
+      vgt_pvinfo_partition_read },
     { "PVINFO_CAPS", VGT_PVINFO_BASE + 0x010, 4, VGT_REG_RO, 0, ~0u },
+    /* avail_rs: the GM ranges and fences the helper gave this VM */
+    { "PVINFO_MAPPABLE_BASE", VGT_PVINFO_BASE + 0x040, 4, VGT_REG_RO, 0, ~0u,
+      vgt_pvinfo_partition_read },
+    { "PVINFO_MAPPABLE_SIZE", VGT_PVINFO_BASE + 0x044, 4, VGT_REG_RO, 0, ~0u,
+      vgt_pvinfo_partition_read },
+    { "PVINFO_NONMAPPABLE_BASE", VGT_PVINFO_BASE + 0x048, 4, VGT_REG_RO, 0,
+      ~0u, vgt_pvinfo_partition_read },
+    { "PVINFO_NONMAPPABLE_SIZE", VGT_PVINFO_BASE + 0x04c, 4, VGT_REG_RO, 0,
+      ~0u, vgt_pvinfo_partition_read },
+    { "PVINFO_FENCE_NUM", VGT_PVINFO_BASE + 0x050, 4, VGT_REG_RO, 0, ~0u,
+      vgt_pvinfo_partition_read },
     /* written by the guest driver when its display is ready */
     { "PVINFO_DISPLAY_READY", VGT_PVINFO_BASE + 0x804, 4, VGT_REG_VIRT,
       0, 0 },
@@ -101,6 +134,12 @@ static void vgt_reg_report_unimp(VgtState *s, uint32_t offset, bool write,
     }
 }
 
+static inline uint32_t vgt_reg_value(VgtState *s, const VgtRegInfo *r,
+                                     uint32_t offset)
+{
+    return r->read ? r->read(s, r, offset) : s->vregs[offset / 4];
+}
+
 uint32_t vgt_reg_read(VgtState *s, uint32_t offset)
 {
     const VgtRegInfo *r;
@@ -115,7 +154,7 @@ uint32_t vgt_reg_read(VgtState *s, uint32_t offset)
         vgt_reg_report_unimp(s, offset, false, 0);
         return 0;
     }
-    value = r->read ? r->read(s, r, offset) : s->vregs[offset / 4];
+    value = vgt_reg_value(s, r, offset);
     trace_vgt_reg_read(offset, r->name, value);
     return value;
 }
@@ -139,14 +178,16 @@ void vgt_reg_write(VgtState *s, uint32_t offset, uint32_t value)
         r->write(s, r, offset, value);
         return;
     }
-    old = s->vregs[offset / 4];
+    old = vgt_reg_value(s, r, offset);
     if ((value ^ old) & r->ro_mask) {
         s->guest_errors++;
         qemu_log_mask(LOG_GUEST_ERROR, "vgt: write 0x%08x to read-only "
                       "bits 0x%08x of %s (0x%05x) ignored\n", value,
                       r->ro_mask, r->name, offset);
     }
-    s->vregs[offset / 4] = (old & r->ro_mask) | (value & ~r->ro_mask);
+    if (r->policy == VGT_REG_VIRT) {
+        s->vregs[offset / 4] = (old & r->ro_mask) | (value & ~r->ro_mask);
+    }
 }
 
 void vgt_regs_reset(VgtState *s)

@@ -27,7 +27,14 @@ static void vgt_realize(PCIDevice *pdev, Error **errp)
     if (!vgt_cfg_check_aperture(s->aperture_size, errp)) {
         return;
     }
+    if (!vgt_cfg_check_monitor(s->xres, s->yres, errp)) {
+        return;
+    }
+    if (!vgt_host_connect(s, errp)) {
+        return;
+    }
     if (!vgt_cfg_init(s, errp)) {
+        vgt_host_disconnect(s);
         return;
     }
 
@@ -52,6 +59,7 @@ static void vgt_exit(PCIDevice *pdev)
     vgt_opregion_exit(s);
     vgt_regs_exit(s);
     msi_uninit(pdev);
+    vgt_host_disconnect(s);
 }
 
 static void vgt_reset(DeviceState *dev)
@@ -63,6 +71,7 @@ static void vgt_reset(DeviceState *dev)
     vgt_cfg_reset(s);
     vgt_opregion_reset(s);
     vgt_regs_reset(s);
+    vgt_host_reset(s);
     s->io_index = 0;
 }
 
@@ -83,6 +92,7 @@ static void vgt_set_debug_irq(Object *obj, bool value, Error **errp)
 
 static void vgt_instance_init(Object *obj)
 {
+    VGT(obj)->host_event_fd = -1;
     object_property_add_bool(obj, "x-debug-irq", vgt_get_debug_irq,
                              vgt_set_debug_irq);
 }
@@ -96,6 +106,17 @@ static Property vgt_properties[] = {
     DEFINE_PROP_SIZE("aperture_size", VgtState, aperture_size,
                      VGT_APERTURE_SIZE),
     DEFINE_PROP_SIZE("stolen_size", VgtState, stolen_size, 0),
+    /* This VM's share of the GPU (XenGT's names and defaults) */
+    DEFINE_PROP_UINT32("low_gm_sz", VgtState, low_gm_sz,
+                       VGT_DEFAULT_MAPPABLE_SIZE >> 20),
+    DEFINE_PROP_UINT32("high_gm_sz", VgtState, high_gm_sz,
+                       VGT_DEFAULT_NONMAPPABLE_SIZE >> 20),
+    DEFINE_PROP_UINT32("fence_sz", VgtState, fence_sz, VGT_DEFAULT_FENCE_NUM),
+    /* vgt-hostd's socket; without it the helper runs in this process */
+    DEFINE_PROP_STRING("helper", VgtState, helper),
+    /* The virtual monitor's preferred mode (the display uses it) */
+    DEFINE_PROP_UINT32("xres", VgtState, xres, 1024),
+    DEFINE_PROP_UINT32("yres", VgtState, yres, 768),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -1,0 +1,298 @@
+/*
+ * vgt: the device's connection to the host helper.
+ *
+ * The helper owns the GPU (ARCHITECTURE.md): it partitions graphics memory
+ * and fences between VMs, writes the host GTT after validating every entry
+ * and reports GPU events.  The device reaches it through one ops table
+ * (include/hw/vgt.h): embedded -- the helper core and the software Haswell
+ * linked into this process, the default -- or socket, the vgt-hostd daemon
+ * shared by many QEMU processes (helper=/path/to/socket).
+ *
+ * At realize the device creates its instance (partition), then registers
+ * guest RAM with the helper through a memory listener: the helper maps
+ * guest frames only inside what was registered.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/error-report.h"
+#include "qemu/log.h"
+#include "qemu/main-loop.h"
+#include "qemu/units.h"
+#include "qapi/error.h"
+#include "exec/address-spaces.h"
+#include "exec/memory.h"
+#include "sysemu/xen.h"
+#include "vgt-internal.h"
+#include "trace.h"
+
+/* Property limits: Haswell's GM is 512 MiB mappable + 1536 MiB above. */
+#define VGT_LOW_GM_MAX_MB       512
+#define VGT_HIGH_GM_MAX_MB      1536
+
+static void vgt_host_log(int level, const char *msg)
+{
+    trace_vgt_host_log(level, msg);
+    if (level == 0) {
+        error_report("vgt helper: %s", msg);
+    } else if (level == 1) {
+        /* refusals: something the VM (or we) asked for was not allowed */
+        qemu_log_mask(LOG_GUEST_ERROR, "vgt helper: %s\n", msg);
+    }
+}
+
+static bool vgt_host_region_wanted(MemoryRegionSection *sec)
+{
+    /* Guest RAM the GPU may reach: not ROMs, not other devices' memory. */
+    return memory_region_is_ram(sec->mr) && !memory_region_is_rom(sec->mr) &&
+           !memory_region_is_ram_device(sec->mr);
+}
+
+/*
+ * A guest RAM range the helper cannot reach: the first one fails realize;
+ * after realize (memory hot-plug) there is nobody to return it to.
+ */
+static void G_GNUC_PRINTF(2, 3) vgt_host_mem_error(VgtState *s,
+                                                   const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (s->host_realized) {
+        error_report("%s", msg);
+    } else if (!s->host_err) {
+        error_setg(&s->host_err, "%s", msg);
+    }
+}
+
+static void vgt_host_region_add(MemoryListener *listener,
+                                MemoryRegionSection *sec)
+{
+    VgtState *s = container_of(listener, VgtState, mem_listener);
+    struct vgt_mem_region region = { .fd = -1 };
+    ram_addr_t offset = 0;
+    void *hva;
+    int ret;
+
+    if (!vgt_host_region_wanted(sec)) {
+        return;
+    }
+    region.gpa = sec->offset_within_address_space;
+    region.size = int128_get64(sec->size);
+    if ((region.gpa | region.size) & (VGT_PAGE_SIZE - 1)) {
+        /* Partial pages cannot be mapped by a GTT entry anyway. */
+        trace_vgt_host_mem_skip(region.gpa, region.size);
+        return;
+    }
+    hva = memory_region_get_ram_ptr(sec->mr) + sec->offset_within_region;
+    region.hva = (uintptr_t)hva;
+    if (s->host_ops == &vgt_host_socket_ops) {
+        region.fd = memory_region_get_fd(sec->mr);
+        memory_region_from_host(hva, &offset);
+        region.fd_offset = offset;
+        if (region.fd < 0) {
+            vgt_host_mem_error(s, "vgt: guest RAM at 0x%" PRIx64 " is not "
+                               "shareable with vgt-hostd: with helper=, back "
+                               "guest RAM with -object memory-backend-memfd,"
+                               "id=mem,size=<RAM size>,share=on -machine "
+                               "memory-backend=mem", region.gpa);
+            return;
+        }
+    }
+    ret = s->host_ops->mem_register(s->host, &region);
+    trace_vgt_host_mem_register(region.gpa, region.size, ret);
+    if (ret < 0) {
+        vgt_host_mem_error(s, "vgt: the helper refused guest RAM "
+                           "[0x%" PRIx64 ", +0x%" PRIx64 "): %s", region.gpa,
+                           region.size, vgt_strerror(ret));
+    }
+}
+
+static void vgt_host_region_del(MemoryListener *listener,
+                                MemoryRegionSection *sec)
+{
+    VgtState *s = container_of(listener, VgtState, mem_listener);
+    uint64_t gpa = sec->offset_within_address_space;
+    int ret;
+
+    if (!vgt_host_region_wanted(sec)) {
+        return;
+    }
+    ret = s->host_ops->mem_unregister(s->host, gpa);
+    trace_vgt_host_mem_unregister(gpa, ret);
+}
+
+static void vgt_host_events(void *opaque)
+{
+    VgtState *s = opaque;
+    struct vgt_event ev[VGT_EVENT_READ_MAX];
+    uint64_t counter;
+    int i, n;
+
+    /* Reset the eventfd first, so events posted meanwhile re-arm it. */
+    if (read(s->host_event_fd, &counter, sizeof(counter)) < 0 &&
+        errno != EAGAIN) {
+        trace_vgt_host_event_fd_error(errno);
+    }
+    do {
+        n = s->host_ops->events_read(s->host, ev, ARRAY_SIZE(ev));
+        for (i = 0; i < n; i++) {
+            /* Routed to the interrupt chain by the interrupt work. */
+            trace_vgt_host_event(ev[i].type, ev[i].unit, ev[i].data,
+                                 ev[i].seq);
+        }
+    } while (n == ARRAY_SIZE(ev));
+    if (n < 0) {
+        trace_vgt_host_event_fd_error(-n);
+    }
+}
+
+static bool vgt_host_check_props(VgtState *s, Error **errp)
+{
+    if (s->low_gm_sz < 1 || s->low_gm_sz > VGT_LOW_GM_MAX_MB) {
+        error_setg(errp, "vgt: low_gm_sz (mappable graphics memory) must be "
+                   "1..%d MiB, got %u", VGT_LOW_GM_MAX_MB, s->low_gm_sz);
+        return false;
+    }
+    if (s->high_gm_sz > VGT_HIGH_GM_MAX_MB) {
+        error_setg(errp, "vgt: high_gm_sz (non-mappable graphics memory) "
+                   "must be 0..%d MiB, got %u", VGT_HIGH_GM_MAX_MB,
+                   s->high_gm_sz);
+        return false;
+    }
+    if (s->fence_sz < 1 || s->fence_sz > VGT_FENCE_COUNT) {
+        error_setg(errp, "vgt: fence_sz must be 1..%d fence registers, "
+                   "got %u", VGT_FENCE_COUNT, s->fence_sz);
+        return false;
+    }
+    return true;
+}
+
+bool vgt_host_connect(VgtState *s, Error **errp)
+{
+    struct vgt_create_req req = { 0 };
+    const char *where;
+    int ret;
+
+    if (!vgt_host_check_props(s, errp)) {
+        return false;
+    }
+    s->host_ops = s->helper ? &vgt_host_socket_ops : &vgt_host_embedded_ops;
+    where = s->helper ? s->helper : "embedded";
+    vgt_set_log_sink(vgt_host_log);
+
+    ret = s->host_ops->connect(s->helper, &s->host);
+    if (ret < 0) {
+        error_setg(errp, "vgt: cannot reach the helper (%s): %s%s", where,
+                   vgt_strerror(ret), s->helper ?
+                   "; is vgt-hostd running with --socket on that path?" : "");
+        s->host = NULL;
+        return false;
+    }
+
+    req.mappable_size = (uint64_t)s->low_gm_sz * MiB;
+    req.nonmappable_size = (uint64_t)s->high_gm_sz * MiB;
+    req.fence_num = s->fence_sz;
+    ret = s->host_ops->create(s->host, &req, &s->part);
+    if (ret < 0) {
+        error_setg(errp, "vgt: the helper (%s) cannot give this VM "
+                   "low_gm_sz=%u MiB, high_gm_sz=%u MiB, fence_sz=%u: %s",
+                   where, s->low_gm_sz, s->high_gm_sz, s->fence_sz,
+                   vgt_strerror(ret));
+        goto fail;
+    }
+    trace_vgt_host_partition(where, s->part.vgt_id, s->part.mappable_base,
+                             s->part.mappable_size, s->part.nonmappable_base,
+                             s->part.nonmappable_size, s->part.fence_base,
+                             s->part.fence_num);
+
+    /*
+     * i915 balloons in host GM addresses with BAR2's size as the end of
+     * the mappable space: this VM's mappable slice must lie below it.
+     */
+    if (s->part.mappable_base + s->part.mappable_size > s->aperture_size) {
+        error_setg(errp, "vgt: aperture_size %" PRIu64 " MiB is too small: "
+                   "the helper placed this VM's mappable graphics memory at "
+                   "[%" PRIu64 ", %" PRIu64 ") MiB; use the GPU's aperture "
+                   "(%" PRIu64 " MiB)", s->aperture_size / MiB,
+                   s->part.mappable_base / MiB,
+                   (s->part.mappable_base + s->part.mappable_size) / MiB,
+                   s->part.aperture_size / MiB);
+        goto fail;
+    }
+
+    if (xen_enabled()) {
+        /*
+         * Under Xen guest RAM is not mapped in QEMU as a whole; the dom0
+         * kernel helper reaches guest frames through foreign mappings.
+         */
+        warn_report("vgt: under Xen, guest memory is not registered with "
+                    "the %s helper: the GPU cannot reach guest pages yet",
+                    where);
+    } else {
+        s->mem_listener = (MemoryListener) {
+            .name = "vgt-host",
+            .region_add = vgt_host_region_add,
+            .region_del = vgt_host_region_del,
+            .priority = 10,
+        };
+        memory_listener_register(&s->mem_listener, &address_space_memory);
+        s->mem_listener_registered = true;
+        if (s->host_err) {
+            error_propagate(errp, s->host_err);
+            s->host_err = NULL;
+            goto fail;
+        }
+    }
+
+    s->host_event_fd = s->host_ops->event_fd(s->host);
+    if (s->host_event_fd >= 0) {
+        qemu_set_fd_handler(s->host_event_fd, vgt_host_events, NULL, s);
+    }
+    s->host_realized = true;
+    return true;
+
+fail:
+    vgt_host_disconnect(s);
+    return false;
+}
+
+void vgt_host_reset(VgtState *s)
+{
+    int ret;
+
+    if (!s->host) {
+        return;
+    }
+    /* GTT ranges back to scratch, fences cleared; the partition stays. */
+    ret = s->host_ops->reset(s->host);
+    trace_vgt_host_reset(ret);
+    if (ret < 0) {
+        error_report("vgt: the helper failed to reset this VM's GPU state: "
+                     "%s", vgt_strerror(ret));
+    }
+}
+
+void vgt_host_disconnect(VgtState *s)
+{
+    if (s->host_event_fd >= 0) {
+        qemu_set_fd_handler(s->host_event_fd, NULL, NULL, NULL);
+        s->host_event_fd = -1;
+    }
+    if (s->mem_listener_registered) {
+        memory_listener_unregister(&s->mem_listener);
+        s->mem_listener_registered = false;
+    }
+    if (s->host) {
+        /* Destroys the instance: its GTT ranges point at scratch again. */
+        s->host_ops->disconnect(s->host);
+        s->host = NULL;
+    }
+    error_free(s->host_err);
+    s->host_err = NULL;
+    s->host_realized = false;
+}
