@@ -29,8 +29,11 @@ QEMU_UNPACKED  = $(STAMPS)/qemu-unpacked-$(QEMU_PATCH_ID)
 QEMU_CONFIGURED = $(STAMPS)/qemu-configured-$(QEMU_PATCH_ID)-$(QEMU_CONF_ID)
 
 # Targets of the QEMU build that the project uses.
-QEMU_NINJA_TARGETS = qemu-system-x86_64 tests/qtest/vgt-test \
-	$(QEMU_UNIT_TESTS)
+# (each tests/qtest/vgt*-test.c must be listed in tests/qtest/meson.build)
+QEMU_QTESTS := $(patsubst $(TOP)/tests/qtest/%.c,%,\
+	$(wildcard $(TOP)/tests/qtest/vgt*-test.c))
+QEMU_NINJA_TARGETS = qemu-system-x86_64 \
+	$(addprefix tests/qtest/,$(QEMU_QTESTS)) $(QEMU_UNIT_TESTS)
 
 $(STAMPS)/qemu-downloaded: | $(DEPS_STAMP)
 	@mkdir -p $(QEMU_DL) $(STAMPS)
@@ -80,10 +83,11 @@ qemu: $(QEMU_CONFIGURED)
 
 # qtests: the device driven through QEMU's qtest protocol.
 check-qtest: qemu
-	@echo "vgt: running qtests (tests/qtest/vgt-test.c)"
-	@cd $(QEMU_BUILD) && QTEST_QEMU_BINARY=./qemu-system-x86_64 \
-	    VGT_HOSTD=$(HELPER_HOSTD) \
-	    $(TOP)/scripts/run-tap.sh $(TAP_DIR) qtest-vgt ./tests/qtest/vgt-test --tap -k
+	@echo "vgt: running qtests ($(QEMU_QTESTS))"
+	@cd $(QEMU_BUILD) && for t in $(QEMU_QTESTS); do \
+	    QTEST_QEMU_BINARY=./qemu-system-x86_64 VGT_HOSTD=$(HELPER_HOSTD) \
+	    $(TOP)/scripts/run-tap.sh $(TAP_DIR) qtest-$$t ./tests/qtest/$$t --tap -k; \
+	    done
 
 CHECK_TARGETS += check-qtest
 

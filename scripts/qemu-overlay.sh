@@ -38,6 +38,7 @@ for f in "$top"/tests/qtest/vgt-*.c; do
     [ -e "$f" ] && link "$f" "$src/tests/qtest/$(basename "$f")"
 done
 prune "$src/tests/qtest"
+link "$top/tests/qtest/meson.build" "$src/tests/qtest/vgt/meson.build"
 
 link "$top/tests/unit/meson.build" "$src/tests/unit/vgt/meson.build"
 for f in "$top"/tests/unit/test-vgt-*.c; do

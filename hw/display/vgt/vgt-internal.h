@@ -14,14 +14,17 @@
 #include "qom/object.h"
 #include "vgt-cfg-layout.h"
 #include "vgt-opregion-layout.h"
+#include "vgt-regs.h"
 
 OBJECT_DECLARE_SIMPLE_TYPE(VgtState, VGT)
+
 
 #define VGT_IO_BAR_SIZE     64
 #define VGT_IO_INDEX        0x0     /* BAR4: MMIO offset to reach */
 #define VGT_IO_DATA         0x4     /* BAR4: 32-bit data at that offset */
 
 #define VGT_MMIO_DWORDS     (VGT_MMIO_SIZE / 4)
+#define VGT_PVINFO_BASE     0x78000
 
 struct VgtState {
     PCIDevice parent_obj;
@@ -41,6 +44,7 @@ struct VgtState {
     bool gtt_unimp_reported;
     bool aperture_unimp_reported;
     uint64_t guest_errors;
+    uint32_t *reg_guest_errors;     /* per register table row */
 
     uint32_t io_index;
 
@@ -90,8 +94,8 @@ void vgt_opregion_map(VgtState *s, uint32_t asls);
 void vgt_opregion_reset(VgtState *s);
 void vgt_opregion_exit(VgtState *s);
 
-/* vgt-regs.c: the register file */
-void vgt_regs_init(VgtState *s);
+/* vgt-regs.c: the register file (tables: vgt-regs.h) */
+bool vgt_regs_init(VgtState *s, Error **errp);
 void vgt_regs_reset(VgtState *s);
 void vgt_regs_exit(VgtState *s);
 uint32_t vgt_reg_read(VgtState *s, uint32_t offset);

@@ -1,125 +1,69 @@
 /*
- * vgt: the virtual register file.
+ * vgt: the virtual register file: dispatch of the register tables.
  *
- * The register space is described as data: one row per register or range
- * (offset, size, policy, reset value, read-only mask, optional handlers).
- * A dense index over the 2 MiB space maps every dword to its row, so a
- * lookup is one array load.  Offsets without a row are "not known yet":
- * they read 0, drop writes and are reported once each with LOG_UNIMP, which
- * makes the guest driver's own accesses the to-do list.
+ * A dense index over the 2 MiB register space maps every dword to its row
+ * (one array load per access); the row's policy decides what a read or a
+ * write does (vgt-regs.h).  Offsets without a row are "not known yet":
+ * they read 0, drop writes and are reported once each with LOG_UNIMP.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
 #include "qemu/osdep.h"
 #include "qemu/bitmap.h"
+#include "qemu/error-report.h"
 #include "qemu/log.h"
 #include "vgt-internal.h"
 #include "trace.h"
 
-typedef enum VgtRegPolicy {
-    VGT_REG_VIRT,       /* per-VM value; ro_mask bits keep their value */
-    VGT_REG_RO,         /* constant; a write that changes it is an error */
-} VgtRegPolicy;
-
-typedef struct VgtRegInfo VgtRegInfo;
-
-struct VgtRegInfo {
-    const char *name;
-    uint32_t offset;        /* bytes, dword aligned */
-    uint32_t size;          /* bytes, a non-zero multiple of 4 */
-    VgtRegPolicy policy;
-    uint32_t reset;         /* reset value of every dword of the row */
-    uint32_t ro_mask;       /* bits a guest write never changes */
-    uint32_t (*read)(VgtState *s, const VgtRegInfo *r, uint32_t offset);
-    void (*write)(VgtState *s, const VgtRegInfo *r, uint32_t offset,
-                  uint32_t value);
+/* Every concern's rows. */
+static const VgtRegTable *const vgt_reg_tables[] = {
+    &vgt_pvinfo_reg_table,
 };
+#define vgt_reg_ntables ARRAY_SIZE(vgt_reg_tables)
 
-/*
- * PVINFO (struct vgt_if in i915_pvinfo.h) at 0x78000: the guest driver
- * reads the magic and version to enter vGPU mode.  The capabilities stay 0
- * until the partitions behind them exist, so the guest refuses the vGPU
- * with its own clear message instead of running on a half-made one.
- */
-#define VGT_PVINFO_BASE         0x78000
-#define VGT_PVINFO_MAGIC        0x4776544776544776ull   /* "vGTvGTvG" */
-
-/* PVINFO fields that carry this VM's partition, from the helper. */
-static uint32_t vgt_pvinfo_partition_read(VgtState *s, const VgtRegInfo *r,
-                                          uint32_t offset)
-{
-    switch (offset - VGT_PVINFO_BASE) {
-    case 0x00c:
-        return s->part.vgt_id;
-    case 0x040:
-        return s->part.mappable_base;
-    case 0x044:
-        return s->part.mappable_size;
-    case 0x048:
-        return s->part.nonmappable_base;
-    case 0x04c:
-        return s->part.nonmappable_size;
-    case 0x050:
-        return s->part.fence_num;
-    }
-    return 0;
-}
-
-static const VgtRegInfo vgt_reg_table[] = {
-    { "PVINFO_MAGIC_LO", VGT_PVINFO_BASE + 0x000, 4, VGT_REG_RO,
-      (uint32_t)VGT_PVINFO_MAGIC, ~0u },
-    { "PVINFO_MAGIC_HI", VGT_PVINFO_BASE + 0x004, 4, VGT_REG_RO,
-      (uint32_t)(VGT_PVINFO_MAGIC >> 32), ~0u },
-    /* version_major (u16) = 1, version_minor (u16) = 0 */
-    { "PVINFO_VERSION", VGT_PVINFO_BASE + 0x008, 4, VGT_REG_RO, 1, ~0u },
-    { "PVINFO_VGT_ID", VGT_PVINFO_BASE + 0x00c, 4, VGT_REG_RO, 0, ~0u,
-      vgt_pvinfo_partition_read },
-    { "PVINFO_CAPS", VGT_PVINFO_BASE + 0x010, 4, VGT_REG_RO, 0, ~0u },
-    /* avail_rs: the GM ranges and fences the helper gave this VM */
-    { "PVINFO_MAPPABLE_BASE", VGT_PVINFO_BASE + 0x040, 4, VGT_REG_RO, 0, ~0u,
-      vgt_pvinfo_partition_read },
-    { "PVINFO_MAPPABLE_SIZE", VGT_PVINFO_BASE + 0x044, 4, VGT_REG_RO, 0, ~0u,
-      vgt_pvinfo_partition_read },
-    { "PVINFO_NONMAPPABLE_BASE", VGT_PVINFO_BASE + 0x048, 4, VGT_REG_RO, 0,
-      ~0u, vgt_pvinfo_partition_read },
-    { "PVINFO_NONMAPPABLE_SIZE", VGT_PVINFO_BASE + 0x04c, 4, VGT_REG_RO, 0,
-      ~0u, vgt_pvinfo_partition_read },
-    { "PVINFO_FENCE_NUM", VGT_PVINFO_BASE + 0x050, 4, VGT_REG_RO, 0, ~0u,
-      vgt_pvinfo_partition_read },
-    /* written by the guest driver when its display is ready */
-    { "PVINFO_DISPLAY_READY", VGT_PVINFO_BASE + 0x804, 4, VGT_REG_VIRT,
-      0, 0 },
-};
-
-/* Row number + 1 for every register dword; 0 = no row. */
+/* All rows, and for every register dword its row number + 1 (0: none). */
+static const VgtRegInfo **vgt_reg_rows;
+static size_t vgt_reg_nrows;
 static uint16_t *vgt_reg_index;
+static char *vgt_reg_table_error;
 
 static gpointer vgt_regs_build_index(gpointer unused)
 {
-    size_t i;
+    size_t i, j;
     uint32_t d;
 
+    /* A bad table is a bug of ours: the device refuses to realize. */
+    if (!vgt_reg_tables_check(vgt_reg_tables, vgt_reg_ntables,
+                              VGT_MMIO_SIZE, &vgt_reg_table_error)) {
+        return NULL;
+    }
+    for (i = 0; i < vgt_reg_ntables; i++) {
+        vgt_reg_nrows += vgt_reg_tables[i]->count;
+    }
+    if (vgt_reg_nrows >= UINT16_MAX) {
+        vgt_reg_table_error = g_strdup("more rows than the index can hold");
+        return NULL;
+    }
+    vgt_reg_rows = g_new(const VgtRegInfo *, vgt_reg_nrows);
     vgt_reg_index = g_new0(uint16_t, VGT_MMIO_DWORDS);
-    for (i = 0; i < ARRAY_SIZE(vgt_reg_table); i++) {
-        const VgtRegInfo *r = &vgt_reg_table[i];
+    vgt_reg_nrows = 0;
+    for (i = 0; i < vgt_reg_ntables; i++) {
+        for (j = 0; j < vgt_reg_tables[i]->count; j++) {
+            const VgtRegInfo *r = &vgt_reg_tables[i]->rows[j];
 
-        /* The table is ours, not the guest's: a bad row is a build bug. */
-        g_assert(r->size && !(r->size & 3) && !(r->offset & 3));
-        g_assert((uint64_t)r->offset + r->size <= VGT_MMIO_SIZE);
-        for (d = r->offset / 4; d < (r->offset + r->size) / 4; d++) {
-            g_assert(!vgt_reg_index[d]);
-            vgt_reg_index[d] = i + 1;
+            vgt_reg_rows[vgt_reg_nrows++] = r;
+            for (d = r->offset / 4; d < (r->offset + r->size) / 4; d++) {
+                vgt_reg_index[d] = vgt_reg_nrows;
+            }
         }
     }
     return NULL;
 }
 
-static inline const VgtRegInfo *vgt_reg_lookup(uint32_t offset)
+static inline uint16_t vgt_reg_row(uint32_t offset)
 {
-    uint16_t row = vgt_reg_index[offset / 4];
-
-    return row ? &vgt_reg_table[row - 1] : NULL;
+    return vgt_reg_index[offset / 4];
 }
 
 static void vgt_reg_report_unimp(VgtState *s, uint32_t offset, bool write,
@@ -134,59 +78,107 @@ static void vgt_reg_report_unimp(VgtState *s, uint32_t offset, bool write,
     }
 }
 
+static void G_GNUC_PRINTF(4, 5) vgt_reg_guest_error(VgtState *s,
+                                                    uint16_t row,
+                                                    uint32_t offset,
+                                                    const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    s->guest_errors++;
+    s->reg_guest_errors[row - 1]++;
+    qemu_log_mask(LOG_GUEST_ERROR, "vgt: %s (0x%05x): %s\n",
+                  vgt_reg_rows[row - 1]->name, offset, msg);
+}
+
 static inline uint32_t vgt_reg_value(VgtState *s, const VgtRegInfo *r,
                                      uint32_t offset)
 {
-    return r->read ? r->read(s, r, offset) : s->vregs[offset / 4];
+    return r->read ? r->read(s, r, offset) : vgt_vreg(s, offset);
+}
+
+uint32_t vgt_reg_store(VgtState *s, const VgtRegInfo *r, uint32_t offset,
+                       uint32_t value)
+{
+    uint16_t row = vgt_reg_row(offset);
+    uint32_t old = vgt_vreg(s, offset);
+    uint32_t new = old;
+    uint32_t mask;
+
+    switch (r->policy) {
+    case VGT_REG_VIRT:
+    case VGT_REG_SHADOW:
+    case VGT_REG_MEDIATED:
+        new = (old & r->ro_mask) | (value & ~r->ro_mask);
+        if ((value ^ old) & r->ro_mask) {
+            trace_vgt_reg_ro_bits(offset, value, r->ro_mask);
+        }
+        break;
+    case VGT_REG_W1C:
+        new = old & ~(value & ~r->ro_mask);
+        break;
+    case VGT_REG_MASKED:
+        mask = (value >> 16) & ~r->ro_mask;
+        new = (old & ~mask) | (value & mask & 0xffff);
+        break;
+    case VGT_REG_RO:
+        if (value != vgt_reg_value(s, r, offset)) {
+            vgt_reg_guest_error(s, row, offset, "write 0x%08x to a read-only "
+                                "register ignored", value);
+        }
+        return old;
+    case VGT_REG_DENIED:
+        vgt_reg_guest_error(s, row, offset, "write 0x%08x denied: this "
+                            "register belongs to the host", value);
+        return old;
+    }
+    vgt_vreg(s, offset) = new;
+    return new;
 }
 
 uint32_t vgt_reg_read(VgtState *s, uint32_t offset)
 {
-    const VgtRegInfo *r;
+    uint16_t row;
     uint32_t value;
 
     offset &= ~3u;
     if (offset >= VGT_MMIO_SIZE) {
         return 0;
     }
-    r = vgt_reg_lookup(offset);
-    if (!r) {
+    row = vgt_reg_row(offset);
+    if (!row) {
         vgt_reg_report_unimp(s, offset, false, 0);
         return 0;
     }
-    value = vgt_reg_value(s, r, offset);
-    trace_vgt_reg_read(offset, r->name, value);
+    value = vgt_reg_value(s, vgt_reg_rows[row - 1], offset);
+    trace_vgt_reg_read(offset, vgt_reg_rows[row - 1]->name, value);
     return value;
 }
 
 void vgt_reg_write(VgtState *s, uint32_t offset, uint32_t value)
 {
     const VgtRegInfo *r;
-    uint32_t old;
+    uint16_t row;
 
     offset &= ~3u;
     if (offset >= VGT_MMIO_SIZE) {
         return;
     }
-    r = vgt_reg_lookup(offset);
-    if (!r) {
+    row = vgt_reg_row(offset);
+    if (!row) {
         vgt_reg_report_unimp(s, offset, true, value);
         return;
     }
+    r = vgt_reg_rows[row - 1];
     trace_vgt_reg_write(offset, r->name, value);
     if (r->write) {
         r->write(s, r, offset, value);
-        return;
-    }
-    old = vgt_reg_value(s, r, offset);
-    if ((value ^ old) & r->ro_mask) {
-        s->guest_errors++;
-        qemu_log_mask(LOG_GUEST_ERROR, "vgt: write 0x%08x to read-only "
-                      "bits 0x%08x of %s (0x%05x) ignored\n", value,
-                      r->ro_mask, r->name, offset);
-    }
-    if (r->policy == VGT_REG_VIRT) {
-        s->vregs[offset / 4] = (old & r->ro_mask) | (value & ~r->ro_mask);
+    } else {
+        vgt_reg_store(s, r, offset, value);
     }
 }
 
@@ -196,8 +188,8 @@ void vgt_regs_reset(VgtState *s)
     uint32_t d;
 
     memset(s->vregs, 0, VGT_MMIO_SIZE);
-    for (i = 0; i < ARRAY_SIZE(vgt_reg_table); i++) {
-        const VgtRegInfo *r = &vgt_reg_table[i];
+    for (i = 0; i < vgt_reg_nrows; i++) {
+        const VgtRegInfo *r = vgt_reg_rows[i];
 
         for (d = r->offset / 4; d < (r->offset + r->size) / 4; d++) {
             s->vregs[d] = r->reset;
@@ -205,14 +197,21 @@ void vgt_regs_reset(VgtState *s)
     }
 }
 
-void vgt_regs_init(VgtState *s)
+bool vgt_regs_init(VgtState *s, Error **errp)
 {
     static GOnce index_once = G_ONCE_INIT;
 
     g_once(&index_once, vgt_regs_build_index, NULL);
+    if (vgt_reg_table_error) {
+        error_setg(errp, "vgt: internal register table error: %s",
+                   vgt_reg_table_error);
+        return false;
+    }
     s->vregs = g_malloc0(VGT_MMIO_SIZE);
     s->unimp_reported = bitmap_new(VGT_MMIO_DWORDS);
+    s->reg_guest_errors = g_new0(uint32_t, vgt_reg_nrows);
     vgt_regs_reset(s);
+    return true;
 }
 
 void vgt_regs_exit(VgtState *s)
@@ -221,4 +220,11 @@ void vgt_regs_exit(VgtState *s)
     s->vregs = NULL;
     g_free(s->unimp_reported);
     s->unimp_reported = NULL;
+    g_free(s->reg_guest_errors);
+    s->reg_guest_errors = NULL;
+}
+
+size_t vgt_regs_count(void)
+{
+    return vgt_reg_nrows;
 }

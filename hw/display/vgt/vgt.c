@@ -38,7 +38,10 @@ static void vgt_realize(PCIDevice *pdev, Error **errp)
         return;
     }
 
-    vgt_regs_init(s);
+    if (!vgt_regs_init(s, errp)) {
+        vgt_host_disconnect(s);
+        return;
+    }
     vgt_mmio_init(s);
     vgt_opregion_init(s);
 
