@@ -15,8 +15,10 @@ HELPER_GLIB_CFLAGS = $(shell pkg-config --cflags glib-2.0)
 HELPER_GLIB_LIBS   = $(shell pkg-config --libs glib-2.0)
 
 HELPER_CORE_SRCS   := core/partition.c core/host.c core/instance.c \
-	core/gmem.c core/gtt.c core/event.c core/vgt-log.c
-HELPER_SWHSW_SRCS  := swhsw/swhsw.c swhsw/swhsw-regs.c swhsw/swhsw-mem.c
+	core/gmem.c core/gtt.c core/event.c core/vgt-log.c \
+	core/workload.c core/sched.c core/ctx-switch.c
+HELPER_SWHSW_SRCS  := swhsw/swhsw.c swhsw/swhsw-regs.c swhsw/swhsw-mem.c \
+	swhsw/swhsw-ppgtt.c swhsw/swhsw-cs.c swhsw/swhsw-blt.c
 HELPER_CLIENT_SRCS := client/vgt-client-embedded.c \
 	client/vgt-client-socket.c client/vgt-wire.c
 HELPER_LIB_SRCS    := $(HELPER_CORE_SRCS) $(HELPER_SWHSW_SRCS) \
@@ -28,8 +30,9 @@ HELPER_LIB   := $(HELPER_BUILD)/libvgt-helper.a
 HELPER_HOSTD := $(HELPER_BUILD)/vgt-hostd
 HELPER_TESTS := $(HELPER_BUILD)/test-helper-core \
 	$(HELPER_BUILD)/test-helper-swhsw $(HELPER_BUILD)/test-helper-lib \
-	$(HELPER_BUILD)/test-hostd-socket
-HELPER_BENCH := $(HELPER_BUILD)/bench-helper-gtt
+	$(HELPER_BUILD)/test-hostd-socket $(HELPER_BUILD)/test-helper-engine \
+	$(HELPER_BUILD)/test-hostd-sched
+HELPER_BENCH := $(HELPER_BUILD)/bench-helper-gtt $(HELPER_BUILD)/bench-helper-cs
 
 $(HELPER_OBJ)/%.o: $(HELPER_SRC)/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -66,7 +69,7 @@ $(HELPER_BUILD)/test-helper-lib: $(HELPER_OBJ)/tests/test-helper-lib.o $(HELPER_
 	@echo "  LINK    $(notdir $@)"
 	@gcc -o $@ $^ $(HELPER_GLIB_LIBS) -lpthread
 
-$(HELPER_BENCH): $(HELPER_OBJ)/tests/bench-helper-gtt.o $(HELPER_LIB_OBJS)
+$(HELPER_BUILD)/bench-%: $(HELPER_OBJ)/tests/bench-%.o $(HELPER_LIB_OBJS)
 	@echo "  LINK    $(notdir $@)"
 	@gcc -o $@ $^ $(HELPER_GLIB_LIBS) -lpthread
 
@@ -123,20 +126,28 @@ check-helper-unit: $(HELPER_TESTS)
 	    $(HELPER_BUILD)/test-helper-swhsw --tap
 	@$(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-lib \
 	    $(HELPER_BUILD)/test-helper-lib --tap
+	@$(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-engine \
+	    timeout 120 $(HELPER_BUILD)/test-helper-engine --tap
 
-check-helper-socket: $(HELPER_BUILD)/test-hostd-socket $(HELPER_HOSTD)
-	@echo "vgt: running the vgt-hostd socket test"
+check-helper-socket: $(HELPER_BUILD)/test-hostd-socket \
+		$(HELPER_BUILD)/test-hostd-sched $(HELPER_HOSTD)
+	@echo "vgt: running the vgt-hostd socket tests"
 	@mkdir -p $(HELPER_RUN)
 	@VGT_HOSTD=$(HELPER_HOSTD) VGT_TEST_DIR=$(HELPER_RUN) \
 	    $(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-hostd-socket \
 	    timeout 120 $(HELPER_BUILD)/test-hostd-socket --tap
+	@VGT_HOSTD=$(HELPER_HOSTD) VGT_TEST_DIR=$(HELPER_RUN) \
+	    $(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-hostd-sched \
+	    timeout 180 $(HELPER_BUILD)/test-hostd-sched --tap
 
 check-helper: check-helper-kbuild check-helper-unit check-helper-socket
 
 bench-helper: $(HELPER_BENCH) $(HELPER_HOSTD)
 	@mkdir -p $(HELPER_RUN) $(BUILD)/bench
 	@VGT_HOSTD=$(HELPER_HOSTD) VGT_TEST_DIR=$(HELPER_RUN) \
-	    $(HELPER_BENCH) | tee $(BUILD)/bench/helper-gtt.txt
+	    $(HELPER_BUILD)/bench-helper-gtt | tee $(BUILD)/bench/helper-gtt.txt
+	@VGT_HOSTD=$(HELPER_HOSTD) VGT_TEST_DIR=$(HELPER_RUN) \
+	    $(HELPER_BUILD)/bench-helper-cs | tee $(BUILD)/bench/helper-cs.txt
 
 # The device's qtests start a vgt-hostd of their own (socket transport).
 check-qtest: $(HELPER_HOSTD)

@@ -88,6 +88,9 @@ enum vgt_error {
 	VGT_E_FENCE = 19,	/* fence index or range not this VM's */
 	VGT_E_NOENT = 20,	/* no such memory region */
 	VGT_E_GM_UNMAPPED = 21,	/* GM page not backed (scratch/invalid) */
+	VGT_E_QUEUE_FULL = 22,	/* engine queue of this instance is full */
+	VGT_E_REG = 23,		/* register not on the flush allow-list */
+	VGT_E_ENGINE = 24,	/* no such engine */
 	VGT_E_COUNT = 32	/* size of per-code counter arrays */
 };
 
@@ -204,7 +207,9 @@ enum vgt_event_type {
 	VGT_EVENT_USER_IRQ = 1,   /* engine raised MI_USER_INTERRUPT */
 	VGT_EVENT_COMPLETE = 2,   /* a submitted workload finished */
 	VGT_EVENT_VBLANK = 3,     /* vblank on a pipe */
-	VGT_EVENT_RESET = 4       /* the helper reset this instance's state */
+	VGT_EVENT_RESET = 4,      /* the helper reset this instance's state */
+	VGT_EVENT_FAULT = 5,      /* workload faulted (unit engine, data id) */
+	VGT_EVENT_HANG = 6        /* workload exceeded its budget (ditto) */
 };
 enum vgt_engine {
 	VGT_ENGINE_RCS = 0,
@@ -230,6 +235,100 @@ struct vgt_stats {
 	uint64_t gtt_written;
 	uint64_t events_lost;
 	uint64_t refused[VGT_E_COUNT];
+};
+
+/*
+ * Command submission (issue 6).  QEMU scans a guest ring segment and the
+ * batches it reaches, copies them into the instance's shadow area (a
+ * helper-owned GM range the guest cannot reach; QEMU writes it through the
+ * mapping shadow_map returns) and submits one workload per segment:
+ *   id       chosen by QEMU, echoed in COMPLETE / FAULT / HANG events
+ *   start    host GM address of the first command: inside the shadow area
+ *            or the instance's own GM ranges; 4-byte aligned
+ *   length   bytes, 4..VGT_WL_LEN_MAX, multiple of 4; the engine executes
+ *            [start, start + length) like a ring segment (no BB_END needed)
+ *            and follows MI_BATCH_BUFFER_START into batches (GGTT, or the
+ *            gen7 PPGTT when DW0 bit 8 is set).  A batch that starts in the
+ *            shadow area is fetched from the GGTT whatever bit 8 says; the
+ *            bit then only makes the batch's memory operands PPGTT
+ *            addresses, so copies of PPGTT batches must keep it.
+ *   engine   VGT_ENGINE_*
+ *   flags    must be 0
+ *   nr_regs  entries used in regs: the instance's shadowed engine registers
+ *            (absolute MMIO offsets, e.g. HWS_PGA, PP_DIR_BASE, PP_DIR_DCLV,
+ *            RING_MODE_GEN7), written to the engine before this workload
+ *            runs and kept as the instance's engine state from then on
+ *            (saved and restored by the helper on every context switch).
+ *            Offsets must be on the engine's allow-list (docs/helper.md).
+ * Every accepted workload ends with exactly one VGT_EVENT_COMPLETE (unit =
+ * engine, data = id), preceded by VGT_EVENT_FAULT or VGT_EVENT_HANG when it
+ * failed; user interrupts it raised arrive as VGT_EVENT_USER_IRQ, after the
+ * memory writes that preceded them.  Workloads of one instance and engine
+ * run in submission order; a reset/destroy drops the queued ones.
+ */
+#define VGT_WL_REGS_MAX         32
+#define VGT_WL_LEN_MAX          (1u << 20)
+#define VGT_WL_QUEUE_MAX        64   /* per instance and engine */
+#define VGT_SHADOW_SIZE         (1u << 20)   /* per instance */
+#define VGT_WEIGHT_MIN          1
+#define VGT_WEIGHT_MAX          16
+#define VGT_WEIGHT_DEFAULT      4
+
+struct vgt_reg_write {
+	uint32_t offset;
+	uint32_t value;
+};
+
+struct vgt_workload {
+	uint64_t id;
+	uint64_t start;
+	uint32_t length;
+	uint32_t engine;
+	uint32_t flags;
+	uint32_t nr_regs;
+	struct vgt_reg_write regs[VGT_WL_REGS_MAX];
+};
+
+/*
+ * shadow_map: the instance's shadow area (one per instance, created on the
+ * first call, the same one afterwards).
+ *   gm_addr  host GM address of the area (VGT_SHADOW_SIZE bytes)
+ *   size     VGT_SHADOW_SIZE
+ *   hva      where the caller writes it: a pointer in the caller's process
+ *            (embedded: helper memory; socket: a shared mapping of a memfd
+ *            the daemon created, mapped by the client library).  Valid
+ *            until disconnect/destroy.
+ * QEMU sub-allocates the area itself and must not rewrite bytes a queued
+ * workload still uses (until its COMPLETE event).
+ */
+struct vgt_shadow_info {
+	uint64_t gm_addr;
+	uint64_t size;
+	uint64_t hva;
+};
+
+/*
+ * sched_stats: scheduler counters of this instance.
+ *   weight      its share weight (VGT_WEIGHT_MIN..MAX)
+ *   submitted / completed / faults / hangs   workloads
+ *   queued      workloads waiting now (all engines)
+ *   busy_ns     engine time used, per engine
+ *   switches    context switches onto this instance (all engines)
+ *   switch_ns   time spent in those switches (save + restore)
+ *   underruns   times one of its engine queues ran empty (the instance
+ *               then rejoins at the engine's current virtual time)
+ */
+struct vgt_sched_stats {
+	uint32_t weight;
+	uint32_t queued;
+	uint64_t submitted;
+	uint64_t completed;
+	uint64_t faults;
+	uint64_t hangs;
+	uint64_t busy_ns[VGT_ENGINE_COUNT];
+	uint64_t switches;
+	uint64_t switch_ns;
+	uint64_t underruns;
 };
 
 #ifndef __KERNEL__
@@ -258,6 +357,11 @@ struct vgt_stats {
  *   event_fd     the eventfd to poll (owned by the connection)
  *   events_read  returns the number of events copied (0..max)
  *   stats        refusal counters of this instance
+ *   shadow_map   the instance's shadow area (struct vgt_shadow_info)
+ *   submit       queue a workload (validated; -VGT_E_QUEUE_FULL when
+ *                VGT_WL_QUEUE_MAX are waiting on that engine)
+ *   set_weight   the instance's scheduling weight (1..16, default 4)
+ *   sched_stats  scheduler counters (struct vgt_sched_stats)
  */
 struct vgt_conn;
 struct vgt_host_ops {
@@ -284,6 +388,11 @@ struct vgt_host_ops {
 	int (*events_read)(struct vgt_conn *c, struct vgt_event *ev,
 			   uint32_t max);
 	int (*stats)(struct vgt_conn *c, struct vgt_stats *st);
+	/* Command submission (added at the end: older callers unaffected). */
+	int (*shadow_map)(struct vgt_conn *c, struct vgt_shadow_info *out);
+	int (*submit)(struct vgt_conn *c, const struct vgt_workload *wl);
+	int (*set_weight)(struct vgt_conn *c, uint32_t weight);
+	int (*sched_stats)(struct vgt_conn *c, struct vgt_sched_stats *st);
 };
 
 extern const struct vgt_host_ops vgt_host_embedded_ops;
@@ -333,6 +442,12 @@ extern int vgt_log_level;
  *   SET_EVENT_FD   req: - + 1 eventfd            body: -
  *   EVENTS_READ    req: vgt_msg_u64 (max)        body: count vgt_event
  *   STATS          req: -                        body: vgt_stats
+ *   SHADOW_MAP     req: -          body: vgt_shadow_info (hva 0) + 1 fd:
+ *                  a sealed memfd of VGT_SHADOW_SIZE bytes to mmap shared
+ *   SUBMIT         req: vgt_workload             body: -
+ *   SET_WEIGHT     req: vgt_msg_u64 (weight)     body: -
+ *   SCHED_STATS    req: -                        body: vgt_sched_stats
+ * Only the SHADOW_MAP reply carries a descriptor.
  */
 enum vgt_msg_type {
 	VGT_MSG_HELLO = 1,
@@ -349,7 +464,11 @@ enum vgt_msg_type {
 	VGT_MSG_SET_EVENT_FD = 12,
 	VGT_MSG_EVENTS_READ = 13,
 	VGT_MSG_STATS = 14,
-	VGT_MSG_TYPE_MAX = 14
+	VGT_MSG_SHADOW_MAP = 15,
+	VGT_MSG_SUBMIT = 16,
+	VGT_MSG_SET_WEIGHT = 17,
+	VGT_MSG_SCHED_STATS = 18,
+	VGT_MSG_TYPE_MAX = 18
 };
 
 #define VGT_MSG_FLAG_VERSION_MASK 0xffu

@@ -9,8 +9,10 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include "core/vgt-core.h"
@@ -20,12 +22,47 @@
 struct vgt_conn {
 	struct vgt_instance *inst;
 	int efd;
+	void *shadow;		/* VGT_SHADOW_SIZE, attached to inst */
+	uint64_t shadow_gm;
 };
 
 static pthread_mutex_t emb_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int emb_refs;
 static struct vgt_swhsw *emb_sw;
 static struct vgt_host *emb_host;
+
+/* The scheduler thread: runs the engines while work is queued. */
+static pthread_t emb_worker;
+static pthread_mutex_t emb_wlock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t emb_wcond = PTHREAD_COND_INITIALIZER;
+static int emb_wpending, emb_wstop;
+
+static void *emb_worker_main(void *arg)
+{
+	pthread_mutex_lock(&emb_wlock);
+	while (!emb_wstop) {
+		if (!emb_wpending) {
+			pthread_cond_wait(&emb_wcond, &emb_wlock);
+			continue;
+		}
+		emb_wpending = 0;
+		pthread_mutex_unlock(&emb_wlock);
+		while (vgt_sched_run(emb_host))
+			sched_yield();	/* let waiters have the lock */
+		pthread_mutex_lock(&emb_wlock);
+	}
+	pthread_mutex_unlock(&emb_wlock);
+	return NULL;
+}
+
+/* Called by the core with its queue lock held: only wake the thread. */
+static void emb_kick(void *opaque)
+{
+	pthread_mutex_lock(&emb_wlock);
+	emb_wpending = 1;
+	pthread_cond_signal(&emb_wcond);
+	pthread_mutex_unlock(&emb_wlock);
+}
 
 struct vgt_swhsw *vgt_embedded_swhsw(void)
 {
@@ -56,6 +93,17 @@ static int emb_get(void)
 			emb_sw = NULL;
 			goto out;
 		}
+		emb_wstop = 0;
+		emb_wpending = 0;
+		if (pthread_create(&emb_worker, NULL, emb_worker_main, NULL)) {
+			vgt_host_destroy(emb_host);
+			vgt_swhsw_destroy(emb_sw);
+			emb_host = NULL;
+			emb_sw = NULL;
+			err = -VGT_E_NOMEM;
+			goto out;
+		}
+		vgt_host_set_kick(emb_host, emb_kick, NULL);
 	}
 	emb_refs++;
 out:
@@ -67,6 +115,12 @@ static void emb_put(void)
 {
 	pthread_mutex_lock(&emb_lock);
 	if (!--emb_refs) {
+		vgt_host_set_kick(emb_host, NULL, NULL);
+		pthread_mutex_lock(&emb_wlock);
+		emb_wstop = 1;
+		pthread_cond_signal(&emb_wcond);
+		pthread_mutex_unlock(&emb_wlock);
+		pthread_join(emb_worker, NULL);
 		vgt_host_destroy(emb_host);
 		vgt_swhsw_destroy(emb_sw);
 		emb_host = NULL;
@@ -109,11 +163,18 @@ static int emb_connect(const char *path, struct vgt_conn **out)
 	return 0;
 }
 
+static void emb_shadow_free(struct vgt_conn *c)
+{
+	free(c->shadow);	/* after the instance let go of it */
+	c->shadow = NULL;
+}
+
 static void emb_disconnect(struct vgt_conn *c)
 {
 	if (!c)
 		return;
 	vgt_instance_destroy(c->inst);
+	emb_shadow_free(c);
 	close(c->efd);
 	free(c);
 	emb_put();
@@ -141,6 +202,7 @@ static int emb_destroy(struct vgt_conn *c)
 		return -VGT_E_NOINST;
 	vgt_instance_destroy(c->inst);
 	c->inst = NULL;
+	emb_shadow_free(c);
 	return 0;
 }
 
@@ -225,6 +287,56 @@ static int emb_stats(struct vgt_conn *c, struct vgt_stats *st)
 	return 0;
 }
 
+static int emb_shadow_map(struct vgt_conn *c, struct vgt_shadow_info *out)
+{
+	uint64_t gm;
+	void *p = NULL;
+	int err;
+
+	if (!c->inst)
+		return -VGT_E_NOINST;
+	if (!out)
+		return -VGT_E_INVAL;
+	if (!c->shadow) {
+		if (posix_memalign(&p, VGT_PAGE_SIZE, VGT_SHADOW_SIZE))
+			return -VGT_E_NOMEM;
+		memset(p, 0, VGT_SHADOW_SIZE);
+		err = vgt_shadow_attach(c->inst, p, &gm);
+		if (err) {
+			free(p);
+			return err;
+		}
+		c->shadow = p;
+		c->shadow_gm = gm;
+	}
+	out->gm_addr = c->shadow_gm;
+	out->size = VGT_SHADOW_SIZE;
+	out->hva = (uintptr_t)c->shadow;
+	return 0;
+}
+
+static int emb_submit(struct vgt_conn *c, const struct vgt_workload *wl)
+{
+	if (!c->inst)
+		return -VGT_E_NOINST;
+	if (!wl)
+		return -VGT_E_INVAL;
+	return vgt_workload_submit(c->inst, wl);
+}
+
+static int emb_set_weight(struct vgt_conn *c, uint32_t weight)
+{
+	return c->inst ? vgt_set_weight(c->inst, weight) : -VGT_E_NOINST;
+}
+
+static int emb_sched_stats(struct vgt_conn *c, struct vgt_sched_stats *st)
+{
+	if (!c->inst)
+		return -VGT_E_NOINST;
+	vgt_sched_get_stats(c->inst, st);
+	return 0;
+}
+
 const struct vgt_host_ops vgt_host_embedded_ops = {
 	.abi_version = VGT_ABI_VERSION,
 	.name = "embedded",
@@ -243,4 +355,8 @@ const struct vgt_host_ops vgt_host_embedded_ops = {
 	.event_fd = emb_event_fd,
 	.events_read = emb_events_read,
 	.stats = emb_stats,
+	.shadow_map = emb_shadow_map,
+	.submit = emb_submit,
+	.set_weight = emb_set_weight,
+	.sched_stats = emb_sched_stats,
 };

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include "vgt-wire.h"
@@ -23,15 +24,18 @@ struct vgt_conn {
 	int sock;
 	int efd;
 	uint32_t seq;
+	void *shadow;			/* shared mapping of the daemon's memfd */
+	struct vgt_shadow_info shadow_info;
 };
 
 /*
  * One round trip.  reply_body receives up to body_max bytes of the reply
  * body; *body_len (if not NULL) how many came; *count the reply's count.
  */
-static int sock_call(struct vgt_conn *c, uint32_t type, const void *req,
-		     size_t req_len, int fd, void *reply_body, size_t body_max,
-		     size_t *body_len, uint32_t *count)
+static int sock_call_fd(struct vgt_conn *c, uint32_t type, const void *req,
+			size_t req_len, int fd, void *reply_body,
+			size_t body_max, size_t *body_len, uint32_t *count,
+			int *fd_out)
 {
 	union {
 		uint8_t bytes[VGT_MSG_MAX_SIZE];
@@ -60,7 +64,12 @@ static int sock_call(struct vgt_conn *c, uint32_t type, const void *req,
 		goto broken;
 	n = vgt_wire_recv(c->sock, in.bytes, sizeof(in.bytes), fds, &nfds,
 			  &trunc, 0);
-	vgt_wire_close_fds(fds, nfds);	/* the daemon never sends any */
+	/* Only a reply the caller expects one on may keep a descriptor. */
+	if (fd_out && nfds == 1 && n > 0) {
+		*fd_out = fds[0];
+		nfds = 0;
+	}
+	vgt_wire_close_fds(fds, nfds);
 	if (n < (ssize_t)(sizeof(in.hdr) + sizeof(rep)) || trunc ||
 	    in.hdr.type != type || in.hdr.seq != hdr.seq ||
 	    in.hdr.flags != (VGT_ABI_VERSION | VGT_MSG_FLAG_REPLY) ||
@@ -82,10 +91,22 @@ static int sock_call(struct vgt_conn *c, uint32_t type, const void *req,
 	return 0;
 
 broken:
+	if (fd_out && *fd_out >= 0) {
+		close(*fd_out);
+		*fd_out = -1;
+	}
 	/* A lost or garbled reply desynchronises the stream: give up. */
 	close(c->sock);
 	c->sock = -1;
 	return -VGT_E_IO;
+}
+
+static int sock_call(struct vgt_conn *c, uint32_t type, const void *req,
+		     size_t req_len, int fd, void *reply_body, size_t body_max,
+		     size_t *body_len, uint32_t *count)
+{
+	return sock_call_fd(c, type, req, req_len, fd, reply_body, body_max,
+			    body_len, count, NULL);
 }
 
 /* Replies with a fixed body must carry exactly that body. */
@@ -150,10 +171,18 @@ fail:
 	return ret;
 }
 
+static void sock_shadow_unmap(struct vgt_conn *c)
+{
+	if (c->shadow)
+		munmap(c->shadow, c->shadow_info.size);
+	c->shadow = NULL;
+}
+
 static void sock_disconnect(struct vgt_conn *c)
 {
 	if (!c)
 		return;
+	sock_shadow_unmap(c);
 	/* The daemon tears the instance down when the socket closes. */
 	if (c->sock >= 0)
 		close(c->sock);
@@ -174,6 +203,7 @@ static int sock_create(struct vgt_conn *c, const struct vgt_create_req *req,
 
 static int sock_destroy(struct vgt_conn *c)
 {
+	sock_shadow_unmap(c);
 	return sock_call(c, VGT_MSG_DESTROY, NULL, 0, -1, NULL, 0, NULL, NULL);
 }
 
@@ -298,6 +328,64 @@ static int sock_stats(struct vgt_conn *c, struct vgt_stats *st)
 	return sock_call_fixed(c, VGT_MSG_STATS, NULL, 0, -1, st, sizeof(*st));
 }
 
+static int sock_shadow_map(struct vgt_conn *c, struct vgt_shadow_info *out)
+{
+	struct vgt_shadow_info info;
+	size_t got = 0;
+	int fd = -1, ret;
+	void *p;
+
+	if (!out)
+		return -VGT_E_INVAL;
+	if (c->shadow) {
+		*out = c->shadow_info;
+		return 0;
+	}
+	ret = sock_call_fd(c, VGT_MSG_SHADOW_MAP, NULL, 0, -1, &info,
+			   sizeof(info), &got, NULL, &fd);
+	if (ret) {
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	if (got != sizeof(info) || fd < 0 || info.size != VGT_SHADOW_SIZE) {
+		if (fd >= 0)
+			close(fd);
+		return -VGT_E_IO;
+	}
+	p = mmap(NULL, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -VGT_E_IO;
+	c->shadow = p;
+	info.hva = (uintptr_t)p;
+	c->shadow_info = info;
+	*out = info;
+	return 0;
+}
+
+static int sock_submit(struct vgt_conn *c, const struct vgt_workload *wl)
+{
+	if (!wl)
+		return -VGT_E_INVAL;
+	return sock_call(c, VGT_MSG_SUBMIT, wl, sizeof(*wl), -1, NULL, 0, NULL,
+			 NULL);
+}
+
+static int sock_set_weight(struct vgt_conn *c, uint32_t weight)
+{
+	struct vgt_msg_u64 m = { .value = weight };
+
+	return sock_call(c, VGT_MSG_SET_WEIGHT, &m, sizeof(m), -1, NULL, 0,
+			 NULL, NULL);
+}
+
+static int sock_sched_stats(struct vgt_conn *c, struct vgt_sched_stats *st)
+{
+	return sock_call_fixed(c, VGT_MSG_SCHED_STATS, NULL, 0, -1, st,
+			       sizeof(*st));
+}
+
 const struct vgt_host_ops vgt_host_socket_ops = {
 	.abi_version = VGT_ABI_VERSION,
 	.name = "socket",
@@ -316,4 +404,8 @@ const struct vgt_host_ops vgt_host_socket_ops = {
 	.event_fd = sock_event_fd,
 	.events_read = sock_events_read,
 	.stats = sock_stats,
+	.shadow_map = sock_shadow_map,
+	.submit = sock_submit,
+	.set_weight = sock_set_weight,
+	.sched_stats = sock_sched_stats,
 };

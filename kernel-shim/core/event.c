@@ -7,8 +7,8 @@
  */
 #include "vgt-core-priv.h"
 
-void vgt_event_post_locked(struct vgt_instance *inst, u32 type, u32 unit,
-			   u64 data)
+static void vgt_event_post_q(struct vgt_instance *inst, u32 type, u32 unit,
+			     u64 data)
 {
 	struct vgt_event *ev;
 
@@ -26,6 +26,15 @@ void vgt_event_post_locked(struct vgt_instance *inst, u32 type, u32 unit,
 		inst->notify(inst->notify_opaque);
 }
 
+/* Host lock held (or the instance otherwise stable); takes qlock. */
+void vgt_event_post_locked(struct vgt_instance *inst, u32 type, u32 unit,
+			   u64 data)
+{
+	vgt_mutex_lock(&inst->host->qlock);
+	vgt_event_post_q(inst, type, unit, data);
+	vgt_mutex_unlock(&inst->host->qlock);
+}
+
 void vgt_instance_post_event(struct vgt_instance *inst, u32 type, u32 unit,
 			     u64 data)
 {
@@ -36,32 +45,35 @@ void vgt_instance_post_event(struct vgt_instance *inst, u32 type, u32 unit,
 
 void vgt_events_drop(struct vgt_instance *inst)
 {
+	vgt_mutex_lock(&inst->host->qlock);
 	inst->ev_head = 0;
 	inst->ev_count = 0;
+	vgt_mutex_unlock(&inst->host->qlock);
 }
 
 int vgt_events_read(struct vgt_instance *inst, struct vgt_event *ev, u32 max)
 {
 	u32 n = 0;
 
-	vgt_mutex_lock(&inst->host->lock);
+	/* qlock only: draining events never waits for a running workload. */
+	vgt_mutex_lock(&inst->host->qlock);
 	while (n < max && inst->ev_count) {
 		ev[n++] = inst->evq[inst->ev_head];
 		inst->ev_head = (inst->ev_head + 1) % VGT_EVENT_QUEUE_LEN;
 		inst->ev_count--;
 	}
-	vgt_mutex_unlock(&inst->host->lock);
+	vgt_mutex_unlock(&inst->host->qlock);
 	return (int)n;
 }
 
 void vgt_instance_set_notify(struct vgt_instance *inst,
 			     void (*notify)(void *opaque), void *opaque)
 {
-	vgt_mutex_lock(&inst->host->lock);
+	vgt_mutex_lock(&inst->host->qlock);
 	inst->notify = notify;
 	inst->notify_opaque = opaque;
 	/* Events queued before the transport attached must not be missed. */
 	if (notify && inst->ev_count)
 		notify(opaque);
-	vgt_mutex_unlock(&inst->host->lock);
+	vgt_mutex_unlock(&inst->host->qlock);
 }

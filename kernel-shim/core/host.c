@@ -14,6 +14,16 @@ _Static_assert(sizeof(struct vgt_gtt_entry) == 16, "ABI: vgt_gtt_entry");
 _Static_assert(sizeof(struct vgt_event) == 24, "ABI: vgt_event");
 _Static_assert(sizeof(struct vgt_stats) == 16 + 8 * VGT_E_COUNT,
 	       "ABI: vgt_stats");
+_Static_assert(sizeof(struct vgt_reg_write) == 8, "ABI: vgt_reg_write");
+_Static_assert(sizeof(struct vgt_workload) == 32 + 8 * VGT_WL_REGS_MAX,
+	       "ABI: vgt_workload");
+_Static_assert(sizeof(struct vgt_shadow_info) == 24, "ABI: vgt_shadow_info");
+_Static_assert(sizeof(struct vgt_sched_stats) == 64 + 8 * VGT_ENGINE_COUNT,
+	       "ABI: vgt_sched_stats");
+_Static_assert(sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_workload) <=
+	       VGT_MSG_MAX_SIZE, "ABI: SUBMIT request");
+_Static_assert(VGT_SHADOW_SIZE == VGT_HOST_SLOT_SIZE - VGT_HOST_SLOT_BACKED,
+	       "shadow area = upper half of the instance's helper slot");
 _Static_assert(sizeof(struct vgt_msg_hdr) == 16, "ABI: vgt_msg_hdr");
 _Static_assert(sizeof(struct vgt_msg_reply) == 8, "ABI: vgt_msg_reply");
 _Static_assert(sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_msg_reply) +
@@ -48,6 +58,9 @@ static const char *const vgt_error_names[] = {
 	[VGT_E_FENCE] = "fence outside the instance",
 	[VGT_E_NOENT] = "no such region",
 	[VGT_E_GM_UNMAPPED] = "GM page not mapped",
+	[VGT_E_QUEUE_FULL] = "engine queue full",
+	[VGT_E_REG] = "register not allowed",
+	[VGT_E_ENGINE] = "no such engine",
 };
 
 const char *vgt_strerror(int err)
@@ -92,11 +105,18 @@ static void vgt_route_engine(struct vgt_host *host, u32 engine)
 void vgt_irq_handler(void *opaque)
 {
 	struct vgt_host *host = opaque;
+
+	vgt_mutex_lock(&host->lock);
+	vgt_irq_service_locked(host);
+	vgt_mutex_unlock(&host->lock);
+}
+
+void vgt_irq_service_locked(struct vgt_host *host)
+{
 	const struct vgt_gpu_ops *ops = host->gpu.ops;
 	void *gpu = host->gpu.priv;
 	u32 gt, pm;
 
-	vgt_mutex_lock(&host->lock);
 	/* Master off while acking, as i915 does, so no edge is lost. */
 	ops->write32(gpu, DEIER, ops->read32(gpu, DEIER) &
 		     ~DE_MASTER_IRQ_CONTROL);
@@ -118,7 +138,6 @@ void vgt_irq_handler(void *opaque)
 		host->spurious_irqs++;
 	ops->write32(gpu, DEIER, ops->read32(gpu, DEIER) |
 		     DE_MASTER_IRQ_CONTROL);
-	vgt_mutex_unlock(&host->lock);
 }
 
 static void vgt_irq_enable(struct vgt_host *host)
@@ -170,6 +189,8 @@ struct vgt_host *vgt_host_create(const struct vgt_gpu *gpu, int *err)
 		return NULL;
 	host->gpu = *gpu;
 	vgt_mutex_init(&host->lock);
+	vgt_mutex_init(&host->qlock);
+	vgt_ctx_init(host);
 
 	vgt_pool_init(&host->host_share, "helper share", 0,
 		      VGT_HOST_SHARE_SIZE, VGT_HOST_SLOT_SIZE);
@@ -215,6 +236,7 @@ struct vgt_host *vgt_host_create(const struct vgt_gpu *gpu, int *err)
 fail_scratch:
 	vgt_free_host_pages(host->scratch_va);
 fail:
+	vgt_mutex_destroy(&host->qlock);
 	vgt_mutex_destroy(&host->lock);
 	vgt_free(host);
 	return NULL;
@@ -234,6 +256,7 @@ void vgt_host_destroy(struct vgt_host *host)
 	host->gpu.ops->dma_unmap(host->gpu.priv, host->scratch_dma,
 				 VGT_PAGE_SIZE);
 	vgt_free_host_pages(host->scratch_va);
+	vgt_mutex_destroy(&host->qlock);
 	vgt_mutex_destroy(&host->lock);
 	vgt_free(host);
 }

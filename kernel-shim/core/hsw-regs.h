@@ -47,6 +47,7 @@ static inline u64 hsw_pte_decode(u32 pte)
 #define  GT_RENDER_USER_INTERRUPT	(1u << 0)
 #define  GT_BSD_USER_INTERRUPT		(1u << 12)
 #define  GT_BLT_USER_INTERRUPT		(1u << 22)
+#define  GT_RENDER_L3_PARITY_ERROR	(1u << 5)	/* never raised */
 /* VECS user interrupts arrive through the PM block on Haswell. */
 #define GEN6_PMISR		0x44020u
 #define GEN6_PMIMR		0x44024u
@@ -75,6 +76,84 @@ static inline u64 hsw_pte_decode(u32 pte)
 #define RING_MI_MODE(base)	((base) + 0x9c)
 #define  MODE_IDLE		(1u << 9)
 #define RING_IMR(base)		((base) + 0xa8)
+
+#define RING_PSMI_CTL(base)	((base) + 0x50)
+#define RING_HWSTAM(base)	((base) + 0x98)
+#define RING_INSTPM(base)	((base) + 0xc0)
+#define RING_PP_DIR_DCLV(base)	((base) + 0x220)
+#define RING_PP_DIR_BASE(base)	((base) + 0x228)
+#define RING_MODE_GEN7(base)	((base) + 0x29c)
+#define CCID			0x2180u		/* RCS current context */
+#define  CCID_EN		(1u << 0)
+#define CACHE_MODE_0_GEN7	0x7000u
+#define CACHE_MODE_1		0x7004u
+#define GEN7_GT_MODE		0x7008u
+#define HWS_PGA_RCS		0x4080u
+#define HWS_PGA_VCS		0x4180u
+#define HWS_PGA_BCS		0x4280u
+#define HWS_PGA_VECS		0x4380u
+
+/* HSW render context image: 17 pages (i915 HSW_CXT_TOTAL_SIZE). */
+#define HSW_CXT_SIZE		(17u * 4096)
+
+static inline u32 hsw_engine_base(u32 engine)
+{
+	static const u32 base[4] = { RENDER_RING_BASE, BSD_RING_BASE,
+				     BLT_RING_BASE, VEBOX_RING_BASE };
+	return base[engine & 3];
+}
+
+static inline u32 hsw_engine_hws_pga(u32 engine)
+{
+	static const u32 pga[4] = { HWS_PGA_RCS, HWS_PGA_VCS, HWS_PGA_BCS,
+				    HWS_PGA_VECS };
+	return pga[engine & 3];
+}
+
+/*
+ * The per-engine register state the helper shadows for each instance: saved
+ * and restored on a context switch, accepted in a workload's flush list
+ * (HSW_REG_FLUSH) and writable by MI_LOAD_REGISTER_IMM/MEM from a command
+ * stream (HSW_REG_LRI).  Everything else is off limits to an instance.
+ */
+#define HSW_REG_FLUSH		1u
+#define HSW_REG_LRI		2u
+#define HSW_CTX_REGS_MAX	16u
+
+/* Fills regs/flags for an engine; returns how many. */
+static inline u32 hsw_engine_ctx_regs(u32 engine, u32 *regs, u32 *flags)
+{
+	u32 b = hsw_engine_base(engine), n = 0;
+#define HSW_CTX_REG(o, f) do { regs[n] = (o); flags[n] = (f); n++; } while (0)
+	HSW_CTX_REG(hsw_engine_hws_pga(engine), HSW_REG_FLUSH);
+	HSW_CTX_REG(RING_HWSTAM(b), HSW_REG_FLUSH);
+	HSW_CTX_REG(RING_MI_MODE(b), HSW_REG_FLUSH);
+	HSW_CTX_REG(RING_INSTPM(b), HSW_REG_FLUSH | HSW_REG_LRI);
+	HSW_CTX_REG(RING_PSMI_CTL(b), HSW_REG_FLUSH | HSW_REG_LRI);
+	HSW_CTX_REG(RING_PP_DIR_DCLV(b), HSW_REG_FLUSH | HSW_REG_LRI);
+	HSW_CTX_REG(RING_PP_DIR_BASE(b), HSW_REG_FLUSH | HSW_REG_LRI);
+	HSW_CTX_REG(RING_MODE_GEN7(b), HSW_REG_FLUSH | HSW_REG_LRI);
+	if (engine == 0) {
+		HSW_CTX_REG(CCID, 0);
+		HSW_CTX_REG(CACHE_MODE_0_GEN7, HSW_REG_FLUSH | HSW_REG_LRI);
+		HSW_CTX_REG(CACHE_MODE_1, HSW_REG_FLUSH | HSW_REG_LRI);
+		HSW_CTX_REG(GEN7_GT_MODE, HSW_REG_FLUSH | HSW_REG_LRI);
+	}
+#undef HSW_CTX_REG
+	return n;
+}
+
+/* Is offset one of engine's shadowed registers with all of want flags? */
+static inline bool hsw_engine_reg_allowed(u32 engine, u32 offset, u32 want)
+{
+	u32 regs[HSW_CTX_REGS_MAX], flags[HSW_CTX_REGS_MAX], n, i;
+
+	n = hsw_engine_ctx_regs(engine, regs, flags);
+	for (i = 0; i < n; i++)
+		if (regs[i] == offset)
+			return (flags[i] & want) == want;
+	return false;
+}
 
 #define FORCEWAKE_MT		0xa188u
 #define FORCEWAKE_ACK_HSW	0x130044u

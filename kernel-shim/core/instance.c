@@ -17,6 +17,7 @@ static void vgt_instance_release(struct vgt_instance *inst)
 		vgt_gtt_scratch_range(host, &inst->nonmappable);
 		vgt_pool_free(&host->nonmappable, inst->nonmappable.base);
 	}
+	vgt_shadow_detach_locked(inst);
 	if (inst->host_gm.size) {
 		vgt_gtt_scratch_range(host, &inst->host_gm);
 		vgt_pool_free(&host->host_share, inst->host_gm.base);
@@ -146,6 +147,7 @@ int vgt_instance_create(struct vgt_host *host,
 		vgt_free(inst);
 		return ret;
 	}
+	vgt_sched_init_instance(inst);
 	host->inst[inst->id] = inst;
 	host->nr_inst++;
 	vgt_mutex_unlock(&host->lock);
@@ -172,6 +174,7 @@ void vgt_instance_destroy(struct vgt_instance *inst)
 	for (e = 0; e < VGT_ENGINE_COUNT; e++)
 		if (host->engine_owner[e] == inst->id)
 			host->engine_owner[e] = 0;
+	vgt_sched_drop_instance(inst);
 	host->inst[inst->id] = NULL;
 	host->nr_inst--;
 	vgt_instance_release(inst);
@@ -190,6 +193,7 @@ int vgt_instance_reset(struct vgt_instance *inst)
 		vgt_gtt_scratch_range(host, &inst->nonmappable);
 	vgt_fences_clear(inst);
 	vgt_events_drop(inst);
+	vgt_sched_drop_instance(inst);
 	memset(inst->host_mem, 0, VGT_HOST_SLOT_BACKED);
 	vgt_event_post_locked(inst, VGT_EVENT_RESET, 0, 0);
 	vgt_mutex_unlock(&host->lock);
@@ -216,6 +220,8 @@ void vgt_instance_get_info(struct vgt_instance *inst,
 void vgt_instance_get_stats(struct vgt_instance *inst, struct vgt_stats *st)
 {
 	vgt_mutex_lock(&inst->host->lock);
+	vgt_mutex_lock(&inst->host->qlock);	/* events_lost */
 	*st = inst->stats;
+	vgt_mutex_unlock(&inst->host->qlock);
 	vgt_mutex_unlock(&inst->host->lock);
 }

@@ -21,6 +21,18 @@
 #include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/vmalloc.h>
+#include <linux/timekeeping.h>
+
+static inline u64 vgt_now_ns(void)
+{
+	return ktime_get_ns();
+}
+
+/* Engine time: on hardware the engine is never preempted: wall time. */
+static inline u64 vgt_engine_clock_ns(void)
+{
+	return ktime_get_ns();
+}
 
 #define vgt_zalloc(size)		kvzalloc((size), GFP_KERNEL)
 #define vgt_free(ptr)			kvfree(ptr)
@@ -47,6 +59,7 @@ typedef struct mutex vgt_mutex_t;
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <time.h>
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -54,6 +67,27 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int32_t s32;
 typedef int64_t s64;
+
+static inline u64 vgt_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
+}
+
+/*
+ * Engine time of the software Haswell: the CPU time of the thread that
+ * runs it, so that the host preempting that thread is not charged to the
+ * instance whose workload happened to be running.
+ */
+static inline u64 vgt_engine_clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
+}
 
 static inline void *vgt_zalloc(size_t size)
 {

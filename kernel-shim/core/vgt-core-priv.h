@@ -7,6 +7,21 @@
 
 #include "vgt-core.h"
 #include "partition.h"
+#include "hsw-regs.h"
+
+/* Scheduler: time slice an instance keeps an engine for (see sched.c). */
+#define VGT_SCHED_SLICE_NS	1000000ull
+/* Budget of one workload before it counts as a hang. */
+#define VGT_WL_MAX_CMDS		(1u << 20)
+#define VGT_WL_MAX_BYTES	(256ull << 20)
+
+struct vgt_engine_state {		/* one instance on one engine */
+	u32 head;
+	u32 count;
+	struct vgt_workload q[VGT_WL_QUEUE_MAX];
+	u32 regs[HSW_CTX_REGS_MAX];	/* shadow, order of host->ctx_reg */
+	u64 vtime;			/* weighted virtual time used */
+};
 
 /* Refusals logged per instance before only the counters move. */
 #define VGT_REFUSAL_LOG_BUDGET	32
@@ -41,11 +56,28 @@ struct vgt_instance {
 
 	struct vgt_stats stats;
 	u32 log_budget;
+
+	/* Command submission. */
+	u8 *shadow_va;			/* transport-owned, VGT_SHADOW_SIZE */
+	u64 shadow_dma;
+	struct vgt_range shadow_gm;	/* size 0 until attached */
+	u32 weight;
+	struct vgt_sched_stats sst;
+	struct vgt_engine_state eng[VGT_ENGINE_COUNT];
 };
 
+/*
+ * Locking: host->lock covers the GPU, the GTT, partitions, memory and
+ * everything an engine touches; the scheduler holds it while a workload
+ * executes.  host->qlock (taken inside host->lock, never the other way
+ * round) covers the workload queues, the scheduler's accounting and the
+ * event queues, so that submitting work and draining events never wait
+ * for a running workload.
+ */
 struct vgt_host {
 	struct vgt_gpu gpu;
 	vgt_mutex_t lock;
+	vgt_mutex_t qlock;
 
 	struct vgt_pool mappable;	/* aperture above the host share */
 	struct vgt_pool nonmappable;
@@ -63,6 +95,17 @@ struct vgt_host {
 	u64 event_seq;
 	u64 refused_total;
 	u64 spurious_irqs;
+
+	/* Scheduler and context switch. */
+	u32 ctx_n[VGT_ENGINE_COUNT];
+	u32 ctx_reg[VGT_ENGINE_COUNT][HSW_CTX_REGS_MAX];
+	u32 ctx_flags[VGT_ENGINE_COUNT][HSW_CTX_REGS_MAX];
+	u64 engine_vtime[VGT_ENGINE_COUNT];
+	u64 slice_used[VGT_ENGINE_COUNT];
+	u32 rr_next[VGT_ENGINE_COUNT];
+	void (*kick)(void *opaque);
+	void *kick_opaque;
+	struct vgt_host_sched_stats hst;
 };
 
 /* Count (and, within budget, log) a refusal; returns -err for chaining. */
@@ -80,10 +123,21 @@ const struct vgt_mem *vgt_mem_find_gfn(struct vgt_instance *inst, u64 gfn);
 const struct vgt_mem *vgt_mem_find_dma(struct vgt_instance *inst, u64 dma);
 void vgt_mem_release_all(struct vgt_instance *inst);
 
-/* Event queue, host lock held. */
+/* Event queue: these take qlock themselves (never call with it held). */
 void vgt_event_post_locked(struct vgt_instance *inst, u32 type, u32 unit,
 			   u64 data);
 void vgt_events_drop(struct vgt_instance *inst);
 void vgt_irq_handler(void *opaque);
+void vgt_irq_service_locked(struct vgt_host *host);
+
+/* Workloads and scheduling, host lock held. */
+void vgt_sched_init_instance(struct vgt_instance *inst);
+void vgt_sched_drop_instance(struct vgt_instance *inst);
+void vgt_ctx_init(struct vgt_host *host);
+void vgt_ctx_switch_locked(struct vgt_host *host, u32 engine,
+			   struct vgt_instance *next);
+int vgt_ctx_reg_index(struct vgt_host *host, u32 engine, u32 offset);
+void vgt_ctx_reset_engine(struct vgt_instance *inst, u32 engine);
+void vgt_shadow_detach_locked(struct vgt_instance *inst);
 
 #endif /* VGT_CORE_PRIV_H */

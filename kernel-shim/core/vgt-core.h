@@ -75,4 +75,40 @@ int vgt_events_read(struct vgt_instance *inst, struct vgt_event *ev, u32 max);
 void vgt_instance_post_event(struct vgt_instance *inst, u32 type, u32 unit,
 			     u64 data);
 
+/*
+ * Command submission (workload.c, sched.c, ctx-switch.c).
+ *
+ * shadow_attach: back the instance's shadow area (the upper half of its
+ * helper slot, VGT_SHADOW_SIZE bytes, page aligned) with transport memory
+ * (embedded: heap; vgt-hostd: a memfd the client maps); once per instance;
+ * the memory must outlive the instance.  *gm_addr gets its GM address.
+ */
+int vgt_shadow_attach(struct vgt_instance *inst, void *va, u64 *gm_addr);
+int vgt_workload_submit(struct vgt_instance *inst,
+			const struct vgt_workload *wl);
+int vgt_set_weight(struct vgt_instance *inst, u32 weight);
+void vgt_sched_get_stats(struct vgt_instance *inst,
+			 struct vgt_sched_stats *st);
+
+/*
+ * The scheduler runs in a thread the transport owns (a kthread on the
+ * kernel side): it calls vgt_sched_run until it returns false (nothing
+ * queued), then sleeps until kick(opaque) is called (with the core's
+ * queue lock held: only wake the thread there).  Each call runs at most one
+ * workload per engine, so clients get the lock in between.
+ */
+void vgt_host_set_kick(struct vgt_host *host, void (*kick)(void *opaque),
+		       void *opaque);
+bool vgt_sched_run(struct vgt_host *host);
+
+struct vgt_host_sched_stats {
+	u64 workloads;
+	u64 switches;		/* real context switches */
+	u64 switches_skipped;	/* same instance kept the engine */
+	u64 switch_ns;		/* total cost of the real ones */
+	u64 exec_ns;
+};
+void vgt_host_get_sched_stats(struct vgt_host *host,
+			      struct vgt_host_sched_stats *st);
+
 #endif /* VGT_CORE_H */

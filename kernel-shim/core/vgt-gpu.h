@@ -15,6 +15,49 @@
 
 typedef void (*vgt_irq_handler_t)(void *opaque);
 
+/*
+ * One workload on one engine (engine_exec).  On a real Haswell the helper
+ * would point its reserved ring at [start, start + len) and wait for the
+ * interrupt; the software Haswell executes it synchronously.  The GPU may
+ * touch only the GGTT ranges listed here and, through the gen7 PPGTT, the
+ * guest pages gpa_to_host returns (the instance's registered memory): the
+ * equivalent of XenGT's per-VM GTT view and shadow PPGTT.
+ */
+#define VGT_EXEC_MAX_RANGES	4
+enum vgt_exec_status {
+	VGT_EXEC_DONE = 0,
+	VGT_EXEC_FAULT = 1,	/* memory outside the view, bad command */
+	VGT_EXEC_HANG = 2,	/* budget exhausted */
+};
+struct vgt_gpu_exec {
+	/* in */
+	u64 start;
+	u32 len;
+	u32 nr_ranges;
+	struct { u64 base, size; } range[VGT_EXEC_MAX_RANGES];
+	/* guest-physical page -> host pointer of that 4 KiB page, or NULL */
+	void *(*gpa_to_host)(void *opaque, u64 gpa);
+	void *opaque;
+	u64 scratch_dma;	/* the helper's scratch page: never touched */
+	/*
+	 * The shadow area (GGTT): a batch starting there is fetched from
+	 * the GGTT even with the PPGTT bit set, which then only selects the
+	 * address space of its commands' memory operands (the device model
+	 * copies PPGTT batches there and keeps the bit).
+	 */
+	u64 shadow_base;
+	u64 shadow_size;
+	u64 max_cmds;		/* commands, batches included */
+	u64 max_bytes;		/* bytes moved by the blitter */
+	/* out */
+	u32 status;		/* VGT_EXEC_* */
+	u32 fault_cmd;		/* DW0 of the command that failed */
+	u64 fault_addr;		/* GM address that failed (fault) */
+	u64 cmds;
+	u64 bytes;
+	u32 user_irqs;
+};
+
 struct vgt_gpu_ops {
 	/* MMIO registers: offset < mmio_size, 4-byte aligned. */
 	u32 (*read32)(void *gpu, u32 offset);
@@ -33,6 +76,12 @@ struct vgt_gpu_ops {
 	/* Route the GPU's interrupt line; NULL handler detaches. */
 	void (*set_irq_handler)(void *gpu, vgt_irq_handler_t fn,
 				void *opaque);
+	/*
+	 * Execute a workload on an engine (registers as last written).
+	 * Interrupts it raises are latched in IIR but the handler is not
+	 * called from inside: the caller services IIR afterwards.
+	 */
+	void (*engine_exec)(void *gpu, u32 engine, struct vgt_gpu_exec *x);
 };
 
 /* A GPU as the core sees it: accessors plus its fixed geometry. */

@@ -3,8 +3,10 @@
  * vgt-hostd - the vgt helper as a daemon: one software Haswell shared by
  * many QEMU processes over a UNIX socket (the shape of vhost-user).
  *
- * Single-threaded poll loop.  Each connection is one VM: its instance, its
- * memory mappings (memfds passed with SCM_RIGHTS) and its eventfd.  Clients
+ * One poll loop serves the clients; one scheduler thread runs the
+ * engines on the workloads they submit.  Each connection is one VM: its
+ * instance, its memory mappings (memfds passed with SCM_RIGHTS), its
+ * shadow area (a memfd it gets back) and its eventfd.  Clients
  * are untrusted: every packet is checked for size, type, version and
  * descriptors before any field is used, a malformed one gets an error
  * reply, and a client that goes away mid-request only takes its own
@@ -18,6 +20,8 @@
 #include <limits.h>
 #include <stddef.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,6 +59,9 @@ struct hostd_client {
 	struct hostd_mem mem[VGT_MAX_MEM_REGIONS];
 	unsigned int log_budget;
 	unsigned long malformed;
+	int shadow_fd;		/* memfd backing the instance's shadow area */
+	void *shadow;
+	uint64_t shadow_gm;
 };
 
 static struct {
@@ -118,6 +125,12 @@ static void client_release_instance(struct hostd_client *cl)
 	/* Instance first: the GTT stops pointing at the memory, then unmap. */
 	vgt_instance_destroy(cl->inst);
 	cl->inst = NULL;
+	if (cl->shadow)
+		munmap(cl->shadow, VGT_SHADOW_SIZE);
+	cl->shadow = NULL;
+	if (cl->shadow_fd >= 0)
+		close(cl->shadow_fd);
+	cl->shadow_fd = -1;
 	for (i = 0; i < cl->nr_mem; i++)
 		munmap(cl->mem[i].map, cl->mem[i].len);
 	cl->nr_mem = 0;
@@ -160,6 +173,7 @@ static void accept_client(void)
 	}
 	cl->fd = fd;
 	cl->efd = -1;
+	cl->shadow_fd = -1;
 	cl->id = ++hd.next_id;
 	cl->log_budget = HOSTD_MSG_LOG_BUDGET;
 	if (!getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
@@ -175,7 +189,93 @@ struct reply {
 	uint8_t body[VGT_MSG_MAX_SIZE - sizeof(struct vgt_msg_hdr) -
 		     sizeof(struct vgt_msg_reply)];
 	size_t body_len;
+	int fd;				/* sent with the reply if >= 0 */
 };
+
+/* ---- the scheduler thread ----------------------------------------------- */
+
+static pthread_t sched_thread;
+static pthread_mutex_t sched_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sched_cond = PTHREAD_COND_INITIALIZER;
+static int sched_pending, sched_stop;
+
+static void *sched_main(void *arg)
+{
+	pthread_mutex_lock(&sched_lock);
+	while (!sched_stop) {
+		if (!sched_pending) {
+			pthread_cond_wait(&sched_cond, &sched_lock);
+			continue;
+		}
+		sched_pending = 0;
+		pthread_mutex_unlock(&sched_lock);
+		while (vgt_sched_run(hd.host))
+			sched_yield();	/* let waiters have the lock */
+		pthread_mutex_lock(&sched_lock);
+	}
+	pthread_mutex_unlock(&sched_lock);
+	return NULL;
+}
+
+/* From the core, with its queue lock held: only wake the thread. */
+static void sched_kick(void *opaque)
+{
+	pthread_mutex_lock(&sched_lock);
+	sched_pending = 1;
+	pthread_cond_signal(&sched_cond);
+	pthread_mutex_unlock(&sched_lock);
+}
+
+static void sched_shutdown(void)
+{
+	vgt_host_set_kick(hd.host, NULL, NULL);
+	pthread_mutex_lock(&sched_lock);
+	sched_stop = 1;
+	pthread_cond_signal(&sched_cond);
+	pthread_mutex_unlock(&sched_lock);
+	pthread_join(sched_thread, NULL);
+}
+
+static int do_shadow_map(struct hostd_client *cl, struct reply *rep)
+{
+	struct vgt_shadow_info info = { 0 };
+	uint64_t gm;
+	void *map;
+	int fd, ret;
+
+	if (cl->shadow_fd < 0) {
+		fd = memfd_create("vgt-shadow", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+		if (fd < 0)
+			return -VGT_E_NOMEM;
+		if (ftruncate(fd, VGT_SHADOW_SIZE) ||
+		    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
+			  F_SEAL_SEAL)) {
+			close(fd);
+			return -VGT_E_NOMEM;
+		}
+		map = mmap(NULL, VGT_SHADOW_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_SHARED, fd, 0);
+		if (map == MAP_FAILED) {
+			close(fd);
+			return -VGT_E_NOMEM;
+		}
+		ret = vgt_shadow_attach(cl->inst, map, &gm);
+		if (ret) {
+			munmap(map, VGT_SHADOW_SIZE);
+			close(fd);
+			return ret;
+		}
+		cl->shadow_fd = fd;
+		cl->shadow = map;
+		cl->shadow_gm = gm;
+	}
+	info.gm_addr = cl->shadow_gm;
+	info.size = VGT_SHADOW_SIZE;
+	memcpy(rep->body, &info, sizeof(info));
+	rep->body_len = sizeof(info);
+	rep->fd = cl->shadow_fd;
+	return 0;
+}
 
 static int check_fd_is_sealed_memfd(int fd, uint64_t offset, uint64_t size)
 {
@@ -275,9 +375,14 @@ static int do_set_event_fd(struct hostd_client *cl, int fd)
 		return ret;
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
 		return -VGT_E_BADFD;
+	/* The scheduler thread may be signalling the old one right now. */
+	if (cl->inst)
+		vgt_instance_set_notify(cl->inst, NULL, NULL);
 	if (cl->efd >= 0)
 		close(cl->efd);
 	cl->efd = fd;
+	if (cl->inst)
+		vgt_instance_set_notify(cl->inst, client_notify, cl);
 	return 0;
 }
 
@@ -304,6 +409,10 @@ static const struct {
 	[VGT_MSG_SET_EVENT_FD] = { 0, 1, 0 },
 	[VGT_MSG_EVENTS_READ] = { sizeof(struct vgt_msg_u64), 0, 1 },
 	[VGT_MSG_STATS] = { 0, 0, 1 },
+	[VGT_MSG_SHADOW_MAP] = { 0, 0, 1 },
+	[VGT_MSG_SUBMIT] = { sizeof(struct vgt_workload), 0, 1 },
+	[VGT_MSG_SET_WEIGHT] = { sizeof(struct vgt_msg_u64), 0, 1 },
+	[VGT_MSG_SCHED_STATS] = { 0, 0, 1 },
 };
 
 static int dispatch(struct hostd_client *cl, uint32_t type, const void *p,
@@ -452,6 +561,30 @@ static int dispatch(struct hostd_client *cl, uint32_t type, const void *p,
 		rep->body_len = sizeof(st);
 		return 0;
 	}
+	case VGT_MSG_SHADOW_MAP:
+		return do_shadow_map(cl, rep);
+	case VGT_MSG_SUBMIT: {
+		struct vgt_workload wl;
+
+		memcpy(&wl, p, sizeof(wl));
+		return vgt_workload_submit(cl->inst, &wl);
+	}
+	case VGT_MSG_SET_WEIGHT: {
+		struct vgt_msg_u64 m;
+
+		memcpy(&m, p, sizeof(m));
+		if (m.value > VGT_WEIGHT_MAX)
+			return -VGT_E_INVAL;
+		return vgt_set_weight(cl->inst, (uint32_t)m.value);
+	}
+	case VGT_MSG_SCHED_STATS: {
+		struct vgt_sched_stats st;
+
+		vgt_sched_get_stats(cl->inst, &st);
+		memcpy(rep->body, &st, sizeof(st));
+		rep->body_len = sizeof(st);
+		return 0;
+	}
 	}
 	return -VGT_E_MSG;
 }
@@ -529,6 +662,7 @@ static int serve_one(unsigned int slot)
 	}
 	memset(&rep.head, 0, sizeof(rep.head));
 	rep.body_len = 0;
+	rep.fd = -1;
 	if ((size_t)n < sizeof(in.hdr))
 		memset(in.bytes + n, 0, sizeof(in.hdr) - n);
 	ret = check_envelope(cl, &in.hdr, (size_t)n, nfds, trunc);
@@ -544,6 +678,7 @@ static int serve_one(unsigned int slot)
 		cl->malformed += (ret == -VGT_E_MSG || ret == -VGT_E_BADFD ||
 				  ret == -VGT_E_VERSION);
 		rep.body_len = 0;
+		rep.fd = -1;
 	}
 	rep.head.result = ret;
 	out.type = in.hdr.type;
@@ -551,7 +686,7 @@ static int serve_one(unsigned int slot)
 	out.seq = in.hdr.seq;
 	out.size = (uint32_t)(sizeof(rep.head) + rep.body_len);
 	/* The reply head and its body are contiguous in struct reply. */
-	ret = vgt_wire_send(cl->fd, &out, &rep, out.size, -1, MSG_DONTWAIT);
+	ret = vgt_wire_send(cl->fd, &out, &rep, out.size, rep.fd, MSG_DONTWAIT);
 	if (ret) {
 		/* A client that does not read its replies is dropped. */
 		client_drop(slot, "reply could not be sent");
@@ -680,6 +815,11 @@ int main(int argc, char **argv)
 	hd.listen_fd = listen_on(hd.socket_path);
 	if (hd.listen_fd < 0 || hd.signal_fd < 0)
 		return 1;
+	if (pthread_create(&sched_thread, NULL, sched_main, NULL)) {
+		hlog("cannot start the scheduler thread");
+		return 1;
+	}
+	vgt_host_set_kick(hd.host, sched_kick, NULL);
 	hlog("listening on %s (ABI %u, software Haswell, up to %u VMs)",
 	     hd.socket_path, VGT_ABI_VERSION, VGT_MAX_INSTANCES);
 
@@ -726,6 +866,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < HOSTD_MAX_CLIENTS; i++)
 		if (hd.clients[i])
 			client_drop(i, "daemon shutting down");
+	sched_shutdown();
 	vgt_host_destroy(hd.host);
 	vgt_swhsw_destroy(hd.sw);
 	if (hd.unlink_on_exit)

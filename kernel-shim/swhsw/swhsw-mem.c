@@ -89,7 +89,7 @@ void swhsw_dma_unmap(void *opaque, u64 dma_addr, u64 size)
 }
 
 /* Caller holds dma_lock. */
-static u8 *swhsw_dma_lookup(struct vgt_swhsw *sw, u64 dma_addr, u64 len)
+u8 *swhsw_dma_lookup_locked(struct vgt_swhsw *sw, u64 dma_addr, u64 len)
 {
 	u32 i;
 
@@ -108,7 +108,7 @@ void *vgt_swhsw_dma_to_host(struct vgt_swhsw *sw, u64 dma_addr, u64 len)
 	void *p;
 
 	vgt_mutex_lock(&sw->dma_lock);
-	p = swhsw_dma_lookup(sw, dma_addr, len);
+	p = swhsw_dma_lookup_locked(sw, dma_addr, len);
 	vgt_mutex_unlock(&sw->dma_lock);
 	return p;
 }
@@ -133,7 +133,7 @@ static int swhsw_gm_access(struct vgt_swhsw *sw, u64 gm_addr, u8 *buf,
 			ret = -VGT_E_GM_UNMAPPED;
 			break;
 		}
-		host = swhsw_dma_lookup(sw, hsw_pte_decode(pte) + off, chunk);
+		host = swhsw_dma_lookup_locked(sw, hsw_pte_decode(pte) + off, chunk);
 		if (!host) {
 			ret = -VGT_E_GM_UNMAPPED;
 			break;

@@ -7,6 +7,8 @@
 #include "../core/hsw-regs.h"
 
 #define SWHSW_MAX_DMA		512
+#define SWHSW_CMD_MAX		264	/* longest command loaded, dwords */
+#define SWHSW_BLT_CHUNK		4096	/* blitter row chunk, bytes */
 
 struct swhsw_dma {
 	u64 base;
@@ -24,8 +26,47 @@ struct vgt_swhsw {
 
 	vgt_irq_handler_t irq_fn;
 	void *irq_opaque;
+	bool irq_hold;		/* inside engine_exec: latch, do not call */
 	struct vgt_swhsw_stats stats;
+
+	/* Engine scratch (one engine runs at a time, under the helper lock). */
+	u32 cmd[SWHSW_CMD_MAX];
+	u8 blt_src[SWHSW_BLT_CHUNK];
+	u8 blt_dst[SWHSW_BLT_CHUNK];
+	u64 timestamp;		/* model clock for timestamp post-syncs */
 };
+
+/* One workload being executed (swhsw-cs.c); lives on the stack. */
+struct swhsw_run {
+	struct vgt_swhsw *sw;
+	struct vgt_gpu_exec *x;
+	u32 engine;
+	u32 base;
+	bool failed;
+	/* XY_SETUP_BLT state for XY_TEXT_IMMEDIATE_BLT */
+	bool setup_valid;
+	bool setup_tiled;
+	u32 setup_br13;
+	u32 setup_clip_tl;
+	u32 setup_clip_br;
+	u32 setup_dst;
+	u32 setup_bg;
+	u32 setup_fg;
+};
+
+/* swhsw-ppgtt.c: the engines' memory path (dma_lock held). */
+u8 *swhsw_dma_lookup_locked(struct vgt_swhsw *sw, u64 dma_addr, u64 len);
+/* Host pointer of [gma, gma + len), len within one page; NULL = fault. */
+u8 *swhsw_xlate(struct swhsw_run *r, bool ppgtt, u64 gma, u32 len);
+int swhsw_mem_read(struct swhsw_run *r, bool ppgtt, u64 gma, void *buf,
+		   u32 len);
+int swhsw_mem_write(struct swhsw_run *r, bool ppgtt, u64 gma,
+		    const void *buf, u32 len);
+void swhsw_fault(struct swhsw_run *r, u64 gma);
+/* swhsw-blt.c: 2D commands (client 2); returns 0 or -1 (fault set). */
+int swhsw_blt_exec(struct swhsw_run *r, const u32 *cmd, u32 len, bool ppgtt);
+/* swhsw-cs.c */
+void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x);
 
 void swhsw_regs_reset(struct vgt_swhsw *sw);
 u32 swhsw_read32(void *opaque, u32 offset);

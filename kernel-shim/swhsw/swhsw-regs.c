@@ -71,7 +71,7 @@ static bool swhsw_irq_pending(struct vgt_swhsw *sw)
  */
 static void swhsw_irq_update(struct vgt_swhsw *sw)
 {
-	if (sw->irq_fn && swhsw_irq_pending(sw)) {
+	if (sw->irq_fn && !sw->irq_hold && swhsw_irq_pending(sw)) {
 		sw->stats.irqs_delivered++;
 		sw->irq_fn(sw->irq_opaque);
 	}

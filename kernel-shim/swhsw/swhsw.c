@@ -22,6 +22,7 @@ static const struct vgt_gpu_ops swhsw_gpu_ops = {
 	.dma_map = swhsw_dma_map,
 	.dma_unmap = swhsw_dma_unmap,
 	.set_irq_handler = swhsw_set_irq_handler,
+	.engine_exec = swhsw_engine_exec,
 };
 
 struct vgt_swhsw *vgt_swhsw_create(void)

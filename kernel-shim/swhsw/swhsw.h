@@ -45,6 +45,8 @@ struct vgt_swhsw_stats {
 	u64 bad_gtt;
 	u64 irqs_delivered;
 	u32 dma_regions;
+	u64 lri_dropped;	/* LRI/LRM to registers outside the allow-list */
+	u64 engine_faults;	/* workloads stopped by a fault */
 };
 void vgt_swhsw_get_stats(struct vgt_swhsw *sw, struct vgt_swhsw_stats *st);
 

@@ -78,6 +78,93 @@ static void test_embedded_roundtrip(void)
 	g_assert_cmpint(lines, >, 0);	/* the refusals reached our sink */
 }
 
+/*
+ * Command submission through the library alone: the scheduler thread runs
+ * the workload, the completion and the user interrupt come on the eventfd.
+ */
+static void test_embedded_submit(void)
+{
+	struct vgt_create_req req = { 16 << 20, 0, 0, 0 };
+	struct vgt_mem_region r = { .gpa = 0, .size = 1 << 20, .fd = -1 };
+	struct vgt_instance_info info;
+	struct vgt_shadow_info sh, sh2;
+	struct vgt_sched_stats ss;
+	struct vgt_gtt_entry e[VGT_GTT_WRITE_MAX];
+	struct vgt_workload wl = { 0 };
+	struct vgt_conn *c;
+	guint8 *ram = g_aligned_alloc0(1, 1 << 20, 4096);
+	guint32 *dw, seq;
+	int got_irq = 0, got_complete = 0;
+
+	g_assert_cmpint(ops->connect(NULL, &c), ==, 0);
+	g_assert_cmpint(ops->shadow_map(c, &sh), ==, -VGT_E_NOINST);
+	g_assert_cmpint(ops->create(c, &req, &info), ==, 0);
+	r.hva = (guintptr)ram;
+	g_assert_cmpint(ops->mem_register(c, &r), ==, 0);
+	for (guint32 i = 0; i < VGT_GTT_WRITE_MAX; i++)
+		e[i] = (struct vgt_gtt_entry){ (info.mappable_base >> 12) + i,
+					       VGT_PTE_VALID, i };
+	g_assert_cmpint(ops->gtt_write(c, e, VGT_GTT_WRITE_MAX, NULL), ==, 0);
+	g_assert_cmpint(ops->shadow_map(c, &sh), ==, 0);
+	g_assert_cmpint(ops->shadow_map(c, &sh2), ==, 0);
+	g_assert_cmpuint(sh.gm_addr, ==, sh2.gm_addr);
+	g_assert_cmpuint(sh.hva, ==, sh2.hva);
+	g_assert_cmpuint(sh.size, ==, VGT_SHADOW_SIZE);
+	g_assert_cmpuint(sh.gm_addr, <, info.mappable_base);
+
+	dw = (guint32 *)(guintptr)sh.hva;
+	dw[0] = 0x10800001;		/* MI_STORE_DATA_INDEX 0x100 */
+	dw[1] = 0x100;
+	dw[2] = 0xc0ffee;
+	dw[3] = 0x01000000;		/* MI_USER_INTERRUPT */
+	wl.id = 42;
+	wl.start = sh.gm_addr;
+	wl.length = 16;
+	wl.engine = VGT_ENGINE_RCS;
+	wl.nr_regs = 1;
+	wl.regs[0] = (struct vgt_reg_write){ 0x4080, info.mappable_base };
+	g_assert_cmpint(ops->set_weight(c, 0), ==, -VGT_E_INVAL);
+	g_assert_cmpint(ops->set_weight(c, 8), ==, 0);
+	g_assert_cmpint(ops->submit(c, &wl), ==, 0);
+	while (!got_complete) {
+		struct pollfd p = { .fd = ops->event_fd(c), .events = POLLIN };
+		struct vgt_event ev[8];
+		int n;
+
+		g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
+		n = ops->events_read(c, ev, 8);
+		for (int i = 0; i < n; i++) {
+			if (ev[i].type == VGT_EVENT_USER_IRQ) {
+				g_assert_false(got_complete);
+				got_irq++;
+			} else {
+				g_assert_cmpuint(ev[i].type, ==,
+						 VGT_EVENT_COMPLETE);
+				g_assert_cmpuint(ev[i].data, ==, 42);
+				got_complete++;
+			}
+		}
+	}
+	g_assert_cmpint(got_irq, ==, 1);
+	memcpy(&seq, ram + 0x100, 4);
+	g_assert_cmphex(seq, ==, 0xc0ffee);
+	g_assert_cmpint(ops->sched_stats(c, &ss), ==, 0);
+	g_assert_cmpuint(ss.weight, ==, 8);
+	g_assert_cmpuint(ss.submitted, ==, 1);
+	g_assert_cmpuint(ss.completed, ==, 1);
+	g_assert_cmpuint(ss.faults, ==, 0);
+	/* The helper refuses what QEMU should never send. */
+	wl.regs[0].offset = 0x44004;	/* DEIMR */
+	g_assert_cmpint(ops->submit(c, &wl), ==, -VGT_E_REG);
+	wl.nr_regs = 0;
+	wl.start = info.mappable_base + info.mappable_size;
+	g_assert_cmpint(ops->submit(c, &wl), ==, -VGT_E_GM_RANGE);
+	g_assert_cmpint(ops->destroy(c), ==, 0);
+	g_assert_cmpint(ops->submit(c, &wl), ==, -VGT_E_NOINST);
+	ops->disconnect(c);
+	g_aligned_free(ram);
+}
+
 static void test_socket_without_daemon(void)
 {
 	struct vgt_conn *c;
@@ -95,6 +182,7 @@ int main(int argc, char **argv)
 	vgt_set_log_sink(count_lines);
 	g_test_add_func("/helper-lib/embedded-roundtrip",
 			test_embedded_roundtrip);
+	g_test_add_func("/helper-lib/embedded-submit", test_embedded_submit);
 	g_test_add_func("/helper-lib/socket-without-daemon",
 			test_socket_without_daemon);
 	return g_test_run();

@@ -479,6 +479,8 @@ static const guint32 payload_size[VGT_MSG_TYPE_MAX + 1] = {
 	[VGT_MSG_FENCE_WRITE] = sizeof(struct vgt_msg_fence),
 	[VGT_MSG_GM_READ] = sizeof(struct vgt_msg_gm_read),
 	[VGT_MSG_EVENTS_READ] = sizeof(struct vgt_msg_u64),
+	[VGT_MSG_SUBMIT] = sizeof(struct vgt_workload),
+	[VGT_MSG_SET_WEIGHT] = sizeof(struct vgt_msg_u64),
 };
 
 /* Give a raw connection an instance so payload handlers are reached. */

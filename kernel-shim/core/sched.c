@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sched.c - time-slicing each engine among instances, by weight.
+ *
+ * Weighted fair queueing on measured engine time (vgt_engine_clock_ns:
+ * wall time on hardware, the executing thread's CPU time on the software
+ * Haswell, so host preemption is not charged): each instance has a
+ * virtual time per engine that advances by (engine ns used) * 16 / weight.
+ * When an engine's slice (VGT_SCHED_SLICE_NS = 1 ms, upstream GVT-g's tick)
+ * is used up or its holder has nothing queued, the engine goes to the
+ * instance with queued work and the smallest virtual time.  So:
+ *   - shares follow weights among busy instances;
+ *   - nobody starves: a waiting instance's virtual time stands still while
+ *     the others' grows;
+ *   - an idle instance costs nothing (it is not looked at) and banks no
+ *     credit: it rejoins at the engine's current virtual time (workload.c).
+ * Switches happen between workloads (a workload is not preempted; its
+ * command budget bounds it: exceeding it is a hang).  Same holder: no
+ * context switch at all.
+ */
+#include "vgt-core-priv.h"
+
+void vgt_host_set_kick(struct vgt_host *host, void (*kick)(void *opaque),
+		       void *opaque)
+{
+	vgt_mutex_lock(&host->lock);
+	host->kick = kick;
+	host->kick_opaque = opaque;
+	vgt_mutex_unlock(&host->lock);
+}
+
+void vgt_host_get_sched_stats(struct vgt_host *host,
+			      struct vgt_host_sched_stats *st)
+{
+	vgt_mutex_lock(&host->qlock);
+	*st = host->hst;
+	vgt_mutex_unlock(&host->qlock);
+}
+
+/* PPGTT page tables hold guest-physical addresses: the instance's RAM. */
+static void *vgt_gpa_to_host(void *opaque, u64 gpa)
+{
+	struct vgt_instance *inst = opaque;
+	const struct vgt_mem *m = vgt_mem_find_gfn(inst, gpa >> VGT_PAGE_SHIFT);
+
+	if (!m)
+		return NULL;
+	return m->va + ((gpa & ~(u64)(VGT_PAGE_SIZE - 1)) - m->gpa);
+}
+
+/* qlock held. */
+static struct vgt_instance *vgt_sched_pick(struct vgt_host *host, u32 e)
+{
+	struct vgt_instance *cur = NULL, *best = NULL;
+	u32 owner = host->engine_owner[e], k;
+
+	if (owner && owner <= VGT_MAX_INSTANCES)
+		cur = host->inst[owner];
+	if (cur && cur->eng[e].count &&
+	    host->slice_used[e] < VGT_SCHED_SLICE_NS)
+		return cur;
+	/* Round-robin start so that equal virtual times alternate. */
+	for (k = 0; k < VGT_MAX_INSTANCES; k++) {
+		u32 id = 1 + (host->rr_next[e] + k) % VGT_MAX_INSTANCES;
+		struct vgt_instance *i = host->inst[id];
+
+		if (!i || !i->eng[e].count)
+			continue;
+		if (!best || i->eng[e].vtime < best->eng[e].vtime)
+			best = i;
+	}
+	if (best) {
+		host->rr_next[e] = best->id % VGT_MAX_INSTANCES;
+		if (best->eng[e].vtime > host->engine_vtime[e])
+			host->engine_vtime[e] = best->eng[e].vtime;
+		host->slice_used[e] = 0;
+	}
+	return best;
+}
+
+/* host->lock held; wl is a copy of the head of inst's queue on e. */
+static void vgt_sched_exec(struct vgt_host *host, u32 e,
+			   struct vgt_instance *inst,
+			   const struct vgt_workload *wl)
+{
+	const struct vgt_gpu_ops *ops = host->gpu.ops;
+	struct vgt_engine_state *es = &inst->eng[e];
+	struct vgt_gpu_exec x;
+	u64 t0, dt;
+	u32 i;
+
+	vgt_ctx_switch_locked(host, e, inst);
+	/* The workload's flush list: its register state from now on. */
+	for (i = 0; i < wl->nr_regs; i++) {
+		int k = vgt_ctx_reg_index(host, e, wl->regs[i].offset);
+
+		if (k < 0)
+			continue;	/* validated at submit; be safe */
+		es->regs[k] = wl->regs[i].value;
+		ops->write32(host->gpu.priv, wl->regs[i].offset,
+			     wl->regs[i].value);
+	}
+
+	memset(&x, 0, sizeof(x));
+	x.start = wl->start;
+	x.len = wl->length;
+	x.range[0].base = inst->mappable.base;
+	x.range[0].size = inst->mappable.size;
+	x.range[1].base = inst->nonmappable.base;
+	x.range[1].size = inst->nonmappable.size;
+	x.range[2].base = inst->host_gm.base;
+	x.range[2].size = VGT_HOST_SLOT_BACKED + inst->shadow_gm.size;
+	x.nr_ranges = 3;
+	x.gpa_to_host = vgt_gpa_to_host;
+	x.opaque = inst;
+	x.scratch_dma = host->scratch_dma;
+	x.shadow_base = inst->shadow_gm.base;
+	x.shadow_size = inst->shadow_gm.size;
+	x.max_cmds = VGT_WL_MAX_CMDS;
+	x.max_bytes = VGT_WL_MAX_BYTES;
+
+	t0 = vgt_engine_clock_ns();
+	if (ops->engine_exec)
+		ops->engine_exec(host->gpu.priv, e, &x);
+	else
+		x.status = VGT_EXEC_FAULT;	/* no engine to run it on */
+	dt = vgt_engine_clock_ns() - t0;
+
+	/* Interrupts first: the memory writes before them are done. */
+	vgt_irq_service_locked(host);
+
+	vgt_mutex_lock(&host->qlock);
+	es->head = (es->head + 1) % VGT_WL_QUEUE_MAX;
+	if (!--es->count)
+		inst->sst.underruns++;
+	es->vtime += dt * VGT_WEIGHT_MAX / (inst->weight ? inst->weight : 1);
+	host->slice_used[e] += dt;
+	host->hst.workloads++;
+	host->hst.exec_ns += dt;
+	inst->sst.busy_ns[e] += dt;
+	inst->sst.completed++;
+	if (x.status == VGT_EXEC_HANG)
+		inst->sst.hangs++;
+	else if (x.status != VGT_EXEC_DONE)
+		inst->sst.faults++;
+	vgt_mutex_unlock(&host->qlock);
+
+	if (x.status != VGT_EXEC_DONE) {
+		bool hang = x.status == VGT_EXEC_HANG;
+
+		if (inst->log_budget) {
+			inst->log_budget--;
+			vgt_log_warn("vgt%u: engine %u workload 0x%llx %s (cmd 0x%08x at GM 0x%llx); engine state of this instance reset",
+				     inst->id, e, (unsigned long long)wl->id,
+				     hang ? "hang" : "fault", x.fault_cmd,
+				     (unsigned long long)x.fault_addr);
+		}
+		/* Only this instance's engine state: back to power-on. */
+		vgt_ctx_reset_engine(inst, e);
+		for (i = 0; i < host->ctx_n[e]; i++)
+			ops->write32(host->gpu.priv, host->ctx_reg[e][i],
+				     es->regs[i]);
+		vgt_event_post_locked(inst, hang ? VGT_EVENT_HANG :
+				      VGT_EVENT_FAULT, e, wl->id);
+	}
+	vgt_event_post_locked(inst, VGT_EVENT_COMPLETE, e, wl->id);
+}
+
+bool vgt_sched_run(struct vgt_host *host)
+{
+	struct vgt_workload wl;
+	bool more = false;
+	u32 e, k;
+
+	vgt_mutex_lock(&host->lock);
+	for (e = 0; e < VGT_ENGINE_COUNT; e++) {
+		struct vgt_instance *inst;
+
+		vgt_mutex_lock(&host->qlock);
+		inst = vgt_sched_pick(host, e);
+		if (inst)
+			wl = inst->eng[e].q[inst->eng[e].head];
+		vgt_mutex_unlock(&host->qlock);
+		if (inst)
+			vgt_sched_exec(host, e, inst, &wl);
+	}
+	vgt_mutex_lock(&host->qlock);
+	for (e = 0; e < VGT_ENGINE_COUNT && !more; e++)
+		for (k = 1; k <= VGT_MAX_INSTANCES && !more; k++)
+			more = host->inst[k] && host->inst[k]->eng[e].count;
+	vgt_mutex_unlock(&host->qlock);
+	vgt_mutex_unlock(&host->lock);
+	return more;
+}

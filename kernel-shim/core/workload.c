@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * workload.c - accepting workloads: validation, queues, shadow area.
+ *
+ * QEMU is not trusted: a workload may start only inside the instance's own
+ * GM or its shadow area, may flush only the engine's shadowed registers
+ * (hsw_engine_ctx_regs with HSW_REG_FLUSH), and queues are bounded.  What
+ * the commands reach while executing is checked again by the GPU's view
+ * (sched.c), so a forged command stream can only touch its own instance.
+ */
+#include "vgt-core-priv.h"
+
+static bool range_has(const struct vgt_range *r, u64 a, u64 len)
+{
+	return r->size && a >= r->base && len <= r->size &&
+	       a - r->base <= r->size - len;
+}
+
+int vgt_shadow_attach(struct vgt_instance *inst, void *va, u64 *gm_addr)
+{
+	struct vgt_host *host = inst->host;
+	u64 dma;
+	int ret = 0;
+
+	vgt_mutex_lock(&host->lock);
+	if (inst->shadow_gm.size) {
+		ret = -VGT_E_EXISTS;
+		goto out;
+	}
+	if (!va || ((unsigned long)va & (VGT_PAGE_SIZE - 1))) {
+		ret = -VGT_E_INVAL;
+		goto out;
+	}
+	if (host->gpu.ops->dma_map(host->gpu.priv, va, VGT_SHADOW_SIZE,
+				   &dma) ||
+	    dma >= host->gpu.dma_limit ||
+	    host->gpu.dma_limit - dma < VGT_SHADOW_SIZE) {
+		ret = -VGT_E_NOMEM;
+		goto out;
+	}
+	inst->shadow_va = va;
+	inst->shadow_dma = dma;
+	inst->shadow_gm.base = inst->host_gm.base + VGT_HOST_SLOT_BACKED;
+	inst->shadow_gm.size = VGT_SHADOW_SIZE;
+	vgt_gtt_map_host(host, inst->shadow_gm.base, dma, VGT_SHADOW_SIZE);
+	*gm_addr = inst->shadow_gm.base;
+out:
+	vgt_mutex_unlock(&host->lock);
+	return ret;
+}
+
+void vgt_shadow_detach_locked(struct vgt_instance *inst)
+{
+	struct vgt_host *host = inst->host;
+
+	if (!inst->shadow_gm.size)
+		return;
+	vgt_gtt_scratch_range(host, &inst->shadow_gm);
+	host->gpu.ops->dma_unmap(host->gpu.priv, inst->shadow_dma,
+				 VGT_SHADOW_SIZE);
+	inst->shadow_gm.size = 0;
+	inst->shadow_va = NULL;
+}
+
+/* A refusal is counted and logged under the host lock (rare path). */
+static int vgt_submit_refuse(struct vgt_instance *inst, int err,
+			     const char *what, u64 arg)
+{
+	int ret;
+
+	vgt_mutex_lock(&inst->host->lock);
+	ret = vgt_refuse(inst, err, what, arg);
+	vgt_mutex_unlock(&inst->host->lock);
+	return ret;
+}
+
+/*
+ * Only qlock on the accepting path: the instance's ranges do not change
+ * while its transport is busy here (create, shadow attach and destroy run
+ * on the same transport thread), and a running workload holds host->lock.
+ */
+int vgt_workload_submit(struct vgt_instance *inst,
+			const struct vgt_workload *wl)
+{
+	struct vgt_host *host = inst->host;
+	struct vgt_engine_state *es;
+	u32 i;
+	int ret = 0;
+
+	if (!wl || wl->engine >= VGT_ENGINE_COUNT)
+		return vgt_submit_refuse(inst, VGT_E_ENGINE, "workload engine",
+					 wl ? wl->engine : 0);
+	if (wl->flags || !wl->length || (wl->length & 3) ||
+	    wl->length > VGT_WL_LEN_MAX || (wl->start & 3) ||
+	    wl->nr_regs > VGT_WL_REGS_MAX)
+		return vgt_submit_refuse(inst, VGT_E_INVAL, "workload", wl->id);
+	if (!range_has(&inst->shadow_gm, wl->start, wl->length) &&
+	    !range_has(&inst->mappable, wl->start, wl->length) &&
+	    !range_has(&inst->nonmappable, wl->start, wl->length))
+		return vgt_submit_refuse(inst, VGT_E_GM_RANGE,
+					 "workload start", wl->start);
+	for (i = 0; i < wl->nr_regs; i++)
+		if (!hsw_engine_reg_allowed(wl->engine, wl->regs[i].offset,
+					    HSW_REG_FLUSH))
+			return vgt_submit_refuse(inst, VGT_E_REG,
+						 "flush register",
+						 wl->regs[i].offset);
+
+	vgt_mutex_lock(&host->qlock);
+	es = &inst->eng[wl->engine];
+	if (es->count == VGT_WL_QUEUE_MAX) {
+		ret = -VGT_E_QUEUE_FULL;	/* back-pressure, not abuse */
+		goto out;
+	}
+	/* An idle instance banks no credit: it rejoins at the engine's time. */
+	if (!es->count && es->vtime < host->engine_vtime[wl->engine])
+		es->vtime = host->engine_vtime[wl->engine];
+	es->q[(es->head + es->count) % VGT_WL_QUEUE_MAX] = *wl;
+	es->count++;
+	inst->sst.submitted++;
+	if (host->kick)
+		host->kick(host->kick_opaque);
+out:
+	vgt_mutex_unlock(&host->qlock);
+	return ret;
+}
+
+int vgt_set_weight(struct vgt_instance *inst, u32 weight)
+{
+	if (weight < VGT_WEIGHT_MIN || weight > VGT_WEIGHT_MAX)
+		return -VGT_E_INVAL;
+	vgt_mutex_lock(&inst->host->qlock);
+	inst->weight = weight;
+	vgt_mutex_unlock(&inst->host->qlock);
+	return 0;
+}
+
+void vgt_sched_get_stats(struct vgt_instance *inst,
+			 struct vgt_sched_stats *st)
+{
+	u32 e;
+
+	vgt_mutex_lock(&inst->host->qlock);
+	*st = inst->sst;
+	st->weight = inst->weight;
+	st->queued = 0;
+	for (e = 0; e < VGT_ENGINE_COUNT; e++)
+		st->queued += inst->eng[e].count;
+	vgt_mutex_unlock(&inst->host->qlock);
+}
+
+void vgt_sched_init_instance(struct vgt_instance *inst)
+{
+	u32 e;
+
+	inst->weight = VGT_WEIGHT_DEFAULT;
+	for (e = 0; e < VGT_ENGINE_COUNT; e++)
+		vgt_ctx_reset_engine(inst, e);
+}
+
+/* Reset/destroy (host lock held): queued work goes, engines forget it. */
+void vgt_sched_drop_instance(struct vgt_instance *inst)
+{
+	struct vgt_host *host = inst->host;
+	u32 e;
+
+	vgt_mutex_lock(&host->qlock);
+	for (e = 0; e < VGT_ENGINE_COUNT; e++) {
+		inst->eng[e].head = 0;
+		inst->eng[e].count = 0;
+	}
+	vgt_mutex_unlock(&host->qlock);
+	for (e = 0; e < VGT_ENGINE_COUNT; e++) {
+		vgt_ctx_reset_engine(inst, e);
+		if (host->engine_owner[e] == inst->id)
+			host->engine_owner[e] = 0;
+	}
+}

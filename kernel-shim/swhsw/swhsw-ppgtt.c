@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * swhsw-ppgtt.c - the engines' memory path: GGTT and the gen7 PPGTT.
+ *
+ * GGTT: GM address -> GGTT entry (Haswell PTE) -> device address -> host
+ * page, and only inside the GM ranges the helper put in the workload's view
+ * (the running instance's GM and its share of the helper's).
+ *
+ * PPGTT (gen7 aliasing/full PPGTT as i915 uses it on Haswell): two levels.
+ * The page directory is 512 PDEs stored in GGTT entries starting at index
+ * (PP_DIR_BASE >> 16) * 16 (PP_DIR_BASE bits 31:16 = PD offset in the GTT
+ * array / 64); pde = (gma >> 22) & 0x1ff, pte = (gma >> 12) & 0x3ff.  A PDE
+ * is a GGTT entry the helper wrote (so it holds a device address of the
+ * instance's memory) and must itself lie inside the view; the page table
+ * it points at holds the guest's Haswell PTEs with guest-physical
+ * addresses, which reach host memory only through the view's gpa_to_host
+ * (the instance's registered RAM): no shadow page table is needed.
+ * GM whose entry points at the helper's scratch page (never mapped by the
+ * VM) is treated as not present, so VMs cannot talk through that page.
+ * Anything else is a fault of the workload, never a host access.
+ */
+#include "swhsw-priv.h"
+#include "hw/vgt.h"
+
+#define PPGTT_SIZE	(2ull << 30)	/* 512 PDEs x 4 MiB */
+
+void swhsw_fault(struct swhsw_run *r, u64 gma)
+{
+	if (!r->failed) {
+		r->failed = true;
+		r->x->status = VGT_EXEC_FAULT;
+		r->x->fault_addr = gma;
+	}
+}
+
+static bool in_view(const struct vgt_gpu_exec *x, u64 gma, u64 len)
+{
+	u32 i;
+
+	for (i = 0; i < x->nr_ranges && i < VGT_EXEC_MAX_RANGES; i++)
+		if (gma >= x->range[i].base && len <= x->range[i].size &&
+		    gma - x->range[i].base <= x->range[i].size - len)
+			return true;
+	return false;
+}
+
+static u8 *ggtt_page(struct swhsw_run *r, u64 gma, u32 len)
+{
+	struct vgt_swhsw *sw = r->sw;
+	u32 pte;
+
+	if (gma >= HSW_GM_SIZE || !in_view(r->x, gma, len))
+		return NULL;
+	pte = sw->gtt[gma >> VGT_PAGE_SHIFT];
+	/* Unmapped GM points at the helper's scratch page: not a target. */
+	if (!(pte & HSW_PTE_VALID) ||
+	    (r->x->scratch_dma && hsw_pte_decode(pte) == r->x->scratch_dma))
+		return NULL;
+	return swhsw_dma_lookup_locked(sw, hsw_pte_decode(pte) +
+				       (gma & (VGT_PAGE_SIZE - 1)), len);
+}
+
+static u8 *ppgtt_page(struct swhsw_run *r, u64 gma, u32 len)
+{
+	struct vgt_swhsw *sw = r->sw;
+	u32 pp = sw->regs[RING_PP_DIR_BASE(r->base) / 4];
+	u64 pde_index, pde_gm;
+	u32 pde, pte;
+	u8 *pt, *page;
+
+	if (gma >= PPGTT_SIZE || !r->x->gpa_to_host)
+		return NULL;
+	pde_index = ((u64)(pp >> 16) << 4) + ((gma >> 22) & 0x1ff);
+	pde_gm = pde_index << VGT_PAGE_SHIFT;
+	/* The PD lives in GGTT entries: they must be the instance's. */
+	if (pde_index >= HSW_GTT_ENTRIES || !in_view(r->x, pde_gm, 1))
+		return NULL;
+	pde = sw->gtt[pde_index];
+	if (!(pde & HSW_PTE_VALID))
+		return NULL;
+	pt = swhsw_dma_lookup_locked(sw, hsw_pte_decode(pde), VGT_PAGE_SIZE);
+	if (!pt)
+		return NULL;
+	memcpy(&pte, pt + ((gma >> VGT_PAGE_SHIFT) & 0x3ff) * 4, 4);
+	if (!(pte & HSW_PTE_VALID))
+		return NULL;
+	page = r->x->gpa_to_host(r->x->opaque, hsw_pte_decode(pte));
+	if (!page)
+		return NULL;
+	return page + (gma & (VGT_PAGE_SIZE - 1));
+}
+
+u8 *swhsw_xlate(struct swhsw_run *r, bool ppgtt, u64 gma, u32 len)
+{
+	u8 *p;
+
+	if (!len || (gma & (VGT_PAGE_SIZE - 1)) + len > VGT_PAGE_SIZE) {
+		swhsw_fault(r, gma);
+		return NULL;
+	}
+	p = ppgtt ? ppgtt_page(r, gma, len) : ggtt_page(r, gma, len);
+	if (!p)
+		swhsw_fault(r, gma);
+	return p;
+}
+
+static int mem_access(struct swhsw_run *r, bool ppgtt, u64 gma, u8 *buf,
+		      u32 len, bool write)
+{
+	while (len) {
+		u32 chunk = VGT_PAGE_SIZE - (u32)(gma & (VGT_PAGE_SIZE - 1));
+		u8 *p;
+
+		if (chunk > len)
+			chunk = len;
+		p = swhsw_xlate(r, ppgtt, gma, chunk);
+		if (!p)
+			return -1;
+		if (write)
+			memcpy(p, buf, chunk);
+		else
+			memcpy(buf, p, chunk);
+		gma += chunk;
+		buf += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int swhsw_mem_read(struct swhsw_run *r, bool ppgtt, u64 gma, void *buf,
+		   u32 len)
+{
+	return mem_access(r, ppgtt, gma, buf, len, false);
+}
+
+int swhsw_mem_write(struct swhsw_run *r, bool ppgtt, u64 gma,
+		    const void *buf, u32 len)
+{
+	return mem_access(r, ppgtt, gma, (u8 *)buf, len, true);
+}
