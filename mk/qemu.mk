@@ -73,7 +73,7 @@ qemu: $(QEMU_CONFIGURED)
 	@if [ ! -x $(QEMU_BIN) ]; then \
 	    echo "vgt: building QEMU (first build: about 5-10 minutes on 2 cores; ccache makes rebuilds fast)"; fi
 	@ninja -C $(QEMU_BUILD) $(QEMU_NINJA_TARGETS) > $(QEMU_BUILD)/ninja.log 2>&1 || { \
-	    grep -E -A6 '^FAILED:|error:' $(QEMU_BUILD)/ninja.log | head -60; \
+	    grep -a -E -A6 '^FAILED:|error:' $(QEMU_BUILD)/ninja.log | cut -c1-400 | head -60; \
 	    echo "vgt: error: QEMU build failed (build/qemu-build/ninja.log)"; exit 1; }
 	@# Run from the build tree, QEMU looks for firmware under qemu-bundle/.
 	@for d in $(subst :, ,$(QEMU_FIRMWARE)); do \

@@ -24,13 +24,19 @@ for f in "$top"/hw/display/vgt/*; do
 done
 prune "$src/hw/display/vgt"
 
-# The helper, linked into QEMU (embedded transport and socket client).
-for d in core swhsw client; do
+# The helper, linked into QEMU (embedded transport and socket client);
+# hw/display/vgt/meson.build compiles the .c files listed in sources.txt.
+list=$(for d in core swhsw client; do
     for f in "$top"/kernel-shim/$d/*.[ch]; do
         link "$f" "$src/hw/display/vgt/kernel-shim/$d/$(basename "$f")"
+        case $f in *.c) echo "kernel-shim/$d/$(basename "$f")" ;; esac
     done
     prune "$src/hw/display/vgt/kernel-shim/$d"
-done
+done)
+# rewritten only when it changes: meson reconfigures when it does
+if [ "$(cat "$src/hw/display/vgt/kernel-shim/sources.txt" 2>/dev/null)" != "$list" ]; then
+    echo "$list" > "$src/hw/display/vgt/kernel-shim/sources.txt"
+fi
 
 link "$top/include/hw/vgt.h" "$src/include/hw/vgt.h"
 
@@ -41,7 +47,7 @@ prune "$src/tests/qtest"
 link "$top/tests/qtest/meson.build" "$src/tests/qtest/vgt/meson.build"
 
 link "$top/tests/unit/meson.build" "$src/tests/unit/vgt/meson.build"
-for f in "$top"/tests/unit/test-vgt-*.c; do
+for f in "$top"/tests/unit/test-vgt-*.c "$top"/tests/unit/bench-vgt-*.c; do
     [ -e "$f" ] && link "$f" "$src/tests/unit/vgt/$(basename "$f")"
 done
 prune "$src/tests/unit/vgt"

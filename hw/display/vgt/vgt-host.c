@@ -141,9 +141,15 @@ static void vgt_host_events(void *opaque)
     do {
         n = s->host_ops->events_read(s->host, ev, ARRAY_SIZE(ev));
         for (i = 0; i < n; i++) {
-            /* Routed to the interrupt chain by the interrupt work. */
+            /* The helper routes by instance: these are this VM's. */
             trace_vgt_host_event(ev[i].type, ev[i].unit, ev[i].data,
                                  ev[i].seq);
+            s->host_events++;
+            if (ev[i].type == VGT_EVENT_USER_IRQ) {
+                vgt_irq_engine_user(s, ev[i].unit);
+            } else {
+                vgt_submit_event(s, &ev[i]);
+            }
         }
     } while (n == ARRAY_SIZE(ev));
     if (n < 0) {

@@ -10,11 +10,13 @@
 #include "hw/pci/pci.h"
 #include "qemu/bitmap.h"
 #include "exec/memory.h"
+#include "qemu/timer.h"
 #include "hw/vgt.h"
 #include "qom/object.h"
 #include "vgt-cfg-layout.h"
 #include "vgt-opregion-layout.h"
 #include "vgt-regs.h"
+#include "vgt-irq-chain.h"
 
 OBJECT_DECLARE_SIMPLE_TYPE(VgtState, VGT)
 
@@ -25,6 +27,95 @@ OBJECT_DECLARE_SIMPLE_TYPE(VgtState, VGT)
 
 #define VGT_MMIO_DWORDS     (VGT_MMIO_SIZE / 4)
 #define VGT_PVINFO_BASE     0x78000
+
+/* Why a guest GTT write did not reach the host GTT (vgt-gtt.c). */
+typedef enum VgtGttRefusal {
+    VGT_GTT_REFUSED_RANGE,      /* index outside this VM's GM ranges */
+    VGT_GTT_REFUSED_GFN,        /* valid entry, frame not guest RAM */
+    VGT_GTT_REFUSED_HELPER,     /* the helper refused it */
+    VGT_GTT_REFUSED_ACCESS,     /* unaligned access */
+    VGT_GTT_REFUSED_COUNT
+} VgtGttRefusal;
+
+#define VGT_NPIPES          3
+
+/* One display pipe's timing state (vgt-pipe.c). */
+typedef struct VgtPipe {
+    VgtState *s;
+    QEMUTimer *vblank_timer;
+    bool enabled;
+    bool flip_pending;          /* DSPSURF written, latches at vblank */
+    int64_t start_ns;           /* virtual time of the enable */
+    int64_t frame_ns;           /* frame length of the mode */
+    uint64_t frames;            /* frames since the enable */
+    uint32_t frame_count;       /* PIPE_FRMCOUNT */
+    uint32_t flip_count;        /* PIPE_FLIPCOUNT */
+    uint32_t surf_live;         /* DSPSURFLIVE */
+} VgtPipe;
+
+/* The virtual DP monitor's EDID: base block and up to two extensions. */
+#define VGT_EDID_MAX        384
+
+/* DisplayPort sink state behind the monitor's AUX channel (vgt-dp.c). */
+typedef struct VgtDp {
+    uint8_t link[0x10];         /* DPCD 0x100..0x10f, as written */
+    uint8_t power;              /* DPCD 0x600 SET_POWER */
+    uint8_t edid_segment;       /* I2C 0x30: E-DDC segment pointer */
+    uint8_t edid_offset;        /* I2C 0x50: byte within the segment */
+    uint64_t aux_transactions;
+    uint64_t hotplug_events;
+    /* Sideband (SBI) registers the guest touched: a small sparse store. */
+    struct {
+        uint32_t addr;          /* reg << 16 | dest, 0: unused slot */
+        uint32_t value;
+    } sbi[8];
+} VgtDp;
+
+/* GMBUS controller (vgt-gmbus.c): one I2C cycle in flight at most. */
+typedef struct VgtGmbus {
+    bool active;                /* a cycle is on the bus (until STOP) */
+    bool nak;                   /* slave did not answer: SATOER */
+    bool read;
+    uint8_t slave;              /* 7-bit address of the cycle */
+    uint8_t segment;            /* the monitor's E-DDC segment pointer */
+    uint8_t offset;             /* and its EDID byte offset */
+    uint32_t remaining;         /* bytes left in the cycle */
+    uint64_t cycles;
+} VgtGmbus;
+
+/* The scan-out presented on the VM's QEMU console (vgt-display.c). */
+typedef struct VgtDisplay {
+    QemuConsole *con;
+    int pipe;                   /* pipe shown, -1: placeholder */
+    uint32_t width, height;
+    uint32_t format;            /* DSPCNTR pixel format field */
+    uint32_t stride;
+    uint64_t base;              /* GM address of pixel (0, 0) */
+    bool tiled;
+    bool zero_copy;
+    bool invalidate;            /* redraw everything at the next update */
+    bool zero_copy_allowed;     /* x-display-zero-copy */
+    const char *shown_why;      /* the placeholder's reason */
+    MemoryRegion *mr;           /* guest RAM the zero-copy surface shows */
+    uint8_t *buf;               /* copy path: the surface's pixels */
+    uint8_t *line;              /* copy path: one line being gathered */
+    uint32_t bad_surface;       /* last DSPSURF reported as a guest error */
+    uint64_t updates;
+    uint64_t copied_lines;
+    uint64_t errors;
+    /* x-display-bench: frames to render, then the time it took */
+    uint64_t bench_ns;
+    uint32_t bench_frames;
+} VgtDisplay;
+
+/* One engine's submission state (vgt-submit.c). */
+typedef struct VgtEngineState {
+    bool busy;                  /* a workload is with the helper */
+    bool hung;                  /* rejected or faulted: until GDRST */
+    uint64_t next_id;
+    uint64_t inflight_id;
+    uint32_t inflight_tail;     /* HEAD moves here on completion */
+} VgtEngineState;
 
 struct VgtState {
     PCIDevice parent_obj;
@@ -41,8 +132,6 @@ struct VgtState {
     /* Offsets already reported as unimplemented (one bit per dword). */
     unsigned long *unimp_reported;
     DECLARE_BITMAP(cfg_unimp_reported, PCI_CONFIG_SPACE_SIZE);
-    bool gtt_unimp_reported;
-    bool aperture_unimp_reported;
     uint64_t guest_errors;
     uint32_t *reg_guest_errors;     /* per register table row */
 
@@ -56,8 +145,23 @@ struct VgtState {
     /* Pristine copy, offered to firmware as fw_cfg "etc/igd-opregion". */
     uint8_t *opregion_template;
 
-    /* Interrupt line as the (future) interrupt chain computes it. */
+    /* The interrupt line as delivered, and what the chain counted. */
     bool irq_level;
+    bool irq_debug_level;       /* x-debug-irq */
+    struct {
+        uint64_t raised;        /* events from any source */
+        uint64_t masked;        /* of those, dropped by an IMR */
+        uint64_t delivered;     /* MSI messages / INTx assertions */
+    } irq_stats;
+    uint64_t host_events;       /* events received from the helper */
+
+    VgtPipe pipe[VGT_NPIPES];
+
+    /* Command submission (vgt-submit.c) */
+    VgtEngineState engine[VGT_ENGINE_COUNT];
+    struct vgt_shadow_info shadow;  /* the helper's area for our copies */
+    uint64_t submitted;
+    uint64_t submit_rejected;
 
     /* The host helper (vgt-host.c) and this VM's partition. */
     const struct vgt_host_ops *host_ops;
@@ -68,6 +172,30 @@ struct VgtState {
     bool host_realized;
     Error *host_err;            /* first guest-RAM registration error */
     int host_event_fd;
+
+    /* GGTT (vgt-gtt.c): the guest's view, and entries queued for the helper */
+    uint32_t *gtt_guest;                /* VGT_GTT_ENTRIES, as written */
+    struct vgt_gtt_entry *gtt_pending;  /* VGT_GTT_WRITE_MAX */
+    uint32_t gtt_npending;
+    QEMUBH *gtt_flush_bh;
+    uint64_t gtt_written;               /* entries the helper accepted */
+    uint64_t gtt_refused[VGT_GTT_REFUSED_COUNT];
+    uint64_t gtt_refused_total;
+
+    /* Aperture (vgt-aperture.c): BAR2 translated through the GTT */
+    IOMMUMemoryRegion aperture_iommu;
+    MemoryRegion aperture_trap;         /* unmapped pages, x-aperture-trap */
+    AddressSpace aperture_trap_as;
+    uint32_t *aperture_gfn;     /* per aperture page: gfn + 1, 0: none */
+    uint32_t aperture_pages;
+    uint64_t aperture_errors;
+    bool aperture_trap_all;     /* x-aperture-trap: trap every access */
+
+    /* Fences (vgt-fence.c): bit i for guest fence i */
+    uint32_t fence_hi_fresh;    /* HI written since last programmed */
+    uint32_t fence_lo_pending;  /* valid LO waiting for its HI */
+    uint32_t fence_live;        /* programmed valid in the helper */
+    uint64_t fence_errors;
 
     /* Properties */
     uint16_t subsys_vendor_id;
@@ -80,6 +208,16 @@ struct VgtState {
     uint32_t fence_sz;          /* fence registers */
     uint32_t xres;              /* virtual monitor, pixels */
     uint32_t yres;
+    char *port_name;            /* "port": DDI B, C or D */
+    bool monitor_connected;     /* "monitor-connected" (runtime hotplug) */
+
+    /* Virtual display: the monitor's port, EDID, sink, GMBUS, console */
+    VgtDdiPort port;
+    uint8_t edid[VGT_EDID_MAX];
+    size_t edid_size;
+    VgtDp dp;
+    VgtGmbus gmbus;
+    VgtDisplay display;
 };
 
 /* vgt-cfg.c */
@@ -101,15 +239,84 @@ void vgt_regs_exit(VgtState *s);
 uint32_t vgt_reg_read(VgtState *s, uint32_t offset);
 void vgt_reg_write(VgtState *s, uint32_t offset, uint32_t value);
 
-/* vgt-mmio.c: BAR0 (registers + GTT), BAR2, BAR4 */
+/* vgt-mmio.c: BAR0's registers, BAR4 */
 void vgt_mmio_init(VgtState *s);
+
+/* vgt-gtt.c: the GTT half of BAR0 */
+void vgt_gtt_init(VgtState *s);
+void vgt_gtt_reset(VgtState *s);
+void vgt_gtt_exit(VgtState *s);
+/* Send queued GTT entries to the helper (before it may use the GTT). */
+void vgt_gtt_flush(VgtState *s);
+uint64_t vgt_pte_addr(uint32_t pte);
+bool vgt_gm_is_ours(VgtState *s, uint64_t gm_addr, uint64_t len);
+bool vgt_gpa_is_ram(uint64_t gpa);
+/*
+ * The guest-physical address GM address @gm_addr reaches through the
+ * guest's GGTT (display, scanner): false unless the entry is this VM's,
+ * valid and points at guest RAM.
+ */
+bool vgt_gtt_gm_to_gpa(VgtState *s, uint64_t gm_addr, uint64_t *gpa);
+
+/* vgt-aperture.c: BAR2 */
+void vgt_aperture_init(VgtState *s);
+void vgt_aperture_reset(VgtState *s);
+void vgt_aperture_exit(VgtState *s);
+void vgt_aperture_update(VgtState *s, uint32_t index, bool mapped,
+                         uint64_t gfn);
+void vgt_aperture_unmap_refused(VgtState *s, uint32_t index, uint64_t gfn);
+
+/* vgt-fence.c: fence registers (rows: vgt_fence_reg_table) */
+void vgt_fence_init(VgtState *s);
+void vgt_fence_reset(VgtState *s);
 
 /* vgt-host.c: the host helper */
 bool vgt_host_connect(VgtState *s, Error **errp);
 void vgt_host_reset(VgtState *s);
 void vgt_host_disconnect(VgtState *s);
 
-/* vgt-irq.c */
+/* vgt-submit.c: ring submission through the scanner to the helper */
+bool vgt_submit_init(VgtState *s, Error **errp);
+void vgt_submit_tail_written(VgtState *s, uint32_t ring_base);
+void vgt_submit_event(VgtState *s, const struct vgt_event *ev);
+void vgt_submit_reset(VgtState *s, uint32_t engines);
+
+/* vgt-pipe.c: pipe timing, vblank */
+void vgt_pipes_init(VgtState *s);
+void vgt_pipes_reset(VgtState *s);
+void vgt_pipes_exit(VgtState *s);
+
+/* vgt-dp.c: DDI ports, DP AUX and DPCD, hot-plug, DDI clocks and PLLs */
+bool vgt_dp_check_port(VgtState *s, Error **errp);
+void vgt_dp_reset(VgtState *s);
+void vgt_dp_set_connected(VgtState *s, bool connected);
+/* EDID byte @n (segment * 256 + offset) of the monitor, 0 past its end */
+uint8_t vgt_edid_byte(VgtState *s, uint32_t n);
+
+/* vgt-gmbus.c: GMBUS and GPIO (DDC pins) */
+void vgt_gmbus_reset(VgtState *s);
+
+/* vgt-display.c: EDID, planes, cursor, the QEMU console */
+void vgt_display_init(VgtState *s);
+void vgt_display_reset(VgtState *s);
+void vgt_display_exit(VgtState *s);
+void vgt_display_add_properties(Object *obj);
+
+/* vgt-irq.c: the interrupt chain (vgt-irq-chain.h) */
+typedef enum VgtIrqDomain {
+    VGT_IRQ_DE,         /* display engine: DEISR/DEIMR/DEIIR/DEIER */
+    VGT_IRQ_GT,         /* render, video, blitter */
+    VGT_IRQ_PM,         /* power management and the video enhancement ring */
+    VGT_IRQ_SDE,        /* south display (PCH): hot-plug, AUX, GMBUS */
+    VGT_IRQ_NDOMAINS
+} VgtIrqDomain;
+
+void vgt_irq_pulse(VgtState *s, VgtIrqDomain d, uint32_t bits);
+void vgt_irq_set_source(VgtState *s, VgtIrqDomain d, uint32_t bits,
+                        bool level);
+void vgt_irq_engine_user(VgtState *s, unsigned engine);
+void vgt_irq_update(VgtState *s);
+void vgt_irq_reset(VgtState *s);
 void vgt_irq_set_level(VgtState *s, bool level);
 
 #endif

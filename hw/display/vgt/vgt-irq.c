@@ -1,33 +1,188 @@
 /*
- * vgt: delivery of the device's interrupt line.
+ * vgt: the virtual interrupt chain of one VM, as i915 programs it on
+ * Haswell (ILK-style handler): display (DE), GT, PM and south display
+ * (SDE) register sets, the DE master enable, and delivery as MSI or INTx.
  *
- * The interrupt chain (IIR/IMR/IER and the master enable) computes one
- * level; this file turns it into what the guest enabled: an MSI message on
- * each rising edge, or the INTx pin following the level.
+ * Sources pulse or level-set bits (vgt_irq_pulse, vgt_irq_set_source);
+ * every write that changes a mask, an enable or an IIR re-evaluates the
+ * line at once, so an event that arrives while the guest's handler runs
+ * (DEIER master off) asserts the line again when the handler re-enables
+ * it, and a new MSI is sent on that edge.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
 #include "qemu/osdep.h"
+#include "qemu/log.h"
 #include "hw/pci/msi.h"
 #include "vgt-internal.h"
 #include "trace.h"
 
-void vgt_irq_set_level(VgtState *s, bool level)
+static const uint32_t vgt_irq_base[VGT_IRQ_NDOMAINS] = {
+    [VGT_IRQ_DE] = 0x44000,
+    [VGT_IRQ_GT] = 0x44010,
+    [VGT_IRQ_PM] = 0x44020,
+    [VGT_IRQ_SDE] = 0xc4000,
+};
+
+static const char *const vgt_irq_domain_name[VGT_IRQ_NDOMAINS] = {
+    [VGT_IRQ_DE] = "DE", [VGT_IRQ_GT] = "GT", [VGT_IRQ_PM] = "PM",
+    [VGT_IRQ_SDE] = "SDE",
+};
+
+/* The set lives in the register file: ISR, IMR, IIR, IER in a row. */
+static inline VgtIrqSet *vgt_irqset(VgtState *s, VgtIrqDomain d)
+{
+    return (VgtIrqSet *)&s->vregs[vgt_irq_base[d] / 4];
+}
+
+/* Per engine: the user-interrupt bit in its RING_IMR and GT/PM IIR. */
+static const struct {
+    uint32_t ring_imr;
+    VgtIrqDomain domain;
+    uint32_t bit;
+} vgt_irq_engine[VGT_ENGINE_COUNT] = {
+    [VGT_ENGINE_RCS] = { 0x020a8, VGT_IRQ_GT, 1u << 0 },
+    [VGT_ENGINE_VCS] = { 0x120a8, VGT_IRQ_GT, 1u << 12 },
+    [VGT_ENGINE_BCS] = { 0x220a8, VGT_IRQ_GT, 1u << 22 },
+    [VGT_ENGINE_VECS] = { 0x1a0a8, VGT_IRQ_PM, 1u << 10 },
+};
+
+static void vgt_irq_deliver(VgtState *s, bool level)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
     bool rising = level && !s->irq_level;
 
     s->irq_level = level;
     if (msi_enabled(pdev)) {
-        /* Edge-triggered: a message per 0 -> 1 transition of the line. */
+        /* Edge-triggered: one message per 0 -> 1 transition of the line. */
         pci_set_irq(pdev, 0);
         if (rising) {
+            s->irq_stats.delivered++;
             trace_vgt_irq_msi();
             msi_notify(pdev, 0);
         }
         return;
     }
+    if (rising) {
+        s->irq_stats.delivered++;
+    }
     trace_vgt_irq_intx(level);
     pci_set_irq(pdev, level);
 }
+
+void vgt_irq_update(VgtState *s)
+{
+    bool level;
+
+    if (s->irq_debug_level) {
+        level = true;
+    } else {
+        level = vgt_irq_chain_update(vgt_irqset(s, VGT_IRQ_DE),
+                                     vgt_irqset(s, VGT_IRQ_GT),
+                                     vgt_irqset(s, VGT_IRQ_PM),
+                                     vgt_irqset(s, VGT_IRQ_SDE));
+    }
+    if (level != s->irq_level) {
+        vgt_irq_deliver(s, level);
+    }
+}
+
+void vgt_irq_set_level(VgtState *s, bool level)
+{
+    /* The debug hook: asserts the line on top of the chain. */
+    s->irq_debug_level = level;
+    vgt_irq_update(s);
+}
+
+void vgt_irq_pulse(VgtState *s, VgtIrqDomain d, uint32_t bits)
+{
+    uint32_t masked = vgt_irqset_pulse(vgt_irqset(s, d), bits);
+
+    trace_vgt_irq_raise(vgt_irq_domain_name[d], bits, masked);
+    s->irq_stats.raised++;
+    if (masked) {
+        s->irq_stats.masked++;
+    }
+    vgt_irq_update(s);
+}
+
+void vgt_irq_set_source(VgtState *s, VgtIrqDomain d, uint32_t bits,
+                        bool level)
+{
+    uint32_t masked = vgt_irqset_set_level(vgt_irqset(s, d), bits, level);
+
+    trace_vgt_irq_source(vgt_irq_domain_name[d], bits, level, masked);
+    if (level) {
+        s->irq_stats.raised++;
+    }
+    if (masked) {
+        s->irq_stats.masked++;
+    }
+    vgt_irq_update(s);
+}
+
+void vgt_irq_engine_user(VgtState *s, unsigned engine)
+{
+    uint32_t bit;
+
+    if (engine >= VGT_ENGINE_COUNT) {
+        return;
+    }
+    bit = vgt_irq_engine[engine].bit;
+    /* The ring's own IMR gates its interrupt before the GT/PM level. */
+    if (vgt_vreg(s, vgt_irq_engine[engine].ring_imr) & bit) {
+        trace_vgt_irq_ring_masked(engine);
+        s->irq_stats.raised++;
+        s->irq_stats.masked++;
+        return;
+    }
+    vgt_irq_pulse(s, vgt_irq_engine[engine].domain, bit);
+}
+
+void vgt_irq_reset(VgtState *s)
+{
+    s->irq_debug_level = false;
+    vgt_irq_deliver(s, false);
+}
+
+/* IMR/IER writes: store, then the line follows at once. */
+static void vgt_irq_mask_write(VgtState *s, const VgtRegInfo *r,
+                               uint32_t offset, uint32_t value)
+{
+    vgt_reg_store(s, r, offset, value);
+    vgt_irq_update(s);
+}
+
+/* IIR writes: write-1-to-clear, then the line follows. */
+static void vgt_irq_iir_write(VgtState *s, const VgtRegInfo *r,
+                              uint32_t offset, uint32_t value)
+{
+    trace_vgt_irq_ack(offset, value);
+    vgt_reg_store(s, r, offset, value);
+    vgt_irq_update(s);
+}
+
+#define VGT_IRQ_SET_ROWS(prefix, base) \
+    { prefix "ISR", (base) + 0x0, 4, VGT_REG_RO, 0, ~0u }, \
+    { prefix "IMR", (base) + 0x4, 4, VGT_REG_MEDIATED, ~0u, 0, \
+      NULL, vgt_irq_mask_write }, \
+    { prefix "IIR", (base) + 0x8, 4, VGT_REG_W1C, 0, 0, \
+      NULL, vgt_irq_iir_write }, \
+    { prefix "IER", (base) + 0xc, 4, VGT_REG_MEDIATED, 0, 0, \
+      NULL, vgt_irq_mask_write }
+
+static const VgtRegInfo vgt_irq_regs[] = {
+    VGT_IRQ_SET_ROWS("DE", 0x44000),
+    VGT_IRQ_SET_ROWS("GT", 0x44010),
+    VGT_IRQ_SET_ROWS("GEN6_PM", 0x44020),
+    VGT_IRQ_SET_ROWS("SDE", 0xc4000),
+    /* error reporting: nothing raises these; cleared by the driver */
+    { "GEN7_ERR_INT", 0x44040, 4, VGT_REG_W1C, 0, 0 },
+    { "SERR_INT", 0xc4040, 4, VGT_REG_W1C, 0, 0 },
+    /* PSR interrupt pair (masked and cleared at install, no PSR here) */
+    { "EDP_PSR_IMR", 0x64834, 4, VGT_REG_VIRT, ~0u, 0 },
+    { "EDP_PSR_IIR", 0x64838, 4, VGT_REG_W1C, 0, 0 },
+};
+
+const VgtRegTable vgt_irq_reg_table = VGT_REG_TABLE(vgt_irq_regs);

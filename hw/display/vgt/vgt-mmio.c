@@ -2,8 +2,9 @@
  * vgt: the device's memory and I/O BARs.
  *
  * BAR0 is 4 MiB: registers in the first 2 MiB, the global GTT in the
- * second.  Register accesses of any size and alignment are reduced to
- * 32-bit accesses of the register file, as the hardware decodes them
+ * second (vgt-gtt.c; BAR2, the aperture, is vgt-aperture.c).  Register
+ * accesses of any size and alignment are reduced to 32-bit accesses of
+ * the register file, as the hardware decodes them
  * (i915 uses 8-, 16-, 32- and 64-bit accesses).  BAR4 is the legacy
  * index/data window onto the same register file.
  *
@@ -35,6 +36,7 @@ static uint64_t vgt_mmio_read(void *opaque, hwaddr addr, unsigned size)
     VgtState *s = opaque;
     uint64_t value;
 
+    vgt_gtt_flush(s);   /* the GPU must see the guest's GTT first */
     if (!vgt_mmio_access_ok(s, addr, size, false)) {
         return 0;
     }
@@ -58,6 +60,7 @@ static void vgt_mmio_write(void *opaque, hwaddr addr, uint64_t value,
     uint32_t mask;
 
     trace_vgt_mmio_write(addr, size, value);
+    vgt_gtt_flush(s);   /* the GPU must see the guest's GTT first */
     if (!vgt_mmio_access_ok(s, addr, size, true)) {
         return;
     }
@@ -92,84 +95,6 @@ static const MemoryRegionOps vgt_mmio_ops = {
     },
 };
 
-/* The GTT half of BAR0: shadowed once the helper owns the host GTT. */
-static uint64_t vgt_gtt_read(void *opaque, hwaddr addr, unsigned size)
-{
-    VgtState *s = opaque;
-
-    trace_vgt_gtt_unimp(addr, size, false, 0);
-    if (!s->gtt_unimp_reported) {
-        s->gtt_unimp_reported = true;
-        qemu_log_mask(LOG_UNIMP, "vgt: GTT not emulated yet: accesses read "
-                      "0 and writes are dropped (first at 0x%" HWADDR_PRIx
-                      ")\n", addr);
-    }
-    return 0;
-}
-
-static void vgt_gtt_write(void *opaque, hwaddr addr, uint64_t value,
-                          unsigned size)
-{
-    VgtState *s = opaque;
-
-    trace_vgt_gtt_unimp(addr, size, true, value);
-    if (!s->gtt_unimp_reported) {
-        s->gtt_unimp_reported = true;
-        qemu_log_mask(LOG_UNIMP, "vgt: GTT not emulated yet: accesses read "
-                      "0 and writes are dropped (first at 0x%" HWADDR_PRIx
-                      ")\n", addr);
-    }
-}
-
-static const MemoryRegionOps vgt_gtt_ops = {
-    .read = vgt_gtt_read,
-    .write = vgt_gtt_write,
-    .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = {
-        .min_access_size = 1,
-        .max_access_size = 8,
-        .unaligned = true,
-    },
-};
-
-/* BAR2: graphics memory through the GTT, once the GTT is shadowed. */
-static uint64_t vgt_aperture_read(void *opaque, hwaddr addr, unsigned size)
-{
-    VgtState *s = opaque;
-
-    trace_vgt_aperture_unimp(addr, size, false);
-    if (!s->aperture_unimp_reported) {
-        s->aperture_unimp_reported = true;
-        qemu_log_mask(LOG_UNIMP, "vgt: aperture not backed yet: reads 0, "
-                      "writes dropped (first at 0x%" HWADDR_PRIx ")\n", addr);
-    }
-    return 0;
-}
-
-static void vgt_aperture_write(void *opaque, hwaddr addr, uint64_t value,
-                               unsigned size)
-{
-    VgtState *s = opaque;
-
-    trace_vgt_aperture_unimp(addr, size, true);
-    if (!s->aperture_unimp_reported) {
-        s->aperture_unimp_reported = true;
-        qemu_log_mask(LOG_UNIMP, "vgt: aperture not backed yet: reads 0, "
-                      "writes dropped (first at 0x%" HWADDR_PRIx ")\n", addr);
-    }
-}
-
-static const MemoryRegionOps vgt_aperture_ops = {
-    .read = vgt_aperture_read,
-    .write = vgt_aperture_write,
-    .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = {
-        .min_access_size = 1,
-        .max_access_size = 8,
-        .unaligned = true,
-    },
-};
-
 /* BAR4: dword index at +0, dword data at +4 (other offsets: reserved). */
 static uint64_t vgt_io_read(void *opaque, hwaddr addr, unsigned size)
 {
@@ -179,6 +104,7 @@ static uint64_t vgt_io_read(void *opaque, hwaddr addr, unsigned size)
     if (size == 4 && addr == VGT_IO_INDEX) {
         value = s->io_index;
     } else if (size == 4 && addr == VGT_IO_DATA) {
+        vgt_gtt_flush(s);
         value = vgt_reg_read(s, s->io_index);
     } else {
         s->guest_errors++;
@@ -205,6 +131,7 @@ static void vgt_io_write(void *opaque, hwaddr addr, uint64_t value,
         }
         s->io_index = value;
     } else if (size == 4 && addr == VGT_IO_DATA) {
+        vgt_gtt_flush(s);
         vgt_reg_write(s, s->io_index, value);
     } else {
         s->guest_errors++;
@@ -237,13 +164,8 @@ void vgt_mmio_init(VgtState *s)
     memory_region_init(&s->bar0, owner, "vgt-bar0", VGT_BAR0_SIZE);
     memory_region_init_io(&s->mmio, owner, &vgt_mmio_ops, s, "vgt-mmio",
                           VGT_MMIO_SIZE);
-    memory_region_init_io(&s->gtt, owner, &vgt_gtt_ops, s, "vgt-gtt",
-                          VGT_GTT_SIZE);
     memory_region_add_subregion(&s->bar0, 0, &s->mmio);
-    memory_region_add_subregion(&s->bar0, VGT_MMIO_SIZE, &s->gtt);
-
-    memory_region_init_io(&s->aperture, owner, &vgt_aperture_ops, s,
-                          "vgt-aperture", s->aperture_size);
+    /* The GTT half: vgt_gtt_init(); BAR2: vgt_aperture_init(). */
     memory_region_init_io(&s->io, owner, &vgt_io_ops, s, "vgt-io",
                           VGT_IO_BAR_SIZE);
 }

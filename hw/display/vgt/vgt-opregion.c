@@ -60,8 +60,9 @@ void vgt_opregion_init(VgtState *s)
     bool ok;
 
     s->opregion_template = g_malloc(VGT_OPREGION_SIZE);
-    ok = vgt_opregion_build(s->opregion_template, VGT_DDI_PORT_B);
-    g_assert(ok);   /* fixed layout: cannot fail for port B */
+    /* The VBT names the monitor's port ("port", checked at realize). */
+    ok = vgt_opregion_build(s->opregion_template, s->port);
+    g_assert(ok);   /* fixed layout: cannot fail for ports B..D */
     s->opregion = g_memdup2(s->opregion_template, VGT_OPREGION_SIZE);
     memory_region_init_io(&s->opregion_mr, OBJECT(s), &vgt_opregion_ops, s,
                           "vgt-opregion", VGT_OPREGION_SIZE);

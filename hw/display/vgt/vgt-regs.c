@@ -19,6 +19,14 @@
 /* Every concern's rows. */
 static const VgtRegTable *const vgt_reg_tables[] = {
     &vgt_pvinfo_reg_table,
+    &vgt_fence_reg_table,
+    &vgt_irq_reg_table,
+    &vgt_pipe_reg_table,
+    &vgt_gt_reg_table,
+    &vgt_ring_reg_table,
+    &vgt_display_reg_table,
+    &vgt_dp_reg_table,
+    &vgt_gmbus_reg_table,
 };
 #define vgt_reg_ntables ARRAY_SIZE(vgt_reg_tables)
 
@@ -227,4 +235,22 @@ void vgt_regs_exit(VgtState *s)
 size_t vgt_regs_count(void)
 {
     return vgt_reg_nrows;
+}
+
+char *vgt_regs_table_status(void)
+{
+    g_autofree char *why = NULL;
+    size_t i, n = 0;
+
+    if (!vgt_reg_tables_check(vgt_reg_tables, vgt_reg_ntables,
+                              VGT_MMIO_SIZE, &why)) {
+        return g_strdup(why);
+    }
+    for (i = 0; i < vgt_reg_ntables; i++) {
+        n += vgt_reg_tables[i]->count;
+    }
+    if (n >= UINT16_MAX) {
+        return g_strdup("more rows than the index can hold");
+    }
+    return g_strdup_printf("ok, %zu rows", n);
 }

@@ -88,7 +88,24 @@ bool vgt_reg_tables_check(const VgtRegTable *const *tables, size_t ntables,
 /* Number of rows of all tables (after vgt_regs_init). */
 size_t vgt_regs_count(void);
 
+/* "ok, N rows" or what is wrong with the tables (x-reg-table). */
+char *vgt_regs_table_status(void);
+
 /* Rows contributed by each concern. */
 extern const VgtRegTable vgt_pvinfo_reg_table;
+extern const VgtRegTable vgt_fence_reg_table;
+extern const VgtRegTable vgt_irq_reg_table;
+extern const VgtRegTable vgt_pipe_reg_table;
+extern const VgtRegTable vgt_gt_reg_table;
+extern const VgtRegTable vgt_ring_reg_table;
+extern const VgtRegTable vgt_display_reg_table;
+extern const VgtRegTable vgt_dp_reg_table;       /* vgt-dp.c */
+extern const VgtRegTable vgt_gmbus_reg_table;    /* vgt-gmbus.c */
+
+/*
+ * vgt-regs-ring.c: a GDRST request (bits: 0 full, 1 render, 2 media,
+ * 3 blitter, 4 VECS) resets those engines' ring registers, nothing else.
+ */
+void vgt_ring_gdrst(VgtState *s, uint32_t domains);
 
 #endif

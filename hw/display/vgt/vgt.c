@@ -30,7 +30,14 @@ static void vgt_realize(PCIDevice *pdev, Error **errp)
     if (!vgt_cfg_check_monitor(s->xres, s->yres, errp)) {
         return;
     }
+    if (!vgt_dp_check_port(s, errp)) {
+        return;
+    }
     if (!vgt_host_connect(s, errp)) {
+        return;
+    }
+    if (!vgt_submit_init(s, errp)) {
+        vgt_host_disconnect(s);
         return;
     }
     if (!vgt_cfg_init(s, errp)) {
@@ -43,7 +50,12 @@ static void vgt_realize(PCIDevice *pdev, Error **errp)
         return;
     }
     vgt_mmio_init(s);
+    vgt_gtt_init(s);
+    vgt_aperture_init(s);
+    vgt_fence_init(s);
     vgt_opregion_init(s);
+    vgt_pipes_init(s);
+    vgt_display_init(s);
 
     pci_register_bar(pdev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
@@ -59,7 +71,11 @@ static void vgt_exit(PCIDevice *pdev)
 {
     VgtState *s = VGT(pdev);
 
+    vgt_display_exit(s);
+    vgt_pipes_exit(s);
     vgt_opregion_exit(s);
+    vgt_aperture_exit(s);
+    vgt_gtt_exit(s);
     vgt_regs_exit(s);
     msi_uninit(pdev);
     vgt_host_disconnect(s);
@@ -70,10 +86,17 @@ static void vgt_reset(DeviceState *dev)
     VgtState *s = VGT(dev);
 
     trace_vgt_reset();
-    vgt_irq_set_level(s, false);
+    vgt_irq_reset(s);
     vgt_cfg_reset(s);
     vgt_opregion_reset(s);
+    vgt_pipes_reset(s);
     vgt_regs_reset(s);
+    vgt_dp_reset(s);
+    vgt_gmbus_reset(s);
+    vgt_display_reset(s);
+    vgt_gtt_reset(s);
+    vgt_aperture_reset(s);
+    vgt_fence_reset(s);
     vgt_host_reset(s);
     s->io_index = 0;
 }
@@ -85,7 +108,7 @@ static void vgt_reset(DeviceState *dev)
  */
 static bool vgt_get_debug_irq(Object *obj, Error **errp)
 {
-    return VGT(obj)->irq_level;
+    return VGT(obj)->irq_debug_level;
 }
 
 static void vgt_set_debug_irq(Object *obj, bool value, Error **errp)
@@ -93,11 +116,58 @@ static void vgt_set_debug_irq(Object *obj, bool value, Error **errp)
     vgt_irq_set_level(VGT(obj), value);
 }
 
+/*
+ * "x-reg-table" (read-only): "ok, N rows", or what is wrong with the
+ * register tables, so tests check the real tables (a device with a bad
+ * table does not realize).  Not a stable interface.
+ */
+static char *vgt_get_reg_table(Object *obj, Error **errp)
+{
+    return vgt_regs_table_status();
+}
+
+/*
+ * "stats" (read-only, qom-get): what this vGPU counted, for users
+ * (HMP: qom-get /machine/peripheral/<id> stats).
+ */
+static bool vgt_visit_u64(Visitor *v, const char *name, uint64_t value,
+                          Error **errp)
+{
+    return visit_type_uint64(v, name, &value, errp);
+}
+
+static void vgt_get_stats(Object *obj, Visitor *v, const char *name,
+                          void *opaque, Error **errp)
+{
+    VgtState *s = VGT(obj);
+    bool ok;
+
+    if (!visit_start_struct(v, name, NULL, 0, errp)) {
+        return;
+    }
+    ok = visit_start_struct(v, "irq", NULL, 0, errp);
+    if (ok) {
+        ok = vgt_visit_u64(v, "raised", s->irq_stats.raised, errp) &&
+             vgt_visit_u64(v, "masked", s->irq_stats.masked, errp) &&
+             vgt_visit_u64(v, "delivered", s->irq_stats.delivered, errp) &&
+             visit_check_struct(v, errp);
+        visit_end_struct(v, NULL);
+    }
+    ok = ok && vgt_visit_u64(v, "helper-events", s->host_events, errp) &&
+         vgt_visit_u64(v, "guest-errors", s->guest_errors, errp) &&
+         visit_check_struct(v, errp);
+    visit_end_struct(v, NULL);
+}
+
 static void vgt_instance_init(Object *obj)
 {
     VGT(obj)->host_event_fd = -1;
     object_property_add_bool(obj, "x-debug-irq", vgt_get_debug_irq,
                              vgt_set_debug_irq);
+    object_property_add_str(obj, "x-reg-table", vgt_get_reg_table, NULL);
+    object_property_add(obj, "stats", "VgtStats", vgt_get_stats, NULL, NULL,
+                        NULL);
+    vgt_display_add_properties(obj);
 }
 
 static Property vgt_properties[] = {
@@ -117,9 +187,12 @@ static Property vgt_properties[] = {
     DEFINE_PROP_UINT32("fence_sz", VgtState, fence_sz, VGT_DEFAULT_FENCE_NUM),
     /* vgt-hostd's socket; without it the helper runs in this process */
     DEFINE_PROP_STRING("helper", VgtState, helper),
-    /* The virtual monitor's preferred mode (the display uses it) */
+    /* The virtual monitor: its preferred mode (EDID) and DDI port */
     DEFINE_PROP_UINT32("xres", VgtState, xres, 1024),
     DEFINE_PROP_UINT32("yres", VgtState, yres, 768),
+    DEFINE_PROP_STRING("port", VgtState, port_name),
+    /* BAR2 traps every access instead of mapping RAM (tests, bench) */
+    DEFINE_PROP_BOOL("x-aperture-trap", VgtState, aperture_trap_all, false),
     DEFINE_PROP_END_OF_LIST(),
 };
 

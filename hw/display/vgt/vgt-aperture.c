@@ -1,0 +1,292 @@
+/*
+ * vgt: BAR2, the graphics aperture: the CPU's window onto the mappable
+ * graphics memory, through the GTT.
+ *
+ * BAR2 is an IOMMU memory region whose translation is the guest's own GTT:
+ * aperture page i (GM address i * 4 KiB, host GM addresses as the guest
+ * sees them) translates to the guest-physical page that GTT entry i points
+ * at, when that entry was accepted (vgt-gtt.c) and the page is guest RAM.
+ * Under TCG the CPU's TLB then maps the aperture page straight onto that
+ * RAM page: framebuffer writes run at memory speed, with no flat-view
+ * change and no KVM memory slot per page.  When an entry changes, an
+ * IOMMU unmap notification makes TCG drop its TLB entries.  Elsewhere
+ * (KVM, Xen, qtest) accesses trap and QEMU's memory core follows the same
+ * translation to the RAM page -- the Xen map cache included, so no host
+ * pointer to guest RAM is needed.
+ *
+ * Pages without such a mapping (outside this VM's mappable range, an
+ * invalid or refused entry) translate to the "trap" region: reads 0,
+ * writes dropped, logged as guest errors.  With x-aperture-trap=on every
+ * page goes there, and the trap region performs the access itself: the
+ * slow but simple design, kept as a reference for tests and the bench.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qemu/log.h"
+#include "qemu/module.h"
+#include "exec/address-spaces.h"
+#include "vgt-internal.h"
+#include "trace.h"
+
+#define TYPE_VGT_APERTURE_IOMMU "vgt-aperture-iommu"
+
+/* Log this many bad aperture accesses of each device, then count them. */
+#define VGT_APERTURE_LOG_FIRST  16
+
+static inline VgtState *vgt_aperture_state(IOMMUMemoryRegion *iommu)
+{
+    return container_of(iommu, VgtState, aperture_iommu);
+}
+
+/*
+ * The guest-physical address of aperture page @page, or -1 when it has
+ * none.  Runs without the BQL (TCG TLB fill, KVM MMIO exits).
+ */
+static uint64_t vgt_aperture_lookup(VgtState *s, uint64_t page)
+{
+    uint32_t gfn1;
+    uint64_t gpa;
+
+    if (page >= s->aperture_pages) {
+        return -1;
+    }
+    gfn1 = qatomic_read(&s->aperture_gfn[page]);
+    if (!gfn1) {
+        return -1;
+    }
+    gpa = (uint64_t)(gfn1 - 1) << VGT_PAGE_SHIFT;
+    /* Checked again: the memory map may have changed since the write. */
+    return vgt_gpa_is_ram(gpa) ? gpa : -1;
+}
+
+static IOMMUTLBEntry vgt_aperture_translate(IOMMUMemoryRegion *iommu,
+                                            hwaddr addr,
+                                            IOMMUAccessFlags flag,
+                                            int iommu_idx)
+{
+    VgtState *s = vgt_aperture_state(iommu);
+    uint64_t page = addr >> VGT_PAGE_SHIFT;
+    uint64_t gpa = s->aperture_trap_all ? -1 : vgt_aperture_lookup(s, page);
+    IOMMUTLBEntry entry = {
+        .target_as = &s->aperture_trap_as,
+        .iova = page << VGT_PAGE_SHIFT,
+        .translated_addr = page << VGT_PAGE_SHIFT,
+        .addr_mask = VGT_PAGE_SIZE - 1,
+        .perm = IOMMU_RW,
+    };
+
+    if (gpa != -1) {
+        entry.target_as = &address_space_memory;
+        entry.translated_addr = gpa;
+    } else if (flag == IOMMU_NONE) {
+        /*
+         * A TCG TLB fill (or a replay): TCG 7.2 resolves MMIO targets in
+         * the CPU's own address space only, so the trap region cannot be
+         * the target here.  No permission makes the page unassigned:
+         * reads 0, writes dropped, each logged by the memory core (not
+         * counted here: this runs outside the BQL).
+         */
+        entry.perm = IOMMU_NONE;
+    }
+    trace_vgt_aperture_translate(addr, gpa, flag);
+    return entry;
+}
+
+static int vgt_aperture_attrs_to_index(IOMMUMemoryRegion *iommu,
+                                       MemTxAttrs attrs)
+{
+    return 0;   /* one translation for every requester */
+}
+
+/* Aperture page @index no longer translates as TCG may have cached it. */
+static void vgt_aperture_invalidate(VgtState *s, uint64_t addr,
+                                    uint64_t mask)
+{
+    if (s->aperture_trap_all) {
+        return;     /* no translation to forget */
+    }
+    IOMMUTLBEvent event = {
+        .type = IOMMU_NOTIFIER_UNMAP,
+        .entry = {
+            .target_as = &address_space_memory,
+            .iova = addr,
+            .addr_mask = mask,
+            .perm = IOMMU_NONE,
+        },
+    };
+
+    memory_region_notify_iommu(&s->aperture_iommu, 0, event);
+}
+
+void vgt_aperture_update(VgtState *s, uint32_t index, bool mapped,
+                         uint64_t gfn)
+{
+    uint32_t gfn1 = mapped ? gfn + 1 : 0;
+
+    if (index >= s->aperture_pages || gfn >= UINT32_MAX ||
+        s->aperture_gfn[index] == gfn1) {
+        return;
+    }
+    trace_vgt_aperture_update(index, mapped, gfn);
+    qatomic_set(&s->aperture_gfn[index], gfn1);
+    vgt_aperture_invalidate(s, (uint64_t)index << VGT_PAGE_SHIFT,
+                            VGT_PAGE_SIZE - 1);
+}
+
+void vgt_aperture_unmap_refused(VgtState *s, uint32_t index, uint64_t gfn)
+{
+    if (index < s->aperture_pages && s->aperture_gfn[index] == gfn + 1) {
+        vgt_aperture_update(s, index, false, 0);
+    }
+}
+
+static void vgt_aperture_bad_access(VgtState *s, hwaddr addr, unsigned size,
+                                    bool write)
+{
+    uint64_t page = addr >> VGT_PAGE_SHIFT;
+    uint64_t gm = s->part.mappable_base;
+
+    s->aperture_errors++;
+    trace_vgt_aperture_unmapped(addr, size, write);
+    if (s->aperture_errors > VGT_APERTURE_LOG_FIRST) {
+        return;
+    }
+    qemu_log_mask(LOG_GUEST_ERROR, "vgt: aperture %s of %u bytes at 0x%"
+                  HWADDR_PRIx " %s: %s%s\n", write ? "write" : "read", size,
+                  addr, write ? "dropped" : "reads 0",
+                  addr >= gm && addr - gm < s->part.mappable_size ?
+                  (page < s->aperture_pages && s->gtt_guest[page] & 1 ?
+                   "its GTT entry was refused" : "its GTT entry is not valid") :
+                  "outside this VM's mappable graphics memory",
+                  s->aperture_errors == VGT_APERTURE_LOG_FIRST ?
+                  " (further bad aperture accesses are only counted)" : "");
+}
+
+/*
+ * The trap region: pages that have no mapping, and every page with
+ * x-aperture-trap=on.  @addr is the aperture offset (an access never
+ * crosses a page: the translation covers one page).
+ */
+static MemTxResult vgt_aperture_trap_read(void *opaque, hwaddr addr,
+                                          uint64_t *data, unsigned size,
+                                          MemTxAttrs attrs)
+{
+    VgtState *s = opaque;
+    uint64_t gpa = vgt_aperture_lookup(s, addr >> VGT_PAGE_SHIFT);
+    uint8_t buf[8] = { 0 };
+
+    if (gpa == -1) {
+        vgt_aperture_bad_access(s, addr, size, false);
+        *data = 0;
+        return MEMTX_OK;
+    }
+    gpa += addr & (VGT_PAGE_SIZE - 1);
+    address_space_read(&address_space_memory, gpa, attrs, buf, size);
+    *data = ldn_le_p(buf, size);
+    trace_vgt_aperture_trap(addr, size, false, gpa);
+    return MEMTX_OK;
+}
+
+static MemTxResult vgt_aperture_trap_write(void *opaque, hwaddr addr,
+                                           uint64_t data, unsigned size,
+                                           MemTxAttrs attrs)
+{
+    VgtState *s = opaque;
+    uint64_t gpa = vgt_aperture_lookup(s, addr >> VGT_PAGE_SHIFT);
+    uint8_t buf[8];
+
+    if (gpa == -1) {
+        vgt_aperture_bad_access(s, addr, size, true);
+        return MEMTX_OK;
+    }
+    gpa += addr & (VGT_PAGE_SIZE - 1);
+    stn_le_p(buf, size, data);
+    address_space_write(&address_space_memory, gpa, attrs, buf, size);
+    trace_vgt_aperture_trap(addr, size, true, gpa);
+    return MEMTX_OK;
+}
+
+static const MemoryRegionOps vgt_aperture_trap_ops = {
+    .read_with_attrs = vgt_aperture_trap_read,
+    .write_with_attrs = vgt_aperture_trap_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = true,  /* a CPU may do that to memory */
+    },
+    .impl = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+        .unaligned = true,
+    },
+};
+
+void vgt_aperture_init(VgtState *s)
+{
+    Object *owner = OBJECT(s);
+
+    s->aperture_pages = MIN(s->aperture_size, s->part.mappable_base +
+                            s->part.mappable_size) >> VGT_PAGE_SHIFT;
+    s->aperture_gfn = g_new0(uint32_t, s->aperture_pages);
+
+    memory_region_init_io(&s->aperture_trap, owner, &vgt_aperture_trap_ops,
+                          s, "vgt-aperture-trap", s->aperture_size);
+    memory_region_init(&s->aperture, owner, "vgt-aperture", s->aperture_size);
+    if (s->aperture_trap_all) {
+        /* Plain MMIO: every access through the trap handlers. */
+        memory_region_add_subregion(&s->aperture, 0, &s->aperture_trap);
+    } else {
+        address_space_init(&s->aperture_trap_as, &s->aperture_trap,
+                           "vgt-aperture-trap");
+        memory_region_init_iommu(&s->aperture_iommu,
+                                 sizeof(s->aperture_iommu),
+                                 TYPE_VGT_APERTURE_IOMMU, owner,
+                                 "vgt-aperture-gtt", s->aperture_size);
+        memory_region_add_subregion(&s->aperture, 0,
+                                    MEMORY_REGION(&s->aperture_iommu));
+    }
+    object_property_add_uint64_ptr(owner, "x-aperture-errors",
+                                   &s->aperture_errors, OBJ_PROP_FLAG_READ);
+}
+
+void vgt_aperture_reset(VgtState *s)
+{
+    memset(s->aperture_gfn, 0, s->aperture_pages * sizeof(uint32_t));
+    /* aperture_size is a power of two (vgt_cfg_check_aperture) */
+    vgt_aperture_invalidate(s, 0, s->aperture_size - 1);
+}
+
+void vgt_aperture_exit(VgtState *s)
+{
+    if (!s->aperture_trap_all) {
+        address_space_destroy(&s->aperture_trap_as);
+    }
+    g_free(s->aperture_gfn);
+    s->aperture_gfn = NULL;
+    s->aperture_pages = 0;
+}
+
+static void vgt_aperture_iommu_class_init(ObjectClass *klass, void *data)
+{
+    IOMMUMemoryRegionClass *imrc = IOMMU_MEMORY_REGION_CLASS(klass);
+
+    imrc->translate = vgt_aperture_translate;
+    imrc->attrs_to_index = vgt_aperture_attrs_to_index;
+}
+
+static const TypeInfo vgt_aperture_iommu_info = {
+    .name = TYPE_VGT_APERTURE_IOMMU,
+    .parent = TYPE_IOMMU_MEMORY_REGION,
+    .class_init = vgt_aperture_iommu_class_init,
+};
+
+static void vgt_aperture_register_types(void)
+{
+    type_register_static(&vgt_aperture_iommu_info);
+}
+
+type_init(vgt_aperture_register_types)

@@ -1,0 +1,803 @@
+/*
+ * vgt: what the VM's virtual monitor shows, on the VM's QEMU graphic
+ * console (screendump, VNC...): the primary plane of the pipe that drives
+ * the monitor's DDI port, with its cursor on top; and the monitor's EDID,
+ * from QEMU's generator at the "xres" x "yres" preferred mode.
+ *
+ * The pipe shown is the first enabled one whose transcoder sends to the
+ * monitor's port (TRANS_DDI_FUNC_CTL) with its primary plane enabled
+ * (DSPCNTR).  Its size is PIPESRC, its format DSPCNTR's (XRGB/XBGR 8888,
+ * RGB 565, XRGB/XBGR 2101010), linear or X-tiled, DSPSTRIDE bytes per
+ * line (per tile row), starting at the latched DSPSURF (DSPSURFLIVE) plus
+ * DSPOFFSET's (x, y).  Surface addresses are graphics memory (GM)
+ * addresses, translated page by page through the guest's GGTT entries to
+ * guest RAM; a surface that leaves this VM's GM partition shows black and
+ * is reported once as a guest error, as is a page that is not guest RAM.
+ *
+ * A linear surface on pages contiguous in guest RAM, in a format pixman
+ * knows and with no cursor on it, is shown in place (zero-copy: the
+ * console surface points into guest RAM, every refresh redraws it).
+ * Otherwise each refresh gathers the lines through the GTT (and detiles
+ * them), compares each with what the console has and redraws only the
+ * lines that changed; the cursor (64/128/256 ARGB, CURCNTR/CURBASE/
+ * CURPOS) is composited there.  Before the guest enables a display, or
+ * while the monitor is unplugged, the console shows a placeholder saying
+ * so.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qemu/timer.h"
+#include "qapi/error.h"
+#include "qapi/visitor.h"
+#include "exec/address-spaces.h"
+#include "hw/display/edid.h"
+#include "ui/console.h"
+#include "vgt-internal.h"
+#include "trace.h"
+
+#define VGT_PIPE_REG(p, a)      (0x70000 + (p) * 0x1000 + (a))
+#define VGT_TRANS_REG(t, a)     (0x60000 + (t) * 0x1000 + (a))
+#define PIPESRC                 0x1c
+#define TRANS_DDI_FUNC_CTL      0x400
+#define   TRANS_DDI_ENABLE      (1u << 31)
+#define   TRANS_DDI_PORT(v)     (((v) >> 28) & 7)
+#define CURCNTR                 0x80
+#define   CURSOR_MODE_MASK      0x27
+#define CURBASE                 0x84
+#define CURPOS                  0x88
+#define DSPCNTR                 0x180
+#define   DSPCNTR_ENABLE        (1u << 31)
+#define   DSPCNTR_FORMAT(v)     (((v) >> 26) & 0xf)
+#define   DSPCNTR_ROTATE_180    (1u << 15)
+#define   DSPCNTR_TILED         (1u << 10)
+#define DSPSTRIDE               0x188
+#define DSPOFFSET               0x1a4
+
+#define VGT_TILE_WIDTH          512     /* X tile: 512 bytes x 8 rows */
+#define VGT_TILE_ROWS           8
+#define VGT_MAX_STRIDE          (32 * 1024)
+
+static const struct VgtFormat {
+    uint32_t field;             /* DSPCNTR bits 29:26 */
+    pixman_format_code_t pixman;
+    unsigned cpp;
+    const char *name;
+} vgt_formats[] = {
+    { 5, PIXMAN_r5g6b5, 2, "RGB565" },
+    { 6, PIXMAN_x8r8g8b8, 4, "XRGB8888" },
+    { 8, PIXMAN_x2b10g10r10, 4, "XBGR2101010" },
+    { 10, PIXMAN_x2r10g10b10, 4, "XRGB2101010" },
+    { 14, PIXMAN_x8b8g8r8, 4, "XBGR8888" },
+};
+
+static const struct VgtFormat *vgt_format(uint32_t field)
+{
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(vgt_formats); i++) {
+        if (vgt_formats[i].field == field) {
+            return &vgt_formats[i];
+        }
+    }
+    return NULL;
+}
+
+/* What one pipe scans out, decoded from its registers. */
+typedef struct VgtScanout {
+    int pipe;
+    uint32_t width, height, stride;
+    const struct VgtFormat *fmt;
+    uint32_t format_field;
+    uint64_t surf;              /* GM address of the surface */
+    uint32_t x, y;              /* DSPOFFSET */
+    bool tiled;
+    uint64_t start, len;        /* GM range the scan-out reads */
+} VgtScanout;
+
+static bool vgt_pipe_drives_monitor(VgtState *s, unsigned p)
+{
+    uint32_t func = vgt_vreg(s, VGT_TRANS_REG(p, TRANS_DDI_FUNC_CTL));
+
+    return s->pipe[p].enabled && (func & TRANS_DDI_ENABLE) &&
+           TRANS_DDI_PORT(func) == s->port;
+}
+
+/* Decode pipe @p's primary plane; false (and @why) if nothing to show. */
+static bool vgt_scanout_decode(VgtState *s, unsigned p, VgtScanout *so,
+                               const char **why)
+{
+    uint32_t cntr = vgt_vreg(s, VGT_PIPE_REG(p, DSPCNTR));
+    uint32_t src = vgt_vreg(s, VGT_TRANS_REG(p, PIPESRC));
+    uint32_t off = vgt_vreg(s, VGT_PIPE_REG(p, DSPOFFSET));
+    uint64_t line;
+
+    memset(so, 0, sizeof(*so));
+    so->pipe = p;
+    if (!(cntr & DSPCNTR_ENABLE)) {
+        *why = "the primary plane is disabled";
+        return false;
+    }
+    so->width = ((src >> 16) & 0x1fff) + 1;
+    so->height = (src & 0x1fff) + 1;
+    so->stride = vgt_vreg(s, VGT_PIPE_REG(p, DSPSTRIDE)) & 0x3ffc0;
+    so->format_field = DSPCNTR_FORMAT(cntr);
+    so->fmt = vgt_format(so->format_field);
+    so->surf = s->pipe[p].surf_live & ~0xfffu;
+    so->x = off & 0x1fff;
+    so->y = (off >> 16) & 0x1fff;
+    so->tiled = cntr & DSPCNTR_TILED;
+    if (!so->fmt) {
+        *why = "unsupported pixel format";
+        return false;
+    }
+    line = (uint64_t)(so->x + so->width) * so->fmt->cpp;
+    if (!so->stride || so->stride > VGT_MAX_STRIDE || line > so->stride ||
+        (so->tiled && so->stride % VGT_TILE_WIDTH)) {
+        *why = "stride does not fit the plane";
+        return false;
+    }
+    if (so->tiled) {
+        so->start = so->surf;
+        so->len = (uint64_t)ROUND_UP(so->y + so->height, VGT_TILE_ROWS) *
+                  so->stride;
+    } else {
+        so->start = so->surf + (uint64_t)so->y * so->stride +
+                    so->x * so->fmt->cpp;
+        so->len = (uint64_t)(so->height - 1) * so->stride +
+                  so->width * so->fmt->cpp;
+    }
+    return true;
+}
+
+/*
+ * Host pointers of the guest RAM pages behind GM pages [first, first + n),
+ * NULL where there is none.  Returns true if they are one contiguous run
+ * of guest RAM; then *mr (referenced) is the RAM region holding it.
+ */
+static bool vgt_gm_pages(VgtState *s, uint64_t first, uint64_t n,
+                         uint8_t **pages, MemoryRegion **mr)
+{
+    uint64_t i = 0, j, k, run_gpa;
+    MemoryRegionSection sec;
+    uint8_t *host;
+    bool ram;
+
+    *mr = NULL;
+    while (i < n) {
+        uint32_t pte = s->gtt_guest[first + i];
+
+        if (!(pte & 1)) {
+            pages[i++] = NULL;
+            continue;
+        }
+        /* a run of consecutive guest frames */
+        run_gpa = vgt_pte_addr(pte);
+        for (j = i + 1; j < n; j++) {
+            pte = s->gtt_guest[first + j];
+            if (!(pte & 1) ||
+                vgt_pte_addr(pte) != run_gpa + (j - i) * VGT_PAGE_SIZE) {
+                break;
+            }
+        }
+    retry:
+        sec = memory_region_find(get_system_memory(), run_gpa,
+                                 (j - i) * VGT_PAGE_SIZE);
+        ram = sec.mr && memory_region_is_ram(sec.mr) &&
+              !memory_region_is_rom(sec.mr) &&
+              !memory_region_is_ram_device(sec.mr) &&
+              int128_get64(sec.size) == (j - i) * VGT_PAGE_SIZE;
+        if (!ram && j - i > 1) {
+            /* the run crosses regions: look at its pages one by one */
+            if (sec.mr) {
+                memory_region_unref(sec.mr);
+            }
+            j = i + 1;
+            goto retry;
+        }
+        if (ram) {
+            host = (uint8_t *)memory_region_get_ram_ptr(sec.mr) +
+                   sec.offset_within_region;
+            for (k = i; k < j; k++) {
+                pages[k] = host + (k - i) * VGT_PAGE_SIZE;
+            }
+            if (i == 0 && j == n) {
+                *mr = sec.mr;   /* the whole range: keep the reference */
+                return true;
+            }
+        } else {
+            /* not (all) RAM: nothing the display may read */
+            if (!s->display.errors++) {
+                s->guest_errors++;
+                qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: GM page "
+                              "0x%" PRIx64 " maps guest address 0x%" PRIx64
+                              ", not guest RAM: shown black\n",
+                              (first + i) << VGT_PAGE_SHIFT, run_gpa);
+            }
+            for (k = i; k < j; k++) {
+                pages[k] = NULL;
+            }
+        }
+        if (sec.mr) {
+            memory_region_unref(sec.mr);
+        }
+        i = j;
+    }
+    return false;
+}
+
+/* @n bytes at byte @o of the page list into @dst (black where unmapped) */
+static void vgt_gather(uint8_t **pages, uint64_t o, uint8_t *dst, size_t n)
+{
+    while (n) {
+        size_t off = o & (VGT_PAGE_SIZE - 1);
+        size_t chunk = MIN(n, VGT_PAGE_SIZE - off);
+        uint8_t *page = pages[o >> VGT_PAGE_SHIFT];
+
+        if (page) {
+            memcpy(dst, page + off, chunk);
+        } else {
+            memset(dst, 0, chunk);
+        }
+        dst += chunk;
+        o += chunk;
+        n -= chunk;
+    }
+}
+
+/* Line @y of the plane into @dst: linear, or through X tiles. */
+static void vgt_gather_line(const VgtScanout *so, uint8_t **pages,
+                            uint32_t y, uint8_t *dst)
+{
+    uint64_t row = so->y + y;
+    uint64_t xb = (uint64_t)so->x * so->fmt->cpp;
+    size_t n = (size_t)so->width * so->fmt->cpp;
+
+    if (!so->tiled) {
+        vgt_gather(pages, (so->start & (VGT_PAGE_SIZE - 1)) +
+                   (uint64_t)y * so->stride, dst, n);
+        return;
+    }
+    while (n) {
+        size_t within = xb % VGT_TILE_WIDTH;
+        size_t chunk = MIN(n, VGT_TILE_WIDTH - within);
+        uint64_t o = (row / VGT_TILE_ROWS) * VGT_TILE_ROWS * so->stride +
+                     (xb / VGT_TILE_WIDTH) * VGT_PAGE_SIZE +
+                     (row % VGT_TILE_ROWS) * VGT_TILE_WIDTH + within;
+
+        vgt_gather(pages, o, dst, chunk);
+        dst += chunk;
+        xb += chunk;
+        n -= chunk;
+    }
+}
+
+static void vgt_display_free_backing(MemoryRegion *mr, uint8_t *buf,
+                                     uint8_t *line)
+{
+    if (mr) {
+        memory_region_unref(mr);
+    }
+    g_free(buf);
+    g_free(line);
+}
+
+/* Put @surface on the console; what the old one showed is then freed. */
+static void vgt_display_replace(VgtState *s, DisplaySurface *surface,
+                                MemoryRegion *mr, uint8_t *buf)
+{
+    VgtDisplay *d = &s->display;
+    MemoryRegion *old_mr = d->mr;
+    uint8_t *old_buf = d->buf, *old_line = d->line;
+
+    d->mr = mr;
+    d->buf = buf;
+    d->line = NULL;
+    dpy_gfx_replace_surface(d->con, surface);
+    vgt_display_free_backing(old_mr, old_buf, old_line);
+}
+
+static void vgt_display_placeholder(VgtState *s, const char *why)
+{
+    VgtDisplay *d = &s->display;
+    g_autofree char *msg = NULL;
+
+    if (d->pipe == -1 && !d->invalidate && d->shown_why == why) {
+        return;
+    }
+    msg = g_strdup_printf("vgt: %s", why);
+    trace_vgt_display_placeholder(why);
+    d->pipe = -1;
+    d->shown_why = why;
+    d->invalidate = false;
+    vgt_display_replace(s, qemu_create_placeholder_surface(s->xres, s->yres,
+                                                           msg),
+                        NULL, NULL);
+}
+
+/* The cursor of pipe @p on the copy-path surface; returns its lines. */
+static bool vgt_cursor_draw(VgtState *s, const VgtScanout *so,
+                            int *cy, int *ch)
+{
+    VgtDisplay *d = &s->display;
+    uint32_t cntr = vgt_vreg(s, VGT_PIPE_REG(so->pipe, CURCNTR));
+    uint32_t base = vgt_vreg(s, VGT_PIPE_REG(so->pipe, CURBASE)) & ~0xfffu;
+    uint32_t pos = vgt_vreg(s, VGT_PIPE_REG(so->pipe, CURPOS));
+    g_autofree uint8_t **pages = NULL;
+    g_autofree uint8_t *pixels = NULL;
+    pixman_image_t *src, *dst;
+    MemoryRegion *mr;
+    unsigned size;
+    int x, y;
+
+    switch (cntr & CURSOR_MODE_MASK) {
+    case 0x27:
+        size = 64;
+        break;
+    case 0x22:
+        size = 128;
+        break;
+    case 0x23:
+        size = 256;
+        break;
+    default:
+        return false;
+    }
+    x = pos & 0x7fff;
+    y = (pos >> 16) & 0x7fff;
+    if (pos & (1u << 15)) {
+        x = -x;
+    }
+    if (pos & (1u << 31)) {
+        y = -y;
+    }
+    if (x >= (int)so->width || y >= (int)so->height ||
+        x + (int)size <= 0 || y + (int)size <= 0) {
+        return false;
+    }
+    if (!vgt_gm_is_ours(s, base, size * size * 4)) {
+        if (d->bad_surface != (base | 1)) {
+            d->bad_surface = base | 1;
+            s->guest_errors++;
+            qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: pipe %c cursor at "
+                          "GM 0x%08x is outside this VM's graphics memory: "
+                          "not shown\n", 'A' + so->pipe, base);
+        }
+        return false;
+    }
+    pages = g_new(uint8_t *, size * size * 4 / VGT_PAGE_SIZE);
+    pixels = g_malloc(size * size * 4);
+    vgt_gm_pages(s, base >> VGT_PAGE_SHIFT, size * size * 4 / VGT_PAGE_SIZE,
+                 pages, &mr);
+    if (mr) {
+        memory_region_unref(mr);
+    }
+    vgt_gather(pages, 0, pixels, size * size * 4);
+
+    /* ARGB, premultiplied, over the plane */
+    src = pixman_image_create_bits(PIXMAN_a8r8g8b8, size, size,
+                                   (uint32_t *)pixels, size * 4);
+    dst = pixman_image_create_bits(so->fmt->pixman, so->width, so->height,
+                                   (uint32_t *)d->buf,
+                                   so->width * so->fmt->cpp);
+    pixman_image_composite(PIXMAN_OP_OVER, src, NULL, dst, 0, 0, 0, 0,
+                           x, y, size, size);
+    pixman_image_unref(src);
+    pixman_image_unref(dst);
+    trace_vgt_display_cursor(so->pipe, x, y, size);
+    *cy = MAX(y, 0);
+    *ch = MIN(y + (int)size, (int)so->height) - *cy;
+    return true;
+}
+
+static bool vgt_cursor_visible(VgtState *s, unsigned p)
+{
+    uint32_t cntr = vgt_vreg(s, VGT_PIPE_REG(p, CURCNTR));
+
+    return (cntr & CURSOR_MODE_MASK) != 0;
+}
+
+/* Redraw the console from pipe @so (copy path or zero-copy). */
+static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
+{
+    VgtDisplay *d = &s->display;
+    uint64_t first = so->start >> VGT_PAGE_SHIFT;
+    uint64_t npages = ((so->start + so->len + VGT_PAGE_SIZE - 1) >>
+                       VGT_PAGE_SHIFT) - first;
+    g_autofree uint8_t **pages = g_new(uint8_t *, npages);
+    size_t linelen = (size_t)so->width * so->fmt->cpp;
+    bool zero_copy, geometry, outside;
+    int dirty_from = -1, cy = 0, ch = 0;
+    MemoryRegion *mr = NULL;
+    uint8_t *host = NULL;
+    uint32_t y;
+
+    outside = !vgt_gm_is_ours(s, so->start, so->len);
+    if (outside) {
+        if (d->bad_surface != so->surf) {
+            d->bad_surface = so->surf;
+            s->guest_errors++;
+            qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: pipe %c surface at "
+                          "GM 0x%" PRIx64 " (+0x%" PRIx64 " bytes) is outside "
+                          "this VM's graphics memory: shows nothing\n",
+                          'A' + so->pipe, so->start, so->len);
+        }
+        memset(pages, 0, npages * sizeof(*pages));
+    } else if (vgt_gm_pages(s, first, npages, pages, &mr)) {
+        host = pages[0] + (so->start & (VGT_PAGE_SIZE - 1));
+    }
+    zero_copy = mr && !so->tiled && d->zero_copy_allowed &&
+                !vgt_cursor_visible(s, so->pipe);
+
+    geometry = d->pipe != so->pipe || d->width != so->width ||
+               d->height != so->height || d->format != so->format_field ||
+               d->zero_copy != zero_copy;
+    if (zero_copy) {
+        if (geometry || d->stride != so->stride ||
+            d->base != so->start || surface_data(qemu_console_surface(
+                d->con)) != host) {
+            DisplaySurface *ds = qemu_create_displaysurface_from(
+                so->width, so->height, so->fmt->pixman, so->stride, host);
+
+            vgt_display_replace(s, ds, mr, NULL);
+            mr = NULL;
+            trace_vgt_display_surface(so->pipe, so->width, so->height,
+                                      so->fmt->name, so->stride, so->start,
+                                      so->tiled, true);
+        }
+        if (mr) {
+            memory_region_unref(mr);
+        }
+        d->pipe = so->pipe;
+        d->width = so->width;
+        d->height = so->height;
+        d->format = so->format_field;
+        d->stride = so->stride;
+        d->base = so->start;
+        d->tiled = false;
+        d->zero_copy = true;
+        d->updates++;
+        /* where the guest wrote cannot be known without dirty logging */
+        dpy_gfx_update_full(d->con);
+        return;
+    }
+    if (mr) {
+        memory_region_unref(mr);
+    }
+
+    if (geometry || !d->buf) {
+        uint8_t *buf = g_malloc0(linelen * so->height);
+
+        vgt_display_replace(s, qemu_create_displaysurface_from(
+                                so->width, so->height, so->fmt->pixman,
+                                linelen, buf), NULL, buf);
+        trace_vgt_display_surface(so->pipe, so->width, so->height,
+                                  so->fmt->name, so->stride, so->start,
+                                  so->tiled, false);
+        force = true;
+    }
+    if (!d->line) {
+        d->line = g_malloc(linelen);
+    }
+    d->pipe = so->pipe;
+    d->width = so->width;
+    d->height = so->height;
+    d->format = so->format_field;
+    d->stride = so->stride;
+    d->base = so->start;
+    d->tiled = so->tiled;
+    d->zero_copy = false;
+    d->updates++;
+
+    /* Gather each line; redraw the runs of lines that changed. */
+    for (y = 0; y <= so->height; y++) {
+        bool changed = false;
+
+        if (y < so->height) {
+            uint8_t *out = d->buf + (size_t)y * linelen;
+
+            if (outside) {
+                memset(d->line, 0, linelen);
+            } else {
+                vgt_gather_line(so, pages, y, d->line);
+            }
+            changed = force || memcmp(d->line, out, linelen);
+            if (changed) {
+                memcpy(out, d->line, linelen);
+                d->copied_lines++;
+            }
+        }
+        if (changed && dirty_from < 0) {
+            dirty_from = y;
+        } else if (!changed && dirty_from >= 0) {
+            dpy_gfx_update(d->con, 0, dirty_from, so->width, y - dirty_from);
+            dirty_from = -1;
+        }
+    }
+    if (!outside && vgt_cursor_draw(s, so, &cy, &ch) && ch > 0) {
+        dpy_gfx_update(d->con, 0, cy, so->width, ch);
+    }
+}
+
+static void vgt_display_update(void *opaque)
+{
+    VgtState *s = opaque;
+    VgtDisplay *d = &s->display;
+    const char *why = "the guest has not enabled a display";
+    VgtScanout so;
+    unsigned p;
+    bool force = d->invalidate;
+
+    if (!s->monitor_connected) {
+        vgt_display_placeholder(s, "monitor disconnected");
+        return;
+    }
+    for (p = 0; p < VGT_NPIPES; p++) {
+        if (!vgt_pipe_drives_monitor(s, p)) {
+            continue;
+        }
+        if (vgt_scanout_decode(s, p, &so, &why)) {
+            d->invalidate = false;
+            vgt_display_render(s, &so, force);
+            return;
+        }
+        if (so.fmt == NULL && (vgt_vreg(s, VGT_PIPE_REG(p, DSPCNTR)) &
+                               DSPCNTR_ENABLE) &&
+            d->bad_surface != (0x80000000u | so.format_field)) {
+            d->bad_surface = 0x80000000u | so.format_field;
+            qemu_log_mask(LOG_UNIMP, "vgt: display: pipe %c pixel format "
+                          "%u not shown\n", 'A' + p, so.format_field);
+        } else if (so.fmt && d->bad_surface != (0x40000000u | so.stride)) {
+            /* enabled, known format, but the stride cannot hold a line */
+            d->bad_surface = 0x40000000u | so.stride;
+            s->guest_errors++;
+            qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: pipe %c stride %u "
+                          "for %u pixels of %s at x %u%s: not shown\n",
+                          'A' + p, so.stride, so.width, so.fmt->name, so.x,
+                          so.tiled ? " (X-tiled: a multiple of 512)" : "");
+        }
+        break;
+    }
+    vgt_display_placeholder(s, why);
+}
+
+static void vgt_display_invalidate(void *opaque)
+{
+    VgtState *s = opaque;
+
+    s->display.invalidate = true;
+}
+
+static const GraphicHwOps vgt_display_ops = {
+    .invalidate = vgt_display_invalidate,
+    .gfx_update = vgt_display_update,
+};
+
+void vgt_display_init(VgtState *s)
+{
+    qemu_edid_info info = {
+        .prefx = s->xres,
+        .prefy = s->yres,
+        .maxx = MAX(s->xres, 1920),
+        .maxy = MAX(s->yres, 1080),
+        .refresh_rate = 60000,
+    };
+
+    qemu_edid_generate(s->edid, sizeof(s->edid), &info);
+    s->edid_size = qemu_edid_size(s->edid);
+    s->display.pipe = -2;       /* nothing shown yet */
+    s->display.con = graphic_console_init(DEVICE(s), 0, &vgt_display_ops, s);
+}
+
+void vgt_display_reset(VgtState *s)
+{
+    s->display.invalidate = true;
+    s->display.bad_surface = 0;
+}
+
+void vgt_display_exit(VgtState *s)
+{
+    VgtDisplay *d = &s->display;
+
+    if (d->con) {
+        graphic_console_close(d->con);
+        d->con = NULL;
+    }
+    vgt_display_free_backing(d->mr, d->buf, d->line);
+    d->mr = NULL;
+    d->buf = NULL;
+    d->line = NULL;
+}
+
+/* ---- QOM: monitor-connected, display, x-display-bench ---- */
+
+static bool vgt_get_monitor_connected(Object *obj, Error **errp)
+{
+    return VGT(obj)->monitor_connected;
+}
+
+static void vgt_set_monitor_connected(Object *obj, bool value, Error **errp)
+{
+    VgtState *s = VGT(obj);
+
+    if (!DEVICE(obj)->realized) {
+        s->monitor_connected = value;
+        return;
+    }
+    vgt_dp_set_connected(s, value);
+}
+
+static bool vgt_visit_str(Visitor *v, const char *name, const char *value,
+                          Error **errp)
+{
+    char *str = (char *)value;
+
+    return visit_type_str(v, name, &str, errp);
+}
+
+static bool vgt_visit_u64(Visitor *v, const char *name, uint64_t value,
+                          Error **errp)
+{
+    return visit_type_uint64(v, name, &value, errp);
+}
+
+static bool vgt_visit_bool(Visitor *v, const char *name, bool value,
+                           Error **errp)
+{
+    return visit_type_bool(v, name, &value, errp);
+}
+
+static bool vgt_visit_pipe(VgtState *s, Visitor *v, unsigned p, Error **errp)
+{
+    VgtScanout so;
+    const char *why = "";
+    uint32_t htotal = vgt_vreg(s, VGT_TRANS_REG(p, 0x00));
+    uint32_t vtotal = vgt_vreg(s, VGT_TRANS_REG(p, 0x0c));
+    g_autofree char *mode = NULL;
+    g_autofree char *name = g_strdup_printf("%c", 'A' + p);
+    bool plane = vgt_scanout_decode(s, p, &so, &why);
+    bool ok;
+
+    mode = g_strdup_printf("%ux%u", so.width, so.height);
+    if (!visit_start_struct(v, NULL, NULL, 0, errp)) {
+        return false;
+    }
+    ok = vgt_visit_str(v, "pipe", name, errp) &&
+         vgt_visit_bool(v, "enabled", s->pipe[p].enabled, errp) &&
+         vgt_visit_bool(v, "drives-monitor", vgt_pipe_drives_monitor(s, p),
+                        errp) &&
+         vgt_visit_u64(v, "htotal", (htotal >> 16) + 1, errp) &&
+         vgt_visit_u64(v, "vtotal", (vtotal >> 16) + 1, errp) &&
+         vgt_visit_u64(v, "refresh-mhz", s->pipe[p].frame_ns ?
+                       1000000000000ull / s->pipe[p].frame_ns : 0, errp) &&
+         vgt_visit_u64(v, "frames", s->pipe[p].frame_count, errp) &&
+         vgt_visit_bool(v, "plane", plane, errp);
+    if (ok && plane) {
+        ok = vgt_visit_str(v, "mode", mode, errp) &&
+             vgt_visit_str(v, "format", so.fmt->name, errp) &&
+             vgt_visit_str(v, "tiling", so.tiled ? "x" : "linear", errp) &&
+             vgt_visit_u64(v, "surface", so.surf, errp) &&
+             vgt_visit_u64(v, "stride", so.stride, errp) &&
+             vgt_visit_u64(v, "size", so.len, errp) &&
+             vgt_visit_bool(v, "cursor", vgt_cursor_visible(s, p), errp);
+    } else if (ok) {
+        ok = vgt_visit_str(v, "why", why, errp);
+    }
+    ok = ok && visit_check_struct(v, errp);
+    visit_end_struct(v, NULL);
+    return ok;
+}
+
+/*
+ * "display" (read-only, qom-get): the monitor, what the console shows and
+ * each pipe's mode, format, surface and size.
+ */
+static void vgt_get_display(Object *obj, Visitor *v, const char *name,
+                            void *opaque, Error **errp)
+{
+    VgtState *s = VGT(obj);
+    VgtDisplay *d = &s->display;
+    g_autofree char *console = NULL;
+    g_autofree char *port = g_strdup_printf("%c", 'A' + s->port);
+    bool ok;
+    unsigned p;
+
+    if (d->pipe >= 0) {
+        const struct VgtFormat *f = vgt_format(d->format);
+
+        console = g_strdup_printf("pipe %c: %ux%u %s %s, %s", 'A' + d->pipe,
+                                  d->width, d->height, f ? f->name : "?",
+                                  d->tiled ? "x-tiled" : "linear",
+                                  d->zero_copy ? "zero-copy" : "copy");
+    } else {
+        console = g_strdup("no display");
+    }
+    if (!visit_start_struct(v, name, NULL, 0, errp)) {
+        return;
+    }
+    ok = vgt_visit_str(v, "port", port, errp) &&
+         vgt_visit_bool(v, "monitor-connected", s->monitor_connected, errp) &&
+         vgt_visit_u64(v, "xres", s->xres, errp) &&
+         vgt_visit_u64(v, "yres", s->yres, errp) &&
+         vgt_visit_str(v, "console", console, errp) &&
+         vgt_visit_u64(v, "updates", d->updates, errp) &&
+         vgt_visit_u64(v, "copied-lines", d->copied_lines, errp) &&
+         vgt_visit_u64(v, "aux-transactions", s->dp.aux_transactions,
+                       errp) &&
+         vgt_visit_u64(v, "hotplug-events", s->dp.hotplug_events, errp) &&
+         vgt_visit_u64(v, "gmbus-cycles", s->gmbus.cycles, errp);
+    if (ok && visit_start_list(v, "pipes", NULL, 0, errp)) {
+        for (p = 0; ok && p < VGT_NPIPES; p++) {
+            ok = vgt_visit_pipe(s, v, p, errp);
+        }
+        visit_end_list(v, NULL);
+    }
+    ok = ok && visit_check_struct(v, errp);
+    visit_end_struct(v, NULL);
+}
+
+/*
+ * "x-display-bench" (uint32, qom-set N): redraw the console N times from
+ * scratch, as gfx_update does when everything changed; the time it took is
+ * then in "x-display-bench-ns".  For `make bench`; not a stable interface.
+ */
+static void vgt_get_display_bench(Object *obj, Visitor *v, const char *name,
+                                  void *opaque, Error **errp)
+{
+    uint32_t n = VGT(obj)->display.bench_frames;
+
+    visit_type_uint32(v, name, &n, errp);
+}
+
+static void vgt_set_display_bench(Object *obj, Visitor *v, const char *name,
+                                  void *opaque, Error **errp)
+{
+    VgtState *s = VGT(obj);
+    uint32_t n, i;
+    int64_t t0;
+
+    if (!visit_type_uint32(v, name, &n, errp)) {
+        return;
+    }
+    s->display.bench_frames = n;
+    t0 = get_clock();
+    for (i = 0; i < n; i++) {
+        s->display.invalidate = true;
+        vgt_display_update(s);
+    }
+    s->display.bench_ns = get_clock() - t0;
+}
+
+/* "x-display-zero-copy": off forces the copy path (bench, tests) */
+static bool vgt_get_zero_copy(Object *obj, Error **errp)
+{
+    return VGT(obj)->display.zero_copy_allowed;
+}
+
+static void vgt_set_zero_copy(Object *obj, bool value, Error **errp)
+{
+    VGT(obj)->display.zero_copy_allowed = value;
+    VGT(obj)->display.invalidate = true;
+}
+
+void vgt_display_add_properties(Object *obj)
+{
+    VgtState *s = VGT(obj);
+
+    s->monitor_connected = true;
+    s->display.zero_copy_allowed = true;
+    object_property_add_bool(obj, "monitor-connected",
+                             vgt_get_monitor_connected,
+                             vgt_set_monitor_connected);
+    object_property_add(obj, "display", "VgtDisplay", vgt_get_display, NULL,
+                        NULL, NULL);
+    object_property_add(obj, "x-display-bench", "uint32",
+                        vgt_get_display_bench, vgt_set_display_bench, NULL,
+                        NULL);
+    object_property_add_uint64_ptr(obj, "x-display-bench-ns",
+                                   &s->display.bench_ns, OBJ_PROP_FLAG_READ);
+    object_property_add_bool(obj, "x-display-zero-copy",
+                             vgt_get_zero_copy, vgt_set_zero_copy);
+}

@@ -1,0 +1,177 @@
+/*
+ * vgt: GT core registers: forcewake, the GT FIFO, GDRST, fuses, the
+ * MCHBAR mirror, the pcode mailbox, RPS capabilities, workaround and
+ * error registers.
+ *
+ * What i915 (Linux 6.1) reads and writes on Haswell in vGPU mode at probe
+ * and at run time, outside the rings, the interrupts and the GTT.  The
+ * values say "a GT2 desktop part with RPS, RC6, eDRAM and swizzling
+ * off"; the registers the driver only programs keep what it writes.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "vgt-internal.h"
+#include "trace.h"
+
+/* Forcewake, multi-threaded flavour (HSW): masked request, ack mirror */
+#define FORCEWAKE_MT                0x0a188
+#define FORCEWAKE_ACK_HSW           0x130044
+#define GT_THREAD_STATUS            0x13805c
+
+/* GT FIFO: the driver waits for more than 20 free entries */
+#define GTFIFODBG                   0x120000
+#define GTFIFOCTL                   0x120008
+#define   GT_FIFO_FREE_ENTRIES      0x7f
+
+#define GEN6_GDRST                  0x0941c
+#define   GDRST_DOMAINS             0x1f    /* full, render, media, blt, vecs */
+
+#define FPGA_DBG                    0x42300
+#define HSW_EDRAM_CAP               0x120010
+#define HSW_PAVP_FUSE1              0x0911c
+
+/* MCHBAR mirror (0x140000 + MCHBAR offset) */
+#define MAD_DIMM_C0                 0x145004
+#define MAD_DIMM_C1                 0x145008
+#define MAD_DIMM_C2                 0x14500c
+#define MCH_SSKPD                   0x145d10
+#define GEN6_RP_STATE_CAP           0x145998
+#define DCLK                        0x145e04
+
+/* pcode mailbox */
+#define GEN6_PCODE_MAILBOX          0x138124
+#define   PCODE_READY               (1u << 31)
+#define   PCODE_STATUS              0xffu   /* command in, status out */
+#define GEN6_PCODE_DATA             0x138128
+#define GEN6_PCODE_DATA1            0x13812c
+
+static uint32_t vgt_gt_forcewake_ack(VgtState *s, const VgtRegInfo *r,
+                                     uint32_t offset)
+{
+    /* Every requested domain is awake at once. */
+    return vgt_vreg(s, FORCEWAKE_MT) & 0xffff;
+}
+
+static void vgt_gt_forcewake_write(VgtState *s, const VgtRegInfo *r,
+                                   uint32_t offset, uint32_t value)
+{
+    trace_vgt_gt_forcewake(vgt_reg_store(s, r, offset, value));
+}
+
+static void vgt_gt_gdrst_write(VgtState *s, const VgtRegInfo *r,
+                               uint32_t offset, uint32_t value)
+{
+    trace_vgt_gt_gdrst(value);
+    if (value & ~GDRST_DOMAINS) {
+        s->guest_errors++;
+        qemu_log_mask(LOG_GUEST_ERROR, "vgt: GDRST: reset of unknown "
+                      "domains 0x%08x ignored\n", value & ~GDRST_DOMAINS);
+    }
+    vgt_ring_gdrst(s, value & GDRST_DOMAINS);
+    /* The reset is done when the bits read back clear: at once. */
+    vgt_vreg(s, offset) = 0;
+}
+
+static void vgt_gt_pcode_write(VgtState *s, const VgtRegInfo *r,
+                               uint32_t offset, uint32_t value)
+{
+    if (!(value & PCODE_READY)) {
+        vgt_vreg(s, offset) = value;
+        return;
+    }
+    /*
+     * A command: pcode answers at once with success and zero data, i.e.
+     * no overclocking, no duty-cycle control, an empty frequency table.
+     */
+    trace_vgt_gt_pcode(value & PCODE_STATUS, vgt_vreg(s, GEN6_PCODE_DATA),
+                       vgt_vreg(s, GEN6_PCODE_DATA1));
+    vgt_vreg(s, offset) = value & ~(PCODE_READY | PCODE_STATUS);
+    vgt_vreg(s, GEN6_PCODE_DATA) = 0;
+    vgt_vreg(s, GEN6_PCODE_DATA1) = 0;
+}
+
+static const VgtRegInfo vgt_gt_regs[] = {
+    /*
+     * Forcewake: i915 uses none in vGPU mode; a native-mode driver gets
+     * its acknowledgement in the same instant it asks.
+     */
+    { "FORCEWAKE_MT", FORCEWAKE_MT, 4, VGT_REG_MASKED, 0, 0,
+      NULL, vgt_gt_forcewake_write },
+    { "FORCEWAKE_ACK_HSW", FORCEWAKE_ACK_HSW, 4, VGT_REG_RO, 0, ~0u,
+      vgt_gt_forcewake_ack },
+    /* GT thread in C0 (the wait that follows a forcewake) */
+    { "GT_THREAD_STATUS", GT_THREAD_STATUS, 4, VGT_REG_RO, 0, ~0u },
+
+    /* GT FIFO: never any error, always empty (all entries free) */
+    { "GTFIFODBG", GTFIFODBG, 4, VGT_REG_W1C, 0, 0 },
+    { "GTFIFOCTL", GTFIFOCTL, 4, VGT_REG_VIRT, GT_FIFO_FREE_ENTRIES,
+      GT_FIFO_FREE_ENTRIES },
+    /* "unclaimed register" latch (bit 31): never set */
+    { "FPGA_DBG", FPGA_DBG, 4, VGT_REG_W1C, 0, 0 },
+
+    { "GEN6_GDRST", GEN6_GDRST, 4, VGT_REG_MEDIATED, 0, 0,
+      NULL, vgt_gt_gdrst_write },
+
+    /* Fuses: no eDRAM; PAVP fuse 0 = 10 EUs per subslice */
+    { "HSW_EDRAM_CAP", HSW_EDRAM_CAP, 4, VGT_REG_RO, 0, ~0u },
+    { "HSW_PAVP_FUSE1", HSW_PAVP_FUSE1, 4, VGT_REG_RO, 0, ~0u },
+
+    /*
+     * MCHBAR mirror.  Channels of different sizes (4 GiB and empty):
+     * i915 then picks no bit-6 swizzling for tiled surfaces.
+     */
+    { "MAD_DIMM_C0", MAD_DIMM_C0, 4, VGT_REG_RO, 0x10, ~0u },
+    { "MAD_DIMM_C1", MAD_DIMM_C1, 4, VGT_REG_RO, 0, ~0u },
+    { "MAD_DIMM_C2", MAD_DIMM_C2, 4, VGT_REG_RO, 0, ~0u },
+    /* RP0 = RP1 = RPn = 0: i915 leaves RPS (and its interrupts) off */
+    { "GEN6_RP_STATE_CAP", GEN6_RP_STATE_CAP, 4, VGT_REG_RO, 0, ~0u },
+    /* memory clock for the ring frequency table (unused with RPS off) */
+    { "DCLK", DCLK, 4, VGT_REG_RO, 0, ~0u },
+    /*
+     * Display memory latencies (64-bit) all 0: i915 then programs no
+     * watermarks ("Failed to read display plane latency").
+     */
+    { "MCH_SSKPD", MCH_SSKPD, 8, VGT_REG_RO, 0, ~0u },
+    { "GEN6_PMINTRMSK", 0x0a168, 4, VGT_REG_VIRT, 0, 0 },
+
+    { "GEN6_PCODE_MAILBOX", GEN6_PCODE_MAILBOX, 4, VGT_REG_MEDIATED, 0, 0,
+      NULL, vgt_gt_pcode_write },
+    { "GEN6_PCODE_DATA", GEN6_PCODE_DATA, 4, VGT_REG_VIRT, 0, 0 },
+    { "GEN6_PCODE_DATA1", GEN6_PCODE_DATA1, 4, VGT_REG_VIRT, 0, 0 },
+
+    /* GGTT TLB flush after PTE updates (the GGTT shadow may hook it) */
+    { "GFX_FLSH_CNTL_GEN6", 0x101008, 4, VGT_REG_VIRT, 0, 0 },
+    { "TILECTL", 0x101000, 4, VGT_REG_VIRT, 0, 0 },
+
+    /*
+     * Workaround, chicken and clock-gating registers: i915 writes them
+     * and checks some read back what it wrote ("GT workaround lost").
+     */
+    { "ARB_MODE", 0x04030, 4, VGT_REG_MASKED, 0, 0 },
+    { "GAM_ECOCHK", 0x04090, 4, VGT_REG_VIRT, 0, 0 },
+    { "GEN7_FF_THREAD_MODE", 0x020a0, 4, VGT_REG_VIRT, 0, 0 },
+    { "HSW_MI_PREDICATE_RESULT_2", 0x02214, 4, VGT_REG_VIRT, 0, 0 },
+    { "CACHE_MODE_0_GEN7", 0x07000, 4, VGT_REG_MASKED, 0, 0 },
+    { "CACHE_MODE_1", 0x07004, 4, VGT_REG_MASKED, 0, 0 },
+    { "GEN7_GT_MODE", 0x07008, 4, VGT_REG_MASKED, 0, 0 },
+    { "GEN7_SQ_CHICKEN_MBCUNIT_CONFIG", 0x09030, 4, VGT_REG_VIRT, 0, 0 },
+    { "HSW_SCRATCH1", 0x0b038, 4, VGT_REG_VIRT, 0, 0 },
+    { "HALF_SLICE_CHICKEN3", 0x0e184, 4, VGT_REG_MASKED, 0, 0 },
+    { "HSW_ROW_CHICKEN3", 0x0e49c, 4, VGT_REG_MASKED, 0, 0 },
+    { "GAC_ECO_BITS", 0x14090, 4, VGT_REG_VIRT, 0, 0 },
+
+    /*
+     * Error registers, read and written back (to clear) at GT init: no
+     * error ever latches.
+     */
+    { "PGTBL_ER", 0x02024, 4, VGT_REG_W1C, 0, 0 },
+    { "IPEIR_I965", 0x02064, 4, VGT_REG_W1C, 0, 0 },
+    { "GEN2_IIR", 0x020a4, 4, VGT_REG_W1C, 0, 0 },
+    { "EIR", 0x020b0, 4, VGT_REG_W1C, 0, 0 },
+    { "EMR", 0x020b4, 4, VGT_REG_VIRT, 0, 0 },
+};
+
+const VgtRegTable vgt_gt_reg_table = VGT_REG_TABLE(vgt_gt_regs);

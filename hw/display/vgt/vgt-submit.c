@@ -1,0 +1,321 @@
+/*
+ * vgt: command submission, the device side.
+ *
+ * A guest write of RING_TAIL asks the engine to run [HEAD, TAIL) of its
+ * ring.  The device scans that segment and every batch it reaches
+ * (vgt-cmd.c), copies what it scanned into the VM's shadow area (GM the
+ * helper owns and the guest cannot reach), points the batch starts of the
+ * copies at the copies, and submits one workload to the helper with the
+ * engine registers the guest programmed.  The helper's scheduler runs it
+ * when this VM gets the engine; its COMPLETE event moves HEAD to where the
+ * workload ended.  A submission that breaks an audit rule never reaches
+ * the GPU: the engine stops in the VM's view (HEAD stays, no interrupt)
+ * until the guest resets it with GDRST, as after a hang.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "qemu/log.h"
+#include "hw/pci/pci.h"
+#include "vgt-internal.h"
+#include "vgt-cmd.h"
+#include "trace.h"
+
+/* Per engine (VGT_ENGINE_* order): ring block and status page register. */
+static const struct {
+    const char *name;
+    uint32_t base;
+    uint32_t hws_pga;
+} vgt_submit_engine[VGT_ENGINE_COUNT] = {
+    [VGT_ENGINE_RCS] = { "rcs", 0x02000, 0x4080 },
+    [VGT_ENGINE_VCS] = { "vcs", 0x12000, 0x4180 },
+    [VGT_ENGINE_BCS] = { "bcs", 0x22000, 0x4280 },
+    [VGT_ENGINE_VECS] = { "vecs", 0x1a000, 0x4380 },
+};
+
+#define RING_TAIL               0x030
+#define RING_HEAD               0x034
+#define RING_START              0x038
+#define RING_CTL                0x03c
+#define RING_MI_MODE            0x09c
+#define RING_PP_DIR_DCLV        0x220
+#define RING_PP_DIR_BASE        0x228
+#define RING_MODE_GEN7          0x29c
+#define RING_ADDR_MASK          0x001ffff8
+#define RING_CTL_VALID          (1u << 0)
+#define MI_MODE_STOP_RING       (1u << 8)
+
+/* What the PPGTT walk of one scan needs. */
+typedef struct VgtScanEnv {
+    VgtState *s;
+    uint32_t pp_dir_base;       /* PP_DIR_BASE as the stream sets it */
+} VgtScanEnv;
+
+static bool vgt_submit_read_gpa(VgtState *s, uint64_t gpa, void *buf,
+                                uint32_t len)
+{
+    /* only the VM's own RAM: never MMIO, never another device */
+    return vgt_gpa_is_ram(gpa & ~(uint64_t)(VGT_PAGE_SIZE - 1)) &&
+           pci_dma_read(PCI_DEVICE(s), gpa, buf, len) == MEMTX_OK;
+}
+
+/*
+ * The gen7 PPGTT: page directory entries in the GGTT's PTE array at
+ * PP_DIR_BASE (bits 31:16 = byte offset in the GTT / 64), page tables in
+ * guest memory, both with Haswell's PTE encoding.
+ */
+static bool vgt_submit_ppgtt_to_gpa(VgtScanEnv *e, uint64_t gma,
+                                    uint64_t *gpa)
+{
+    VgtState *s = e->s;
+    uint32_t pd_index = (e->pp_dir_base >> 16) * 64 / 4;
+    uint32_t pde_index = pd_index + ((gma >> 22) & 0x1ff);
+    uint32_t pde, pte;
+    uint64_t pt;
+
+    if (gma >= (2ull << 30) || pde_index >= VGT_GTT_ENTRIES) {
+        return false;
+    }
+    /* the page directory must lie in the VM's own part of the GTT */
+    if (!vgt_gm_is_ours(s, (uint64_t)pde_index << VGT_PAGE_SHIFT, 1)) {
+        return false;
+    }
+    pde = s->gtt_guest[pde_index];
+    if (!(pde & VGT_PTE_VALID)) {
+        return false;
+    }
+    pt = vgt_pte_addr(pde);
+    if (!vgt_submit_read_gpa(s, pt + ((gma >> 12) & 0x3ff) * 4, &pte, 4)) {
+        return false;
+    }
+    pte = le32_to_cpu(pte);
+    if (!(pte & VGT_PTE_VALID)) {
+        return false;
+    }
+    *gpa = vgt_pte_addr(pte) | (gma & (VGT_PAGE_SIZE - 1));
+    return true;
+}
+
+static bool vgt_submit_scan_read(void *opaque, bool ppgtt, uint64_t gma,
+                                 void *buf, uint32_t len)
+{
+    VgtScanEnv *e = opaque;
+    uint64_t gpa;
+
+    if (ppgtt ? !vgt_submit_ppgtt_to_gpa(e, gma, &gpa)
+              : !vgt_gtt_gm_to_gpa(e->s, gma, &gpa)) {
+        return false;
+    }
+    return vgt_submit_read_gpa(e->s, gpa, buf, len);
+}
+
+static bool vgt_submit_scan_gm_ok(void *opaque, uint64_t gma, uint64_t len)
+{
+    VgtScanEnv *e = opaque;
+
+    return vgt_gm_is_ours(e->s, gma, len);
+}
+
+static void vgt_submit_scan_lri(void *opaque, uint32_t reg, uint32_t value)
+{
+    VgtScanEnv *e = opaque;
+
+    if ((reg & 0xfff) == RING_PP_DIR_BASE && reg < 0x30000) {
+        e->pp_dir_base = value;
+    }
+}
+
+/* Stop the engine in the VM's view: it sees a hang it can reset. */
+static void vgt_submit_hang(VgtState *s, unsigned engine, const char *why)
+{
+    VgtEngineState *es = &s->engine[engine];
+
+    es->hung = true;
+    s->submit_rejected++;
+    trace_vgt_submit_rejected(vgt_submit_engine[engine].name, why);
+    qemu_log_mask(LOG_GUEST_ERROR, "vgt: %s submission rejected, engine "
+                  "stopped until reset: %s\n",
+                  vgt_submit_engine[engine].name, why);
+}
+
+/*
+ * The shadow area is split between the engines: each has at most one
+ * workload in flight, so its copies always start at its own slice.
+ */
+static uint64_t vgt_submit_slice_size(VgtState *s)
+{
+    return (s->shadow.size / VGT_ENGINE_COUNT) & ~(uint64_t)0xfff;
+}
+
+static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
+{
+    VgtEngineState *es = &s->engine[engine];
+    uint32_t base = vgt_submit_engine[engine].base;
+    uint32_t ctl = vgt_vreg(s, base + RING_CTL);
+    uint32_t head = vgt_vreg(s, base + RING_HEAD) & RING_ADDR_MASK;
+    uint32_t tail = vgt_vreg(s, base + RING_TAIL) & RING_ADDR_MASK;
+    uint32_t size = (((ctl >> 12) & 0x1ff) + 1) * VGT_PAGE_SIZE;
+    VgtScanEnv env = {
+        .s = s,
+        .pp_dir_base = vgt_vreg(s, base + RING_PP_DIR_BASE),
+    };
+    VgtCmdEnv cenv = {
+        .opaque = &env,
+        .read = vgt_submit_scan_read,
+        .gm_ok = vgt_submit_scan_gm_ok,
+        .lri = vgt_submit_scan_lri,
+        .engine = engine,
+        .npipes = VGT_NPIPES,
+    };
+    struct vgt_workload wl = { 0 };
+    g_autofree uint64_t *placed = NULL;
+    uint64_t off;
+    uint32_t total = 0;
+    VgtCmdScan scan;
+    unsigned i;
+    int ret;
+
+    if (es->busy || es->hung || !s->host || !(ctl & RING_CTL_VALID) ||
+        (vgt_vreg(s, base + RING_MI_MODE) & MI_MODE_STOP_RING) ||
+        head == tail) {
+        return;
+    }
+    trace_vgt_submit_scan(vgt_submit_engine[engine].name, head, tail);
+    if (vgt_cmd_scan_ring(&cenv, vgt_vreg(s, base + RING_START) & ~0xfffu,
+                          size, head, tail, &scan) != VGT_CMD_OK) {
+        vgt_submit_hang(s, engine, scan.why);
+        vgt_cmd_scan_free(&scan);
+        return;
+    }
+
+    /* place the copies in the engine's slice, point the starts at them */
+    for (i = 0; i < scan.nsegments; i++) {
+        total += ROUND_UP(scan.segment[i].copy->len, 64);
+    }
+    if (total > vgt_submit_slice_size(s)) {
+        g_autofree char *why = g_strdup_printf(
+            "%u bytes of commands in one submission, more than the %" PRIu64
+            " the device can hold per engine", total,
+            vgt_submit_slice_size(s));
+
+        vgt_submit_hang(s, engine, why);
+        vgt_cmd_scan_free(&scan);
+        return;
+    }
+    placed = g_new0(uint64_t, scan.nsegments);
+    off = engine * vgt_submit_slice_size(s);
+    for (i = 0; i < scan.nsegments; i++) {
+        placed[i] = s->shadow.gm_addr + off;
+        off += ROUND_UP(scan.segment[i].copy->len, 64);
+    }
+    vgt_cmd_relocate(&scan, placed);
+    for (i = 0; i < scan.nsegments; i++) {
+        memcpy((uint8_t *)(uintptr_t)s->shadow.hva +
+               (placed[i] - s->shadow.gm_addr),
+               scan.segment[i].copy->data, scan.segment[i].copy->len);
+    }
+
+    wl.id = ++es->next_id;
+    wl.start = placed[0];
+    wl.length = scan.segment[0].copy->len;
+    wl.engine = engine;
+    wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
+        vgt_submit_engine[engine].hws_pga,
+        vgt_vreg(s, vgt_submit_engine[engine].hws_pga) };
+    wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
+        base + RING_PP_DIR_DCLV, vgt_vreg(s, base + RING_PP_DIR_DCLV) };
+    wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
+        base + RING_PP_DIR_BASE, vgt_vreg(s, base + RING_PP_DIR_BASE) };
+    wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
+        base + RING_MODE_GEN7, vgt_vreg(s, base + RING_MODE_GEN7) };
+
+    ret = s->host_ops->submit(s->host, &wl);
+    trace_vgt_submit(vgt_submit_engine[engine].name, wl.id, wl.start,
+                     wl.length, scan.nsegments, ret);
+    if (ret < 0) {
+        /* the helper's own audit refused it: same outcome for the VM */
+        vgt_submit_hang(s, engine, vgt_strerror(ret));
+        vgt_cmd_scan_free(&scan);
+        return;
+    }
+    es->busy = true;
+    es->inflight_id = wl.id;
+    es->inflight_tail = tail;
+    s->submitted++;
+    vgt_cmd_scan_free(&scan);
+}
+
+void vgt_submit_tail_written(VgtState *s, uint32_t ring_base)
+{
+    unsigned e;
+
+    for (e = 0; e < VGT_ENGINE_COUNT; e++) {
+        if (vgt_submit_engine[e].base == ring_base) {
+            vgt_submit_engine_kick(s, e);
+        }
+    }
+}
+
+void vgt_submit_event(VgtState *s, const struct vgt_event *ev)
+{
+    VgtEngineState *es;
+    uint32_t base;
+
+    if (ev->unit >= VGT_ENGINE_COUNT) {
+        return;
+    }
+    es = &s->engine[ev->unit];
+    base = vgt_submit_engine[ev->unit].base;
+    switch (ev->type) {
+    case VGT_EVENT_FAULT:
+    case VGT_EVENT_HANG:
+        if (es->busy && ev->data == es->inflight_id) {
+            vgt_submit_hang(s, ev->unit, ev->type == VGT_EVENT_FAULT ?
+                            "the GPU faulted on a memory access" :
+                            "the workload exceeded its time budget");
+        }
+        break;
+    case VGT_EVENT_COMPLETE:
+        if (!es->busy || ev->data != es->inflight_id) {
+            break;
+        }
+        es->busy = false;
+        if (!es->hung) {
+            /* the commands up to TAIL ran: HEAD catches up */
+            vgt_vreg(s, base + RING_HEAD) =
+                (vgt_vreg(s, base + RING_HEAD) & ~RING_ADDR_MASK) |
+                es->inflight_tail;
+        }
+        trace_vgt_submit_complete(vgt_submit_engine[ev->unit].name,
+                                  ev->data, es->inflight_tail);
+        /* TAIL may have moved meanwhile */
+        vgt_submit_engine_kick(s, ev->unit);
+        break;
+    }
+}
+
+bool vgt_submit_init(VgtState *s, Error **errp)
+{
+    int ret = s->host_ops->shadow_map(s->host, &s->shadow);
+
+    if (ret < 0) {
+        error_setg(errp, "vgt: the helper has no shadow area for this VM's "
+                   "command buffers: %s", vgt_strerror(ret));
+        return false;
+    }
+    return true;
+}
+
+void vgt_submit_reset(VgtState *s, uint32_t engines)
+{
+    unsigned e;
+
+    for (e = 0; e < VGT_ENGINE_COUNT; e++) {
+        if (engines & (1u << e)) {
+            /* an in-flight workload still completes: keep its bookkeeping */
+            s->engine[e].hung = false;
+        }
+    }
+}

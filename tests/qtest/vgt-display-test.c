@@ -1,0 +1,836 @@
+/*
+ * qtests for the vgt virtual display, driven as i915 drives it: the DP
+ * AUX channel (DPCD, link training, EDID over I2C-over-AUX), GMBUS, the
+ * DDI and PLL registers it polls, a framebuffer written into guest memory
+ * and mapped through the GTT, scanned out on a pipe and checked with a
+ * QMP screendump; the cursor, hot-plug, and a surface outside the VM's
+ * graphics memory.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "qemu/timer.h"
+#include "libqtest.h"
+#include "libqos/pci.h"
+#include "libqos/pci-pc.h"
+#include "qapi/qmp/qdict.h"
+#include "qapi/qmp/qlist.h"
+
+#define PVINFO_BASE         0x78000
+#define GTT(i)              (2 * MiB + 4 * (i))
+#define PAGE                4096u
+
+#define DEIMR               0x44004
+#define DEIIR               0x44008
+#define DEIER               0x4400c
+#define SDEISR              0xc4000
+#define SDEIMR              0xc4004
+#define SDEIIR              0xc4008
+#define SDEIER              0xc400c
+#define DE_PCH_EVENT        (1u << 28)
+#define SDE_PORTB_HOTPLUG   (1u << 21)
+#define SDE_AUX_B           (1u << 25)
+#define PCH_PORT_HOTPLUG    0xc4030
+#define SFUSE_STRAP         0xc2014
+#define DDI_BUF_CTL_B       0x64100
+#define DP_TP_CTL_B         0x64140
+#define DP_TP_STATUS_B      0x64144
+#define PORT_CLK_SEL_B      0x46104
+#define WRPLL_CTL1          0x46040
+#define SPLL_CTL            0x46020
+#define SBI_ADDR            0xc6000
+#define SBI_DATA            0xc6004
+#define SBI_CTL_STAT        0xc6008
+#define GMBUS0              0xc5100
+#define GMBUS1              0xc5104
+#define GMBUS2              0xc5108
+#define GMBUS3              0xc510c
+#define AUX_CTL_B           0xe4110
+#define AUX_CTL_D           0xe4310
+#define AUX_BUSY            (1u << 31)
+#define AUX_DONE            (1u << 30)
+#define AUX_TIMEOUT         (1u << 28)
+#define AUX_RECV_ERR        (1u << 25)
+
+#define PIPECONF_A          0x70008
+#define HTOTAL_A            0x60000
+#define VTOTAL_A            0x6000c
+#define PIPESRC_A           0x6001c
+#define DDI_FUNC_CTL_A      0x60400
+#define CURCNTR_A           0x70080
+#define CURBASE_A           0x70084
+#define CURPOS_A            0x70088
+#define DSPCNTR_A           0x70180
+#define DSPSTRIDE_A         0x70188
+#define DSPSURF_A           0x7019c
+#define DSPOFFSET_A         0x701a4
+#define FMT_565             5
+#define FMT_XRGB8888        6
+#define FMT_XRGB2101010     10
+#define FMT_XBGR8888        14
+
+#define FB_GPA              (64 * MiB)  /* guest RAM for the framebuffers */
+#define W                   200
+#define H                   40
+
+typedef struct Dev {
+    QTestState *qts;
+    QPCIBus *bus;
+    QPCIDevice *dev;
+    QPCIBar bar0;
+    uint64_t mbase, msize;
+    char *log_path;
+} Dev;
+
+static void dev_start(Dev *d, const char *props)
+{
+    int fd = g_file_open_tmp("vgt-display-test-XXXXXX.log", &d->log_path,
+                             NULL);
+
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    d->qts = qtest_initf("-M pc -m 128M -nodefaults -vga none "
+                         "-d guest_errors -D %s "
+                         "-device vgt,addr=2,id=gpu,aperture_size=128M%s",
+                         d->log_path, props ? props : "");
+    d->bus = qpci_new_pc(d->qts, NULL);
+    d->dev = qpci_device_find(d->bus, QPCI_DEVFN(2, 0));
+    g_assert_nonnull(d->dev);
+    qpci_device_enable(d->dev);
+    d->bar0 = qpci_iomap(d->dev, 0, NULL);
+    d->mbase = qpci_io_readl(d->dev, d->bar0, PVINFO_BASE + 0x40);
+    d->msize = qpci_io_readl(d->dev, d->bar0, PVINFO_BASE + 0x44);
+    g_assert_cmpuint(d->msize, >=, 4 * MiB);
+}
+
+static void dev_stop(Dev *d)
+{
+    g_free(d->dev);
+    qpci_free_pc(d->bus);
+    qtest_quit(d->qts);
+    unlink(d->log_path);
+    g_free(d->log_path);
+}
+
+static uint32_t rd(Dev *d, uint32_t reg)
+{
+    return qpci_io_readl(d->dev, d->bar0, reg);
+}
+
+static void wr(Dev *d, uint32_t reg, uint32_t val)
+{
+    qpci_io_writel(d->dev, d->bar0, reg, val);
+}
+
+static int log_count(Dev *d, const char *needle)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    int i, n = 0;
+
+    qtest_qmp_assert_success(d->qts, "{ 'execute': 'query-status' }");
+    g_assert_true(g_file_get_contents(d->log_path, &text, NULL, NULL));
+    lines = g_strsplit(text, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        n += strstr(lines[i], needle) != NULL;
+    }
+    return n;
+}
+
+/*
+ * One AUX transaction as i915 does it (request packed big-endian, CTL
+ * with BUSY, wait, ack): the reply length, or -1 for a timeout.
+ */
+static int aux(Dev *d, uint32_t ctl, const uint8_t *req, int nreq,
+               uint8_t *reply)
+{
+    uint32_t status, v;
+    int i, n;
+
+    for (i = 0; i < nreq; i += 4) {
+        v = 0;
+        for (n = 0; n < 4; n++) {
+            v |= (i + n < nreq ? req[i + n] : 0) << (24 - n * 8);
+        }
+        wr(d, ctl + 4 + i, v);
+    }
+    wr(d, ctl, AUX_BUSY | AUX_DONE | AUX_TIMEOUT | AUX_RECV_ERR |
+       (nreq << 20) | (3 << 16) | 63);
+    status = rd(d, ctl);
+    g_assert_false(status & AUX_BUSY);
+    g_assert_true(status & AUX_DONE);
+    wr(d, ctl, status | AUX_DONE | AUX_TIMEOUT | AUX_RECV_ERR);
+    /* the ack starts nothing and clears the status */
+    g_assert_cmphex(rd(d, ctl) & (AUX_BUSY | AUX_DONE | AUX_TIMEOUT), ==, 0);
+    if (status & AUX_TIMEOUT) {
+        return -1;
+    }
+    n = (status >> 20) & 0x1f;
+    g_assert_cmpint(n, >=, 1);
+    g_assert_cmpint(n, <=, 20);
+    for (i = 0; i < n; i++) {
+        reply[i] = rd(d, ctl + 4 + (i & ~3)) >> (24 - (i & 3) * 8);
+    }
+    return n;
+}
+
+static void dpcd_read(Dev *d, uint32_t addr, uint8_t *buf, int len)
+{
+    uint8_t req[4] = { 0x90 | (addr >> 16), addr >> 8, addr, len - 1 };
+    uint8_t reply[20];
+
+    g_assert_cmpint(aux(d, AUX_CTL_B, req, 4, reply), ==, 1 + len);
+    g_assert_cmphex(reply[0], ==, 0);       /* ACK */
+    memcpy(buf, reply + 1, len);
+}
+
+static void dpcd_write(Dev *d, uint32_t addr, const uint8_t *buf, int len)
+{
+    uint8_t req[20] = { 0x80 | (addr >> 16), addr >> 8, addr, len - 1 };
+    uint8_t reply[20];
+
+    memcpy(req + 4, buf, len);
+    g_assert_cmpint(aux(d, AUX_CTL_B, req, 4 + len, reply), ==, 1);
+    g_assert_cmphex(reply[0], ==, 0);
+}
+
+/* drm_do_probe_ddc_edid over AUX: offset write, 16-byte reads, stop. */
+static void edid_read_aux(Dev *d, uint8_t *edid, int len)
+{
+    uint8_t reply[20];
+    uint8_t start[3] = { 0x40, 0, 0x50 };       /* I2C write, MOT */
+    uint8_t off[5] = { 0x40, 0, 0x50, 0, 0 };
+    uint8_t rd16[4] = { 0x50, 0, 0x50, 15 };    /* I2C read, MOT */
+    uint8_t stop[3] = { 0x10, 0, 0x50 };        /* read, no MOT */
+    int i;
+
+    g_assert_cmpint(aux(d, AUX_CTL_B, start, 3, reply), ==, 1);
+    g_assert_cmpint(aux(d, AUX_CTL_B, off, 5, reply), ==, 1);
+    g_assert_cmphex(reply[0], ==, 0);
+    for (i = 0; i < len; i += 16) {
+        g_assert_cmpint(aux(d, AUX_CTL_B, rd16, 4, reply), ==, 17);
+        g_assert_cmphex(reply[0], ==, 0);
+        memcpy(edid + i, reply + 1, 16);
+    }
+    g_assert_cmpint(aux(d, AUX_CTL_B, stop, 3, reply), ==, 1);
+}
+
+static void check_edid(const uint8_t *edid, uint32_t xres, uint32_t yres)
+{
+    static const uint8_t header[8] = { 0, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                       0xff, 0 };
+    const uint8_t *dtd = edid + 54;
+    uint8_t sum = 0;
+    int i;
+
+    g_assert_cmpmem(edid, 8, header, 8);
+    for (i = 0; i < 128; i++) {
+        sum += edid[i];
+    }
+    g_assert_cmpuint(sum, ==, 0);
+    /* the first detailed timing is the preferred mode */
+    g_assert_cmpuint(dtd[0] | dtd[1] << 8, !=, 0);
+    g_assert_cmpuint(dtd[2] | (dtd[4] & 0xf0) << 4, ==, xres);
+    g_assert_cmpuint(dtd[5] | (dtd[7] & 0xf0) << 4, ==, yres);
+}
+
+static void test_edid_aux(void)
+{
+    Dev d;
+    uint8_t caps[15], edid[256], gm[128], reply[20];
+    uint8_t bad[4] = { 0x50, 0, 0x37, 0 };      /* DDC/CI: nothing there */
+    uint32_t v;
+    int i, j;
+
+    dev_start(&d, ",xres=1920,yres=1080");
+    /* presence: port B strapped, live in SDEISR */
+    g_assert_cmphex(rd(&d, SFUSE_STRAP) & 0xcf, ==, 0x44);
+    g_assert_true(rd(&d, SDEISR) & SDE_PORTB_HOTPLUG);
+
+    dpcd_read(&d, 0x000, caps, 15);
+    g_assert_cmphex(caps[0], ==, 0x12);                 /* DPCD 1.2 */
+    g_assert_true(caps[1] == 0x06 || caps[1] == 0x0a || caps[1] == 0x14);
+    g_assert_cmphex(caps[2] & 0x1f, ==, 4);
+    g_assert_cmphex(caps[5] & 1, ==, 0);                /* not a branch */
+    /* unknown DPCD addresses: ACK and zeros (no NAK retries) */
+    dpcd_read(&d, 0x3000, caps, 1);
+    g_assert_cmphex(caps[0], ==, 0);
+
+    edid_read_aux(&d, edid, 256);
+    check_edid(edid, 1920, 1080);
+    g_assert_cmpuint(edid[126], >=, 1);
+    /* other I2C addresses NAK */
+    g_assert_cmpint(aux(&d, AUX_CTL_B, bad, 4, reply), ==, 1);
+    g_assert_cmphex(reply[0], ==, 0x40);
+
+    /* GMBUS on the monitor's pin (DPB = 5): the same EDID */
+    wr(&d, GMBUS0, 5);
+    wr(&d, GMBUS1, (1u << 30) | (1u << 26) | (1u << 25) | (128 << 16) |
+       (0x50 << 1) | 1);                    /* SW_RDY, INDEX 0, read */
+    for (i = 0; i < 128; i += 4) {
+        g_assert_true(rd(&d, GMBUS2) & (1u << 11));    /* HW_RDY */
+        v = rd(&d, GMBUS3);
+        for (j = 0; j < 4; j++) {
+            gm[i + j] = v >> (j * 8);
+        }
+    }
+    g_assert_true(rd(&d, GMBUS2) & (1u << 14));        /* wait phase */
+    wr(&d, GMBUS1, (1u << 30) | (4u << 25));           /* STOP */
+    g_assert_false(rd(&d, GMBUS2) & (1u << 9));        /* idle */
+    g_assert_cmpmem(gm, 128, edid, 128);
+    /* another pin: NAK (SATOER), idle */
+    wr(&d, GMBUS0, 2);
+    wr(&d, GMBUS1, (1u << 30) | (1u << 25) | (128 << 16) | (0x50 << 1) | 1);
+    g_assert_cmphex(rd(&d, GMBUS2) & ((1u << 10) | (1u << 9)), ==, 1u << 10);
+    wr(&d, GMBUS1, 1u << 31);
+    g_assert_false(rd(&d, GMBUS2) & (1u << 10));
+    dev_stop(&d);
+}
+
+static void test_link_training(void)
+{
+    Dev d;
+    uint8_t cfg[2] = { 0x06, 0x82 };    /* RBR, 2 lanes, enhanced frame */
+    uint8_t tps1 = 0x21, st[6];
+
+    dev_start(&d, NULL);
+    /* what i915 finds at boot: all off, clocks gated, PLLs off */
+    g_assert_cmphex(rd(&d, PORT_CLK_SEL_B), ==, 0xe0000000);
+    g_assert_cmphex(rd(&d, WRPLL_CTL1) | rd(&d, SPLL_CTL), ==, 0);
+    g_assert_cmphex(rd(&d, DDI_BUF_CTL_B), ==, 0x80);  /* idle */
+    g_assert_cmphex(rd(&d, 0x64000) & 0x11, ==, 0);    /* no eDP on A */
+    /* sideband: completes at once, successfully, and stores */
+    wr(&d, SBI_ADDR, 0x020c << 16);
+    wr(&d, SBI_DATA, 0x9);
+    wr(&d, SBI_CTL_STAT, 0x0701);
+    g_assert_cmphex(rd(&d, SBI_CTL_STAT) & 3, ==, 0);
+    wr(&d, SBI_CTL_STAT, 0x0601);
+    g_assert_cmphex(rd(&d, SBI_DATA), ==, 0x9);
+
+    /* hsw_ddi_pre_enable_dp + intel_dp_start_link_train */
+    wr(&d, PORT_CLK_SEL_B, 0x40000000);
+    wr(&d, DP_TP_CTL_B, 0x80040000);
+    wr(&d, DDI_BUF_CTL_B, 0x80000002);
+    g_assert_cmphex(rd(&d, DDI_BUF_CTL_B), ==, 0x80000002);
+    dpcd_write(&d, 0x100, cfg, 2);
+    dpcd_write(&d, 0x102, &tps1, 1);
+    dpcd_read(&d, 0x202, st, 6);
+    g_assert_cmphex(st[0], ==, 0x77);                   /* lanes 0, 1 */
+    g_assert_cmphex(st[1], ==, 0x00);                   /* 2, 3 unused */
+    g_assert_cmphex(st[2] & 1, ==, 1);                  /* aligned */
+    g_assert_cmphex(st[4] | st[5], ==, 0);              /* no adjust */
+    dpcd_read(&d, 0x100, st, 2);
+    g_assert_cmpmem(st, 2, cfg, 2);
+    /* idle pattern, then normal */
+    wr(&d, DP_TP_CTL_B, 0x80040200);
+    g_assert_true(rd(&d, DP_TP_STATUS_B) & (1u << 25));
+    /* disable: the buffer idles at once */
+    wr(&d, DDI_BUF_CTL_B, 0x2);
+    g_assert_true(rd(&d, DDI_BUF_CTL_B) & 0x80);
+    dev_stop(&d);
+}
+
+/* The monitor on DDI D: strap, AUX D answers, AUX B times out. */
+static void test_port_d(void)
+{
+    Dev d;
+    uint8_t req[4] = { 0x90, 0, 0, 0 }, reply[20];
+
+    dev_start(&d, ",port=D");
+    g_assert_cmphex(rd(&d, SFUSE_STRAP) & 0xf, ==, 0x1);
+    g_assert_true(rd(&d, SDEISR) & (1u << 23));
+    g_assert_false(rd(&d, SDEISR) & SDE_PORTB_HOTPLUG);
+    g_assert_cmpint(aux(&d, AUX_CTL_D, req, 4, reply), ==, 2);
+    g_assert_cmphex(reply[1], ==, 0x12);
+    g_assert_cmpint(aux(&d, AUX_CTL_B, req, 4, reply), ==, -1);
+    dev_stop(&d);
+}
+
+/* ---- scan-out ---- */
+
+static uint32_t pte(uint64_t gpa)
+{
+    return (gpa & 0xfffff000u) | ((gpa >> 28) & 0x7f0) | 1;
+}
+
+/* The colour of test pixel (x, y) as 8-bit RGB. */
+static void pattern(int x, int y, uint8_t rgb[3])
+{
+    rgb[0] = x * 5;
+    rgb[1] = y * 6;
+    rgb[2] = (x ^ y) * 3;
+}
+
+static uint32_t pixel_value(int fmt, const uint8_t rgb[3])
+{
+    if (fmt == FMT_565) {
+        return (rgb[0] >> 3) << 11 | (rgb[1] >> 2) << 5 | rgb[2] >> 3;
+    }
+    if (fmt == FMT_XBGR8888) {
+        return rgb[2] << 16 | rgb[1] << 8 | rgb[0];
+    }
+    if (fmt == FMT_XRGB2101010) {
+        /* 10 bits per channel: the 8 bits, then their top two again */
+        return (rgb[0] << 2 | rgb[0] >> 6) << 20 |
+               (rgb[1] << 2 | rgb[1] >> 6) << 10 | (rgb[2] << 2 | rgb[2] >> 6);
+    }
+    return rgb[0] << 16 | rgb[1] << 8 | rgb[2];
+}
+
+/* What 565 looks like once expanded back to 8 bits (bit replication). */
+static void expected_rgb(int fmt, const uint8_t in[3], uint8_t out[3])
+{
+    if (fmt == FMT_565) {
+        uint8_t r = in[0] >> 3, g = in[1] >> 2, b = in[2] >> 3;
+
+        out[0] = r << 3 | r >> 2;
+        out[1] = g << 2 | g >> 4;
+        out[2] = b << 3 | b >> 2;
+        return;
+    }
+    memcpy(out, in, 3);
+}
+
+typedef struct Fb {
+    uint64_t gm;            /* GM address of the surface */
+    uint32_t stride;
+    uint32_t pages;
+} Fb;
+
+/*
+ * Write a W x H framebuffer of @fmt into guest RAM at FB_GPA (@scattered:
+ * its pages in reverse order), mapped at the start of the mappable GM.
+ */
+static void fb_create(Dev *d, Fb *fb, int fmt, bool tiled, bool scattered)
+{
+    int cpp = fmt == FMT_565 ? 2 : 4;
+    g_autofree uint8_t *img = NULL;
+    uint8_t rgb[3];
+    uint32_t v, i;
+    int x, y;
+
+    fb->stride = tiled ? ROUND_UP(W * cpp, 512) : ROUND_UP(W * cpp, 64);
+    fb->pages = DIV_ROUND_UP(ROUND_UP(H, 8) * fb->stride, PAGE);
+    fb->gm = d->mbase + 16 * PAGE;
+    img = g_malloc0(fb->pages * PAGE);
+    for (y = 0; y < H; y++) {
+        for (x = 0; x < W; x++) {
+            uint32_t xb = x * cpp, o;
+
+            if (tiled) {
+                o = (y / 8) * 8 * fb->stride + (xb / 512) * PAGE +
+                    (y % 8) * 512 + xb % 512;
+            } else {
+                o = y * fb->stride + xb;
+            }
+            pattern(x, y, rgb);
+            v = pixel_value(fmt, rgb);
+            memcpy(img + o, &v, cpp);   /* little-endian host and guest */
+        }
+    }
+    for (i = 0; i < fb->pages; i++) {
+        uint32_t page = scattered ? fb->pages - 1 - i : i;
+        uint64_t gpa = FB_GPA + page * PAGE;
+
+        qtest_memwrite(d->qts, gpa, img + i * PAGE, PAGE);
+        wr(d, GTT(fb->gm / PAGE + i), pte(gpa));
+    }
+}
+
+/* i915's modeset of pipe A / transcoder A on DDI B, plane on @surf. */
+static void modeset(Dev *d, uint64_t surf, uint32_t stride, int fmt,
+                    bool tiled)
+{
+    wr(d, HTOTAL_A, (W - 1) | (W + 99) << 16);
+    wr(d, VTOTAL_A, (H - 1) | (H + 9) << 16);
+    wr(d, PIPESRC_A, (W - 1) << 16 | (H - 1));
+    wr(d, DDI_FUNC_CTL_A, 0x92000002);          /* on, DDI B, DP SST */
+    wr(d, DSPSTRIDE_A, stride);
+    wr(d, DSPOFFSET_A, 0);
+    wr(d, DSPCNTR_A, (1u << 31) | fmt << 26 | (tiled ? 1u << 10 : 0));
+    wr(d, DSPSURF_A, surf);
+    wr(d, PIPECONF_A, 1u << 31);
+}
+
+static uint8_t *screendump(Dev *d, int *w, int *h)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *data = NULL;
+    int fd = g_file_open_tmp("vgt-display-test-XXXXXX.ppm", &path, NULL);
+    size_t len;
+    int max, n = 0;
+    uint8_t *pix;
+
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    qtest_qmp_assert_success(d->qts, "{ 'execute': 'screendump', "
+                             "'arguments': { 'filename': %s, "
+                             "'device': 'gpu' } }", path);
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    unlink(path);
+    g_assert_cmpint(sscanf(data, "P6 %d %d %d%n", w, h, &max, &n), ==, 3);
+    g_assert_cmpint(max, ==, 255);
+    g_assert_cmpuint(len, ==, n + 1 + (size_t)*w * *h * 3);
+    pix = g_malloc(*w * *h * 3);
+    memcpy(pix, data + n + 1, *w * *h * 3);
+    return pix;
+}
+
+static char *display_console(Dev *d)
+{
+    QDict *rsp = qtest_qmp(d->qts, "{ 'execute': 'qom-get', 'arguments': "
+                           "{ 'path': '/machine/peripheral/gpu', "
+                           "'property': 'display' } }");
+    QDict *ret = qdict_get_qdict(rsp, "return");
+    char *s;
+
+    g_assert_nonnull(ret);
+    s = g_strdup(qdict_get_str(ret, "console"));
+    qobject_unref(rsp);
+    return s;
+}
+
+static void check_frame(Dev *d, int fmt)
+{
+    g_autofree uint8_t *pix = NULL;
+    uint8_t rgb[3], want[3];
+    int w, h, x, y;
+
+    pix = screendump(d, &w, &h);
+    g_assert_cmpint(w, ==, W);
+    g_assert_cmpint(h, ==, H);
+    for (y = 0; y < H; y++) {
+        for (x = 0; x < W; x++) {
+            pattern(x, y, rgb);
+            expected_rgb(fmt, rgb, want);
+            if (memcmp(pix + (y * W + x) * 3, want, 3)) {
+                g_error("pixel %d,%d: %02x%02x%02x, expected %02x%02x%02x",
+                        x, y, pix[(y * W + x) * 3], pix[(y * W + x) * 3 + 1],
+                        pix[(y * W + x) * 3 + 2], want[0], want[1], want[2]);
+            }
+        }
+    }
+}
+
+typedef struct ScanoutCase {
+    int fmt;
+    bool tiled;
+    bool scattered;
+    const char *console;    /* expected start of the "console" summary */
+} ScanoutCase;
+
+static void test_scanout(const void *opaque)
+{
+    const ScanoutCase *c = opaque;
+    g_autofree char *console = NULL;
+    g_autofree uint8_t *pix = NULL;
+    Dev d;
+    Fb fb;
+    int w, h;
+
+    dev_start(&d, NULL);
+    /* before the first modeset: the placeholder, at the monitor's size */
+    pix = screendump(&d, &w, &h);
+    g_assert_cmpint(w, ==, 1024);
+    g_assert_cmpint(h, ==, 768);
+    console = display_console(&d);
+    g_assert_cmpstr(console, ==, "no display");
+    g_free(console);
+
+    fb_create(&d, &fb, c->fmt, c->tiled, c->scattered);
+    modeset(&d, fb.gm, fb.stride, c->fmt, c->tiled);
+    check_frame(&d, c->fmt);
+    console = display_console(&d);
+    g_assert_true(g_str_has_prefix(console, c->console));
+    /* again: nothing changed, nothing breaks */
+    check_frame(&d, c->fmt);
+    dev_stop(&d);
+}
+
+static void test_cursor(void)
+{
+    g_autofree uint8_t *pix = NULL;
+    g_autofree uint32_t *cur = g_new0(uint32_t, 64 * 64);
+    uint64_t cur_gm, cur_gpa = FB_GPA + 4 * MiB;
+    uint8_t rgb[3];
+    Dev d;
+    Fb fb;
+    int w, h, x, y, i;
+
+    dev_start(&d, NULL);
+    fb_create(&d, &fb, FMT_XRGB8888, false, false);
+    modeset(&d, fb.gm, fb.stride, FMT_XRGB8888, false);
+    /* 64x64 ARGB: an opaque red 8x8 square at its top left corner */
+    for (y = 0; y < 8; y++) {
+        for (x = 0; x < 8; x++) {
+            cur[y * 64 + x] = 0xffff0000;
+        }
+    }
+    cur_gm = d.mbase + 256 * PAGE;
+    for (i = 0; i < 4; i++) {
+        qtest_memwrite(d.qts, cur_gpa + i * PAGE, (uint8_t *)cur + i * PAGE,
+                       PAGE);
+        wr(&d, GTT(cur_gm / PAGE + i), pte(cur_gpa + i * PAGE));
+    }
+    wr(&d, CURCNTR_A, 0x27);
+    wr(&d, CURPOS_A, 20 << 16 | 100);
+    wr(&d, CURBASE_A, cur_gm);
+    pix = screendump(&d, &w, &h);
+    for (y = 0; y < H; y++) {
+        for (x = 0; x < W; x++) {
+            const uint8_t *p = pix + (y * W + x) * 3;
+
+            if (x >= 100 && x < 108 && y >= 20 && y < 28) {
+                g_assert_cmphex(p[0] << 16 | p[1] << 8 | p[2], ==, 0xff0000);
+            } else {
+                pattern(x, y, rgb);
+                g_assert_cmpmem(p, 3, rgb, 3);
+            }
+        }
+    }
+    /* moved (negative x: partly off screen): the old place is restored */
+    g_free(pix);
+    wr(&d, CURPOS_A, 30 << 16 | 1u << 15 | 4);
+    pix = screendump(&d, &w, &h);
+    pattern(100, 20, rgb);
+    g_assert_cmpmem(pix + (20 * W + 100) * 3, 3, rgb, 3);
+    g_assert_cmphex(pix[(30 * W + 0) * 3], ==, 0xff);
+    g_assert_cmphex(pix[(30 * W + 3) * 3 + 1], ==, 0);
+    pattern(4, 30, rgb);
+    g_assert_cmpmem(pix + (30 * W + 4) * 3, 3, rgb, 3);
+    /* off: the plane alone again */
+    g_free(pix);
+    wr(&d, CURCNTR_A, 0);
+    pix = NULL;
+    check_frame(&d, FMT_XRGB8888);
+    dev_stop(&d);
+}
+
+static void qom_set_connected(Dev *d, bool on)
+{
+    qtest_qmp_assert_success(d->qts, "{ 'execute': 'qom-set', 'arguments': "
+                             "{ 'path': '/machine/peripheral/gpu', "
+                             "'property': 'monitor-connected', "
+                             "'value': %i } }", on);
+}
+
+static void test_hotplug(void)
+{
+    uint8_t req[4] = { 0x90, 0, 0, 0 }, reply[20];
+    g_autofree char *console = NULL;
+    Dev d;
+
+    dev_start(&d, NULL);
+    /* i915's postinstall and hpd_init for port B */
+    wr(&d, SDEIER, 0xffffffff);
+    wr(&d, SDEIMR, ~(SDE_PORTB_HOTPLUG | SDE_AUX_B | (1u << 17)));
+    wr(&d, DEIER, (1u << 31) | DE_PCH_EVENT);
+    wr(&d, DEIMR, ~((1u << 31) | DE_PCH_EVENT));
+    wr(&d, PCH_PORT_HOTPLUG, 1u << 4);
+
+    qom_set_connected(&d, false);
+    g_assert_false(rd(&d, SDEISR) & SDE_PORTB_HOTPLUG);
+    g_assert_true(rd(&d, SDEIIR) & SDE_PORTB_HOTPLUG);
+    g_assert_true(rd(&d, DEIIR) & DE_PCH_EVENT);
+    g_assert_cmphex(rd(&d, PCH_PORT_HOTPLUG) & 3, ==, 2);  /* long pulse */
+    /* the handler: status written back (W1C), IIRs acked */
+    wr(&d, PCH_PORT_HOTPLUG, rd(&d, PCH_PORT_HOTPLUG));
+    g_assert_cmphex(rd(&d, PCH_PORT_HOTPLUG), ==, 1u << 4);
+    wr(&d, SDEIIR, SDE_PORTB_HOTPLUG);
+    wr(&d, DEIIR, DE_PCH_EVENT);
+    g_assert_cmphex(rd(&d, DEIIR), ==, 0);
+    /* nothing on the AUX channel now */
+    g_assert_cmpint(aux(&d, AUX_CTL_B, req, 4, reply), ==, -1);
+    console = display_console(&d);
+    g_assert_cmpstr(console, ==, "no display");
+
+    qom_set_connected(&d, true);
+    g_assert_true(rd(&d, SDEISR) & SDE_PORTB_HOTPLUG);
+    g_assert_true(rd(&d, SDEIIR) & SDE_PORTB_HOTPLUG);
+    g_assert_true(rd(&d, DEIIR) & DE_PCH_EVENT);
+    g_assert_cmphex(rd(&d, PCH_PORT_HOTPLUG) & 3, ==, 2);
+    g_assert_cmpint(aux(&d, AUX_CTL_B, req, 4, reply), ==, 2);
+    g_assert_cmphex(reply[1], ==, 0x12);
+    dev_stop(&d);
+}
+
+/* A plane on GM outside the partition shows black; QEMU stays up. */
+static void test_outside_partition(void)
+{
+    g_autofree uint8_t *pix = NULL;
+    Dev d;
+    Fb fb;
+    int w, h, i;
+
+    dev_start(&d, NULL);
+    fb_create(&d, &fb, FMT_XRGB8888, false, false);
+    /* just past this VM's mappable GM, and at GM 0 if that is not ours */
+    modeset(&d, d.mbase + d.msize - PAGE, fb.stride, FMT_XRGB8888, false);
+    pix = screendump(&d, &w, &h);
+    g_assert_cmpint(w, ==, W);
+    for (i = 0; i < W * H * 3; i++) {
+        g_assert_cmphex(pix[i], ==, 0);
+    }
+    g_assert_cmpint(log_count(&d, "outside this VM's graphics memory"), ==,
+                    1);
+    /* back inside: the frame shows */
+    wr(&d, DSPSURF_A, fb.gm);
+    qtest_clock_step(d.qts, 50 * SCALE_MS);
+    check_frame(&d, FMT_XRGB8888);
+    /* a stride that cannot hold a line: nothing shown, one guest error */
+    wr(&d, DSPSTRIDE_A, 64);
+    g_free(pix);
+    pix = screendump(&d, &w, &h);
+    g_assert_cmpint(w, ==, 1024);
+    g_free(pix);
+    pix = screendump(&d, &w, &h);
+    g_assert_cmpint(log_count(&d, "stride 64 for 200 pixels"), ==, 1);
+    dev_stop(&d);
+}
+
+/*
+ * A GTT entry naming a page that is not guest RAM (here: the device's own
+ * registers) shows black there, and the display never reads it.
+ */
+static void test_gtt_not_ram(void)
+{
+    g_autofree uint8_t *pix = NULL;
+    uint64_t bar0;
+    uint8_t rgb[3];
+    Dev d;
+    Fb fb;
+    int w, h, x;
+
+    dev_start(&d, ",x-display-zero-copy=off");
+    bar0 = qpci_config_readl(d.dev, 0x10) & ~0xfull;
+    bar0 |= (uint64_t)qpci_config_readl(d.dev, 0x14) << 32;
+    fb_create(&d, &fb, FMT_XRGB8888, false, false);
+    wr(&d, GTT(fb.gm / PAGE), pte(bar0 + 0x78000));   /* PVINFO's page */
+    modeset(&d, fb.gm, fb.stride, FMT_XRGB8888, false);
+    pix = screendump(&d, &w, &h);
+    for (x = 0; x < W; x++) {
+        g_assert_cmphex(pix[x * 3] | pix[x * 3 + 1] | pix[x * 3 + 2], ==, 0);
+        pattern(x, 10, rgb);
+        g_assert_cmpmem(pix + (10 * W + x) * 3, 3, rgb, 3);
+    }
+    g_assert_cmpint(log_count(&d, "not guest RAM: shown black"), ==, 1);
+    dev_stop(&d);
+}
+
+static QDict *display_info(Dev *d)
+{
+    QDict *rsp = qtest_qmp(d->qts, "{ 'execute': 'qom-get', 'arguments': "
+                           "{ 'path': '/machine/peripheral/gpu', "
+                           "'property': 'display' } }");
+    QDict *ret = qdict_get_qdict(rsp, "return");
+
+    g_assert_nonnull(ret);
+    qobject_ref(ret);
+    qobject_unref(rsp);
+    return ret;
+}
+
+/*
+ * The copy path redraws only the lines that changed; a DSPSURF write on
+ * a running pipe shows from the next vblank; "display" tells the mode.
+ */
+static void test_update_and_flip(void)
+{
+    g_autofree uint8_t *pix = NULL;
+    uint32_t red[W];
+    QDict *info, *pipe;
+    uint64_t lines;
+    Dev d;
+    Fb fb;
+    int w, h, i;
+
+    dev_start(&d, NULL);
+    fb_create(&d, &fb, FMT_XRGB8888, false, true);
+    modeset(&d, fb.gm, fb.stride, FMT_XRGB8888, false);
+    check_frame(&d, FMT_XRGB8888);
+    info = display_info(&d);
+    lines = qdict_get_int(info, "copied-lines");
+    g_assert_cmpuint(lines, ==, H);
+    pipe = qobject_to(QDict, qlist_peek(qdict_get_qlist(info, "pipes")));
+    g_assert_cmpstr(qdict_get_str(pipe, "mode"), ==, "200x40");
+    g_assert_cmpstr(qdict_get_str(pipe, "format"), ==, "XRGB8888");
+    g_assert_cmpuint(qdict_get_int(pipe, "surface"), ==, fb.gm);
+    g_assert_true(qdict_get_bool(pipe, "drives-monitor"));
+    qobject_unref(info);
+
+    /* nothing changed: nothing copied */
+    check_frame(&d, FMT_XRGB8888);
+    info = display_info(&d);
+    g_assert_cmpuint(qdict_get_int(info, "copied-lines"), ==, lines);
+    qobject_unref(info);
+
+    /*
+     * A second surface, all red: mapped after the first one; written to
+     * DSPSURF while the pipe runs, it shows from the next vblank.
+     */
+    for (i = 0; i < W; i++) {
+        red[i] = 0xff0000;
+    }
+    for (i = 0; i < fb.pages; i++) {
+        uint64_t gpa = FB_GPA + 2 * MiB + i * PAGE;
+
+        wr(&d, GTT(fb.gm / PAGE + fb.pages + i), pte(gpa));
+    }
+    for (i = 0; i < H; i++) {
+        /* stride 800: line i at gpa + i * 800, pages in order */
+        qtest_memwrite(d.qts, FB_GPA + 2 * MiB + i * fb.stride, red,
+                       sizeof(red));
+    }
+    wr(&d, DSPSURF_A, fb.gm + fb.pages * PAGE);
+    check_frame(&d, FMT_XRGB8888);
+    qtest_clock_step(d.qts, 20 * SCALE_MS);
+    pix = screendump(&d, &w, &h);
+    for (i = 0; i < W * H; i++) {
+        g_assert_cmphex(pix[i * 3] << 16 | pix[i * 3 + 1] << 8 |
+                        pix[i * 3 + 2], ==, 0xff0000);
+    }
+    dev_stop(&d);
+}
+
+static const ScanoutCase cases[] = {
+    { FMT_XRGB8888, false, false, "pipe A: 200x40 XRGB8888 linear, zero" },
+    { FMT_XRGB8888, false, true, "pipe A: 200x40 XRGB8888 linear, copy" },
+    { FMT_565, false, true, "pipe A: 200x40 RGB565 linear, copy" },
+    { FMT_565, false, false, "pipe A: 200x40 RGB565 linear, zero" },
+    { FMT_XRGB8888, true, true, "pipe A: 200x40 XRGB8888 x-tiled, copy" },
+    { FMT_565, true, false, "pipe A: 200x40 RGB565 x-tiled, copy" },
+    { FMT_XBGR8888, false, false, "pipe A: 200x40 XBGR8888 linear, zero" },
+    { FMT_XRGB2101010, true, true,
+      "pipe A: 200x40 XRGB2101010 x-tiled, copy" },
+};
+
+static const char *const case_names[] = {
+    "linear-8888-contiguous", "linear-8888-scattered",
+    "linear-565-scattered", "linear-565-contiguous",
+    "xtiled-8888-scattered", "xtiled-565-contiguous",
+    "linear-xbgr8888-contiguous", "xtiled-2101010-scattered",
+};
+
+int main(int argc, char **argv)
+{
+    unsigned i;
+
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/vgt/display/edid-aux-gmbus", test_edid_aux);
+    qtest_add_func("/vgt/display/link-training", test_link_training);
+    qtest_add_func("/vgt/display/port-d", test_port_d);
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        g_autofree char *name = g_strdup_printf("/vgt/display/scanout/%s",
+                                                case_names[i]);
+
+        qtest_add_data_func(name, &cases[i], test_scanout);
+    }
+    qtest_add_func("/vgt/display/update-and-flip", test_update_and_flip);
+    qtest_add_func("/vgt/display/cursor", test_cursor);
+    qtest_add_func("/vgt/display/hotplug", test_hotplug);
+    qtest_add_func("/vgt/display/outside-partition", test_outside_partition);
+    qtest_add_func("/vgt/display/gtt-not-ram", test_gtt_not_ram);
+    return g_test_run();
+}

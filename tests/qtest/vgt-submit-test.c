@@ -1,0 +1,347 @@
+/*
+ * qtests of command submission through the device: the test is the guest
+ * driver.  It builds rings and batches in guest memory, maps them through
+ * the GTT, writes RING_TAIL and waits for the seqno in the status page and
+ * the user interrupt, and checks what the engines wrote.  The hostile
+ * cases break one audit rule each: nothing of theirs runs, the engine
+ * stops until GDRST, QEMU stays up.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/units.h"
+#include "libqtest.h"
+#include "libqos/pci.h"
+#include "libqos/pci-pc.h"
+#include "hw/pci/pci_regs.h"
+#include "hw/vgt.h"
+
+#define PVINFO_MAPPABLE_BASE 0x78040
+#define GTT(i)              (VGT_MMIO_SIZE + 4 * (uint64_t)(i))
+#define PAGE                4096u
+
+#define GTIMR               0x44014
+#define GTIIR               0x44018
+#define GTIER               0x4401c
+#define DEIER               0x4400c
+#define GDRST               0x941c
+#define MASTER              (1u << 31)
+
+/* guest-physical pages the test uses, each mapped at GM slot k */
+#define RAM_BASE            0x02000000ull
+enum {
+    SLOT_RING_RCS, SLOT_RING_BCS, SLOT_HWSP_RCS, SLOT_HWSP_BCS, SLOT_BATCH,
+    SLOT_TARGET, SLOT_SURFACE, SLOT_SURFACE2, SLOT_COUNT
+};
+
+#define MI(op, len)         (((op) << 23) | (len))
+#define MI_NOOP             0
+#define MI_USER_INT         MI(0x02, 0)
+#define MI_BB_END           MI(0x0a, 0)
+#define MI_BB_START         MI(0x31, 0)
+#define MI_STORE_INDEX      MI(0x21, 1)
+#define MI_SDI_GGTT         (MI(0x20, 2) | (1u << 22))
+#define MI_LRI1             MI(0x22, 1)
+#define MI_UPDATE_GTT       MI(0x23, 1)
+#define XY_COLOR_BLT        ((2u << 29) | (0x50 << 22) | 4)
+#define BLT_WRITE_ARGB      (3u << 20)  /* 32 bpp: write alpha and RGB */
+#define BLT_32BPP           (3u << 24)
+#define BLT_ROP_PATCOPY     (0xf0u << 16)
+
+typedef struct Engine {
+    uint32_t base;          /* ring registers */
+    uint32_t hws_pga;
+    uint32_t user_bit;      /* GTIIR */
+    uint32_t gdrst_bit;
+    int ring_slot, hwsp_slot;
+} Engine;
+
+static const Engine rcs = { 0x02000, 0x4080, 1u << 0, 1u << 1,
+                            SLOT_RING_RCS, SLOT_HWSP_RCS };
+static const Engine bcs = { 0x22000, 0x4280, 1u << 22, 1u << 3,
+                            SLOT_RING_BCS, SLOT_HWSP_BCS };
+
+typedef struct Gpu {
+    QTestState *qts;
+    QPCIBus *bus;
+    QPCIDevice *dev;
+    QPCIBar bar0;
+    uint32_t mbase;         /* this VM's mappable GM */
+    uint32_t tail[2];       /* per engine used: rcs 0, bcs 1 */
+    char *log_path;
+} Gpu;
+
+static uint32_t rd(Gpu *g, uint32_t reg)
+{
+    return qpci_io_readl(g->dev, g->bar0, reg);
+}
+
+static void wr(Gpu *g, uint32_t reg, uint32_t v)
+{
+    qpci_io_writel(g->dev, g->bar0, reg, v);
+}
+
+static uint64_t gpa(int slot)
+{
+    return RAM_BASE + (uint64_t)slot * PAGE;
+}
+
+static uint32_t gm(Gpu *g, int slot)
+{
+    return g->mbase + slot * PAGE;
+}
+
+static void engine_start(Gpu *g, const Engine *e)
+{
+    /* as i915's xcs_resume: stop, status page, start, valid, unstop */
+    wr(g, e->base + 0x3c, 0);
+    wr(g, e->base + 0x34, 0);
+    wr(g, e->base + 0x30, 0);
+    wr(g, e->hws_pga, gm(g, e->hwsp_slot));
+    wr(g, e->base + 0x38, gm(g, e->ring_slot));
+    wr(g, e->base + 0x3c, 0x1);                     /* one page, valid */
+    g_assert_cmphex(rd(g, e->base + 0x3c) & 1, ==, 1);
+    wr(g, e->base + 0x9c, 0x01000000);              /* STOP_RING off */
+    wr(g, e->base + 0xa8, ~e->user_bit);            /* RING_IMR */
+}
+
+static void gpu_start(Gpu *g)
+{
+    int fd, k;
+
+    fd = g_file_open_tmp("vgt-submit-XXXXXX.log", &g->log_path, NULL);
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    g->qts = qtest_initf("-M pc -m 128M -nodefaults -vga none "
+                         "-d guest_errors -D %s -device vgt,addr=2,id=gpu,"
+                         "aperture_size=128M", g->log_path);
+    g->bus = qpci_new_pc(g->qts, NULL);
+    g->dev = qpci_device_find(g->bus, QPCI_DEVFN(2, 0));
+    g_assert_nonnull(g->dev);
+    qpci_device_enable(g->dev);
+    g->bar0 = qpci_iomap(g->dev, 0, NULL);
+    g->mbase = rd(g, PVINFO_MAPPABLE_BASE);
+    for (k = 0; k < SLOT_COUNT; k++) {
+        qtest_memset(g->qts, gpa(k), 0, PAGE);
+        wr(g, GTT(g->mbase / PAGE + k), (uint32_t)gpa(k) | 1);
+    }
+    wr(g, GTIER, rcs.user_bit | bcs.user_bit);
+    wr(g, GTIMR, ~(rcs.user_bit | bcs.user_bit));
+    wr(g, DEIER, MASTER);
+    engine_start(g, &rcs);
+    engine_start(g, &bcs);
+    g->tail[0] = g->tail[1] = 0;
+}
+
+static void gpu_stop(Gpu *g)
+{
+    g_free(g->dev);
+    qpci_free_pc(g->bus);
+    qtest_quit(g->qts);
+    unlink(g->log_path);
+    g_free(g->log_path);
+}
+
+static int log_count(Gpu *g, const char *needle)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    int i, n = 0;
+
+    qtest_qmp_assert_success(g->qts, "{ 'execute': 'query-status' }");
+    g_assert_true(g_file_get_contents(g->log_path, &text, NULL, NULL));
+    lines = g_strsplit(text, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        n += strstr(lines[i], needle) != NULL;
+    }
+    return n;
+}
+
+/* Append dwords to an engine's ring (padded to a qword) and submit. */
+static void submit(Gpu *g, const Engine *e, const uint32_t *dw, size_t n)
+{
+    int idx = e == &rcs ? 0 : 1;
+    uint32_t tail = g->tail[idx];
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        qtest_writel(g->qts, gpa(e->ring_slot) + tail, dw[i]);
+        tail = (tail + 4) % PAGE;
+    }
+    if (tail & 7) {
+        qtest_writel(g->qts, gpa(e->ring_slot) + tail, MI_NOOP);
+        tail = (tail + 4) % PAGE;
+    }
+    g->tail[idx] = tail;
+    wr(g, e->base + 0x30, tail);
+}
+
+#define SUBMIT(g, e, ...) \
+    submit(g, e, (const uint32_t[]){ __VA_ARGS__ }, \
+           ARRAY_SIZE(((const uint32_t[]){ __VA_ARGS__ })))
+
+/* Wait (up to 5 s) for @want at @gpa_addr, as a driver polls its seqno. */
+static bool wait_value(Gpu *g, uint64_t gpa_addr, uint32_t want)
+{
+    int i;
+
+    for (i = 0; i < 500; i++) {
+        /* a register read also lets QEMU deliver the helper's events */
+        rd(g, GTIIR);
+        if (qtest_readl(g->qts, gpa_addr) == want) {
+            return true;
+        }
+        g_usleep(10 * 1000);
+    }
+    return false;
+}
+
+static void test_seqno_and_interrupt(void)
+{
+    Gpu g;
+
+    gpu_start(&g);
+    /* i915's xCS-style breadcrumb on the render ring */
+    SUBMIT(&g, &rcs, MI_STORE_INDEX, 0x100, 0x1234, MI_USER_INT);
+    g_assert_true(wait_value(&g, gpa(SLOT_HWSP_RCS) + 0x100, 0x1234));
+    /* HEAD caught up, the engine is idle, the interrupt latched */
+    g_assert_true(wait_value(&g, gpa(SLOT_HWSP_RCS) + 0x100, 0x1234));
+    g_assert_cmphex(rd(&g, rcs.base + 0x34) & 0x1ffffc, ==, g.tail[0]);
+    g_assert_cmphex(rd(&g, rcs.base + 0x9c) & (1u << 9), ==, 1u << 9);
+    g_assert_cmphex(rd(&g, GTIIR) & rcs.user_bit, ==, rcs.user_bit);
+    wr(&g, GTIIR, rcs.user_bit);
+
+    /* a batch in the GGTT writes memory the VM owns */
+    qtest_writel(g.qts, gpa(SLOT_BATCH), MI_SDI_GGTT);
+    qtest_writel(g.qts, gpa(SLOT_BATCH) + 4, 0);
+    qtest_writel(g.qts, gpa(SLOT_BATCH) + 8, gm(&g, SLOT_TARGET) + 16);
+    qtest_writel(g.qts, gpa(SLOT_BATCH) + 12, 0xcafe);
+    qtest_writel(g.qts, gpa(SLOT_BATCH) + 16, MI_BB_END);
+    SUBMIT(&g, &rcs, MI_BB_START, gm(&g, SLOT_BATCH),
+           MI_STORE_INDEX, 0x100, 0x1235, MI_USER_INT);
+    g_assert_true(wait_value(&g, gpa(SLOT_HWSP_RCS) + 0x100, 0x1235));
+    g_assert_cmphex(qtest_readl(g.qts, gpa(SLOT_TARGET) + 16), ==, 0xcafe);
+    gpu_stop(&g);
+}
+
+static void test_blit(void)
+{
+    Gpu g;
+    uint32_t pitch = 256, x, y;
+
+    gpu_start(&g);
+    /* fill a 32x8 rectangle at (8, 2) of a 64-pixel-wide surface */
+    SUBMIT(&g, &bcs, XY_COLOR_BLT | BLT_WRITE_ARGB,
+           BLT_32BPP | BLT_ROP_PATCOPY | pitch,
+           (2 << 16) | 8,
+           (10 << 16) | 40, gm(&g, SLOT_SURFACE), 0x00ff8800,
+           MI_STORE_INDEX, 0x100, 7, MI_USER_INT);
+    g_assert_true(wait_value(&g, gpa(SLOT_HWSP_BCS) + 0x100, 7));
+    for (y = 0; y < 12; y++) {
+        for (x = 0; x < 64; x++) {
+            uint32_t px = qtest_readl(g.qts, gpa(SLOT_SURFACE) +
+                                      y * pitch + x * 4);
+            bool in = x >= 8 && x < 40 && y >= 2 && y < 10;
+
+            g_assert_cmphex(px, ==, in ? 0x00ff8800 : 0);
+        }
+    }
+    g_assert_cmphex(rd(&g, GTIIR) & bcs.user_bit, ==, bcs.user_bit);
+    gpu_stop(&g);
+}
+
+static void test_copy_is_what_runs(void)
+{
+    Gpu g;
+
+    gpu_start(&g);
+    qtest_writel(g.qts, gpa(SLOT_BATCH), MI_SDI_GGTT);
+    qtest_writel(g.qts, gpa(SLOT_BATCH) + 4, 0);
+    qtest_writel(g.qts, gpa(SLOT_BATCH) + 8, gm(&g, SLOT_TARGET));
+    qtest_writel(g.qts, gpa(SLOT_BATCH) + 12, 0xaaaa);
+    qtest_writel(g.qts, gpa(SLOT_BATCH) + 16, MI_BB_END);
+    SUBMIT(&g, &rcs, MI_BB_START, gm(&g, SLOT_BATCH),
+           MI_STORE_INDEX, 0x100, 1, MI_USER_INT);
+    /* the guest rewrites its batch right after the TAIL write */
+    qtest_writel(g.qts, gpa(SLOT_BATCH) + 12, 0xbbbb);
+    g_assert_true(wait_value(&g, gpa(SLOT_HWSP_RCS) + 0x100, 1));
+    g_assert_cmphex(qtest_readl(g.qts, gpa(SLOT_TARGET)), ==, 0xaaaa);
+    gpu_stop(&g);
+}
+
+/*
+ * One broken rule: the submission never runs (no seqno, no write), the
+ * engine stops (HEAD stays) and the guest error names the rule; GDRST
+ * brings the engine back and a good submission runs.
+ */
+static void expect_rejected(Gpu *g, const Engine *e, const char *rule,
+                            const uint32_t *dw, size_t n)
+{
+    int idx = e == &rcs ? 0 : 1;
+    uint64_t hwsp = gpa(e->hwsp_slot) + 0x100;
+    uint32_t head = rd(g, e->base + 0x34);
+    g_autofree uint32_t *cmds = g_new(uint32_t, n + 4);
+
+    memcpy(cmds, dw, n * 4);
+    cmds[n] = MI_STORE_INDEX;
+    cmds[n + 1] = 0x100;
+    cmds[n + 2] = 0xbad;
+    cmds[n + 3] = MI_USER_INT;
+    submit(g, e, cmds, n + 4);
+    /* a good submission completes in well under this */
+    g_usleep(100 * 1000);
+    rd(g, GTIIR);
+    g_assert_cmphex(qtest_readl(g->qts, hwsp), !=, 0xbad);
+    g_assert_cmphex(qtest_readl(g->qts, gpa(SLOT_TARGET)), ==, 0);
+    g_assert_cmphex(rd(g, e->base + 0x34), ==, head);
+    g_assert_cmpint(log_count(g, rule), ==, 1);
+
+    /* the hang recovery i915 does: reset the engine, restart the ring */
+    wr(g, GDRST, e->gdrst_bit);
+    g_assert_cmphex(rd(g, GDRST), ==, 0);
+    engine_start(g, e);
+    g->tail[idx] = 0;
+    SUBMIT(g, e, MI_STORE_INDEX, 0x100, 0x600d, MI_USER_INT);
+    g_assert_true(wait_value(g, hwsp, 0x600d));
+}
+
+#define REJECTED(g, e, rule, ...) \
+    expect_rejected(g, e, rule, (const uint32_t[]){ __VA_ARGS__ }, \
+                    ARRAY_SIZE(((const uint32_t[]){ __VA_ARGS__ })))
+
+static void test_hostile(void)
+{
+    Gpu g;
+
+    gpu_start(&g);
+    /* a register the VM may not load: the display interrupt mask */
+    REJECTED(&g, &rcs, "register 0x44004", MI_LRI1, 0x44004, 0);
+    /* the GTT itself */
+    REJECTED(&g, &rcs, "never allowed", MI_UPDATE_GTT, 0, 0x1001);
+    /* a store into memory that is not this VM's (below its partition) */
+    REJECTED(&g, &rcs, "outside this VM", MI_SDI_GGTT, 0,
+             g.mbase - PAGE, 0x1);
+    /* a blit running past the VM's graphics memory */
+    REJECTED(&g, &bcs, "XY_COLOR_BLT", XY_COLOR_BLT, BLT_32BPP | 4096, 0,
+             (16 << 16) | 16, g.mbase - 8 * 4096, 0);
+    /* a batch start into memory the VM does not map */
+    REJECTED(&g, &rcs, "not readable", MI_BB_START,
+             gm(&g, SLOT_COUNT + 100));
+    /* an unknown command */
+    REJECTED(&g, &rcs, "unknown command", 0xe0000000);
+    /* the other engine was never affected; QEMU is alive */
+    g_assert_cmphex(rd(&g, 0x78000), ==, 0x76544776);
+    gpu_stop(&g);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/vgt/submit/seqno-and-interrupt",
+                   test_seqno_and_interrupt);
+    qtest_add_func("/vgt/submit/blit", test_blit);
+    qtest_add_func("/vgt/submit/copy-is-what-runs", test_copy_is_what_runs);
+    qtest_add_func("/vgt/submit/hostile", test_hostile);
+    return g_test_run();
+}

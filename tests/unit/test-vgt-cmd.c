@@ -1,0 +1,587 @@
+/*
+ * Unit tests of the command scanner: Haswell command streams as i915
+ * builds them pass and are copied exactly; each audit rule has a stream
+ * that breaks it.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "vgt-cmd.h"
+
+/* A fake VM: 64 MiB of GGTT space, its own range [16, 48) MiB. */
+#define GM_SIZE         (64u << 20)
+#define VM_BASE         (16u << 20)
+#define VM_END          (48u << 20)
+#define PPGTT_SIZE      (8u << 20)      /* backed part of its PPGTT */
+
+#define RING            (VM_BASE + 0x10000)
+#define RING_SIZE       0x4000
+#define BATCH           (VM_BASE + 0x20000)
+#define BATCH2          (VM_BASE + 0x30000)
+#define PPGTT_BATCH     0x100000
+#define SCRATCH         (VM_BASE + 0x40000)
+#define FOREIGN         (VM_END + 0x1000)   /* another VM's memory */
+
+#define MI(op, len)     (((op) << 23) | (len))
+#define MI_NOOP         0
+#define MI_USER_INT     MI(0x02, 0)
+#define MI_BB_END       MI(0x0a, 0)
+#define MI_BB_START     MI(0x31, 0)
+#define MI_BB_PPGTT     (1u << 8)
+#define MI_BB_SECOND    (1u << 22)
+#define MI_SDI          MI(0x20, 2)
+#define MI_SDI_GGTT     (1u << 22)
+#define MI_STORE_INDEX  MI(0x21, 1)
+#define MI_LRI(n)       MI(0x22, 2 * (n) - 1)
+#define MI_UPDATE_GTT   MI(0x23, 1)
+#define MI_SRM          MI(0x24, 1)
+#define MI_FLUSH_DW     MI(0x26, 1)
+#define MI_SET_CONTEXT  MI(0x18, 0)
+#define MI_WAIT_EVENT   MI(0x03, 0)
+#define MI_FLIP         MI(0x14, 1)
+#define PIPE_CONTROL4   0x7a000002
+#define XY_COLOR_BLT    ((2u << 29) | (0x50 << 22) | 4)
+#define XY_SRC_COPY_BLT ((2u << 29) | (0x53 << 22) | 6)
+#define XY_SETUP_BLT    ((2u << 29) | (0x01 << 22) | 6)
+#define XY_TEXT_IMM     ((2u << 29) | (0x31 << 22) | 1)
+#define BLT_32BPP       (3u << 24)
+
+static uint8_t *gm;
+static uint8_t *ppgtt;
+
+static bool fake_read(void *opaque, bool pp, uint64_t gma, void *buf,
+                      uint32_t len)
+{
+    if (pp) {
+        if (gma + len > PPGTT_SIZE) {
+            return false;
+        }
+        memcpy(buf, ppgtt + gma, len);
+        return true;
+    }
+    if (gma < VM_BASE || gma + len > VM_END) {
+        return false;
+    }
+    memcpy(buf, gm + gma, len);
+    return true;
+}
+
+static bool fake_gm_ok(void *opaque, uint64_t gma, uint64_t len)
+{
+    return gma >= VM_BASE && gma + len <= VM_END;
+}
+
+static VgtCmdEnv env_for(unsigned engine)
+{
+    VgtCmdEnv env = {
+        .read = fake_read, .gm_ok = fake_gm_ok, .engine = engine,
+        .npipes = 3,
+    };
+    return env;
+}
+
+/* Write dwords at a GGTT (or PPGTT) address. */
+static uint32_t put(bool pp, uint32_t gma, const uint32_t *dw, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        stl_le_p((pp ? ppgtt : gm) + gma + 4 * i, dw[i]);
+    }
+    return gma + 4 * n;
+}
+
+#define PUT(pp, gma, ...) \
+    put(pp, gma, (const uint32_t[]){ __VA_ARGS__ }, \
+        ARRAY_SIZE(((const uint32_t[]){ __VA_ARGS__ })))
+
+/* Put @n dwords in the ring at offset 0 and scan [0, tail). */
+static VgtCmdResult scan_ring(unsigned engine, const uint32_t *dw, size_t n,
+                              VgtCmdScan *scan)
+{
+    VgtCmdEnv env = env_for(engine);
+    uint32_t tail = put(false, RING, dw, n) - RING;
+
+    /* i915 pads to a qword with MI_NOOP: so do we */
+    if (tail & 7) {
+        tail = put(false, RING + tail, (const uint32_t[]){ MI_NOOP }, 1) -
+               RING;
+    }
+    return vgt_cmd_scan_ring(&env, RING, RING_SIZE, 0, tail, scan);
+}
+
+#define SCAN(engine, scan, ...) \
+    scan_ring(engine, (const uint32_t[]){ __VA_ARGS__ }, \
+              ARRAY_SIZE(((const uint32_t[]){ __VA_ARGS__ })), scan)
+
+static void expect(VgtCmdResult got, VgtCmdScan *scan, VgtCmdResult want,
+                   const char *why)
+{
+    if (got != want) {
+        g_printerr("scan: %s (%s)\n", vgt_cmd_result_name(got), scan->why);
+    }
+    g_assert_cmpint(got, ==, want);
+    if (why) {
+        g_assert_nonnull(strstr(scan->why, why));
+    }
+    vgt_cmd_scan_free(scan);
+}
+
+static void setup(void)
+{
+    memset(gm, 0, GM_SIZE);
+    memset(ppgtt, 0, PPGTT_SIZE);
+}
+
+/* ---- streams i915 submits (I915-CORE.md 8.6) ------------------------ */
+
+static void test_i915_rcs_breadcrumb(void)
+{
+    VgtCmdScan s;
+
+    setup();
+    expect(SCAN(VGT_CMD_RCS, &s,
+                PIPE_CONTROL4, 0x011050a1, SCRATCH + 0x100, 42,
+                MI_USER_INT, MI_NOOP), &s, VGT_CMD_OK, NULL);
+    SCAN(VGT_CMD_RCS, &s, PIPE_CONTROL4, 0x011050a1, SCRATCH + 0x100, 42,
+         MI_USER_INT, MI_NOOP);
+    g_assert_true(s.user_interrupt);
+    g_assert_cmpuint(s.ncommands, ==, 3);
+    g_assert_cmpuint(s.nsegments, ==, 1);
+    g_assert_cmpuint(s.segment[0].copy->len, ==, 6 * 4);
+    g_assert_cmpmem(s.segment[0].copy->data, 24, gm + RING, 24);
+    vgt_cmd_scan_free(&s);
+}
+
+static void test_i915_xcs_breadcrumb(void)
+{
+    VgtCmdScan s;
+    uint32_t ring[3 + 32 * 3 + 3 + 2];
+    size_t n = 0;
+    int i;
+
+    setup();
+    ring[n++] = 0x13244001;     /* MI_FLUSH_DW store index + tlb inv */
+    ring[n++] = 0x104;
+    ring[n++] = 7;
+    for (i = 0; i < 32; i++) {
+        ring[n++] = 0x10800001;
+        ring[n++] = 0x100;
+        ring[n++] = 7;
+    }
+    ring[n++] = 0x13000001;
+    ring[n++] = 0;
+    ring[n++] = 0;
+    ring[n++] = MI_USER_INT;
+    ring[n++] = MI_NOOP;
+    expect(scan_ring(VGT_CMD_BCS, ring, n, &s), &s, VGT_CMD_OK, NULL);
+    expect(scan_ring(VGT_CMD_VECS, ring, n, &s), &s, VGT_CMD_OK, NULL);
+}
+
+static void test_i915_switch_mm_and_context(void)
+{
+    VgtCmdScan s;
+
+    setup();
+    expect(SCAN(VGT_CMD_RCS, &s,
+                MI_LRI(1), 0x2220, 0xffffffff,          /* PP_DIR_DCLV */
+                MI_LRI(1), 0x2228, 0x7fe00000,          /* PP_DIR_BASE */
+                MI_SRM | MI_SDI_GGTT, 0x2228, SCRATCH,
+                MI_LRI(1), 0x20c0, 0x02000200,          /* INSTPM */
+                MI(0x08, 0),                            /* ARB off */
+                MI_LRI(3), 0x22050, 0x10001, 0x12050, 0x10001,
+                0x1a050, 0x10001,
+                MI_NOOP,
+                MI_SET_CONTEXT, SCRATCH | 0x100 | 0x8 | 0x1,
+                MI_NOOP,
+                MI_SRM | MI_SDI_GGTT, 0x1a050, SCRATCH,
+                MI(0x08, 1)), &s, VGT_CMD_OK, NULL);
+    /* the same on the video ring with its own registers */
+    expect(SCAN(VGT_CMD_VCS, &s,
+                MI_LRI(1), 0x12220, 0xffffffff,
+                MI_LRI(1), 0x12228, 0x7fe00000,
+                MI_LRI(1), 0x120c0, 0x02000200), &s, VGT_CMD_OK, NULL);
+}
+
+static void test_ppgtt_batch_with_media(void)
+{
+    VgtCmdScan s;
+    uint32_t pos;
+    int i;
+
+    setup();
+    /* the clear-residuals batch lives only in the PPGTT */
+    pos = PUT(true, PPGTT_BATCH, PIPE_CONTROL4, 0x00100002, 0, 0,
+              MI_LRI(2), 0x7000, 0xffff0000, 0x7004, 0xffff0040,
+              0x69040001, MI_NOOP,
+              0x61010008, 1, 1, 1, 1, 1, 1, 1, 1, 1,    /* SBA */
+              0x70000006, 0, 0, 0, 0, 0, 0, 0,          /* VFE_STATE */
+              0x70020002, 0, 0x40, 0);                  /* IDL */
+    for (i = 0; i < 140; i++) {
+        pos = PUT(true, pos, 0x71000007, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+    PUT(true, pos, MI_BB_END);
+    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START | MI_BB_PPGTT | (1u << 13),
+                PPGTT_BATCH, PIPE_CONTROL4, 0x011050a1, SCRATCH, 1,
+                MI_USER_INT, MI_NOOP), &s, VGT_CMD_OK, NULL);
+    SCAN(VGT_CMD_RCS, &s, MI_BB_START | MI_BB_PPGTT, PPGTT_BATCH);
+    g_assert_cmpuint(s.nsegments, ==, 2);
+    g_assert_true(s.segment[1].ppgtt);
+    g_assert_cmpuint(s.segment[1].level, ==, 1);
+    g_assert_cmpuint(s.segment[1].copy->len, ==, pos + 4 - PPGTT_BATCH);
+    g_assert_cmpmem(s.segment[1].copy->data, s.segment[1].copy->len,
+                    ppgtt + PPGTT_BATCH, pos + 4 - PPGTT_BATCH);
+    vgt_cmd_scan_free(&s);
+}
+
+static void test_chained_and_second_level(void)
+{
+    VgtCmdScan s;
+
+    setup();
+    /* level 1 calls a second-level batch, then chains to another batch */
+    PUT(false, BATCH, MI_NOOP, MI_BB_START | MI_BB_SECOND, BATCH2,
+        MI_STORE_INDEX, 0x100, 1, MI_BB_START, BATCH + 0x800);
+    PUT(false, BATCH2, MI_NOOP, MI_BB_END);
+    PUT(false, BATCH + 0x800, MI_USER_INT, MI_BB_END);
+    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START, BATCH, MI_NOOP), &s,
+           VGT_CMD_OK, NULL);
+    SCAN(VGT_CMD_RCS, &s, MI_BB_START, BATCH, MI_NOOP);
+    g_assert_cmpuint(s.nsegments, ==, 4);
+    g_assert_cmpuint(s.segment[2].level, ==, 2);
+    g_assert_cmpuint(s.segment[3].level, ==, 1);
+    g_assert_true(s.user_interrupt);
+    vgt_cmd_scan_free(&s);
+
+    /* a second level cannot start from the ring or from level 2 */
+    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START | MI_BB_SECOND, BATCH2), &s,
+           VGT_CMD_BAD_COMMAND, "second-level");
+    PUT(false, BATCH2, MI_BB_START | MI_BB_SECOND, BATCH2 + 0x100);
+    PUT(false, BATCH, MI_BB_START | MI_BB_SECOND, BATCH2, MI_BB_END);
+    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START, BATCH), &s,
+           VGT_CMD_BAD_COMMAND, "level 2");
+}
+
+static void test_ring_wrap(void)
+{
+    VgtCmdEnv env = env_for(VGT_CMD_RCS);
+    VgtCmdScan s;
+
+    setup();
+    /* a 4-dword command straddles the end of the ring */
+    PUT(false, RING + RING_SIZE - 8, PIPE_CONTROL4, 0x011050a1);
+    PUT(false, RING, SCRATCH, 5, MI_USER_INT, MI_NOOP);
+    expect(vgt_cmd_scan_ring(&env, RING, RING_SIZE, RING_SIZE - 8, 16, &s),
+           &s, VGT_CMD_OK, NULL);
+    /* a command running past TAIL is malformed */
+    expect(vgt_cmd_scan_ring(&env, RING, RING_SIZE, RING_SIZE - 8, 0, &s),
+           &s, VGT_CMD_BAD_COMMAND, "past the end");
+    /* head == tail: nothing to do */
+    expect(vgt_cmd_scan_ring(&env, RING, RING_SIZE, 0x100, 0x100, &s), &s,
+           VGT_CMD_OK, NULL);
+    /* bad ring geometry */
+    expect(vgt_cmd_scan_ring(&env, RING, RING_SIZE, 4, 0, &s), &s,
+           VGT_CMD_BAD_COMMAND, "not a valid ring");
+    expect(vgt_cmd_scan_ring(&env, RING, RING_SIZE, 0, RING_SIZE, &s), &s,
+           VGT_CMD_BAD_COMMAND, "not a valid ring");
+    expect(vgt_cmd_scan_ring(&env, VM_END - 0x1000, RING_SIZE, 0, 8, &s),
+           &s, VGT_CMD_BAD_ADDRESS, "ring");
+}
+
+/* ---- one stream per audit rule --------------------------------------- */
+
+static void test_rule_lri_registers(void)
+{
+    VgtCmdScan s;
+
+    setup();
+    /* the GTT, a fence, an interrupt mask, a display plane, GDRST */
+    expect(SCAN(VGT_CMD_RCS, &s, MI_LRI(1), 0x100000, 0), &s,
+           VGT_CMD_BAD_REGISTER, "0x100000");
+    expect(SCAN(VGT_CMD_RCS, &s, MI_LRI(1), 0x44004, 0), &s,
+           VGT_CMD_BAD_REGISTER, "0x44004");
+    expect(SCAN(VGT_CMD_RCS, &s, MI_LRI(1), 0x7019c, 0), &s,
+           VGT_CMD_BAD_REGISTER, NULL);
+    expect(SCAN(VGT_CMD_RCS, &s, MI_LRI(1), 0x941c, 1), &s,
+           VGT_CMD_BAD_REGISTER, NULL);
+    /* the second pair of an LRI is checked too */
+    expect(SCAN(VGT_CMD_RCS, &s, MI_LRI(2), 0x7000, 0, 0x78000, 0), &s,
+           VGT_CMD_BAD_REGISTER, "0x78000");
+    /* another engine's ring registers */
+    expect(SCAN(VGT_CMD_BCS, &s, MI_LRI(1), 0x2228, 0), &s,
+           VGT_CMD_BAD_REGISTER, NULL);
+    /* SRM/LRM/LRR as well */
+    expect(SCAN(VGT_CMD_RCS, &s, MI_SRM | MI_SDI_GGTT, 0x100000, SCRATCH),
+           &s, VGT_CMD_BAD_REGISTER, NULL);
+    expect(SCAN(VGT_CMD_RCS, &s, MI(0x29, 1) | MI_SDI_GGTT, 0x44008,
+                SCRATCH), &s, VGT_CMD_BAD_REGISTER, NULL);
+    expect(SCAN(VGT_CMD_RCS, &s, MI(0x2a, 1), 0x2600, 0x941c), &s,
+           VGT_CMD_BAD_REGISTER, NULL);
+    /* a malformed LRI (even number of payload dwords) */
+    expect(SCAN(VGT_CMD_RCS, &s, MI(0x22, 2), 0x7000, 0, 0), &s,
+           VGT_CMD_BAD_COMMAND, "odd");
+}
+
+static void test_rule_update_gtt(void)
+{
+    VgtCmdScan s;
+
+    setup();
+    expect(SCAN(VGT_CMD_RCS, &s, MI_UPDATE_GTT, 0, 0x12345001), &s,
+           VGT_CMD_DENIED, "never allowed");
+    expect(SCAN(VGT_CMD_BCS, &s, MI(0x16, 1), 0, 0), &s, VGT_CMD_DENIED,
+           NULL);
+}
+
+static void test_rule_addresses(void)
+{
+    VgtCmdScan s;
+
+    setup();
+    /* store-data, SRM, flush and PIPE_CONTROL writes into another VM */
+    expect(SCAN(VGT_CMD_RCS, &s, MI_SDI | MI_SDI_GGTT, 0, FOREIGN, 1), &s,
+           VGT_CMD_BAD_ADDRESS, "MI_STORE_DATA_IMM");
+    expect(SCAN(VGT_CMD_RCS, &s, MI_SRM | MI_SDI_GGTT, 0x2358, FOREIGN), &s,
+           VGT_CMD_BAD_ADDRESS, NULL);
+    expect(SCAN(VGT_CMD_BCS, &s, MI_FLUSH_DW | (1u << 14),
+                FOREIGN | 4, 0), &s, VGT_CMD_BAD_ADDRESS, "post-sync");
+    expect(SCAN(VGT_CMD_RCS, &s, PIPE_CONTROL4, 0x01004000, FOREIGN, 0),
+           &s, VGT_CMD_BAD_ADDRESS, "PIPE_CONTROL");
+    /* the last bytes of a write may not cross out of the VM either */
+    expect(SCAN(VGT_CMD_RCS, &s, MI(0x20, 3) | MI_SDI_GGTT, 0, VM_END - 4,
+                1, 2), &s, VGT_CMD_BAD_ADDRESS, NULL);
+    /* the status page index must stay inside the page */
+    expect(SCAN(VGT_CMD_RCS, &s, MI_STORE_INDEX, 0xffc, 1), &s, VGT_CMD_OK,
+           NULL);
+    expect(SCAN(VGT_CMD_RCS, &s, MI(0x21, 2), 0xffc, 1, 2), &s,
+           VGT_CMD_BAD_ADDRESS, "status page");
+    /* flush's index is a qword in the page by construction (11:3) */
+    expect(SCAN(VGT_CMD_BCS, &s, MI_FLUSH_DW | (1u << 21) | (1u << 14),
+                0xffc, 0), &s, VGT_CMD_OK, NULL);
+    /* batch starts into another VM: not readable, never copied */
+    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START, FOREIGN), &s, VGT_CMD_FAULT,
+           NULL);
+    /* a context image that ends outside the VM */
+    expect(SCAN(VGT_CMD_RCS, &s, MI_SET_CONTEXT, (VM_END - 0x1000) | 0x100),
+           &s, VGT_CMD_BAD_ADDRESS, "MI_SET_CONTEXT");
+    /* in a PPGTT batch, "global GTT" is not the VM's to ask for */
+    PUT(true, PPGTT_BATCH, MI_SDI | MI_SDI_GGTT, 0, FOREIGN, 1, MI_BB_END);
+    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START | MI_BB_PPGTT, PPGTT_BATCH),
+           &s, VGT_CMD_OK, NULL);
+    PUT(true, PPGTT_BATCH, MI_SDI, 0, 0x90000000, 1, MI_BB_END);
+    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START | MI_BB_PPGTT, PPGTT_BATCH),
+           &s, VGT_CMD_BAD_ADDRESS, "PPGTT");
+}
+
+static void test_rule_blits(void)
+{
+    VgtCmdScan s;
+    uint32_t pitch = 1024 * 4;
+
+    setup();
+    /* a 1024x768 fill inside the VM, then one that runs out of it */
+    expect(SCAN(VGT_CMD_BCS, &s, XY_COLOR_BLT, BLT_32BPP | pitch, 0,
+                (768 << 16) | 1024, VM_BASE, 0xff00ff), &s, VGT_CMD_OK,
+           NULL);
+    expect(SCAN(VGT_CMD_BCS, &s, XY_COLOR_BLT, BLT_32BPP | pitch, 0,
+                (768 << 16) | 1024, VM_END - pitch * 100, 0), &s,
+           VGT_CMD_BAD_ADDRESS, "XY_COLOR_BLT");
+    /* X-tiled: whole tile rows count */
+    expect(SCAN(VGT_CMD_BCS, &s, XY_COLOR_BLT | (1u << 11),
+                BLT_32BPP | (pitch / 4), 0, (1 << 16) | 1,
+                VM_END - pitch * 4, 0), &s, VGT_CMD_BAD_ADDRESS, NULL);
+    expect(SCAN(VGT_CMD_BCS, &s, XY_COLOR_BLT | (1u << 11),
+                BLT_32BPP | 100, 0, (8 << 16) | 8, VM_BASE, 0), &s,
+           VGT_CMD_BAD_COMMAND, "tiles");
+    /* a copy whose source is another VM's */
+    expect(SCAN(VGT_CMD_BCS, &s, XY_SRC_COPY_BLT, BLT_32BPP | pitch, 0,
+                (16 << 16) | 16, VM_BASE, 0, pitch, FOREIGN), &s,
+           VGT_CMD_BAD_ADDRESS, "source");
+    expect(SCAN(VGT_CMD_BCS, &s, XY_SRC_COPY_BLT, BLT_32BPP | pitch, 0,
+                (16 << 16) | 16, VM_BASE, 0, pitch, VM_BASE + (1 << 20)),
+           &s, VGT_CMD_OK, NULL);
+    /* text goes where XY_SETUP_BLT said */
+    expect(SCAN(VGT_CMD_BCS, &s, XY_SETUP_BLT, BLT_32BPP | pitch, 0,
+                (768 << 16) | 1024, VM_BASE, 0, 0xffffff, 0,
+                XY_TEXT_IMM, (8 << 16) | 0, (24 << 16) | 8, 0, 0), &s,
+           VGT_CMD_OK, NULL);
+    expect(SCAN(VGT_CMD_BCS, &s, XY_SETUP_BLT, BLT_32BPP | pitch, 0,
+                (768 << 16) | 1024, VM_END - pitch, 0, 0xffffff, 0,
+                XY_TEXT_IMM, (8 << 16) | 0, (24 << 16) | 8, 0, 0), &s,
+           VGT_CMD_BAD_ADDRESS, "TEXT");
+    expect(SCAN(VGT_CMD_BCS, &s, XY_TEXT_IMM, 0, (8 << 16) | 8, 0, 0), &s,
+           VGT_CMD_BAD_COMMAND, "XY_SETUP_BLT");
+    /* blitter commands belong to the blitter */
+    expect(SCAN(VGT_CMD_RCS, &s, XY_COLOR_BLT, BLT_32BPP | pitch, 0,
+                (1 << 16) | 1, VM_BASE, 0), &s, VGT_CMD_BAD_COMMAND,
+           "engine");
+}
+
+static void test_rule_display(void)
+{
+    VgtCmdEnv env = env_for(VGT_CMD_RCS);
+    VgtCmdScan s;
+
+    setup();
+    /* flips and waits name the VM's pipes; surface inside its memory */
+    expect(SCAN(VGT_CMD_RCS, &s, MI_FLIP | (2u << 19), 4096 * 4, VM_BASE),
+           &s, VGT_CMD_OK, NULL);
+    expect(SCAN(VGT_CMD_RCS, &s, MI_FLIP | (2u << 19), 4096 * 4, FOREIGN),
+           &s, VGT_CMD_BAD_ADDRESS, "surface");
+    expect(SCAN(VGT_CMD_RCS, &s, MI_FLIP | (7u << 19), 0, VM_BASE), &s,
+           VGT_CMD_BAD_COMMAND, "plane");
+    expect(SCAN(VGT_CMD_RCS, &s, MI_WAIT_EVENT | (1u << 21)), &s,
+           VGT_CMD_OK, NULL);
+    env.npipes = 1;
+    put(false, RING, (const uint32_t[]){ MI_WAIT_EVENT | (1u << 11) }, 1);
+    expect(vgt_cmd_scan_ring(&env, RING, RING_SIZE, 0, 8, &s), &s,
+           VGT_CMD_BAD_COMMAND, "pipe B");
+    expect(SCAN(VGT_CMD_RCS, &s, MI_WAIT_EVENT | (1u << 22)), &s,
+           VGT_CMD_BAD_COMMAND, "reserved");
+}
+
+static void test_rule_unknown(void)
+{
+    VgtCmdScan s;
+
+    setup();
+    expect(SCAN(VGT_CMD_RCS, &s, MI(0x3f, 0)), &s, VGT_CMD_BAD_COMMAND,
+           "unknown");
+    expect(SCAN(VGT_CMD_RCS, &s, 0x20000000), &s, VGT_CMD_BAD_COMMAND,
+           "unknown");
+    expect(SCAN(VGT_CMD_RCS, &s, 0xe0000000), &s, VGT_CMD_BAD_COMMAND,
+           "unknown");
+    /* an unaudited blitter command */
+    expect(SCAN(VGT_CMD_BCS, &s, (2u << 29) | (0x54 << 22) | 6, 0, 0, 0, 0,
+                0, 0, 0), &s, VGT_CMD_BAD_COMMAND, "unknown");
+    /* 3D commands on the video ring */
+    expect(SCAN(VGT_CMD_VCS, &s, PIPE_CONTROL4, 0, 0, 0), &s,
+           VGT_CMD_BAD_COMMAND, "engine");
+    /* MI_BATCH_BUFFER_END directly in the ring */
+    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_END, MI_NOOP), &s,
+           VGT_CMD_BAD_COMMAND, "in the ring");
+}
+
+static void test_runaway(void)
+{
+    VgtCmdScan s;
+
+    setup();
+    /* a batch that chains to itself forever */
+    PUT(false, BATCH, MI_NOOP, MI_BB_START, BATCH);
+    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START, BATCH), &s, VGT_CMD_LIMIT,
+           "batch buffers");
+    /* a batch without an end runs out of readable memory or the limit */
+    memset(gm + BATCH, 0, 0x1000);
+    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START, VM_END - 0x1000), &s,
+           VGT_CMD_FAULT, NULL);
+}
+
+static void test_copy_is_what_runs(void)
+{
+    VgtCmdScan s;
+
+    setup();
+    PUT(false, BATCH, MI_SDI | MI_SDI_GGTT, 0, SCRATCH, 1, MI_BB_END);
+    SCAN(VGT_CMD_RCS, &s, MI_BB_START, BATCH);
+    g_assert_cmpint(s.result, ==, VGT_CMD_OK);
+    /* the guest rewrites its batch after the scan: the copy is unchanged */
+    PUT(false, BATCH, MI_SDI | MI_SDI_GGTT, 0, FOREIGN, 1, MI_BB_END);
+    g_assert_cmphex(ldl_le_p(s.segment[1].copy->data + 8), ==, SCRATCH);
+    vgt_cmd_scan_free(&s);
+}
+
+static void test_relocate_and_normalize(void)
+{
+    VgtCmdScan s;
+    uint64_t placed[3] = { 0, 0x7000000, 0x7100000 };
+
+    setup();
+    /* ring -> PPGTT batch (which claims "global GTT") -> second level */
+    PUT(true, PPGTT_BATCH, MI_SDI | MI_SDI_GGTT, 0, 0x2000, 1,
+        MI_BB_START | MI_BB_PPGTT | MI_BB_SECOND, PPGTT_BATCH + 0x100,
+        MI_BB_END);
+    PUT(true, PPGTT_BATCH + 0x100, MI_NOOP, MI_BB_END);
+    SCAN(VGT_CMD_RCS, &s, MI_NOOP, MI_BB_START | MI_BB_PPGTT, PPGTT_BATCH);
+    g_assert_cmpint(s.result, ==, VGT_CMD_OK);
+    g_assert_cmpuint(s.nsegments, ==, 3);
+    g_assert_cmpuint(s.segment[1].parent, ==, 0);
+    g_assert_cmpuint(s.segment[1].parent_offset, ==, 4);
+    g_assert_cmpuint(s.segment[2].parent, ==, 1);
+    g_assert_cmpuint(s.segment[2].parent_offset, ==, 16);
+    /* the copy of the PPGTT batch no longer asks for the GGTT */
+    g_assert_cmphex(ldl_le_p(s.segment[1].copy->data), ==, MI_SDI);
+    vgt_cmd_relocate(&s, placed);
+    g_assert_cmphex(ldl_le_p(s.segment[0].copy->data + 4), ==,
+                    MI_BB_START | MI_BB_PPGTT);
+    g_assert_cmphex(ldl_le_p(s.segment[0].copy->data + 8), ==, 0x7000000);
+    g_assert_cmphex(ldl_le_p(s.segment[1].copy->data + 16), ==,
+                    MI_BB_START | MI_BB_PPGTT | MI_BB_SECOND);
+    g_assert_cmphex(ldl_le_p(s.segment[1].copy->data + 20), ==, 0x7100000);
+    vgt_cmd_scan_free(&s);
+}
+
+static void test_garbage_streams(void)
+{
+    GRand *rand = g_rand_new_with_seed(0x76677421);
+    VgtCmdEnv env = env_for(VGT_CMD_RCS);
+    VgtCmdScan s;
+    int round, i;
+
+    /* random rings: every scan ends with a defined result */
+    for (round = 0; round < 2000; round++) {
+        uint32_t tail = 8 * g_rand_int_range(rand, 1, 64);
+
+        for (i = 0; i < RING_SIZE / 4; i++) {
+            uint32_t v = g_rand_int(rand);
+
+            /* bias towards valid headers and in-VM addresses */
+            if (g_rand_boolean(rand)) {
+                v = (v & 0xe3ffffff) & ~(0x7fu << 22);
+                v |= g_rand_int_range(rand, 0, 64) << 23;
+            }
+            stl_le_p(gm + RING + 4 * i, v);
+        }
+        env.engine = g_rand_int_range(rand, 0, VGT_CMD_NENGINES);
+        vgt_cmd_scan_ring(&env, RING, RING_SIZE, 0, tail, &s);
+        g_assert_cmpint(s.result, >=, VGT_CMD_OK);
+        g_assert_cmpint(s.result, <=, VGT_CMD_LIMIT);
+        vgt_cmd_scan_free(&s);
+    }
+    g_rand_free(rand);
+}
+
+int main(int argc, char **argv)
+{
+    int ret;
+
+    gm = g_malloc0(GM_SIZE);
+    ppgtt = g_malloc0(PPGTT_SIZE);
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/vgt/cmd/i915-rcs-breadcrumb", test_i915_rcs_breadcrumb);
+    g_test_add_func("/vgt/cmd/i915-xcs-breadcrumb", test_i915_xcs_breadcrumb);
+    g_test_add_func("/vgt/cmd/i915-switch-mm-and-context",
+                    test_i915_switch_mm_and_context);
+    g_test_add_func("/vgt/cmd/ppgtt-batch-with-media",
+                    test_ppgtt_batch_with_media);
+    g_test_add_func("/vgt/cmd/chained-and-second-level",
+                    test_chained_and_second_level);
+    g_test_add_func("/vgt/cmd/ring-wrap", test_ring_wrap);
+    g_test_add_func("/vgt/cmd/rule-lri-registers", test_rule_lri_registers);
+    g_test_add_func("/vgt/cmd/rule-update-gtt", test_rule_update_gtt);
+    g_test_add_func("/vgt/cmd/rule-addresses", test_rule_addresses);
+    g_test_add_func("/vgt/cmd/rule-blits", test_rule_blits);
+    g_test_add_func("/vgt/cmd/rule-display", test_rule_display);
+    g_test_add_func("/vgt/cmd/rule-unknown", test_rule_unknown);
+    g_test_add_func("/vgt/cmd/runaway", test_runaway);
+    g_test_add_func("/vgt/cmd/copy-is-what-runs", test_copy_is_what_runs);
+    g_test_add_func("/vgt/cmd/relocate-and-normalize",
+                    test_relocate_and_normalize);
+    g_test_add_func("/vgt/cmd/garbage-streams", test_garbage_streams);
+    ret = g_test_run();
+    g_free(gm);
+    g_free(ppgtt);
+    return ret;
+}
