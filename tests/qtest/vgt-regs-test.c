@@ -499,6 +499,36 @@ static void test_hostile(void)
     vgt_test_stop(&t);
 }
 
+/* What i915 reads for engine info and error capture. */
+static void test_engine_info(void)
+{
+    VgtTest t;
+    uint32_t ts0, ts1;
+    size_t i;
+
+    vgt_test_start(&t);
+    for (i = 0; i < ARRAY_SIZE(engines); i++) {
+        uint32_t b = engines[i].base;
+
+        wr(&t, b + RING_START, 0x200000);
+        wr(&t, b + RING_HEAD, 0x80);
+        /* ACTHD: where the engine is, START + HEAD while it waits */
+        g_assert_cmphex(rd(&t, b + 0x74), ==, 0x200080);
+        /* the PPGTT root it uses is the one programmed */
+        wr(&t, b + 0x228, 0x7fe00000);
+        g_assert_cmphex(rd(&t, b + 0x518), ==, 0x7fe00000);
+        /* no error latched, no batch active */
+        g_assert_cmphex(rd(&t, b + 0x68), ==, 0);
+        g_assert_cmphex(rd(&t, b + 0x140), ==, 0);
+        /* the 12.5 MHz timestamp follows the virtual clock */
+        ts0 = rd(&t, b + 0x358);
+        qtest_clock_step(t.qts, 80 * 1000);
+        ts1 = rd(&t, b + 0x358);
+        g_assert_cmpuint(ts1 - ts0, ==, 1000);
+    }
+    vgt_test_stop(&t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -510,5 +540,6 @@ int main(int argc, char **argv)
     qtest_add_func("/vgt/regs/ring-start", test_ring_start);
     qtest_add_func("/vgt/regs/gdrst", test_gdrst);
     qtest_add_func("/vgt/regs/hostile", test_hostile);
+    qtest_add_func("/vgt/regs/engine-info", test_engine_info);
     return g_test_run();
 }

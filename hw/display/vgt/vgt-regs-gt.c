@@ -168,10 +168,8 @@ static const VgtRegInfo vgt_gt_regs[] = {
      * error ever latches.
      */
     { "PGTBL_ER", 0x02024, 4, VGT_REG_W1C, 0, 0 },
-    { "IPEIR_I965", 0x02064, 4, VGT_REG_W1C, 0, 0 },
     { "GEN2_IIR", 0x020a4, 4, VGT_REG_W1C, 0, 0 },
-    { "EIR", 0x020b0, 4, VGT_REG_W1C, 0, 0 },
-    { "EMR", 0x020b4, 4, VGT_REG_VIRT, 0, 0 },
+    /* IPEIR, EIR and EMR of the render engine: its ring rows */
 };
 
 const VgtRegTable vgt_gt_reg_table = VGT_REG_TABLE(vgt_gt_regs);

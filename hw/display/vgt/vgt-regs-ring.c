@@ -45,6 +45,23 @@
 #define RING_PP_DIR_DCLV        0x220
 #define RING_PP_DIR_BASE        0x228
 #define RING_MODE_GEN7          0x29c
+/* read for error capture and debugfs (gt/intel_engine_regs.h) */
+#define RING_ACTHD_UDW          0x05c
+#define RING_IPEIR              0x064
+#define RING_IPEHR              0x068
+#define RING_INSTDONE           0x06c
+#define RING_INSTPS             0x070
+#define RING_ACTHD              0x074
+#define RING_DMA_FADD           0x078
+#define RING_EIR                0x0b0
+#define RING_EMR                0x0b4
+#define RING_ESR                0x0b8
+#define RING_BBSTATE            0x110
+#define RING_BBADDR             0x140
+#define RING_BBADDR_UDW         0x168
+#define RING_CCID               0x180
+#define RING_TIMESTAMP          0x358
+#define RING_PP_DIR_BASE_READ   0x518
 
 /* In the 0x4000 block: engine n's page at 0x4000 + 0x100 * n */
 #define VGT_HWS_PGA_RCS         0x4080
@@ -146,6 +163,35 @@ static void vgt_ring_tail_write(VgtState *s, const VgtRegInfo *r,
     vgt_submit_tail_written(s, base);
 }
 
+/* ACTHD: the address the engine fetches from, HEAD's while it is idle. */
+static uint32_t vgt_ring_acthd_read(VgtState *s, const VgtRegInfo *r,
+                                    uint32_t offset)
+{
+    uint32_t base = vgt_ring_base(offset, RING_ACTHD);
+
+    return vgt_vreg(s, base + RING_START) +
+           (vgt_vreg(s, base + RING_HEAD) & RING_HEAD_ADDR);
+}
+
+/* The PP_DIR_BASE the engine uses: the one the guest programmed. */
+static uint32_t vgt_ring_pp_dir_base_read(VgtState *s, const VgtRegInfo *r,
+                                          uint32_t offset)
+{
+    uint32_t base = vgt_ring_base(offset, RING_PP_DIR_BASE_READ);
+
+    return vgt_vreg(s, base + RING_PP_DIR_BASE);
+}
+
+/* The command streamer's timestamp: 12.5 MHz on gen7 (80 ns a tick). */
+static uint32_t vgt_ring_timestamp_read(VgtState *s, const VgtRegInfo *r,
+                                        uint32_t offset)
+{
+    uint64_t ticks = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) / 80;
+    uint32_t base = vgt_ring_base(offset & ~4u, RING_TIMESTAMP);
+
+    return offset == base + RING_TIMESTAMP ? ticks : ticks >> 32;
+}
+
 /*
  * One engine's rows.  MI_MODE, INSTPM, RING_MODE (GFX_MODE) and PSMI_CTL
  * are masked registers: i915 writes _MASKED_BIT_ENABLE/DISABLE.
@@ -172,7 +218,31 @@ static void vgt_ring_tail_write(VgtState *s, const VgtRegInfo *r,
     /* the status page: a GGTT address, page aligned */                     \
     { e "_HWS_PGA", (pga), 4, VGT_REG_SHADOW, 0, 0xfff },                   \
     /* page fault status: bit 0 valid; i915 clears it by writing 0 */       \
-    { e "_FAULT_REG", (pga) + HWS_PGA_TO_FAULT, 4, VGT_REG_VIRT, 0, 0 }
+    { e "_FAULT_REG", (pga) + HWS_PGA_TO_FAULT, 4, VGT_REG_VIRT, 0, 0 },    \
+    /*                                                                      \
+     * What i915 reads for error capture and engine info: the active head,  \
+     * the timestamp and the PPGTT root are real; no error is ever latched  \
+     * and no unit's state is modelled, so the rest read 0.                 \
+     */                                                                     \
+    { e "_ACTHD_UDW", (b) + RING_ACTHD_UDW, 4, VGT_REG_RO, 0, ~0u },         \
+    { e "_IPEIR", (b) + RING_IPEIR, 4, VGT_REG_W1C, 0, 0 },                 \
+    { e "_IPEHR", (b) + RING_IPEHR, 4, VGT_REG_RO, 0, ~0u },                \
+    { e "_INSTDONE", (b) + RING_INSTDONE, 4, VGT_REG_RO, 0, ~0u },          \
+    { e "_INSTPS", (b) + RING_INSTPS, 4, VGT_REG_RO, 0, ~0u },              \
+    { e "_ACTHD", (b) + RING_ACTHD, 4, VGT_REG_RO, 0, ~0u,                  \
+      vgt_ring_acthd_read },                                                \
+    { e "_DMA_FADD", (b) + RING_DMA_FADD, 4, VGT_REG_RO, 0, ~0u },          \
+    { e "_EIR", (b) + RING_EIR, 4, VGT_REG_W1C, 0, 0 },                     \
+    { e "_EMR", (b) + RING_EMR, 4, VGT_REG_VIRT, 0, 0 },                    \
+    { e "_ESR", (b) + RING_ESR, 4, VGT_REG_W1C, 0, 0 },                     \
+    { e "_BBSTATE", (b) + RING_BBSTATE, 4, VGT_REG_RO, 0, ~0u },            \
+    { e "_BBADDR", (b) + RING_BBADDR, 4, VGT_REG_RO, 0, ~0u },              \
+    { e "_BBADDR_UDW", (b) + RING_BBADDR_UDW, 4, VGT_REG_RO, 0, ~0u },      \
+    { e "_CCID", (b) + RING_CCID, 4, VGT_REG_RO, 0, ~0u },                  \
+    { e "_TIMESTAMP", (b) + RING_TIMESTAMP, 8, VGT_REG_RO, 0, ~0u,          \
+      vgt_ring_timestamp_read },                                            \
+    { e "_PP_DIR_BASE_READ", (b) + RING_PP_DIR_BASE_READ, 4, VGT_REG_RO, 0, \
+      ~0u, vgt_ring_pp_dir_base_read }
 
 static const VgtRegInfo vgt_ring_regs[] = {
     VGT_RING_ROWS("RCS", VGT_RCS_BASE, VGT_HWS_PGA_RCS),
