@@ -1,0 +1,52 @@
+#!/bin/sh
+# Build the guest's initramfs: Debian's busybox-static, the modules that
+# fetch-kernel.sh extracted (in their load order), and our /init
+# (scripts/guest/init.sh).  Output: a gzip'ed newc cpio archive.
+#   usage: make-initramfs.sh KERNEL_DIR OUT.cpio.gz
+# KERNEL_DIR is fetch-kernel.sh's output (modules/, modules.load, kernel.id).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/kernel.pin"
+
+kdir=${1:?usage: make-initramfs.sh KERNEL_DIR OUT.cpio.gz}
+out=${2:?usage: make-initramfs.sh KERNEL_DIR OUT.cpio.gz}
+busybox=${BUSYBOX:-/bin/busybox}
+
+die() { echo "vgt-guest: error: $*" >&2; exit 1; }
+
+[ -f "$kdir/modules.load" ] || die "$kdir/modules.load missing: run fetch-kernel.sh first"
+[ -x "$busybox" ] || die "$busybox missing: apt-get install busybox-static"
+# Only the static build runs in an initramfs with no libc.
+if ! dpkg-query -W -f='${Status}\n' busybox-static 2>/dev/null | grep -q 'ok installed'; then
+    die "busybox-static is not installed (the dynamic busybox cannot run in the initramfs)"
+fi
+command -v cpio >/dev/null 2>&1 || die "cpio missing: apt-get install cpio"
+
+root="$out.root"
+rm -rf "$root"
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" "$root/run" \
+    "$root/lib/modules/$GUEST_KERNEL_ABI"
+cp "$busybox" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+cp "$here/init.sh" "$root/init"
+chmod 0755 "$root/init" "$root/bin/busybox"
+
+mdir="$root/lib/modules/$GUEST_KERNEL_ABI"
+while read -r m; do
+    [ -f "$kdir/modules/$m.ko" ] || die "module $m.ko missing in $kdir/modules"
+    cp "$kdir/modules/$m.ko" "$mdir/"
+done < "$kdir/modules.load"
+cp "$kdir/modules.load" "$mdir/modules.load"
+{
+    echo "kernel: $(cat "$kdir/kernel.id")"
+    echo "busybox: $(dpkg-query -W -f='${Package} ${Version}' busybox-static)"
+} > "$root/etc-vgt-guest.txt"
+mkdir -p "$root/etc" && mv "$root/etc-vgt-guest.txt" "$root/etc/vgt-guest"
+
+# Reproducible archive: sorted names, fixed owner and times.
+find "$root" -exec touch -h -d @0 {} +
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -n -6 > "$out.tmp"
+mv "$out.tmp" "$out"
+echo "vgt-guest: initramfs $out ($(du -k "$out" | cut -f1) KiB): busybox + $(wc -l < "$kdir/modules.load") modules + /init"

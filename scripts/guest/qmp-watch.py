@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""Host-side companion of a guest boot (scripts/guest/boot.sh).
+
+  qmp-watch.py watch QMP_SOCKET SERIAL_LOG OUT_DIR [--device ID] [--timeout S]
+                     [--pid QEMU_PID]
+      Connects to QEMU's QMP socket, records `info pci` (HMP through QMP
+      human-monitor-command) and the device's partition and monitor
+      properties (qom-get; OUT_DIR/vgt-props.txt) once the guest reached
+      userspace, and when the
+      guest prints "VGT-GUEST: screen-ready ..." it pauses the VM, takes a QMP
+      screendump of the device's console (PPM, converted to PNG) and resumes.
+      Writes OUT_DIR/info-pci.txt, OUT_DIR/screen.ppm, OUT_DIR/screen.png and
+      OUT_DIR/screendump.txt (one line: "ok ..." or "error: <QEMU's answer>").
+      When the guest never had a console to show, the device's console is
+      still dumped once at the guest's "VGT-GUEST: done" (screen-final.ppm,
+      .png; status "final ..." or "final-error: <QEMU's answer>").  QEMU's
+      events (SHUTDOWN with its reason, STOP, RESUME, ...) go to
+      OUT_DIR/qmp-events.txt, one JSON object a line, until QEMU exits.
+      When the guest starts its debugfs diagnostics ("VGT-GUEST: diagnostics
+      begin"), the number of lines in OUT_DIR/unimp.log is noted in
+      OUT_DIR/unimp-cut.txt: the lines after it are not the boot path.
+  qmp-watch.py hmp QMP_SOCKET COMMAND...
+      Runs one HMP command and prints its output.
+  qmp-watch.py ppm-info FILE.ppm
+      Prints "width height md5 colours" where md5 is taken over the picture
+      laid out as little-endian XRGB8888 rows with X=0 (the layout of the
+      guest's fb0), so it can be compared with the guest's own checksum.
+
+Only the Python standard library is used.
+"""
+import hashlib
+import json
+import os
+import socket
+import struct
+import sys
+import time
+import zlib
+
+
+# Properties of -device vgt that the guest's view is checked against.
+VGT_PROPS = ("low_gm_sz", "high_gm_sz", "fence_sz", "xres", "yres")
+
+
+class QMP:
+    def __init__(self, path, timeout=10.0):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        self.sock.connect(path)
+        self.buf = b""
+        self._read()                      # greeting
+        self.cmd("qmp_capabilities")
+
+    def _read(self):
+        while b"\n" not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("QMP socket closed")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    events = None   # a file to append QEMU's events to, when set
+
+    def _event(self, r):
+        if self.events:
+            self.events.write(json.dumps(r) + "\n")
+            self.events.flush()
+
+    def cmd(self, name, **args):
+        msg = {"execute": name}
+        if args:
+            msg["arguments"] = args
+        self.sock.sendall(json.dumps(msg).encode() + b"\n")
+        while True:
+            r = self._read()
+            if "event" in r:
+                self._event(r)
+                continue
+            return r
+
+    def poll_events(self):
+        """Record the events QEMU has sent meanwhile (SHUTDOWN and its
+        reason tell a guest power-off from a guest reset or a signal)."""
+        closed = False
+        self.sock.setblocking(False)
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    closed = True
+                    break
+                self.buf += chunk
+        except BlockingIOError:
+            pass
+        except OSError:
+            closed = True
+        finally:
+            self.sock.setblocking(True)
+        while b"\n" in self.buf:
+            line, self.buf = self.buf.split(b"\n", 1)
+            r = json.loads(line)
+            if "event" in r:
+                self._event(r)
+        if closed:
+            raise ConnectionError("QMP socket closed")
+
+    def hmp(self, line):
+        r = self.cmd("human-monitor-command", **{"command-line": line})
+        if "error" in r:
+            return "error: " + r["error"].get("desc", str(r["error"]))
+        return r.get("return", "")
+
+
+def alive(pid):
+    if not pid:
+        return True
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+
+
+def connect(path, deadline, pid=None):
+    last = None
+    while time.time() < deadline and alive(pid):
+        try:
+            return QMP(path)
+        except (OSError, ConnectionError) as e:
+            last = e
+            time.sleep(0.1)
+    raise ConnectionError(f"qmp-watch: cannot connect to {path}: {last}")
+
+
+def read_ppm(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    # P6 header: magic, width, height, maxval, each separated by whitespace.
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos) + 1
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    pos += 1
+    if fields[0] != b"P6" or int(fields[3]) != 255:
+        raise ValueError(f"{path}: not an 8-bit P6 PPM")
+    w, h = int(fields[1]), int(fields[2])
+    return w, h, data[pos:pos + w * h * 3]
+
+
+def ppm_to_png(ppm, png):
+    w, h, rgb = read_ppm(ppm)
+    rows = b"".join(b"\x00" + rgb[y * w * 3:(y + 1) * w * 3] for y in range(h))
+
+    def chunk(kind, body):
+        c = struct.pack(">I", len(body)) + kind + body
+        return c + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    with open(png, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n")
+        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)))
+        f.write(chunk(b"IDAT", zlib.compress(rows, 6)))
+        f.write(chunk(b"IEND", b""))
+
+
+def ppm_info(path):
+    w, h, rgb = read_ppm(path)
+    xrgb = bytearray(w * h * 4)
+    xrgb[0::4] = rgb[2::3]   # B
+    xrgb[1::4] = rgb[1::3]   # G
+    xrgb[2::4] = rgb[0::3]   # R
+    colours = len(set(bytes(xrgb[i:i + 4]) for i in range(0, len(xrgb), 4 * 7)))
+    return w, h, hashlib.md5(bytes(xrgb)).hexdigest(), colours
+
+
+def watch(sock_path, serial, out, device, timeout, pid):
+    deadline = time.time() + timeout
+    q = connect(sock_path, deadline, pid)
+    q.events = open(os.path.join(out, "qmp-events.txt"), "w")
+    status_path = os.path.join(out, "screendump.txt")
+    did_pci = did_screen = False
+    pos = 0
+    pending = b""
+    while time.time() < deadline:
+        q.poll_events()     # ends with ConnectionError once QEMU has gone
+        try:
+            with open(serial, "rb") as f:
+                f.seek(pos)
+                new = f.read()
+        except FileNotFoundError:
+            new = b""
+        pos += len(new)
+        pending += new
+        lines = pending.split(b"\n")
+        pending = lines.pop()
+        for raw in lines:
+            line = raw.decode("utf-8", "replace")
+            if not did_pci and "VGT-GUEST: init started" in line:
+                did_pci = True
+                with open(os.path.join(out, "info-pci.txt"), "w") as f:
+                    f.write(q.hmp("info pci"))
+                if device:
+                    # The host's side of what the guest should find: its
+                    # graphics memory partition and the virtual monitor.
+                    with open(os.path.join(out, "vgt-props.txt"), "w") as f:
+                        for prop in VGT_PROPS:
+                            r = q.cmd("qom-get", path="/machine/peripheral/" + device,
+                                      property=prop)
+                            if "return" in r:
+                                f.write("%s=%s\n" % (prop, r["return"]))
+            if not did_screen and "VGT-GUEST: screen-ready" in line:
+                did_screen = True
+                ppm = os.path.join(out, "screen.ppm")
+                q.cmd("stop")
+                args = {"filename": ppm}
+                if device:
+                    args["device"] = device
+                r = q.cmd("screendump", **args)
+                q.cmd("cont")
+                with open(status_path, "w") as f:
+                    if "error" in r:
+                        f.write("error: %s\n" % r["error"].get("desc", r["error"]))
+                    else:
+                        ppm_to_png(ppm, os.path.join(out, "screen.png"))
+                        w, h, md5, colours = ppm_info(ppm)
+                        f.write(f"ok w={w} h={h} md5={md5} colours={colours}\n")
+            if "VGT-GUEST: diagnostics begin" in line:
+                # Everything QEMU logged so far is the boot path; what the
+                # guest's debugfs dumps touch from here on is not.
+                try:
+                    with open(os.path.join(out, "unimp.log"), "rb") as f:
+                        n = f.read().count(b"\n")
+                except FileNotFoundError:
+                    n = 0
+                with open(os.path.join(out, "unimp-cut.txt"), "w") as f:
+                    f.write("%d\n" % n)
+            if "VGT-GUEST: done" in line:
+                if not did_screen:
+                    # The guest never drew a console: find out whether the
+                    # device shows anything at all, without claiming more.
+                    did_screen = True
+                    ppm = os.path.join(out, "screen-final.ppm")
+                    q.cmd("stop")
+                    args = {"filename": ppm}
+                    if device:
+                        args["device"] = device
+                    r = q.cmd("screendump", **args)
+                    q.cmd("cont")
+                    with open(status_path, "w") as f:
+                        if "error" in r:
+                            f.write("final-error: %s\n" % r["error"].get("desc", r["error"]))
+                        else:
+                            ppm_to_png(ppm, os.path.join(out, "screen-final.png"))
+                            w, h, md5, colours = ppm_info(ppm)
+                            f.write(f"final w={w} h={h} md5={md5} colours={colours}\n")
+        time.sleep(0.1)
+
+
+def main(argv):
+    if len(argv) < 2:
+        raise SystemExit(__doc__)
+    if argv[1] == "watch":
+        device, timeout, pid, rest = None, 600.0, None, argv[2:]
+        if "--pid" in rest:
+            i = rest.index("--pid")
+            pid = int(rest[i + 1])
+            del rest[i:i + 2]
+        if "--device" in rest:
+            i = rest.index("--device")
+            device = rest[i + 1]
+            del rest[i:i + 2]
+        if "--timeout" in rest:
+            i = rest.index("--timeout")
+            timeout = float(rest[i + 1])
+            del rest[i:i + 2]
+        try:
+            watch(rest[0], rest[1], rest[2], device, timeout, pid)
+        except (ConnectionError, OSError):
+            pass    # QEMU went away: the boot is over
+        status = os.path.join(rest[2], "screendump.txt")
+        if not os.path.exists(status):
+            with open(status, "w") as f:
+                f.write("none: the guest never showed a framebuffer console\n")
+    elif argv[1] == "hmp":
+        q = connect(argv[2], time.time() + 10)
+        print(q.hmp(" ".join(argv[3:])), end="")
+    elif argv[1] == "ppm-info":
+        print(*ppm_info(argv[2]))
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
