@@ -43,7 +43,10 @@ $(STAMPS)/qemu-downloaded: | $(DEPS_STAMP)
 	    echo "vgt: they offer: $$(apt-cache showsrc qemu | sed -n 's/^Version: //p' | tr '\n' ' ')"; \
 	    echo "vgt: vgt is tested against $(QEMU_VERSION) only; refusing to build another."; \
 	    exit 1; fi
-	@cd $(QEMU_DL) && apt-get source -q --download-only 'qemu=$(QEMU_VERSION)' >/dev/null
+	@# (apt warns that root downloads unsandboxed: expected, kept in the log)
+	@cd $(QEMU_DL) && apt-get source -q --download-only 'qemu=$(QEMU_VERSION)' \
+	    > apt-source.log 2>&1 || { cat apt-source.log; \
+	    echo "vgt: error: apt-get source qemu=$(QEMU_VERSION) failed"; exit 1; }
 	@touch $@
 
 $(QEMU_UNPACKED): $(STAMPS)/qemu-downloaded $(TOP)/configure.patch

@@ -366,6 +366,8 @@ static void test_stats(void)
     /* a guest error is counted too */
     wr(&t, DEISR, 0x5);
     g_assert_cmpuint(vgt_stat(&t, NULL, "guest-errors"), ==, 1);
+    /* ... and per register, by name */
+    g_assert_cmpuint(vgt_stat(&t, "register-errors", "DEISR"), ==, 1);
     irq_stop(&t);
 }
 

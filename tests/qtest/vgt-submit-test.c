@@ -251,6 +251,31 @@ static void test_blit(void)
     gpu_stop(&g);
 }
 
+/* Commands that straddle the end of the ring run as one. */
+static void test_ring_wrap(void)
+{
+    Gpu g;
+
+    gpu_start(&g);
+    /* fill the ring up to its last qword with NOOPs, one submission */
+    g.tail[0] = PAGE - 16;
+    wr(&g, rcs.base + 0x34, PAGE - 16);
+    /* a 3-dword store wraps: two dwords at the end, one at the start */
+    SUBMIT(&g, &rcs, MI_NOOP, MI_NOOP, MI_STORE_INDEX, 0x100, 0x3a9,
+           MI_USER_INT);
+    g_assert_cmpuint(g.tail[0], ==, 8);
+    g_assert_true(wait_value(&g, gpa(SLOT_HWSP_RCS) + 0x100, 0x3a9));
+    g_assert_cmphex(rd(&g, rcs.base + 0x34) & 0x1ffffc, ==, 8);
+    /* a command cut off by TAIL is malformed: rejected, engine stops */
+    qtest_writel(g.qts, gpa(SLOT_RING_RCS) + 8, MI_STORE_INDEX);
+    qtest_writel(g.qts, gpa(SLOT_RING_RCS) + 12, 0x100);
+    wr(&g, rcs.base + 0x30, 16);
+    g_usleep(100 * 1000);
+    g_assert_cmphex(rd(&g, rcs.base + 0x34) & 0x1ffffc, ==, 8);
+    g_assert_cmpint(log_count(&g, "past the end"), ==, 1);
+    gpu_stop(&g);
+}
+
 static void test_copy_is_what_runs(void)
 {
     Gpu g;
@@ -330,6 +355,11 @@ static void test_hostile(void)
              gm(&g, SLOT_COUNT + 100));
     /* an unknown command */
     REJECTED(&g, &rcs, "unknown command", 0xe0000000);
+    /* a runaway chain: a batch that starts itself again */
+    qtest_writel(g.qts, gpa(SLOT_BATCH), MI_BB_START);
+    qtest_writel(g.qts, gpa(SLOT_BATCH) + 4, gm(&g, SLOT_BATCH));
+    REJECTED(&g, &rcs, "batch buffers", MI_BB_START, gm(&g, SLOT_BATCH));
+    qtest_memset(g.qts, gpa(SLOT_BATCH), 0, 8);
     /* the other engine was never affected; QEMU is alive */
     g_assert_cmphex(rd(&g, 0x78000), ==, 0x76544776);
     gpu_stop(&g);
@@ -342,6 +372,7 @@ int main(int argc, char **argv)
                    test_seqno_and_interrupt);
     qtest_add_func("/vgt/submit/blit", test_blit);
     qtest_add_func("/vgt/submit/copy-is-what-runs", test_copy_is_what_runs);
+    qtest_add_func("/vgt/submit/ring-wrap", test_ring_wrap);
     qtest_add_func("/vgt/submit/hostile", test_hostile);
     return g_test_run();
 }

@@ -818,10 +818,9 @@ static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
     /* the audit may normalize the command: copy it afterwards */
     r = d->audit ? d->audit(c, cmd, len) : VGT_CMD_OK;
     for (i = 0; i < len; i++) {
-        uint32_t le = cpu_to_le32(cmd[i]);
-
-        g_byte_array_append(c->seg->copy, (const guint8 *)&le, 4);
+        cmd[i] = cpu_to_le32(cmd[i]);
     }
+    g_byte_array_append(c->seg->copy, (const guint8 *)cmd, len * 4);
     c->scan->ndwords += len;
     c->scan->ncommands++;
     return r;

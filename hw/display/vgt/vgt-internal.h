@@ -234,6 +234,9 @@ void vgt_opregion_exit(VgtState *s);
 
 /* vgt-regs.c: the register file (tables: vgt-regs.h) */
 bool vgt_regs_init(VgtState *s, Error **errp);
+/* the per-register guest-error counts, as a struct of name: count */
+bool vgt_regs_visit_errors(VgtState *s, Visitor *v, const char *name,
+                           Error **errp);
 void vgt_regs_reset(VgtState *s);
 void vgt_regs_exit(VgtState *s);
 uint32_t vgt_reg_read(VgtState *s, uint32_t offset);

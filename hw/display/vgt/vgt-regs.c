@@ -13,6 +13,7 @@
 #include "qemu/bitmap.h"
 #include "qemu/error-report.h"
 #include "qemu/log.h"
+#include "qapi/visitor.h"
 #include "vgt-internal.h"
 #include "trace.h"
 
@@ -230,6 +231,29 @@ void vgt_regs_exit(VgtState *s)
     s->unimp_reported = NULL;
     g_free(s->reg_guest_errors);
     s->reg_guest_errors = NULL;
+}
+
+bool vgt_regs_visit_errors(VgtState *s, Visitor *v, const char *name,
+                           Error **errp)
+{
+    size_t i;
+    bool ok;
+
+    /* only the registers with errors, by name */
+    if (!visit_start_struct(v, name, NULL, 0, errp)) {
+        return false;
+    }
+    ok = true;
+    for (i = 0; ok && i < vgt_reg_nrows; i++) {
+        uint64_t n = s->reg_guest_errors[i];
+
+        if (n) {
+            ok = visit_type_uint64(v, vgt_reg_rows[i]->name, &n, errp);
+        }
+    }
+    ok = ok && visit_check_struct(v, errp);
+    visit_end_struct(v, NULL);
+    return ok;
 }
 
 size_t vgt_regs_count(void)

@@ -153,8 +153,16 @@ static void vgt_get_stats(Object *obj, Visitor *v, const char *name,
              visit_check_struct(v, errp);
         visit_end_struct(v, NULL);
     }
+    ok = ok && visit_start_struct(v, "submission", NULL, 0, errp);
+    if (ok) {
+        ok = vgt_visit_u64(v, "submitted", s->submitted, errp) &&
+             vgt_visit_u64(v, "rejected", s->submit_rejected, errp) &&
+             visit_check_struct(v, errp);
+        visit_end_struct(v, NULL);
+    }
     ok = ok && vgt_visit_u64(v, "helper-events", s->host_events, errp) &&
          vgt_visit_u64(v, "guest-errors", s->guest_errors, errp) &&
+         vgt_regs_visit_errors(s, v, "register-errors", errp) &&
          visit_check_struct(v, errp);
     visit_end_struct(v, NULL);
 }
