@@ -66,32 +66,32 @@
  * helper counts every refusal per code (struct vgt_stats).
  */
 enum vgt_error {
-	VGT_OK = 0,
-	VGT_E_INVAL = 1,	/* malformed argument (size, alignment, flag) */
-	VGT_E_VERSION = 2,	/* ABI version mismatch */
-	VGT_E_MSG = 3,		/* malformed message: size, type, trailer */
-	VGT_E_BADFD = 4,	/* missing, extra or unusable descriptor */
-	VGT_E_NOINST = 5,	/* no instance on this connection yet */
-	VGT_E_EXISTS = 6,	/* instance already created here */
-	VGT_E_NOSPC_MAPPABLE = 7,	/* mappable GM (aperture) exhausted */
-	VGT_E_NOSPC_NONMAPPABLE = 8,	/* non-mappable GM exhausted */
-	VGT_E_NOSPC_FENCE = 9,	/* fence registers exhausted */
-	VGT_E_NOSPC_HOST = 10,	/* helper's share / instance slots */
-	VGT_E_GTT_INDEX = 11,	/* GTT index beyond the GTT */
-	VGT_E_GM_RANGE = 12,	/* outside this instance's GM ranges */
-	VGT_E_GFN = 13,		/* guest frame outside registered memory */
-	VGT_E_PTE_FLAGS = 14,	/* PTE bits the helper does not pass on */
-	VGT_E_MEM_OVERLAP = 15,	/* region overlaps a registered one */
-	VGT_E_MEM_FULL = 16,	/* too many memory regions */
-	VGT_E_NOMEM = 17,	/* helper out of host memory */
-	VGT_E_IO = 18,		/* transport failure (helper gone, short I/O) */
-	VGT_E_FENCE = 19,	/* fence index or range not this VM's */
-	VGT_E_NOENT = 20,	/* no such memory region */
-	VGT_E_GM_UNMAPPED = 21,	/* GM page not backed (scratch/invalid) */
-	VGT_E_QUEUE_FULL = 22,	/* engine queue of this instance is full */
-	VGT_E_REG = 23,		/* register not on the flush allow-list */
-	VGT_E_ENGINE = 24,	/* no such engine */
-	VGT_E_COUNT = 32	/* size of per-code counter arrays */
+    VGT_OK = 0,
+    VGT_E_INVAL = 1,    /* malformed argument (size, alignment, flag) */
+    VGT_E_VERSION = 2,  /* ABI version mismatch */
+    VGT_E_MSG = 3,              /* malformed message: size, type, trailer */
+    VGT_E_BADFD = 4,    /* missing, extra or unusable descriptor */
+    VGT_E_NOINST = 5,   /* no instance on this connection yet */
+    VGT_E_EXISTS = 6,   /* instance already created here */
+    VGT_E_NOSPC_MAPPABLE = 7,   /* mappable GM (aperture) exhausted */
+    VGT_E_NOSPC_NONMAPPABLE = 8,        /* non-mappable GM exhausted */
+    VGT_E_NOSPC_FENCE = 9,      /* fence registers exhausted */
+    VGT_E_NOSPC_HOST = 10,      /* helper's share / instance slots */
+    VGT_E_GTT_INDEX = 11,       /* GTT index beyond the GTT */
+    VGT_E_GM_RANGE = 12,        /* outside this instance's GM ranges */
+    VGT_E_GFN = 13,             /* guest frame outside registered memory */
+    VGT_E_PTE_FLAGS = 14,       /* PTE bits the helper does not pass on */
+    VGT_E_MEM_OVERLAP = 15,     /* region overlaps a registered one */
+    VGT_E_MEM_FULL = 16,        /* too many memory regions */
+    VGT_E_NOMEM = 17,   /* helper out of host memory */
+    VGT_E_IO = 18,              /* transport failure (helper gone, short I/O) */
+    VGT_E_FENCE = 19,   /* fence index or range not this VM's */
+    VGT_E_NOENT = 20,   /* no such memory region */
+    VGT_E_GM_UNMAPPED = 21,     /* GM page not backed (scratch/invalid) */
+    VGT_E_QUEUE_FULL = 22,      /* engine queue of this instance is full */
+    VGT_E_REG = 23,             /* register not on the flush allow-list */
+    VGT_E_ENGINE = 24,  /* no such engine */
+    VGT_E_COUNT = 32    /* size of per-code counter arrays */
 };
 
 /* XenGT's per-VM defaults (QEMU's property defaults). */
@@ -116,10 +116,10 @@ enum vgt_error {
  *   flags             must be 0
  */
 struct vgt_create_req {
-	uint64_t mappable_size;
-	uint64_t nonmappable_size;
-	uint32_t fence_num;
-	uint32_t flags;
+    uint64_t mappable_size;
+    uint64_t nonmappable_size;
+    uint32_t fence_num;
+    uint32_t flags;
 };
 
 /*
@@ -138,16 +138,16 @@ struct vgt_create_req {
  *   gm_size           the GPU's whole GM (2 GiB on Haswell)
  */
 struct vgt_instance_info {
-	uint32_t vgt_id;
-	uint32_t fence_base;
-	uint32_t fence_num;
-	uint32_t flags;
-	uint64_t mappable_base;
-	uint64_t mappable_size;
-	uint64_t nonmappable_base;
-	uint64_t nonmappable_size;
-	uint64_t aperture_size;
-	uint64_t gm_size;
+    uint32_t vgt_id;
+    uint32_t fence_base;
+    uint32_t fence_num;
+    uint32_t flags;
+    uint64_t mappable_base;
+    uint64_t mappable_size;
+    uint64_t nonmappable_base;
+    uint64_t nonmappable_size;
+    uint64_t aperture_size;
+    uint64_t gm_size;
 };
 
 /*
@@ -165,12 +165,12 @@ struct vgt_instance_info {
  * can never reach the host GTT.
  */
 struct vgt_mem_region {
-	uint64_t gpa;
-	uint64_t size;
-	uint64_t fd_offset;
-	uint64_t hva;
-	int32_t fd;
-	uint32_t flags;
+    uint64_t gpa;
+    uint64_t size;
+    uint64_t fd_offset;
+    uint64_t hva;
+    int32_t fd;
+    uint32_t flags;
 };
 
 /*
@@ -187,9 +187,9 @@ struct vgt_mem_region {
 #define VGT_PTE_VALID           0x001u
 #define VGT_PTE_CACHE_MASK      0x80eu   /* HSW cacheability: bits 3:1, 11 */
 struct vgt_gtt_entry {
-	uint32_t index;
-	uint32_t flags;
-	uint64_t gfn;
+    uint32_t index;
+    uint32_t flags;
+    uint64_t gfn;
 };
 
 /*
@@ -204,25 +204,25 @@ struct vgt_gtt_entry {
  *   seq     helper-wide monotonic sequence number of the event
  */
 enum vgt_event_type {
-	VGT_EVENT_USER_IRQ = 1,   /* engine raised MI_USER_INTERRUPT */
-	VGT_EVENT_COMPLETE = 2,   /* a submitted workload finished */
-	VGT_EVENT_VBLANK = 3,     /* vblank on a pipe */
-	VGT_EVENT_RESET = 4,      /* the helper reset this instance's state */
-	VGT_EVENT_FAULT = 5,      /* workload faulted (unit engine, data id) */
-	VGT_EVENT_HANG = 6        /* workload exceeded its budget (ditto) */
+    VGT_EVENT_USER_IRQ = 1,   /* engine raised MI_USER_INTERRUPT */
+    VGT_EVENT_COMPLETE = 2,   /* a submitted workload finished */
+    VGT_EVENT_VBLANK = 3,     /* vblank on a pipe */
+    VGT_EVENT_RESET = 4,      /* the helper reset this instance's state */
+    VGT_EVENT_FAULT = 5,      /* workload faulted (unit engine, data id) */
+    VGT_EVENT_HANG = 6        /* workload exceeded its budget (ditto) */
 };
 enum vgt_engine {
-	VGT_ENGINE_RCS = 0,
-	VGT_ENGINE_VCS = 1,
-	VGT_ENGINE_BCS = 2,
-	VGT_ENGINE_VECS = 3,
-	VGT_ENGINE_COUNT = 4
+    VGT_ENGINE_RCS = 0,
+    VGT_ENGINE_VCS = 1,
+    VGT_ENGINE_BCS = 2,
+    VGT_ENGINE_VECS = 3,
+    VGT_ENGINE_COUNT = 4
 };
 struct vgt_event {
-	uint32_t type;
-	uint32_t unit;
-	uint64_t data;
-	uint64_t seq;
+    uint32_t type;
+    uint32_t unit;
+    uint64_t data;
+    uint64_t seq;
 };
 
 /*
@@ -232,9 +232,9 @@ struct vgt_event {
  *   events_lost    events dropped because the queue was full
  */
 struct vgt_stats {
-	uint64_t gtt_written;
-	uint64_t events_lost;
-	uint64_t refused[VGT_E_COUNT];
+    uint64_t gtt_written;
+    uint64_t events_lost;
+    uint64_t refused[VGT_E_COUNT];
 };
 
 /*
@@ -275,18 +275,18 @@ struct vgt_stats {
 #define VGT_WEIGHT_DEFAULT      4
 
 struct vgt_reg_write {
-	uint32_t offset;
-	uint32_t value;
+    uint32_t offset;
+    uint32_t value;
 };
 
 struct vgt_workload {
-	uint64_t id;
-	uint64_t start;
-	uint32_t length;
-	uint32_t engine;
-	uint32_t flags;
-	uint32_t nr_regs;
-	struct vgt_reg_write regs[VGT_WL_REGS_MAX];
+    uint64_t id;
+    uint64_t start;
+    uint32_t length;
+    uint32_t engine;
+    uint32_t flags;
+    uint32_t nr_regs;
+    struct vgt_reg_write regs[VGT_WL_REGS_MAX];
 };
 
 /*
@@ -302,9 +302,9 @@ struct vgt_workload {
  * workload still uses (until its COMPLETE event).
  */
 struct vgt_shadow_info {
-	uint64_t gm_addr;
-	uint64_t size;
-	uint64_t hva;
+    uint64_t gm_addr;
+    uint64_t size;
+    uint64_t hva;
 };
 
 /*
@@ -319,16 +319,16 @@ struct vgt_shadow_info {
  *               then rejoins at the engine's current virtual time)
  */
 struct vgt_sched_stats {
-	uint32_t weight;
-	uint32_t queued;
-	uint64_t submitted;
-	uint64_t completed;
-	uint64_t faults;
-	uint64_t hangs;
-	uint64_t busy_ns[VGT_ENGINE_COUNT];
-	uint64_t switches;
-	uint64_t switch_ns;
-	uint64_t underruns;
+    uint32_t weight;
+    uint32_t queued;
+    uint64_t submitted;
+    uint64_t completed;
+    uint64_t faults;
+    uint64_t hangs;
+    uint64_t busy_ns[VGT_ENGINE_COUNT];
+    uint64_t switches;
+    uint64_t switch_ns;
+    uint64_t underruns;
 };
 
 #ifndef __KERNEL__
@@ -365,34 +365,34 @@ struct vgt_sched_stats {
  */
 struct vgt_conn;
 struct vgt_host_ops {
-	uint32_t abi_version;
-	const char *name;
-	int (*connect)(const char *path, struct vgt_conn **out);
-	void (*disconnect)(struct vgt_conn *c);
-	int (*create)(struct vgt_conn *c, const struct vgt_create_req *req,
-		      struct vgt_instance_info *info);
-	int (*destroy)(struct vgt_conn *c);
-	int (*reset)(struct vgt_conn *c);
-	int (*info)(struct vgt_conn *c, struct vgt_instance_info *info);
-	int (*mem_register)(struct vgt_conn *c,
-			    const struct vgt_mem_region *region);
-	int (*mem_unregister)(struct vgt_conn *c, uint64_t gpa);
-	int (*gtt_write)(struct vgt_conn *c, const struct vgt_gtt_entry *e,
-			 uint32_t n, uint32_t *bad);
-	int (*gtt_read)(struct vgt_conn *c, uint32_t index,
-			struct vgt_gtt_entry *out);
-	int (*fence_write)(struct vgt_conn *c, uint32_t fence, uint64_t value);
-	int (*gm_read)(struct vgt_conn *c, uint64_t gm_addr, void *buf,
-		       uint32_t len);
-	int (*event_fd)(struct vgt_conn *c);
-	int (*events_read)(struct vgt_conn *c, struct vgt_event *ev,
-			   uint32_t max);
-	int (*stats)(struct vgt_conn *c, struct vgt_stats *st);
-	/* Command submission (added at the end: older callers unaffected). */
-	int (*shadow_map)(struct vgt_conn *c, struct vgt_shadow_info *out);
-	int (*submit)(struct vgt_conn *c, const struct vgt_workload *wl);
-	int (*set_weight)(struct vgt_conn *c, uint32_t weight);
-	int (*sched_stats)(struct vgt_conn *c, struct vgt_sched_stats *st);
+    uint32_t abi_version;
+    const char *name;
+    int (*connect)(const char *path, struct vgt_conn **out);
+    void (*disconnect)(struct vgt_conn *c);
+    int (*create)(struct vgt_conn *c, const struct vgt_create_req *req,
+              struct vgt_instance_info *info);
+    int (*destroy)(struct vgt_conn *c);
+    int (*reset)(struct vgt_conn *c);
+    int (*info)(struct vgt_conn *c, struct vgt_instance_info *info);
+    int (*mem_register)(struct vgt_conn *c,
+                const struct vgt_mem_region *region);
+    int (*mem_unregister)(struct vgt_conn *c, uint64_t gpa);
+    int (*gtt_write)(struct vgt_conn *c, const struct vgt_gtt_entry *e,
+             uint32_t n, uint32_t *bad);
+    int (*gtt_read)(struct vgt_conn *c, uint32_t index,
+            struct vgt_gtt_entry *out);
+    int (*fence_write)(struct vgt_conn *c, uint32_t fence, uint64_t value);
+    int (*gm_read)(struct vgt_conn *c, uint64_t gm_addr, void *buf,
+               uint32_t len);
+    int (*event_fd)(struct vgt_conn *c);
+    int (*events_read)(struct vgt_conn *c, struct vgt_event *ev,
+               uint32_t max);
+    int (*stats)(struct vgt_conn *c, struct vgt_stats *st);
+    /* Command submission (added at the end: older callers unaffected). */
+    int (*shadow_map)(struct vgt_conn *c, struct vgt_shadow_info *out);
+    int (*submit)(struct vgt_conn *c, const struct vgt_workload *wl);
+    int (*set_weight)(struct vgt_conn *c, uint32_t weight);
+    int (*sched_stats)(struct vgt_conn *c, struct vgt_sched_stats *st);
 };
 
 extern const struct vgt_host_ops vgt_host_embedded_ops;
@@ -450,25 +450,25 @@ extern int vgt_log_level;
  * Only the SHADOW_MAP reply carries a descriptor.
  */
 enum vgt_msg_type {
-	VGT_MSG_HELLO = 1,
-	VGT_MSG_CREATE = 2,
-	VGT_MSG_DESTROY = 3,
-	VGT_MSG_RESET = 4,
-	VGT_MSG_INFO = 5,
-	VGT_MSG_MEM_REGISTER = 6,
-	VGT_MSG_MEM_UNREGISTER = 7,
-	VGT_MSG_GTT_WRITE = 8,
-	VGT_MSG_GTT_READ = 9,
-	VGT_MSG_FENCE_WRITE = 10,
-	VGT_MSG_GM_READ = 11,
-	VGT_MSG_SET_EVENT_FD = 12,
-	VGT_MSG_EVENTS_READ = 13,
-	VGT_MSG_STATS = 14,
-	VGT_MSG_SHADOW_MAP = 15,
-	VGT_MSG_SUBMIT = 16,
-	VGT_MSG_SET_WEIGHT = 17,
-	VGT_MSG_SCHED_STATS = 18,
-	VGT_MSG_TYPE_MAX = 18
+    VGT_MSG_HELLO = 1,
+    VGT_MSG_CREATE = 2,
+    VGT_MSG_DESTROY = 3,
+    VGT_MSG_RESET = 4,
+    VGT_MSG_INFO = 5,
+    VGT_MSG_MEM_REGISTER = 6,
+    VGT_MSG_MEM_UNREGISTER = 7,
+    VGT_MSG_GTT_WRITE = 8,
+    VGT_MSG_GTT_READ = 9,
+    VGT_MSG_FENCE_WRITE = 10,
+    VGT_MSG_GM_READ = 11,
+    VGT_MSG_SET_EVENT_FD = 12,
+    VGT_MSG_EVENTS_READ = 13,
+    VGT_MSG_STATS = 14,
+    VGT_MSG_SHADOW_MAP = 15,
+    VGT_MSG_SUBMIT = 16,
+    VGT_MSG_SET_WEIGHT = 17,
+    VGT_MSG_SCHED_STATS = 18,
+    VGT_MSG_TYPE_MAX = 18
 };
 
 #define VGT_MSG_FLAG_VERSION_MASK 0xffu
@@ -476,43 +476,43 @@ enum vgt_msg_type {
 #define VGT_MSG_MAX_SIZE          8192   /* whole packet, header included */
 
 struct vgt_msg_hdr {
-	uint32_t type;
-	uint32_t flags;
-	uint32_t size;
-	uint32_t seq;
+    uint32_t type;
+    uint32_t flags;
+    uint32_t size;
+    uint32_t seq;
 };
 
 struct vgt_msg_reply {
-	int32_t result;
-	uint32_t count;
+    int32_t result;
+    uint32_t count;
 };
 
 /* version: VGT_ABI_VERSION; features: 0 (reserved for negotiation). */
 struct vgt_msg_hello {
-	uint32_t version;
-	uint32_t features;
+    uint32_t version;
+    uint32_t features;
 };
 
 struct vgt_msg_u64 {
-	uint64_t value;
+    uint64_t value;
 };
 
 struct vgt_msg_gtt_write {
-	uint32_t count;
-	uint32_t pad;           /* must be 0 */
-	/* followed by count struct vgt_gtt_entry */
+    uint32_t count;
+    uint32_t pad;           /* must be 0 */
+    /* followed by count struct vgt_gtt_entry */
 };
 
 struct vgt_msg_fence {
-	uint32_t fence;         /* guest fence index */
-	uint32_t pad;           /* must be 0 */
-	uint64_t value;         /* Haswell fence register value */
+    uint32_t fence;         /* guest fence index */
+    uint32_t pad;           /* must be 0 */
+    uint64_t value;         /* Haswell fence register value */
 };
 
 struct vgt_msg_gm_read {
-	uint64_t gm_addr;
-	uint32_t len;           /* 1..VGT_GM_READ_MAX */
-	uint32_t pad;           /* must be 0 */
+    uint64_t gm_addr;
+    uint32_t len;           /* 1..VGT_GM_READ_MAX */
+    uint32_t pad;           /* must be 0 */
 };
 
 #endif /* HW_VGT_H */
