@@ -40,7 +40,7 @@ fi
 
 link "$top/include/hw/vgt.h" "$src/include/hw/vgt.h"
 
-for f in "$top"/tests/qtest/vgt-*.c; do
+for f in "$top"/tests/qtest/vgt-*.c "$top"/tests/qtest/vgt-*.h; do
     [ -e "$f" ] && link "$f" "$src/tests/qtest/$(basename "$f")"
 done
 prune "$src/tests/qtest"

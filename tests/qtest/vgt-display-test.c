@@ -13,6 +13,7 @@
 #include "qemu/units.h"
 #include "qemu/timer.h"
 #include "libqtest.h"
+#include "vgt-qtest.h"
 #include "libqos/pci.h"
 #include "libqos/pci-pc.h"
 #include "qapi/qmp/qdict.h"
@@ -86,11 +87,7 @@ typedef struct Dev {
 
 static void dev_start(Dev *d, const char *props)
 {
-    int fd = g_file_open_tmp("vgt-display-test-XXXXXX.log", &d->log_path,
-                             NULL);
-
-    g_assert_cmpint(fd, >=, 0);
-    close(fd);
+    d->log_path = vgt_qtest_log_file("vgt-display-test");
     d->qts = qtest_initf("-M pc -m 128M -nodefaults -vga none "
                          "-d guest_errors -D %s "
                          "-device vgt,addr=2,id=gpu,aperture_size=128M%s",
@@ -126,17 +123,7 @@ static void wr(Dev *d, uint32_t reg, uint32_t val)
 
 static int log_count(Dev *d, const char *needle)
 {
-    g_autofree char *text = NULL;
-    g_auto(GStrv) lines = NULL;
-    int i, n = 0;
-
-    qtest_qmp_assert_success(d->qts, "{ 'execute': 'query-status' }");
-    g_assert_true(g_file_get_contents(d->log_path, &text, NULL, NULL));
-    lines = g_strsplit(text, "\n", -1);
-    for (i = 0; lines[i]; i++) {
-        n += strstr(lines[i], needle) != NULL;
-    }
-    return n;
+    return vgt_qtest_log_count(d->qts, d->log_path, needle);
 }
 
 /*

@@ -13,6 +13,7 @@
 #include "qemu/units.h"
 #include <sys/prctl.h>
 #include "libqtest.h"
+#include "vgt-qtest.h"
 #include "libqos/pci.h"
 #include "libqos/pci-pc.h"
 #include "qapi/qmp/qdict.h"
@@ -74,11 +75,7 @@ static void vm_attach(Vm *vm, QTestState *qts, QPCIBus *bus, int slot,
 static void vm_start(Vm *vm, const char *props)
 {
     QTestState *qts;
-    int fd;
-
-    fd = g_file_open_tmp("vgt-gtt-test-XXXXXX.log", &vm->log_path, NULL);
-    g_assert_cmpint(fd, >=, 0);
-    close(fd);
+    vm->log_path = vgt_qtest_log_file("vgt-gtt-test");
     qts = qtest_initf("-M pc -m 128M -nodefaults -vga none "
                       "-d guest_errors -D %s -device vgt,addr=2,id=gpu,"
                       "aperture_size=128M%s", vm->log_path, props);
@@ -99,34 +96,14 @@ static void vm_stop(Vm *vm)
 
 static uint64_t qom_u64(Vm *vm, const char *prop)
 {
-    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s",
-                                            vm->id);
-    QDict *rsp;
-    uint64_t v;
-
     /* A register access first: it sends queued GTT entries. */
     qpci_io_readl(vm->dev, vm->bar0, PVINFO_BASE);
-    rsp = qtest_qmp(vm->qts, "{ 'execute': 'qom-get', 'arguments': "
-                    "{ 'path': %s, 'property': %s } }", path, prop);
-    g_assert_true(qdict_haskey(rsp, "return"));
-    v = qdict_get_int(rsp, "return");
-    qobject_unref(rsp);
-    return v;
+    return vgt_qtest_qom_u64(vm->qts, vm->id, prop);
 }
 
 static int log_count(Vm *vm, const char *needle)
 {
-    g_autofree char *text = NULL;
-    g_auto(GStrv) lines = NULL;
-    int i, n = 0;
-
-    qtest_qmp_assert_success(vm->qts, "{ 'execute': 'query-status' }");
-    g_assert_true(g_file_get_contents(vm->log_path, &text, NULL, NULL));
-    lines = g_strsplit(text, "\n", -1);
-    for (i = 0; lines[i]; i++) {
-        n += strstr(lines[i], needle) != NULL;
-    }
-    return n;
+    return vgt_qtest_log_count(vm->qts, vm->log_path, needle);
 }
 
 static uint32_t gtt_r(Vm *vm, uint32_t i)

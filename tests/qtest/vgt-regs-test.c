@@ -9,6 +9,7 @@
 
 #include "qemu/osdep.h"
 #include "libqtest.h"
+#include "vgt-qtest.h"
 #include "libqos/pci.h"
 #include "libqos/pci-pc.h"
 #include "qapi/qmp/qdict.h"
@@ -99,11 +100,7 @@ typedef struct VgtTest {
 static void vgt_test_start(VgtTest *t)
 {
     uint64_t size;
-    int fd;
-
-    fd = g_file_open_tmp("vgt-regs-test-XXXXXX.log", &t->log_path, NULL);
-    g_assert_cmpint(fd, >=, 0);
-    close(fd);
+    t->log_path = vgt_qtest_log_file("vgt-regs-test");
     t->qts = qtest_initf("-M pc -nodefaults -vga none "
                          "-d unimp,guest_errors -D %s "
                          "-device vgt,addr=2,id=gpu,aperture_size=128M",
@@ -138,18 +135,7 @@ static void wr(VgtTest *t, uint32_t reg, uint32_t value)
 /* How many lines of the QEMU log contain @needle. */
 static int vgt_log_count(VgtTest *t, const char *needle)
 {
-    g_autofree char *text = NULL;
-    g_auto(GStrv) lines = NULL;
-    int i, n = 0;
-
-    /* a QMP round trip: every earlier access has been logged */
-    qtest_qmp_assert_success(t->qts, "{ 'execute': 'query-status' }");
-    g_assert_true(g_file_get_contents(t->log_path, &text, NULL, NULL));
-    lines = g_strsplit(text, "\n", -1);
-    for (i = 0; lines[i]; i++) {
-        n += strstr(lines[i], needle) != NULL;
-    }
-    return n;
+    return vgt_qtest_log_count(t->qts, t->log_path, needle);
 }
 
 /* The device's real tables pass the same check as the unit tests. */

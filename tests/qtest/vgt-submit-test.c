@@ -12,6 +12,7 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "libqtest.h"
+#include "vgt-qtest.h"
 #include "libqos/pci.h"
 #include "libqos/pci-pc.h"
 #include "hw/pci/pci_regs.h"
@@ -108,11 +109,9 @@ static void engine_start(Gpu *g, const Engine *e)
 
 static void gpu_start(Gpu *g)
 {
-    int fd, k;
+    int k;
 
-    fd = g_file_open_tmp("vgt-submit-XXXXXX.log", &g->log_path, NULL);
-    g_assert_cmpint(fd, >=, 0);
-    close(fd);
+    g->log_path = vgt_qtest_log_file("vgt-submit");
     g->qts = qtest_initf("-M pc -m 128M -nodefaults -vga none "
                          "-d guest_errors -D %s -device vgt,addr=2,id=gpu,"
                          "aperture_size=128M", g->log_path);
@@ -145,17 +144,7 @@ static void gpu_stop(Gpu *g)
 
 static int log_count(Gpu *g, const char *needle)
 {
-    g_autofree char *text = NULL;
-    g_auto(GStrv) lines = NULL;
-    int i, n = 0;
-
-    qtest_qmp_assert_success(g->qts, "{ 'execute': 'query-status' }");
-    g_assert_true(g_file_get_contents(g->log_path, &text, NULL, NULL));
-    lines = g_strsplit(text, "\n", -1);
-    for (i = 0; lines[i]; i++) {
-        n += strstr(lines[i], needle) != NULL;
-    }
-    return n;
+    return vgt_qtest_log_count(g->qts, g->log_path, needle);
 }
 
 /* Append dwords to an engine's ring (padded to a qword) and submit. */

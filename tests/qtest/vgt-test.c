@@ -10,6 +10,7 @@
 #include "qemu/bswap.h"
 #include "qemu/units.h"
 #include "libqtest.h"
+#include "vgt-qtest.h"
 #include "qapi/qmp/qdict.h"
 #include "libqos/pci.h"
 #include "libqos/pci-pc.h"
@@ -39,11 +40,7 @@ typedef struct VgtTest {
  */
 static void vgt_test_start(VgtTest *t, const char *machine, const char *props)
 {
-    int fd;
-
-    fd = g_file_open_tmp("vgt-test-XXXXXX.log", &t->log_path, NULL);
-    g_assert_cmpint(fd, >=, 0);
-    close(fd);
+    t->log_path = vgt_qtest_log_file("vgt-test");
     t->qts = qtest_initf("-M %s -nodefaults -vga none "
                          "-d unimp,guest_errors -D %s "
                          "-device vgt,addr=2,id=gpu,aperture_size=128M%s%s",
@@ -72,20 +69,9 @@ static void vgt_test_stop(VgtTest *t)
     g_free(t->log_path);
 }
 
-/* How many lines of the QEMU log contain @needle. */
 static int vgt_log_count(VgtTest *t, const char *needle)
 {
-    g_autofree char *text = NULL;
-    g_auto(GStrv) lines = NULL;
-    int i, n = 0;
-
-    qtest_qmp_assert_success(t->qts, "{ 'execute': 'query-status' }");
-    g_assert_true(g_file_get_contents(t->log_path, &text, NULL, NULL));
-    lines = g_strsplit(text, "\n", -1);
-    for (i = 0; lines[i]; i++) {
-        n += strstr(lines[i], needle) != NULL;
-    }
-    return n;
+    return vgt_qtest_log_count(t->qts, t->log_path, needle);
 }
 
 /* Size a BAR the way firmware does: all ones, read back, restore. */
@@ -462,7 +448,6 @@ static void test_io_bar(void)
 
 static void test_hostile_accesses(void)
 {
-    QDict *rsp;
     VgtTest t;
     QPCIBar io;
     uint64_t size, off;
@@ -525,11 +510,8 @@ static void test_hostile_accesses(void)
     g_assert_cmphex(qpci_io_readq(t.dev, t.bar0, PVINFO_BASE), ==,
                     PVINFO_MAGIC);
     /* GTT entries at the very end: another VM's, dropped and counted */
-    rsp = qtest_qmp(t.qts, "{ 'execute': 'qom-get', 'arguments': { "
-                    "'path': '/machine/peripheral/gpu', "
-                    "'property': 'x-gtt-refused-range' } }");
-    g_assert_cmpint(qdict_get_int(rsp, "return"), >=, 1);
-    qobject_unref(rsp);
+    g_assert_cmpuint(vgt_qtest_qom_u64(t.qts, "gpu", "x-gtt-refused-range"),
+                     >=, 1);
     vgt_test_stop(&t);
 }
 

@@ -273,8 +273,6 @@ static void vgt_gtt_write(void *opaque, hwaddr addr, uint64_t value,
 {
     VgtState *s = opaque;
     uint32_t index = addr / 4;
-    uint32_t mask;
-    unsigned shift;
 
     if (!vgt_gtt_access_ok(s, addr, size, true, value)) {
         return;
@@ -285,11 +283,8 @@ static void vgt_gtt_write(void *opaque, hwaddr addr, uint64_t value,
     } else if (size == 4) {
         vgt_gtt_set_entry(s, index, value);
     } else {
-        /* Byte enables: the rest of the entry keeps the guest's bytes. */
-        shift = (addr & 3) * 8;
-        mask = MAKE_64BIT_MASK(shift, size * 8);
-        vgt_gtt_set_entry(s, index, (s->gtt_guest[index] & ~mask) |
-                          ((value << shift) & mask));
+        vgt_gtt_set_entry(s, index, vgt_merge_bytes(s->gtt_guest[index],
+                                                    addr, size, value));
     }
 }
 

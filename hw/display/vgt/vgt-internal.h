@@ -242,6 +242,19 @@ void vgt_regs_exit(VgtState *s);
 uint32_t vgt_reg_read(VgtState *s, uint32_t offset);
 void vgt_reg_write(VgtState *s, uint32_t offset, uint32_t value);
 
+/*
+ * A 1- or 2-byte write into a dword: the bytes it names take @value, the
+ * others keep @old (byte enables, as the hardware applies them).
+ */
+static inline uint32_t vgt_merge_bytes(uint32_t old, hwaddr addr,
+                                       unsigned size, uint64_t value)
+{
+    unsigned shift = (addr & 3) * 8;
+    uint32_t mask = MAKE_64BIT_MASK(shift, size * 8);
+
+    return (old & ~mask) | ((value << shift) & mask);
+}
+
 /* vgt-mmio.c: BAR0's registers, BAR4 */
 void vgt_mmio_init(VgtState *s);
 

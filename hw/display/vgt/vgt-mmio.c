@@ -56,8 +56,6 @@ static void vgt_mmio_write(void *opaque, hwaddr addr, uint64_t value,
                            unsigned size)
 {
     VgtState *s = opaque;
-    unsigned shift;
-    uint32_t mask;
 
     trace_vgt_mmio_write(addr, size, value);
     vgt_gtt_flush(s);   /* the GPU must see the guest's GTT first */
@@ -70,12 +68,8 @@ static void vgt_mmio_write(void *opaque, hwaddr addr, uint64_t value,
     } else if (size == 4) {
         vgt_reg_write(s, addr, value);
     } else {
-        /* Byte enables: the other bytes of the register keep their value. */
-        shift = (addr & 3) * 8;
-        mask = MAKE_64BIT_MASK(shift, size * 8);
-        vgt_reg_write(s, addr & ~3,
-                      (vgt_reg_read(s, addr & ~3) & ~mask) |
-                      ((value << shift) & mask));
+        vgt_reg_write(s, addr & ~3, vgt_merge_bytes(vgt_reg_read(s, addr & ~3),
+                                                    addr, size, value));
     }
 }
 
