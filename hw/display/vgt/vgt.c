@@ -155,8 +155,13 @@ static void vgt_get_stats(Object *obj, Visitor *v, const char *name,
     }
     ok = ok && visit_start_struct(v, "submission", NULL, 0, errp);
     if (ok) {
+        /* what the engines do with 3D and media work, said plainly */
+        char *rendering = (char *)"3D/media state is parsed and audited, "
+                          "not rendered; MI and blitter commands execute";
+
         ok = vgt_visit_u64(v, "submitted", s->submitted, errp) &&
              vgt_visit_u64(v, "rejected", s->submit_rejected, errp) &&
+             visit_type_str(v, "rendering", &rendering, errp) &&
              visit_check_struct(v, errp);
         visit_end_struct(v, NULL);
     }
