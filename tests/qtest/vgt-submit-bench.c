@@ -1,0 +1,145 @@
+/*
+ * Bench: the blit workload of bench-helper-cs (fill 256x256, copy it to
+ * an X-tiled surface, a line of immediate text, seqno, user interrupt)
+ * submitted through the whole device: ring in guest memory, TAIL write,
+ * scan and audit, copy to the shadow area, the helper's scheduler and
+ * the software Haswell's blitter, completion back to HEAD.  The guest is
+ * this qtest program, so every workload also pays a few qtest round trips
+ * (the memwrite of its commands, the TAIL write, the seqno polls): the
+ * figure is a floor for the mediated path.  Prints workloads per second;
+ * mk/bench-submit.mk sets it next to bench-helper-cs's direct figure.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "libqtest.h"
+#include "libqos/pci.h"
+#include "libqos/pci-pc.h"
+#include "hw/vgt.h"
+
+#define GTT(i)          (VGT_MMIO_SIZE + 4 * (uint64_t)(i))
+#define PAGE            4096u
+#define RAM_BASE        0x02000000ull   /* guest RAM the GM maps, 4 MiB */
+#define RAM_PAGES       1024
+#define LIN_OFF         0x100000u
+#define TILED_OFF       0x200000u
+#define TEXT_OFF        0x300000u
+#define HWSP_OFF        0x3ff000u
+#define RING_OFF        0x000000u
+#define RING_PAGES      16
+#define BCS             0x22000
+#define BCS_HWS_PGA     0x4280
+#define SECONDS         1.5
+
+/* The same workload as tests/unit/helper/bench-helper-cs.c. */
+static uint32_t build(uint32_t *dw, uint32_t gm, uint32_t seq)
+{
+    uint32_t n = 0, i;
+
+    dw[n++] = 0x54300004;                          /* XY_COLOR_BLT */
+    dw[n++] = (3u << 24) | (0xf0u << 16) | 1024;
+    dw[n++] = 0;
+    dw[n++] = (256u << 16) | 256;
+    dw[n++] = gm + LIN_OFF;
+    dw[n++] = 0xff000000 | seq;
+    dw[n++] = 0x54f00006 | (1u << 11);             /* XY_SRC_COPY, dst X */
+    dw[n++] = (3u << 24) | (0xccu << 16) | (1024 / 4);
+    dw[n++] = 0;
+    dw[n++] = (256u << 16) | 256;
+    dw[n++] = gm + TILED_OFF;
+    dw[n++] = 0;
+    dw[n++] = 1024;
+    dw[n++] = gm + LIN_OFF;
+    dw[n++] = 0x40700006;                          /* XY_SETUP_BLT */
+    dw[n++] = (3u << 24) | (0xccu << 16) | 1024;
+    dw[n++] = 0;
+    dw[n++] = (16u << 16) | 256;
+    dw[n++] = gm + TEXT_OFF;
+    dw[n++] = 0xff000000;
+    dw[n++] = 0xffffffff;
+    dw[n++] = 0;
+    dw[n++] = 0x4c700000 | (1u << 16) | (1 + 32);  /* XY_TEXT_IMMEDIATE */
+    dw[n++] = 0;
+    dw[n++] = (16u << 16) | 64;
+    for (i = 0; i < 32; i++) {
+        dw[n++] = 0x3c66c381u ^ (i * 0x01010101u) ^ seq;
+    }
+    dw[n++] = 0x10800001;                          /* MI_STORE_DATA_INDEX */
+    dw[n++] = 0x100;
+    dw[n++] = seq;
+    dw[n++] = 0x01000000;                          /* MI_USER_INTERRUPT */
+    if (n & 1) {
+        dw[n++] = 0;                               /* qword: MI_NOOP */
+    }
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    QTestState *qts;
+    QPCIBus *bus;
+    QPCIDevice *dev;
+    QPCIBar bar0;
+    uint32_t dw[128], gm, tail = 0, seq = 0, n, k, done = 0;
+    uint32_t ring_size = RING_PAGES * PAGE;
+    gint64 start;
+    double secs;
+
+    qts = qtest_init("-M pc -m 128M -nodefaults -vga none "
+                     "-device vgt,addr=2,aperture_size=128M");
+    bus = qpci_new_pc(qts, NULL);
+    dev = qpci_device_find(bus, QPCI_DEVFN(2, 0));
+    g_assert_nonnull(dev);
+    qpci_device_enable(dev);
+    bar0 = qpci_iomap(dev, 0, NULL);
+    gm = qpci_io_readl(dev, bar0, 0x78040);         /* PVINFO mappable */
+    for (k = 0; k < RAM_PAGES; k++) {
+        qpci_io_writel(dev, bar0, GTT(gm / PAGE + k),
+                       (uint32_t)(RAM_BASE + k * PAGE) | 1);
+    }
+    qtest_memset(qts, RAM_BASE, 0, RAM_PAGES * PAGE);
+
+    /* the blitter's ring, as i915 starts it */
+    qpci_io_writel(dev, bar0, BCS + 0x3c, 0);
+    qpci_io_writel(dev, bar0, BCS + 0x34, 0);
+    qpci_io_writel(dev, bar0, BCS + 0x30, 0);
+    qpci_io_writel(dev, bar0, BCS_HWS_PGA, gm + HWSP_OFF);
+    qpci_io_writel(dev, bar0, BCS + 0x38, gm + RING_OFF);
+    qpci_io_writel(dev, bar0, BCS + 0x3c, ((RING_PAGES - 1) << 12) | 1);
+    qpci_io_writel(dev, bar0, BCS + 0x9c, 0x01000000);
+
+    start = g_get_monotonic_time();
+    do {
+        /* one request: its commands, then TAIL, as i915 submits */
+        n = build(dw, gm, ++seq);
+        if (tail + n * 4 > ring_size) {
+            /* wrap: pad to the end with MI_NOOP (zeros) */
+            qtest_memset(qts, RAM_BASE + RING_OFF + tail, 0,
+                         ring_size - tail);
+            tail = 0;
+        }
+        for (k = 0; k < n; k++) {
+            dw[k] = cpu_to_le32(dw[k]);
+        }
+        qtest_memwrite(qts, RAM_BASE + RING_OFF + tail, dw, n * 4);
+        tail += n * 4;
+        qpci_io_writel(dev, bar0, BCS + 0x30, tail % ring_size);
+        tail %= ring_size;
+        /* keep at most 16 requests in flight (bench-helper-cs's window) */
+        while (seq - done >= 16) {
+            done = le32_to_cpu(qtest_readl(qts, RAM_BASE + HWSP_OFF + 0x100));
+        }
+    } while (g_get_monotonic_time() - start < SECONDS * G_USEC_PER_SEC);
+    while (done != seq) {
+        done = le32_to_cpu(qtest_readl(qts, RAM_BASE + HWSP_OFF + 0x100));
+    }
+    secs = (g_get_monotonic_time() - start) / (double)G_USEC_PER_SEC;
+    printf("through the device %10.0f/s\n", seq / secs);
+
+    g_free(dev);
+    qpci_free_pc(bus);
+    qtest_quit(qts);
+    return 0;
+}
