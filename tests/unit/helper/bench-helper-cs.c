@@ -27,317 +27,341 @@
 #include "core/vgt-gpu.h"
 #include "swhsw/swhsw.h"
 
-#define RAM_SIZE	(4u << 20)
-#define SECONDS		1.5
-#define WINDOW		16
-#define LIN_OFF		0x100000u
-#define TILED_OFF	0x200000u
-#define TEXT_OFF	0x300000u
-#define SLOT		512u
+#define RAM_SIZE        (4u << 20)
+#define SECONDS         1.5
+#define WINDOW          16
+#define LIN_OFF         0x100000u
+#define TILED_OFF       0x200000u
+#define TEXT_OFF        0x300000u
+#define SLOT            512u
 
 /* Builds the workload at dw for GM base gm (RAM page i = GM page i). */
 static guint32 build(guint32 *dw, guint32 gm, guint32 seq)
 {
-	guint32 n = 0;
+    guint32 n = 0;
 
-	dw[n++] = 0x54300004;				/* XY_COLOR_BLT */
-	dw[n++] = (3u << 24) | (0xf0u << 16) | 1024;
-	dw[n++] = 0;
-	dw[n++] = (256u << 16) | 256;
-	dw[n++] = gm + LIN_OFF;
-	dw[n++] = 0xff000000 | seq;
-	dw[n++] = 0x54f00006 | (1u << 11);		/* XY_SRC_COPY, dst X */
-	dw[n++] = (3u << 24) | (0xccu << 16) | (1024 / 4);
-	dw[n++] = 0;
-	dw[n++] = (256u << 16) | 256;
-	dw[n++] = gm + TILED_OFF;
-	dw[n++] = 0;
-	dw[n++] = 1024;
-	dw[n++] = gm + LIN_OFF;
-	dw[n++] = 0x40700006;				/* XY_SETUP_BLT */
-	dw[n++] = (3u << 24) | (0xccu << 16) | 1024;
-	dw[n++] = 0;
-	dw[n++] = (16u << 16) | 256;
-	dw[n++] = gm + TEXT_OFF;
-	dw[n++] = 0xff000000;
-	dw[n++] = 0xffffffff;
-	dw[n++] = 0;
-	/* 8 glyphs of 8x16, byte packed: 64 x 16 bits = 32 dwords */
-	dw[n++] = 0x4c700000 | (1u << 16) | (1 + 32);	/* XY_TEXT_IMMEDIATE */
-	dw[n++] = 0;
-	dw[n++] = (16u << 16) | 64;
-	for (guint32 i = 0; i < 32; i++)
-		dw[n++] = 0x3c66c381u ^ (i * 0x01010101u) ^ seq;
-	dw[n++] = 0x10800001;				/* MI_SDX seqno */
-	dw[n++] = 0x100;
-	dw[n++] = seq;
-	dw[n++] = 0x01000000;				/* MI_USER_INTERRUPT */
-	dw[n++] = 0;
-	return n;
+    dw[n++] = 0x54300004;                               /* XY_COLOR_BLT */
+    dw[n++] = (3u << 24) | (0xf0u << 16) | 1024;
+    dw[n++] = 0;
+    dw[n++] = (256u << 16) | 256;
+    dw[n++] = gm + LIN_OFF;
+    dw[n++] = 0xff000000 | seq;
+    dw[n++] = 0x54f00006 | (1u << 11);          /* XY_SRC_COPY, dst X */
+    dw[n++] = (3u << 24) | (0xccu << 16) | (1024 / 4);
+    dw[n++] = 0;
+    dw[n++] = (256u << 16) | 256;
+    dw[n++] = gm + TILED_OFF;
+    dw[n++] = 0;
+    dw[n++] = 1024;
+    dw[n++] = gm + LIN_OFF;
+    dw[n++] = 0x40700006;                               /* XY_SETUP_BLT */
+    dw[n++] = (3u << 24) | (0xccu << 16) | 1024;
+    dw[n++] = 0;
+    dw[n++] = (16u << 16) | 256;
+    dw[n++] = gm + TEXT_OFF;
+    dw[n++] = 0xff000000;
+    dw[n++] = 0xffffffff;
+    dw[n++] = 0;
+    /* 8 glyphs of 8x16, byte packed: 64 x 16 bits = 32 dwords */
+    dw[n++] = 0x4c700000 | (1u << 16) | (1 + 32);       /* XY_TEXT_IMMEDIATE */
+    dw[n++] = 0;
+    dw[n++] = (16u << 16) | 64;
+    for (guint32 i = 0; i < 32; i++) {
+        dw[n++] = 0x3c66c381u ^ (i * 0x01010101u) ^ seq;
+    }
+    dw[n++] = 0x10800001;                               /* MI_SDX seqno */
+    dw[n++] = 0x100;
+    dw[n++] = seq;
+    dw[n++] = 0x01000000;                               /* MI_USER_INTERRUPT */
+    dw[n++] = 0;
+    return n;
 }
 
 static void *alloc_pages(size_t size)
 {
-	void *p = NULL;
+    void *p = NULL;
 
-	if (posix_memalign(&p, 4096, size))
-		g_error("out of memory");
-	memset(p, 0, size);
-	return p;
+    if (posix_memalign(&p, 4096, size)) {
+        g_error("out of memory");
+    }
+    memset(p, 0, size);
+    return p;
 }
 
 /* The blitter alone: map RAM into the GTT by hand, call engine_exec. */
 static double run_direct(void)
 {
-	struct vgt_swhsw *sw = vgt_swhsw_create();
-	struct vgt_gpu gpu;
-	struct vgt_gpu_exec x;
-	guint8 *ram = alloc_pages(RAM_SIZE);
-	guint32 gm = 32u << 20, n, seq = 0;
-	guint64 dma, done = 0;
-	gint64 start, now;
+    struct vgt_swhsw *sw = vgt_swhsw_create();
+    struct vgt_gpu gpu;
+    struct vgt_gpu_exec x;
+    guint8 *ram = alloc_pages(RAM_SIZE);
+    guint32 gm = 32u << 20, n, seq = 0;
+    guint64 dma, done = 0;
+    gint64 start, now;
 
-	vgt_swhsw_get_gpu(sw, &gpu);
-	if (gpu.ops->dma_map(sw, ram, RAM_SIZE, &dma))
-		g_error("dma_map");
-	for (guint32 i = 0; i < RAM_SIZE / 4096; i++)
-		gpu.ops->gtt_write(sw, (gm >> 12) + i,
-				   hsw_pte_encode(dma + i * 4096ull,
-						  HSW_PTE_VALID));
-	gpu.ops->write32(sw, HWS_PGA_BCS, gm);
-	start = g_get_monotonic_time();
-	do {
-		for (int k = 0; k < 16; k++) {
-			n = build((guint32 *)(ram + 0x10000), gm, ++seq);
-			memset(&x, 0, sizeof(x));
-			x.start = gm + 0x10000;
-			x.len = n * 4;
-			x.nr_ranges = 1;
-			x.range[0].base = gm;
-			x.range[0].size = RAM_SIZE;
-			x.max_cmds = 1 << 20;
-			x.max_bytes = 256 << 20;
-			gpu.ops->engine_exec(sw, VGT_ENGINE_BCS, &x);
-			if (x.status != VGT_EXEC_DONE)
-				g_error("direct: workload failed");
-			done++;
-		}
-		now = g_get_monotonic_time();
-	} while (now - start < SECONDS * G_USEC_PER_SEC);
-	vgt_swhsw_destroy(sw);
-	free(ram);
-	return done / ((now - start) / (double)G_USEC_PER_SEC);
+    vgt_swhsw_get_gpu(sw, &gpu);
+    if (gpu.ops->dma_map(sw, ram, RAM_SIZE, &dma)) {
+        g_error("dma_map");
+    }
+    for (guint32 i = 0; i < RAM_SIZE / 4096; i++) {
+        gpu.ops->gtt_write(sw, (gm >> 12) + i,
+                   hsw_pte_encode(dma + i * 4096ull,
+                          HSW_PTE_VALID));
+    }
+    gpu.ops->write32(sw, HWS_PGA_BCS, gm);
+    start = g_get_monotonic_time();
+    do {
+        for (int k = 0; k < 16; k++) {
+            n = build((guint32 *)(ram + 0x10000), gm, ++seq);
+            memset(&x, 0, sizeof(x));
+            x.start = gm + 0x10000;
+            x.len = n * 4;
+            x.nr_ranges = 1;
+            x.range[0].base = gm;
+            x.range[0].size = RAM_SIZE;
+            x.max_cmds = 1 << 20;
+            x.max_bytes = 256 << 20;
+            gpu.ops->engine_exec(sw, VGT_ENGINE_BCS, &x);
+            if (x.status != VGT_EXEC_DONE) {
+                g_error("direct: workload failed");
+            }
+            done++;
+        }
+        now = g_get_monotonic_time();
+    } while (now - start < SECONDS * G_USEC_PER_SEC);
+    vgt_swhsw_destroy(sw);
+    free(ram);
+    return done / ((now - start) / (double)G_USEC_PER_SEC);
 }
 
 struct client {
-	const struct vgt_host_ops *ops;
-	struct vgt_conn *c;
-	struct vgt_instance_info info;
-	struct vgt_shadow_info sh;
-	int memfd;
-	void *ram;
-	guint64 next, done;
+    const struct vgt_host_ops *ops;
+    struct vgt_conn *c;
+    struct vgt_instance_info info;
+    struct vgt_shadow_info sh;
+    int memfd;
+    void *ram;
+    guint64 next, done;
 };
 
 static void client_up(struct client *cl, const struct vgt_host_ops *ops,
-		      const char *path)
+              const char *path)
 {
-	struct vgt_create_req req = { 8u << 20, 0, 0, 0 };
-	struct vgt_mem_region r = { .gpa = 0, .size = RAM_SIZE };
-	struct vgt_gtt_entry e[VGT_GTT_WRITE_MAX];
-	int err;
+    struct vgt_create_req req = { 8u << 20, 0, 0, 0 };
+    struct vgt_mem_region r = { .gpa = 0, .size = RAM_SIZE };
+    struct vgt_gtt_entry e[VGT_GTT_WRITE_MAX];
+    int err;
 
-	memset(cl, 0, sizeof(*cl));
-	cl->ops = ops;
-	cl->memfd = memfd_create("vgt-bench-ram", MFD_CLOEXEC |
-				 MFD_ALLOW_SEALING);
-	if (cl->memfd < 0 || ftruncate(cl->memfd, RAM_SIZE) ||
-	    fcntl(cl->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW))
-		g_error("memfd");
-	cl->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       cl->memfd, 0);
-	err = ops->connect(path, &cl->c);
-	if (!err)
-		err = ops->create(cl->c, &req, &cl->info);
-	r.fd = cl->memfd;
-	r.hva = (uintptr_t)cl->ram;
-	if (!err)
-		err = ops->mem_register(cl->c, &r);
-	for (guint32 i = 0; !err && i < RAM_SIZE / 4096;
-	     i += VGT_GTT_WRITE_MAX) {
-		for (guint32 j = 0; j < VGT_GTT_WRITE_MAX; j++)
-			e[j] = (struct vgt_gtt_entry){
-				(guint32)(cl->info.mappable_base >> 12) + i + j,
-				VGT_PTE_VALID, i + j };
-		err = ops->gtt_write(cl->c, e, VGT_GTT_WRITE_MAX, NULL);
-	}
-	if (!err)
-		err = ops->shadow_map(cl->c, &cl->sh);
-	if (err)
-		g_error("%s: setup failed: %s", ops->name, vgt_strerror(err));
+    memset(cl, 0, sizeof(*cl));
+    cl->ops = ops;
+    cl->memfd = memfd_create("vgt-bench-ram", MFD_CLOEXEC |
+                 MFD_ALLOW_SEALING);
+    if (cl->memfd < 0 || ftruncate(cl->memfd, RAM_SIZE) ||
+        fcntl(cl->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW)) {
+        g_error("memfd");
+    }
+    cl->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+               cl->memfd, 0);
+    err = ops->connect(path, &cl->c);
+    if (!err) {
+        err = ops->create(cl->c, &req, &cl->info);
+    }
+    r.fd = cl->memfd;
+    r.hva = (uintptr_t)cl->ram;
+    if (!err) {
+        err = ops->mem_register(cl->c, &r);
+    }
+    for (guint32 i = 0; !err && i < RAM_SIZE / 4096;
+         i += VGT_GTT_WRITE_MAX) {
+        for (guint32 j = 0; j < VGT_GTT_WRITE_MAX; j++) {
+            e[j] = (struct vgt_gtt_entry){
+                (guint32)(cl->info.mappable_base >> 12) + i + j,
+                VGT_PTE_VALID, i + j };
+        }
+        err = ops->gtt_write(cl->c, e, VGT_GTT_WRITE_MAX, NULL);
+    }
+    if (!err) {
+        err = ops->shadow_map(cl->c, &cl->sh);
+    }
+    if (err) {
+        g_error("%s: setup failed: %s", ops->name, vgt_strerror(err));
+    }
 }
 
 static void client_down(struct client *cl)
 {
-	cl->ops->disconnect(cl->c);
-	munmap(cl->ram, RAM_SIZE);
-	close(cl->memfd);
+    cl->ops->disconnect(cl->c);
+    munmap(cl->ram, RAM_SIZE);
+    close(cl->memfd);
 }
 
 static void client_submit(struct client *cl)
 {
-	guint64 id = ++cl->next;
-	guint32 off = (guint32)(id % (VGT_SHADOW_SIZE / SLOT)) * SLOT;
-	guint32 *dw = (guint32 *)((guint8 *)(uintptr_t)cl->sh.hva + off);
-	struct vgt_workload wl = { 0 };
-	int err;
+    guint64 id = ++cl->next;
+    guint32 off = (guint32)(id % (VGT_SHADOW_SIZE / SLOT)) * SLOT;
+    guint32 *dw = (guint32 *)((guint8 *)(uintptr_t)cl->sh.hva + off);
+    struct vgt_workload wl = { 0 };
+    int err;
 
-	wl.id = id;
-	wl.length = build(dw, (guint32)cl->info.mappable_base,
-			  (guint32)id) * 4;
-	wl.start = cl->sh.gm_addr + off;
-	wl.engine = VGT_ENGINE_BCS;
-	wl.nr_regs = 1;
-	wl.regs[0].offset = HWS_PGA_BCS;
-	wl.regs[0].value = (guint32)cl->info.mappable_base;
-	err = cl->ops->submit(cl->c, &wl);
-	if (err)
-		g_error("%s: submit: %s", cl->ops->name, vgt_strerror(err));
+    wl.id = id;
+    wl.length = build(dw, (guint32)cl->info.mappable_base,
+              (guint32)id) * 4;
+    wl.start = cl->sh.gm_addr + off;
+    wl.engine = VGT_ENGINE_BCS;
+    wl.nr_regs = 1;
+    wl.regs[0].offset = HWS_PGA_BCS;
+    wl.regs[0].value = (guint32)cl->info.mappable_base;
+    err = cl->ops->submit(cl->c, &wl);
+    if (err) {
+        g_error("%s: submit: %s", cl->ops->name, vgt_strerror(err));
+    }
 }
 
 static void client_wait(struct client *cl)
 {
-	struct pollfd p = { .fd = cl->ops->event_fd(cl->c), .events = POLLIN };
-	struct vgt_event ev[VGT_EVENT_READ_MAX];
-	int n;
+    struct pollfd p = { .fd = cl->ops->event_fd(cl->c), .events = POLLIN };
+    struct vgt_event ev[VGT_EVENT_READ_MAX];
+    int n;
 
-	if (poll(&p, 1, 5000) != 1)
-		g_error("%s: no completion", cl->ops->name);
-	while ((n = cl->ops->events_read(cl->c, ev, VGT_EVENT_READ_MAX)) > 0)
-		for (int i = 0; i < n; i++) {
-			if (ev[i].type == VGT_EVENT_COMPLETE)
-				cl->done++;
-			else if (ev[i].type != VGT_EVENT_USER_IRQ)
-				g_error("%s: workload failed", cl->ops->name);
-		}
+    if (poll(&p, 1, 5000) != 1) {
+        g_error("%s: no completion", cl->ops->name);
+    }
+    while ((n = cl->ops->events_read(cl->c, ev, VGT_EVENT_READ_MAX)) > 0) {
+        for (int i = 0; i < n; i++) {
+            if (ev[i].type == VGT_EVENT_COMPLETE) {
+                cl->done++;
+            } else if (ev[i].type != VGT_EVENT_USER_IRQ) {
+                g_error("%s: workload failed", cl->ops->name);
+            }
+        }
+    }
 }
 
 static double run_ops(const struct vgt_host_ops *ops, const char *path)
 {
-	struct client cl;
-	gint64 start, now;
-	guint32 seq;
+    struct client cl;
+    gint64 start, now;
+    guint32 seq;
 
-	client_up(&cl, ops, path);
-	start = g_get_monotonic_time();
-	do {
-		while (cl.next - cl.done < WINDOW)
-			client_submit(&cl);
-		client_wait(&cl);
-		now = g_get_monotonic_time();
-	} while (now - start < SECONDS * G_USEC_PER_SEC);
-	while (cl.done < cl.next)
-		client_wait(&cl);
-	now = g_get_monotonic_time();
-	memcpy(&seq, (guint8 *)cl.ram + 0x100, 4);
-	if (seq != (guint32)cl.next)
-		g_error("%s: seqno %u, want %u", ops->name, seq,
-			(guint32)cl.next);
-	client_down(&cl);
-	return cl.done / ((now - start) / (double)G_USEC_PER_SEC);
+    client_up(&cl, ops, path);
+    start = g_get_monotonic_time();
+    do {
+        while (cl.next - cl.done < WINDOW) {
+            client_submit(&cl);
+        }
+        client_wait(&cl);
+        now = g_get_monotonic_time();
+    } while (now - start < SECONDS * G_USEC_PER_SEC);
+    while (cl.done < cl.next) {
+        client_wait(&cl);
+    }
+    now = g_get_monotonic_time();
+    memcpy(&seq, (guint8 *)cl.ram + 0x100, 4);
+    if (seq != (guint32)cl.next) {
+        g_error("%s: seqno %u, want %u", ops->name, seq,
+            (guint32)cl.next);
+    }
+    client_down(&cl);
+    return cl.done / ((now - start) / (double)G_USEC_PER_SEC);
 }
 
 /* Two instances alternating one workload at a time: every one switches. */
 static void run_switch(const struct vgt_host_ops *ops, const char *path,
-		       double *ns, guint64 *count)
+               double *ns, guint64 *count)
 {
-	struct client a, b;
-	struct vgt_sched_stats sa, sb;
+    struct client a, b;
+    struct vgt_sched_stats sa, sb;
 
-	client_up(&a, ops, path);
-	client_up(&b, ops, path);
-	for (int i = 0; i < 2000; i++) {
-		struct client *cl = (i & 1) ? &b : &a;
+    client_up(&a, ops, path);
+    client_up(&b, ops, path);
+    for (int i = 0; i < 2000; i++) {
+        struct client *cl = (i & 1) ? &b : &a;
 
-		client_submit(cl);
-		while (cl->done < cl->next)
-			client_wait(cl);
-	}
-	ops->sched_stats(a.c, &sa);
-	ops->sched_stats(b.c, &sb);
-	*count = sa.switches + sb.switches;
-	*ns = (double)(sa.switch_ns + sb.switch_ns) / *count;
-	client_down(&a);
-	client_down(&b);
+        client_submit(cl);
+        while (cl->done < cl->next) {
+            client_wait(cl);
+        }
+    }
+    ops->sched_stats(a.c, &sa);
+    ops->sched_stats(b.c, &sb);
+    *count = sa.switches + sb.switches;
+    *ns = (double)(sa.switch_ns + sb.switch_ns) / *count;
+    client_down(&a);
+    client_down(&b);
 }
 
 static pid_t start_hostd(const char *bin, const char *path)
 {
-	pid_t pid = fork();
+    pid_t pid = fork();
 
-	if (!pid) {
-		char log[128];
-		int fd;
+    if (!pid) {
+        char log[128];
+        int fd;
 
-		snprintf(log, sizeof(log), "%s.log", path);
-		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd >= 0)
-			dup2(fd, STDERR_FILENO);
-		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (fd >= 0)
-			dup2(fd, STDOUT_FILENO);
-		execl(bin, bin, "--socket", path, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 500; i++) {
-		struct stat st;
+        snprintf(log, sizeof(log), "%s.log", path);
+        fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            dup2(fd, STDERR_FILENO);
+        }
+        fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            dup2(fd, STDOUT_FILENO);
+        }
+        execl(bin, bin, "--socket", path, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 500; i++) {
+        struct stat st;
 
-		if (!stat(path, &st))
-			return pid;
-		g_usleep(10000);
-	}
-	g_error("vgt-hostd did not start");
+        if (!stat(path, &st)) {
+            return pid;
+        }
+        g_usleep(10000);
+    }
+    g_error("vgt-hostd did not start");
 }
 
 int main(void)
 {
-	const char *bin = g_getenv("VGT_HOSTD");
-	const char *dir = g_getenv("VGT_TEST_DIR");
-	double direct, emb, sock, emb_sw_ns, sock_sw_ns;
-	guint64 emb_sw, sock_sw;
-	char path[108];
-	int status;
-	pid_t pid;
+    const char *bin = g_getenv("VGT_HOSTD");
+    const char *dir = g_getenv("VGT_TEST_DIR");
+    double direct, emb, sock, emb_sw_ns, sock_sw_ns;
+    guint64 emb_sw, sock_sw;
+    char path[108];
+    int status;
+    pid_t pid;
 
-	if (!bin)
-		g_error("set VGT_HOSTD to the vgt-hostd binary");
-	vgt_log_level = -1;
-	snprintf(path, sizeof(path), "%s/bench-cs-%d.sock",
-		 dir ? dir : "/tmp", (int)getpid());
-	direct = run_direct();
-	emb = run_ops(&vgt_host_embedded_ops, NULL);
-	run_switch(&vgt_host_embedded_ops, NULL, &emb_sw_ns, &emb_sw);
-	pid = start_hostd(bin, path);
-	sock = run_ops(&vgt_host_socket_ops, path);
-	run_switch(&vgt_host_socket_ops, path, &sock_sw_ns, &sock_sw);
-	kill(pid, SIGTERM);
-	waitpid(pid, &status, 0);
+    if (!bin) {
+        g_error("set VGT_HOSTD to the vgt-hostd binary");
+    }
+    vgt_log_level = -1;
+    snprintf(path, sizeof(path), "%s/bench-cs-%d.sock",
+         dir ? dir : "/tmp", (int)getpid());
+    direct = run_direct();
+    emb = run_ops(&vgt_host_embedded_ops, NULL);
+    run_switch(&vgt_host_embedded_ops, NULL, &emb_sw_ns, &emb_sw);
+    pid = start_hostd(bin, path);
+    sock = run_ops(&vgt_host_socket_ops, path);
+    run_switch(&vgt_host_socket_ops, path, &sock_sw_ns, &sock_sw);
+    kill(pid, SIGTERM);
+    waitpid(pid, &status, 0);
 
-	printf("vgt helper: blit workloads per second on the software Haswell BCS\n"
-	       "  (fill 256x256 + copy linear->X-tiled 256x256 + 64x16 text + seqno + irq;\n"
-	       "   %d in flight, %.1f s each)\n", WINDOW, SECONDS);
-	printf("  %-10s %12s %12s %12s\n", "", "direct", "embedded",
-	       "socket");
-	printf("  %-10s %10.0f/s %10.0f/s %10.0f/s\n", "workloads", direct,
-	       emb, sock);
-	printf("  %-10s %12s %11.2fx %11.2fx   (mediated / direct)\n",
-	       "ratio", "1.00x", emb / direct, sock / direct);
-	printf("  %-10s %12s %11.2fx\n", "socket/emb", "", sock / emb);
-	printf("context switch (2 instances alternating on BCS, save + restore of %u registers):\n",
-	       8u);
-	printf("  embedded: %.0f ns per switch (%llu switches)\n", emb_sw_ns,
-	       (unsigned long long)emb_sw);
-	printf("  socket:   %.0f ns per switch (%llu switches)\n", sock_sw_ns,
-	       (unsigned long long)sock_sw);
-	return 0;
+    printf("vgt helper: blit workloads per second on the software Haswell BCS\n"
+           "  (fill 256x256 + copy linear->X-tiled 256x256 + 64x16 text + seqno + irq;\n"
+           "   %d in flight, %.1f s each)\n", WINDOW, SECONDS);
+    printf("  %-10s %12s %12s %12s\n", "", "direct", "embedded",
+           "socket");
+    printf("  %-10s %10.0f/s %10.0f/s %10.0f/s\n", "workloads", direct,
+           emb, sock);
+    printf("  %-10s %12s %11.2fx %11.2fx   (mediated / direct)\n",
+           "ratio", "1.00x", emb / direct, sock / direct);
+    printf("  %-10s %12s %11.2fx\n", "socket/emb", "", sock / emb);
+    printf("context switch (2 instances alternating on BCS, "
+           "save + restore of %u registers):\n",
+           8u);
+    printf("  embedded: %.0f ns per switch (%llu switches)\n", emb_sw_ns,
+           (unsigned long long)emb_sw);
+    printf("  socket:   %.0f ns per switch (%llu switches)\n", sock_sw_ns,
+           (unsigned long long)sock_sw);
+    return 0;
 }

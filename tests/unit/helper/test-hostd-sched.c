@@ -25,510 +25,546 @@
 #include <sys/wait.h>
 #include "hw/vgt.h"
 
-#define MIB(x)		((guint64)(x) << 20)
-#define RAM_SIZE	MIB(4)
-#define HWS_OFF		0x0u
-#define SURF_OFF	0x100000u	/* 256 px x 1024 rows, 32 bpp */
-#define SURF_ROWS	1024u
-#define BLITS		3u		/* per workload: ~3 MiB written */
-#define DEPTH		48u		/* workloads in flight per VM */
-#define SLOT		128u		/* shadow bytes per workload */
-#define NSLOTS		(VGT_SHADOW_SIZE / SLOT)
-#define HWS_PGA_BCS	0x4280u
+#define MIB(x)          ((guint64)(x) << 20)
+#define RAM_SIZE        MIB(4)
+#define HWS_OFF         0x0u
+#define SURF_OFF        0x100000u       /* 256 px x 1024 rows, 32 bpp */
+#define SURF_ROWS       1024u
+#define BLITS           3u              /* per workload: ~3 MiB written */
+#define DEPTH           48u             /* workloads in flight per VM */
+#define SLOT            128u            /* shadow bytes per workload */
+#define NSLOTS          (VGT_SHADOW_SIZE / SLOT)
+#define HWS_PGA_BCS     0x4280u
 
 static const struct vgt_host_ops *ops = &vgt_host_socket_ops;
 static char sock_path[108];
 static pid_t daemon_pid;
 
 struct vm {
-	int k;
-	guint32 weight;
-	struct vgt_conn *conn;
-	struct vgt_instance_info info;
-	struct vgt_shadow_info shadow;
-	int memfd;
-	guint8 *ram;
-	GThread *thread;
-	/* run parameters */
-	gint64 t0, t1;		/* window (monotonic us) */
-	/* results */
-	guint64 next_id, next_done, inflight;
-	guint64 irqs, faults, queue_full;
-	struct vgt_sched_stats s0, s1;
-	gboolean snap0, snap1, failed;
-	char why[128];
+    int k;
+    guint32 weight;
+    struct vgt_conn *conn;
+    struct vgt_instance_info info;
+    struct vgt_shadow_info shadow;
+    int memfd;
+    guint8 *ram;
+    GThread *thread;
+    /* run parameters */
+    gint64 t0, t1;              /* window (monotonic us) */
+    /* results */
+    guint64 next_id, next_done, inflight;
+    guint64 irqs, faults, queue_full;
+    struct vgt_sched_stats s0, s1;
+    gboolean snap0, snap1, failed;
+    char why[128];
 };
 
 static void start_daemon(void)
 {
-	const char *bin = g_getenv("VGT_HOSTD");
-	const char *dir = g_getenv("VGT_TEST_DIR");
+    const char *bin = g_getenv("VGT_HOSTD");
+    const char *dir = g_getenv("VGT_TEST_DIR");
 
-	if (!bin)
-		g_error("set VGT_HOSTD to the vgt-hostd binary");
-	snprintf(sock_path, sizeof(sock_path), "%s/sched-%d.sock",
-		 dir ? dir : "/tmp", (int)getpid());
-	daemon_pid = fork();
-	if (!daemon_pid) {
-		char log[128];
-		int fd;
+    if (!bin) {
+        g_error("set VGT_HOSTD to the vgt-hostd binary");
+    }
+    snprintf(sock_path, sizeof(sock_path), "%s/sched-%d.sock",
+         dir ? dir : "/tmp", (int)getpid());
+    daemon_pid = fork();
+    if (!daemon_pid) {
+        char log[128];
+        int fd;
 
-		/* A test that dies must not leave its daemon behind. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		snprintf(log, sizeof(log), "%s.log", sock_path);
-		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd >= 0)
-			dup2(fd, STDERR_FILENO);
-		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (fd >= 0)
-			dup2(fd, STDOUT_FILENO);
-		execl(bin, bin, "--socket", sock_path, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 500; i++) {
-		struct stat st;
+        /* A test that dies must not leave its daemon behind. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        snprintf(log, sizeof(log), "%s.log", sock_path);
+        fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            dup2(fd, STDERR_FILENO);
+        }
+        fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            dup2(fd, STDOUT_FILENO);
+        }
+        execl(bin, bin, "--socket", sock_path, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 500; i++) {
+        struct stat st;
 
-		if (!stat(sock_path, &st) && S_ISSOCK(st.st_mode))
-			return;
-		g_usleep(10000);
-	}
-	g_error("vgt-hostd did not start");
+        if (!stat(sock_path, &st) && S_ISSOCK(st.st_mode)) {
+            return;
+        }
+        g_usleep(10000);
+    }
+    g_error("vgt-hostd did not start");
 }
 
 static gboolean daemon_alive(void)
 {
-	int status;
+    int status;
 
-	return waitpid(daemon_pid, &status, WNOHANG) == 0;
+    return waitpid(daemon_pid, &status, WNOHANG) == 0;
 }
 
 static void vm_up(struct vm *v, int k, guint32 weight)
 {
-	struct vgt_create_req req = { MIB(8), 0, 0, 0 };
-	struct vgt_mem_region r = { 0 };
-	struct vgt_gtt_entry e[VGT_GTT_WRITE_MAX];
+    struct vgt_create_req req = { MIB(8), 0, 0, 0 };
+    struct vgt_mem_region r = { 0 };
+    struct vgt_gtt_entry e[VGT_GTT_WRITE_MAX];
 
-	memset(v, 0, sizeof(*v));
-	v->k = k;
-	v->weight = weight;
-	g_assert_cmpint(ops->connect(sock_path, &v->conn), ==, 0);
-	g_assert_cmpint(ops->create(v->conn, &req, &v->info), ==, 0);
-	v->memfd = memfd_create("vgt-sched-ram", MFD_CLOEXEC |
-				MFD_ALLOW_SEALING);
-	g_assert_cmpint(ftruncate(v->memfd, RAM_SIZE), ==, 0);
-	g_assert_cmpint(fcntl(v->memfd, F_ADD_SEALS,
-			      F_SEAL_SHRINK | F_SEAL_GROW), ==, 0);
-	v->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      v->memfd, 0);
-	g_assert_true(v->ram != MAP_FAILED);
-	r.size = RAM_SIZE;
-	r.fd = v->memfd;
-	g_assert_cmpint(ops->mem_register(v->conn, &r), ==, 0);
-	for (guint32 i = 0; i < RAM_SIZE / 4096; i += VGT_GTT_WRITE_MAX) {
-		for (guint32 j = 0; j < VGT_GTT_WRITE_MAX; j++) {
-			e[j].index = (guint32)(v->info.mappable_base >> 12) +
-				     i + j;
-			e[j].flags = VGT_PTE_VALID;
-			e[j].gfn = i + j;
-		}
-		g_assert_cmpint(ops->gtt_write(v->conn, e, VGT_GTT_WRITE_MAX,
-					       NULL), ==, 0);
-	}
-	g_assert_cmpint(ops->shadow_map(v->conn, &v->shadow), ==, 0);
-	g_assert_cmpuint(v->shadow.size, ==, VGT_SHADOW_SIZE);
-	g_assert_cmpint(ops->set_weight(v->conn, weight), ==, 0);
+    memset(v, 0, sizeof(*v));
+    v->k = k;
+    v->weight = weight;
+    g_assert_cmpint(ops->connect(sock_path, &v->conn), ==, 0);
+    g_assert_cmpint(ops->create(v->conn, &req, &v->info), ==, 0);
+    v->memfd = memfd_create("vgt-sched-ram", MFD_CLOEXEC |
+                MFD_ALLOW_SEALING);
+    g_assert_cmpint(ftruncate(v->memfd, RAM_SIZE), ==, 0);
+    g_assert_cmpint(fcntl(v->memfd, F_ADD_SEALS,
+                  F_SEAL_SHRINK | F_SEAL_GROW), ==, 0);
+    v->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+              v->memfd, 0);
+    g_assert_true(v->ram != MAP_FAILED);
+    r.size = RAM_SIZE;
+    r.fd = v->memfd;
+    g_assert_cmpint(ops->mem_register(v->conn, &r), ==, 0);
+    for (guint32 i = 0; i < RAM_SIZE / 4096; i += VGT_GTT_WRITE_MAX) {
+        for (guint32 j = 0; j < VGT_GTT_WRITE_MAX; j++) {
+            e[j].index = (guint32)(v->info.mappable_base >> 12) +
+                     i + j;
+            e[j].flags = VGT_PTE_VALID;
+            e[j].gfn = i + j;
+        }
+        g_assert_cmpint(ops->gtt_write(v->conn, e, VGT_GTT_WRITE_MAX,
+                           NULL), ==, 0);
+    }
+    g_assert_cmpint(ops->shadow_map(v->conn, &v->shadow), ==, 0);
+    g_assert_cmpuint(v->shadow.size, ==, VGT_SHADOW_SIZE);
+    g_assert_cmpint(ops->set_weight(v->conn, weight), ==, 0);
 }
 
 static void vm_down(struct vm *v)
 {
-	ops->disconnect(v->conn);
-	munmap(v->ram, RAM_SIZE);
-	close(v->memfd);
+    ops->disconnect(v->conn);
+    munmap(v->ram, RAM_SIZE);
+    close(v->memfd);
 }
 
 static guint32 color_of(struct vm *v, guint64 id)
 {
-	return ((guint32)v->k << 24) | (guint32)(id & 0xffffff);
+    return ((guint32)v->k << 24) | (guint32)(id & 0xffffff);
 }
 
 /* The workload: BLITS fills of the surface, seqno to the HWS, irq. */
 static int vm_submit(struct vm *v)
 {
-	guint64 id = v->next_id + 1;
-	guint32 off = (guint32)(id % NSLOTS) * SLOT, n = 0;
-	guint32 *dw = (guint32 *)((guint8 *)(uintptr_t)v->shadow.hva + off);
-	guint32 surf = (guint32)v->info.mappable_base + SURF_OFF;
-	struct vgt_workload wl = { 0 };
-	int ret;
+    guint64 id = v->next_id + 1;
+    guint32 off = (guint32)(id % NSLOTS) * SLOT, n = 0;
+    guint32 *dw = (guint32 *)((guint8 *)(uintptr_t)v->shadow.hva + off);
+    guint32 surf = (guint32)v->info.mappable_base + SURF_OFF;
+    struct vgt_workload wl = { 0 };
+    int ret;
 
-	for (guint32 b = 0; b < BLITS; b++) {
-		dw[n++] = 0x54300004;			/* XY_COLOR_BLT */
-		dw[n++] = (3u << 24) | (0xf0u << 16) | 1024;
-		dw[n++] = 0;
-		dw[n++] = (SURF_ROWS << 16) | 256;
-		dw[n++] = surf;
-		dw[n++] = color_of(v, id) ^ (b == BLITS - 1 ? 0 : 0xff);
-	}
-	dw[n++] = 0x10800001;				/* MI_SDX */
-	dw[n++] = 0x100;
-	dw[n++] = (guint32)id;
-	dw[n++] = 0x01000000;				/* MI_USER_INTERRUPT */
-	wl.id = id;
-	wl.start = v->shadow.gm_addr + off;
-	wl.length = n * 4;
-	wl.engine = VGT_ENGINE_BCS;
-	wl.nr_regs = 1;
-	wl.regs[0].offset = HWS_PGA_BCS;
-	wl.regs[0].value = (guint32)v->info.mappable_base + HWS_OFF;
-	ret = ops->submit(v->conn, &wl);
-	if (!ret) {
-		v->next_id = id;
-		v->inflight++;
-	}
-	return ret;
+    for (guint32 b = 0; b < BLITS; b++) {
+        dw[n++] = 0x54300004;                   /* XY_COLOR_BLT */
+        dw[n++] = (3u << 24) | (0xf0u << 16) | 1024;
+        dw[n++] = 0;
+        dw[n++] = (SURF_ROWS << 16) | 256;
+        dw[n++] = surf;
+        dw[n++] = color_of(v, id) ^ (b == BLITS - 1 ? 0 : 0xff);
+    }
+    dw[n++] = 0x10800001;                               /* MI_SDX */
+    dw[n++] = 0x100;
+    dw[n++] = (guint32)id;
+    dw[n++] = 0x01000000;                               /* MI_USER_INTERRUPT */
+    wl.id = id;
+    wl.start = v->shadow.gm_addr + off;
+    wl.length = n * 4;
+    wl.engine = VGT_ENGINE_BCS;
+    wl.nr_regs = 1;
+    wl.regs[0].offset = HWS_PGA_BCS;
+    wl.regs[0].value = (guint32)v->info.mappable_base + HWS_OFF;
+    ret = ops->submit(v->conn, &wl);
+    if (!ret) {
+        v->next_id = id;
+        v->inflight++;
+    }
+    return ret;
 }
 
 static void vm_fail(struct vm *v, const char *why)
 {
-	if (!v->failed)
-		g_strlcpy(v->why, why, sizeof(v->why));
-	v->failed = TRUE;
+    if (!v->failed) {
+        g_strlcpy(v->why, why, sizeof(v->why));
+    }
+    v->failed = TRUE;
 }
 
 static void vm_events(struct vm *v, int timeout_ms)
 {
-	struct pollfd p = { .fd = ops->event_fd(v->conn), .events = POLLIN };
-	struct vgt_event ev[VGT_EVENT_READ_MAX];
-	int n;
+    struct pollfd p = { .fd = ops->event_fd(v->conn), .events = POLLIN };
+    struct vgt_event ev[VGT_EVENT_READ_MAX];
+    int n;
 
-	if (poll(&p, 1, timeout_ms) <= 0)
-		return;
-	while ((n = ops->events_read(v->conn, ev, VGT_EVENT_READ_MAX)) > 0) {
-		for (int i = 0; i < n; i++) {
-			switch (ev[i].type) {
-			case VGT_EVENT_USER_IRQ:
-				if (ev[i].unit != VGT_ENGINE_BCS)
-					vm_fail(v, "irq from another engine");
-				v->irqs++;
-				break;
-			case VGT_EVENT_COMPLETE:
-				if (ev[i].data != v->next_done + 1)
-					vm_fail(v, "completion out of order");
-				v->next_done = ev[i].data;
-				v->inflight--;
-				break;
-			default:
-				v->faults++;
-				vm_fail(v, "fault/hang event");
-			}
-		}
-	}
-	if (n < 0)
-		vm_fail(v, "events_read failed");
+    if (poll(&p, 1, timeout_ms) <= 0) {
+        return;
+    }
+    while ((n = ops->events_read(v->conn, ev, VGT_EVENT_READ_MAX)) > 0) {
+        for (int i = 0; i < n; i++) {
+            switch (ev[i].type) {
+            case VGT_EVENT_USER_IRQ:
+                if (ev[i].unit != VGT_ENGINE_BCS) {
+                    vm_fail(v, "irq from another engine");
+                }
+                v->irqs++;
+                break;
+            case VGT_EVENT_COMPLETE:
+                if (ev[i].data != v->next_done + 1) {
+                    vm_fail(v, "completion out of order");
+                }
+                v->next_done = ev[i].data;
+                v->inflight--;
+                break;
+            default:
+                v->faults++;
+                vm_fail(v, "fault/hang event");
+            }
+        }
+    }
+    if (n < 0) {
+        vm_fail(v, "events_read failed");
+    }
 }
 
 static gpointer vm_main(gpointer opaque)
 {
-	struct vm *v = opaque;
-	gint64 drain_end;
+    struct vm *v = opaque;
+    gint64 drain_end;
 
-	for (;;) {
-		gint64 now = g_get_monotonic_time();
+    for (;;) {
+        gint64 now = g_get_monotonic_time();
 
-		if (!v->snap0 && now >= v->t0) {
-			if (ops->sched_stats(v->conn, &v->s0))
-				vm_fail(v, "sched_stats");
-			v->snap0 = TRUE;
-		}
-		if (now >= v->t1) {
-			if (ops->sched_stats(v->conn, &v->s1))
-				vm_fail(v, "sched_stats");
-			v->snap1 = TRUE;
-			break;
-		}
-		while (v->inflight < DEPTH) {
-			int ret = vm_submit(v);
+        if (!v->snap0 && now >= v->t0) {
+            if (ops->sched_stats(v->conn, &v->s0)) {
+                vm_fail(v, "sched_stats");
+            }
+            v->snap0 = TRUE;
+        }
+        if (now >= v->t1) {
+            if (ops->sched_stats(v->conn, &v->s1)) {
+                vm_fail(v, "sched_stats");
+            }
+            v->snap1 = TRUE;
+            break;
+        }
+        while (v->inflight < DEPTH) {
+            int ret = vm_submit(v);
 
-			if (ret == -VGT_E_QUEUE_FULL) {
-				v->queue_full++;
-				break;
-			}
-			if (ret) {
-				vm_fail(v, "submit refused");
-				return NULL;
-			}
-		}
-		vm_events(v, 20);
-	}
-	drain_end = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
-	while (v->inflight && g_get_monotonic_time() < drain_end)
-		vm_events(v, 100);
-	if (v->inflight)
-		vm_fail(v, "workloads never completed");
-	return NULL;
+            if (ret == -VGT_E_QUEUE_FULL) {
+                v->queue_full++;
+                break;
+            }
+            if (ret) {
+                vm_fail(v, "submit refused");
+                return NULL;
+            }
+        }
+        vm_events(v, 20);
+    }
+    drain_end = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+    while (v->inflight && g_get_monotonic_time() < drain_end) {
+        vm_events(v, 100);
+    }
+    if (v->inflight) {
+        vm_fail(v, "workloads never completed");
+    }
+    return NULL;
 }
 
 static void check_results(struct vm *v)
 {
-	guint32 want = color_of(v, v->next_id), got;
+    guint32 want = color_of(v, v->next_id), got;
 
-	g_assert_false(v->failed);
-	g_assert_cmpuint(v->next_done, ==, v->next_id);
-	g_assert_cmpuint(v->irqs, ==, v->next_id);
-	memcpy(&got, v->ram + HWS_OFF + 0x100, 4);
-	g_assert_cmphex(got, ==, (guint32)v->next_id);
-	for (guint32 i = 0; i < 256 * SURF_ROWS; i++) {
-		memcpy(&got, v->ram + SURF_OFF + i * 4, 4);
-		if (got != want)
-			g_error("vm %d pixel %u: %08x, want %08x", v->k, i,
-				got, want);
-	}
+    g_assert_false(v->failed);
+    g_assert_cmpuint(v->next_done, ==, v->next_id);
+    g_assert_cmpuint(v->irqs, ==, v->next_id);
+    memcpy(&got, v->ram + HWS_OFF + 0x100, 4);
+    g_assert_cmphex(got, ==, (guint32)v->next_id);
+    for (guint32 i = 0; i < 256 * SURF_ROWS; i++) {
+        memcpy(&got, v->ram + SURF_OFF + i * 4, 4);
+        if (got != want) {
+            g_error("vm %d pixel %u: %08x, want %08x", v->k, i,
+                got, want);
+        }
+    }
 }
 
 static void run_vms(int n, const guint32 *weights, double window_s)
 {
-	struct vm *vm = g_new0(struct vm, n);
-	gint64 start;
-	double total_busy = 0, total_w = 0;
-	guint64 switches = 0, switch_ns = 0;
+    struct vm *vm = g_new0(struct vm, n);
+    gint64 start;
+    double total_busy = 0, total_w = 0;
+    guint64 switches = 0, switch_ns = 0;
 
-	for (int k = 0; k < n; k++)
-		vm_up(&vm[k], k, weights[k]);
-	start = g_get_monotonic_time();
-	for (int k = 0; k < n; k++) {
-		/* Warm-up first: the window starts with everyone backlogged. */
-		vm[k].t0 = start + 400 * 1000;
-		vm[k].t1 = vm[k].t0 + (gint64)(window_s * G_USEC_PER_SEC);
-		vm[k].thread = g_thread_new("vm", vm_main, &vm[k]);
-	}
-	for (int k = 0; k < n; k++)
-		g_thread_join(vm[k].thread);
-	g_assert_true(daemon_alive());
-	for (int k = 0; k < n; k++) {
-		if (vm[k].failed)
-			g_error("vm %d: %s", k, vm[k].why);
-		total_busy += vm[k].s1.busy_ns[VGT_ENGINE_BCS] -
-			      vm[k].s0.busy_ns[VGT_ENGINE_BCS];
-		total_w += weights[k];
-	}
-	for (int k = 0; k < n; k++) {
-		double busy = vm[k].s1.busy_ns[VGT_ENGINE_BCS] -
-			      vm[k].s0.busy_ns[VGT_ENGINE_BCS];
-		double share = busy / total_busy, want = weights[k] / total_w;
+    for (int k = 0; k < n; k++) {
+        vm_up(&vm[k], k, weights[k]);
+    }
+    start = g_get_monotonic_time();
+    for (int k = 0; k < n; k++) {
+        /* Warm-up first: the window starts with everyone backlogged. */
+        vm[k].t0 = start + 400 * 1000;
+        vm[k].t1 = vm[k].t0 + (gint64)(window_s * G_USEC_PER_SEC);
+        vm[k].thread = g_thread_new("vm", vm_main, &vm[k]);
+    }
+    for (int k = 0; k < n; k++) {
+        g_thread_join(vm[k].thread);
+    }
+    g_assert_true(daemon_alive());
+    for (int k = 0; k < n; k++) {
+        if (vm[k].failed) {
+            g_error("vm %d: %s", k, vm[k].why);
+        }
+        total_busy += vm[k].s1.busy_ns[VGT_ENGINE_BCS] -
+                  vm[k].s0.busy_ns[VGT_ENGINE_BCS];
+        total_w += weights[k];
+    }
+    for (int k = 0; k < n; k++) {
+        double busy = vm[k].s1.busy_ns[VGT_ENGINE_BCS] -
+                  vm[k].s0.busy_ns[VGT_ENGINE_BCS];
+        double share = busy / total_busy, want = weights[k] / total_w;
 
-		check_results(&vm[k]);
-		switches += vm[k].s1.switches;
-		switch_ns += vm[k].s1.switch_ns;
-		g_test_message("vm %d weight %u: %llu workloads, share %.4f (want %.4f, %+.1f%%), underruns in window %llu",
-			       k, weights[k],
-			       (unsigned long long)vm[k].next_id, share, want,
-			       100.0 * (share - want) / want,
-			       (unsigned long long)(vm[k].s1.underruns -
-						    vm[k].s0.underruns));
-		g_assert_cmpfloat(share, >=, want * 0.95);
-		g_assert_cmpfloat(share, <=, want * 1.05);
-	}
-	g_test_message("%d VMs: %llu context switches, %.0f ns each", n,
-		       (unsigned long long)switches,
-		       switches ? (double)switch_ns / switches : 0.0);
-	for (int k = 0; k < n; k++)
-		vm_down(&vm[k]);
-	g_free(vm);
+        check_results(&vm[k]);
+        switches += vm[k].s1.switches;
+        switch_ns += vm[k].s1.switch_ns;
+        g_test_message("vm %d weight %u: %llu workloads, share %.4f "
+                       "(want %.4f, %+.1f%%), underruns in window %llu",
+                   k, weights[k],
+                   (unsigned long long)vm[k].next_id, share, want,
+                   100.0 * (share - want) / want,
+                   (unsigned long long)(vm[k].s1.underruns -
+                            vm[k].s0.underruns));
+        g_assert_cmpfloat(share, >=, want * 0.95);
+        g_assert_cmpfloat(share, <=, want * 1.05);
+    }
+    g_test_message("%d VMs: %llu context switches, %.0f ns each", n,
+               (unsigned long long)switches,
+               switches ? (double)switch_ns / switches : 0.0);
+    for (int k = 0; k < n; k++) {
+        vm_down(&vm[k]);
+    }
+    g_free(vm);
 }
 
 static void test_start(void)
 {
-	start_daemon();
-	g_assert_true(daemon_alive());
+    start_daemon();
+    g_assert_true(daemon_alive());
 }
 
 /* The submission calls over the socket: answers, refusals, lifetime. */
 static void test_api(void)
 {
-	struct vgt_create_req req = { MIB(8), 0, 0, 0 };
-	struct vgt_shadow_info sh2;
-	struct vgt_sched_stats ss;
-	struct vgt_workload wl = { 0 };
-	struct vm v;
+    struct vgt_create_req req = { MIB(8), 0, 0, 0 };
+    struct vgt_shadow_info sh2;
+    struct vgt_sched_stats ss;
+    struct vgt_workload wl = { 0 };
+    struct vm v;
 
-	vm_up(&v, 3, 2);
-	g_assert_cmpint(ops->shadow_map(v.conn, &sh2), ==, 0);
-	g_assert_cmpuint(sh2.gm_addr, ==, v.shadow.gm_addr);
-	g_assert_cmpuint(sh2.hva, ==, v.shadow.hva);
-	g_assert_cmpint(ops->set_weight(v.conn, 17), ==, -VGT_E_INVAL);
-	g_assert_cmpint(ops->set_weight(v.conn, 0), ==, -VGT_E_INVAL);
-	g_assert_cmpint(ops->sched_stats(v.conn, &ss), ==, 0);
-	g_assert_cmpuint(ss.weight, ==, 2);
-	wl.start = v.shadow.gm_addr;
-	wl.length = 4;
-	wl.engine = VGT_ENGINE_VECS;
-	wl.nr_regs = 1;
-	wl.regs[0] = (struct vgt_reg_write){ 0x44004, 0 };
-	g_assert_cmpint(ops->submit(v.conn, &wl), ==, -VGT_E_REG);
-	wl.regs[0] = (struct vgt_reg_write){ 0x4380, 0 };
-	wl.start = 0;
-	g_assert_cmpint(ops->submit(v.conn, &wl), ==, -VGT_E_GM_RANGE);
-	wl.start = v.shadow.gm_addr;
-	wl.engine = 9;
-	g_assert_cmpint(ops->submit(v.conn, &wl), ==, -VGT_E_ENGINE);
-	/* A queue of NOOP workloads, then destroy while they may run. */
-	wl.engine = VGT_ENGINE_VECS;
-	memset((void *)(uintptr_t)v.shadow.hva, 0, 64);
-	for (int i = 0; i < VGT_WL_QUEUE_MAX; i++) {
-		int ret = ops->submit(v.conn, &wl);
+    vm_up(&v, 3, 2);
+    g_assert_cmpint(ops->shadow_map(v.conn, &sh2), ==, 0);
+    g_assert_cmpuint(sh2.gm_addr, ==, v.shadow.gm_addr);
+    g_assert_cmpuint(sh2.hva, ==, v.shadow.hva);
+    g_assert_cmpint(ops->set_weight(v.conn, 17), ==, -VGT_E_INVAL);
+    g_assert_cmpint(ops->set_weight(v.conn, 0), ==, -VGT_E_INVAL);
+    g_assert_cmpint(ops->sched_stats(v.conn, &ss), ==, 0);
+    g_assert_cmpuint(ss.weight, ==, 2);
+    wl.start = v.shadow.gm_addr;
+    wl.length = 4;
+    wl.engine = VGT_ENGINE_VECS;
+    wl.nr_regs = 1;
+    wl.regs[0] = (struct vgt_reg_write){ 0x44004, 0 };
+    g_assert_cmpint(ops->submit(v.conn, &wl), ==, -VGT_E_REG);
+    wl.regs[0] = (struct vgt_reg_write){ 0x4380, 0 };
+    wl.start = 0;
+    g_assert_cmpint(ops->submit(v.conn, &wl), ==, -VGT_E_GM_RANGE);
+    wl.start = v.shadow.gm_addr;
+    wl.engine = 9;
+    g_assert_cmpint(ops->submit(v.conn, &wl), ==, -VGT_E_ENGINE);
+    /* A queue of NOOP workloads, then destroy while they may run. */
+    wl.engine = VGT_ENGINE_VECS;
+    memset((void *)(uintptr_t)v.shadow.hva, 0, 64);
+    for (int i = 0; i < VGT_WL_QUEUE_MAX; i++) {
+        int ret = ops->submit(v.conn, &wl);
 
-		g_assert_true(ret == 0 || ret == -VGT_E_QUEUE_FULL);
-	}
-	g_assert_cmpint(ops->destroy(v.conn), ==, 0);
-	g_assert_cmpint(ops->submit(v.conn, &wl), ==, -VGT_E_NOINST);
-	g_assert_cmpint(ops->shadow_map(v.conn, &sh2), ==, -VGT_E_NOINST);
-	/* A new instance on the same connection gets a fresh area. */
-	g_assert_cmpint(ops->create(v.conn, &req, &v.info), ==, 0);
-	g_assert_cmpint(ops->shadow_map(v.conn, &sh2), ==, 0);
-	g_assert_cmpuint(sh2.size, ==, VGT_SHADOW_SIZE);
-	memset((void *)(uintptr_t)sh2.hva, 0, VGT_SHADOW_SIZE);
-	g_assert_true(daemon_alive());
-	vm_down(&v);
+        g_assert_true(ret == 0 || ret == -VGT_E_QUEUE_FULL);
+    }
+    g_assert_cmpint(ops->destroy(v.conn), ==, 0);
+    g_assert_cmpint(ops->submit(v.conn, &wl), ==, -VGT_E_NOINST);
+    g_assert_cmpint(ops->shadow_map(v.conn, &sh2), ==, -VGT_E_NOINST);
+    /* A new instance on the same connection gets a fresh area. */
+    g_assert_cmpint(ops->create(v.conn, &req, &v.info), ==, 0);
+    g_assert_cmpint(ops->shadow_map(v.conn, &sh2), ==, 0);
+    g_assert_cmpuint(sh2.size, ==, VGT_SHADOW_SIZE);
+    memset((void *)(uintptr_t)sh2.hva, 0, VGT_SHADOW_SIZE);
+    g_assert_true(daemon_alive());
+    vm_down(&v);
 }
 
 static void test_two_vms(void)
 {
-	static const guint32 w[2] = { 1, 2 };
+    static const guint32 w[2] = { 1, 2 };
 
-	run_vms(2, w, 1.5);
+    run_vms(2, w, 1.5);
 }
 
 static void test_eight_vms(void)
 {
-	static const guint32 w[8] = { 1, 1, 2, 2, 3, 3, 4, 4 };
+    static const guint32 w[8] = { 1, 1, 2, 2, 3, 3, 4, 4 };
 
-	run_vms(8, w, 3.0);
+    run_vms(8, w, 3.0);
 }
 
 /* Random command streams and workloads from one VM, a good one beside. */
 static void test_garbage_workloads(void)
 {
-	static const guint32 ring_regs[] = {
-		0x98, 0x9c, 0xc0, 0x50, 0x220, 0x228, 0x29c,
-	};
-	static const guint32 engine_base[4] = { 0x2000, 0x12000, 0x22000,
-						0x1a000 };
-	static const guint32 hws_pga[4] = { 0x4080, 0x4180, 0x4280, 0x4380 };
-	static const guint32 bad_regs[] = { 0x2180, 0x44004, 0x100000, 0x2030,
-					    0xa188, 0x4080 };
-	GRand *rnd = g_rand_new_with_seed(0x76677406);
-	struct vm good, bad;
-	gint64 deadline = g_get_monotonic_time() + 40 * G_USEC_PER_SEC;
-	guint64 accepted = 0, refused = 0, faults = 0, done = 0;
-	guint8 *sh;
+    static const guint32 ring_regs[] = {
+        0x98, 0x9c, 0xc0, 0x50, 0x220, 0x228, 0x29c,
+    };
+    static const guint32 engine_base[4] = { 0x2000, 0x12000, 0x22000,
+                        0x1a000 };
+    static const guint32 hws_pga[4] = { 0x4080, 0x4180, 0x4280, 0x4380 };
+    static const guint32 bad_regs[] = { 0x2180, 0x44004, 0x100000, 0x2030,
+                        0xa188, 0x4080 };
+    GRand *rnd = g_rand_new_with_seed(0x76677406);
+    struct vm good, bad;
+    gint64 deadline = g_get_monotonic_time() + 40 * G_USEC_PER_SEC;
+    guint64 accepted = 0, refused = 0, faults = 0, done = 0;
+    guint8 *sh;
 
-	vm_up(&good, 1, 4);
-	vm_up(&bad, 2, 4);
-	sh = (guint8 *)(uintptr_t)bad.shadow.hva;
-	/* Sprinkle the bad VM's RAM and shadow with plausible commands. */
-	for (guint32 i = 0; i < VGT_SHADOW_SIZE / 4; i++) {
-		guint32 v = g_rand_int(rnd);
+    vm_up(&good, 1, 4);
+    vm_up(&bad, 2, 4);
+    sh = (guint8 *)(uintptr_t)bad.shadow.hva;
+    /* Sprinkle the bad VM's RAM and shadow with plausible commands. */
+    for (guint32 i = 0; i < VGT_SHADOW_SIZE / 4; i++) {
+        guint32 v = g_rand_int(rnd);
 
-		switch (g_rand_int_range(rnd, 0, 6)) {
-		case 0: v &= 0x1fffffff; break;			/* MI */
-		case 1: v = (v & 0x1fffffff) | 0x40000000; break;	/* 2D */
-		case 2: v = (v & 0x1fffffff) | 0x60000000; break;	/* 3D */
-		case 3: v = (guint32)bad.info.mappable_base +
-			    (v % (guint32)RAM_SIZE); break;	/* addresses */
-		default: break;
-		}
-		memcpy(sh + i * 4, &v, 4);
-		if (i < RAM_SIZE / 4)
-			memcpy(bad.ram + i * 4, &v, 4);
-	}
-	good.t0 = 0;
-	good.t1 = g_get_monotonic_time() + 3 * G_USEC_PER_SEC;
-	good.thread = g_thread_new("good", vm_main, &good);
-	for (int i = 0; i < 1500 && g_get_monotonic_time() < deadline; i++) {
-		struct vgt_workload wl = { 0 };
-		struct vgt_event ev[VGT_EVENT_READ_MAX];
-		int ret, n;
+        switch (g_rand_int_range(rnd, 0, 6)) {
+        case 0: /* MI */
+            v &= 0x1fffffff;
+            break;
+        case 1: /* 2D */
+            v = (v & 0x1fffffff) | 0x40000000;
+            break;
+        case 2: /* 3D */
+            v = (v & 0x1fffffff) | 0x60000000;
+            break;
+        case 3: /* addresses */
+            v = (guint32)bad.info.mappable_base + (v % (guint32)RAM_SIZE);
+            break;
+        default:
+            break;
+        }
+        memcpy(sh + i * 4, &v, 4);
+        if (i < RAM_SIZE / 4) {
+            memcpy(bad.ram + i * 4, &v, 4);
+        }
+    }
+    good.t0 = 0;
+    good.t1 = g_get_monotonic_time() + 3 * G_USEC_PER_SEC;
+    good.thread = g_thread_new("good", vm_main, &good);
+    for (int i = 0; i < 1500 && g_get_monotonic_time() < deadline; i++) {
+        struct vgt_workload wl = { 0 };
+        struct vgt_event ev[VGT_EVENT_READ_MAX];
+        int ret, n;
 
-		wl.id = i + 1;
-		wl.start = bad.shadow.gm_addr +
-			   (g_rand_int_range(rnd, 0, VGT_SHADOW_SIZE / 4) * 4);
-		wl.length = g_rand_int_range(rnd, 1, 64) * 4;
-		wl.engine = g_rand_int_range(rnd, 0, 4);
-		wl.nr_regs = g_rand_int_range(rnd, 0, 5);
-		for (guint32 r = 0; r < wl.nr_regs; r++) {
-			guint32 pick = g_rand_int_range(rnd, 0, 10);
+        wl.id = i + 1;
+        wl.start = bad.shadow.gm_addr +
+               (g_rand_int_range(rnd, 0, VGT_SHADOW_SIZE / 4) * 4);
+        wl.length = g_rand_int_range(rnd, 1, 64) * 4;
+        wl.engine = g_rand_int_range(rnd, 0, 4);
+        wl.nr_regs = g_rand_int_range(rnd, 0, 5);
+        for (guint32 r = 0; r < wl.nr_regs; r++) {
+            guint32 pick = g_rand_int_range(rnd, 0, 10);
 
-			if (pick == 0)
-				wl.regs[r].offset = hws_pga[wl.engine];
-			else
-				wl.regs[r].offset = engine_base[wl.engine] +
-					ring_regs[g_rand_int_range(
-						rnd, 0, G_N_ELEMENTS(ring_regs))];
-			/* a directory or HWS page in its own GM, or not */
-			wl.regs[r].value = g_rand_boolean(rnd) ?
-				g_rand_int(rnd) :
-				(((guint32)bad.info.mappable_base >> 12) / 16 +
-				 g_rand_int_range(rnd, 0, 64)) << 16;
-		}
-		/* Some envelopes the helper must refuse. */
-		if (g_rand_int_range(rnd, 0, 20) == 0)
-			wl.engine = 4 + g_rand_int_range(rnd, 0, 100);
-		if (wl.nr_regs && g_rand_int_range(rnd, 0, 10) == 0)
-			wl.regs[0].offset = bad_regs[g_rand_int_range(
-				rnd, 0, G_N_ELEMENTS(bad_regs))];
-		if (g_rand_int_range(rnd, 0, 10) == 0)
-			wl.start = g_rand_int(rnd);
-		ret = ops->submit(bad.conn, &wl);
-		if (ret == -VGT_E_QUEUE_FULL || !ret)
-			accepted += !ret;
-		else
-			refused++;
-		while ((n = ops->events_read(bad.conn, ev,
-					     VGT_EVENT_READ_MAX)) > 0)
-			for (int j = 0; j < n; j++) {
-				faults += ev[j].type == VGT_EVENT_FAULT ||
-					  ev[j].type == VGT_EVENT_HANG;
-				done += ev[j].type == VGT_EVENT_COMPLETE;
-			}
-		g_assert_cmpint(n, ==, 0);
-	}
-	g_thread_join(good.thread);
-	g_test_message("garbage workloads: %llu accepted, %llu refused, %llu faulted/hung, %llu completions seen",
-		       (unsigned long long)accepted,
-		       (unsigned long long)refused,
-		       (unsigned long long)faults, (unsigned long long)done);
-	g_assert_true(daemon_alive());
-	if (good.failed)
-		g_error("good vm: %s", good.why);
-	check_results(&good);
-	g_assert_cmpuint(accepted, >, 100);
-	g_assert_cmpuint(faults, >, 10);
-	vm_down(&bad);
-	vm_down(&good);
-	g_rand_free(rnd);
+            if (pick == 0) {
+                wl.regs[r].offset = hws_pga[wl.engine];
+            } else {
+                wl.regs[r].offset = engine_base[wl.engine] +
+                    ring_regs[g_rand_int_range(
+                        rnd, 0, G_N_ELEMENTS(ring_regs))];
+            }
+            /* a directory or HWS page in its own GM, or not */
+            wl.regs[r].value = g_rand_boolean(rnd) ?
+                g_rand_int(rnd) :
+                (((guint32)bad.info.mappable_base >> 12) / 16 +
+                 g_rand_int_range(rnd, 0, 64)) << 16;
+        }
+        /* Some envelopes the helper must refuse. */
+        if (g_rand_int_range(rnd, 0, 20) == 0) {
+            wl.engine = 4 + g_rand_int_range(rnd, 0, 100);
+        }
+        if (wl.nr_regs && g_rand_int_range(rnd, 0, 10) == 0) {
+            wl.regs[0].offset = bad_regs[g_rand_int_range(
+                rnd, 0, G_N_ELEMENTS(bad_regs))];
+        }
+        if (g_rand_int_range(rnd, 0, 10) == 0) {
+            wl.start = g_rand_int(rnd);
+        }
+        ret = ops->submit(bad.conn, &wl);
+        if (ret == -VGT_E_QUEUE_FULL || !ret) {
+            accepted += !ret;
+        } else {
+            refused++;
+        }
+        while ((n = ops->events_read(bad.conn, ev,
+                         VGT_EVENT_READ_MAX)) > 0) {
+            for (int j = 0; j < n; j++) {
+                faults += ev[j].type == VGT_EVENT_FAULT ||
+                      ev[j].type == VGT_EVENT_HANG;
+                done += ev[j].type == VGT_EVENT_COMPLETE;
+            }
+        }
+        g_assert_cmpint(n, ==, 0);
+    }
+    g_thread_join(good.thread);
+    g_test_message("garbage workloads: %llu accepted, %llu refused, "
+                   "%llu faulted/hung, %llu completions seen",
+               (unsigned long long)accepted,
+               (unsigned long long)refused,
+               (unsigned long long)faults, (unsigned long long)done);
+    g_assert_true(daemon_alive());
+    if (good.failed) {
+        g_error("good vm: %s", good.why);
+    }
+    check_results(&good);
+    g_assert_cmpuint(accepted, >, 100);
+    g_assert_cmpuint(faults, >, 10);
+    vm_down(&bad);
+    vm_down(&good);
+    g_rand_free(rnd);
 }
 
 static void test_stop(void)
 {
-	int status;
+    int status;
 
-	g_assert_true(daemon_alive());
-	kill(daemon_pid, SIGTERM);
-	g_assert_cmpint(waitpid(daemon_pid, &status, 0), ==, daemon_pid);
-	g_assert_true(WIFEXITED(status));
-	g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    g_assert_true(daemon_alive());
+    kill(daemon_pid, SIGTERM);
+    g_assert_cmpint(waitpid(daemon_pid, &status, 0), ==, daemon_pid);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
 }
 
 int main(int argc, char **argv)
 {
-	signal(SIGPIPE, SIG_IGN);
-	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/hostd-sched/start", test_start);
-	g_test_add_func("/hostd-sched/api", test_api);
-	g_test_add_func("/hostd-sched/two-vms", test_two_vms);
-	g_test_add_func("/hostd-sched/eight-vms", test_eight_vms);
-	g_test_add_func("/hostd-sched/garbage-workloads",
-			test_garbage_workloads);
-	g_test_add_func("/hostd-sched/stop", test_stop);
-	return g_test_run();
+    signal(SIGPIPE, SIG_IGN);
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/hostd-sched/start", test_start);
+    g_test_add_func("/hostd-sched/api", test_api);
+    g_test_add_func("/hostd-sched/two-vms", test_two_vms);
+    g_test_add_func("/hostd-sched/eight-vms", test_eight_vms);
+    g_test_add_func("/hostd-sched/garbage-workloads",
+            test_garbage_workloads);
+    g_test_add_func("/hostd-sched/stop", test_stop);
+    return g_test_run();
 }
