@@ -107,17 +107,11 @@ static void engine_start(Gpu *g, const Engine *e)
     wr(g, e->base + 0xa8, ~e->user_bit);            /* RING_IMR */
 }
 
-static void gpu_start(Gpu *g)
+/* Enable the device, map BAR0 and the test's pages, start both rings. */
+static void gpu_setup(Gpu *g)
 {
     int k;
 
-    g->log_path = vgt_qtest_log_file("vgt-submit");
-    g->qts = qtest_initf("-M pc -m 128M -nodefaults -vga none "
-                         "-d guest_errors -D %s -device vgt,addr=2,id=gpu,"
-                         "aperture_size=128M", g->log_path);
-    g->bus = qpci_new_pc(g->qts, NULL);
-    g->dev = qpci_device_find(g->bus, QPCI_DEVFN(2, 0));
-    g_assert_nonnull(g->dev);
     qpci_device_enable(g->dev);
     g->bar0 = qpci_iomap(g->dev, 0, NULL);
     g->mbase = rd(g, PVINFO_MAPPABLE_BASE);
@@ -131,6 +125,18 @@ static void gpu_start(Gpu *g)
     engine_start(g, &rcs);
     engine_start(g, &bcs);
     g->tail[0] = g->tail[1] = 0;
+}
+
+static void gpu_start(Gpu *g)
+{
+    g->log_path = vgt_qtest_log_file("vgt-submit");
+    g->qts = qtest_initf("-M pc -m 128M -nodefaults -vga none "
+                         "-d guest_errors -D %s -device vgt,addr=2,id=gpu,"
+                         "aperture_size=128M", g->log_path);
+    g->bus = qpci_new_pc(g->qts, NULL);
+    g->dev = qpci_device_find(g->bus, QPCI_DEVFN(2, 0));
+    g_assert_nonnull(g->dev);
+    gpu_setup(g);
 }
 
 static void gpu_stop(Gpu *g)
@@ -237,6 +243,23 @@ static void test_blit(void)
         }
     }
     g_assert_cmphex(rd(&g, GTIIR) & bcs.user_bit, ==, bcs.user_bit);
+    gpu_stop(&g);
+}
+
+/* A reboot while work is queued: the engines work again afterwards. */
+static void test_reboot(void)
+{
+    Gpu g;
+
+    gpu_start(&g);
+    SUBMIT(&g, &rcs, MI_STORE_INDEX, 0x100, 0x51, MI_USER_INT);
+    SUBMIT(&g, &bcs, MI_STORE_INDEX, 0x100, 0x52, MI_USER_INT);
+    qtest_qmp_assert_success(g.qts, "{ 'execute': 'system_reset' }");
+    gpu_setup(&g);          /* the reset cleared BARs, GTT and rings */
+    SUBMIT(&g, &rcs, MI_STORE_INDEX, 0x100, 0x61, MI_USER_INT);
+    SUBMIT(&g, &bcs, MI_STORE_INDEX, 0x100, 0x62, MI_USER_INT);
+    g_assert_true(wait_value(&g, gpa(SLOT_HWSP_RCS) + 0x100, 0x61));
+    g_assert_true(wait_value(&g, gpa(SLOT_HWSP_BCS) + 0x100, 0x62));
     gpu_stop(&g);
 }
 
@@ -362,6 +385,7 @@ int main(int argc, char **argv)
     qtest_add_func("/vgt/submit/blit", test_blit);
     qtest_add_func("/vgt/submit/copy-is-what-runs", test_copy_is_what_runs);
     qtest_add_func("/vgt/submit/ring-wrap", test_ring_wrap);
+    qtest_add_func("/vgt/submit/reboot", test_reboot);
     qtest_add_func("/vgt/submit/hostile", test_hostile);
     return g_test_run();
 }

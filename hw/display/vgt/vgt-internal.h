@@ -296,6 +296,7 @@ bool vgt_submit_init(VgtState *s, Error **errp);
 void vgt_submit_tail_written(VgtState *s, uint32_t ring_base);
 void vgt_submit_event(VgtState *s, const struct vgt_event *ev);
 void vgt_submit_reset(VgtState *s, uint32_t engines);
+void vgt_submit_device_reset(VgtState *s);
 
 /* vgt-pipe.c: pipe timing, vblank */
 void vgt_pipes_init(VgtState *s);

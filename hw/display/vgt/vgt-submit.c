@@ -308,6 +308,20 @@ bool vgt_submit_init(VgtState *s, Error **errp)
     return true;
 }
 
+void vgt_submit_device_reset(VgtState *s)
+{
+    unsigned e;
+
+    /*
+     * Workload ids keep counting: a completion of the old epoch that
+     * arrives late can never match a new workload.
+     */
+    for (e = 0; e < VGT_ENGINE_COUNT; e++) {
+        s->engine[e].busy = false;
+        s->engine[e].hung = false;
+    }
+}
+
 void vgt_submit_reset(VgtState *s, uint32_t engines)
 {
     unsigned e;

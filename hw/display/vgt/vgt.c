@@ -98,6 +98,8 @@ static void vgt_reset(DeviceState *dev)
     vgt_aperture_reset(s);
     vgt_fence_reset(s);
     vgt_host_reset(s);
+    /* the helper dropped what was queued: no completion will come */
+    vgt_submit_device_reset(s);
     s->io_index = 0;
 }
 
