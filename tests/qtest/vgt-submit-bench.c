@@ -18,63 +18,18 @@
 #include "libqos/pci.h"
 #include "libqos/pci-pc.h"
 #include "hw/vgt.h"
+#include "vgt-blit-workload.h"
 
 #define GTT(i)          (VGT_MMIO_SIZE + 4 * (uint64_t)(i))
 #define PAGE            4096u
 #define RAM_BASE        0x02000000ull   /* guest RAM the GM maps, 4 MiB */
 #define RAM_PAGES       1024
-#define LIN_OFF         0x100000u
-#define TILED_OFF       0x200000u
-#define TEXT_OFF        0x300000u
 #define HWSP_OFF        0x3ff000u
 #define RING_OFF        0x000000u
 #define RING_PAGES      16
 #define BCS             0x22000
 #define BCS_HWS_PGA     0x4280
 #define SECONDS         1.5
-
-/* The same workload as tests/unit/helper/bench-helper-cs.c. */
-static uint32_t build(uint32_t *dw, uint32_t gm, uint32_t seq)
-{
-    uint32_t n = 0, i;
-
-    dw[n++] = 0x54300004;                          /* XY_COLOR_BLT */
-    dw[n++] = (3u << 24) | (0xf0u << 16) | 1024;
-    dw[n++] = 0;
-    dw[n++] = (256u << 16) | 256;
-    dw[n++] = gm + LIN_OFF;
-    dw[n++] = 0xff000000 | seq;
-    dw[n++] = 0x54f00006 | (1u << 11);             /* XY_SRC_COPY, dst X */
-    dw[n++] = (3u << 24) | (0xccu << 16) | (1024 / 4);
-    dw[n++] = 0;
-    dw[n++] = (256u << 16) | 256;
-    dw[n++] = gm + TILED_OFF;
-    dw[n++] = 0;
-    dw[n++] = 1024;
-    dw[n++] = gm + LIN_OFF;
-    dw[n++] = 0x40700006;                          /* XY_SETUP_BLT */
-    dw[n++] = (3u << 24) | (0xccu << 16) | 1024;
-    dw[n++] = 0;
-    dw[n++] = (16u << 16) | 256;
-    dw[n++] = gm + TEXT_OFF;
-    dw[n++] = 0xff000000;
-    dw[n++] = 0xffffffff;
-    dw[n++] = 0;
-    dw[n++] = 0x4c700000 | (1u << 16) | (1 + 32);  /* XY_TEXT_IMMEDIATE */
-    dw[n++] = 0;
-    dw[n++] = (16u << 16) | 64;
-    for (i = 0; i < 32; i++) {
-        dw[n++] = 0x3c66c381u ^ (i * 0x01010101u) ^ seq;
-    }
-    dw[n++] = 0x10800001;                          /* MI_STORE_DATA_INDEX */
-    dw[n++] = 0x100;
-    dw[n++] = seq;
-    dw[n++] = 0x01000000;                          /* MI_USER_INTERRUPT */
-    if (n & 1) {
-        dw[n++] = 0;                               /* qword: MI_NOOP */
-    }
-    return n;
-}
 
 int main(int argc, char **argv)
 {
@@ -113,7 +68,7 @@ int main(int argc, char **argv)
     start = g_get_monotonic_time();
     do {
         /* one request: its commands, then TAIL, as i915 submits */
-        n = build(dw, gm, ++seq);
+        n = vgt_blit_workload(dw, gm, ++seq);
         if (tail + n * 4 > ring_size) {
             /* wrap: pad to the end with MI_NOOP (zeros) */
             qtest_memset(qts, RAM_BASE + RING_OFF + tail, 0,

@@ -12,6 +12,7 @@
  * (two instances alternating on one engine, every workload a switch).
  */
 #define _GNU_SOURCE
+#include "../../qtest/vgt-blit-workload.h"
 #include <glib.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -30,51 +31,12 @@
 #define RAM_SIZE        (4u << 20)
 #define SECONDS         1.5
 #define WINDOW          16
-#define LIN_OFF         0x100000u
-#define TILED_OFF       0x200000u
-#define TEXT_OFF        0x300000u
 #define SLOT            512u
 
 /* Builds the workload at dw for GM base gm (RAM page i = GM page i). */
 static guint32 build(guint32 *dw, guint32 gm, guint32 seq)
 {
-    guint32 n = 0;
-
-    dw[n++] = 0x54300004;                               /* XY_COLOR_BLT */
-    dw[n++] = (3u << 24) | (0xf0u << 16) | 1024;
-    dw[n++] = 0;
-    dw[n++] = (256u << 16) | 256;
-    dw[n++] = gm + LIN_OFF;
-    dw[n++] = 0xff000000 | seq;
-    dw[n++] = 0x54f00006 | (1u << 11);          /* XY_SRC_COPY, dst X */
-    dw[n++] = (3u << 24) | (0xccu << 16) | (1024 / 4);
-    dw[n++] = 0;
-    dw[n++] = (256u << 16) | 256;
-    dw[n++] = gm + TILED_OFF;
-    dw[n++] = 0;
-    dw[n++] = 1024;
-    dw[n++] = gm + LIN_OFF;
-    dw[n++] = 0x40700006;                               /* XY_SETUP_BLT */
-    dw[n++] = (3u << 24) | (0xccu << 16) | 1024;
-    dw[n++] = 0;
-    dw[n++] = (16u << 16) | 256;
-    dw[n++] = gm + TEXT_OFF;
-    dw[n++] = 0xff000000;
-    dw[n++] = 0xffffffff;
-    dw[n++] = 0;
-    /* 8 glyphs of 8x16, byte packed: 64 x 16 bits = 32 dwords */
-    dw[n++] = 0x4c700000 | (1u << 16) | (1 + 32);       /* XY_TEXT_IMMEDIATE */
-    dw[n++] = 0;
-    dw[n++] = (16u << 16) | 64;
-    for (guint32 i = 0; i < 32; i++) {
-        dw[n++] = 0x3c66c381u ^ (i * 0x01010101u) ^ seq;
-    }
-    dw[n++] = 0x10800001;                               /* MI_SDX seqno */
-    dw[n++] = 0x100;
-    dw[n++] = seq;
-    dw[n++] = 0x01000000;                               /* MI_USER_INTERRUPT */
-    dw[n++] = 0;
-    return n;
+    return vgt_blit_workload(dw, gm, seq);
 }
 
 static void *alloc_pages(size_t size)
