@@ -19,8 +19,10 @@
 #define VGT_BLIT_TEXT_OFF       0x300000u
 #define VGT_BLIT_DWORDS_MAX     64
 
-/* Write the workload for GM base @gm and seqno @seq; returns its dwords
- * (an even number: i915 pads to a qword). */
+/*
+ * Write the workload for GM base @gm and seqno @seq; returns its dwords
+ * (an even number: i915 pads to a qword).
+ */
 static inline uint32_t vgt_blit_workload(uint32_t *dw, uint32_t gm,
                                          uint32_t seq)
 {
