@@ -286,6 +286,9 @@ void vgt_aperture_unmap_refused(VgtState *s, uint32_t index, uint64_t gfn);
 void vgt_fence_init(VgtState *s);
 void vgt_fence_reset(VgtState *s);
 
+/* vgt-pvinfo.c: the partition fields, after every register reset */
+void vgt_pvinfo_reset(VgtState *s);
+
 /* vgt-host.c: the host helper */
 bool vgt_host_connect(VgtState *s, Error **errp);
 void vgt_host_reset(VgtState *s);

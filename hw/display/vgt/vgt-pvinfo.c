@@ -25,44 +25,24 @@
 #define VGT_CAPS_FULL_PPGTT     (1u << 2)
 #define VGT_PVINFO_CAPS         VGT_CAPS_FULL_PPGTT
 
+#define PV(off)     (VGT_PVINFO_BASE + (off))
+
 /* g2v_notify values (enum vgt_g2v_type) */
 #define VGT_G2V_PPGTT_L3_CREATE         2
 #define VGT_G2V_EXECLIST_CTX_DESTROY    7
 
-static uint32_t vgt_pvinfo_vgt_id(VgtState *s, const VgtRegInfo *r,
-                                  uint32_t offset)
+/*
+ * The partition fields are read-only constants of this VM, set from what
+ * the helper gave it after every register reset.
+ */
+void vgt_pvinfo_reset(VgtState *s)
 {
-    return s->part.vgt_id;
-}
-
-static uint32_t vgt_pvinfo_mappable_base(VgtState *s, const VgtRegInfo *r,
-                                         uint32_t offset)
-{
-    return s->part.mappable_base;
-}
-
-static uint32_t vgt_pvinfo_mappable_size(VgtState *s, const VgtRegInfo *r,
-                                         uint32_t offset)
-{
-    return s->part.mappable_size;
-}
-
-static uint32_t vgt_pvinfo_nonmappable_base(VgtState *s, const VgtRegInfo *r,
-                                            uint32_t offset)
-{
-    return s->part.nonmappable_base;
-}
-
-static uint32_t vgt_pvinfo_nonmappable_size(VgtState *s, const VgtRegInfo *r,
-                                            uint32_t offset)
-{
-    return s->part.nonmappable_size;
-}
-
-static uint32_t vgt_pvinfo_fence_num(VgtState *s, const VgtRegInfo *r,
-                                     uint32_t offset)
-{
-    return s->part.fence_num;
+    vgt_vreg(s, PV(0x00c)) = s->part.vgt_id;
+    vgt_vreg(s, PV(0x040)) = s->part.mappable_base;
+    vgt_vreg(s, PV(0x044)) = s->part.mappable_size;
+    vgt_vreg(s, PV(0x048)) = s->part.nonmappable_base;
+    vgt_vreg(s, PV(0x04c)) = s->part.nonmappable_size;
+    vgt_vreg(s, PV(0x050)) = s->part.fence_num;
 }
 
 static void vgt_pvinfo_display_ready(VgtState *s, const VgtRegInfo *r,
@@ -96,8 +76,6 @@ static void vgt_pvinfo_g2v_notify(VgtState *s, const VgtRegInfo *r,
     }
 }
 
-#define PV(off)     (VGT_PVINFO_BASE + (off))
-
 static const VgtRegInfo vgt_pvinfo_regs[] = {
     { "PVINFO_MAGIC_LO", PV(0x000), 4, VGT_REG_RO,
       (uint32_t)VGT_PVINFO_MAGIC, ~0u },
@@ -105,20 +83,14 @@ static const VgtRegInfo vgt_pvinfo_regs[] = {
       (uint32_t)(VGT_PVINFO_MAGIC >> 32), ~0u },
     /* version_major (u16) = 1, version_minor (u16) = 0 */
     { "PVINFO_VERSION", PV(0x008), 4, VGT_REG_RO, 1, ~0u },
-    { "PVINFO_VGT_ID", PV(0x00c), 4, VGT_REG_RO, 0, ~0u,
-      vgt_pvinfo_vgt_id },
+    { "PVINFO_VGT_ID", PV(0x00c), 4, VGT_REG_RO, 0, ~0u },
     { "PVINFO_CAPS", PV(0x010), 4, VGT_REG_RO, VGT_PVINFO_CAPS, ~0u },
     /* avail_rs: this VM's graphics memory and fences, in host addresses */
-    { "PVINFO_MAPPABLE_BASE", PV(0x040), 4, VGT_REG_RO, 0, ~0u,
-      vgt_pvinfo_mappable_base },
-    { "PVINFO_MAPPABLE_SIZE", PV(0x044), 4, VGT_REG_RO, 0, ~0u,
-      vgt_pvinfo_mappable_size },
-    { "PVINFO_NONMAPPABLE_BASE", PV(0x048), 4, VGT_REG_RO, 0, ~0u,
-      vgt_pvinfo_nonmappable_base },
-    { "PVINFO_NONMAPPABLE_SIZE", PV(0x04c), 4, VGT_REG_RO, 0, ~0u,
-      vgt_pvinfo_nonmappable_size },
-    { "PVINFO_FENCE_NUM", PV(0x050), 4, VGT_REG_RO, 0, ~0u,
-      vgt_pvinfo_fence_num },
+    { "PVINFO_MAPPABLE_BASE", PV(0x040), 4, VGT_REG_RO, 0, ~0u },
+    { "PVINFO_MAPPABLE_SIZE", PV(0x044), 4, VGT_REG_RO, 0, ~0u },
+    { "PVINFO_NONMAPPABLE_BASE", PV(0x048), 4, VGT_REG_RO, 0, ~0u },
+    { "PVINFO_NONMAPPABLE_SIZE", PV(0x04c), 4, VGT_REG_RO, 0, ~0u },
+    { "PVINFO_FENCE_NUM", PV(0x050), 4, VGT_REG_RO, 0, ~0u },
     /* guest to vGPU */
     { "PVINFO_DISPLAY_READY", PV(0x804), 4, VGT_REG_MEDIATED, 0, 0,
       NULL, vgt_pvinfo_display_ready },

@@ -49,6 +49,7 @@ static void vgt_realize(PCIDevice *pdev, Error **errp)
         vgt_host_disconnect(s);
         return;
     }
+    vgt_pvinfo_reset(s);
     vgt_mmio_init(s);
     vgt_gtt_init(s);
     vgt_aperture_init(s);
@@ -91,6 +92,7 @@ static void vgt_reset(DeviceState *dev)
     vgt_opregion_reset(s);
     vgt_pipes_reset(s);
     vgt_regs_reset(s);
+    vgt_pvinfo_reset(s);
     vgt_dp_reset(s);
     vgt_gmbus_reset(s);
     vgt_display_reset(s);
