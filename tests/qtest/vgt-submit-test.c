@@ -127,16 +127,31 @@ static void gpu_setup(Gpu *g)
     g->tail[0] = g->tail[1] = 0;
 }
 
-static void gpu_start(Gpu *g)
+/* A VM with its vgt: @helper is a vgt-hostd socket, or NULL (embedded). */
+static void gpu_start_with(Gpu *g, const char *helper)
 {
     g->log_path = vgt_qtest_log_file("vgt-submit");
-    g->qts = qtest_initf("-M pc -m 128M -nodefaults -vga none "
-                         "-d guest_errors -D %s -device vgt,addr=2,id=gpu,"
-                         "aperture_size=128M", g->log_path);
+    if (helper) {
+        /* guest RAM the daemon can map; the full aperture for two VMs */
+        g->qts = qtest_initf("-M pc,memory-backend=mem -m 128M -nodefaults "
+                             "-vga none -object memory-backend-memfd,id=mem,"
+                             "size=128M,share=on -d guest_errors -D %s "
+                             "-device vgt,addr=2,id=gpu,helper=%s",
+                             g->log_path, helper);
+    } else {
+        g->qts = qtest_initf("-M pc -m 128M -nodefaults -vga none "
+                             "-d guest_errors -D %s -device vgt,addr=2,"
+                             "id=gpu,aperture_size=128M", g->log_path);
+    }
     g->bus = qpci_new_pc(g->qts, NULL);
     g->dev = qpci_device_find(g->bus, QPCI_DEVFN(2, 0));
     g_assert_nonnull(g->dev);
     gpu_setup(g);
+}
+
+static void gpu_start(Gpu *g)
+{
+    gpu_start_with(g, NULL);
 }
 
 static void gpu_stop(Gpu *g)
@@ -244,6 +259,75 @@ static void test_blit(void)
     }
     g_assert_cmphex(rd(&g, GTIIR) & bcs.user_bit, ==, bcs.user_bit);
     gpu_stop(&g);
+}
+
+/*
+ * Two VMs on one vgt-hostd submit at the same time: each gets its own
+ * results, in its own memory, at the same guest addresses.
+ */
+static void test_two_vms_socket(void)
+{
+    const char *hostd = g_getenv("VGT_HOSTD");
+    g_autofree char *dir = NULL;
+    g_autofree char *sock = NULL;
+    const char *argv[4];
+    Gpu g[2];
+    GPid pid;
+    uint32_t round, i, x;
+    int status;
+
+    if (!hostd) {
+        g_test_skip("VGT_HOSTD (path to vgt-hostd) not set");
+        return;
+    }
+    dir = g_dir_make_tmp("vgt-submit-XXXXXX", NULL);
+    sock = g_build_filename(dir, "vgt.sock", NULL);
+    argv[0] = hostd;
+    argv[1] = "--socket";
+    argv[2] = sock;
+    argv[3] = NULL;
+    g_assert_true(g_spawn_async(NULL, (char **)argv, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD |
+                                G_SPAWN_STDOUT_TO_DEV_NULL |
+                                G_SPAWN_STDERR_TO_DEV_NULL,
+                                NULL, NULL, &pid, NULL));
+    for (i = 0; i < 500 && !g_file_test(sock, G_FILE_TEST_EXISTS); i++) {
+        g_usleep(10 * 1000);
+    }
+    gpu_start_with(&g[0], sock);
+    gpu_start_with(&g[1], sock);
+    g_assert_cmpuint(g[0].mbase, !=, g[1].mbase);
+
+    for (round = 1; round <= 4; round++) {
+        /* both VMs queue a fill with their own colour, then wait */
+        for (i = 0; i < 2; i++) {
+            SUBMIT(&g[i], &bcs, XY_COLOR_BLT | BLT_WRITE_ARGB,
+                   BLT_32BPP | BLT_ROP_PATCOPY | 256, 0, (4 << 16) | 64,
+                   gm(&g[i], SLOT_SURFACE), 0x100 * round + i,
+                   MI_STORE_INDEX, 0x100, round, MI_USER_INT);
+            SUBMIT(&g[i], &rcs, MI_STORE_INDEX, 0x100, 0x10 * round + i,
+                   MI_USER_INT);
+        }
+        for (i = 0; i < 2; i++) {
+            g_assert_true(wait_value(&g[i], gpa(SLOT_HWSP_BCS) + 0x100,
+                                     round));
+            g_assert_true(wait_value(&g[i], gpa(SLOT_HWSP_RCS) + 0x100,
+                                     0x10 * round + i));
+            for (x = 0; x < 64; x += 21) {
+                g_assert_cmphex(qtest_readl(g[i].qts, gpa(SLOT_SURFACE) +
+                                            3 * 256 + x * 4), ==,
+                                0x100 * round + i);
+            }
+        }
+    }
+    gpu_stop(&g[0]);
+    gpu_stop(&g[1]);
+    kill(pid, SIGTERM);
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    g_spawn_close_pid(pid);
+    unlink(sock);
+    rmdir(dir);
 }
 
 /* A reboot while work is queued: the engines work again afterwards. */
@@ -386,6 +470,7 @@ int main(int argc, char **argv)
     qtest_add_func("/vgt/submit/copy-is-what-runs", test_copy_is_what_runs);
     qtest_add_func("/vgt/submit/ring-wrap", test_ring_wrap);
     qtest_add_func("/vgt/submit/reboot", test_reboot);
+    qtest_add_func("/vgt/submit/two-vms-socket", test_two_vms_socket);
     qtest_add_func("/vgt/submit/hostile", test_hostile);
     return g_test_run();
 }
