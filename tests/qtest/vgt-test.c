@@ -515,6 +515,64 @@ static void test_hostile_accesses(void)
     vgt_test_stop(&t);
 }
 
+/*
+ * Random register, GTT and I/O writes and reads, every size, as a broken
+ * or hostile guest might do them: QEMU stays up and the device answers.
+ * Bounded, with a fixed seed so a failure reproduces.
+ */
+static void test_random_accesses(void)
+{
+    GRand *rnd = g_rand_new_with_seed(0x76677431);
+    VgtTest t;
+    QPCIBar io;
+    uint64_t size;
+    int i;
+
+    vgt_test_start(&t, "pc", NULL);
+    vgt_test_map(&t);
+    io = qpci_iomap(t.dev, 4, &size);
+    for (i = 0; i < 20000; i++) {
+        /* registers mostly, sometimes the GTT; dword aligned mostly */
+        uint32_t off = g_rand_int_range(rnd, 0, g_rand_int_range(rnd, 0, 8) ?
+                                        VGT_MMIO_SIZE : VGT_BAR0_SIZE);
+        uint32_t val = g_rand_int(rnd);
+
+        if (g_rand_int_range(rnd, 0, 16)) {
+            off &= ~3u;
+        }
+        /* never stop the test's own view of the device: its BARs */
+        switch (g_rand_int_range(rnd, 0, 6)) {
+        case 0:
+            qpci_io_writeb(t.dev, t.bar0, off, val);
+            break;
+        case 1:
+            qpci_io_writew(t.dev, t.bar0, off & ~1u, val);
+            break;
+        case 2:
+        case 3:
+            qpci_io_writel(t.dev, t.bar0, off & ~3u, val);
+            break;
+        case 4:
+            qpci_io_readl(t.dev, t.bar0, off & ~3u);
+            break;
+        case 5:
+            qpci_io_writel(t.dev, io, 0, off & ~3u);
+            qpci_io_writel(t.dev, io, 4, val);
+            break;
+        }
+        if (i % 2000 == 0) {
+            /* time passes: vblanks, helper events, timers */
+            qtest_clock_step(t.qts, 17 * 1000 * 1000);
+        }
+    }
+    /* still alive, still itself */
+    g_assert_cmphex(qpci_config_readw(t.dev, PCI_DEVICE_ID), ==, 0x0412);
+    g_assert_cmphex(qpci_io_readq(t.dev, t.bar0, PVINFO_BASE), ==,
+                    PVINFO_MAGIC);
+    g_rand_free(rnd);
+    vgt_test_stop(&t);
+}
+
 /* The partition a VM got, as its guest driver reads it from PVINFO. */
 typedef struct VgtPartition {
     uint32_t vgt_id;
@@ -775,6 +833,7 @@ int main(int argc, char **argv)
     qtest_add_func("/vgt/mmio/register-file", test_mmio_register_file);
     qtest_add_func("/vgt/mmio/io-bar", test_io_bar);
     qtest_add_func("/vgt/mmio/hostile-accesses", test_hostile_accesses);
+    qtest_add_func("/vgt/mmio/random-accesses", test_random_accesses);
     qtest_add_func("/vgt/helper/partition-embedded", test_partition_embedded);
     qtest_add_func("/vgt/helper/two-devices", test_partition_two_devices);
     qtest_add_func("/vgt/helper/partition-socket", test_partition_socket);
