@@ -10,6 +10,7 @@
 #include "qemu/units.h"
 #include "qemu/timer.h"
 #include "libqtest.h"
+#include "vgt-qtest.h"
 #include "libqos/pci.h"
 #include "libqos/pci-pc.h"
 #include "hw/pci/pci_regs.h"
@@ -371,25 +372,6 @@ static void test_stats(void)
     irq_stop(&t);
 }
 
-/* A vgt-hostd for the two-VM test (path from make: VGT_HOSTD). */
-static GPid hostd_spawn(const char *sock)
-{
-    const char *bin = g_getenv("VGT_HOSTD");
-    const char *argv[] = { bin, "--socket", sock, NULL };
-    GPid pid;
-    int i;
-
-    g_assert_true(g_spawn_async(NULL, (char **)argv, NULL,
-                                G_SPAWN_DO_NOT_REAP_CHILD |
-                                G_SPAWN_STDOUT_TO_DEV_NULL |
-                                G_SPAWN_STDERR_TO_DEV_NULL,
-                                NULL, NULL, &pid, NULL));
-    for (i = 0; i < 500 && !g_file_test(sock, G_FILE_TEST_EXISTS); i++) {
-        g_usleep(10 * 1000);
-    }
-    return pid;
-}
-
 /* Wait (up to 2 s) for the helper-events count to reach @n. */
 static uint64_t wait_events(IrqTest *t, uint64_t n)
 {
@@ -408,21 +390,16 @@ static uint64_t wait_events(IrqTest *t, uint64_t n)
 
 static void test_events_per_vm(void)
 {
-    g_autofree char *dir = NULL;
-    g_autofree char *sock = NULL;
     g_autofree char *helper = NULL;
+    VgtQtestHostd h;
     IrqTest a, b;
     uint64_t before_a, before_b;
-    GPid pid;
 
-    if (!g_getenv("VGT_HOSTD")) {
+    if (!vgt_qtest_hostd_start(&h)) {
         g_test_skip("VGT_HOSTD (path to vgt-hostd) not set");
         return;
     }
-    dir = g_dir_make_tmp("vgt-irq-XXXXXX", NULL);
-    sock = g_build_filename(dir, "vgt.sock", NULL);
-    pid = hostd_spawn(sock);
-    helper = g_strdup_printf("helper=%s", sock);
+    helper = g_strdup_printf("helper=%s", h.socket);
     /* two VMs' default slices do not both fit below 128 MiB: full BAR2 */
     irq_start(&a, VGT_MEMFD_RAM, helper);
     irq_start(&b, VGT_MEMFD_RAM, helper);
@@ -440,11 +417,7 @@ static void test_events_per_vm(void)
 
     irq_stop(&a);
     irq_stop(&b);
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
-    g_spawn_close_pid(pid);
-    unlink(sock);
-    rmdir(dir);
+    vgt_qtest_hostd_stop(&h);
 }
 
 int main(int argc, char **argv)

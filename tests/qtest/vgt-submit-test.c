@@ -267,35 +267,16 @@ static void test_blit(void)
  */
 static void test_two_vms_socket(void)
 {
-    const char *hostd = g_getenv("VGT_HOSTD");
-    g_autofree char *dir = NULL;
-    g_autofree char *sock = NULL;
-    const char *argv[4];
+    VgtQtestHostd h;
     Gpu g[2];
-    GPid pid;
     uint32_t round, i, x;
-    int status;
 
-    if (!hostd) {
+    if (!vgt_qtest_hostd_start(&h)) {
         g_test_skip("VGT_HOSTD (path to vgt-hostd) not set");
         return;
     }
-    dir = g_dir_make_tmp("vgt-submit-XXXXXX", NULL);
-    sock = g_build_filename(dir, "vgt.sock", NULL);
-    argv[0] = hostd;
-    argv[1] = "--socket";
-    argv[2] = sock;
-    argv[3] = NULL;
-    g_assert_true(g_spawn_async(NULL, (char **)argv, NULL,
-                                G_SPAWN_DO_NOT_REAP_CHILD |
-                                G_SPAWN_STDOUT_TO_DEV_NULL |
-                                G_SPAWN_STDERR_TO_DEV_NULL,
-                                NULL, NULL, &pid, NULL));
-    for (i = 0; i < 500 && !g_file_test(sock, G_FILE_TEST_EXISTS); i++) {
-        g_usleep(10 * 1000);
-    }
-    gpu_start_with(&g[0], sock);
-    gpu_start_with(&g[1], sock);
+    gpu_start_with(&g[0], h.socket);
+    gpu_start_with(&g[1], h.socket);
     g_assert_cmpuint(g[0].mbase, !=, g[1].mbase);
 
     for (round = 1; round <= 4; round++) {
@@ -322,12 +303,7 @@ static void test_two_vms_socket(void)
     }
     gpu_stop(&g[0]);
     gpu_stop(&g[1]);
-    kill(pid, SIGTERM);
-    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
-    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    g_spawn_close_pid(pid);
-    unlink(sock);
-    rmdir(dir);
+    vgt_qtest_hostd_stop(&h);
 }
 
 /* A reboot while work is queued: the engines work again afterwards. */

@@ -683,60 +683,10 @@ static void test_partition_two_devices(void)
 }
 
 /* A vgt-hostd of our own for the socket tests. */
-typedef struct VgtHostd {
-    GPid pid;
-    char *dir;
-    char *socket;
-} VgtHostd;
-
-static bool hostd_start(VgtHostd *h)
-{
-    const char *bin = g_getenv("VGT_HOSTD");
-    g_autoptr(GError) err = NULL;
-    int i;
-
-    if (!bin) {
-        return false;
-    }
-    h->dir = g_dir_make_tmp("vgt-hostd-XXXXXX", NULL);
-    g_assert_nonnull(h->dir);
-    h->socket = g_build_filename(h->dir, "vgt.sock", NULL);
-    {
-        const char *argv[] = { bin, "--socket", h->socket, NULL };
-
-        g_assert_true(g_spawn_async(NULL, (char **)argv, NULL,
-                                    G_SPAWN_DO_NOT_REAP_CHILD |
-                                    G_SPAWN_STDOUT_TO_DEV_NULL |
-                                    G_SPAWN_STDERR_TO_DEV_NULL,
-                                    NULL, NULL, &h->pid, &err));
-    }
-    for (i = 0; i < 500 && !g_file_test(h->socket, G_FILE_TEST_EXISTS); i++) {
-        g_usleep(10 * 1000);
-    }
-    g_assert_true(g_file_test(h->socket, G_FILE_TEST_EXISTS));
-    return true;
-}
-
-static bool hostd_alive(VgtHostd *h)
-{
-    return waitpid(h->pid, NULL, WNOHANG) == 0;
-}
-
-static void hostd_stop(VgtHostd *h)
-{
-    int status;
-
-    kill(h->pid, SIGTERM);
-    g_assert_cmpint(waitpid(h->pid, &status, 0), ==, h->pid);
-    /* a clean shutdown on SIGTERM */
-    g_assert_true(WIFEXITED(status));
-    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
-    g_spawn_close_pid(h->pid);
-    unlink(h->socket);
-    rmdir(h->dir);
-    g_free(h->socket);
-    g_free(h->dir);
-}
+typedef VgtQtestHostd VgtHostd;
+#define hostd_start vgt_qtest_hostd_start
+#define hostd_alive vgt_qtest_hostd_alive
+#define hostd_stop vgt_qtest_hostd_stop
 
 static QTestState *start_socket_vm(VgtHostd *h, const char *props,
                                    QPCIBus **bus, QPCIDevice **dev,
