@@ -249,6 +249,11 @@ static bool vgt_gtt_access_ok(VgtState *s, hwaddr addr, unsigned size,
     return false;
 }
 
+static uint32_t vgt_gtt_get_entry(VgtState *s, uint32_t index)
+{
+    return s->gtt_guest[index];
+}
+
 static uint64_t vgt_gtt_read(void *opaque, hwaddr addr, unsigned size)
 {
     VgtState *s = opaque;
@@ -257,13 +262,7 @@ static uint64_t vgt_gtt_read(void *opaque, hwaddr addr, unsigned size)
     if (!vgt_gtt_access_ok(s, addr, size, false, 0)) {
         return 0;
     }
-    if (size == 8) {
-        value = s->gtt_guest[addr / 4] |
-                ((uint64_t)s->gtt_guest[addr / 4 + 1] << 32);
-    } else {
-        value = s->gtt_guest[addr / 4] >> ((addr & 3) * 8);
-        value &= MAKE_64BIT_MASK(0, size * 8);
-    }
+    value = vgt_dwords_read(s, addr, size, vgt_gtt_get_entry);
     trace_vgt_gtt_read(addr, size, value);
     return value;
 }
@@ -272,20 +271,12 @@ static void vgt_gtt_write(void *opaque, hwaddr addr, uint64_t value,
                           unsigned size)
 {
     VgtState *s = opaque;
-    uint32_t index = addr / 4;
 
     if (!vgt_gtt_access_ok(s, addr, size, true, value)) {
         return;
     }
-    if (size == 8) {
-        vgt_gtt_set_entry(s, index, value);
-        vgt_gtt_set_entry(s, index + 1, value >> 32);
-    } else if (size == 4) {
-        vgt_gtt_set_entry(s, index, value);
-    } else {
-        vgt_gtt_set_entry(s, index, vgt_merge_bytes(s->gtt_guest[index],
-                                                    addr, size, value));
-    }
+    vgt_dwords_write(s, addr, size, value, vgt_gtt_get_entry,
+                     vgt_gtt_set_entry);
 }
 
 static const MemoryRegionOps vgt_gtt_ops = {

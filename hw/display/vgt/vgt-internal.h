@@ -255,6 +255,41 @@ static inline uint32_t vgt_merge_bytes(uint32_t old, hwaddr addr,
     return (old & ~mask) | ((value << shift) & mask);
 }
 
+/*
+ * Both halves of BAR0 are arrays of dwords: a 64-bit access is two
+ * dwords, low one first; a 1- or 2-byte read takes its bytes out of one
+ * dword, a 1- or 2-byte write merges into it.  Callers check alignment.
+ */
+typedef uint32_t VgtDwordGet(VgtState *s, uint32_t index);
+typedef void VgtDwordSet(VgtState *s, uint32_t index, uint32_t value);
+
+static inline uint64_t vgt_dwords_read(VgtState *s, hwaddr addr,
+                                       unsigned size, VgtDwordGet *get)
+{
+    uint32_t index = addr / 4;
+
+    if (size == 8) {
+        return get(s, index) | ((uint64_t)get(s, index + 1) << 32);
+    }
+    return (get(s, index) >> ((addr & 3) * 8)) & MAKE_64BIT_MASK(0, size * 8);
+}
+
+static inline void vgt_dwords_write(VgtState *s, hwaddr addr, unsigned size,
+                                    uint64_t value, VgtDwordGet *get,
+                                    VgtDwordSet *set)
+{
+    uint32_t index = addr / 4;
+
+    if (size == 8) {
+        set(s, index, value);
+        set(s, index + 1, value >> 32);
+    } else if (size == 4) {
+        set(s, index, value);
+    } else {
+        set(s, index, vgt_merge_bytes(get(s, index), addr, size, value));
+    }
+}
+
 /* vgt-mmio.c: BAR0's registers, BAR4 */
 void vgt_mmio_init(VgtState *s);
 

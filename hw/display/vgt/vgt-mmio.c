@@ -31,6 +31,16 @@ static bool vgt_mmio_access_ok(VgtState *s, hwaddr addr, unsigned size,
     return true;
 }
 
+static uint32_t vgt_mmio_get(VgtState *s, uint32_t index)
+{
+    return vgt_reg_read(s, index * 4);
+}
+
+static void vgt_mmio_set(VgtState *s, uint32_t index, uint32_t value)
+{
+    vgt_reg_write(s, index * 4, value);
+}
+
 static uint64_t vgt_mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
     VgtState *s = opaque;
@@ -40,14 +50,7 @@ static uint64_t vgt_mmio_read(void *opaque, hwaddr addr, unsigned size)
     if (!vgt_mmio_access_ok(s, addr, size, false)) {
         return 0;
     }
-    if (size == 8) {
-        value = vgt_reg_read(s, addr) |
-                ((uint64_t)vgt_reg_read(s, addr + 4) << 32);
-    } else {
-        /* Sub-dword reads take their bytes out of the whole register. */
-        value = vgt_reg_read(s, addr) >> ((addr & 3) * 8);
-        value &= MAKE_64BIT_MASK(0, size * 8);
-    }
+    value = vgt_dwords_read(s, addr, size, vgt_mmio_get);
     trace_vgt_mmio_read(addr, size, value);
     return value;
 }
@@ -62,15 +65,7 @@ static void vgt_mmio_write(void *opaque, hwaddr addr, uint64_t value,
     if (!vgt_mmio_access_ok(s, addr, size, true)) {
         return;
     }
-    if (size == 8) {
-        vgt_reg_write(s, addr, value);
-        vgt_reg_write(s, addr + 4, value >> 32);
-    } else if (size == 4) {
-        vgt_reg_write(s, addr, value);
-    } else {
-        vgt_reg_write(s, addr & ~3, vgt_merge_bytes(vgt_reg_read(s, addr & ~3),
-                                                    addr, size, value));
-    }
+    vgt_dwords_write(s, addr, size, value, vgt_mmio_get, vgt_mmio_set);
 }
 
 static const MemoryRegionOps vgt_mmio_ops = {
