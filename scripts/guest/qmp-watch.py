@@ -181,6 +181,27 @@ def ppm_info(path):
     return w, h, hashlib.md5(bytes(xrgb)).hexdigest(), colours
 
 
+def screendump(q, device, out, name, label, status_path):
+    """Dump the device's screen to <name>.png with the VM stopped, so the
+    picture is one frame, and write one status line: "<label> w= h= md5=
+    colours=" ("ok" when there is no label) or "<label>-error: why"."""
+    ppm = os.path.join(out, name + ".ppm")
+    q.cmd("stop")
+    args = {"filename": ppm}
+    if device:
+        args["device"] = device
+    r = q.cmd("screendump", **args)
+    q.cmd("cont")
+    with open(status_path, "w") as f:
+        if "error" in r:
+            f.write("%serror: %s\n" % (label + "-" if label else "",
+                                        r["error"].get("desc", r["error"])))
+        else:
+            ppm_to_png(ppm, os.path.join(out, name + ".png"))
+            w, h, md5, colours = ppm_info(ppm)
+            f.write(f"{label or 'ok'} w={w} h={h} md5={md5} colours={colours}\n")
+
+
 def watch(sock_path, serial, out, device, timeout, pid):
     deadline = time.time() + timeout
     q = connect(sock_path, deadline, pid)
@@ -218,20 +239,7 @@ def watch(sock_path, serial, out, device, timeout, pid):
                                 f.write("%s=%s\n" % (prop, r["return"]))
             if not did_screen and "VGT-GUEST: screen-ready" in line:
                 did_screen = True
-                ppm = os.path.join(out, "screen.ppm")
-                q.cmd("stop")
-                args = {"filename": ppm}
-                if device:
-                    args["device"] = device
-                r = q.cmd("screendump", **args)
-                q.cmd("cont")
-                with open(status_path, "w") as f:
-                    if "error" in r:
-                        f.write("error: %s\n" % r["error"].get("desc", r["error"]))
-                    else:
-                        ppm_to_png(ppm, os.path.join(out, "screen.png"))
-                        w, h, md5, colours = ppm_info(ppm)
-                        f.write(f"ok w={w} h={h} md5={md5} colours={colours}\n")
+                screendump(q, device, out, "screen", "", status_path)
             if "VGT-GUEST: diagnostics begin" in line:
                 # Everything QEMU logged so far is the boot path; what the
                 # guest's debugfs dumps touch from here on is not.
@@ -247,20 +255,8 @@ def watch(sock_path, serial, out, device, timeout, pid):
                     # The guest never drew a console: find out whether the
                     # device shows anything at all, without claiming more.
                     did_screen = True
-                    ppm = os.path.join(out, "screen-final.ppm")
-                    q.cmd("stop")
-                    args = {"filename": ppm}
-                    if device:
-                        args["device"] = device
-                    r = q.cmd("screendump", **args)
-                    q.cmd("cont")
-                    with open(status_path, "w") as f:
-                        if "error" in r:
-                            f.write("final-error: %s\n" % r["error"].get("desc", r["error"]))
-                        else:
-                            ppm_to_png(ppm, os.path.join(out, "screen-final.png"))
-                            w, h, md5, colours = ppm_info(ppm)
-                            f.write(f"final w={w} h={h} md5={md5} colours={colours}\n")
+                    screendump(q, device, out, "screen-final", "final",
+                               status_path)
         time.sleep(0.1)
 
 
