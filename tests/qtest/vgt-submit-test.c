@@ -207,6 +207,25 @@ static bool wait_value(Gpu *g, uint64_t gpa_addr, uint32_t want)
     return false;
 }
 
+/*
+ * Wait (up to 5 s) for HEAD to reach TAIL.  The engine writes its seqno
+ * before it reports the submission complete, and HEAD moves only on
+ * that report: a test that reads HEAD must wait for it, not the seqno.
+ */
+static bool wait_head_at_tail(Gpu *g, const Engine *e)
+{
+    uint32_t tail = g->tail[e == &rcs ? 0 : 1];
+    int i;
+
+    for (i = 0; i < 500; i++) {
+        if ((rd(g, e->base + 0x34) & 0x1ffffc) == tail) {
+            return true;
+        }
+        g_usleep(10 * 1000);
+    }
+    return false;
+}
+
 static void test_seqno_and_interrupt(void)
 {
     Gpu g;
@@ -215,9 +234,8 @@ static void test_seqno_and_interrupt(void)
     /* i915's xCS-style breadcrumb on the render ring */
     SUBMIT(&g, &rcs, MI_STORE_INDEX, 0x100, 0x1234, MI_USER_INT);
     g_assert_true(wait_value(&g, gpa(SLOT_HWSP_RCS) + 0x100, 0x1234));
-    /* HEAD caught up, the engine is idle, the interrupt latched */
-    g_assert_true(wait_value(&g, gpa(SLOT_HWSP_RCS) + 0x100, 0x1234));
-    g_assert_cmphex(rd(&g, rcs.base + 0x34) & 0x1ffffc, ==, g.tail[0]);
+    /* HEAD catches up, the engine is idle, the interrupt latched */
+    g_assert_true(wait_head_at_tail(&g, &rcs));
     g_assert_cmphex(rd(&g, rcs.base + 0x9c) & (1u << 9), ==, 1u << 9);
     g_assert_cmphex(rd(&g, GTIIR) & rcs.user_bit, ==, rcs.user_bit);
     wr(&g, GTIIR, rcs.user_bit);
@@ -337,7 +355,7 @@ static void test_ring_wrap(void)
            MI_USER_INT);
     g_assert_cmpuint(g.tail[0], ==, 8);
     g_assert_true(wait_value(&g, gpa(SLOT_HWSP_RCS) + 0x100, 0x3a9));
-    g_assert_cmphex(rd(&g, rcs.base + 0x34) & 0x1ffffc, ==, 8);
+    g_assert_true(wait_head_at_tail(&g, &rcs));
     /* a command cut off by TAIL is malformed: rejected, engine stops */
     qtest_writel(g.qts, gpa(SLOT_RING_RCS) + 8, MI_STORE_INDEX);
     qtest_writel(g.qts, gpa(SLOT_RING_RCS) + 12, 0x100);
@@ -401,6 +419,7 @@ static void expect_rejected(Gpu *g, const Engine *e, const char *rule,
     g->tail[idx] = 0;
     SUBMIT(g, e, MI_STORE_INDEX, 0x100, 0x600d, MI_USER_INT);
     g_assert_true(wait_value(g, hwsp, 0x600d));
+    g_assert_true(wait_head_at_tail(g, e));
 }
 
 #define REJECTED(g, e, rule, ...) \

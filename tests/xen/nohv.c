@@ -35,8 +35,9 @@ static void *guard_page(void)
     if (!guard) {
         guard = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
                      -1, 0);
-        if (guard == MAP_FAILED)
+        if (guard == MAP_FAILED) {
             guard = NULL;
+        }
     }
     return guard;
 }

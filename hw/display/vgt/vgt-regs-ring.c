@@ -195,7 +195,10 @@ static uint32_t vgt_ring_timestamp_read(VgtState *s, const VgtRegInfo *r,
 /*
  * One engine's rows.  MI_MODE, INSTPM, RING_MODE (GFX_MODE) and PSMI_CTL
  * are masked registers: i915 writes _MASKED_BIT_ENABLE/DISABLE.
- * IMR and HWSTAM start with everything masked.
+ * IMR and HWSTAM start with everything masked.  The debug rows (ACTHD
+ * onwards) are what i915 reads for error capture and engine info: the
+ * active head, the timestamp and the PPGTT root are real; no error is
+ * ever latched and no unit's state is modelled, so the rest read 0.
  */
 #define VGT_RING_ROWS(e, b, pga)                                            \
     { e "_RING_TAIL", (b) + RING_TAIL, 4, VGT_REG_SHADOW, 0, 0,             \
@@ -219,11 +222,7 @@ static uint32_t vgt_ring_timestamp_read(VgtState *s, const VgtRegInfo *r,
     { e "_HWS_PGA", (pga), 4, VGT_REG_SHADOW, 0, 0xfff },                   \
     /* page fault status: bit 0 valid; i915 clears it by writing 0 */       \
     { e "_FAULT_REG", (pga) + HWS_PGA_TO_FAULT, 4, VGT_REG_VIRT, 0, 0 },    \
-    /*                                                                      \
-     * What i915 reads for error capture and engine info: the active head,  \
-     * the timestamp and the PPGTT root are real; no error is ever latched  \
-     * and no unit's state is modelled, so the rest read 0.                 \
-     */                                                                     \
+    /* error capture and engine info (see above) */                         \
     { e "_ACTHD_UDW", (b) + RING_ACTHD_UDW, 4, VGT_REG_RO, 0, ~0u },         \
     { e "_IPEIR", (b) + RING_IPEIR, 4, VGT_REG_W1C, 0, 0 },                 \
     { e "_IPEHR", (b) + RING_IPEHR, 4, VGT_REG_RO, 0, ~0u },                \
