@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "hw/vgt.h"
+#include "hostd-spawn.h"
 #include "core/hsw-regs.h"
 #include "core/vgt-gpu.h"
 #include "swhsw/swhsw.h"
@@ -252,37 +253,6 @@ static void run_switch(const struct vgt_host_ops *ops, const char *path,
     client_down(&b);
 }
 
-static pid_t start_hostd(const char *bin, const char *path)
-{
-    pid_t pid = fork();
-
-    if (!pid) {
-        char log[128];
-        int fd;
-
-        snprintf(log, sizeof(log), "%s.log", path);
-        fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd >= 0) {
-            dup2(fd, STDERR_FILENO);
-        }
-        fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-        if (fd >= 0) {
-            dup2(fd, STDOUT_FILENO);
-        }
-        execl(bin, bin, "--socket", path, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 500; i++) {
-        struct stat st;
-
-        if (!stat(path, &st)) {
-            return pid;
-        }
-        g_usleep(10000);
-    }
-    g_error("vgt-hostd did not start");
-}
-
 int main(void)
 {
     const char *bin = g_getenv("VGT_HOSTD");
@@ -302,7 +272,7 @@ int main(void)
     direct = run_direct();
     emb = run_ops(&vgt_host_embedded_ops, NULL);
     run_switch(&vgt_host_embedded_ops, NULL, &emb_sw_ns, &emb_sw);
-    pid = start_hostd(bin, path);
+    pid = vgt_test_hostd_spawn(bin, path);
     sock = run_ops(&vgt_host_socket_ops, path);
     run_switch(&vgt_host_socket_ops, path, &sock_sw_ns, &sock_sw);
     kill(pid, SIGTERM);

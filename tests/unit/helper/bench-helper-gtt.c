@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "hw/vgt.h"
+#include "hostd-spawn.h"
 #include "core/vgt-compat.h"
 
 #define RAM_SIZE (16ull << 20)
@@ -103,34 +104,6 @@ static struct result measure(const struct vgt_host_ops *ops, const char *path)
     return res;
 }
 
-static pid_t start_hostd(const char *bin, const char *path)
-{
-    pid_t pid = fork();
-
-    if (!pid) {
-        char log[128];
-        int fd;
-
-        /* The daemon's log goes next to its socket, not into the table. */
-        snprintf(log, sizeof(log), "%s.log", path);
-        fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd >= 0) {
-            dup2(fd, STDERR_FILENO);
-        }
-        execl(bin, bin, "--socket", path, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 500; i++) {
-        struct stat st;
-
-        if (!stat(path, &st)) {
-            return pid;
-        }
-        g_usleep(10000);
-    }
-    g_error("vgt-hostd did not start");
-}
-
 static void fmt_rate(char *buf, size_t len, double v)
 {
     if (v >= 1e6) {
@@ -156,7 +129,7 @@ int main(void)
     snprintf(path, sizeof(path), "%s/bench-%d.sock", dir ? dir : "/tmp",
          (int)getpid());
     emb = measure(&vgt_host_embedded_ops, NULL);
-    pid = start_hostd(bin, path);
+    pid = vgt_test_hostd_spawn(bin, path);
     sock = measure(&vgt_host_socket_ops, path);
     kill(pid, SIGTERM);
     waitpid(pid, &status, 0);

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "hw/vgt.h"
+#include "hostd-spawn.h"
 
 #define MIB(x)          ((guint64)(x) << 20)
 #define RAM_SIZE        MIB(4)
@@ -69,34 +70,7 @@ static void start_daemon(void)
     }
     snprintf(sock_path, sizeof(sock_path), "%s/sched-%d.sock",
          dir ? dir : "/tmp", (int)getpid());
-    daemon_pid = fork();
-    if (!daemon_pid) {
-        char log[128];
-        int fd;
-
-        /* A test that dies must not leave its daemon behind. */
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        snprintf(log, sizeof(log), "%s.log", sock_path);
-        fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd >= 0) {
-            dup2(fd, STDERR_FILENO);
-        }
-        fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-        if (fd >= 0) {
-            dup2(fd, STDOUT_FILENO);
-        }
-        execl(bin, bin, "--socket", sock_path, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 500; i++) {
-        struct stat st;
-
-        if (!stat(sock_path, &st) && S_ISSOCK(st.st_mode)) {
-            return;
-        }
-        g_usleep(10000);
-    }
-    g_error("vgt-hostd did not start");
+    daemon_pid = vgt_test_hostd_spawn(bin, sock_path);
 }
 
 static gboolean daemon_alive(void)

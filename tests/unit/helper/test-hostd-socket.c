@@ -24,6 +24,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include "hw/vgt.h"
+#include "hostd-spawn.h"
 #include "client/vgt-wire.h"
 
 #define MIB(x) ((guint64)(x) << 20)
@@ -43,19 +44,6 @@ struct client {
 };
 
 static struct client ca, cb;
-
-static void wait_for_socket(void)
-{
-    for (int i = 0; i < 500; i++) {
-        struct stat st;
-
-        if (!stat(sock_path, &st) && S_ISSOCK(st.st_mode)) {
-            return;
-        }
-        g_usleep(10000);
-    }
-    g_error("vgt-hostd did not create %s", sock_path);
-}
 
 static bool daemon_alive(void)
 {
@@ -132,13 +120,7 @@ static void test_start(void)
     g_assert_nonnull(bin);
     snprintf(sock_path, sizeof(sock_path), "%s/hostd-test-%d.sock",
          dir ? dir : "/tmp", (int)getpid());
-    daemon_pid = fork();
-    g_assert_cmpint(daemon_pid, >=, 0);
-    if (!daemon_pid) {
-        execl(bin, bin, "--socket", sock_path, (char *)NULL);
-        _exit(127);
-    }
-    wait_for_socket();
+    daemon_pid = vgt_test_hostd_spawn(bin, sock_path);
     g_assert_true(daemon_alive());
 }
 
