@@ -400,6 +400,24 @@ static bool vgt_cursor_visible(VgtState *s, unsigned p)
 }
 
 /* Redraw the console from pipe @so (copy path or zero-copy). */
+/*
+ * What the console now shows, for the "display" property and the next
+ * frame's geometry check.
+ */
+static void vgt_display_shown(VgtDisplay *d, const VgtScanout *so,
+                              bool zero_copy)
+{
+    d->pipe = so->pipe;
+    d->width = so->width;
+    d->height = so->height;
+    d->format = so->format_field;
+    d->stride = so->stride;
+    d->base = so->start;
+    d->tiled = so->tiled;
+    d->zero_copy = zero_copy;
+    d->updates++;
+}
+
 static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
 {
     VgtDisplay *d = &s->display;
@@ -450,15 +468,7 @@ static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
         if (mr) {
             memory_region_unref(mr);
         }
-        d->pipe = so->pipe;
-        d->width = so->width;
-        d->height = so->height;
-        d->format = so->format_field;
-        d->stride = so->stride;
-        d->base = so->start;
-        d->tiled = false;
-        d->zero_copy = true;
-        d->updates++;
+        vgt_display_shown(d, so, true);
         /* where the guest wrote cannot be known without dirty logging */
         dpy_gfx_update_full(d->con);
         return;
@@ -481,15 +491,7 @@ static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
     if (!d->line) {
         d->line = g_malloc(linelen);
     }
-    d->pipe = so->pipe;
-    d->width = so->width;
-    d->height = so->height;
-    d->format = so->format_field;
-    d->stride = so->stride;
-    d->base = so->start;
-    d->tiled = so->tiled;
-    d->zero_copy = false;
-    d->updates++;
+    vgt_display_shown(d, so, false);
 
     /* Gather each line; redraw the runs of lines that changed. */
     for (y = 0; y <= so->height; y++) {
