@@ -1,4 +1,4 @@
-# The guest (issue 9): Debian bookworm's own 6.1 kernel and stock i915 booted
+# The guest: Debian bookworm's own 6.1 kernel and stock i915 booted
 # on the vgt device under TCG.  Nothing of the guest is committed: the kernel
 # .deb is fetched with apt-get download (cached in build/guest/deb, or in
 # GUEST_CACHE) and the initramfs is built from Debian's busybox-static.

@@ -14,7 +14,8 @@ HELPER_CFLAGS := -std=gnu11 -O2 -g -fPIC -Wall -Wextra -Wno-unused-parameter \
 HELPER_GLIB_CFLAGS = $(shell pkg-config --cflags glib-2.0)
 HELPER_GLIB_LIBS   = $(shell pkg-config --libs glib-2.0)
 
-HELPER_CORE_SRCS   := core/partition.c core/host.c core/instance.c \
+HELPER_HSW_SRCS    := hsw/hsw-regs.c hsw/hsw-cmd.c
+HELPER_CORE_SRCS   := $(HELPER_HSW_SRCS) core/partition.c core/host.c core/instance.c \
 	core/gmem.c core/gtt.c core/event.c core/vgt-log.c \
 	core/workload.c core/sched.c core/ctx-switch.c
 HELPER_SWHSW_SRCS  := swhsw/swhsw.c swhsw/swhsw-regs.c swhsw/swhsw-mem.c \
@@ -88,6 +89,7 @@ helper: $(HELPER_LIB) $(HELPER_HOSTD) $(HELPER_TESTS) $(HELPER_BENCH)
 HELPER_KDIR = $(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64)))
 HELPER_KBUILD := $(HELPER_BUILD)/kbuild
 HELPER_KBUILD_INPUTS := $(wildcard $(HELPER_SRC)/core/*.[ch] \
+	$(HELPER_SRC)/hsw/*.[ch] \
 	$(HELPER_SRC)/swhsw/*.[ch] $(HELPER_SRC)/kbuild/*) \
 	$(TOP)/include/hw/vgt.h
 
@@ -96,9 +98,9 @@ HELPER_KBUILD_INPUTS := $(wildcard $(HELPER_SRC)/core/*.[ch] \
 # run does not recompile.
 $(HELPER_KBUILD)/kbuild.result: $(HELPER_KBUILD_INPUTS) | $(DEPS_STAMP)
 	@echo "  KBUILD  kernel-shim core + swhsw against $(notdir $(HELPER_KDIR))"
-	@rm -rf $(HELPER_KBUILD) && mkdir -p $(HELPER_KBUILD)/core $(HELPER_KBUILD)/swhsw
+	@rm -rf $(HELPER_KBUILD) && mkdir -p $(HELPER_KBUILD)/core $(HELPER_KBUILD)/swhsw $(HELPER_KBUILD)/hsw
 	@for f in $(HELPER_SRC)/kbuild/*; do ln -s $$f $(HELPER_KBUILD)/; done
-	@for d in core swhsw; do for f in $(HELPER_SRC)/$$d/*; do \
+	@for d in core swhsw hsw; do for f in $(HELPER_SRC)/$$d/*; do \
 	    ln -s $$f $(HELPER_KBUILD)/$$d/; done; done
 	@if [ -z "$(HELPER_KDIR)" ]; then \
 	    echo "no /usr/src/linux-headers-6.1.*-amd64" > $(HELPER_KBUILD)/kbuild.log; \

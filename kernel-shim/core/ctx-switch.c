@@ -42,7 +42,7 @@ void vgt_ctx_reset_engine(struct vgt_instance *inst, u32 engine)
 		u32 off = host->ctx_reg[engine][i];
 
 		inst->eng[engine].regs[i] =
-			off == RING_MI_MODE(hsw_engine_base(engine)) ?
+			off == RING_MI_MODE(hsw_engines[engine].mmio_base) ?
 			MODE_IDLE : 0;
 	}
 }

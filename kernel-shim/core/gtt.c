@@ -8,7 +8,7 @@
  * helper allocated; everything else points at the scratch page.
  */
 #include "vgt-core-priv.h"
-#include "hsw-regs.h"
+#include "../hsw/hsw-regs.h"
 
 static inline void vgt_gtt_set(struct vgt_host *host, u32 index, u32 pte)
 {

@@ -3,7 +3,7 @@
  * host.c - the helper's GPU-wide state: pools, scratch page, interrupts.
  */
 #include "vgt-core-priv.h"
-#include "hsw-regs.h"
+#include "../hsw/hsw-regs.h"
 
 /* The ABI's layout is fixed: the same on every side of every transport. */
 _Static_assert(sizeof(struct vgt_create_req) == 24, "ABI: vgt_create_req");
@@ -18,6 +18,13 @@ _Static_assert(sizeof(struct vgt_reg_write) == 8, "ABI: vgt_reg_write");
 _Static_assert(sizeof(struct vgt_workload) == 32 + 8 * VGT_WL_REGS_MAX,
 	       "ABI: vgt_workload");
 _Static_assert(sizeof(struct vgt_shadow_info) == 24, "ABI: vgt_shadow_info");
+/* The ABI numbers engines as the Haswell facts do. */
+_Static_assert((int)VGT_ENGINE_RCS == (int)HSW_RCS &&
+	       (int)VGT_ENGINE_VCS == (int)HSW_VCS &&
+	       (int)VGT_ENGINE_BCS == (int)HSW_BCS &&
+	       (int)VGT_ENGINE_VECS == (int)HSW_VECS &&
+	       (int)VGT_ENGINE_COUNT == (int)HSW_NUM_ENGINES,
+	       "ABI: engine numbers");
 _Static_assert(sizeof(struct vgt_sched_stats) == 64 + 8 * VGT_ENGINE_COUNT,
 	       "ABI: vgt_sched_stats");
 _Static_assert(sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_workload) <=

@@ -7,7 +7,7 @@
 
 #include "vgt-core.h"
 #include "partition.h"
-#include "hsw-regs.h"
+#include "../hsw/hsw-regs.h"
 
 /* Scheduler: time slice an instance keeps an engine for (see sched.c). */
 #define VGT_SCHED_SLICE_NS	1000000ull

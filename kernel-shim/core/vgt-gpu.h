@@ -12,6 +12,7 @@
 #define VGT_GPU_H
 
 #include "vgt-compat.h"
+#include "../hsw/hsw-cmd.h"
 
 typedef void (*vgt_irq_handler_t)(void *opaque);
 
@@ -47,6 +48,12 @@ struct vgt_gpu_exec {
 	 */
 	u64 shadow_base;
 	u64 shadow_size;
+	/*
+	 * Optional: each command the engine decoded, before it executes it
+	 * (for tracing, and for tests that compare it with the scanner).
+	 */
+	void (*trace)(void *opaque, const struct hsw_cmd_trace *t);
+	void *trace_opaque;
 	u64 max_cmds;		/* commands, batches included */
 	u64 max_bytes;		/* bytes moved by the blitter */
 	/* out */

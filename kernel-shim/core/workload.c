@@ -4,7 +4,7 @@
  *
  * QEMU is not trusted: a workload may start only inside the instance's own
  * GM or its shadow area, may flush only the engine's shadowed registers
- * (hsw_engine_ctx_regs with HSW_REG_FLUSH), and queues are bounded.  What
+ * (the HSW_REG_FLUSH register rows), and queues are bounded.  What
  * the commands reach while executing is checked again by the GPU's view
  * (sched.c), so a forged command stream can only touch its own instance.
  */
@@ -100,8 +100,9 @@ int vgt_workload_submit(struct vgt_instance *inst,
 		return vgt_submit_refuse(inst, VGT_E_GM_RANGE,
 					 "workload start", wl->start);
 	for (i = 0; i < wl->nr_regs; i++)
-		if (!hsw_engine_reg_allowed(wl->engine, wl->regs[i].offset,
-					    HSW_REG_FLUSH))
+		if ((wl->regs[i].offset & 3) ||
+		    !(hsw_reg_flags(wl->engine, wl->regs[i].offset) &
+		      HSW_REG_FLUSH))
 			return vgt_submit_refuse(inst, VGT_E_REG,
 						 "flush register",
 						 wl->regs[i].offset);

@@ -19,59 +19,10 @@
 #include "swhsw-priv.h"
 #include "hw/vgt.h"
 
-#define BLT_OP(dw)		(((dw) >> 22) & 0x7f)
-#define XY_SETUP_BLT_OP		0x01
-#define XY_TEXT_IMM_OP		0x31
-#define XY_COLOR_BLT_OP		0x50
-#define XY_SRC_COPY_BLT_OP	0x53
-#define XY_WRITE_ALPHA		(1u << 21)
-#define XY_WRITE_RGB		(1u << 20)
-#define XY_SRC_TILED		(1u << 15)
-#define XY_DST_TILED		(1u << 11)
-#define XY_TEXT_BYTE_PACKED	(1u << 16)
-#define BR13_MONO_TRANSPARENT	(1u << 29)
-
-struct surf {
-	u64 base;
-	u32 pitch;	/* bytes */
-	bool tiled;
-	bool ppgtt;
-};
-
-static u32 blt_cpp(u32 br13)
-{
-	static const u32 cpp[4] = { 1, 2, 2, 4 };
-
-	return cpp[(br13 >> 24) & 3];
-}
-
-/* GM address of byte xb of row y and how many bytes follow contiguously. */
-static u64 surf_addr(const struct surf *s, u32 y, u32 xb, u32 *run)
-{
-	u64 a;
-
-	if (!s->tiled) {
-		a = s->base + (u64)y * s->pitch + xb;
-		*run = VGT_PAGE_SIZE - (u32)(a & (VGT_PAGE_SIZE - 1));
-		return a;
-	}
-	a = s->base + (u64)(y / 8) * s->pitch * 8 + (u64)(xb / 512) * 4096 +
-	    (y % 8) * 512 + (xb % 512);
-	*run = 512 - (xb % 512);
-	return a;
-}
-
-static int surf_init(struct swhsw_run *r, struct surf *s, u32 base,
-		     u32 pitch, bool tiled, bool ppgtt)
-{
-	s->base = base;
-	s->tiled = tiled;
-	s->ppgtt = ppgtt;
-	s->pitch = tiled ? pitch * 4 : pitch;
-	if (!s->pitch || (tiled && ((s->pitch % 512) || (base & 0xfff))))
-		return -1;
-	return 0;
-}
+/*
+ * Field decoding (and its checks) is hsw_blt_decode's, shared with the
+ * device's command scanner: what is drawn is what was audited.
+ */
 
 static inline u8 rop3(u8 rop, u8 p, u8 s, u8 d)
 {
@@ -110,11 +61,11 @@ static u32 pixel_mask(u32 dw0, u32 cpp)
  * at most SWHSW_BLT_CHUNK bytes at a time, each inside one page.
  */
 static int blt_rect(struct swhsw_run *r, u32 dw0, u32 br13,
-		    const struct surf *dst, u32 dx, u32 dy,
-		    const struct surf *src, u32 sx, u32 sy,
+		    const struct hsw_blt_surface *dst, u32 dx, u32 dy,
+		    const struct hsw_blt_surface *src, u32 sx, u32 sy,
 		    u32 w, u32 h, u32 color)
 {
-	u32 cpp = blt_cpp(br13), mask = pixel_mask(dw0, cpp);
+	u32 cpp = dst->cpp, mask = pixel_mask(dw0, cpp);
 	u8 rop = (u8)(br13 >> 16), pat[4], msk[4];
 	bool full = mask == 0xffffffffu;
 	u32 y, i;
@@ -126,12 +77,12 @@ static int blt_rect(struct swhsw_run *r, u32 dw0, u32 br13,
 
 		while (done < bytes) {
 			u32 drun, srun = ~0u, n = bytes - done;
-			u64 da = surf_addr(dst, dy + y, dx * cpp + done, &drun);
+			u64 da = hsw_blt_addr(dst, dy + y, dx * cpp + done, &drun);
 			u64 sa = 0;
 			u8 *d, *s = NULL;
 
 			if (src)
-				sa = surf_addr(src, sy + y, sx * cpp + done,
+				sa = hsw_blt_addr(src, sy + y, sx * cpp + done,
 					       &srun);
 			if (n > drun)
 				n = drun;
@@ -172,83 +123,27 @@ static int blt_rect(struct swhsw_run *r, u32 dw0, u32 br13,
 	return 0;
 }
 
-static int blt_color(struct swhsw_run *r, const u32 *c, u32 len, bool ppgtt)
-{
-	struct surf dst;
-	u32 x1 = c[2] & 0xffff, y1 = c[2] >> 16;
-	u32 x2 = c[3] & 0xffff, y2 = c[3] >> 16;
-
-	if (len < 6 || surf_init(r, &dst, c[4], c[1] & 0xffff,
-				 c[0] & XY_DST_TILED, ppgtt))
-		return -1;
-	if (x2 <= x1 || y2 <= y1)
-		return 0;
-	return blt_rect(r, c[0], c[1], &dst, x1, y1, NULL, 0, 0, x2 - x1,
-			y2 - y1, c[5]);
-}
-
-static int blt_copy(struct swhsw_run *r, const u32 *c, u32 len, bool ppgtt)
-{
-	struct surf dst, src;
-	u32 x1 = c[2] & 0xffff, y1 = c[2] >> 16;
-	u32 x2 = c[3] & 0xffff, y2 = c[3] >> 16;
-
-	if (len < 8 ||
-	    surf_init(r, &dst, c[4], c[1] & 0xffff, c[0] & XY_DST_TILED,
-		      ppgtt) ||
-	    surf_init(r, &src, c[7], c[6] & 0xffff, c[0] & XY_SRC_TILED,
-		      ppgtt))
-		return -1;
-	if (x2 <= x1 || y2 <= y1)
-		return 0;
-	return blt_rect(r, c[0], c[1], &dst, x1, y1, &src, c[5] & 0xffff,
-			c[5] >> 16, x2 - x1, y2 - y1, 0);
-}
-
-static int blt_setup(struct swhsw_run *r, const u32 *c, u32 len)
-{
-	if (len < 8)
-		return -1;
-	r->setup_valid = true;
-	r->setup_tiled = c[0] & XY_DST_TILED;
-	r->setup_br13 = c[1];
-	r->setup_clip_tl = c[2];
-	r->setup_clip_br = c[3];
-	r->setup_dst = c[4];
-	r->setup_bg = c[5];
-	r->setup_fg = c[6];
-	return 0;
-}
-
-static int blt_text(struct swhsw_run *r, const u32 *c, u32 len, bool ppgtt)
+/* XY_TEXT_IMMEDIATE_BLT: a monochrome source, clipped to the setup. */
+static int blt_text(struct swhsw_run *r, const struct hsw_blt *b,
+		    const u32 *c)
 {
 	const u8 *bits = (const u8 *)&c[3];
-	u32 x1 = c[1] & 0xffff, y1 = c[1] >> 16;
-	u32 x2 = c[2] & 0xffff, y2 = c[2] >> 16;
-	u32 cx1 = r->setup_clip_tl & 0xffff, cy1 = r->setup_clip_tl >> 16;
-	u32 cx2 = r->setup_clip_br & 0xffff, cy2 = r->setup_clip_br >> 16;
-	u32 br13 = r->setup_br13, cpp = blt_cpp(br13);
+	const struct hsw_blt_setup *setup = &r->blt_setup;
+	u32 cx1 = setup->clip_tl & 0xffff, cy1 = setup->clip_tl >> 16;
+	u32 cx2 = setup->clip_br & 0xffff, cy2 = setup->clip_br >> 16;
+	u32 br13 = b->br13, cpp = b->dst.cpp;
 	u32 mask = pixel_mask(c[0], cpp), w, h, stride, x, y, k;
 	u8 rop = (u8)(br13 >> 16);
-	struct surf dst;
 
-	if (!r->setup_valid || len < 3 ||
-	    surf_init(r, &dst, r->setup_dst, br13 & 0xffff, r->setup_tiled,
-		      ppgtt))
-		return -1;
-	if (x2 <= x1 || y2 <= y1)
-		return 0;
-	w = x2 - x1;
-	h = y2 - y1;
+	w = b->x2 - b->x1;
+	h = b->y2 - b->y1;
 	stride = (c[0] & XY_TEXT_BYTE_PACKED) ? ((w + 7) / 8) * 8 : w;
-	if ((u64)stride * h > (u64)(len - 3) * 32)
-		return -1;	/* not enough immediate data */
 	for (y = 0; y < h; y++) {
 		for (x = 0; x < w; x++) {
 			u32 bit = y * stride + x, run;
 			bool on = bits[bit / 8] & (0x80 >> (bit % 8));
-			u32 src = on ? r->setup_fg : r->setup_bg, px;
-			u32 X = x1 + x, Y = y1 + y;
+			u32 src = on ? setup->fg : setup->bg, px;
+			u32 X = b->x1 + x, Y = b->y1 + y;
 			u64 a;
 			u8 *d;
 
@@ -256,8 +151,8 @@ static int blt_text(struct swhsw_run *r, const u32 *c, u32 len, bool ppgtt)
 				continue;
 			if (X < cx1 || X >= cx2 || Y < cy1 || Y >= cy2)
 				continue;
-			a = surf_addr(&dst, Y, X * cpp, &run);
-			d = swhsw_xlate(r, ppgtt, a, cpp);
+			a = hsw_blt_addr(&b->dst, Y, X * cpp, &run);
+			d = swhsw_xlate(r, b->dst.ppgtt, a, cpp);
 			if (!d)
 				return -1;
 			px = 0;
@@ -276,17 +171,25 @@ static int blt_text(struct swhsw_run *r, const u32 *c, u32 len, bool ppgtt)
 	return 0;
 }
 
-int swhsw_blt_exec(struct swhsw_run *r, const u32 *c, u32 len, bool ppgtt)
+int swhsw_blt_exec(struct swhsw_run *r, const struct hsw_cmd *cmd,
+		   const u32 *c, const struct hsw_cs_stream *st)
 {
-	switch (BLT_OP(c[0])) {
-	case XY_COLOR_BLT_OP:
-		return blt_color(r, c, len, ppgtt);
-	case XY_SRC_COPY_BLT_OP:
-		return blt_copy(r, c, len, ppgtt);
-	case XY_SETUP_BLT_OP:
-		return blt_setup(r, c, len);
-	case XY_TEXT_IMM_OP:
-		return blt_text(r, c, len, ppgtt);
+	const char *why;
+	struct hsw_blt b;
+
+	if (hsw_blt_decode(cmd, c, st, &r->blt_setup, &b, &why))
+		return -1;
+	if (b.x2 <= b.x1 || b.y2 <= b.y1)
+		return 0;	/* setup, clip, or an empty rectangle */
+	switch (cmd->desc->kind) {
+	case HSW_CMD_XY_COLOR_BLT:
+		return blt_rect(r, c[0], b.br13, &b.dst, b.x1, b.y1, NULL, 0, 0,
+				b.x2 - b.x1, b.y2 - b.y1, b.color);
+	case HSW_CMD_XY_SRC_COPY_BLT:
+		return blt_rect(r, c[0], b.br13, &b.dst, b.x1, b.y1, &b.src,
+				b.sx, b.sy, b.x2 - b.x1, b.y2 - b.y1, 0);
+	case HSW_CMD_XY_TEXT_IMMEDIATE_BLT:
+		return blt_text(r, &b, c);
 	}
-	return 0;	/* other 2D commands: accepted, not executed */
+	return 0;
 }

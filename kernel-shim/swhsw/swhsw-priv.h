@@ -4,10 +4,10 @@
 #define VGT_SWHSW_PRIV_H
 
 #include "swhsw.h"
-#include "../core/hsw-regs.h"
+#include "../hsw/hsw-cmd.h"
 
 #define SWHSW_MAX_DMA		512
-#define SWHSW_CMD_MAX		264	/* longest command loaded, dwords */
+#define SWHSW_CMD_MAX		HSW_CMD_MAX_BUFFERED	/* longest command loaded */
 #define SWHSW_BLT_CHUNK		4096	/* blitter row chunk, bytes */
 
 struct swhsw_dma {
@@ -43,15 +43,7 @@ struct swhsw_run {
 	u32 engine;
 	u32 base;
 	bool failed;
-	/* XY_SETUP_BLT state for XY_TEXT_IMMEDIATE_BLT */
-	bool setup_valid;
-	bool setup_tiled;
-	u32 setup_br13;
-	u32 setup_clip_tl;
-	u32 setup_clip_br;
-	u32 setup_dst;
-	u32 setup_bg;
-	u32 setup_fg;
+	struct hsw_blt_setup blt_setup;	/* for XY_TEXT_IMMEDIATE_BLT */
 };
 
 /* swhsw-ppgtt.c: the engines' memory path (dma_lock held). */
@@ -63,8 +55,9 @@ int swhsw_mem_read(struct swhsw_run *r, bool ppgtt, u64 gma, void *buf,
 int swhsw_mem_write(struct swhsw_run *r, bool ppgtt, u64 gma,
 		    const void *buf, u32 len);
 void swhsw_fault(struct swhsw_run *r, u64 gma);
-/* swhsw-blt.c: 2D commands (client 2); returns 0 or -1 (fault set). */
-int swhsw_blt_exec(struct swhsw_run *r, const u32 *cmd, u32 len, bool ppgtt);
+/* swhsw-blt.c: 2D commands (client 2); returns 0 or -1 (a fault). */
+int swhsw_blt_exec(struct swhsw_run *r, const struct hsw_cmd *cmd,
+		   const u32 *c, const struct hsw_cs_stream *st);
 /* swhsw-cs.c */
 void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x);
 

@@ -3,7 +3,7 @@
 
   boot-steps.py RUN_DIR [--expected FILE] [--tap FILE] [--quiet]
 
-Every step of issue 9 is checked from the guest's own log (serial.log: the
+Every step of the bring-up (docs/guest.md) is checked from the guest's own log (serial.log: the
 kernel log and the "VGT-GUEST:" report of /init) and from the host side
 (QEMU's exit, its unimp/guest-error log, the QMP screendump).  Each check is
 real; what depends on the current state is only how a failing step is

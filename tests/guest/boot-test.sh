@@ -1,5 +1,5 @@
 #!/bin/sh
-# The guest boot test (issue 9): boot Debian's own kernel and i915 on the
+# The guest boot test: boot Debian's own kernel and i915 on the
 # vgt device under TCG and judge every step of the bring-up from the guest's
 # log and from the host (tests/guest/boot-steps.py).  TAP goes to TAP_FILE.
 #   usage: boot-test.sh QEMU_BIN GUEST_DIR OUT_DIR TAP_FILE [boot.sh options]

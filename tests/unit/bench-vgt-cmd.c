@@ -42,7 +42,8 @@ static uint32_t put(uint32_t gma, uint32_t v)
 /*
  * i915's render-ring preamble and breadcrumb around a batch of 3D state
  * and media objects (the shape of the clear-residuals and null-state
- * batches, I915-CORE.md 8.6), repeated to fill the batch.
+ * batches of gt/gen7_renderclear.c and gt/intel_renderstate.c in
+ * Linux i915), repeated to fill the batch.
  */
 static uint32_t build_streams(uint32_t *ring_tail)
 {
@@ -82,7 +83,7 @@ static uint32_t build_streams(uint32_t *ring_tail)
 int main(int argc, char **argv)
 {
     VgtCmdEnv env = { .read = bench_read, .gm_ok = bench_gm_ok,
-                      .engine = VGT_CMD_RCS, .npipes = 3 };
+                      .engine = HSW_RCS, .npipes = 3 };
     g_autofree uint8_t *dst = NULL;
     uint32_t tail, bytes;
     double best_scan = 0, best_copy = 0;

@@ -135,17 +135,17 @@ static void setup(void)
     memset(ppgtt, 0, PPGTT_SIZE);
 }
 
-/* ---- streams i915 submits (I915-CORE.md 8.6) ------------------------ */
+/* ---- streams i915 submits (gt/intel_ring_submission.c) -------------- */
 
 static void test_i915_rcs_breadcrumb(void)
 {
     VgtCmdScan s;
 
     setup();
-    expect(SCAN(VGT_CMD_RCS, &s,
+    expect(SCAN(HSW_RCS, &s,
                 PIPE_CONTROL4, 0x011050a1, SCRATCH + 0x100, 42,
                 MI_USER_INT, MI_NOOP), &s, VGT_CMD_OK, NULL);
-    SCAN(VGT_CMD_RCS, &s, PIPE_CONTROL4, 0x011050a1, SCRATCH + 0x100, 42,
+    SCAN(HSW_RCS, &s, PIPE_CONTROL4, 0x011050a1, SCRATCH + 0x100, 42,
          MI_USER_INT, MI_NOOP);
     g_assert_true(s.user_interrupt);
     g_assert_cmpuint(s.ncommands, ==, 3);
@@ -176,8 +176,8 @@ static void test_i915_xcs_breadcrumb(void)
     ring[n++] = 0;
     ring[n++] = MI_USER_INT;
     ring[n++] = MI_NOOP;
-    expect(scan_ring(VGT_CMD_BCS, ring, n, &s), &s, VGT_CMD_OK, NULL);
-    expect(scan_ring(VGT_CMD_VECS, ring, n, &s), &s, VGT_CMD_OK, NULL);
+    expect(scan_ring(HSW_BCS, ring, n, &s), &s, VGT_CMD_OK, NULL);
+    expect(scan_ring(HSW_VECS, ring, n, &s), &s, VGT_CMD_OK, NULL);
 }
 
 static void test_i915_switch_mm_and_context(void)
@@ -185,7 +185,7 @@ static void test_i915_switch_mm_and_context(void)
     VgtCmdScan s;
 
     setup();
-    expect(SCAN(VGT_CMD_RCS, &s,
+    expect(SCAN(HSW_RCS, &s,
                 MI_LRI(1), 0x2220, 0xffffffff,          /* PP_DIR_DCLV */
                 MI_LRI(1), 0x2228, 0x7fe00000,          /* PP_DIR_BASE */
                 MI_SRM | MI_SDI_GGTT, 0x2228, SCRATCH,
@@ -199,7 +199,7 @@ static void test_i915_switch_mm_and_context(void)
                 MI_SRM | MI_SDI_GGTT, 0x1a050, SCRATCH,
                 MI(0x08, 1)), &s, VGT_CMD_OK, NULL);
     /* the same on the video ring with its own registers */
-    expect(SCAN(VGT_CMD_VCS, &s,
+    expect(SCAN(HSW_VCS, &s,
                 MI_LRI(1), 0x12220, 0xffffffff,
                 MI_LRI(1), 0x12228, 0x7fe00000,
                 MI_LRI(1), 0x120c0, 0x02000200), &s, VGT_CMD_OK, NULL);
@@ -223,10 +223,10 @@ static void test_ppgtt_batch_with_media(void)
         pos = PUT(true, pos, 0x71000007, 0, 0, 0, 0, 0, 0, 0, 0);
     }
     PUT(true, pos, MI_BB_END);
-    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START | MI_BB_PPGTT | (1u << 13),
+    expect(SCAN(HSW_RCS, &s, MI_BB_START | MI_BB_PPGTT | (1u << 13),
                 PPGTT_BATCH, PIPE_CONTROL4, 0x011050a1, SCRATCH, 1,
                 MI_USER_INT, MI_NOOP), &s, VGT_CMD_OK, NULL);
-    SCAN(VGT_CMD_RCS, &s, MI_BB_START | MI_BB_PPGTT, PPGTT_BATCH);
+    SCAN(HSW_RCS, &s, MI_BB_START | MI_BB_PPGTT, PPGTT_BATCH);
     g_assert_cmpuint(s.nsegments, ==, 2);
     g_assert_true(s.segment[1].ppgtt);
     g_assert_cmpuint(s.segment[1].level, ==, 1);
@@ -246,9 +246,9 @@ static void test_chained_and_second_level(void)
         MI_STORE_INDEX, 0x100, 1, MI_BB_START, BATCH + 0x800);
     PUT(false, BATCH2, MI_NOOP, MI_BB_END);
     PUT(false, BATCH + 0x800, MI_USER_INT, MI_BB_END);
-    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START, BATCH, MI_NOOP), &s,
+    expect(SCAN(HSW_RCS, &s, MI_BB_START, BATCH, MI_NOOP), &s,
            VGT_CMD_OK, NULL);
-    SCAN(VGT_CMD_RCS, &s, MI_BB_START, BATCH, MI_NOOP);
+    SCAN(HSW_RCS, &s, MI_BB_START, BATCH, MI_NOOP);
     g_assert_cmpuint(s.nsegments, ==, 4);
     g_assert_cmpuint(s.segment[2].level, ==, 2);
     g_assert_cmpuint(s.segment[3].level, ==, 1);
@@ -256,17 +256,17 @@ static void test_chained_and_second_level(void)
     vgt_cmd_scan_free(&s);
 
     /* a second level cannot start from the ring or from level 2 */
-    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START | MI_BB_SECOND, BATCH2), &s,
+    expect(SCAN(HSW_RCS, &s, MI_BB_START | MI_BB_SECOND, BATCH2), &s,
            VGT_CMD_BAD_COMMAND, "second-level");
     PUT(false, BATCH2, MI_BB_START | MI_BB_SECOND, BATCH2 + 0x100);
     PUT(false, BATCH, MI_BB_START | MI_BB_SECOND, BATCH2, MI_BB_END);
-    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START, BATCH), &s,
-           VGT_CMD_BAD_COMMAND, "level 2");
+    expect(SCAN(HSW_RCS, &s, MI_BB_START, BATCH), &s,
+           VGT_CMD_BAD_COMMAND, "from a second-level batch");
 }
 
 static void test_ring_wrap(void)
 {
-    VgtCmdEnv env = env_for(VGT_CMD_RCS);
+    VgtCmdEnv env = env_for(HSW_RCS);
     VgtCmdScan s;
 
     setup();
@@ -298,30 +298,30 @@ static void test_rule_lri_registers(void)
 
     setup();
     /* the GTT, a fence, an interrupt mask, a display plane, GDRST */
-    expect(SCAN(VGT_CMD_RCS, &s, MI_LRI(1), 0x100000, 0), &s,
+    expect(SCAN(HSW_RCS, &s, MI_LRI(1), 0x100000, 0), &s,
            VGT_CMD_BAD_REGISTER, "0x100000");
-    expect(SCAN(VGT_CMD_RCS, &s, MI_LRI(1), 0x44004, 0), &s,
+    expect(SCAN(HSW_RCS, &s, MI_LRI(1), 0x44004, 0), &s,
            VGT_CMD_BAD_REGISTER, "0x44004");
-    expect(SCAN(VGT_CMD_RCS, &s, MI_LRI(1), 0x7019c, 0), &s,
+    expect(SCAN(HSW_RCS, &s, MI_LRI(1), 0x7019c, 0), &s,
            VGT_CMD_BAD_REGISTER, NULL);
-    expect(SCAN(VGT_CMD_RCS, &s, MI_LRI(1), 0x941c, 1), &s,
+    expect(SCAN(HSW_RCS, &s, MI_LRI(1), 0x941c, 1), &s,
            VGT_CMD_BAD_REGISTER, NULL);
     /* the second pair of an LRI is checked too */
-    expect(SCAN(VGT_CMD_RCS, &s, MI_LRI(2), 0x7000, 0, 0x78000, 0), &s,
+    expect(SCAN(HSW_RCS, &s, MI_LRI(2), 0x7000, 0, 0x78000, 0), &s,
            VGT_CMD_BAD_REGISTER, "0x78000");
     /* another engine's ring registers */
-    expect(SCAN(VGT_CMD_BCS, &s, MI_LRI(1), 0x2228, 0), &s,
+    expect(SCAN(HSW_BCS, &s, MI_LRI(1), 0x2228, 0), &s,
            VGT_CMD_BAD_REGISTER, NULL);
     /* SRM/LRM/LRR as well */
-    expect(SCAN(VGT_CMD_RCS, &s, MI_SRM | MI_SDI_GGTT, 0x100000, SCRATCH),
+    expect(SCAN(HSW_RCS, &s, MI_SRM | MI_SDI_GGTT, 0x100000, SCRATCH),
            &s, VGT_CMD_BAD_REGISTER, NULL);
-    expect(SCAN(VGT_CMD_RCS, &s, MI(0x29, 1) | MI_SDI_GGTT, 0x44008,
+    expect(SCAN(HSW_RCS, &s, MI(0x29, 1) | MI_SDI_GGTT, 0x44008,
                 SCRATCH), &s, VGT_CMD_BAD_REGISTER, NULL);
-    expect(SCAN(VGT_CMD_RCS, &s, MI(0x2a, 1), 0x2600, 0x941c), &s,
+    expect(SCAN(HSW_RCS, &s, MI(0x2a, 1), 0x2600, 0x941c), &s,
            VGT_CMD_BAD_REGISTER, NULL);
     /* a malformed LRI (even number of payload dwords) */
-    expect(SCAN(VGT_CMD_RCS, &s, MI(0x22, 2), 0x7000, 0, 0), &s,
-           VGT_CMD_BAD_COMMAND, "odd");
+    expect(SCAN(HSW_RCS, &s, MI(0x22, 2), 0x7000, 0, 0), &s,
+           VGT_CMD_BAD_COMMAND, "register/value");
 }
 
 static void test_rule_update_gtt(void)
@@ -329,9 +329,9 @@ static void test_rule_update_gtt(void)
     VgtCmdScan s;
 
     setup();
-    expect(SCAN(VGT_CMD_RCS, &s, MI_UPDATE_GTT, 0, 0x12345001), &s,
+    expect(SCAN(HSW_RCS, &s, MI_UPDATE_GTT, 0, 0x12345001), &s,
            VGT_CMD_DENIED, "never allowed");
-    expect(SCAN(VGT_CMD_BCS, &s, MI(0x16, 1), 0, 0), &s, VGT_CMD_DENIED,
+    expect(SCAN(HSW_BCS, &s, MI(0x16, 1), 0, 0), &s, VGT_CMD_DENIED,
            NULL);
 }
 
@@ -341,37 +341,44 @@ static void test_rule_addresses(void)
 
     setup();
     /* store-data, SRM, flush and PIPE_CONTROL writes into another VM */
-    expect(SCAN(VGT_CMD_RCS, &s, MI_SDI | MI_SDI_GGTT, 0, FOREIGN, 1), &s,
+    expect(SCAN(HSW_RCS, &s, MI_SDI | MI_SDI_GGTT, 0, FOREIGN, 1), &s,
            VGT_CMD_BAD_ADDRESS, "MI_STORE_DATA_IMM");
-    expect(SCAN(VGT_CMD_RCS, &s, MI_SRM | MI_SDI_GGTT, 0x2358, FOREIGN), &s,
+    expect(SCAN(HSW_RCS, &s, MI_SRM | MI_SDI_GGTT, 0x2358, FOREIGN), &s,
            VGT_CMD_BAD_ADDRESS, NULL);
-    expect(SCAN(VGT_CMD_BCS, &s, MI_FLUSH_DW | (1u << 14),
+    expect(SCAN(HSW_BCS, &s, MI_FLUSH_DW | (1u << 14),
                 FOREIGN | 4, 0), &s, VGT_CMD_BAD_ADDRESS, "post-sync");
-    expect(SCAN(VGT_CMD_RCS, &s, PIPE_CONTROL4, 0x01004000, FOREIGN, 0),
+    expect(SCAN(HSW_RCS, &s, PIPE_CONTROL4, 0x01004000, FOREIGN, 0),
            &s, VGT_CMD_BAD_ADDRESS, "PIPE_CONTROL");
     /* the last bytes of a write may not cross out of the VM either */
-    expect(SCAN(VGT_CMD_RCS, &s, MI(0x20, 3) | MI_SDI_GGTT, 0, VM_END - 4,
+    expect(SCAN(HSW_RCS, &s, MI(0x20, 3) | MI_SDI_GGTT, 0, VM_END - 4,
                 1, 2), &s, VGT_CMD_BAD_ADDRESS, NULL);
     /* the status page index must stay inside the page */
-    expect(SCAN(VGT_CMD_RCS, &s, MI_STORE_INDEX, 0xffc, 1), &s, VGT_CMD_OK,
+    expect(SCAN(HSW_RCS, &s, MI_STORE_INDEX, 0xffc, 1), &s, VGT_CMD_OK,
            NULL);
-    expect(SCAN(VGT_CMD_RCS, &s, MI(0x21, 2), 0xffc, 1, 2), &s,
+    expect(SCAN(HSW_RCS, &s, MI(0x21, 2), 0xffc, 1, 2), &s,
            VGT_CMD_BAD_ADDRESS, "status page");
     /* flush's index is a qword in the page by construction (11:3) */
-    expect(SCAN(VGT_CMD_BCS, &s, MI_FLUSH_DW | (1u << 21) | (1u << 14),
+    expect(SCAN(HSW_BCS, &s, MI_FLUSH_DW | (1u << 21) | (1u << 14),
                 0xffc, 0), &s, VGT_CMD_OK, NULL);
     /* batch starts into another VM: not readable, never copied */
-    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START, FOREIGN), &s, VGT_CMD_FAULT,
+    expect(SCAN(HSW_RCS, &s, MI_BB_START, FOREIGN), &s, VGT_CMD_FAULT,
            NULL);
     /* a context image that ends outside the VM */
-    expect(SCAN(VGT_CMD_RCS, &s, MI_SET_CONTEXT, (VM_END - 0x1000) | 0x100),
+    expect(SCAN(HSW_RCS, &s, MI_SET_CONTEXT, (VM_END - 0x1000) | 0x100),
            &s, VGT_CMD_BAD_ADDRESS, "MI_SET_CONTEXT");
-    /* in a PPGTT batch, "global GTT" is not the VM's to ask for */
-    PUT(true, PPGTT_BATCH, MI_SDI | MI_SDI_GGTT, 0, FOREIGN, 1, MI_BB_END);
-    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START | MI_BB_PPGTT, PPGTT_BATCH),
-           &s, VGT_CMD_OK, NULL);
+    /* a PPGTT (non-privileged) batch may not ask for the GGTT at all */
+    PUT(true, PPGTT_BATCH, MI_SDI | MI_SDI_GGTT, 0, SCRATCH, 1, MI_BB_END);
+    expect(SCAN(HSW_RCS, &s, MI_BB_START | MI_BB_PPGTT, PPGTT_BATCH),
+           &s, VGT_CMD_BAD_ADDRESS, "non-privileged");
+    /* nor may a GGTT batch started non-secure (DW0 bit 13) */
+    PUT(false, BATCH, MI_STORE_INDEX, 0x100, 1, MI_NOOP, MI_BB_END);
+    expect(SCAN(HSW_RCS, &s, MI_BB_START | (1u << 13), BATCH), &s,
+           VGT_CMD_BAD_ADDRESS, "status-page");
+    /* without the bit, a store is a PPGTT address, even in the ring */
+    expect(SCAN(HSW_RCS, &s, MI_SDI, 0, 0x90000000, 1), &s,
+           VGT_CMD_BAD_ADDRESS, "PPGTT");
     PUT(true, PPGTT_BATCH, MI_SDI, 0, 0x90000000, 1, MI_BB_END);
-    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START | MI_BB_PPGTT, PPGTT_BATCH),
+    expect(SCAN(HSW_RCS, &s, MI_BB_START | MI_BB_PPGTT, PPGTT_BATCH),
            &s, VGT_CMD_BAD_ADDRESS, "PPGTT");
 }
 
@@ -382,63 +389,75 @@ static void test_rule_blits(void)
 
     setup();
     /* a 1024x768 fill inside the VM, then one that runs out of it */
-    expect(SCAN(VGT_CMD_BCS, &s, XY_COLOR_BLT, BLT_32BPP | pitch, 0,
+    expect(SCAN(HSW_BCS, &s, XY_COLOR_BLT, BLT_32BPP | pitch, 0,
                 (768 << 16) | 1024, VM_BASE, 0xff00ff), &s, VGT_CMD_OK,
            NULL);
-    expect(SCAN(VGT_CMD_BCS, &s, XY_COLOR_BLT, BLT_32BPP | pitch, 0,
+    expect(SCAN(HSW_BCS, &s, XY_COLOR_BLT, BLT_32BPP | pitch, 0,
                 (768 << 16) | 1024, VM_END - pitch * 100, 0), &s,
            VGT_CMD_BAD_ADDRESS, "XY_COLOR_BLT");
-    /* X-tiled: whole tile rows count */
-    expect(SCAN(VGT_CMD_BCS, &s, XY_COLOR_BLT | (1u << 11),
-                BLT_32BPP | (pitch / 4), 0, (1 << 16) | 1,
-                VM_END - pitch * 4, 0), &s, VGT_CMD_BAD_ADDRESS, NULL);
-    expect(SCAN(VGT_CMD_BCS, &s, XY_COLOR_BLT | (1u << 11),
+    /* X-tiled: rows 0-39 are five tile rows of 8 x 4 KiB */
+    expect(SCAN(HSW_BCS, &s, XY_COLOR_BLT | (1u << 11),
+                BLT_32BPP | (pitch / 4), 0, (8 << 16) | 1,
+                VM_END - pitch * 8, 0), &s, VGT_CMD_OK, NULL);
+    expect(SCAN(HSW_BCS, &s, XY_COLOR_BLT | (1u << 11),
+                BLT_32BPP | (pitch / 4), 0, (40 << 16) | 1,
+                VM_END - pitch * 8 * 4, 0), &s, VGT_CMD_BAD_ADDRESS, NULL);
+    /* a rectangle wider than the pitch reaches the next tile row */
+    expect(SCAN(HSW_BCS, &s, XY_COLOR_BLT | (1u << 11),
+                BLT_32BPP | (pitch / 4), (7 << 16), (8 << 16) | 2048,
+                VM_END - pitch * 8, 0), &s, VGT_CMD_BAD_ADDRESS, NULL);
+    expect(SCAN(HSW_BCS, &s, XY_COLOR_BLT | (1u << 11),
                 BLT_32BPP | 100, 0, (8 << 16) | 8, VM_BASE, 0), &s,
            VGT_CMD_BAD_COMMAND, "tiles");
     /* a copy whose source is another VM's */
-    expect(SCAN(VGT_CMD_BCS, &s, XY_SRC_COPY_BLT, BLT_32BPP | pitch, 0,
+    expect(SCAN(HSW_BCS, &s, XY_SRC_COPY_BLT, BLT_32BPP | pitch, 0,
                 (16 << 16) | 16, VM_BASE, 0, pitch, FOREIGN), &s,
            VGT_CMD_BAD_ADDRESS, "source");
-    expect(SCAN(VGT_CMD_BCS, &s, XY_SRC_COPY_BLT, BLT_32BPP | pitch, 0,
+    expect(SCAN(HSW_BCS, &s, XY_SRC_COPY_BLT, BLT_32BPP | pitch, 0,
                 (16 << 16) | 16, VM_BASE, 0, pitch, VM_BASE + (1 << 20)),
            &s, VGT_CMD_OK, NULL);
     /* text goes where XY_SETUP_BLT said */
-    expect(SCAN(VGT_CMD_BCS, &s, XY_SETUP_BLT, BLT_32BPP | pitch, 0,
+    expect(SCAN(HSW_BCS, &s, XY_SETUP_BLT, BLT_32BPP | pitch, 0,
                 (768 << 16) | 1024, VM_BASE, 0, 0xffffff, 0,
-                XY_TEXT_IMM, (8 << 16) | 0, (24 << 16) | 8, 0, 0), &s,
-           VGT_CMD_OK, NULL);
-    expect(SCAN(VGT_CMD_BCS, &s, XY_SETUP_BLT, BLT_32BPP | pitch, 0,
+                XY_TEXT_IMM + 4, (8 << 16) | 0, (24 << 16) | 8, 0, 0, 0, 0),
+           &s, VGT_CMD_OK, NULL);
+    /* 8 x 16 pixels need 128 bits of immediate data, not 32 */
+    expect(SCAN(HSW_BCS, &s, XY_SETUP_BLT, BLT_32BPP | pitch, 0,
+                (768 << 16) | 1024, VM_BASE, 0, 0xffffff, 0,
+                XY_TEXT_IMM, (8 << 16) | 0, (24 << 16) | 8, 0), &s,
+           VGT_CMD_BAD_COMMAND, "immediate data");
+    expect(SCAN(HSW_BCS, &s, XY_SETUP_BLT, BLT_32BPP | pitch, 0,
                 (768 << 16) | 1024, VM_END - pitch, 0, 0xffffff, 0,
-                XY_TEXT_IMM, (8 << 16) | 0, (24 << 16) | 8, 0, 0), &s,
-           VGT_CMD_BAD_ADDRESS, "TEXT");
-    expect(SCAN(VGT_CMD_BCS, &s, XY_TEXT_IMM, 0, (8 << 16) | 8, 0, 0), &s,
+                XY_TEXT_IMM + 4, (8 << 16) | 0, (24 << 16) | 8, 0, 0, 0, 0),
+           &s, VGT_CMD_BAD_ADDRESS, "TEXT");
+    expect(SCAN(HSW_BCS, &s, XY_TEXT_IMM, 0, (8 << 16) | 8, 0, 0), &s,
            VGT_CMD_BAD_COMMAND, "XY_SETUP_BLT");
     /* blitter commands belong to the blitter */
-    expect(SCAN(VGT_CMD_RCS, &s, XY_COLOR_BLT, BLT_32BPP | pitch, 0,
+    expect(SCAN(HSW_RCS, &s, XY_COLOR_BLT, BLT_32BPP | pitch, 0,
                 (1 << 16) | 1, VM_BASE, 0), &s, VGT_CMD_BAD_COMMAND,
            "engine");
 }
 
 static void test_rule_display(void)
 {
-    VgtCmdEnv env = env_for(VGT_CMD_RCS);
+    VgtCmdEnv env = env_for(HSW_RCS);
     VgtCmdScan s;
 
     setup();
     /* flips and waits name the VM's pipes; surface inside its memory */
-    expect(SCAN(VGT_CMD_RCS, &s, MI_FLIP | (2u << 19), 4096 * 4, VM_BASE),
+    expect(SCAN(HSW_RCS, &s, MI_FLIP | (2u << 19), 4096 * 4, VM_BASE),
            &s, VGT_CMD_OK, NULL);
-    expect(SCAN(VGT_CMD_RCS, &s, MI_FLIP | (2u << 19), 4096 * 4, FOREIGN),
+    expect(SCAN(HSW_RCS, &s, MI_FLIP | (2u << 19), 4096 * 4, FOREIGN),
            &s, VGT_CMD_BAD_ADDRESS, "surface");
-    expect(SCAN(VGT_CMD_RCS, &s, MI_FLIP | (7u << 19), 0, VM_BASE), &s,
+    expect(SCAN(HSW_RCS, &s, MI_FLIP | (7u << 19), 0, VM_BASE), &s,
            VGT_CMD_BAD_COMMAND, "plane");
-    expect(SCAN(VGT_CMD_RCS, &s, MI_WAIT_EVENT | (1u << 21)), &s,
+    expect(SCAN(HSW_RCS, &s, MI_WAIT_EVENT | (1u << 21)), &s,
            VGT_CMD_OK, NULL);
     env.npipes = 1;
     put(false, RING, (const uint32_t[]){ MI_WAIT_EVENT | (1u << 11) }, 1);
     expect(vgt_cmd_scan_ring(&env, RING, RING_SIZE, 0, 8, &s), &s,
            VGT_CMD_BAD_COMMAND, "pipe B");
-    expect(SCAN(VGT_CMD_RCS, &s, MI_WAIT_EVENT | (1u << 22)), &s,
+    expect(SCAN(HSW_RCS, &s, MI_WAIT_EVENT | (1u << 22)), &s,
            VGT_CMD_BAD_COMMAND, "reserved");
 }
 
@@ -447,20 +466,20 @@ static void test_rule_unknown(void)
     VgtCmdScan s;
 
     setup();
-    expect(SCAN(VGT_CMD_RCS, &s, MI(0x3f, 0)), &s, VGT_CMD_BAD_COMMAND,
+    expect(SCAN(HSW_RCS, &s, MI(0x3f, 0)), &s, VGT_CMD_BAD_COMMAND,
            "unknown");
-    expect(SCAN(VGT_CMD_RCS, &s, 0x20000000), &s, VGT_CMD_BAD_COMMAND,
+    expect(SCAN(HSW_RCS, &s, 0x20000000), &s, VGT_CMD_BAD_COMMAND,
            "unknown");
-    expect(SCAN(VGT_CMD_RCS, &s, 0xe0000000), &s, VGT_CMD_BAD_COMMAND,
+    expect(SCAN(HSW_RCS, &s, 0xe0000000), &s, VGT_CMD_BAD_COMMAND,
            "unknown");
     /* an unaudited blitter command */
-    expect(SCAN(VGT_CMD_BCS, &s, (2u << 29) | (0x54 << 22) | 6, 0, 0, 0, 0,
+    expect(SCAN(HSW_BCS, &s, (2u << 29) | (0x54 << 22) | 6, 0, 0, 0, 0,
                 0, 0, 0), &s, VGT_CMD_BAD_COMMAND, "unknown");
     /* 3D commands on the video ring */
-    expect(SCAN(VGT_CMD_VCS, &s, PIPE_CONTROL4, 0, 0, 0), &s,
+    expect(SCAN(HSW_VCS, &s, PIPE_CONTROL4, 0, 0, 0), &s,
            VGT_CMD_BAD_COMMAND, "engine");
     /* MI_BATCH_BUFFER_END directly in the ring */
-    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_END, MI_NOOP), &s,
+    expect(SCAN(HSW_RCS, &s, MI_BB_END, MI_NOOP), &s,
            VGT_CMD_BAD_COMMAND, "in the ring");
 }
 
@@ -471,11 +490,11 @@ static void test_runaway(void)
     setup();
     /* a batch that chains to itself forever */
     PUT(false, BATCH, MI_NOOP, MI_BB_START, BATCH);
-    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START, BATCH), &s, VGT_CMD_LIMIT,
+    expect(SCAN(HSW_RCS, &s, MI_BB_START, BATCH), &s, VGT_CMD_LIMIT,
            "batch buffers");
     /* a batch without an end runs out of readable memory or the limit */
     memset(gm + BATCH, 0, 0x1000);
-    expect(SCAN(VGT_CMD_RCS, &s, MI_BB_START, VM_END - 0x1000), &s,
+    expect(SCAN(HSW_RCS, &s, MI_BB_START, VM_END - 0x1000), &s,
            VGT_CMD_FAULT, NULL);
 }
 
@@ -485,7 +504,7 @@ static void test_copy_is_what_runs(void)
 
     setup();
     PUT(false, BATCH, MI_SDI | MI_SDI_GGTT, 0, SCRATCH, 1, MI_BB_END);
-    SCAN(VGT_CMD_RCS, &s, MI_BB_START, BATCH);
+    SCAN(HSW_RCS, &s, MI_BB_START, BATCH);
     g_assert_cmpint(s.result, ==, VGT_CMD_OK);
     /* the guest rewrites its batch after the scan: the copy is unchanged */
     PUT(false, BATCH, MI_SDI | MI_SDI_GGTT, 0, FOREIGN, 1, MI_BB_END);
@@ -493,27 +512,30 @@ static void test_copy_is_what_runs(void)
     vgt_cmd_scan_free(&s);
 }
 
-static void test_relocate_and_normalize(void)
+static void test_relocate(void)
 {
     VgtCmdScan s;
     uint64_t placed[3] = { 0, 0x7000000, 0x7100000 };
 
     setup();
-    /* ring -> PPGTT batch (which claims "global GTT") -> second level */
-    PUT(true, PPGTT_BATCH, MI_SDI | MI_SDI_GGTT, 0, 0x2000, 1,
+    /* ring -> PPGTT batch -> second level */
+    PUT(true, PPGTT_BATCH, MI_SDI, 0, 0x2000, 1,
         MI_BB_START | MI_BB_PPGTT | MI_BB_SECOND, PPGTT_BATCH + 0x100,
         MI_BB_END);
     PUT(true, PPGTT_BATCH + 0x100, MI_NOOP, MI_BB_END);
-    SCAN(VGT_CMD_RCS, &s, MI_NOOP, MI_BB_START | MI_BB_PPGTT, PPGTT_BATCH);
+    SCAN(HSW_RCS, &s, MI_NOOP, MI_BB_START | MI_BB_PPGTT, PPGTT_BATCH);
     g_assert_cmpint(s.result, ==, VGT_CMD_OK);
     g_assert_cmpuint(s.nsegments, ==, 3);
     g_assert_cmpuint(s.segment[1].parent, ==, 0);
     g_assert_cmpuint(s.segment[1].parent_offset, ==, 4);
     g_assert_cmpuint(s.segment[2].parent, ==, 1);
     g_assert_cmpuint(s.segment[2].parent_offset, ==, 16);
-    /* the copy of the PPGTT batch no longer asks for the GGTT */
-    g_assert_cmphex(ldl_le_p(s.segment[1].copy->data), ==, MI_SDI);
+    g_assert_false(s.segment[1].privileged);
+    /* the copy is the batch, byte for byte */
+    g_assert_cmpmem(s.segment[1].copy->data, s.segment[1].copy->len,
+                    ppgtt + PPGTT_BATCH, 28);
     vgt_cmd_relocate(&s, placed);
+    /* only the addresses change: the bits keep their meaning */
     g_assert_cmphex(ldl_le_p(s.segment[0].copy->data + 4), ==,
                     MI_BB_START | MI_BB_PPGTT);
     g_assert_cmphex(ldl_le_p(s.segment[0].copy->data + 8), ==, 0x7000000);
@@ -526,7 +548,7 @@ static void test_relocate_and_normalize(void)
 static void test_garbage_streams(void)
 {
     GRand *rand = g_rand_new_with_seed(0x76677421);
-    VgtCmdEnv env = env_for(VGT_CMD_RCS);
+    VgtCmdEnv env = env_for(HSW_RCS);
     VgtCmdScan s;
     int round, i;
 
@@ -544,7 +566,7 @@ static void test_garbage_streams(void)
             }
             stl_le_p(gm + RING + 4 * i, v);
         }
-        env.engine = g_rand_int_range(rand, 0, VGT_CMD_NENGINES);
+        env.engine = g_rand_int_range(rand, 0, HSW_NUM_ENGINES);
         vgt_cmd_scan_ring(&env, RING, RING_SIZE, 0, tail, &s);
         g_assert_cmpint(s.result, >=, VGT_CMD_OK);
         g_assert_cmpint(s.result, <=, VGT_CMD_LIMIT);
@@ -577,8 +599,7 @@ int main(int argc, char **argv)
     g_test_add_func("/vgt/cmd/rule-unknown", test_rule_unknown);
     g_test_add_func("/vgt/cmd/runaway", test_runaway);
     g_test_add_func("/vgt/cmd/copy-is-what-runs", test_copy_is_what_runs);
-    g_test_add_func("/vgt/cmd/relocate-and-normalize",
-                    test_relocate_and_normalize);
+    g_test_add_func("/vgt/cmd/relocate", test_relocate);
     g_test_add_func("/vgt/cmd/garbage-streams", test_garbage_streams);
     ret = g_test_run();
     g_free(gm);

@@ -5,10 +5,12 @@
  *
  * A scan walks the ring from HEAD to TAIL (with wrap) and every batch
  * buffer reached through MI_BATCH_BUFFER_START (GGTT or PPGTT, chained or
- * second level) up to MI_BATCH_BUFFER_END, decodes each command from a
- * table of Haswell's formats, applies the audit rules and copies every
- * dword it read into the scan's segments.  The copies are what runs: a
- * guest that rewrites its batch after the scan changes nothing.
+ * second level) up to MI_BATCH_BUFFER_END, decodes each command with the
+ * decoder the software Haswell's engines use (kernel-shim/hsw/hsw-cmd.h:
+ * lengths, address spaces, operands), applies the audit rules and copies
+ * every dword it read into the scan's segments.  The copies are what
+ * runs: a guest that rewrites its batch after the scan changes nothing,
+ * and the engine decodes the copies exactly as the scan did.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -26,12 +28,7 @@ typedef enum VgtCmdResult {
     VGT_CMD_LIMIT,          /* runaway: too many batches or commands */
 } VgtCmdResult;
 
-/* Engines, as include/hw/vgt.h numbers them. */
-#define VGT_CMD_RCS             0
-#define VGT_CMD_VCS             1
-#define VGT_CMD_BCS             2
-#define VGT_CMD_VECS            3
-#define VGT_CMD_NENGINES        4
+#include "kernel-shim/hsw/hsw-cmd.h"
 
 /* Limits of one scan. */
 #define VGT_CMD_MAX_SEGMENTS    64      /* ring pieces and batches */
@@ -55,7 +52,14 @@ typedef struct VgtCmdEnv {
      * by the stream itself before it starts a PPGTT batch.
      */
     void (*lri)(void *opaque, uint32_t reg, uint32_t value);
-    unsigned engine;            /* VGT_CMD_* */
+    /*
+     * Optional: each command the scan decoded, in stream order, with the
+     * segment and byte offset of its copy (tests compare it with the
+     * engine's own trace of the same copies).
+     */
+    void (*trace)(void *opaque, unsigned segment, uint32_t offset,
+                  const struct hsw_cmd_trace *t);
+    unsigned engine;            /* enum hsw_engine_id */
     unsigned npipes;            /* display pipes the VM has */
 } VgtCmdEnv;
 
@@ -63,6 +67,7 @@ typedef struct VgtCmdEnv {
 typedef struct VgtCmdSegment {
     uint64_t gma;               /* where it was in the VM's memory */
     bool ppgtt;                 /* address space of @gma */
+    bool privileged;
     uint8_t level;              /* 0 ring, 1 batch, 2 second-level batch */
     /*
      * The MI_BATCH_BUFFER_START that reached this batch: in segment
@@ -72,12 +77,7 @@ typedef struct VgtCmdSegment {
      */
     unsigned parent;
     uint32_t parent_offset;
-    /*
-     * The dwords as scanned.  In copies of PPGTT batches the "use global
-     * GTT" bits are cleared: a non-secure batch cannot use the GGTT, and
-     * the copy must mean the same wherever it runs from.
-     */
-    GByteArray *copy;
+    GByteArray *copy;           /* the dwords as scanned */
 } VgtCmdSegment;
 
 typedef struct VgtCmdScan {
@@ -103,14 +103,12 @@ void vgt_cmd_scan_free(VgtCmdScan *scan);
 /*
  * Point the MI_BATCH_BUFFER_START commands of the copies at the copies of
  * their batches, placed at the GGTT addresses @placed[i] (segment i), so
- * that what runs is exactly what was scanned.  The engine fetches a batch
- * that starts in the shadow area from the GGTT; the PPGTT bit is kept for
- * what it says about the batch's memory operands.
+ * that what runs is exactly what was scanned.  Only the address changes:
+ * the engine fetches a batch that starts in the shadow area from the
+ * GGTT, and the other bits keep saying what they said of the batch (its
+ * privilege, and the address space of its implicit operands).
  */
 void vgt_cmd_relocate(VgtCmdScan *scan, const uint64_t *placed);
-
-/* Is @reg one an engine may load or store from a command stream? */
-bool vgt_cmd_reg_allowed(unsigned engine, uint32_t reg);
 
 const char *vgt_cmd_result_name(VgtCmdResult r);
 

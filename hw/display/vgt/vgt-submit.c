@@ -23,34 +23,11 @@
 #include "vgt-cmd.h"
 #include "trace.h"
 
-/* Per engine (VGT_ENGINE_* order): ring block and status page register. */
-static const struct {
-    const char *name;
-    uint32_t base;
-    uint32_t hws_pga;
-} vgt_submit_engine[VGT_ENGINE_COUNT] = {
-    [VGT_ENGINE_RCS] = { "rcs", 0x02000, 0x4080 },
-    [VGT_ENGINE_VCS] = { "vcs", 0x12000, 0x4180 },
-    [VGT_ENGINE_BCS] = { "bcs", 0x22000, 0x4280 },
-    [VGT_ENGINE_VECS] = { "vecs", 0x1a000, 0x4380 },
-};
-
-#define RING_TAIL               0x030
-#define RING_HEAD               0x034
-#define RING_START              0x038
-#define RING_CTL                0x03c
-#define RING_MI_MODE            0x09c
-#define RING_PP_DIR_DCLV        0x220
-#define RING_PP_DIR_BASE        0x228
-#define RING_MODE_GEN7          0x29c
-#define RING_ADDR_MASK          0x001ffff8
-#define RING_CTL_VALID          (1u << 0)
-#define MI_MODE_STOP_RING       (1u << 8)
-
 /* What the PPGTT walk of one scan needs. */
 typedef struct VgtScanEnv {
     VgtState *s;
-    uint32_t pp_dir_base;       /* PP_DIR_BASE as the stream sets it */
+    uint32_t pp_dir_base_reg;   /* the engine's PP_DIR_BASE */
+    uint32_t pp_dir_base;       /* its value as the stream sets it */
 } VgtScanEnv;
 
 static bool vgt_submit_read_gpa(VgtState *s, uint64_t gpa, void *buf,
@@ -122,7 +99,7 @@ static void vgt_submit_scan_lri(void *opaque, uint32_t reg, uint32_t value)
 {
     VgtScanEnv *e = opaque;
 
-    if ((reg & 0xfff) == RING_PP_DIR_BASE && reg < 0x30000) {
+    if (reg == e->pp_dir_base_reg) {
         e->pp_dir_base = value;
     }
 }
@@ -134,10 +111,10 @@ static void vgt_submit_hang(VgtState *s, unsigned engine, const char *why)
 
     es->hung = true;
     s->submit_rejected++;
-    trace_vgt_submit_rejected(vgt_submit_engine[engine].name, why);
+    trace_vgt_submit_rejected(hsw_engines[engine].name, why);
     qemu_log_mask(LOG_GUEST_ERROR, "vgt: %s submission rejected, engine "
                   "stopped until reset: %s\n",
-                  vgt_submit_engine[engine].name, why);
+                  hsw_engines[engine].name, why);
 }
 
 /*
@@ -152,14 +129,15 @@ static uint64_t vgt_submit_slice_size(VgtState *s)
 static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
 {
     VgtEngineState *es = &s->engine[engine];
-    uint32_t base = vgt_submit_engine[engine].base;
-    uint32_t ctl = vgt_vreg(s, base + RING_CTL);
-    uint32_t head = vgt_vreg(s, base + RING_HEAD) & RING_ADDR_MASK;
-    uint32_t tail = vgt_vreg(s, base + RING_TAIL) & RING_ADDR_MASK;
-    uint32_t size = (((ctl >> 12) & 0x1ff) + 1) * VGT_PAGE_SIZE;
+    uint32_t base = hsw_engines[engine].mmio_base;
+    uint32_t ctl = vgt_vreg(s, RING_CTL(base));
+    uint32_t head = vgt_vreg(s, RING_HEAD(base)) & TAIL_ADDR;
+    uint32_t tail = vgt_vreg(s, RING_TAIL(base)) & TAIL_ADDR;
+    uint32_t size = (((ctl & RING_NR_PAGES) >> 12) + 1) * VGT_PAGE_SIZE;
     VgtScanEnv env = {
         .s = s,
-        .pp_dir_base = vgt_vreg(s, base + RING_PP_DIR_BASE),
+        .pp_dir_base_reg = RING_PP_DIR_BASE(base),
+        .pp_dir_base = vgt_vreg(s, RING_PP_DIR_BASE(base)),
     };
     VgtCmdEnv cenv = {
         .opaque = &env,
@@ -177,13 +155,13 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     unsigned i;
     int ret;
 
-    if (es->busy || es->hung || !s->host || !(ctl & RING_CTL_VALID) ||
-        (vgt_vreg(s, base + RING_MI_MODE) & MI_MODE_STOP_RING) ||
+    if (es->busy || es->hung || !s->host || !(ctl & RING_VALID) ||
+        (vgt_vreg(s, RING_MI_MODE(base)) & STOP_RING) ||
         head == tail) {
         return;
     }
-    trace_vgt_submit_scan(vgt_submit_engine[engine].name, head, tail);
-    if (vgt_cmd_scan_ring(&cenv, vgt_vreg(s, base + RING_START) & ~0xfffu,
+    trace_vgt_submit_scan(hsw_engines[engine].name, head, tail);
+    if (vgt_cmd_scan_ring(&cenv, vgt_vreg(s, RING_START(base)) & ~0xfffu,
                           size, head, tail, &scan) != VGT_CMD_OK) {
         vgt_submit_hang(s, engine, scan.why);
         vgt_cmd_scan_free(&scan);
@@ -222,17 +200,17 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     wl.length = scan.segment[0].copy->len;
     wl.engine = engine;
     wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
-        vgt_submit_engine[engine].hws_pga,
-        vgt_vreg(s, vgt_submit_engine[engine].hws_pga) };
+        hsw_engines[engine].hws_pga,
+        vgt_vreg(s, hsw_engines[engine].hws_pga) };
     wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
-        base + RING_PP_DIR_DCLV, vgt_vreg(s, base + RING_PP_DIR_DCLV) };
+        RING_PP_DIR_DCLV(base), vgt_vreg(s, RING_PP_DIR_DCLV(base)) };
     wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
-        base + RING_PP_DIR_BASE, vgt_vreg(s, base + RING_PP_DIR_BASE) };
+        RING_PP_DIR_BASE(base), vgt_vreg(s, RING_PP_DIR_BASE(base)) };
     wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
-        base + RING_MODE_GEN7, vgt_vreg(s, base + RING_MODE_GEN7) };
+        RING_MODE_GEN7(base), vgt_vreg(s, RING_MODE_GEN7(base)) };
 
     ret = s->host_ops->submit(s->host, &wl);
-    trace_vgt_submit(vgt_submit_engine[engine].name, wl.id, wl.start,
+    trace_vgt_submit(hsw_engines[engine].name, wl.id, wl.start,
                      wl.length, scan.nsegments, ret);
     if (ret < 0) {
         /* the helper's own audit refused it: same outcome for the VM */
@@ -252,7 +230,7 @@ void vgt_submit_tail_written(VgtState *s, uint32_t ring_base)
     unsigned e;
 
     for (e = 0; e < VGT_ENGINE_COUNT; e++) {
-        if (vgt_submit_engine[e].base == ring_base) {
+        if (hsw_engines[e].mmio_base == ring_base) {
             vgt_submit_engine_kick(s, e);
         }
     }
@@ -267,7 +245,7 @@ void vgt_submit_event(VgtState *s, const struct vgt_event *ev)
         return;
     }
     es = &s->engine[ev->unit];
-    base = vgt_submit_engine[ev->unit].base;
+    base = hsw_engines[ev->unit].mmio_base;
     switch (ev->type) {
     case VGT_EVENT_FAULT:
     case VGT_EVENT_HANG:
@@ -284,11 +262,11 @@ void vgt_submit_event(VgtState *s, const struct vgt_event *ev)
         es->busy = false;
         if (!es->hung) {
             /* the commands up to TAIL ran: HEAD catches up */
-            vgt_vreg(s, base + RING_HEAD) =
-                (vgt_vreg(s, base + RING_HEAD) & ~RING_ADDR_MASK) |
+            vgt_vreg(s, RING_HEAD(base)) =
+                (vgt_vreg(s, RING_HEAD(base)) & ~TAIL_ADDR) |
                 es->inflight_tail;
         }
-        trace_vgt_submit_complete(vgt_submit_engine[ev->unit].name,
+        trace_vgt_submit_complete(hsw_engines[ev->unit].name,
                                   ev->data, es->inflight_tail);
         /* TAIL may have moved meanwhile */
         vgt_submit_engine_kick(s, ev->unit);

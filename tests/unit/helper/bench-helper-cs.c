@@ -25,7 +25,7 @@
 #include <sys/wait.h>
 #include "hw/vgt.h"
 #include "hostd-spawn.h"
-#include "core/hsw-regs.h"
+#include "hsw/hsw-regs.h"
 #include "core/vgt-gpu.h"
 #include "swhsw/swhsw.h"
 

@@ -7,7 +7,7 @@
 #include <glib.h>
 #include "core/vgt-core.h"
 #include "core/partition.h"
-#include "core/hsw-regs.h"
+#include "hsw/hsw-regs.h"
 #include "swhsw/swhsw.h"
 
 #define MIB(x) ((guint64)(x) << 20)

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/vgt-core.h"
-#include "core/hsw-regs.h"
+#include "hsw/hsw-regs.h"
 #include "swhsw/swhsw.h"
 
 #define MIB(x)          ((guint64)(x) << 20)
@@ -148,9 +148,9 @@ static void put(struct env *e, int k, guint32 off, const guint32 *dw,
 static guint32 std_regs(struct env *e, int k, guint32 engine,
             struct vgt_reg_write *r)
 {
-    guint32 base = hsw_engine_base(engine);
+    guint32 base = hsw_engines[engine].mmio_base;
 
-    r[0].offset = hsw_engine_hws_pga(engine);
+    r[0].offset = hsw_engines[engine].hws_pga;
     r[0].value = (guint32)gm(e, k, HWS_OFF);
     r[1].offset = RING_PP_DIR_DCLV(base);
     r[1].value = 0xffffffff;

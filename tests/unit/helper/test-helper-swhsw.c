@@ -5,7 +5,7 @@
  */
 #include <glib.h>
 #include "swhsw/swhsw.h"
-#include "core/hsw-regs.h"
+#include "hsw/hsw-regs.h"
 #include "hw/vgt.h"
 
 static struct vgt_swhsw *sw;

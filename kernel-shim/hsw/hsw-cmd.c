@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * hsw-cmd.c - Haswell command descriptors and stream rules (hsw-cmd.h).
+ *
+ * Lengths follow the PRM's DWord Length fields as Linux i915's gen7
+ * command parser encodes them (MI 5:0 by default and 7:0 where the
+ * command says so; blitter 7:0; GFXPIPE 7:0, media 15:0 except the GPGPU
+ * commands; 3DSTATE_SO_DECL_LIST 8:0; single-dword GFXPIPE subtype 1).
+ */
+#include "hsw-cmd.h"
+
+#define RCS		HSW_ENGINE_BIT(HSW_RCS)
+#define BCS		HSW_ENGINE_BIT(HSW_BCS)
+#define XCS		(HSW_ENGINE_BIT(HSW_VCS) | BCS | HSW_ENGINE_BIT(HSW_VECS))
+#define ALL		HSW_ENGINES_ALL
+
+/* Single-dword MI command (opcodes 0x00-0x0f). */
+#define MI1(op, n, k, eng) \
+	[op] = { n, HSW_CMD_##k, eng, 1, 0, 1, 1 }
+/* MI command with a length field under mask m, min..max dwords. */
+#define MIL(op, n, k, eng, m, lo, hi) \
+	[op] = { n, HSW_CMD_##k, eng, 0, m, lo, hi }
+
+static const struct hsw_cmd_desc hsw_mi_cmds[64] = {
+	MI1(0x00, "MI_NOOP", SKIP, ALL),
+	MI1(0x02, "MI_USER_INTERRUPT", USER_INTERRUPT, ALL),
+	MI1(0x03, "MI_WAIT_FOR_EVENT", WAIT_FOR_EVENT, RCS | BCS),
+	MI1(0x04, "MI_FLUSH", SKIP, ALL),
+	MI1(0x05, "MI_ARB_CHECK", SKIP, ALL),
+	MI1(0x06, "MI_RS_CONTROL", SKIP, RCS),
+	MI1(0x07, "MI_REPORT_HEAD", SKIP, ALL),
+	MI1(0x08, "MI_ARB_ON_OFF", SKIP, ALL),
+	MI1(0x09, "MI_URB_ATOMIC_ALLOC", SKIP, RCS),
+	MI1(0x0a, "MI_BATCH_BUFFER_END", BB_END, ALL),
+	MI1(0x0b, "MI_SUSPEND_FLUSH", SKIP, ALL),
+	MI1(0x0c, "MI_PREDICATE", SKIP, RCS),
+	MI1(0x0d, "MI_TOPOLOGY_FILTER", SKIP, RCS),
+	MI1(0x0e, "MI_SET_APPID", SKIP, ALL),
+	MI1(0x0f, "MI_RS_CONTEXT", SKIP, RCS),
+	MIL(0x12, "MI_LOAD_SCAN_LINES_INCL", LOAD_SCAN_LINES, RCS | BCS,
+	    0x3f, 2, 0x41),
+	MIL(0x13, "MI_LOAD_SCAN_LINES_EXCL", LOAD_SCAN_LINES, RCS | BCS,
+	    0x3f, 2, 0x41),
+	MIL(0x14, "MI_DISPLAY_FLIP", DISPLAY_FLIP, RCS | BCS, 0xff, 3, 0x101),
+	MIL(0x16, "MI_SEMAPHORE_MBOX", DENIED, ALL, 0xff, 2, 0x101),
+	MIL(0x18, "MI_SET_CONTEXT", SET_CONTEXT, RCS, 0xff, 2, 2),
+	MIL(0x19, "MI_URB_CLEAR", SKIP, RCS, 0xff, 2, 2),
+	MIL(0x1a, "MI_MATH", SKIP, RCS, 0x3f, 2, 0x41),
+	MIL(0x20, "MI_STORE_DATA_IMM", STORE_DATA_IMM, ALL, 0x3f, 4, 5),
+	MIL(0x21, "MI_STORE_DATA_INDEX", STORE_DATA_INDEX, ALL, 0xff, 3, 4),
+	MIL(0x22, "MI_LOAD_REGISTER_IMM", LOAD_REGISTER_IMM, ALL, 0xff, 3,
+	    0x101),
+	MIL(0x23, "MI_UPDATE_GTT", DENIED, ALL, 0xff, 2, 0x101),
+	MIL(0x24, "MI_STORE_REGISTER_MEM", STORE_REGISTER_MEM, ALL, 0xff, 3,
+	    3),
+	MIL(0x26, "MI_FLUSH_DW", FLUSH_DW, XCS, 0x3f, 3, 4),
+	/* its flush range is not audited: refused until it is */
+	MIL(0x27, "MI_CLFLUSH", DENIED, RCS, 0x3ff, 2, 0x401),
+	MIL(0x28, "MI_REPORT_PERF_COUNT", REPORT_PERF_COUNT, RCS, 0x3f, 3, 3),
+	MIL(0x29, "MI_LOAD_REGISTER_MEM", LOAD_REGISTER_MEM, ALL, 0xff, 3, 3),
+	MIL(0x2a, "MI_LOAD_REGISTER_REG", LOAD_REGISTER_REG, ALL, 0xff, 3, 3),
+	MIL(0x31, "MI_BATCH_BUFFER_START", BB_START, ALL, 0xff, 2, 2),
+	MIL(0x36, "MI_CONDITIONAL_BATCH_BUFFER_END", COND_BB_END, ALL, 0xff,
+	    3, 3),
+};
+
+/* The blitter commands whose operands vgt understands (client 2). */
+#define BLT(op, n, k, lo, hi) \
+	[op] = { n, HSW_CMD_##k, BCS, 0, 0xff, lo, hi }
+
+static const struct hsw_cmd_desc hsw_blt_cmds[128] = {
+	BLT(0x01, "XY_SETUP_BLT", XY_SETUP_BLT, 8, 8),
+	BLT(0x03, "XY_SETUP_CLIP_BLT", XY_SETUP_CLIP_BLT, 3, 3),
+	BLT(0x31, "XY_TEXT_IMMEDIATE_BLT", XY_TEXT_IMMEDIATE_BLT, 3, 0x101),
+	BLT(0x50, "XY_COLOR_BLT", XY_COLOR_BLT, 6, 6),
+	BLT(0x53, "XY_SRC_COPY_BLT", XY_SRC_COPY_BLT, 8, 8),
+};
+
+/* GFXPIPE (client 3): 3D and media, render engine only. */
+static const struct hsw_cmd_desc hsw_pipe_control = {
+	"PIPE_CONTROL", HSW_CMD_PIPE_CONTROL, RCS, 0, 0xff, 4, 6,
+};
+static const struct hsw_cmd_desc hsw_gfx_single = {
+	"GFXPIPE single dword (PIPELINE_SELECT, 3DSTATE_VF_STATISTICS)",
+	HSW_CMD_GFX_STATE, RCS, 1, 0, 1, 1,
+};
+static const struct hsw_cmd_desc hsw_gfx_state = {
+	"GFXPIPE 3D state", HSW_CMD_GFX_STATE, RCS, 0, 0xff, 2, 0x101,
+};
+static const struct hsw_cmd_desc hsw_gfx_so_decl_list = {
+	"3DSTATE_SO_DECL_LIST", HSW_CMD_GFX_STATE, RCS, 0, 0x1ff, 2, 0x201,
+};
+static const struct hsw_cmd_desc hsw_gfx_media = {
+	"GFXPIPE media state", HSW_CMD_GFX_STATE, RCS, 0, 0xffff, 2, 0x10001,
+};
+static const struct hsw_cmd_desc hsw_gfx_gpgpu = {
+	"GPGPU_OBJECT/GPGPU_WALKER", HSW_CMD_GFX_STATE, RCS, 0, 0xff, 2, 0x101,
+};
+
+static const struct hsw_cmd_desc *hsw_gfx_lookup(u32 dw0)
+{
+	u32 subtype = (dw0 >> 27) & 3, opcode = (dw0 >> 24) & 7;
+	u32 subop = (dw0 >> 16) & 0xff;
+
+	switch (subtype) {
+	case 1:
+		return &hsw_gfx_single;
+	case 2:
+		if (opcode == 1 && (subop == 4 || subop == 5))
+			return &hsw_gfx_gpgpu;
+		return &hsw_gfx_media;
+	case 3:
+		if (opcode == 2 && subop == 0)
+			return &hsw_pipe_control;
+		if (opcode == 1 && subop == 0x17)
+			return &hsw_gfx_so_decl_list;
+		return &hsw_gfx_state;
+	}
+	return &hsw_gfx_state;		/* subtype 0: common state */
+}
+
+enum hsw_cmd_error hsw_cmd_decode(u32 dw0, u32 engine, struct hsw_cmd *cmd)
+{
+	const struct hsw_cmd_desc *d = NULL;
+
+	cmd->desc = NULL;
+	cmd->dw0 = dw0;
+	cmd->len = 0;
+	switch (dw0 >> 29) {
+	case 0:
+		d = &hsw_mi_cmds[(dw0 >> 23) & 0x3f];
+		break;
+	case 2:
+		d = &hsw_blt_cmds[(dw0 >> 22) & 0x7f];
+		break;
+	case 3:
+		d = hsw_gfx_lookup(dw0);
+		break;
+	}
+	if (!d || !d->name)
+		return HSW_CMD_E_UNKNOWN;
+	cmd->desc = d;
+	if (engine >= HSW_NUM_ENGINES || !(d->engines & HSW_ENGINE_BIT(engine)))
+		return HSW_CMD_E_ENGINE;
+	cmd->len = d->fixed_len ? d->fixed_len : (dw0 & d->len_mask) + 2;
+	if (cmd->len < d->min_len || cmd->len > d->max_len)
+		return HSW_CMD_E_LENGTH;
+	/* register/value pairs */
+	if (d->kind == HSW_CMD_LOAD_REGISTER_IMM && !(cmd->len & 1))
+		return HSW_CMD_E_LENGTH;
+	return HSW_CMD_OK;
+}
+
+enum hsw_cmd_error hsw_cs_batch_start(const struct hsw_cs_stream *cur,
+				      u32 dw0, struct hsw_cs_stream *next,
+				      bool *call, const char **why)
+{
+	bool second = dw0 & MI_BATCH_SECOND_LEVEL;
+
+	next->ppgtt = dw0 & MI_BATCH_PPGTT_HSW;
+	next->privileged = cur->privileged && !next->ppgtt &&
+			   !(dw0 & MI_BATCH_NON_SECURE_HSW);
+	if (cur->ppgtt && !next->ppgtt) {
+		*why = "a PPGTT batch may only start PPGTT batches";
+		return HSW_CMD_E_BATCH;
+	}
+	if (cur->level == 0) {
+		if (second) {
+			*why = "second-level batch started from the ring";
+			return HSW_CMD_E_BATCH;
+		}
+		next->level = 1;
+		*call = true;
+		return HSW_CMD_OK;
+	}
+	if (second) {
+		if (cur->level != 1) {
+			*why = "second-level batch started from a "
+			       "second-level batch";
+			return HSW_CMD_E_BATCH;
+		}
+		next->level = 2;
+		*call = true;
+		return HSW_CMD_OK;
+	}
+	next->level = cur->level;
+	*call = false;
+	return HSW_CMD_OK;
+}
+
+enum hsw_cmd_error hsw_cs_batch_end(const struct hsw_cs_stream *cur,
+				    const char **why)
+{
+	if (cur->level == 0) {
+		*why = "MI_BATCH_BUFFER_END in the ring";
+		return HSW_CMD_E_BATCH;
+	}
+	return HSW_CMD_OK;
+}
+
+/* Post-sync operations of MI_FLUSH_DW (DW0) and PIPE_CONTROL (DW1). */
+#define POST_SYNC(dw)		(((dw) >> 14) & 3)
+#define POST_SYNC_IMM		1
+#define POST_SYNC_DEPTH		2
+#define POST_SYNC_TIMESTAMP	3
+#define MI_USE_GGTT		(1u << 22)	/* SDI, SRM, LRM, COND_BB_END */
+#define MI_FLUSH_DW_STORE_INDEX	(1u << 21)
+#define MI_FLUSH_DW_USE_GTT	(1u << 2)	/* DW1 */
+#define PIPE_CONTROL_STORE_DATA_INDEX	(1u << 21)
+#define PIPE_CONTROL_GLOBAL_GTT_IVB	(1u << 24)
+#define MI_REPORT_PERF_GGTT	(1u << 0)	/* DW1 */
+
+static int hsw_operand(struct hsw_cmd_operand *op, const char *what,
+		       u8 space, u64 addr, u32 len, bool write, u8 source,
+		       u8 data)
+{
+	op->what = what;
+	op->space = space;
+	op->addr = addr;
+	op->len = len;
+	op->write = write;
+	op->source = source;
+	op->data = data;
+	return 1;
+}
+
+/* A post-sync write of MI_FLUSH_DW or PIPE_CONTROL. */
+static int hsw_post_sync(struct hsw_cmd_operand *op, const char *what,
+			 u32 flags, u32 addr_dw, u32 len, bool ggtt,
+			 bool store_index, u8 data)
+{
+	u32 psop = POST_SYNC(flags);
+	u32 bytes = 8;
+	u8 source = HSW_SRC_IMM;
+
+	if (psop == POST_SYNC_IMM) {
+		bytes = (len - data) * 4 > 8 ? 8 : (len - data) * 4;
+	} else if (psop == POST_SYNC_TIMESTAMP) {
+		source = HSW_SRC_TIMESTAMP;
+	} else {
+		source = HSW_SRC_DEPTH_COUNT;
+	}
+	if (store_index)
+		return hsw_operand(op, what, HSW_SPACE_HWSP,
+				   addr_dw & (HSW_HWSP_SIZE - 8), bytes, true,
+				   source, data);
+	return hsw_operand(op, what, ggtt ? HSW_SPACE_GGTT : HSW_SPACE_PPGTT,
+			   addr_dw & (bytes == 8 ? ~7u : ~3u), bytes, true,
+			   source, data);
+}
+
+static int hsw_cmd_operands_of(const struct hsw_cmd *cmd, const u32 *dw,
+			       struct hsw_cmd_operand *op, const char **why)
+{
+	const char *name = cmd->desc->name;
+	u32 len = cmd->len;
+	u8 bit22 = (dw[0] & MI_USE_GGTT) ? HSW_SPACE_GGTT : HSW_SPACE_PPGTT;
+
+	switch (cmd->desc->kind) {
+	case HSW_CMD_STORE_DATA_IMM:	/* DW1 reserved, DW2 address */
+		return hsw_operand(op, name, bit22, dw[2] & ~3u,
+				   (len - 3) * 4, true, HSW_SRC_IMM, 3);
+	case HSW_CMD_STORE_DATA_INDEX:	/* DW1 offset in the status page */
+		return hsw_operand(op, name, HSW_SPACE_HWSP, dw[1] & 0xffc,
+				   (len - 2) * 4, true, HSW_SRC_IMM, 2);
+	case HSW_CMD_STORE_REGISTER_MEM:
+		return hsw_operand(op, name, bit22, dw[2] & ~3u, 4, true,
+				   HSW_SRC_REG, 1);
+	case HSW_CMD_LOAD_REGISTER_MEM:
+		return hsw_operand(op, name, bit22, dw[2] & ~3u, 4, false,
+				   HSW_SRC_NONE, 0);
+	case HSW_CMD_COND_BB_END:	/* DW1 compare data, DW2 address */
+		return hsw_operand(op, name, bit22, dw[2] & ~7u, 8, false,
+				   HSW_SRC_NONE, 0);
+	case HSW_CMD_REPORT_PERF_COUNT:	/* DW1 address, 64-byte report */
+		return hsw_operand(op, name, (dw[1] & MI_REPORT_PERF_GGTT) ?
+				   HSW_SPACE_GGTT : HSW_SPACE_PPGTT,
+				   dw[1] & ~0x3fu, 64, true, HSW_SRC_NONE, 0);
+	case HSW_CMD_SET_CONTEXT:	/* DW1 the 17-page context image */
+		return hsw_operand(op, "MI_SET_CONTEXT image", HSW_SPACE_GGTT,
+				   dw[1] & ~0xfffu, HSW_CXT_SIZE, true,
+				   HSW_SRC_NONE, 0);
+	case HSW_CMD_DISPLAY_FLIP:	/* DW2 the new surface */
+		return hsw_operand(op, "MI_DISPLAY_FLIP surface",
+				   HSW_SPACE_GGTT, dw[2] & ~0xfffu, 4096,
+				   false, HSW_SRC_NONE, 0);
+	case HSW_CMD_FLUSH_DW:		/* DW1 address, DW2.. data */
+		if (!POST_SYNC(dw[0]))
+			return 0;
+		if (POST_SYNC(dw[0]) == POST_SYNC_DEPTH) {
+			*why = "MI_FLUSH_DW with the reserved post-sync "
+			       "operation 2";
+			return -HSW_CMD_E_FIELD;
+		}
+		return hsw_post_sync(op, "MI_FLUSH_DW post-sync write", dw[0],
+				     dw[1], len, dw[1] & MI_FLUSH_DW_USE_GTT,
+				     dw[0] & MI_FLUSH_DW_STORE_INDEX, 2);
+	case HSW_CMD_PIPE_CONTROL:	/* DW1 flags, DW2 address, DW3.. */
+		if (!POST_SYNC(dw[1]))
+			return 0;
+		return hsw_post_sync(op, "PIPE_CONTROL post-sync write", dw[1],
+				     dw[2], len,
+				     dw[1] & PIPE_CONTROL_GLOBAL_GTT_IVB,
+				     dw[1] & PIPE_CONTROL_STORE_DATA_INDEX, 3);
+	}
+	return 0;
+}
+
+int hsw_cmd_operands(const struct hsw_cmd *cmd, const u32 *dw,
+		     const struct hsw_cs_stream *st,
+		     struct hsw_cmd_operand *op, const char **why)
+{
+	int n = hsw_cmd_operands_of(cmd, dw, op, why);
+
+	if (n > 0 && op->space != HSW_SPACE_PPGTT && !st->privileged) {
+		*why = op->space == HSW_SPACE_HWSP ?
+		       "a status-page write in a non-privileged batch" :
+		       "a GGTT operand in a non-privileged batch";
+		return -HSW_CMD_E_PRIVILEGE;
+	}
+	if (n > 0 && op->space == HSW_SPACE_HWSP &&
+	    op->addr + op->len > HSW_HWSP_SIZE) {
+		*why = "beyond the status page";
+		return -HSW_CMD_E_RANGE;
+	}
+	return n;
+}
+
+/* ---- the blitter ------------------------------------------------------ */
+
+static const u32 hsw_blt_cpp[4] = { 1, 2, 2, 4 };	/* BR13 25:24 */
+
+static int hsw_blt_surface_init(struct hsw_blt_surface *s, u32 base,
+				u32 br13, bool tiled, bool ppgtt,
+				const char **why)
+{
+	u32 pitch = br13 & 0xffff;
+
+	s->base = base;
+	s->tiled = tiled;
+	s->ppgtt = ppgtt;
+	s->cpp = hsw_blt_cpp[(br13 >> 24) & 3];
+	s->pitch = tiled ? pitch * 4 : pitch;
+	if (!s->pitch) {
+		*why = "a surface pitch of 0";
+		return -HSW_CMD_E_FIELD;
+	}
+	if (tiled && ((s->pitch % 512) || (base & 0xfff))) {
+		*why = "an X-tiled surface that is not whole tiles (pitch a "
+		       "multiple of 512 bytes, base 4 KiB aligned)";
+		return -HSW_CMD_E_FIELD;
+	}
+	return 0;
+}
+
+u64 hsw_blt_addr(const struct hsw_blt_surface *s, u32 y, u32 xb, u32 *run)
+{
+	u64 a;
+
+	if (!s->tiled) {
+		a = s->base + (u64)y * s->pitch + xb;
+		*run = 4096 - (u32)(a & 4095);
+		return a;
+	}
+	a = s->base + (u64)(y / 8) * s->pitch * 8 + (u64)(xb / 512) * 4096 +
+	    (y % 8) * 512 + (xb % 512);
+	*run = 512 - (xb % 512);
+	return a;
+}
+
+void hsw_blt_span(const struct hsw_blt_surface *s, u32 x1, u32 y1, u32 x2,
+		  u32 y2, u64 *first, u64 *len)
+{
+	u32 run;
+	u64 last;
+
+	*first = hsw_blt_addr(s, y1, x1 * s->cpp, &run);
+	last = hsw_blt_addr(s, y2 - 1, x2 * s->cpp - 1, &run);
+	*len = last + 1 - *first;
+}
+
+/* A rectangle from its top-left and bottom-right (exclusive) dwords. */
+static void hsw_blt_rect(struct hsw_blt *blt, u32 br13, u32 tl, u32 br)
+{
+	blt->br13 = br13;
+	blt->x1 = tl & 0xffff;
+	blt->y1 = tl >> 16;
+	blt->x2 = br & 0xffff;
+	blt->y2 = br >> 16;
+}
+
+int hsw_blt_decode(const struct hsw_cmd *cmd, const u32 *dw,
+		   const struct hsw_cs_stream *st, struct hsw_blt_setup *setup,
+		   struct hsw_blt *blt, const char **why)
+{
+	u32 w, h, stride;
+	int r;
+
+	memset(blt, 0, sizeof(*blt));
+	blt->dw0 = dw[0];
+	switch (cmd->desc->kind) {
+	case HSW_CMD_XY_SETUP_BLT:
+		/* DW1 BR13, DW2/3 clip, DW4 destination, DW5/6 colours */
+		r = hsw_blt_surface_init(&blt->dst, dw[4], dw[1],
+					 dw[0] & XY_DST_TILED, st->ppgtt, why);
+		if (r)
+			return r;
+		setup->valid = true;
+		setup->tiled = dw[0] & XY_DST_TILED;
+		setup->br13 = dw[1];
+		setup->clip_tl = dw[2];
+		setup->clip_br = dw[3];
+		setup->dst = dw[4];
+		setup->bg = dw[5];
+		setup->fg = dw[6];
+		return 0;
+	case HSW_CMD_XY_COLOR_BLT:
+		/* DW1 BR13, DW2/3 rectangle, DW4 base, DW5 colour */
+		hsw_blt_rect(blt, dw[1], dw[2], dw[3]);
+		blt->color = dw[5];
+		return hsw_blt_surface_init(&blt->dst, dw[4], dw[1],
+					    dw[0] & XY_DST_TILED, st->ppgtt,
+					    why);
+	case HSW_CMD_XY_SRC_COPY_BLT:
+		/* ... DW5 source top-left, DW6 source pitch, DW7 source */
+		hsw_blt_rect(blt, dw[1], dw[2], dw[3]);
+		blt->sx = dw[5] & 0xffff;
+		blt->sy = dw[5] >> 16;
+		blt->has_src = true;
+		r = hsw_blt_surface_init(&blt->dst, dw[4], dw[1],
+					 dw[0] & XY_DST_TILED, st->ppgtt, why);
+		if (r)
+			return r;
+		/* the source has the destination's depth and its own pitch */
+		return hsw_blt_surface_init(&blt->src, dw[7],
+					    (dw[1] & 0xffff0000u) |
+					    (dw[6] & 0xffff),
+					    dw[0] & XY_SRC_TILED, st->ppgtt,
+					    why);
+	case HSW_CMD_XY_TEXT_IMMEDIATE_BLT:
+		/* DW1/2 rectangle, DW3.. the monochrome source */
+		if (!setup->valid) {
+			*why = "XY_TEXT_IMMEDIATE_BLT without an XY_SETUP_BLT "
+			       "before it in the workload";
+			return -HSW_CMD_E_FIELD;
+		}
+		hsw_blt_rect(blt, setup->br13, dw[1], dw[2]);
+		r = hsw_blt_surface_init(&blt->dst, setup->dst, setup->br13,
+					 setup->tiled, st->ppgtt, why);
+		if (r || blt->x2 <= blt->x1 || blt->y2 <= blt->y1)
+			return r;
+		w = blt->x2 - blt->x1;
+		h = blt->y2 - blt->y1;
+		stride = (dw[0] & XY_TEXT_BYTE_PACKED) ? ((w + 7) / 8) * 8 : w;
+		if ((u64)stride * h > (u64)(cmd->len - 3) * 32) {
+			*why = "XY_TEXT_IMMEDIATE_BLT with less immediate data "
+			       "than its rectangle needs";
+			return -HSW_CMD_E_LENGTH;
+		}
+		return 0;
+	}
+	return 0;	/* XY_SETUP_CLIP_BLT: no operand */
+}
+
+const char *hsw_cmd_error_name(enum hsw_cmd_error err)
+{
+	static const char *const names[] = {
+		[HSW_CMD_OK] = "ok",
+		[HSW_CMD_E_UNKNOWN] = "unknown command",
+		[HSW_CMD_E_ENGINE] = "not a command of this engine",
+		[HSW_CMD_E_LENGTH] = "invalid length",
+		[HSW_CMD_E_FIELD] = "invalid field",
+		[HSW_CMD_E_PRIVILEGE] = "privileged operand",
+		[HSW_CMD_E_BATCH] = "batch start or end not allowed here",
+		[HSW_CMD_E_RANGE] = "operand out of range",
+	};
+
+	if ((unsigned int)err < sizeof(names) / sizeof(names[0]) &&
+	    names[err])
+		return names[err];
+	return "?";
+}

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hsw-cmd.h - Haswell's command formats: the one decoder that the device's
+ * command scanner and the software Haswell's command streamers both use.
+ *
+ * A command's first dword names its client (bits 31:29: 0 MI, 2 the 2D
+ * blitter, 3 GFXPIPE) and opcode; its length is either fixed or a length
+ * field (dwords beyond the first two) under a per-command mask.  Each
+ * descriptor says what the command is (its kind: how it is audited and
+ * executed), on which engines it exists and which lengths are valid.  The
+ * stream rules (which batches are privileged and in which address space
+ * they and each memory operand live) are functions here too, so that the
+ * scanner audits exactly the command boundaries and address spaces the
+ * engine executes, by construction.
+ *
+ * The rules, from the Haswell PRM (vol. 2a, MI commands) as Linux i915
+ * programs them (i915_cmd_parser.c gen7 tables, gt/gen7_renderclear.c):
+ *  - The ring is privileged and in the GGTT.
+ *  - MI_BATCH_BUFFER_START: DW0 bit 8 (Address Space Indicator) puts the
+ *    batch in the PPGTT, bit 13 makes it non-privileged; a PPGTT batch is
+ *    never privileged; privilege is never gained.  From the ring it calls a
+ *    first-level batch; bit 22 in a first-level batch calls a second-level
+ *    one, which MI_BATCH_BUFFER_END returns from; otherwise a batch start
+ *    in a batch chains (replaces the batch at the same level).  A batch in
+ *    the PPGTT may only start batches in the PPGTT.
+ *  - A memory operand with a "use global GTT" bit (MI_STORE_DATA_IMM,
+ *    MI_STORE/LOAD_REGISTER_MEM, MI_CONDITIONAL_BATCH_BUFFER_END DW0 bit
+ *    22; PIPE_CONTROL DW1 bit 24; MI_FLUSH_DW DW1 bit 2;
+ *    MI_REPORT_PERF_COUNT DW1 bit 0) is in the GGTT when the bit is set
+ *    and in the PPGTT when it is clear, whatever batch it is in.  Operands
+ *    without such a bit (blitter surfaces, 3D state) are in the batch's
+ *    address space.  GGTT and status-page operands need a privileged
+ *    batch: hardware drops them elsewhere; vgt refuses them.
+ */
+#ifndef HSW_CMD_H
+#define HSW_CMD_H
+
+#include "hsw-regs.h"
+
+enum hsw_cmd_kind {
+	HSW_CMD_SKIP = 0,	/* no operand, no effect on the stream */
+	HSW_CMD_DENIED,		/* never from a VM (GTT, semaphores, ...) */
+	HSW_CMD_USER_INTERRUPT,
+	HSW_CMD_WAIT_FOR_EVENT,
+	HSW_CMD_LOAD_SCAN_LINES,
+	HSW_CMD_DISPLAY_FLIP,
+	HSW_CMD_SET_CONTEXT,
+	HSW_CMD_STORE_DATA_IMM,
+	HSW_CMD_STORE_DATA_INDEX,
+	HSW_CMD_LOAD_REGISTER_IMM,
+	HSW_CMD_STORE_REGISTER_MEM,
+	HSW_CMD_LOAD_REGISTER_MEM,
+	HSW_CMD_LOAD_REGISTER_REG,
+	HSW_CMD_FLUSH_DW,
+	HSW_CMD_REPORT_PERF_COUNT,
+	HSW_CMD_COND_BB_END,
+	HSW_CMD_BB_START,
+	HSW_CMD_BB_END,
+	HSW_CMD_PIPE_CONTROL,
+	HSW_CMD_GFX_STATE,	/* 3D/media state: decoded by length only */
+	HSW_CMD_XY_SETUP_BLT,
+	HSW_CMD_XY_SETUP_CLIP_BLT,
+	HSW_CMD_XY_TEXT_IMMEDIATE_BLT,
+	HSW_CMD_XY_COLOR_BLT,
+	HSW_CMD_XY_SRC_COPY_BLT,
+};
+
+struct hsw_cmd_desc {
+	const char *name;
+	u8 kind;		/* enum hsw_cmd_kind */
+	u8 engines;		/* HSW_ENGINE_BIT() mask */
+	u8 fixed_len;		/* dwords, or 0: from the length field */
+	u32 len_mask;		/* DW0 bits holding (dwords - 2) */
+	u32 min_len;		/* valid total lengths, dwords */
+	u32 max_len;
+};
+
+/* Why a command or a stream is refused (0 = fine). */
+enum hsw_cmd_error {
+	HSW_CMD_OK = 0,
+	HSW_CMD_E_UNKNOWN,	/* not a Haswell command vgt knows */
+	HSW_CMD_E_ENGINE,	/* not a command of this engine */
+	HSW_CMD_E_LENGTH,	/* a length the command does not have */
+	HSW_CMD_E_FIELD,	/* a reserved or invalid field value */
+	HSW_CMD_E_PRIVILEGE,	/* GGTT/status page from a non-privileged batch */
+	HSW_CMD_E_BATCH,	/* a batch start or end not allowed there */
+	HSW_CMD_E_RANGE,	/* an operand beyond what it may reach */
+};
+
+/* One decoded command header. */
+struct hsw_cmd {
+	const struct hsw_cmd_desc *desc;
+	u32 dw0;
+	u32 len;		/* dwords */
+};
+
+/*
+ * Decode the header @dw0 for @engine.  On success @cmd holds the
+ * descriptor and the length; on failure @cmd->desc may still name the
+ * command (for messages) and the error says what is wrong.
+ */
+enum hsw_cmd_error hsw_cmd_decode(u32 dw0, u32 engine, struct hsw_cmd *cmd);
+
+/* The longest command whose dwords an audit or an execution needs. */
+#define HSW_CMD_MAX_BUFFERED	(0xffu + 2)
+
+/* Does the command need its dwords (audited or executed), or only skip? */
+static inline bool hsw_cmd_is_skipped(const struct hsw_cmd *cmd)
+{
+	return cmd->desc->kind == HSW_CMD_GFX_STATE;
+}
+
+/* DW0 bits of MI_BATCH_BUFFER_START on Haswell. */
+#define MI_BATCH_PPGTT_HSW	(1u << 8)
+#define MI_BATCH_NON_SECURE_HSW	(1u << 13)
+#define MI_BATCH_SECOND_LEVEL	(1u << 22)
+#define MI_BATCH_ADDR_MASK	0xfffffffcu	/* DW1 */
+
+/* Register fields of LRI/SRM/LRM/LRR. */
+#define MI_REG_MASK		0x007ffffcu
+
+/* The stream a command is fetched from. */
+struct hsw_cs_stream {
+	u8 level;		/* 0 ring, 1 first-level, 2 second-level */
+	bool ppgtt;		/* batch in the PPGTT (fetch, implicit operands) */
+	bool privileged;
+};
+
+static inline void hsw_cs_stream_ring(struct hsw_cs_stream *st)
+{
+	st->level = 0;
+	st->ppgtt = false;
+	st->privileged = true;
+}
+
+/*
+ * MI_BATCH_BUFFER_START (header @dw0) in stream @cur: the stream it
+ * starts, and whether it is a call (MI_BATCH_BUFFER_END comes back to
+ * @cur) or a chain (it replaces @cur).  @why says what is wrong on error.
+ */
+enum hsw_cmd_error hsw_cs_batch_start(const struct hsw_cs_stream *cur,
+				      u32 dw0, struct hsw_cs_stream *next,
+				      bool *call, const char **why);
+
+/* MI_BATCH_BUFFER_END in stream @cur: only batches end. */
+enum hsw_cmd_error hsw_cs_batch_end(const struct hsw_cs_stream *cur,
+				    const char **why);
+
+/* Address spaces of memory operands. */
+enum hsw_space {
+	HSW_SPACE_GGTT = 0,
+	HSW_SPACE_PPGTT = 1,
+	HSW_SPACE_HWSP = 2,	/* offset in the engine's status page (GGTT) */
+};
+
+/* What an operand's bytes are, for an engine that executes it. */
+enum hsw_operand_source {
+	HSW_SRC_NONE = 0,	/* read by the command (or only named) */
+	HSW_SRC_IMM,		/* immediate data at dw[data] */
+	HSW_SRC_REG,		/* the register named at dw[data] */
+	HSW_SRC_TIMESTAMP,	/* post-sync timestamp */
+	HSW_SRC_DEPTH_COUNT,	/* post-sync depth count */
+};
+
+struct hsw_cmd_operand {
+	const char *what;	/* for messages: "MI_STORE_DATA_IMM", ... */
+	u64 addr;		/* GM address, or offset in the status page */
+	u32 len;		/* bytes */
+	u8 space;		/* enum hsw_space */
+	u8 source;		/* enum hsw_operand_source */
+	u8 data;		/* dword index for IMM / REG */
+	bool write;
+};
+#define HSW_CMD_MAX_OPERANDS	1
+
+/*
+ * The memory operands of a decoded command (all @cmd->len dwords at @dw,
+ * in CPU order) in stream @st: returns how many were stored in @op (at
+ * most HSW_CMD_MAX_OPERANDS), or the negated error with @why.  Blitter
+ * surfaces are described by hsw_blt_decode instead.
+ */
+int hsw_cmd_operands(const struct hsw_cmd *cmd, const u32 *dw,
+		     const struct hsw_cs_stream *st,
+		     struct hsw_cmd_operand *op, const char **why);
+
+/*
+ * One command as a walker (scanner or engine) decoded it: for trace
+ * points and for the test that runs both on the same streams.
+ */
+struct hsw_cmd_trace {
+	u64 gma;		/* where its first dword was fetched */
+	u32 dw0;
+	u32 len;		/* dwords */
+	struct hsw_cs_stream st;
+	int nops;		/* memory operands (0 or 1) */
+	struct hsw_cmd_operand op;
+};
+
+/*
+ * The blitter ("XY" commands, BR13 = DW1: bits 25:24 colour depth, 23:16
+ * ROP, 15:0 pitch: bytes, or DWords on a tiled surface; rectangles as
+ * y << 16 | x, bottom-right exclusive; X tiles of 512 bytes x 8 rows).
+ */
+#define XY_DST_TILED		(1u << 11)
+#define XY_SRC_TILED		(1u << 15)
+#define XY_TEXT_BYTE_PACKED	(1u << 16)
+#define XY_WRITE_RGB		(1u << 20)
+#define XY_WRITE_ALPHA		(1u << 21)
+#define BR13_MONO_TRANSPARENT	(1u << 29)
+
+struct hsw_blt_surface {
+	u64 base;
+	u32 pitch;		/* bytes */
+	u32 cpp;		/* bytes per pixel */
+	bool tiled;		/* X-tiled */
+	bool ppgtt;		/* address space */
+};
+
+/* XY_SETUP_BLT state: it lasts for the rest of the workload. */
+struct hsw_blt_setup {
+	bool valid;
+	bool tiled;
+	u32 br13;
+	u32 clip_tl;
+	u32 clip_br;
+	u32 dst;
+	u32 bg;
+	u32 fg;
+};
+
+/* One blit: the destination rectangle and, for copies, the source. */
+struct hsw_blt {
+	struct hsw_blt_surface dst;
+	struct hsw_blt_surface src;
+	bool has_src;
+	u32 x1, y1, x2, y2;	/* destination, x2/y2 exclusive; may be empty */
+	u32 sx, sy;		/* source top-left */
+	u32 dw0, br13;
+	u32 color;		/* XY_COLOR_BLT */
+};
+
+/*
+ * Decode a blitter command in stream @st.  XY_SETUP_BLT updates @setup
+ * (and describes nothing: returns 0 with blt->x2 <= blt->x1);
+ * XY_TEXT_IMMEDIATE_BLT draws into @setup's surface.  Returns 0 or the
+ * negated error with @why.
+ */
+int hsw_blt_decode(const struct hsw_cmd *cmd, const u32 *dw,
+		   const struct hsw_cs_stream *st, struct hsw_blt_setup *setup,
+		   struct hsw_blt *blt, const char **why);
+
+/* GM address of byte @xb of row @y, and how many bytes follow in it. */
+u64 hsw_blt_addr(const struct hsw_blt_surface *s, u32 y, u32 xb, u32 *run);
+
+/*
+ * The bytes a non-empty rectangle touches lie in [*first, *first + *len):
+ * addresses grow with the row and the byte, linear or X-tiled, so the
+ * corners bound them.  No overflow: all in 64 bits from 16-bit inputs.
+ */
+void hsw_blt_span(const struct hsw_blt_surface *s, u32 x1, u32 y1, u32 x2,
+		  u32 y2, u64 *first, u64 *len);
+
+const char *hsw_cmd_error_name(enum hsw_cmd_error err);
+
+#endif /* HSW_CMD_H */

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * hsw-regs.c - the Haswell tables of hsw-regs.h: the engines and the
+ * register rows.  Offsets as in Linux i915 (i915_reg.h,
+ * gt/intel_engine_regs.h, i915_cmd_parser.c's gen7 register tables).
+ */
+#include "hsw-regs.h"
+
+const struct hsw_engine hsw_engines[HSW_NUM_ENGINES] = {
+	[HSW_RCS] = { "rcs", RENDER_RING_BASE, HWS_PGA_RCS,
+		      GT_RENDER_USER_INTERRUPT, HSW_IRQ_GT, GEN6_GRDOM_RENDER },
+	[HSW_VCS] = { "vcs", BSD_RING_BASE, HWS_PGA_VCS,
+		      GT_BSD_USER_INTERRUPT, HSW_IRQ_GT, GEN6_GRDOM_MEDIA },
+	[HSW_BCS] = { "bcs", BLT_RING_BASE, HWS_PGA_BCS,
+		      GT_BLT_USER_INTERRUPT, HSW_IRQ_GT, GEN6_GRDOM_BLT },
+	[HSW_VECS] = { "vecs", VEBOX_RING_BASE, HWS_PGA_VECS,
+		       PM_VEBOX_USER_INTERRUPT, HSW_IRQ_PM, GEN6_GRDOM_VECS },
+};
+
+int hsw_engine_of_base(u32 base)
+{
+	int e;
+
+	for (e = 0; e < HSW_NUM_ENGINES; e++)
+		if (hsw_engines[e].mmio_base == base)
+			return e;
+	return -1;
+}
+
+#define RCS_ONLY	HSW_ENGINE_BIT(HSW_RCS)
+#define ALL		HSW_ENGINES_ALL
+#define ENG		HSW_REG_PER_ENGINE
+#define CCF		(HSW_REG_CMD | HSW_REG_CTX | HSW_REG_FLUSH)
+#define CF		(HSW_REG_CTX | HSW_REG_FLUSH)
+
+/*
+ * Per-VM engine state first, in the order the helper restores it (the
+ * status page before the ring modes, the PPGTT directory as a pair),
+ * then what command streams may load or store: per-context counters and
+ * predicates that a real GPU saves in the render context image, never the
+ * GTT, fences, interrupts, display or power.
+ */
+const struct hsw_reg_row hsw_reg_rows[] = {
+	{ "HWS_PGA_RCS", HWS_PGA_RCS, 4, HSW_ENGINE_BIT(HSW_RCS), CF },
+	{ "HWS_PGA_VCS", HWS_PGA_VCS, 4, HSW_ENGINE_BIT(HSW_VCS), CF },
+	{ "HWS_PGA_BCS", HWS_PGA_BCS, 4, HSW_ENGINE_BIT(HSW_BCS), CF },
+	{ "HWS_PGA_VECS", HWS_PGA_VECS, 4, HSW_ENGINE_BIT(HSW_VECS), CF },
+	{ "RING_HWSTAM", RING_HWSTAM(0), 4, ALL, ENG | CF },
+	{ "RING_MI_MODE", RING_MI_MODE(0), 4, ALL, ENG | CF },
+	{ "RING_INSTPM", RING_INSTPM(0), 4, ALL, ENG | CCF },
+	{ "RING_PSMI_CTL", RING_PSMI_CTL(0), 4, ALL, ENG | CF },
+	{ "RING_PP_DIR_DCLV", RING_PP_DIR_DCLV(0), 4, ALL, ENG | CCF },
+	{ "RING_PP_DIR_BASE", RING_PP_DIR_BASE(0), 4, ALL, ENG | CCF },
+	{ "RING_MODE_GEN7", RING_MODE_GEN7(0), 4, ALL, ENG | CF },
+	{ "CCID", CCID, 4, RCS_ONLY, HSW_REG_CTX },
+	{ "CACHE_MODE_0_GEN7", CACHE_MODE_0_GEN7, 4, RCS_ONLY, CCF },
+	{ "CACHE_MODE_1", CACHE_MODE_1, 4, RCS_ONLY, CCF },
+	{ "GEN7_GT_MODE", GEN7_GT_MODE, 4, RCS_ONLY, CF },
+
+	{ "RING_TIMESTAMP", RING_TIMESTAMP(0), 8, ALL, ENG | HSW_REG_CMD },
+	/* i915 sets every engine's PSMI_CTL around MI_SET_CONTEXT */
+	{ "RCS PSMI_CTL", RING_PSMI_CTL(RENDER_RING_BASE), 4, ALL,
+	  HSW_REG_CMD },
+	{ "VCS PSMI_CTL", RING_PSMI_CTL(BSD_RING_BASE), 4, ALL, HSW_REG_CMD },
+	{ "VECS PSMI_CTL", RING_PSMI_CTL(VEBOX_RING_BASE), 4, ALL,
+	  HSW_REG_CMD },
+	{ "BCS PSMI_CTL", RING_PSMI_CTL(BLT_RING_BASE), 4, ALL, HSW_REG_CMD },
+	{ "MI_PREDICATE_RESULT_2", 0x2214, 4, RCS_ONLY, HSW_REG_CMD },
+	{ "GPGPU_THREADS_DISPATCHED", 0x2290, 8, RCS_ONLY, HSW_REG_CMD },
+	{ "3D pipeline statistics", 0x2300, 0x58, RCS_ONLY, HSW_REG_CMD },
+	{ "MI_PREDICATE_SRC0/1", 0x2400, 0x10, RCS_ONLY, HSW_REG_CMD },
+	{ "3DPRIM_*", 0x2430, 0x18, RCS_ONLY, HSW_REG_CMD },
+	{ "GPGPU_DISPATCHDIM*", 0x2500, 0xc, RCS_ONLY, HSW_REG_CMD },
+	{ "HSW_CS_GPR 0..15", 0x2600, 0x80, RCS_ONLY, HSW_REG_CMD },
+	{ "stream-out counters and offsets", 0x5200, 0xa0, RCS_ONLY,
+	  HSW_REG_CMD },
+	{ "L3SQCREG1", 0xb010, 4, RCS_ONLY, HSW_REG_CMD },
+	{ "L3CNTLREG2/3", 0xb020, 8, RCS_ONLY, HSW_REG_CMD },
+};
+
+const u32 hsw_reg_nrows = sizeof(hsw_reg_rows) / sizeof(hsw_reg_rows[0]);
+
+static u32 hsw_reg_row_start(const struct hsw_reg_row *row, u32 engine)
+{
+	if (row->flags & HSW_REG_PER_ENGINE)
+		return hsw_engines[engine].mmio_base + row->offset;
+	return row->offset;
+}
+
+u32 hsw_reg_flags(u32 engine, u32 offset)
+{
+	u32 i, flags = 0;
+
+	if (engine >= HSW_NUM_ENGINES)
+		return 0;
+	for (i = 0; i < hsw_reg_nrows; i++) {
+		const struct hsw_reg_row *row = &hsw_reg_rows[i];
+		u32 start = hsw_reg_row_start(row, engine);
+
+		if ((row->engines & HSW_ENGINE_BIT(engine)) &&
+		    offset >= start && offset - start < row->size)
+			flags |= row->flags & ~HSW_REG_PER_ENGINE;
+	}
+	return flags;
+}
+
+u32 hsw_engine_ctx_regs(u32 engine, u32 *regs, u32 *flags)
+{
+	u32 i, off, n = 0;
+
+	if (engine >= HSW_NUM_ENGINES)
+		return 0;
+	for (i = 0; i < hsw_reg_nrows; i++) {
+		const struct hsw_reg_row *row = &hsw_reg_rows[i];
+		u32 start = hsw_reg_row_start(row, engine);
+
+		if (!(row->engines & HSW_ENGINE_BIT(engine)) ||
+		    !(row->flags & HSW_REG_CTX))
+			continue;
+		for (off = 0; off < row->size && n < HSW_CTX_REGS_MAX;
+		     off += 4) {
+			regs[n] = start + off;
+			flags[n] = hsw_reg_flags(engine, start + off);
+			n++;
+		}
+	}
+	return n;
+}
