@@ -175,8 +175,7 @@ enum hsw_cmd_error hsw_cs_batch_start(const struct hsw_cs_stream *cur,
 	}
 	if (second) {
 		if (cur->level != 1) {
-			*why = "second-level batch started from a "
-			       "second-level batch";
+			*why = "second-level batch started from a second-level batch";
 			return HSW_CMD_E_BATCH;
 		}
 		next->level = 2;
@@ -233,13 +232,12 @@ static int hsw_post_sync(struct hsw_cmd_operand *op, const char *what,
 	u32 bytes = 8;
 	u8 source = HSW_SRC_IMM;
 
-	if (psop == POST_SYNC_IMM) {
+	if (psop == POST_SYNC_IMM)
 		bytes = (len - data) * 4 > 8 ? 8 : (len - data) * 4;
-	} else if (psop == POST_SYNC_TIMESTAMP) {
+	else if (psop == POST_SYNC_TIMESTAMP)
 		source = HSW_SRC_TIMESTAMP;
-	} else {
+	else
 		source = HSW_SRC_DEPTH_COUNT;
-	}
 	if (store_index)
 		return hsw_operand(op, what, HSW_SPACE_HWSP,
 				   addr_dw & (HSW_HWSP_SIZE - 8), bytes, true,
@@ -288,8 +286,7 @@ static int hsw_cmd_operands_of(const struct hsw_cmd *cmd, const u32 *dw,
 		if (!POST_SYNC(dw[0]))
 			return 0;
 		if (POST_SYNC(dw[0]) == POST_SYNC_DEPTH) {
-			*why = "MI_FLUSH_DW with the reserved post-sync "
-			       "operation 2";
+			*why = "MI_FLUSH_DW with the reserved post-sync operation 2";
 			return -HSW_CMD_E_FIELD;
 		}
 		return hsw_post_sync(op, "MI_FLUSH_DW post-sync write", dw[0],
@@ -346,8 +343,7 @@ static int hsw_blt_surface_init(struct hsw_blt_surface *s, u32 base,
 		return -HSW_CMD_E_FIELD;
 	}
 	if (tiled && ((s->pitch % 512) || (base & 0xfff))) {
-		*why = "an X-tiled surface that is not whole tiles (pitch a "
-		       "multiple of 512 bytes, base 4 KiB aligned)";
+		*why = "an X-tiled surface that is not whole tiles (pitch a multiple of 512 bytes, base 4 KiB aligned)";
 		return -HSW_CMD_E_FIELD;
 	}
 	return 0;
@@ -440,8 +436,7 @@ int hsw_blt_decode(const struct hsw_cmd *cmd, const u32 *dw,
 	case HSW_CMD_XY_TEXT_IMMEDIATE_BLT:
 		/* DW1/2 rectangle, DW3.. the monochrome source */
 		if (!setup->valid) {
-			*why = "XY_TEXT_IMMEDIATE_BLT without an XY_SETUP_BLT "
-			       "before it in the workload";
+			*why = "XY_TEXT_IMMEDIATE_BLT without an XY_SETUP_BLT before it in the workload";
 			return -HSW_CMD_E_FIELD;
 		}
 		hsw_blt_rect(blt, setup->br13, dw[1], dw[2]);
@@ -453,8 +448,7 @@ int hsw_blt_decode(const struct hsw_cmd *cmd, const u32 *dw,
 		h = blt->y2 - blt->y1;
 		stride = (dw[0] & XY_TEXT_BYTE_PACKED) ? ((w + 7) / 8) * 8 : w;
 		if ((u64)stride * h > (u64)(cmd->len - 3) * 32) {
-			*why = "XY_TEXT_IMMEDIATE_BLT with less immediate data "
-			       "than its rectangle needs";
+			*why = "XY_TEXT_IMMEDIATE_BLT with less immediate data than its rectangle needs";
 			return -HSW_CMD_E_LENGTH;
 		}
 		return 0;
@@ -475,8 +469,7 @@ const char *hsw_cmd_error_name(enum hsw_cmd_error err)
 		[HSW_CMD_E_RANGE] = "operand out of range",
 	};
 
-	if ((unsigned int)err < sizeof(names) / sizeof(names[0]) &&
-	    names[err])
+	if ((unsigned int)err < ARRAY_SIZE(names) && names[err])
 		return names[err];
 	return "?";
 }

@@ -78,7 +78,7 @@ const struct hsw_reg_row hsw_reg_rows[] = {
 	{ "L3CNTLREG2/3", 0xb020, 8, RCS_ONLY, HSW_REG_CMD },
 };
 
-const u32 hsw_reg_nrows = sizeof(hsw_reg_rows) / sizeof(hsw_reg_rows[0]);
+const u32 hsw_reg_nrows = ARRAY_SIZE(hsw_reg_rows);
 
 static u32 hsw_reg_row_start(const struct hsw_reg_row *row, u32 engine)
 {

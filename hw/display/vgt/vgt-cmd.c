@@ -367,13 +367,18 @@ static uint64_t vgt_cmd_stream_gma(const VgtCmdStream *st)
     return st->size ? st->base + st->pos : st->pos;
 }
 
+static void vgt_cmd_stream_skip(VgtCmdStream *st, uint32_t bytes)
+{
+    st->pos += bytes;
+    if (st->size && st->pos >= st->size) {
+        st->pos -= st->size;
+    }
+    st->limit -= bytes;
+}
+
 static void vgt_cmd_stream_advance(VgtCmdStream *st)
 {
-    st->pos += 4;
-    if (st->size && st->pos >= st->size) {
-        st->pos = 0;
-    }
-    st->limit -= 4;
+    vgt_cmd_stream_skip(st, 4);
 }
 
 /*
@@ -384,7 +389,7 @@ static void vgt_cmd_stream_advance(VgtCmdStream *st)
 static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
 {
     uint32_t dw[HSW_CMD_MAX_BUFFERED];
-    struct hsw_cmd_trace t = { 0 };
+    struct hsw_cmd_trace t;
     struct hsw_cmd cmd;
     enum hsw_cmd_error err;
     uint32_t offset = c->seg->copy->len;
@@ -416,24 +421,28 @@ static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
     t.dw0 = dw[0];
     t.len = cmd.len;
     t.st = st->cs;
+    t.nops = 0;
     if (hsw_cmd_is_skipped(&cmd)) {
-        /* nothing to audit: copy the dwords as they come, a buffer a time */
-        uint32_t done = 0, chunk;
+        /* nothing to audit: copy the dwords as they are, a page run a time */
+        uint32_t left = cmd.len, run, off;
+        uint64_t gma;
 
-        while (done < cmd.len) {
-            chunk = MIN(cmd.len - done, ARRAY_SIZE(dw));
-            for (i = 0; i < chunk; i++) {
-                if ((done || i) &&
-                    !vgt_cmd_fetch(c, st->cs.ppgtt, vgt_cmd_stream_gma(st),
-                                   &dw[i])) {
-                    return vgt_cmd_fail(c, VGT_CMD_FAULT, "%s not readable",
-                                        cmd.desc->name);
-                }
-                dw[i] = cpu_to_le32(dw[i]);
-                vgt_cmd_stream_advance(st);
+        while (left) {
+            gma = vgt_cmd_stream_gma(st);
+            if (!vgt_cmd_fetch(c, st->cs.ppgtt, gma, &v)) {
+                return vgt_cmd_fail(c, VGT_CMD_FAULT, "%s not readable",
+                                    cmd.desc->name);
             }
-            g_byte_array_append(c->seg->copy, (const guint8 *)dw, chunk * 4);
-            done += chunk;
+            off = (gma & (VGT_PAGE - 1)) / 4;
+            run = MIN(left, VGT_PAGE / 4 - off);
+            if (st->size) {
+                /* the ring wraps: never past its end */
+                run = MIN(run, (st->size - st->pos) / 4);
+            }
+            g_byte_array_append(c->seg->copy, (const guint8 *)&c->page[off],
+                                run * 4);
+            vgt_cmd_stream_skip(st, run * 4);
+            left -= run;
         }
     } else {
         if (cmd.desc->kind == HSW_CMD_DENIED) {
