@@ -1,5 +1,5 @@
 /*
- * Benchmark (`make bench`, mk/bench-display.mk): frames per second the
+ * Benchmark (`make bench`, mk/bench.mk): frames per second the
  * vgt display turns a 1920x1080 XRGB8888 scan-out into the console
  * surface, through its gfx_update path (x-display-bench redraws the whole
  * frame N times inside QEMU), for a framebuffer on contiguous guest pages

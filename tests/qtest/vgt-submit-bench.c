@@ -7,7 +7,7 @@
  * this qtest program, so every workload also pays a few qtest round trips
  * (the memwrite of its commands, the TAIL write, the seqno polls): the
  * figure is a floor for the mediated path.  Prints workloads per second;
- * mk/bench-submit.mk sets it next to bench-helper-cs's direct figure.
+ * mk/bench.mk sets it next to bench-helper-cs's direct figure.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
