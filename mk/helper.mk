@@ -1,6 +1,7 @@
 # vgt host helper (kernel-shim/): the portable core, the software Haswell,
 # the client library QEMU links (embedded + socket transports), the
-# vgt-hostd daemon, their tests, the kbuild compile check and the bench.
+# vgt-hostd daemon, their tests, the kbuild compile check and the benches
+# (run by mk/bench.mk).
 # Everything builds with plain gcc into $(BUILD)/helper; nothing needs QEMU.
 
 DEB_PACKAGES += linux-headers-amd64 libglib2.0-dev pkg-config
@@ -144,18 +145,10 @@ check-helper-socket: $(HELPER_BUILD)/test-hostd-socket \
 
 check-helper: check-helper-kbuild check-helper-unit check-helper-socket
 
-bench-helper: $(HELPER_BENCH) $(HELPER_HOSTD)
-	@mkdir -p $(HELPER_RUN) $(BUILD)/bench
-	@VGT_HOSTD=$(HELPER_HOSTD) VGT_TEST_DIR=$(HELPER_RUN) \
-	    $(HELPER_BUILD)/bench-helper-gtt | tee $(BUILD)/bench/helper-gtt.txt
-	@VGT_HOSTD=$(HELPER_HOSTD) VGT_TEST_DIR=$(HELPER_RUN) \
-	    $(HELPER_BUILD)/bench-helper-cs | tee $(BUILD)/bench/helper-cs.txt
-
 # The device's qtests start a vgt-hostd of their own (socket transport).
 check-qtest: $(HELPER_HOSTD)
 
 CHECK_TARGETS += check-helper
-BENCH_TARGETS += bench-helper
 
 .PHONY: helper check-helper check-helper-kbuild check-helper-unit \
-	check-helper-socket bench-helper
+	check-helper-socket

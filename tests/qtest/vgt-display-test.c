@@ -14,13 +14,8 @@
 #include "qemu/timer.h"
 #include "libqtest.h"
 #include "vgt-qtest.h"
-#include "libqos/pci.h"
-#include "libqos/pci-pc.h"
-#include "qapi/qmp/qdict.h"
 #include "qapi/qmp/qlist.h"
 
-#define PVINFO_BASE         0x78000
-#define GTT(i)              (2 * MiB + 4 * (i))
 #define PAGE                4096u
 
 #define DEIMR               0x44004
@@ -76,61 +71,22 @@
 #define W                   200
 #define H                   40
 
-typedef struct Dev {
-    QTestState *qts;
-    QPCIBus *bus;
-    QPCIDevice *dev;
-    QPCIBar bar0;
-    uint64_t mbase, msize;
-    char *log_path;
-} Dev;
-
-static void dev_start(Dev *d, const char *props)
+/* A VM with vgt at 00:02.0, enabled; @props: more properties, or "". */
+static void dev_start(VgtQtest *d, const char *props)
 {
-    d->log_path = vgt_qtest_log_file("vgt-display-test");
-    d->qts = qtest_initf("-M pc -m 128M -nodefaults -vga none "
-                         "-d guest_errors -D %s "
-                         "-device vgt,addr=2,id=gpu,aperture_size=128M%s",
-                         d->log_path, props ? props : "");
-    d->bus = qpci_new_pc(d->qts, NULL);
-    d->dev = qpci_device_find(d->bus, QPCI_DEVFN(2, 0));
-    g_assert_nonnull(d->dev);
-    qpci_device_enable(d->dev);
-    d->bar0 = qpci_iomap(d->dev, 0, NULL);
-    d->mbase = qpci_io_readl(d->dev, d->bar0, PVINFO_BASE + 0x40);
-    d->msize = qpci_io_readl(d->dev, d->bar0, PVINFO_BASE + 0x44);
+    g_autofree char *all_props = g_strconcat(VGT_QTEST_PROPS, props, NULL);
+
+    vgt_qtest_start(d, "-m 128M -d guest_errors", all_props);
+    vgt_qtest_map(d);
+    vgt_qtest_read_partition(d);
     g_assert_cmpuint(d->msize, >=, 4 * MiB);
-}
-
-static void dev_stop(Dev *d)
-{
-    g_free(d->dev);
-    qpci_free_pc(d->bus);
-    qtest_quit(d->qts);
-    unlink(d->log_path);
-    g_free(d->log_path);
-}
-
-static uint32_t rd(Dev *d, uint32_t reg)
-{
-    return qpci_io_readl(d->dev, d->bar0, reg);
-}
-
-static void wr(Dev *d, uint32_t reg, uint32_t val)
-{
-    qpci_io_writel(d->dev, d->bar0, reg, val);
-}
-
-static int log_count(Dev *d, const char *needle)
-{
-    return vgt_qtest_log_count(d->qts, d->log_path, needle);
 }
 
 /*
  * One AUX transaction as i915 does it (request packed big-endian, CTL
  * with BUSY, wait, ack): the reply length, or -1 for a timeout.
  */
-static int aux(Dev *d, uint32_t ctl, const uint8_t *req, int nreq,
+static int aux(VgtQtest *d, uint32_t ctl, const uint8_t *req, int nreq,
                uint8_t *reply)
 {
     uint32_t status, v;
@@ -141,16 +97,17 @@ static int aux(Dev *d, uint32_t ctl, const uint8_t *req, int nreq,
         for (n = 0; n < 4; n++) {
             v |= (i + n < nreq ? req[i + n] : 0) << (24 - n * 8);
         }
-        wr(d, ctl + 4 + i, v);
+        vgt_wr(d, ctl + 4 + i, v);
     }
-    wr(d, ctl, AUX_BUSY | AUX_DONE | AUX_TIMEOUT | AUX_RECV_ERR |
-       (nreq << 20) | (3 << 16) | 63);
-    status = rd(d, ctl);
+    vgt_wr(d, ctl, AUX_BUSY | AUX_DONE | AUX_TIMEOUT | AUX_RECV_ERR |
+           (nreq << 20) | (3 << 16) | 63);
+    status = vgt_rd(d, ctl);
     g_assert_false(status & AUX_BUSY);
     g_assert_true(status & AUX_DONE);
-    wr(d, ctl, status | AUX_DONE | AUX_TIMEOUT | AUX_RECV_ERR);
+    vgt_wr(d, ctl, status | AUX_DONE | AUX_TIMEOUT | AUX_RECV_ERR);
     /* the ack starts nothing and clears the status */
-    g_assert_cmphex(rd(d, ctl) & (AUX_BUSY | AUX_DONE | AUX_TIMEOUT), ==, 0);
+    g_assert_cmphex(vgt_rd(d, ctl) & (AUX_BUSY | AUX_DONE | AUX_TIMEOUT), ==,
+                    0);
     if (status & AUX_TIMEOUT) {
         return -1;
     }
@@ -158,12 +115,12 @@ static int aux(Dev *d, uint32_t ctl, const uint8_t *req, int nreq,
     g_assert_cmpint(n, >=, 1);
     g_assert_cmpint(n, <=, 20);
     for (i = 0; i < n; i++) {
-        reply[i] = rd(d, ctl + 4 + (i & ~3)) >> (24 - (i & 3) * 8);
+        reply[i] = vgt_rd(d, ctl + 4 + (i & ~3)) >> (24 - (i & 3) * 8);
     }
     return n;
 }
 
-static void dpcd_read(Dev *d, uint32_t addr, uint8_t *buf, int len)
+static void dpcd_read(VgtQtest *d, uint32_t addr, uint8_t *buf, int len)
 {
     uint8_t req[4] = { 0x90 | (addr >> 16), addr >> 8, addr, len - 1 };
     uint8_t reply[20];
@@ -173,7 +130,7 @@ static void dpcd_read(Dev *d, uint32_t addr, uint8_t *buf, int len)
     memcpy(buf, reply + 1, len);
 }
 
-static void dpcd_write(Dev *d, uint32_t addr, const uint8_t *buf, int len)
+static void dpcd_write(VgtQtest *d, uint32_t addr, const uint8_t *buf, int len)
 {
     uint8_t req[20] = { 0x80 | (addr >> 16), addr >> 8, addr, len - 1 };
     uint8_t reply[20];
@@ -184,7 +141,7 @@ static void dpcd_write(Dev *d, uint32_t addr, const uint8_t *buf, int len)
 }
 
 /* drm_do_probe_ddc_edid over AUX: offset write, 16-byte reads, stop. */
-static void edid_read_aux(Dev *d, uint8_t *edid, int len)
+static void edid_read_aux(VgtQtest *d, uint8_t *edid, int len)
 {
     uint8_t reply[20];
     uint8_t start[3] = { 0x40, 0, 0x50 };       /* I2C write, MOT */
@@ -225,7 +182,7 @@ static void check_edid(const uint8_t *edid, uint32_t xres, uint32_t yres)
 
 static void test_edid_aux(void)
 {
-    Dev d;
+    VgtQtest d;
     uint8_t caps[15], edid[256], gm[128], reply[20];
     uint8_t bad[4] = { 0x50, 0, 0x37, 0 };      /* DDC/CI: nothing there */
     uint32_t v;
@@ -233,8 +190,8 @@ static void test_edid_aux(void)
 
     dev_start(&d, ",xres=1920,yres=1080");
     /* presence: port B strapped, live in SDEISR */
-    g_assert_cmphex(rd(&d, SFUSE_STRAP) & 0xcf, ==, 0x44);
-    g_assert_true(rd(&d, SDEISR) & SDE_PORTB_HOTPLUG);
+    g_assert_cmphex(vgt_rd(&d, SFUSE_STRAP) & 0xcf, ==, 0x44);
+    g_assert_true(vgt_rd(&d, SDEISR) & SDE_PORTB_HOTPLUG);
 
     dpcd_read(&d, 0x000, caps, 15);
     g_assert_cmphex(caps[0], ==, 0x12);                 /* DPCD 1.2 */
@@ -253,54 +210,56 @@ static void test_edid_aux(void)
     g_assert_cmphex(reply[0], ==, 0x40);
 
     /* GMBUS on the monitor's pin (DPB = 5): the same EDID */
-    wr(&d, GMBUS0, 5);
-    wr(&d, GMBUS1, (1u << 30) | (1u << 26) | (1u << 25) | (128 << 16) |
-       (0x50 << 1) | 1);                    /* SW_RDY, INDEX 0, read */
+    vgt_wr(&d, GMBUS0, 5);
+    vgt_wr(&d, GMBUS1, (1u << 30) | (1u << 26) | (1u << 25) | (128 << 16) |
+           (0x50 << 1) | 1);                /* SW_RDY, INDEX 0, read */
     for (i = 0; i < 128; i += 4) {
-        g_assert_true(rd(&d, GMBUS2) & (1u << 11));    /* HW_RDY */
-        v = rd(&d, GMBUS3);
+        g_assert_true(vgt_rd(&d, GMBUS2) & (1u << 11));    /* HW_RDY */
+        v = vgt_rd(&d, GMBUS3);
         for (j = 0; j < 4; j++) {
             gm[i + j] = v >> (j * 8);
         }
     }
-    g_assert_true(rd(&d, GMBUS2) & (1u << 14));        /* wait phase */
-    wr(&d, GMBUS1, (1u << 30) | (4u << 25));           /* STOP */
-    g_assert_false(rd(&d, GMBUS2) & (1u << 9));        /* idle */
+    g_assert_true(vgt_rd(&d, GMBUS2) & (1u << 14));        /* wait phase */
+    vgt_wr(&d, GMBUS1, (1u << 30) | (4u << 25));           /* STOP */
+    g_assert_false(vgt_rd(&d, GMBUS2) & (1u << 9));        /* idle */
     g_assert_cmpmem(gm, 128, edid, 128);
     /* another pin: NAK (SATOER), idle */
-    wr(&d, GMBUS0, 2);
-    wr(&d, GMBUS1, (1u << 30) | (1u << 25) | (128 << 16) | (0x50 << 1) | 1);
-    g_assert_cmphex(rd(&d, GMBUS2) & ((1u << 10) | (1u << 9)), ==, 1u << 10);
-    wr(&d, GMBUS1, 1u << 31);
-    g_assert_false(rd(&d, GMBUS2) & (1u << 10));
-    dev_stop(&d);
+    vgt_wr(&d, GMBUS0, 2);
+    vgt_wr(&d, GMBUS1, (1u << 30) | (1u << 25) | (128 << 16) | (0x50 << 1) |
+           1);
+    g_assert_cmphex(vgt_rd(&d, GMBUS2) & ((1u << 10) | (1u << 9)), ==,
+                    1u << 10);
+    vgt_wr(&d, GMBUS1, 1u << 31);
+    g_assert_false(vgt_rd(&d, GMBUS2) & (1u << 10));
+    vgt_qtest_stop(&d);
 }
 
 static void test_link_training(void)
 {
-    Dev d;
+    VgtQtest d;
     uint8_t cfg[2] = { 0x06, 0x82 };    /* RBR, 2 lanes, enhanced frame */
     uint8_t tps1 = 0x21, st[6];
 
-    dev_start(&d, NULL);
+    dev_start(&d, "");
     /* what i915 finds at boot: all off, clocks gated, PLLs off */
-    g_assert_cmphex(rd(&d, PORT_CLK_SEL_B), ==, 0xe0000000);
-    g_assert_cmphex(rd(&d, WRPLL_CTL1) | rd(&d, SPLL_CTL), ==, 0);
-    g_assert_cmphex(rd(&d, DDI_BUF_CTL_B), ==, 0x80);  /* idle */
-    g_assert_cmphex(rd(&d, 0x64000) & 0x11, ==, 0);    /* no eDP on A */
+    g_assert_cmphex(vgt_rd(&d, PORT_CLK_SEL_B), ==, 0xe0000000);
+    g_assert_cmphex(vgt_rd(&d, WRPLL_CTL1) | vgt_rd(&d, SPLL_CTL), ==, 0);
+    g_assert_cmphex(vgt_rd(&d, DDI_BUF_CTL_B), ==, 0x80);  /* idle */
+    g_assert_cmphex(vgt_rd(&d, 0x64000) & 0x11, ==, 0);    /* no eDP on A */
     /* sideband: completes at once, successfully, and stores */
-    wr(&d, SBI_ADDR, 0x020c << 16);
-    wr(&d, SBI_DATA, 0x9);
-    wr(&d, SBI_CTL_STAT, 0x0701);
-    g_assert_cmphex(rd(&d, SBI_CTL_STAT) & 3, ==, 0);
-    wr(&d, SBI_CTL_STAT, 0x0601);
-    g_assert_cmphex(rd(&d, SBI_DATA), ==, 0x9);
+    vgt_wr(&d, SBI_ADDR, 0x020c << 16);
+    vgt_wr(&d, SBI_DATA, 0x9);
+    vgt_wr(&d, SBI_CTL_STAT, 0x0701);
+    g_assert_cmphex(vgt_rd(&d, SBI_CTL_STAT) & 3, ==, 0);
+    vgt_wr(&d, SBI_CTL_STAT, 0x0601);
+    g_assert_cmphex(vgt_rd(&d, SBI_DATA), ==, 0x9);
 
     /* hsw_ddi_pre_enable_dp + intel_dp_start_link_train */
-    wr(&d, PORT_CLK_SEL_B, 0x40000000);
-    wr(&d, DP_TP_CTL_B, 0x80040000);
-    wr(&d, DDI_BUF_CTL_B, 0x80000002);
-    g_assert_cmphex(rd(&d, DDI_BUF_CTL_B), ==, 0x80000002);
+    vgt_wr(&d, PORT_CLK_SEL_B, 0x40000000);
+    vgt_wr(&d, DP_TP_CTL_B, 0x80040000);
+    vgt_wr(&d, DDI_BUF_CTL_B, 0x80000002);
+    g_assert_cmphex(vgt_rd(&d, DDI_BUF_CTL_B), ==, 0x80000002);
     dpcd_write(&d, 0x100, cfg, 2);
     dpcd_write(&d, 0x102, &tps1, 1);
     dpcd_read(&d, 0x202, st, 6);
@@ -311,36 +270,31 @@ static void test_link_training(void)
     dpcd_read(&d, 0x100, st, 2);
     g_assert_cmpmem(st, 2, cfg, 2);
     /* idle pattern, then normal */
-    wr(&d, DP_TP_CTL_B, 0x80040200);
-    g_assert_true(rd(&d, DP_TP_STATUS_B) & (1u << 25));
+    vgt_wr(&d, DP_TP_CTL_B, 0x80040200);
+    g_assert_true(vgt_rd(&d, DP_TP_STATUS_B) & (1u << 25));
     /* disable: the buffer idles at once */
-    wr(&d, DDI_BUF_CTL_B, 0x2);
-    g_assert_true(rd(&d, DDI_BUF_CTL_B) & 0x80);
-    dev_stop(&d);
+    vgt_wr(&d, DDI_BUF_CTL_B, 0x2);
+    g_assert_true(vgt_rd(&d, DDI_BUF_CTL_B) & 0x80);
+    vgt_qtest_stop(&d);
 }
 
 /* The monitor on DDI D: strap, AUX D answers, AUX B times out. */
 static void test_port_d(void)
 {
-    Dev d;
+    VgtQtest d;
     uint8_t req[4] = { 0x90, 0, 0, 0 }, reply[20];
 
     dev_start(&d, ",port=D");
-    g_assert_cmphex(rd(&d, SFUSE_STRAP) & 0xf, ==, 0x1);
-    g_assert_true(rd(&d, SDEISR) & (1u << 23));
-    g_assert_false(rd(&d, SDEISR) & SDE_PORTB_HOTPLUG);
+    g_assert_cmphex(vgt_rd(&d, SFUSE_STRAP) & 0xf, ==, 0x1);
+    g_assert_true(vgt_rd(&d, SDEISR) & (1u << 23));
+    g_assert_false(vgt_rd(&d, SDEISR) & SDE_PORTB_HOTPLUG);
     g_assert_cmpint(aux(&d, AUX_CTL_D, req, 4, reply), ==, 2);
     g_assert_cmphex(reply[1], ==, 0x12);
     g_assert_cmpint(aux(&d, AUX_CTL_B, req, 4, reply), ==, -1);
-    dev_stop(&d);
+    vgt_qtest_stop(&d);
 }
 
 /* ---- scan-out ---- */
-
-static uint32_t pte(uint64_t gpa)
-{
-    return (gpa & 0xfffff000u) | ((gpa >> 28) & 0x7f0) | 1;
-}
 
 /* The colour of test pixel (x, y) as 8-bit RGB. */
 static void pattern(int x, int y, uint8_t rgb[3])
@@ -390,7 +344,7 @@ typedef struct Fb {
  * Write a W x H framebuffer of @fmt into guest RAM at FB_GPA (@scattered:
  * its pages in reverse order), mapped at the start of the mappable GM.
  */
-static void fb_create(Dev *d, Fb *fb, int fmt, bool tiled, bool scattered)
+static void fb_create(VgtQtest *d, Fb *fb, int fmt, bool tiled, bool scattered)
 {
     int cpp = fmt == FMT_565 ? 2 : 4;
     g_autofree uint8_t *img = NULL;
@@ -422,26 +376,26 @@ static void fb_create(Dev *d, Fb *fb, int fmt, bool tiled, bool scattered)
         uint64_t gpa = FB_GPA + page * PAGE;
 
         qtest_memwrite(d->qts, gpa, img + i * PAGE, PAGE);
-        wr(d, GTT(fb->gm / PAGE + i), pte(gpa));
+        vgt_gtt_wr(d, fb->gm / PAGE + i, vgt_pte(gpa));
     }
 }
 
 /* i915's modeset of pipe A / transcoder A on DDI B, plane on @surf. */
-static void modeset(Dev *d, uint64_t surf, uint32_t stride, int fmt,
+static void modeset(VgtQtest *d, uint64_t surf, uint32_t stride, int fmt,
                     bool tiled)
 {
-    wr(d, HTOTAL_A, (W - 1) | (W + 99) << 16);
-    wr(d, VTOTAL_A, (H - 1) | (H + 9) << 16);
-    wr(d, PIPESRC_A, (W - 1) << 16 | (H - 1));
-    wr(d, DDI_FUNC_CTL_A, 0x92000002);          /* on, DDI B, DP SST */
-    wr(d, DSPSTRIDE_A, stride);
-    wr(d, DSPOFFSET_A, 0);
-    wr(d, DSPCNTR_A, (1u << 31) | fmt << 26 | (tiled ? 1u << 10 : 0));
-    wr(d, DSPSURF_A, surf);
-    wr(d, PIPECONF_A, 1u << 31);
+    vgt_wr(d, HTOTAL_A, (W - 1) | (W + 99) << 16);
+    vgt_wr(d, VTOTAL_A, (H - 1) | (H + 9) << 16);
+    vgt_wr(d, PIPESRC_A, (W - 1) << 16 | (H - 1));
+    vgt_wr(d, DDI_FUNC_CTL_A, 0x92000002);          /* on, DDI B, DP SST */
+    vgt_wr(d, DSPSTRIDE_A, stride);
+    vgt_wr(d, DSPOFFSET_A, 0);
+    vgt_wr(d, DSPCNTR_A, (1u << 31) | fmt << 26 | (tiled ? 1u << 10 : 0));
+    vgt_wr(d, DSPSURF_A, surf);
+    vgt_wr(d, PIPECONF_A, 1u << 31);
 }
 
-static uint8_t *screendump(Dev *d, int *w, int *h)
+static uint8_t *screendump(VgtQtest *d, int *w, int *h)
 {
     g_autofree char *path = NULL;
     g_autofree char *data = NULL;
@@ -465,21 +419,7 @@ static uint8_t *screendump(Dev *d, int *w, int *h)
     return pix;
 }
 
-static char *display_console(Dev *d)
-{
-    QDict *rsp = qtest_qmp(d->qts, "{ 'execute': 'qom-get', 'arguments': "
-                           "{ 'path': '/machine/peripheral/gpu', "
-                           "'property': 'display' } }");
-    QDict *ret = qdict_get_qdict(rsp, "return");
-    char *s;
-
-    g_assert_nonnull(ret);
-    s = g_strdup(qdict_get_str(ret, "console"));
-    qobject_unref(rsp);
-    return s;
-}
-
-static void check_frame(Dev *d, int fmt)
+static void check_frame(VgtQtest *d, int fmt)
 {
     g_autofree uint8_t *pix = NULL;
     uint8_t rgb[3], want[3];
@@ -513,27 +453,27 @@ static void test_scanout(const void *opaque)
     const ScanoutCase *c = opaque;
     g_autofree char *console = NULL;
     g_autofree uint8_t *pix = NULL;
-    Dev d;
+    VgtQtest d;
     Fb fb;
     int w, h;
 
-    dev_start(&d, NULL);
+    dev_start(&d, "");
     /* before the first modeset: the placeholder, at the monitor's size */
     pix = screendump(&d, &w, &h);
     g_assert_cmpint(w, ==, 1024);
     g_assert_cmpint(h, ==, 768);
-    console = display_console(&d);
+    console = vgt_qtest_display_console(&d);
     g_assert_cmpstr(console, ==, "no display");
     g_free(console);
 
     fb_create(&d, &fb, c->fmt, c->tiled, c->scattered);
     modeset(&d, fb.gm, fb.stride, c->fmt, c->tiled);
     check_frame(&d, c->fmt);
-    console = display_console(&d);
+    console = vgt_qtest_display_console(&d);
     g_assert_true(g_str_has_prefix(console, c->console));
     /* again: nothing changed, nothing breaks */
     check_frame(&d, c->fmt);
-    dev_stop(&d);
+    vgt_qtest_stop(&d);
 }
 
 static void test_cursor(void)
@@ -542,11 +482,11 @@ static void test_cursor(void)
     g_autofree uint32_t *cur = g_new0(uint32_t, 64 * 64);
     uint64_t cur_gm, cur_gpa = FB_GPA + 4 * MiB;
     uint8_t rgb[3];
-    Dev d;
+    VgtQtest d;
     Fb fb;
     int w, h, x, y, i;
 
-    dev_start(&d, NULL);
+    dev_start(&d, "");
     fb_create(&d, &fb, FMT_XRGB8888, false, false);
     modeset(&d, fb.gm, fb.stride, FMT_XRGB8888, false);
     /* 64x64 ARGB: an opaque red 8x8 square at its top left corner */
@@ -559,11 +499,11 @@ static void test_cursor(void)
     for (i = 0; i < 4; i++) {
         qtest_memwrite(d.qts, cur_gpa + i * PAGE, (uint8_t *)cur + i * PAGE,
                        PAGE);
-        wr(&d, GTT(cur_gm / PAGE + i), pte(cur_gpa + i * PAGE));
+        vgt_gtt_wr(&d, cur_gm / PAGE + i, vgt_pte(cur_gpa + i * PAGE));
     }
-    wr(&d, CURCNTR_A, 0x27);
-    wr(&d, CURPOS_A, 20 << 16 | 100);
-    wr(&d, CURBASE_A, cur_gm);
+    vgt_wr(&d, CURCNTR_A, 0x27);
+    vgt_wr(&d, CURPOS_A, 20 << 16 | 100);
+    vgt_wr(&d, CURBASE_A, cur_gm);
     pix = screendump(&d, &w, &h);
     for (y = 0; y < H; y++) {
         for (x = 0; x < W; x++) {
@@ -579,7 +519,7 @@ static void test_cursor(void)
     }
     /* moved (negative x: partly off screen): the old place is restored */
     g_free(pix);
-    wr(&d, CURPOS_A, 30 << 16 | 1u << 15 | 4);
+    vgt_wr(&d, CURPOS_A, 30 << 16 | 1u << 15 | 4);
     pix = screendump(&d, &w, &h);
     pattern(100, 20, rgb);
     g_assert_cmpmem(pix + (20 * W + 100) * 3, 3, rgb, 3);
@@ -589,69 +529,61 @@ static void test_cursor(void)
     g_assert_cmpmem(pix + (30 * W + 4) * 3, 3, rgb, 3);
     /* off: the plane alone again */
     g_free(pix);
-    wr(&d, CURCNTR_A, 0);
+    vgt_wr(&d, CURCNTR_A, 0);
     pix = NULL;
     check_frame(&d, FMT_XRGB8888);
-    dev_stop(&d);
-}
-
-static void qom_set_connected(Dev *d, bool on)
-{
-    qtest_qmp_assert_success(d->qts, "{ 'execute': 'qom-set', 'arguments': "
-                             "{ 'path': '/machine/peripheral/gpu', "
-                             "'property': 'monitor-connected', "
-                             "'value': %i } }", on);
+    vgt_qtest_stop(&d);
 }
 
 static void test_hotplug(void)
 {
     uint8_t req[4] = { 0x90, 0, 0, 0 }, reply[20];
     g_autofree char *console = NULL;
-    Dev d;
+    VgtQtest d;
 
-    dev_start(&d, NULL);
+    dev_start(&d, "");
     /* i915's postinstall and hpd_init for port B */
-    wr(&d, SDEIER, 0xffffffff);
-    wr(&d, SDEIMR, ~(SDE_PORTB_HOTPLUG | SDE_AUX_B | (1u << 17)));
-    wr(&d, DEIER, (1u << 31) | DE_PCH_EVENT);
-    wr(&d, DEIMR, ~((1u << 31) | DE_PCH_EVENT));
-    wr(&d, PCH_PORT_HOTPLUG, 1u << 4);
+    vgt_wr(&d, SDEIER, 0xffffffff);
+    vgt_wr(&d, SDEIMR, ~(SDE_PORTB_HOTPLUG | SDE_AUX_B | (1u << 17)));
+    vgt_wr(&d, DEIER, (1u << 31) | DE_PCH_EVENT);
+    vgt_wr(&d, DEIMR, ~((1u << 31) | DE_PCH_EVENT));
+    vgt_wr(&d, PCH_PORT_HOTPLUG, 1u << 4);
 
-    qom_set_connected(&d, false);
-    g_assert_false(rd(&d, SDEISR) & SDE_PORTB_HOTPLUG);
-    g_assert_true(rd(&d, SDEIIR) & SDE_PORTB_HOTPLUG);
-    g_assert_true(rd(&d, DEIIR) & DE_PCH_EVENT);
-    g_assert_cmphex(rd(&d, PCH_PORT_HOTPLUG) & 3, ==, 2);  /* long pulse */
+    vgt_qtest_qom_set_bool(&d, "monitor-connected", false);
+    g_assert_false(vgt_rd(&d, SDEISR) & SDE_PORTB_HOTPLUG);
+    g_assert_true(vgt_rd(&d, SDEIIR) & SDE_PORTB_HOTPLUG);
+    g_assert_true(vgt_rd(&d, DEIIR) & DE_PCH_EVENT);
+    g_assert_cmphex(vgt_rd(&d, PCH_PORT_HOTPLUG) & 3, ==, 2);  /* long pulse */
     /* the handler: status written back (W1C), IIRs acked */
-    wr(&d, PCH_PORT_HOTPLUG, rd(&d, PCH_PORT_HOTPLUG));
-    g_assert_cmphex(rd(&d, PCH_PORT_HOTPLUG), ==, 1u << 4);
-    wr(&d, SDEIIR, SDE_PORTB_HOTPLUG);
-    wr(&d, DEIIR, DE_PCH_EVENT);
-    g_assert_cmphex(rd(&d, DEIIR), ==, 0);
+    vgt_wr(&d, PCH_PORT_HOTPLUG, vgt_rd(&d, PCH_PORT_HOTPLUG));
+    g_assert_cmphex(vgt_rd(&d, PCH_PORT_HOTPLUG), ==, 1u << 4);
+    vgt_wr(&d, SDEIIR, SDE_PORTB_HOTPLUG);
+    vgt_wr(&d, DEIIR, DE_PCH_EVENT);
+    g_assert_cmphex(vgt_rd(&d, DEIIR), ==, 0);
     /* nothing on the AUX channel now */
     g_assert_cmpint(aux(&d, AUX_CTL_B, req, 4, reply), ==, -1);
-    console = display_console(&d);
+    console = vgt_qtest_display_console(&d);
     g_assert_cmpstr(console, ==, "no display");
 
-    qom_set_connected(&d, true);
-    g_assert_true(rd(&d, SDEISR) & SDE_PORTB_HOTPLUG);
-    g_assert_true(rd(&d, SDEIIR) & SDE_PORTB_HOTPLUG);
-    g_assert_true(rd(&d, DEIIR) & DE_PCH_EVENT);
-    g_assert_cmphex(rd(&d, PCH_PORT_HOTPLUG) & 3, ==, 2);
+    vgt_qtest_qom_set_bool(&d, "monitor-connected", true);
+    g_assert_true(vgt_rd(&d, SDEISR) & SDE_PORTB_HOTPLUG);
+    g_assert_true(vgt_rd(&d, SDEIIR) & SDE_PORTB_HOTPLUG);
+    g_assert_true(vgt_rd(&d, DEIIR) & DE_PCH_EVENT);
+    g_assert_cmphex(vgt_rd(&d, PCH_PORT_HOTPLUG) & 3, ==, 2);
     g_assert_cmpint(aux(&d, AUX_CTL_B, req, 4, reply), ==, 2);
     g_assert_cmphex(reply[1], ==, 0x12);
-    dev_stop(&d);
+    vgt_qtest_stop(&d);
 }
 
 /* A plane on GM outside the partition shows black; QEMU stays up. */
 static void test_outside_partition(void)
 {
     g_autofree uint8_t *pix = NULL;
-    Dev d;
+    VgtQtest d;
     Fb fb;
     int w, h, i;
 
-    dev_start(&d, NULL);
+    dev_start(&d, "");
     fb_create(&d, &fb, FMT_XRGB8888, false, false);
     /* just past this VM's mappable GM, and at GM 0 if that is not ours */
     modeset(&d, d.mbase + d.msize - PAGE, fb.stride, FMT_XRGB8888, false);
@@ -660,21 +592,22 @@ static void test_outside_partition(void)
     for (i = 0; i < W * H * 3; i++) {
         g_assert_cmphex(pix[i], ==, 0);
     }
-    g_assert_cmpint(log_count(&d, "outside this VM's graphics memory"), ==,
-                    1);
+    g_assert_cmpint(vgt_qtest_log_count(&d, "outside this VM's graphics "
+                                        "memory"), ==, 1);
     /* back inside: the frame shows */
-    wr(&d, DSPSURF_A, fb.gm);
+    vgt_wr(&d, DSPSURF_A, fb.gm);
     qtest_clock_step(d.qts, 50 * SCALE_MS);
     check_frame(&d, FMT_XRGB8888);
     /* a stride that cannot hold a line: nothing shown, one guest error */
-    wr(&d, DSPSTRIDE_A, 64);
+    vgt_wr(&d, DSPSTRIDE_A, 64);
     g_free(pix);
     pix = screendump(&d, &w, &h);
     g_assert_cmpint(w, ==, 1024);
     g_free(pix);
     pix = screendump(&d, &w, &h);
-    g_assert_cmpint(log_count(&d, "stride 64 for 200 pixels"), ==, 1);
-    dev_stop(&d);
+    g_assert_cmpint(vgt_qtest_log_count(&d, "stride 64 for 200 pixels"), ==,
+                    1);
+    vgt_qtest_stop(&d);
 }
 
 /*
@@ -684,17 +617,15 @@ static void test_outside_partition(void)
 static void test_gtt_not_ram(void)
 {
     g_autofree uint8_t *pix = NULL;
-    uint64_t bar0;
     uint8_t rgb[3];
-    Dev d;
+    VgtQtest d;
     Fb fb;
     int w, h, x;
 
     dev_start(&d, ",x-display-zero-copy=off");
-    bar0 = qpci_config_readl(d.dev, 0x10) & ~0xfull;
-    bar0 |= (uint64_t)qpci_config_readl(d.dev, 0x14) << 32;
     fb_create(&d, &fb, FMT_XRGB8888, false, false);
-    wr(&d, GTT(fb.gm / PAGE), pte(bar0 + 0x78000));   /* PVINFO's page */
+    /* the first page: PVINFO's, in BAR0 */
+    vgt_gtt_wr(&d, fb.gm / PAGE, vgt_pte(d.bar0.addr + VGT_QTEST_PVINFO));
     modeset(&d, fb.gm, fb.stride, FMT_XRGB8888, false);
     pix = screendump(&d, &w, &h);
     for (x = 0; x < W; x++) {
@@ -702,21 +633,9 @@ static void test_gtt_not_ram(void)
         pattern(x, 10, rgb);
         g_assert_cmpmem(pix + (10 * W + x) * 3, 3, rgb, 3);
     }
-    g_assert_cmpint(log_count(&d, "not guest RAM: shown black"), ==, 1);
-    dev_stop(&d);
-}
-
-static QDict *display_info(Dev *d)
-{
-    QDict *rsp = qtest_qmp(d->qts, "{ 'execute': 'qom-get', 'arguments': "
-                           "{ 'path': '/machine/peripheral/gpu', "
-                           "'property': 'display' } }");
-    QDict *ret = qdict_get_qdict(rsp, "return");
-
-    g_assert_nonnull(ret);
-    qobject_ref(ret);
-    qobject_unref(rsp);
-    return ret;
+    g_assert_cmpint(vgt_qtest_log_count(&d, "not guest RAM: shown black"), ==,
+                    1);
+    vgt_qtest_stop(&d);
 }
 
 /*
@@ -729,15 +648,15 @@ static void test_update_and_flip(void)
     uint32_t red[W];
     QDict *info, *pipe;
     uint64_t lines;
-    Dev d;
+    VgtQtest d;
     Fb fb;
     int w, h, i;
 
-    dev_start(&d, NULL);
+    dev_start(&d, "");
     fb_create(&d, &fb, FMT_XRGB8888, false, true);
     modeset(&d, fb.gm, fb.stride, FMT_XRGB8888, false);
     check_frame(&d, FMT_XRGB8888);
-    info = display_info(&d);
+    info = vgt_qtest_qom_dict(&d, "display");
     lines = qdict_get_int(info, "copied-lines");
     g_assert_cmpuint(lines, ==, H);
     pipe = qobject_to(QDict, qlist_peek(qdict_get_qlist(info, "pipes")));
@@ -749,7 +668,7 @@ static void test_update_and_flip(void)
 
     /* nothing changed: nothing copied */
     check_frame(&d, FMT_XRGB8888);
-    info = display_info(&d);
+    info = vgt_qtest_qom_dict(&d, "display");
     g_assert_cmpuint(qdict_get_int(info, "copied-lines"), ==, lines);
     qobject_unref(info);
 
@@ -763,14 +682,14 @@ static void test_update_and_flip(void)
     for (i = 0; i < fb.pages; i++) {
         uint64_t gpa = FB_GPA + 2 * MiB + i * PAGE;
 
-        wr(&d, GTT(fb.gm / PAGE + fb.pages + i), pte(gpa));
+        vgt_gtt_wr(&d, fb.gm / PAGE + fb.pages + i, vgt_pte(gpa));
     }
     for (i = 0; i < H; i++) {
         /* stride 800: line i at gpa + i * 800, pages in order */
         qtest_memwrite(d.qts, FB_GPA + 2 * MiB + i * fb.stride, red,
                        sizeof(red));
     }
-    wr(&d, DSPSURF_A, fb.gm + fb.pages * PAGE);
+    vgt_wr(&d, DSPSURF_A, fb.gm + fb.pages * PAGE);
     check_frame(&d, FMT_XRGB8888);
     qtest_clock_step(d.qts, 20 * SCALE_MS);
     pix = screendump(&d, &w, &h);
@@ -778,7 +697,7 @@ static void test_update_and_flip(void)
         g_assert_cmphex(pix[i * 3] << 16 | pix[i * 3 + 1] << 8 |
                         pix[i * 3 + 2], ==, 0xff0000);
     }
-    dev_stop(&d);
+    vgt_qtest_stop(&d);
 }
 
 static const ScanoutCase cases[] = {

@@ -11,18 +11,12 @@
 
 #include "qemu/osdep.h"
 #include "qemu/units.h"
-#include <sys/prctl.h>
 #include "libqtest.h"
 #include "vgt-qtest.h"
-#include "libqos/pci.h"
-#include "libqos/pci-pc.h"
-#include "qapi/qmp/qdict.h"
-#include "hw/vgt.h"
 
-#define PVINFO_BASE         0x78000
 #define FENCE_LO(i)         (0x100000 + 8 * (i))
 #define FENCE_HI(i)         (0x100004 + 8 * (i))
-#define GTT(i)              (VGT_MMIO_SIZE + 4 * (uint64_t)(i))
+#define GTT(i)              VGT_QTEST_GTT(i)
 #define PAGE                4096
 
 /* Guest RAM pages the tests point GTT entries at (-m 128M). */
@@ -31,92 +25,36 @@
 #define RAM_C               0x01200000ull
 #define NOT_RAM             0x1000000000ull     /* 64 GiB: nothing there */
 
-typedef struct Vm {
-    QTestState *qts;
-    QPCIBus *bus;
-    QPCIDevice *dev;
-    QPCIBar bar0, bar2;
-    uint64_t bar2_addr;
-    uint64_t mbase, msize, nbase, nsize;    /* GM ranges (PVINFO) */
-    uint32_t fences;
-    char *id;
-    char *log_path;
-} Vm;
-
-/* A Haswell PTE for guest-physical @gpa. */
-static uint32_t pte(uint64_t gpa)
+/* Enable the device as its driver does: BAR0, the aperture, PVINFO. */
+static void vm_enable(VgtQtest *vm)
 {
-    return (gpa & 0xfffff000u) | ((gpa >> 28) & 0x7f0) | 1;
-}
-
-static void vm_attach(Vm *vm, QTestState *qts, QPCIBus *bus, int slot,
-                      const char *id)
-{
-    uint64_t size;
-
-    vm->qts = qts;
-    vm->bus = bus;
-    vm->id = g_strdup(id);
-    vm->dev = qpci_device_find(bus, QPCI_DEVFN(slot, 0));
-    g_assert_nonnull(vm->dev);
-    qpci_device_enable(vm->dev);
-    vm->bar0 = qpci_iomap(vm->dev, 0, NULL);
-    vm->bar2 = qpci_iomap(vm->dev, 2, &size);
-    vm->bar2_addr = qpci_config_readl(vm->dev, 0x18) & ~0xfull;
-    vm->bar2_addr |= (uint64_t)qpci_config_readl(vm->dev, 0x1c) << 32;
-    vm->mbase = qpci_io_readl(vm->dev, vm->bar0, PVINFO_BASE + 0x40);
-    vm->msize = qpci_io_readl(vm->dev, vm->bar0, PVINFO_BASE + 0x44);
-    vm->nbase = qpci_io_readl(vm->dev, vm->bar0, PVINFO_BASE + 0x48);
-    vm->nsize = qpci_io_readl(vm->dev, vm->bar0, PVINFO_BASE + 0x4c);
-    vm->fences = qpci_io_readl(vm->dev, vm->bar0, PVINFO_BASE + 0x50);
+    vgt_qtest_map(vm);
+    vgt_qtest_map_aperture(vm);
+    vgt_qtest_read_partition(vm);
     g_assert_cmpuint(vm->msize, >, 0);
 }
 
-static void vm_start(Vm *vm, const char *props)
+static void vm_start(VgtQtest *vm, const char *props)
 {
-    QTestState *qts;
-    vm->log_path = vgt_qtest_log_file("vgt-gtt-test");
-    qts = qtest_initf("-M pc -m 128M -nodefaults -vga none "
-                      "-d guest_errors -D %s -device vgt,addr=2,id=gpu,"
-                      "aperture_size=128M%s", vm->log_path, props);
-    vm_attach(vm, qts, qpci_new_pc(qts, NULL), 2, "gpu");
+    g_autofree char *all_props = g_strconcat(VGT_QTEST_PROPS, props, NULL);
+
+    vgt_qtest_start(vm, "-m 128M -d guest_errors", all_props);
+    vm_enable(vm);
 }
 
-static void vm_stop(Vm *vm)
-{
-    g_free(vm->dev);
-    qpci_free_pc(vm->bus);
-    qtest_quit(vm->qts);
-    if (vm->log_path) {
-        unlink(vm->log_path);
-        g_free(vm->log_path);
-    }
-    g_free(vm->id);
-}
-
-static uint64_t qom_u64(Vm *vm, const char *prop)
+static uint64_t qom_u64(VgtQtest *vm, const char *prop)
 {
     /* A register access first: it sends queued GTT entries. */
-    qpci_io_readl(vm->dev, vm->bar0, PVINFO_BASE);
-    return vgt_qtest_qom_u64(vm->qts, vm->id, prop);
+    vgt_rd(vm, VGT_QTEST_PVINFO);
+    return vgt_qtest_qom_u64(vm, prop);
 }
 
-static int log_count(Vm *vm, const char *needle)
+static int log_count(VgtQtest *vm, const char *needle)
 {
-    return vgt_qtest_log_count(vm->qts, vm->log_path, needle);
+    return vgt_qtest_log_count(vm, needle);
 }
 
-static uint32_t gtt_r(Vm *vm, uint32_t i)
-{
-    return qpci_io_readl(vm->dev, vm->bar0, GTT(i));
-}
-
-static void gtt_w(Vm *vm, uint32_t i, uint32_t v)
-{
-    qpci_io_writel(vm->dev, vm->bar0, GTT(i), v);
-}
-
-static uint32_t first_mappable(Vm *vm)
+static uint32_t first_mappable(VgtQtest *vm)
 {
     return vm->mbase / PAGE;
 }
@@ -124,45 +62,45 @@ static uint32_t first_mappable(Vm *vm)
 /* Reads return exactly what the guest wrote, at every access size. */
 static void test_gtt_readback(void)
 {
-    Vm vm = { 0 };
+    VgtQtest vm;
     uint32_t mb;
 
     vm_start(&vm, "");
     mb = first_mappable(&vm);
 
-    gtt_w(&vm, mb, pte(RAM_A) | 0x6);                 /* cached */
-    g_assert_cmphex(gtt_r(&vm, mb), ==, pte(RAM_A) | 0x6);
+    vgt_gtt_wr(&vm, mb, vgt_pte(RAM_A) | 0x6);                 /* cached */
+    g_assert_cmphex(vgt_gtt_rd(&vm, mb), ==, vgt_pte(RAM_A) | 0x6);
     /* an 8-byte write is two entries, low one first */
     qpci_io_writeq(vm.dev, vm.bar0, GTT(mb + 2),
-                   ((uint64_t)pte(RAM_C) << 32) | pte(RAM_B));
-    g_assert_cmphex(gtt_r(&vm, mb + 2), ==, pte(RAM_B));
-    g_assert_cmphex(gtt_r(&vm, mb + 3), ==, pte(RAM_C));
+                   ((uint64_t)vgt_pte(RAM_C) << 32) | vgt_pte(RAM_B));
+    g_assert_cmphex(vgt_gtt_rd(&vm, mb + 2), ==, vgt_pte(RAM_B));
+    g_assert_cmphex(vgt_gtt_rd(&vm, mb + 3), ==, vgt_pte(RAM_C));
     g_assert_cmphex(qpci_io_readq(vm.dev, vm.bar0, GTT(mb + 2)), ==,
-                    ((uint64_t)pte(RAM_C) << 32) | pte(RAM_B));
+                    ((uint64_t)vgt_pte(RAM_C) << 32) | vgt_pte(RAM_B));
     /* dword aligned is enough for 8 bytes */
     qpci_io_writeq(vm.dev, vm.bar0, GTT(mb + 5), 0x1111111022222220ull);
-    g_assert_cmphex(gtt_r(&vm, mb + 5), ==, 0x22222220);
-    g_assert_cmphex(gtt_r(&vm, mb + 6), ==, 0x11111110);
+    g_assert_cmphex(vgt_gtt_rd(&vm, mb + 5), ==, 0x22222220);
+    g_assert_cmphex(vgt_gtt_rd(&vm, mb + 6), ==, 0x11111110);
     /* byte and word writes merge into the entry */
-    gtt_w(&vm, mb + 4, 0);
+    vgt_gtt_wr(&vm, mb + 4, 0);
     qpci_io_writew(vm.dev, vm.bar0, GTT(mb + 4) + 2, 0x0120);
     qpci_io_writeb(vm.dev, vm.bar0, GTT(mb + 4), 0x01);
-    g_assert_cmphex(gtt_r(&vm, mb + 4), ==, 0x01200001);
+    g_assert_cmphex(vgt_gtt_rd(&vm, mb + 4), ==, 0x01200001);
     g_assert_cmphex(qpci_io_readw(vm.dev, vm.bar0, GTT(mb + 4) + 2), ==,
                     0x0120);
     g_assert_cmphex(qpci_io_readb(vm.dev, vm.bar0, GTT(mb + 4) + 3), ==,
                     0x01);
     /* invalid entries keep every bit the guest wrote (PDE readback) */
-    gtt_w(&vm, mb + 7, 0xdeadbee0);
-    g_assert_cmphex(gtt_r(&vm, mb + 7), ==, 0xdeadbee0);
+    vgt_gtt_wr(&vm, mb + 7, 0xdeadbee0);
+    g_assert_cmphex(vgt_gtt_rd(&vm, mb + 7), ==, 0xdeadbee0);
     /* the non-mappable range works the same */
-    gtt_w(&vm, vm.nbase / PAGE, pte(RAM_A));
-    g_assert_cmphex(gtt_r(&vm, vm.nbase / PAGE), ==, pte(RAM_A));
+    vgt_gtt_wr(&vm, vm.nbase / PAGE, vgt_pte(RAM_A));
+    g_assert_cmphex(vgt_gtt_rd(&vm, vm.nbase / PAGE), ==, vgt_pte(RAM_A));
 
     /* unaligned: no effect, reads 0, counted */
     qpci_io_writel(vm.dev, vm.bar0, GTT(mb) + 1, 0xffffffff);
     qpci_io_writew(vm.dev, vm.bar0, GTT(mb) + 3, 0xffff);
-    g_assert_cmphex(gtt_r(&vm, mb), ==, pte(RAM_A) | 0x6);
+    g_assert_cmphex(vgt_gtt_rd(&vm, mb), ==, vgt_pte(RAM_A) | 0x6);
     g_assert_cmphex(qpci_io_readl(vm.dev, vm.bar0, GTT(mb) + 2), ==, 0);
     g_assert_cmpuint(qom_u64(&vm, "x-gtt-refused-access"), ==, 3);
 
@@ -174,15 +112,14 @@ static void test_gtt_readback(void)
 
     /* a reset clears the guest view */
     qtest_qmp_assert_success(vm.qts, "{ 'execute': 'system_reset' }");
-    qpci_device_enable(vm.dev);
-    vm.bar0 = qpci_iomap(vm.dev, 0, NULL);
-    g_assert_cmphex(gtt_r(&vm, mb), ==, 0);
-    vm_stop(&vm);
+    vgt_qtest_map(&vm);
+    g_assert_cmphex(vgt_gtt_rd(&vm, mb), ==, 0);
+    vgt_qtest_stop(&vm);
 }
 
 static void test_gtt_refusals(void)
 {
-    Vm vm = { 0 };
+    VgtQtest vm;
     uint32_t mb, nend, total;
 
     vm_start(&vm, "");
@@ -191,25 +128,25 @@ static void test_gtt_refusals(void)
     g_assert_cmpuint(nend, <, VGT_GTT_ENTRIES);
 
     /* outside the partition: the helper's share, above non-mappable */
-    gtt_w(&vm, 0, pte(RAM_A));
-    gtt_w(&vm, mb - 1, pte(RAM_A));
-    gtt_w(&vm, (vm.mbase + vm.msize) / PAGE, pte(RAM_A));
-    gtt_w(&vm, nend, pte(RAM_A));
-    gtt_w(&vm, VGT_GTT_ENTRIES - 1, 0);
+    vgt_gtt_wr(&vm, 0, vgt_pte(RAM_A));
+    vgt_gtt_wr(&vm, mb - 1, vgt_pte(RAM_A));
+    vgt_gtt_wr(&vm, (vm.mbase + vm.msize) / PAGE, vgt_pte(RAM_A));
+    vgt_gtt_wr(&vm, nend, vgt_pte(RAM_A));
+    vgt_gtt_wr(&vm, VGT_GTT_ENTRIES - 1, 0);
     g_assert_cmpuint(qom_u64(&vm, "x-gtt-refused-range"), ==, 5);
     /* the guest still reads what it wrote */
-    g_assert_cmphex(gtt_r(&vm, 0), ==, pte(RAM_A));
-    g_assert_cmphex(gtt_r(&vm, nend), ==, pte(RAM_A));
+    g_assert_cmphex(vgt_gtt_rd(&vm, 0), ==, vgt_pte(RAM_A));
+    g_assert_cmphex(vgt_gtt_rd(&vm, nend), ==, vgt_pte(RAM_A));
 
     /* inside, pointing outside guest RAM: beyond it, at MMIO, at itself */
-    gtt_w(&vm, mb, pte(NOT_RAM));
-    gtt_w(&vm, mb + 1, pte(128 * MiB));
-    gtt_w(&vm, mb + 2, pte(0xfee00000));
-    gtt_w(&vm, mb + 3, pte(vm.bar2_addr + vm.mbase));
+    vgt_gtt_wr(&vm, mb, vgt_pte(NOT_RAM));
+    vgt_gtt_wr(&vm, mb + 1, vgt_pte(128 * MiB));
+    vgt_gtt_wr(&vm, mb + 2, vgt_pte(0xfee00000));
+    vgt_gtt_wr(&vm, mb + 3, vgt_pte(vm.bar2.addr + vm.mbase));
     g_assert_cmpuint(qom_u64(&vm, "x-gtt-refused-gfn"), ==, 4);
-    g_assert_cmphex(gtt_r(&vm, mb), ==, pte(NOT_RAM));
+    g_assert_cmphex(vgt_gtt_rd(&vm, mb), ==, vgt_pte(NOT_RAM));
     /* the same entries without the valid bit are fine */
-    gtt_w(&vm, mb + 4, pte(NOT_RAM) & ~1u);
+    vgt_gtt_wr(&vm, mb + 4, vgt_pte(NOT_RAM) & ~1u);
     g_assert_cmpuint(qom_u64(&vm, "x-gtt-refused-gfn"), ==, 4);
     g_assert_cmpuint(qom_u64(&vm, "x-gtt-refused-helper"), ==, 0);
     /*
@@ -228,13 +165,13 @@ static void test_gtt_refusals(void)
     g_assert_cmpint(log_count(&vm, "vgt: GTT entry"), ==, 16);
     g_assert_cmpint(log_count(&vm, "GTT writes refused so far"), ==,
                     total / 4096);
-    vm_stop(&vm);
+    vgt_qtest_stop(&vm);
 }
 
 /* The aperture reaches the guest pages the GTT points at. */
 static void aperture_checks(const char *props)
 {
-    Vm vm = { 0 };
+    VgtQtest vm;
     uint32_t mb;
     uint8_t buf[2 * PAGE], back[PAGE];
     int i;
@@ -244,8 +181,8 @@ static void aperture_checks(const char *props)
     qtest_memset(vm.qts, RAM_A, 'a', PAGE);
     qtest_memset(vm.qts, RAM_B, 'b', PAGE);
     qtest_memset(vm.qts, RAM_C, 'c', PAGE);
-    gtt_w(&vm, mb, pte(RAM_A));
-    gtt_w(&vm, mb + 1, pte(RAM_B));
+    vgt_gtt_wr(&vm, mb, vgt_pte(RAM_A));
+    vgt_gtt_wr(&vm, mb + 1, vgt_pte(RAM_B));
 
     g_assert_cmphex(qpci_io_readl(vm.dev, vm.bar2, vm.mbase), ==,
                     0x61616161);
@@ -273,7 +210,7 @@ static void aperture_checks(const char *props)
                     0x04030201);
 
     /* a new entry: the aperture follows it at once */
-    gtt_w(&vm, mb, pte(RAM_C));
+    vgt_gtt_wr(&vm, mb, vgt_pte(RAM_C));
     g_assert_cmphex(qpci_io_readl(vm.dev, vm.bar2, vm.mbase), ==,
                     0x63636363);
     qpci_io_writel(vm.dev, vm.bar2, vm.mbase + 16, 0x12345678);
@@ -284,11 +221,11 @@ static void aperture_checks(const char *props)
     g_assert_cmpuint(qom_u64(&vm, "x-aperture-errors"), ==, 0);
 
     /* invalid, refused, and not this VM's: reads 0, writes dropped */
-    gtt_w(&vm, mb, pte(RAM_C) & ~1u);
+    vgt_gtt_wr(&vm, mb, vgt_pte(RAM_C) & ~1u);
     g_assert_cmphex(qpci_io_readl(vm.dev, vm.bar2, vm.mbase + 16), ==, 0);
     qpci_io_writel(vm.dev, vm.bar2, vm.mbase + 16, 0xdeadbeef);
     g_assert_cmphex(qtest_readl(vm.qts, RAM_C + 16), ==, 0x12345678);
-    gtt_w(&vm, mb, pte(NOT_RAM));
+    vgt_gtt_wr(&vm, mb, vgt_pte(NOT_RAM));
     g_assert_cmphex(qpci_io_readl(vm.dev, vm.bar2, vm.mbase), ==, 0);
     g_assert_cmphex(qpci_io_readl(vm.dev, vm.bar2, 0), ==, 0);
     qpci_io_writel(vm.dev, vm.bar2, 0, 0xdeadbeef);
@@ -306,11 +243,10 @@ static void aperture_checks(const char *props)
 
     /* a reset unmaps everything */
     qtest_qmp_assert_success(vm.qts, "{ 'execute': 'system_reset' }");
-    qpci_device_enable(vm.dev);
-    vm.bar0 = qpci_iomap(vm.dev, 0, NULL);
-    vm.bar2 = qpci_iomap(vm.dev, 2, NULL);
+    vgt_qtest_map(&vm);
+    vgt_qtest_map_aperture(&vm);
     g_assert_cmphex(qpci_io_readl(vm.dev, vm.bar2, vm.mbase + PAGE), ==, 0);
-    vm_stop(&vm);
+    vgt_qtest_stop(&vm);
 }
 
 static void test_aperture(void)
@@ -323,7 +259,7 @@ static void test_aperture_trap(void)
     aperture_checks(",x-aperture-trap=on");
 }
 
-static void fence_set(Vm *vm, int i, uint64_t start, uint64_t size,
+static void fence_set(VgtQtest *vm, int i, uint64_t start, uint64_t size,
                       uint32_t pitch)
 {
     /* as i915 does it: disable, end and pitch, start and valid */
@@ -335,7 +271,7 @@ static void fence_set(Vm *vm, int i, uint64_t start, uint64_t size,
 
 static void test_fences(void)
 {
-    Vm vm = { 0 };
+    VgtQtest vm;
     uint64_t errors;
 
     vm_start(&vm, ",fence_sz=4");
@@ -386,31 +322,32 @@ static void test_fences(void)
     g_assert_cmpuint(qom_u64(&vm, "x-fence-live"), ==, 6);
     qtest_qmp_assert_success(vm.qts, "{ 'execute': 'system_reset' }");
     g_assert_cmpuint(qom_u64(&vm, "x-fence-live"), ==, 0);
-    vm_stop(&vm);
+    vgt_qtest_stop(&vm);
 }
 
 /*
  * VM @a maps its first aperture page to @ram (filled with @fill); VM @b
  * then writes the same GTT entry: refused, and @a's page is unchanged.
  */
-static void check_isolation(Vm *a, uint64_t ram_a, Vm *b, uint64_t ram_b)
+static void check_isolation(VgtQtest *a, uint64_t ram_a, VgtQtest *b,
+                            uint64_t ram_b)
 {
     uint32_t ia = first_mappable(a), ib = first_mappable(b);
     uint64_t refused = qom_u64(b, "x-gtt-refused-range");
 
     qtest_memset(a->qts, ram_a, 0xa1, PAGE);
     qtest_memset(b->qts, ram_b, 0xb2, PAGE);
-    gtt_w(a, ia, pte(ram_a));
-    gtt_w(b, ib, pte(ram_b));
+    vgt_gtt_wr(a, ia, vgt_pte(ram_a));
+    vgt_gtt_wr(b, ib, vgt_pte(ram_b));
     g_assert_cmphex(qpci_io_readl(a->dev, a->bar2, a->mbase), ==,
                     0xa1a1a1a1);
     g_assert_cmphex(qpci_io_readl(b->dev, b->bar2, b->mbase), ==,
                     0xb2b2b2b2);
 
-    gtt_w(b, ia, pte(ram_b));
-    gtt_w(b, a->nbase / PAGE, pte(ram_b));
+    vgt_gtt_wr(b, ia, vgt_pte(ram_b));
+    vgt_gtt_wr(b, a->nbase / PAGE, vgt_pte(ram_b));
     g_assert_cmpuint(qom_u64(b, "x-gtt-refused-range"), ==, refused + 2);
-    g_assert_cmphex(gtt_r(a, ia), ==, pte(ram_a));
+    g_assert_cmphex(vgt_gtt_rd(a, ia), ==, vgt_pte(ram_a));
     g_assert_cmphex(qpci_io_readl(a->dev, a->bar2, a->mbase), ==,
                     0xa1a1a1a1);
     /* @b's aperture does not reach @a's graphics memory */
@@ -426,18 +363,14 @@ static bool disjoint(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 
 static void test_two_devices(void)
 {
-    QTestState *qts;
-    QPCIBus *bus;
-    Vm a = { 0 }, b = { 0 };
+    VgtQtest a, b;
     uint64_t fa, fb;
 
-    qts = qtest_init("-M pc -m 128M -nodefaults -vga none "
-                     "-device vgt,addr=2,id=a,aperture_size=128M "
-                     "-device vgt,addr=3,id=b,aperture_size=128M,"
-                     "low_gm_sz=16,high_gm_sz=256,fence_sz=8");
-    bus = qpci_new_pc(qts, NULL);
-    vm_attach(&a, qts, bus, 2, "a");
-    vm_attach(&b, qts, bus, 3, "b");
+    vgt_qtest_start(&a, "-m 128M -device vgt,addr=3,id=b,aperture_size=128M,"
+                    "low_gm_sz=16,high_gm_sz=256,fence_sz=8", NULL);
+    vgt_qtest_attach(&b, &a, 3, "b");
+    vm_enable(&a);
+    vm_enable(&b);
     g_assert_true(disjoint(a.mbase, a.msize, b.mbase, b.msize));
     g_assert_true(disjoint(a.nbase, a.nsize, b.nbase, b.nsize));
     fa = qom_u64(&a, "x-fence-base");
@@ -452,69 +385,28 @@ static void test_two_devices(void)
     g_assert_cmpuint(qom_u64(&a, "x-fence-live"), ==, 1);
     g_assert_cmpuint(qom_u64(&b, "x-fence-live"), ==, 0);
 
-    g_free(b.dev);
-    g_free(b.id);
-    vm_stop(&a);
+    vgt_qtest_stop(&b);
+    vgt_qtest_stop(&a);
 }
 
-/* A failed assertion aborts the test: the daemon must not outlive it. */
-static void hostd_child_setup(gpointer data)
+static void socket_vm_start(VgtQtest *vm, const char *socket)
 {
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-}
-
-/* Our own vgt-hostd (VGT_HOSTD), as in vgt-test.c. */
-static GPid hostd_start(char **dir, char **sock)
-{
-    const char *bin = g_getenv("VGT_HOSTD");
-    GPid pid;
-    int i;
-
-    *dir = g_dir_make_tmp("vgt-gtt-hostd-XXXXXX", NULL);
-    g_assert_nonnull(*dir);
-    *sock = g_build_filename(*dir, "vgt.sock", NULL);
-    {
-        const char *argv[] = { bin, "--socket", *sock, NULL };
-
-        g_assert_true(g_spawn_async(NULL, (char **)argv, NULL,
-                                    G_SPAWN_DO_NOT_REAP_CHILD |
-                                    G_SPAWN_STDOUT_TO_DEV_NULL |
-                                    G_SPAWN_STDERR_TO_DEV_NULL,
-                                    hostd_child_setup, NULL, &pid, NULL));
-    }
-    for (i = 0; i < 500 && !g_file_test(*sock, G_FILE_TEST_EXISTS); i++) {
-        g_usleep(10 * 1000);
-    }
-    g_assert_true(g_file_test(*sock, G_FILE_TEST_EXISTS));
-    return pid;
-}
-
-static void socket_vm_start(Vm *vm, const char *sock)
-{
-    QTestState *qts;
-
-    qts = qtest_initf("-M pc,memory-backend=mem -m 128M -nodefaults "
-                      "-vga none -object memory-backend-memfd,id=mem,"
-                      "size=128M,share=on -device vgt,addr=2,id=gpu,"
-                      "aperture_size=128M,low_gm_sz=32,helper=%s", sock);
-    vm_attach(vm, qts, qpci_new_pc(qts, NULL), 2, "gpu");
+    vgt_qtest_start_on_hostd(vm, socket, NULL,
+                             VGT_QTEST_PROPS ",low_gm_sz=32");
+    vm_enable(vm);
 }
 
 static void test_two_qemus_socket(void)
 {
-    g_autofree char *dir = NULL;
-    g_autofree char *sock = NULL;
-    Vm a = { 0 }, b = { 0 };
-    GPid pid;
-    int status;
+    VgtQtestHostd h;
+    VgtQtest a, b;
 
-    if (!g_getenv("VGT_HOSTD")) {
+    if (!vgt_qtest_hostd_start(&h)) {
         g_test_skip("VGT_HOSTD (path to vgt-hostd) not set");
         return;
     }
-    pid = hostd_start(&dir, &sock);
-    socket_vm_start(&a, sock);
-    socket_vm_start(&b, sock);
+    socket_vm_start(&a, h.socket);
+    socket_vm_start(&b, h.socket);
     g_assert_true(disjoint(a.mbase, a.msize, b.mbase, b.msize));
     g_assert_true(disjoint(qom_u64(&a, "x-fence-base"), a.fences,
                            qom_u64(&b, "x-fence-base"), b.fences));
@@ -522,15 +414,9 @@ static void test_two_qemus_socket(void)
     check_isolation(&b, RAM_B, &a, RAM_C);
     g_assert_cmpuint(qom_u64(&a, "x-gtt-written"), >=, 2);
     g_assert_cmpuint(qom_u64(&b, "x-gtt-written"), >=, 2);
-    vm_stop(&a);
-    vm_stop(&b);
-
-    kill(pid, SIGTERM);
-    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
-    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    g_spawn_close_pid(pid);
-    unlink(sock);
-    rmdir(dir);
+    vgt_qtest_stop(&a);
+    vgt_qtest_stop(&b);
+    vgt_qtest_hostd_stop(&h);
 }
 
 int main(int argc, char **argv)

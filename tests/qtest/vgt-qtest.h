@@ -1,6 +1,9 @@
 /*
- * Helpers shared by the vgt qtests: QEMU's log (-D) of a test VM, and
- * QOM properties of its vgt device.
+ * The fixture every vgt qtest and qtest bench uses: a QEMU with vgt at
+ * 00:02.0, its BARs, register and GTT accessors, the partition PVINFO
+ * advertises, QEMU's log (-D), QOM properties of the device, and a
+ * vgt-hostd of a test's own.  Static inline: QEMU's meson builds each
+ * qtest from its one .c file.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -11,7 +14,44 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include "libqtest.h"
+#include "libqos/pci.h"
+#include "libqos/pci-pc.h"
 #include "qapi/qmp/qdict.h"
+#include "hw/vgt.h"
+
+/*
+ * The device's properties when a test names none: a 128 MiB aperture,
+ * so that libqos' 512 MiB PCI window holds BAR2 and BAR0 together (the
+ * embedded helper puts the default 64 MiB mappable slice below 128 MiB).
+ */
+#define VGT_QTEST_PROPS         "aperture_size=128M"
+
+/* Guest RAM in a shared memfd: what vgt-hostd needs to map it. */
+#define VGT_QTEST_MEMFD_RAM     "-m 128M -object memory-backend-memfd," \
+                                "id=mem,size=128M,share=on " \
+                                "-machine memory-backend=mem"
+
+#define VGT_QTEST_PVINFO        0x78000
+#define VGT_QTEST_PVINFO_MAGIC  0x4776544776544776ull
+
+/* BAR0 offset of GTT entry @i. */
+#define VGT_QTEST_GTT(i)        (VGT_MMIO_SIZE + 4 * (uint64_t)(i))
+
+typedef struct VgtQtest {
+    QTestState *qts;
+    QPCIBus *bus;
+    QPCIDevice *dev;
+    const char *id;             /* QOM: /machine/peripheral/<id> */
+    QPCIBar bar0;               /* registers, then the GTT */
+    QPCIBar bar2;               /* the aperture */
+    /* the VM's graphics memory and fences, from PVINFO */
+    uint32_t vgt_id;
+    uint64_t mbase, msize;      /* mappable GM */
+    uint64_t nbase, nsize;      /* non-mappable GM */
+    uint32_t fences;
+    char *log_path;             /* QEMU's -D log */
+    bool shares_qemu;           /* a second device: stop frees it only */
+} VgtQtest;
 
 /* A temporary file for QEMU's -D log; unlink and g_free it afterwards. */
 static inline char *vgt_qtest_log_file(const char *name)
@@ -26,18 +66,146 @@ static inline char *vgt_qtest_log_file(const char *name)
 }
 
 /*
- * How many lines of the log at @path contain @needle.  A QMP round trip
+ * Start a pc machine without default devices, vgt at 00:02.0 with id
+ * "gpu", and find the device.  It is not enabled yet: a test sees it as
+ * firmware does until vgt_qtest_map().  @props: the device's properties
+ * after addr and id (NULL: VGT_QTEST_PROPS, "": the device's defaults).
+ * @args: more QEMU options, or NULL; they follow the machine's (a later
+ * -M or -machine wins) and the device (so that more -device vgt are
+ * created after it); "-d" chooses what QEMU logs to t->log_path.
+ */
+static inline void vgt_qtest_start(VgtQtest *t, const char *args,
+                                   const char *props)
+{
+    if (!props) {
+        props = VGT_QTEST_PROPS;
+    }
+    memset(t, 0, sizeof(*t));
+    t->id = "gpu";
+    t->log_path = vgt_qtest_log_file("vgt-qtest");
+    t->qts = qtest_initf("-M pc -nodefaults -vga none -D %s "
+                         "-device vgt,addr=2,id=gpu%s%s %s",
+                         t->log_path, *props ? "," : "", props,
+                         args ? args : "");
+    t->bus = qpci_new_pc(t->qts, NULL);
+    t->dev = qpci_device_find(t->bus, QPCI_DEVFN(2, 0));
+    g_assert_nonnull(t->dev);
+}
+
+/*
+ * The same VM on vgt-hostd's @socket instead of the embedded helper:
+ * guest RAM the daemon can map.  @props: more properties, or NULL (the
+ * GPU's whole aperture then).
+ */
+static inline void vgt_qtest_start_on_hostd(VgtQtest *t, const char *socket,
+                                            const char *args,
+                                            const char *props)
+{
+    g_autofree char *all_args = g_strdup_printf("%s %s", VGT_QTEST_MEMFD_RAM,
+                                                args ? args : "");
+    g_autofree char *all_props = g_strdup_printf("helper=%s%s%s", socket,
+                                                 props ? "," : "",
+                                                 props ? props : "");
+
+    vgt_qtest_start(t, all_args, all_props);
+}
+
+/* Another vgt of @first's QEMU (a -device in its @args), at 00:@slot.0. */
+static inline void vgt_qtest_attach(VgtQtest *t, VgtQtest *first, int slot,
+                                    const char *id)
+{
+    memset(t, 0, sizeof(*t));
+    t->qts = first->qts;
+    t->bus = first->bus;
+    t->id = id;
+    t->shares_qemu = true;
+    t->dev = qpci_device_find(t->bus, QPCI_DEVFN(slot, 0));
+    g_assert_nonnull(t->dev);
+}
+
+/* Stop QEMU (or, for an attached device, forget the device). */
+static inline void vgt_qtest_stop(VgtQtest *t)
+{
+    g_free(t->dev);
+    if (t->shares_qemu) {
+        return;
+    }
+    qpci_free_pc(t->bus);
+    qtest_quit(t->qts);
+    unlink(t->log_path);
+    g_free(t->log_path);
+}
+
+/*
+ * Enable the device and map BAR0, as a driver does first; again after a
+ * reset, which clears the BARs.
+ */
+static inline void vgt_qtest_map(VgtQtest *t)
+{
+    uint64_t size;
+
+    qpci_device_enable(t->dev);
+    t->bar0 = qpci_iomap(t->dev, 0, &size);
+    g_assert_cmpuint(size, ==, VGT_BAR0_SIZE);
+}
+
+/* Map the aperture (BAR2), after BAR0. */
+static inline void vgt_qtest_map_aperture(VgtQtest *t)
+{
+    t->bar2 = qpci_iomap(t->dev, 2, NULL);
+}
+
+static inline uint32_t vgt_rd(VgtQtest *t, uint32_t reg)
+{
+    return qpci_io_readl(t->dev, t->bar0, reg);
+}
+
+static inline void vgt_wr(VgtQtest *t, uint32_t reg, uint32_t value)
+{
+    qpci_io_writel(t->dev, t->bar0, reg, value);
+}
+
+static inline uint32_t vgt_gtt_rd(VgtQtest *t, uint32_t index)
+{
+    return qpci_io_readl(t->dev, t->bar0, VGT_QTEST_GTT(index));
+}
+
+static inline void vgt_gtt_wr(VgtQtest *t, uint32_t index, uint32_t pte)
+{
+    qpci_io_writel(t->dev, t->bar0, VGT_QTEST_GTT(index), pte);
+}
+
+/* A valid Haswell GTT entry for guest-physical @gpa. */
+static inline uint32_t vgt_pte(uint64_t gpa)
+{
+    return (gpa & 0xfffff000u) | ((gpa >> 28) & 0x7f0) | VGT_PTE_VALID;
+}
+
+/* Read the partition the VM got from PVINFO, as i915's vGPU probe does. */
+static inline void vgt_qtest_read_partition(VgtQtest *t)
+{
+    g_assert_cmphex(qpci_io_readq(t->dev, t->bar0, VGT_QTEST_PVINFO), ==,
+                    VGT_QTEST_PVINFO_MAGIC);
+    t->vgt_id = vgt_rd(t, VGT_QTEST_PVINFO + 0x0c);
+    t->mbase = vgt_rd(t, VGT_QTEST_PVINFO + 0x40);
+    t->msize = vgt_rd(t, VGT_QTEST_PVINFO + 0x44);
+    t->nbase = vgt_rd(t, VGT_QTEST_PVINFO + 0x48);
+    t->nsize = vgt_rd(t, VGT_QTEST_PVINFO + 0x4c);
+    t->fences = vgt_rd(t, VGT_QTEST_PVINFO + 0x50);
+}
+
+/*
+ * How many lines of the VM's log contain @needle.  A QMP round trip
  * first, so that everything QEMU did before is in the file.
  */
-static inline int vgt_qtest_log_count(QTestState *qts, const char *path,
-                                      const char *needle)
+static inline int vgt_qtest_log_count(VgtQtest *t, const char *needle)
 {
     g_autofree char *text = NULL;
     g_auto(GStrv) lines = NULL;
     int i, n = 0;
 
-    qtest_qmp_assert_success(qts, "{ 'execute': 'query-status' }");
-    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    qtest_qmp_assert_success(t->qts, "{ 'execute': 'query-status' }");
+    g_assert_true(g_file_get_contents(t->log_path, &text, NULL, NULL));
     lines = g_strsplit(text, "\n", -1);
     for (i = 0; lines[i]; i++) {
         n += strstr(lines[i], needle) != NULL;
@@ -45,20 +213,64 @@ static inline int vgt_qtest_log_count(QTestState *qts, const char *path,
     return n;
 }
 
-/* An integer QOM property of the device with id @id. */
-static inline uint64_t vgt_qtest_qom_u64(QTestState *qts, const char *id,
-                                         const char *prop)
+/* An integer QOM property of the device. */
+static inline uint64_t vgt_qtest_qom_u64(VgtQtest *t, const char *prop)
 {
-    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", id);
+    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", t->id);
     QDict *rsp;
     uint64_t v;
 
-    rsp = qtest_qmp(qts, "{ 'execute': 'qom-get', 'arguments': "
+    rsp = qtest_qmp(t->qts, "{ 'execute': 'qom-get', 'arguments': "
                     "{ 'path': %s, 'property': %s } }", path, prop);
     g_assert_true(qdict_haskey(rsp, "return"));
     v = qdict_get_int(rsp, "return");
     qobject_unref(rsp);
     return v;
+}
+
+/* A QOM property of the device that is a dictionary; qobject_unref it. */
+static inline QDict *vgt_qtest_qom_dict(VgtQtest *t, const char *prop)
+{
+    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", t->id);
+    QDict *rsp, *ret;
+
+    rsp = qtest_qmp(t->qts, "{ 'execute': 'qom-get', 'arguments': "
+                    "{ 'path': %s, 'property': %s } }", path, prop);
+    ret = qdict_get_qdict(rsp, "return");
+    g_assert_nonnull(ret);
+    qobject_ref(ret);
+    qobject_unref(rsp);
+    return ret;
+}
+
+/* What the device's console shows ("display" property); g_free it. */
+static inline char *vgt_qtest_display_console(VgtQtest *t)
+{
+    QDict *info = vgt_qtest_qom_dict(t, "display");
+    char *console = g_strdup(qdict_get_str(info, "console"));
+
+    qobject_unref(info);
+    return console;
+}
+
+static inline void vgt_qtest_qom_set_int(VgtQtest *t, const char *prop,
+                                         int64_t value)
+{
+    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", t->id);
+
+    qtest_qmp_assert_success(t->qts, "{ 'execute': 'qom-set', 'arguments': "
+                             "{ 'path': %s, 'property': %s, "
+                             "'value': %" PRId64 " } }", path, prop, value);
+}
+
+static inline void vgt_qtest_qom_set_bool(VgtQtest *t, const char *prop,
+                                          bool value)
+{
+    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", t->id);
+
+    qtest_qmp_assert_success(t->qts, "{ 'execute': 'qom-set', 'arguments': "
+                             "{ 'path': %s, 'property': %s, "
+                             "'value': %i } }", path, prop, value);
 }
 
 /* A vgt-hostd of a test's own (the binary from make: VGT_HOSTD). */

@@ -10,12 +10,6 @@
 #include "qemu/osdep.h"
 #include "libqtest.h"
 #include "vgt-qtest.h"
-#include "libqos/pci.h"
-#include "libqos/pci-pc.h"
-#include "qapi/qmp/qdict.h"
-#include "hw/vgt.h"
-
-#define VGT_DEVFN           QPCI_DEVFN(2, 0)
 
 #define MASKED_ENABLE(b)    (((b) << 16) | (b))
 #define MASKED_DISABLE(b)   ((b) << 16)
@@ -89,59 +83,17 @@ static const struct {
     { "vecs", VECS, 0x4380, 1u << 4 },
 };
 
-typedef struct VgtTest {
-    QTestState *qts;
-    QPCIBus *bus;
-    QPCIDevice *dev;
-    QPCIBar bar0;
-    char *log_path;
-} VgtTest;
-
-static void vgt_test_start(VgtTest *t)
+/* A VM with vgt at 00:02.0, enabled, logging what the tests count. */
+static void vgt_test_start(VgtQtest *t)
 {
-    uint64_t size;
-    t->log_path = vgt_qtest_log_file("vgt-regs-test");
-    t->qts = qtest_initf("-M pc -nodefaults -vga none "
-                         "-d unimp,guest_errors -D %s "
-                         "-device vgt,addr=2,id=gpu,aperture_size=128M",
-                         t->log_path);
-    t->bus = qpci_new_pc(t->qts, NULL);
-    t->dev = qpci_device_find(t->bus, VGT_DEVFN);
-    g_assert_nonnull(t->dev);
-    qpci_device_enable(t->dev);
-    t->bar0 = qpci_iomap(t->dev, 0, &size);
-    g_assert_cmpuint(size, ==, VGT_BAR0_SIZE);
-}
-
-static void vgt_test_stop(VgtTest *t)
-{
-    g_free(t->dev);
-    qpci_free_pc(t->bus);
-    qtest_quit(t->qts);
-    unlink(t->log_path);
-    g_free(t->log_path);
-}
-
-static uint32_t rd(VgtTest *t, uint32_t reg)
-{
-    return qpci_io_readl(t->dev, t->bar0, reg);
-}
-
-static void wr(VgtTest *t, uint32_t reg, uint32_t value)
-{
-    qpci_io_writel(t->dev, t->bar0, reg, value);
-}
-
-/* How many lines of the QEMU log contain @needle. */
-static int vgt_log_count(VgtTest *t, const char *needle)
-{
-    return vgt_qtest_log_count(t->qts, t->log_path, needle);
+    vgt_qtest_start(t, "-d unimp,guest_errors", NULL);
+    vgt_qtest_map(t);
 }
 
 /* The device's real tables pass the same check as the unit tests. */
 static void test_table(void)
 {
-    VgtTest t;
+    VgtQtest t;
     QDict *rsp;
     const char *status;
 
@@ -155,164 +107,164 @@ static void test_table(void)
     g_assert_true(g_str_has_prefix(status, "ok, "));
     g_assert_cmpint(atoi(status + 4), >, 100);
     qobject_unref(rsp);
-    vgt_test_stop(&t);
+    vgt_qtest_stop(&t);
 }
 
 /* Forcewake: the acknowledgement follows the (masked) request at once. */
 static void test_forcewake(void)
 {
-    VgtTest t;
+    VgtQtest t;
 
     vgt_test_start(&t);
-    g_assert_cmphex(rd(&t, FORCEWAKE_ACK_HSW), ==, 0);
-    wr(&t, FORCEWAKE_MT, MASKED_ENABLE(FORCEWAKE_KERNEL));
-    g_assert_cmphex(rd(&t, FORCEWAKE_ACK_HSW) & FORCEWAKE_KERNEL, ==,
+    g_assert_cmphex(vgt_rd(&t, FORCEWAKE_ACK_HSW), ==, 0);
+    vgt_wr(&t, FORCEWAKE_MT, MASKED_ENABLE(FORCEWAKE_KERNEL));
+    g_assert_cmphex(vgt_rd(&t, FORCEWAKE_ACK_HSW) & FORCEWAKE_KERNEL, ==,
                     FORCEWAKE_KERNEL);
-    g_assert_cmphex(rd(&t, FORCEWAKE_MT), ==, FORCEWAKE_KERNEL);
+    g_assert_cmphex(vgt_rd(&t, FORCEWAKE_MT), ==, FORCEWAKE_KERNEL);
     /* a write without the mask bit changes nothing */
-    wr(&t, FORCEWAKE_MT, 0);
-    g_assert_cmphex(rd(&t, FORCEWAKE_ACK_HSW), ==, FORCEWAKE_KERNEL);
-    wr(&t, FORCEWAKE_MT, MASKED_DISABLE(FORCEWAKE_KERNEL));
-    g_assert_cmphex(rd(&t, FORCEWAKE_ACK_HSW), ==, 0);
+    vgt_wr(&t, FORCEWAKE_MT, 0);
+    g_assert_cmphex(vgt_rd(&t, FORCEWAKE_ACK_HSW), ==, FORCEWAKE_KERNEL);
+    vgt_wr(&t, FORCEWAKE_MT, MASKED_DISABLE(FORCEWAKE_KERNEL));
+    g_assert_cmphex(vgt_rd(&t, FORCEWAKE_ACK_HSW), ==, 0);
     /* i915's reset: clear every bit */
-    wr(&t, FORCEWAKE_MT, MASKED_ENABLE(0x3u));
-    wr(&t, FORCEWAKE_MT, MASKED_DISABLE(0xffffu));
-    g_assert_cmphex(rd(&t, FORCEWAKE_ACK_HSW), ==, 0);
+    vgt_wr(&t, FORCEWAKE_MT, MASKED_ENABLE(0x3u));
+    vgt_wr(&t, FORCEWAKE_MT, MASKED_DISABLE(0xffffu));
+    g_assert_cmphex(vgt_rd(&t, FORCEWAKE_ACK_HSW), ==, 0);
     /* the acknowledgement itself is read-only */
-    wr(&t, FORCEWAKE_ACK_HSW, 1);
-    g_assert_cmphex(rd(&t, FORCEWAKE_ACK_HSW), ==, 0);
-    g_assert_cmpint(vgt_log_count(&t, "FORCEWAKE_ACK_HSW"), ==, 1);
+    vgt_wr(&t, FORCEWAKE_ACK_HSW, 1);
+    g_assert_cmphex(vgt_rd(&t, FORCEWAKE_ACK_HSW), ==, 0);
+    g_assert_cmpint(vgt_qtest_log_count(&t, "FORCEWAKE_ACK_HSW"), ==, 1);
 
     /* GT FIFO: no error, more free entries than i915 reserves (20) */
-    g_assert_cmphex(rd(&t, GTFIFODBG), ==, 0);
-    g_assert_cmpuint(rd(&t, GTFIFOCTL) & 0x7f, >, 20);
-    wr(&t, GTFIFOCTL, 0);
-    g_assert_cmpuint(rd(&t, GTFIFOCTL) & 0x7f, >, 20);
-    vgt_test_stop(&t);
+    g_assert_cmphex(vgt_rd(&t, GTFIFODBG), ==, 0);
+    g_assert_cmpuint(vgt_rd(&t, GTFIFOCTL) & 0x7f, >, 20);
+    vgt_wr(&t, GTFIFOCTL, 0);
+    g_assert_cmpuint(vgt_rd(&t, GTFIFOCTL) & 0x7f, >, 20);
+    vgt_qtest_stop(&t);
 }
 
 /* Masked registers: the upper half selects the lower bits that change. */
 static void test_masked(void)
 {
-    VgtTest t;
+    VgtQtest t;
 
     vgt_test_start(&t);
-    wr(&t, RCS + RING_MODE_GEN7, MASKED_ENABLE(GFX_PPGTT_ENABLE));
-    g_assert_cmphex(rd(&t, RCS + RING_MODE_GEN7), ==, GFX_PPGTT_ENABLE);
+    vgt_wr(&t, RCS + RING_MODE_GEN7, MASKED_ENABLE(GFX_PPGTT_ENABLE));
+    g_assert_cmphex(vgt_rd(&t, RCS + RING_MODE_GEN7), ==, GFX_PPGTT_ENABLE);
     /* value bits without their mask bits, mask bits without values */
-    wr(&t, RCS + RING_MODE_GEN7, 0x0000ffff);
-    g_assert_cmphex(rd(&t, RCS + RING_MODE_GEN7), ==, GFX_PPGTT_ENABLE);
-    wr(&t, RCS + RING_MODE_GEN7, 0x28002800);   /* the RCS workaround */
-    g_assert_cmphex(rd(&t, RCS + RING_MODE_GEN7), ==, 0x2a00);
-    wr(&t, RCS + RING_MODE_GEN7, MASKED_DISABLE(GFX_PPGTT_ENABLE));
-    g_assert_cmphex(rd(&t, RCS + RING_MODE_GEN7), ==, 0x2800);
+    vgt_wr(&t, RCS + RING_MODE_GEN7, 0x0000ffff);
+    g_assert_cmphex(vgt_rd(&t, RCS + RING_MODE_GEN7), ==, GFX_PPGTT_ENABLE);
+    vgt_wr(&t, RCS + RING_MODE_GEN7, 0x28002800);   /* the RCS workaround */
+    g_assert_cmphex(vgt_rd(&t, RCS + RING_MODE_GEN7), ==, 0x2a00);
+    vgt_wr(&t, RCS + RING_MODE_GEN7, MASKED_DISABLE(GFX_PPGTT_ENABLE));
+    g_assert_cmphex(vgt_rd(&t, RCS + RING_MODE_GEN7), ==, 0x2800);
     /* other engines have their own */
-    g_assert_cmphex(rd(&t, BCS + RING_MODE_GEN7), ==, 0);
+    g_assert_cmphex(vgt_rd(&t, BCS + RING_MODE_GEN7), ==, 0);
 
     /* CACHE_MODE_0: enable bits 0 and 2, then disable 0 only */
-    wr(&t, CACHE_MODE_0_GEN7, MASKED_ENABLE(0x5u));
-    wr(&t, CACHE_MODE_0_GEN7, MASKED_DISABLE(0x1u));
-    g_assert_cmphex(rd(&t, CACHE_MODE_0_GEN7), ==, 0x4);
+    vgt_wr(&t, CACHE_MODE_0_GEN7, MASKED_ENABLE(0x5u));
+    vgt_wr(&t, CACHE_MODE_0_GEN7, MASKED_DISABLE(0x1u));
+    g_assert_cmphex(vgt_rd(&t, CACHE_MODE_0_GEN7), ==, 0x4);
 
     /* INSTPM: SYNC_FLUSH completes at once, TLB invalidate stays set */
-    wr(&t, RCS + RING_INSTPM, MASKED_ENABLE(INSTPM_TLB_INV |
-                                            INSTPM_SYNC_FLUSH));
-    g_assert_cmphex(rd(&t, RCS + RING_INSTPM), ==, INSTPM_TLB_INV);
+    vgt_wr(&t, RCS + RING_INSTPM, MASKED_ENABLE(INSTPM_TLB_INV |
+                                                INSTPM_SYNC_FLUSH));
+    g_assert_cmphex(vgt_rd(&t, RCS + RING_INSTPM), ==, INSTPM_TLB_INV);
 
     /* MI_MODE: MODE_IDLE is status, the guest cannot clear or set it */
-    g_assert_cmphex(rd(&t, VCS + RING_MI_MODE), ==, MODE_IDLE);
-    wr(&t, VCS + RING_MI_MODE, MASKED_DISABLE(MODE_IDLE));
-    g_assert_cmphex(rd(&t, VCS + RING_MI_MODE), ==, MODE_IDLE);
-    wr(&t, VCS + RING_MI_MODE, MASKED_ENABLE(STOP_RING));
-    g_assert_cmphex(rd(&t, VCS + RING_MI_MODE), ==, MODE_IDLE | STOP_RING);
-    vgt_test_stop(&t);
+    g_assert_cmphex(vgt_rd(&t, VCS + RING_MI_MODE), ==, MODE_IDLE);
+    vgt_wr(&t, VCS + RING_MI_MODE, MASKED_DISABLE(MODE_IDLE));
+    g_assert_cmphex(vgt_rd(&t, VCS + RING_MI_MODE), ==, MODE_IDLE);
+    vgt_wr(&t, VCS + RING_MI_MODE, MASKED_ENABLE(STOP_RING));
+    g_assert_cmphex(vgt_rd(&t, VCS + RING_MI_MODE), ==, MODE_IDLE | STOP_RING);
+    vgt_qtest_stop(&t);
 }
 
 /* Read-only fuses and straps; write-1-to-clear error registers. */
 static void test_readonly_w1c(void)
 {
-    VgtTest t;
+    VgtQtest t;
 
     vgt_test_start(&t);
     /* display present, port B, no CRT; eDRAM, RPS, swizzling off */
-    g_assert_cmphex(rd(&t, FUSE_STRAP), ==, 0);
-    g_assert_cmphex(rd(&t, SFUSE_STRAP), ==, (1u << 6) | (1u << 2));
-    g_assert_cmphex(rd(&t, PCH_RAWCLK_FREQ) & 0x3ff, ==, 125);
-    g_assert_cmphex(rd(&t, HSW_EDRAM_CAP), ==, 0);
-    g_assert_cmphex(rd(&t, HSW_PAVP_FUSE1) & (3u << 16), ==, 0);
-    g_assert_cmphex(rd(&t, RP_STATE_CAP), ==, 0);
-    g_assert_cmphex(rd(&t, FPGA_DBG), ==, 0);
-    g_assert_cmphex(rd(&t, MAD_DIMM_C0) & 0xffff, !=,
-                    rd(&t, MAD_DIMM_C1) & 0xffff);
+    g_assert_cmphex(vgt_rd(&t, FUSE_STRAP), ==, 0);
+    g_assert_cmphex(vgt_rd(&t, SFUSE_STRAP), ==, (1u << 6) | (1u << 2));
+    g_assert_cmphex(vgt_rd(&t, PCH_RAWCLK_FREQ) & 0x3ff, ==, 125);
+    g_assert_cmphex(vgt_rd(&t, HSW_EDRAM_CAP), ==, 0);
+    g_assert_cmphex(vgt_rd(&t, HSW_PAVP_FUSE1) & (3u << 16), ==, 0);
+    g_assert_cmphex(vgt_rd(&t, RP_STATE_CAP), ==, 0);
+    g_assert_cmphex(vgt_rd(&t, FPGA_DBG), ==, 0);
+    g_assert_cmphex(vgt_rd(&t, MAD_DIMM_C0) & 0xffff, !=,
+                    vgt_rd(&t, MAD_DIMM_C1) & 0xffff);
 
     /* a write to a read-only register: ignored, logged, counted */
-    wr(&t, SFUSE_STRAP, 0x80);      /* "display disabled" */
-    wr(&t, FUSE_STRAP, 1u << 30);
-    wr(&t, FUSE_STRAP, 1u << 28);
-    g_assert_cmphex(rd(&t, SFUSE_STRAP), ==, (1u << 6) | (1u << 2));
-    g_assert_cmphex(rd(&t, FUSE_STRAP), ==, 0);
-    g_assert_cmpint(vgt_log_count(&t, "FUSE_STRAP (0x42014)"), ==, 2);
-    g_assert_cmpint(vgt_log_count(&t, "SFUSE_STRAP (0xc2014)"), ==, 1);
+    vgt_wr(&t, SFUSE_STRAP, 0x80);      /* "display disabled" */
+    vgt_wr(&t, FUSE_STRAP, 1u << 30);
+    vgt_wr(&t, FUSE_STRAP, 1u << 28);
+    g_assert_cmphex(vgt_rd(&t, SFUSE_STRAP), ==, (1u << 6) | (1u << 2));
+    g_assert_cmphex(vgt_rd(&t, FUSE_STRAP), ==, 0);
+    g_assert_cmpint(vgt_qtest_log_count(&t, "FUSE_STRAP (0x42014)"), ==, 2);
+    g_assert_cmpint(vgt_qtest_log_count(&t, "SFUSE_STRAP (0xc2014)"), ==, 1);
     /* writing back the value it has is no error */
-    wr(&t, PCH_RAWCLK_FREQ, 125);
-    g_assert_cmpint(vgt_log_count(&t, "PCH_RAWCLK_FREQ"), ==, 0);
+    vgt_wr(&t, PCH_RAWCLK_FREQ, 125);
+    g_assert_cmpint(vgt_qtest_log_count(&t, "PCH_RAWCLK_FREQ"), ==, 0);
 
     /* W1C: writing ones never sets a bit (i915 writes back what it read) */
-    wr(&t, EIR, 0xffffffff);
-    g_assert_cmphex(rd(&t, EIR), ==, 0);
-    wr(&t, GTFIFODBG, 0xffffffff);
-    g_assert_cmphex(rd(&t, GTFIFODBG), ==, 0);
-    wr(&t, FPGA_DBG, 1u << 31);
-    g_assert_cmphex(rd(&t, FPGA_DBG), ==, 0);
-    vgt_test_stop(&t);
+    vgt_wr(&t, EIR, 0xffffffff);
+    g_assert_cmphex(vgt_rd(&t, EIR), ==, 0);
+    vgt_wr(&t, GTFIFODBG, 0xffffffff);
+    g_assert_cmphex(vgt_rd(&t, GTFIFODBG), ==, 0);
+    vgt_wr(&t, FPGA_DBG, 1u << 31);
+    g_assert_cmphex(vgt_rd(&t, FPGA_DBG), ==, 0);
+    vgt_qtest_stop(&t);
 }
 
 /* Registers i915 programs and reads back. */
 static void test_readback(void)
 {
-    VgtTest t;
+    VgtQtest t;
 
     vgt_test_start(&t);
     /* workarounds ("GT workaround lost on init" otherwise) */
-    wr(&t, HSW_SCRATCH1, 0x08000000);
-    g_assert_cmphex(rd(&t, HSW_SCRATCH1), ==, 0x08000000);
-    wr(&t, FF_THREAD_MODE, rd(&t, FF_THREAD_MODE) & ~(1u << 15));
-    g_assert_cmphex(rd(&t, FF_THREAD_MODE), ==, 0);
-    wr(&t, GFX_FLSH_CNTL, 1);
-    rd(&t, GFX_FLSH_CNTL);
+    vgt_wr(&t, HSW_SCRATCH1, 0x08000000);
+    g_assert_cmphex(vgt_rd(&t, HSW_SCRATCH1), ==, 0x08000000);
+    vgt_wr(&t, FF_THREAD_MODE, vgt_rd(&t, FF_THREAD_MODE) & ~(1u << 15));
+    g_assert_cmphex(vgt_rd(&t, FF_THREAD_MODE), ==, 0);
+    vgt_wr(&t, GFX_FLSH_CNTL, 1);
+    vgt_rd(&t, GFX_FLSH_CNTL);
 
     /* pcode: the mailbox answers at once, success, data 0 */
-    g_assert_cmphex(rd(&t, PCODE_MAILBOX) & PCODE_READY, ==, 0);
-    wr(&t, PCODE_DATA, 0x1234);
-    wr(&t, PCODE_MAILBOX, PCODE_READY | 0x1a);
-    g_assert_cmphex(rd(&t, PCODE_MAILBOX), ==, 0);
-    g_assert_cmphex(rd(&t, PCODE_DATA), ==, 0);
+    g_assert_cmphex(vgt_rd(&t, PCODE_MAILBOX) & PCODE_READY, ==, 0);
+    vgt_wr(&t, PCODE_DATA, 0x1234);
+    vgt_wr(&t, PCODE_MAILBOX, PCODE_READY | 0x1a);
+    g_assert_cmphex(vgt_rd(&t, PCODE_MAILBOX), ==, 0);
+    g_assert_cmphex(vgt_rd(&t, PCODE_DATA), ==, 0);
 
     /* LCPLL locked; disable unlocks, enable locks; FCLK switch is done */
-    g_assert_cmphex(rd(&t, LCPLL_CTL), ==, LCPLL_LOCK);
-    wr(&t, LCPLL_CTL, LCPLL_LOCK | LCPLL_FCLK);
-    g_assert_cmphex(rd(&t, LCPLL_CTL), ==,
+    g_assert_cmphex(vgt_rd(&t, LCPLL_CTL), ==, LCPLL_LOCK);
+    vgt_wr(&t, LCPLL_CTL, LCPLL_LOCK | LCPLL_FCLK);
+    g_assert_cmphex(vgt_rd(&t, LCPLL_CTL), ==,
                     LCPLL_LOCK | LCPLL_FCLK | LCPLL_FCLK_DONE);
-    wr(&t, LCPLL_CTL, LCPLL_DISABLE | LCPLL_FCLK);
-    g_assert_cmphex(rd(&t, LCPLL_CTL) & LCPLL_LOCK, ==, 0);
-    wr(&t, LCPLL_CTL, 0);
-    g_assert_cmphex(rd(&t, LCPLL_CTL), ==, LCPLL_LOCK);
+    vgt_wr(&t, LCPLL_CTL, LCPLL_DISABLE | LCPLL_FCLK);
+    g_assert_cmphex(vgt_rd(&t, LCPLL_CTL) & LCPLL_LOCK, ==, 0);
+    vgt_wr(&t, LCPLL_CTL, 0);
+    g_assert_cmphex(vgt_rd(&t, LCPLL_CTL), ==, LCPLL_LOCK);
 
     /* power well: its state mirrors any request, in every register */
-    g_assert_cmphex(rd(&t, PWR_WELL_CTL(1)), ==, 0);
-    wr(&t, PWR_WELL_CTL(1), PWR_WELL_REQ);
-    g_assert_cmphex(rd(&t, PWR_WELL_CTL(1)), ==,
+    g_assert_cmphex(vgt_rd(&t, PWR_WELL_CTL(1)), ==, 0);
+    vgt_wr(&t, PWR_WELL_CTL(1), PWR_WELL_REQ);
+    g_assert_cmphex(vgt_rd(&t, PWR_WELL_CTL(1)), ==,
                     PWR_WELL_REQ | PWR_WELL_STATE);
-    g_assert_cmphex(rd(&t, PWR_WELL_CTL(0)), ==, PWR_WELL_STATE);
-    wr(&t, PWR_WELL_CTL(3), PWR_WELL_REQ);
-    wr(&t, PWR_WELL_CTL(1), 0);
-    g_assert_cmphex(rd(&t, PWR_WELL_CTL(1)), ==, PWR_WELL_STATE);
-    wr(&t, PWR_WELL_CTL(3), 0);
-    g_assert_cmphex(rd(&t, PWR_WELL_CTL(1)), ==, 0);
+    g_assert_cmphex(vgt_rd(&t, PWR_WELL_CTL(0)), ==, PWR_WELL_STATE);
+    vgt_wr(&t, PWR_WELL_CTL(3), PWR_WELL_REQ);
+    vgt_wr(&t, PWR_WELL_CTL(1), 0);
+    g_assert_cmphex(vgt_rd(&t, PWR_WELL_CTL(1)), ==, PWR_WELL_STATE);
+    vgt_wr(&t, PWR_WELL_CTL(3), 0);
+    g_assert_cmphex(vgt_rd(&t, PWR_WELL_CTL(1)), ==, 0);
     /* the state bit is not the guest's to write */
-    wr(&t, PWR_WELL_CTL(2), PWR_WELL_STATE);
-    g_assert_cmphex(rd(&t, PWR_WELL_CTL(2)), ==, 0);
-    vgt_test_stop(&t);
+    vgt_wr(&t, PWR_WELL_CTL(2), PWR_WELL_STATE);
+    g_assert_cmphex(vgt_rd(&t, PWR_WELL_CTL(2)), ==, 0);
+    vgt_qtest_stop(&t);
 }
 
 /*
@@ -321,7 +273,7 @@ static void test_readback(void)
  */
 static void test_ring_start(void)
 {
-    VgtTest t;
+    VgtQtest t;
     size_t i;
 
     vgt_test_start(&t);
@@ -331,75 +283,80 @@ static void test_ring_start(void)
 
         g_test_message("%s", engines[i].name);
         /* reset_prepare: stop the ring, wait for MODE_IDLE */
-        wr(&t, b + RING_MI_MODE, MASKED_ENABLE(STOP_RING));
-        g_assert_cmphex(rd(&t, b + RING_MI_MODE) & MODE_IDLE, ==, MODE_IDLE);
+        vgt_wr(&t, b + RING_MI_MODE, MASKED_ENABLE(STOP_RING));
+        g_assert_cmphex(vgt_rd(&t, b + RING_MI_MODE) & MODE_IDLE, ==,
+                        MODE_IDLE);
         /* stop_ring */
-        wr(&t, b + RING_HEAD, rd(&t, b + RING_TAIL));
-        wr(&t, b + RING_CTL, 0);
-        wr(&t, b + RING_HEAD, 0);
-        wr(&t, b + RING_TAIL, 0);
-        g_assert_cmphex(rd(&t, b + RING_HEAD) & 0x001ffffc, ==, 0);
+        vgt_wr(&t, b + RING_HEAD, vgt_rd(&t, b + RING_TAIL));
+        vgt_wr(&t, b + RING_CTL, 0);
+        vgt_wr(&t, b + RING_HEAD, 0);
+        vgt_wr(&t, b + RING_TAIL, 0);
+        g_assert_cmphex(vgt_rd(&t, b + RING_HEAD) & 0x001ffffc, ==, 0);
         /* status page, then flush_cs_tlb */
-        wr(&t, engines[i].hws_pga, 0x7ff000);
-        g_assert_cmphex(rd(&t, engines[i].hws_pga), ==, 0x7ff000);
-        wr(&t, b + RING_HWSTAM, 0xffffffff);
-        g_assert_cmphex(rd(&t, b + RING_MI_MODE) & MODE_IDLE, ==, MODE_IDLE);
-        wr(&t, b + RING_INSTPM, MASKED_ENABLE(INSTPM_TLB_INV |
-                                              INSTPM_SYNC_FLUSH));
-        g_assert_cmphex(rd(&t, b + RING_INSTPM) & INSTPM_SYNC_FLUSH, ==, 0);
+        vgt_wr(&t, engines[i].hws_pga, 0x7ff000);
+        g_assert_cmphex(vgt_rd(&t, engines[i].hws_pga), ==, 0x7ff000);
+        vgt_wr(&t, b + RING_HWSTAM, 0xffffffff);
+        g_assert_cmphex(vgt_rd(&t, b + RING_MI_MODE) & MODE_IDLE, ==,
+                        MODE_IDLE);
+        vgt_wr(&t, b + RING_INSTPM, MASKED_ENABLE(INSTPM_TLB_INV |
+                                                  INSTPM_SYNC_FLUSH));
+        g_assert_cmphex(vgt_rd(&t, b + RING_INSTPM) & INSTPM_SYNC_FLUSH, ==,
+                        0);
         /* start, PPGTT, head/tail, ctl */
-        wr(&t, b + RING_START, start);
-        wr(&t, b + RING_PP_DIR_DCLV, 0xffffffff);
-        wr(&t, b + RING_PP_DIR_BASE, 0x7fc00000);
-        wr(&t, b + RING_MODE_GEN7, MASKED_ENABLE(GFX_PPGTT_ENABLE));
-        wr(&t, b + RING_HEAD, 0);
-        wr(&t, b + RING_TAIL, 0);
-        g_assert_cmphex(rd(&t, b + RING_TAIL), ==, 0);
-        wr(&t, b + RING_CTL, 0x3000 | 1);
-        g_assert_cmphex(rd(&t, b + RING_CTL) & 1, ==, 1);
-        wr(&t, b + RING_MI_MODE, MASKED_DISABLE(STOP_RING));
+        vgt_wr(&t, b + RING_START, start);
+        vgt_wr(&t, b + RING_PP_DIR_DCLV, 0xffffffff);
+        vgt_wr(&t, b + RING_PP_DIR_BASE, 0x7fc00000);
+        vgt_wr(&t, b + RING_MODE_GEN7, MASKED_ENABLE(GFX_PPGTT_ENABLE));
+        vgt_wr(&t, b + RING_HEAD, 0);
+        vgt_wr(&t, b + RING_TAIL, 0);
+        g_assert_cmphex(vgt_rd(&t, b + RING_TAIL), ==, 0);
+        vgt_wr(&t, b + RING_CTL, 0x3000 | 1);
+        g_assert_cmphex(vgt_rd(&t, b + RING_CTL) & 1, ==, 1);
+        vgt_wr(&t, b + RING_MI_MODE, MASKED_DISABLE(STOP_RING));
         /* the state i915 prints when it fails */
-        g_assert_cmphex(rd(&t, b + RING_CTL), ==, 0x3001);
-        g_assert_cmphex(rd(&t, b + RING_START), ==, start);
-        g_assert_cmphex(rd(&t, b + RING_PP_DIR_BASE), ==, 0x7fc00000);
-        g_assert_cmphex(rd(&t, b + RING_MODE_GEN7), ==, GFX_PPGTT_ENABLE);
+        g_assert_cmphex(vgt_rd(&t, b + RING_CTL), ==, 0x3001);
+        g_assert_cmphex(vgt_rd(&t, b + RING_START), ==, start);
+        g_assert_cmphex(vgt_rd(&t, b + RING_PP_DIR_BASE), ==, 0x7fc00000);
+        g_assert_cmphex(vgt_rd(&t, b + RING_MODE_GEN7), ==, GFX_PPGTT_ENABLE);
         /* an empty running ring is idle */
-        g_assert_cmphex(rd(&t, b + RING_MI_MODE), ==, MODE_IDLE);
+        g_assert_cmphex(vgt_rd(&t, b + RING_MI_MODE), ==, MODE_IDLE);
 
         /*
          * Commands submitted: nothing executes them yet, so the ring is
          * busy (HEAD stays) until it is stopped.
          */
-        wr(&t, b + RING_TAIL, 0x40);
-        g_assert_cmphex(rd(&t, b + RING_HEAD), ==, 0);
-        g_assert_cmphex(rd(&t, b + RING_MI_MODE) & MODE_IDLE, ==, 0);
-        wr(&t, b + RING_MI_MODE, MASKED_ENABLE(STOP_RING));
-        g_assert_cmphex(rd(&t, b + RING_MI_MODE) & MODE_IDLE, ==, MODE_IDLE);
+        vgt_wr(&t, b + RING_TAIL, 0x40);
+        g_assert_cmphex(vgt_rd(&t, b + RING_HEAD), ==, 0);
+        g_assert_cmphex(vgt_rd(&t, b + RING_MI_MODE) & MODE_IDLE, ==, 0);
+        vgt_wr(&t, b + RING_MI_MODE, MASKED_ENABLE(STOP_RING));
+        g_assert_cmphex(vgt_rd(&t, b + RING_MI_MODE) & MODE_IDLE, ==,
+                        MODE_IDLE);
     }
     /* page-aligned addresses: the low bits of START do not stick */
-    wr(&t, RCS + RING_START, 0x200123);
-    g_assert_cmphex(rd(&t, RCS + RING_START), ==, 0x200000);
-    vgt_test_stop(&t);
+    vgt_wr(&t, RCS + RING_START, 0x200123);
+    g_assert_cmphex(vgt_rd(&t, RCS + RING_START), ==, 0x200000);
+    vgt_qtest_stop(&t);
 }
 
-static void ring_setup(VgtTest *t, uint32_t b, uint32_t hws_pga)
+static void ring_setup(VgtQtest *t, uint32_t b, uint32_t hws_pga)
 {
-    wr(t, b + RING_START, 0x300000);
-    wr(t, b + RING_HEAD, 0x18);
-    wr(t, b + RING_TAIL, 0x40);
-    wr(t, b + RING_CTL, 0x3001);
-    wr(t, b + RING_PP_DIR_BASE, 0x7fc00000);
-    wr(t, b + RING_MODE_GEN7, MASKED_ENABLE(GFX_PPGTT_ENABLE));
-    wr(t, b + RING_IMR, 0xfffffffe);
-    wr(t, hws_pga, 0x7ff000);
+    vgt_wr(t, b + RING_START, 0x300000);
+    vgt_wr(t, b + RING_HEAD, 0x18);
+    vgt_wr(t, b + RING_TAIL, 0x40);
+    vgt_wr(t, b + RING_CTL, 0x3001);
+    vgt_wr(t, b + RING_PP_DIR_BASE, 0x7fc00000);
+    vgt_wr(t, b + RING_MODE_GEN7, MASKED_ENABLE(GFX_PPGTT_ENABLE));
+    vgt_wr(t, b + RING_IMR, 0xfffffffe);
+    vgt_wr(t, hws_pga, 0x7ff000);
 }
 
-static bool ring_is_reset(VgtTest *t, uint32_t b, uint32_t hws_pga)
+static bool ring_is_reset(VgtQtest *t, uint32_t b, uint32_t hws_pga)
 {
-    return !rd(t, b + RING_START) && !rd(t, b + RING_HEAD) &&
-           !rd(t, b + RING_TAIL) && !rd(t, b + RING_CTL) &&
-           !rd(t, b + RING_PP_DIR_BASE) && !rd(t, b + RING_MODE_GEN7) &&
-           !rd(t, hws_pga) && rd(t, b + RING_MI_MODE) == MODE_IDLE;
+    return !vgt_rd(t, b + RING_START) && !vgt_rd(t, b + RING_HEAD) &&
+           !vgt_rd(t, b + RING_TAIL) && !vgt_rd(t, b + RING_CTL) &&
+           !vgt_rd(t, b + RING_PP_DIR_BASE) &&
+           !vgt_rd(t, b + RING_MODE_GEN7) && !vgt_rd(t, hws_pga) &&
+           vgt_rd(t, b + RING_MI_MODE) == MODE_IDLE;
 }
 
 /*
@@ -409,24 +366,24 @@ static bool ring_is_reset(VgtTest *t, uint32_t b, uint32_t hws_pga)
  */
 static void test_gdrst(void)
 {
-    VgtTest t;
+    VgtQtest t;
     size_t i, j;
 
     vgt_test_start(&t);
-    wr(&t, HSW_SCRATCH1, 0x08000000);
+    vgt_wr(&t, HSW_SCRATCH1, 0x08000000);
     for (i = 0; i < ARRAY_SIZE(engines); i++) {
         ring_setup(&t, engines[i].base, engines[i].hws_pga);
     }
     for (i = 0; i < ARRAY_SIZE(engines); i++) {
         g_test_message("reset %s", engines[i].name);
-        wr(&t, GDRST, engines[i].grdom);
-        g_assert_cmphex(rd(&t, GDRST), ==, 0);
+        vgt_wr(&t, GDRST, engines[i].grdom);
+        g_assert_cmphex(vgt_rd(&t, GDRST), ==, 0);
         for (j = 0; j < ARRAY_SIZE(engines); j++) {
             uint32_t b = engines[j].base;
 
             g_assert_true(ring_is_reset(&t, b, engines[j].hws_pga) ==
                           (j <= i));
-            g_assert_cmphex(rd(&t, b + RING_IMR), ==, 0xfffffffe);
+            g_assert_cmphex(vgt_rd(&t, b + RING_IMR), ==, 0xfffffffe);
         }
     }
 
@@ -434,22 +391,22 @@ static void test_gdrst(void)
     for (i = 0; i < ARRAY_SIZE(engines); i++) {
         ring_setup(&t, engines[i].base, engines[i].hws_pga);
     }
-    wr(&t, GDRST, 1);
-    g_assert_cmphex(rd(&t, GDRST), ==, 0);
+    vgt_wr(&t, GDRST, 1);
+    g_assert_cmphex(vgt_rd(&t, GDRST), ==, 0);
     for (i = 0; i < ARRAY_SIZE(engines); i++) {
         g_assert_true(ring_is_reset(&t, engines[i].base,
                                     engines[i].hws_pga));
     }
-    g_assert_cmphex(rd(&t, HSW_SCRATCH1), ==, 0x08000000);
-    g_assert_cmphex(rd(&t, 0x78000), ==, 0x76544776);     /* PVINFO */
+    g_assert_cmphex(vgt_rd(&t, HSW_SCRATCH1), ==, 0x08000000);
+    g_assert_cmphex(vgt_rd(&t, 0x78000), ==, 0x76544776);     /* PVINFO */
 
     /* unknown domains: a guest error, the known ones still reset */
     ring_setup(&t, RCS, 0x4080);
-    wr(&t, GDRST, (1u << 20) | (1u << 1));
-    g_assert_cmphex(rd(&t, GDRST), ==, 0);
+    vgt_wr(&t, GDRST, (1u << 20) | (1u << 1));
+    g_assert_cmphex(vgt_rd(&t, GDRST), ==, 0);
     g_assert_true(ring_is_reset(&t, RCS, 0x4080));
-    g_assert_cmpint(vgt_log_count(&t, "GDRST"), ==, 1);
-    vgt_test_stop(&t);
+    g_assert_cmpint(vgt_qtest_log_count(&t, "GDRST"), ==, 1);
+    vgt_qtest_stop(&t);
 }
 
 /* Every value, every size at every mediated offset: no crash, no assert. */
@@ -463,7 +420,7 @@ static void test_hostile(void)
         { 0x130040, 0x10 }, { 0x138120, 0x10 }, { 0x145000, 0x10 },
     };
     static const uint32_t values[] = { 0, 0xffffffff, 0xffff0000, 0x5a5aa5a5 };
-    VgtTest t;
+    VgtQtest t;
     size_t i, v;
     uint32_t off;
 
@@ -472,23 +429,23 @@ static void test_hostile(void)
         for (off = ranges[i][0]; off < ranges[i][0] + ranges[i][1];
              off += 4) {
             for (v = 0; v < ARRAY_SIZE(values); v++) {
-                wr(&t, off, values[v]);
+                vgt_wr(&t, off, values[v]);
             }
             qpci_io_writew(t.dev, t.bar0, off + 2, 0xffff);
             qpci_io_writeb(t.dev, t.bar0, off + 1, 0xff);
-            rd(&t, off);
+            vgt_rd(&t, off);
         }
     }
     /* the device still answers sanely */
-    g_assert_cmphex(rd(&t, GDRST), ==, 0);
-    g_assert_cmphex(rd(&t, SFUSE_STRAP), ==, (1u << 6) | (1u << 2));
-    vgt_test_stop(&t);
+    g_assert_cmphex(vgt_rd(&t, GDRST), ==, 0);
+    g_assert_cmphex(vgt_rd(&t, SFUSE_STRAP), ==, (1u << 6) | (1u << 2));
+    vgt_qtest_stop(&t);
 }
 
 /* What i915 reads for engine info and error capture. */
 static void test_engine_info(void)
 {
-    VgtTest t;
+    VgtQtest t;
     uint32_t ts0, ts1;
     size_t i;
 
@@ -496,23 +453,23 @@ static void test_engine_info(void)
     for (i = 0; i < ARRAY_SIZE(engines); i++) {
         uint32_t b = engines[i].base;
 
-        wr(&t, b + RING_START, 0x200000);
-        wr(&t, b + RING_HEAD, 0x80);
+        vgt_wr(&t, b + RING_START, 0x200000);
+        vgt_wr(&t, b + RING_HEAD, 0x80);
         /* ACTHD: where the engine is, START + HEAD while it waits */
-        g_assert_cmphex(rd(&t, b + 0x74), ==, 0x200080);
+        g_assert_cmphex(vgt_rd(&t, b + 0x74), ==, 0x200080);
         /* the PPGTT root it uses is the one programmed */
-        wr(&t, b + 0x228, 0x7fe00000);
-        g_assert_cmphex(rd(&t, b + 0x518), ==, 0x7fe00000);
+        vgt_wr(&t, b + 0x228, 0x7fe00000);
+        g_assert_cmphex(vgt_rd(&t, b + 0x518), ==, 0x7fe00000);
         /* no error latched, no batch active */
-        g_assert_cmphex(rd(&t, b + 0x68), ==, 0);
-        g_assert_cmphex(rd(&t, b + 0x140), ==, 0);
+        g_assert_cmphex(vgt_rd(&t, b + 0x68), ==, 0);
+        g_assert_cmphex(vgt_rd(&t, b + 0x140), ==, 0);
         /* the 12.5 MHz timestamp follows the virtual clock */
-        ts0 = rd(&t, b + 0x358);
+        ts0 = vgt_rd(&t, b + 0x358);
         qtest_clock_step(t.qts, 80 * 1000);
-        ts1 = rd(&t, b + 0x358);
+        ts1 = vgt_rd(&t, b + 0x358);
         g_assert_cmpuint(ts1 - ts0, ==, 1000);
     }
-    vgt_test_stop(&t);
+    vgt_qtest_stop(&t);
 }
 
 int main(int argc, char **argv)

@@ -7,7 +7,7 @@
  * this qtest program, so every workload also pays a few qtest round trips
  * (the memwrite of its commands, the TAIL write, the seqno polls): the
  * figure is a floor for the mediated path.  Prints workloads per second;
- * mk/bench-submit.mk sets it next to bench-helper-cs's direct figure.
+ * mk/bench.mk sets it next to bench-helper-cs's direct figure.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -15,16 +15,14 @@
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
 #include "libqtest.h"
-#include "libqos/pci.h"
-#include "libqos/pci-pc.h"
-#include "hw/vgt.h"
+#include "vgt-qtest.h"
 #include "vgt-blit-workload.h"
 
-#define GTT(i)          (VGT_MMIO_SIZE + 4 * (uint64_t)(i))
 #define PAGE            4096u
 #define RAM_BASE        0x02000000ull   /* guest RAM the GM maps, 4 MiB */
 #define RAM_PAGES       1024
 #define HWSP_OFF        0x3ff000u
+#define SEQNO_GPA       (RAM_BASE + HWSP_OFF + 0x100)
 #define RING_OFF        0x000000u
 #define RING_PAGES      16
 #define BCS             0x22000
@@ -33,37 +31,29 @@
 
 int main(int argc, char **argv)
 {
-    QTestState *qts;
-    QPCIBus *bus;
-    QPCIDevice *dev;
-    QPCIBar bar0;
+    VgtQtest vm;
     uint32_t dw[128], gm, tail = 0, seq = 0, n, k, done = 0;
     uint32_t ring_size = RING_PAGES * PAGE;
     gint64 start;
     double secs;
 
-    qts = qtest_init("-M pc -m 128M -nodefaults -vga none "
-                     "-device vgt,addr=2,aperture_size=128M");
-    bus = qpci_new_pc(qts, NULL);
-    dev = qpci_device_find(bus, QPCI_DEVFN(2, 0));
-    g_assert_nonnull(dev);
-    qpci_device_enable(dev);
-    bar0 = qpci_iomap(dev, 0, NULL);
-    gm = qpci_io_readl(dev, bar0, 0x78040);         /* PVINFO mappable */
+    vgt_qtest_start(&vm, "-m 128M", NULL);
+    vgt_qtest_map(&vm);
+    vgt_qtest_read_partition(&vm);
+    gm = vm.mbase;
     for (k = 0; k < RAM_PAGES; k++) {
-        qpci_io_writel(dev, bar0, GTT(gm / PAGE + k),
-                       (uint32_t)(RAM_BASE + k * PAGE) | 1);
+        vgt_gtt_wr(&vm, gm / PAGE + k, vgt_pte(RAM_BASE + k * PAGE));
     }
-    qtest_memset(qts, RAM_BASE, 0, RAM_PAGES * PAGE);
+    qtest_memset(vm.qts, RAM_BASE, 0, RAM_PAGES * PAGE);
 
     /* the blitter's ring, as i915 starts it */
-    qpci_io_writel(dev, bar0, BCS + 0x3c, 0);
-    qpci_io_writel(dev, bar0, BCS + 0x34, 0);
-    qpci_io_writel(dev, bar0, BCS + 0x30, 0);
-    qpci_io_writel(dev, bar0, BCS_HWS_PGA, gm + HWSP_OFF);
-    qpci_io_writel(dev, bar0, BCS + 0x38, gm + RING_OFF);
-    qpci_io_writel(dev, bar0, BCS + 0x3c, ((RING_PAGES - 1) << 12) | 1);
-    qpci_io_writel(dev, bar0, BCS + 0x9c, 0x01000000);
+    vgt_wr(&vm, BCS + 0x3c, 0);
+    vgt_wr(&vm, BCS + 0x34, 0);
+    vgt_wr(&vm, BCS + 0x30, 0);
+    vgt_wr(&vm, BCS_HWS_PGA, gm + HWSP_OFF);
+    vgt_wr(&vm, BCS + 0x38, gm + RING_OFF);
+    vgt_wr(&vm, BCS + 0x3c, ((RING_PAGES - 1) << 12) | 1);
+    vgt_wr(&vm, BCS + 0x9c, 0x01000000);
 
     start = g_get_monotonic_time();
     do {
@@ -71,30 +61,28 @@ int main(int argc, char **argv)
         n = vgt_blit_workload(dw, gm, ++seq);
         if (tail + n * 4 > ring_size) {
             /* wrap: pad to the end with MI_NOOP (zeros) */
-            qtest_memset(qts, RAM_BASE + RING_OFF + tail, 0,
+            qtest_memset(vm.qts, RAM_BASE + RING_OFF + tail, 0,
                          ring_size - tail);
             tail = 0;
         }
         for (k = 0; k < n; k++) {
             dw[k] = cpu_to_le32(dw[k]);
         }
-        qtest_memwrite(qts, RAM_BASE + RING_OFF + tail, dw, n * 4);
+        qtest_memwrite(vm.qts, RAM_BASE + RING_OFF + tail, dw, n * 4);
         tail += n * 4;
-        qpci_io_writel(dev, bar0, BCS + 0x30, tail % ring_size);
+        vgt_wr(&vm, BCS + 0x30, tail % ring_size);
         tail %= ring_size;
         /* keep at most 16 requests in flight (bench-helper-cs's window) */
         while (seq - done >= 16) {
-            done = le32_to_cpu(qtest_readl(qts, RAM_BASE + HWSP_OFF + 0x100));
+            done = le32_to_cpu(qtest_readl(vm.qts, SEQNO_GPA));
         }
     } while (g_get_monotonic_time() - start < SECONDS * G_USEC_PER_SEC);
     while (done != seq) {
-        done = le32_to_cpu(qtest_readl(qts, RAM_BASE + HWSP_OFF + 0x100));
+        done = le32_to_cpu(qtest_readl(vm.qts, SEQNO_GPA));
     }
     secs = (g_get_monotonic_time() - start) / (double)G_USEC_PER_SEC;
     printf("through the device %10.0f/s\n", seq / secs);
 
-    g_free(dev);
-    qpci_free_pc(bus);
-    qtest_quit(qts);
+    vgt_qtest_stop(&vm);
     return 0;
 }

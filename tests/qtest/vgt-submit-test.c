@@ -13,13 +13,7 @@
 #include "qemu/units.h"
 #include "libqtest.h"
 #include "vgt-qtest.h"
-#include "libqos/pci.h"
-#include "libqos/pci-pc.h"
-#include "hw/pci/pci_regs.h"
-#include "hw/vgt.h"
 
-#define PVINFO_MAPPABLE_BASE 0x78040
-#define GTT(i)              (VGT_MMIO_SIZE + 4 * (uint64_t)(i))
 #define PAGE                4096u
 
 #define GTIMR               0x44014
@@ -63,24 +57,20 @@ static const Engine rcs = { 0x02000, 0x4080, 1u << 0, 1u << 1,
 static const Engine bcs = { 0x22000, 0x4280, 1u << 22, 1u << 3,
                             SLOT_RING_BCS, SLOT_HWSP_BCS };
 
+/* A VM as its driver sees it: the device, and where its rings are. */
 typedef struct Gpu {
-    QTestState *qts;
-    QPCIBus *bus;
-    QPCIDevice *dev;
-    QPCIBar bar0;
-    uint32_t mbase;         /* this VM's mappable GM */
+    VgtQtest vm;
     uint32_t tail[2];       /* per engine used: rcs 0, bcs 1 */
-    char *log_path;
 } Gpu;
 
 static uint32_t rd(Gpu *g, uint32_t reg)
 {
-    return qpci_io_readl(g->dev, g->bar0, reg);
+    return vgt_rd(&g->vm, reg);
 }
 
 static void wr(Gpu *g, uint32_t reg, uint32_t v)
 {
-    qpci_io_writel(g->dev, g->bar0, reg, v);
+    vgt_wr(&g->vm, reg, v);
 }
 
 static uint64_t gpa(int slot)
@@ -90,7 +80,7 @@ static uint64_t gpa(int slot)
 
 static uint32_t gm(Gpu *g, int slot)
 {
-    return g->mbase + slot * PAGE;
+    return g->vm.mbase + slot * PAGE;
 }
 
 static void engine_start(Gpu *g, const Engine *e)
@@ -112,12 +102,11 @@ static void gpu_setup(Gpu *g)
 {
     int k;
 
-    qpci_device_enable(g->dev);
-    g->bar0 = qpci_iomap(g->dev, 0, NULL);
-    g->mbase = rd(g, PVINFO_MAPPABLE_BASE);
+    vgt_qtest_map(&g->vm);
+    vgt_qtest_read_partition(&g->vm);
     for (k = 0; k < SLOT_COUNT; k++) {
-        qtest_memset(g->qts, gpa(k), 0, PAGE);
-        wr(g, GTT(g->mbase / PAGE + k), (uint32_t)gpa(k) | 1);
+        qtest_memset(g->vm.qts, gpa(k), 0, PAGE);
+        vgt_gtt_wr(&g->vm, g->vm.mbase / PAGE + k, vgt_pte(gpa(k)));
     }
     wr(g, GTIER, rcs.user_bit | bcs.user_bit);
     wr(g, GTIMR, ~(rcs.user_bit | bcs.user_bit));
@@ -127,45 +116,28 @@ static void gpu_setup(Gpu *g)
     g->tail[0] = g->tail[1] = 0;
 }
 
-/* A VM with its vgt: @helper is a vgt-hostd socket, or NULL (embedded). */
-static void gpu_start_with(Gpu *g, const char *helper)
+/* A VM with its vgt on the embedded helper, logging guest errors. */
+static void gpu_start(Gpu *g)
 {
-    g->log_path = vgt_qtest_log_file("vgt-submit");
-    if (helper) {
-        /* guest RAM the daemon can map; the full aperture for two VMs */
-        g->qts = qtest_initf("-M pc,memory-backend=mem -m 128M -nodefaults "
-                             "-vga none -object memory-backend-memfd,id=mem,"
-                             "size=128M,share=on -d guest_errors -D %s "
-                             "-device vgt,addr=2,id=gpu,helper=%s",
-                             g->log_path, helper);
-    } else {
-        g->qts = qtest_initf("-M pc -m 128M -nodefaults -vga none "
-                             "-d guest_errors -D %s -device vgt,addr=2,"
-                             "id=gpu,aperture_size=128M", g->log_path);
-    }
-    g->bus = qpci_new_pc(g->qts, NULL);
-    g->dev = qpci_device_find(g->bus, QPCI_DEVFN(2, 0));
-    g_assert_nonnull(g->dev);
+    vgt_qtest_start(&g->vm, "-m 128M -d guest_errors", NULL);
     gpu_setup(g);
 }
 
-static void gpu_start(Gpu *g)
+/* The same on vgt-hostd's @socket, with the GPU's whole aperture. */
+static void gpu_start_on_hostd(Gpu *g, const char *socket)
 {
-    gpu_start_with(g, NULL);
+    vgt_qtest_start_on_hostd(&g->vm, socket, "-d guest_errors", NULL);
+    gpu_setup(g);
 }
 
 static void gpu_stop(Gpu *g)
 {
-    g_free(g->dev);
-    qpci_free_pc(g->bus);
-    qtest_quit(g->qts);
-    unlink(g->log_path);
-    g_free(g->log_path);
+    vgt_qtest_stop(&g->vm);
 }
 
 static int log_count(Gpu *g, const char *needle)
 {
-    return vgt_qtest_log_count(g->qts, g->log_path, needle);
+    return vgt_qtest_log_count(&g->vm, needle);
 }
 
 /* Append dwords to an engine's ring (padded to a qword) and submit. */
@@ -176,11 +148,11 @@ static void submit(Gpu *g, const Engine *e, const uint32_t *dw, size_t n)
     size_t i;
 
     for (i = 0; i < n; i++) {
-        qtest_writel(g->qts, gpa(e->ring_slot) + tail, dw[i]);
+        qtest_writel(g->vm.qts, gpa(e->ring_slot) + tail, dw[i]);
         tail = (tail + 4) % PAGE;
     }
     if (tail & 7) {
-        qtest_writel(g->qts, gpa(e->ring_slot) + tail, MI_NOOP);
+        qtest_writel(g->vm.qts, gpa(e->ring_slot) + tail, MI_NOOP);
         tail = (tail + 4) % PAGE;
     }
     g->tail[idx] = tail;
@@ -199,7 +171,7 @@ static bool wait_value(Gpu *g, uint64_t gpa_addr, uint32_t want)
     for (i = 0; i < 500; i++) {
         /* a register read also lets QEMU deliver the helper's events */
         rd(g, GTIIR);
-        if (qtest_readl(g->qts, gpa_addr) == want) {
+        if (qtest_readl(g->vm.qts, gpa_addr) == want) {
             return true;
         }
         g_usleep(10 * 1000);
@@ -241,15 +213,15 @@ static void test_seqno_and_interrupt(void)
     wr(&g, GTIIR, rcs.user_bit);
 
     /* a batch in the GGTT writes memory the VM owns */
-    qtest_writel(g.qts, gpa(SLOT_BATCH), MI_SDI_GGTT);
-    qtest_writel(g.qts, gpa(SLOT_BATCH) + 4, 0);
-    qtest_writel(g.qts, gpa(SLOT_BATCH) + 8, gm(&g, SLOT_TARGET) + 16);
-    qtest_writel(g.qts, gpa(SLOT_BATCH) + 12, 0xcafe);
-    qtest_writel(g.qts, gpa(SLOT_BATCH) + 16, MI_BB_END);
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH), MI_SDI_GGTT);
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH) + 4, 0);
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH) + 8, gm(&g, SLOT_TARGET) + 16);
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH) + 12, 0xcafe);
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH) + 16, MI_BB_END);
     SUBMIT(&g, &rcs, MI_BB_START, gm(&g, SLOT_BATCH),
            MI_STORE_INDEX, 0x100, 0x1235, MI_USER_INT);
     g_assert_true(wait_value(&g, gpa(SLOT_HWSP_RCS) + 0x100, 0x1235));
-    g_assert_cmphex(qtest_readl(g.qts, gpa(SLOT_TARGET) + 16), ==, 0xcafe);
+    g_assert_cmphex(qtest_readl(g.vm.qts, gpa(SLOT_TARGET) + 16), ==, 0xcafe);
     gpu_stop(&g);
 }
 
@@ -268,7 +240,7 @@ static void test_blit(void)
     g_assert_true(wait_value(&g, gpa(SLOT_HWSP_BCS) + 0x100, 7));
     for (y = 0; y < 12; y++) {
         for (x = 0; x < 64; x++) {
-            uint32_t px = qtest_readl(g.qts, gpa(SLOT_SURFACE) +
+            uint32_t px = qtest_readl(g.vm.qts, gpa(SLOT_SURFACE) +
                                       y * pitch + x * 4);
             bool in = x >= 8 && x < 40 && y >= 2 && y < 10;
 
@@ -293,9 +265,9 @@ static void test_two_vms_socket(void)
         g_test_skip("VGT_HOSTD (path to vgt-hostd) not set");
         return;
     }
-    gpu_start_with(&g[0], h.socket);
-    gpu_start_with(&g[1], h.socket);
-    g_assert_cmpuint(g[0].mbase, !=, g[1].mbase);
+    gpu_start_on_hostd(&g[0], h.socket);
+    gpu_start_on_hostd(&g[1], h.socket);
+    g_assert_cmpuint(g[0].vm.mbase, !=, g[1].vm.mbase);
 
     for (round = 1; round <= 4; round++) {
         /* both VMs queue a fill with their own colour, then wait */
@@ -313,7 +285,7 @@ static void test_two_vms_socket(void)
             g_assert_true(wait_value(&g[i], gpa(SLOT_HWSP_RCS) + 0x100,
                                      0x10 * round + i));
             for (x = 0; x < 64; x += 21) {
-                g_assert_cmphex(qtest_readl(g[i].qts, gpa(SLOT_SURFACE) +
+                g_assert_cmphex(qtest_readl(g[i].vm.qts, gpa(SLOT_SURFACE) +
                                             3 * 256 + x * 4), ==,
                                 0x100 * round + i);
             }
@@ -332,7 +304,7 @@ static void test_reboot(void)
     gpu_start(&g);
     SUBMIT(&g, &rcs, MI_STORE_INDEX, 0x100, 0x51, MI_USER_INT);
     SUBMIT(&g, &bcs, MI_STORE_INDEX, 0x100, 0x52, MI_USER_INT);
-    qtest_qmp_assert_success(g.qts, "{ 'execute': 'system_reset' }");
+    qtest_qmp_assert_success(g.vm.qts, "{ 'execute': 'system_reset' }");
     gpu_setup(&g);          /* the reset cleared BARs, GTT and rings */
     SUBMIT(&g, &rcs, MI_STORE_INDEX, 0x100, 0x61, MI_USER_INT);
     SUBMIT(&g, &bcs, MI_STORE_INDEX, 0x100, 0x62, MI_USER_INT);
@@ -357,8 +329,8 @@ static void test_ring_wrap(void)
     g_assert_true(wait_value(&g, gpa(SLOT_HWSP_RCS) + 0x100, 0x3a9));
     g_assert_true(wait_head_at_tail(&g, &rcs));
     /* a command cut off by TAIL is malformed: rejected, engine stops */
-    qtest_writel(g.qts, gpa(SLOT_RING_RCS) + 8, MI_STORE_INDEX);
-    qtest_writel(g.qts, gpa(SLOT_RING_RCS) + 12, 0x100);
+    qtest_writel(g.vm.qts, gpa(SLOT_RING_RCS) + 8, MI_STORE_INDEX);
+    qtest_writel(g.vm.qts, gpa(SLOT_RING_RCS) + 12, 0x100);
     wr(&g, rcs.base + 0x30, 16);
     g_usleep(100 * 1000);
     g_assert_cmphex(rd(&g, rcs.base + 0x34) & 0x1ffffc, ==, 8);
@@ -371,17 +343,17 @@ static void test_copy_is_what_runs(void)
     Gpu g;
 
     gpu_start(&g);
-    qtest_writel(g.qts, gpa(SLOT_BATCH), MI_SDI_GGTT);
-    qtest_writel(g.qts, gpa(SLOT_BATCH) + 4, 0);
-    qtest_writel(g.qts, gpa(SLOT_BATCH) + 8, gm(&g, SLOT_TARGET));
-    qtest_writel(g.qts, gpa(SLOT_BATCH) + 12, 0xaaaa);
-    qtest_writel(g.qts, gpa(SLOT_BATCH) + 16, MI_BB_END);
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH), MI_SDI_GGTT);
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH) + 4, 0);
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH) + 8, gm(&g, SLOT_TARGET));
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH) + 12, 0xaaaa);
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH) + 16, MI_BB_END);
     SUBMIT(&g, &rcs, MI_BB_START, gm(&g, SLOT_BATCH),
            MI_STORE_INDEX, 0x100, 1, MI_USER_INT);
     /* the guest rewrites its batch right after the TAIL write */
-    qtest_writel(g.qts, gpa(SLOT_BATCH) + 12, 0xbbbb);
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH) + 12, 0xbbbb);
     g_assert_true(wait_value(&g, gpa(SLOT_HWSP_RCS) + 0x100, 1));
-    g_assert_cmphex(qtest_readl(g.qts, gpa(SLOT_TARGET)), ==, 0xaaaa);
+    g_assert_cmphex(qtest_readl(g.vm.qts, gpa(SLOT_TARGET)), ==, 0xaaaa);
     gpu_stop(&g);
 }
 
@@ -407,8 +379,8 @@ static void expect_rejected(Gpu *g, const Engine *e, const char *rule,
     /* a good submission completes in well under this */
     g_usleep(100 * 1000);
     rd(g, GTIIR);
-    g_assert_cmphex(qtest_readl(g->qts, hwsp), !=, 0xbad);
-    g_assert_cmphex(qtest_readl(g->qts, gpa(SLOT_TARGET)), ==, 0);
+    g_assert_cmphex(qtest_readl(g->vm.qts, hwsp), !=, 0xbad);
+    g_assert_cmphex(qtest_readl(g->vm.qts, gpa(SLOT_TARGET)), ==, 0);
     g_assert_cmphex(rd(g, e->base + 0x34), ==, head);
     g_assert_cmpint(log_count(g, rule), ==, 1);
 
@@ -437,20 +409,20 @@ static void test_hostile(void)
     REJECTED(&g, &rcs, "never allowed", MI_UPDATE_GTT, 0, 0x1001);
     /* a store into memory that is not this VM's (below its partition) */
     REJECTED(&g, &rcs, "outside this VM", MI_SDI_GGTT, 0,
-             g.mbase - PAGE, 0x1);
+             g.vm.mbase - PAGE, 0x1);
     /* a blit running past the VM's graphics memory */
     REJECTED(&g, &bcs, "XY_COLOR_BLT", XY_COLOR_BLT, BLT_32BPP | 4096, 0,
-             (16 << 16) | 16, g.mbase - 8 * 4096, 0);
+             (16 << 16) | 16, g.vm.mbase - 8 * 4096, 0);
     /* a batch start into memory the VM does not map */
     REJECTED(&g, &rcs, "not readable", MI_BB_START,
              gm(&g, SLOT_COUNT + 100));
     /* an unknown command */
     REJECTED(&g, &rcs, "unknown command", 0xe0000000);
     /* a runaway chain: a batch that starts itself again */
-    qtest_writel(g.qts, gpa(SLOT_BATCH), MI_BB_START);
-    qtest_writel(g.qts, gpa(SLOT_BATCH) + 4, gm(&g, SLOT_BATCH));
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH), MI_BB_START);
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH) + 4, gm(&g, SLOT_BATCH));
     REJECTED(&g, &rcs, "batch buffers", MI_BB_START, gm(&g, SLOT_BATCH));
-    qtest_memset(g.qts, gpa(SLOT_BATCH), 0, 8);
+    qtest_memset(g.vm.qts, gpa(SLOT_BATCH), 0, 8);
     /* the other engine was never affected; QEMU is alive */
     g_assert_cmphex(rd(&g, 0x78000), ==, 0x76544776);
     gpu_stop(&g);

@@ -11,68 +11,16 @@
 #include "qemu/units.h"
 #include "libqtest.h"
 #include "vgt-qtest.h"
-#include "qapi/qmp/qdict.h"
-#include "libqos/pci.h"
-#include "libqos/pci-pc.h"
 #include "hw/pci/pci_regs.h"
-#include "hw/vgt.h"
 
-#define VGT_DEVFN           QPCI_DEVFN(2, 0)
-#define PVINFO_MAGIC        0x4776544776544776ull
-#define PVINFO_BASE         0x78000
+#define PVINFO_BASE         VGT_QTEST_PVINFO
+#define PVINFO_MAGIC        VGT_QTEST_PVINFO_MAGIC
 #define PVINFO_DISPLAY_READY (PVINFO_BASE + 0x804)
 #define UNKNOWN_REG         0x1ff000    /* no register of Haswell's there */
 #define OPREGION_GPA        0x04000000  /* inside the default 128 MiB */
 #define MSI_TARGET_GPA      0x05000000
-
-typedef struct VgtTest {
-    QTestState *qts;
-    QPCIBus *bus;
-    QPCIDevice *dev;
-    QPCIBar bar0;
-    char *log_path;
-} VgtTest;
-
-/*
- * Start a machine with vgt at 00:02.0.  The aperture is kept small so
- * libqos' 512 MiB PCI window also fits BAR0 (the embedded helper puts the
- * default 64 MiB mappable slice below 128 MiB).
- */
-static void vgt_test_start(VgtTest *t, const char *machine, const char *props)
-{
-    t->log_path = vgt_qtest_log_file("vgt-test");
-    t->qts = qtest_initf("-M %s -nodefaults -vga none "
-                         "-d unimp,guest_errors -D %s "
-                         "-device vgt,addr=2,id=gpu,aperture_size=128M%s%s",
-                         machine, t->log_path, props ? "," : "",
-                         props ? props : "");
-    t->bus = qpci_new_pc(t->qts, NULL);
-    t->dev = qpci_device_find(t->bus, VGT_DEVFN);
-    g_assert_nonnull(t->dev);
-}
-
-static void vgt_test_map(VgtTest *t)
-{
-    uint64_t size;
-
-    qpci_device_enable(t->dev);
-    t->bar0 = qpci_iomap(t->dev, 0, &size);
-    g_assert_cmpuint(size, ==, VGT_BAR0_SIZE);
-}
-
-static void vgt_test_stop(VgtTest *t)
-{
-    g_free(t->dev);
-    qpci_free_pc(t->bus);
-    qtest_quit(t->qts);
-    unlink(t->log_path);
-    g_free(t->log_path);
-}
-
-static int vgt_log_count(VgtTest *t, const char *needle)
-{
-    return vgt_qtest_log_count(t->qts, t->log_path, needle);
-}
+/* What the tests count in QEMU's log. */
+#define LOG_ARGS            "-d unimp,guest_errors"
 
 /* Size a BAR the way firmware does: all ones, read back, restore. */
 static uint64_t bar_size(QPCIDevice *dev, int bar, uint32_t *flags)
@@ -102,9 +50,9 @@ static uint64_t bar_size(QPCIDevice *dev, int bar, uint32_t *flags)
 
 static void test_identity(void)
 {
-    VgtTest t;
+    VgtQtest t;
 
-    vgt_test_start(&t, "pc", NULL);
+    vgt_qtest_start(&t, LOG_ARGS, NULL);
     g_assert_cmphex(qpci_config_readw(t.dev, PCI_VENDOR_ID), ==, 0x8086);
     g_assert_cmphex(qpci_config_readw(t.dev, PCI_DEVICE_ID), ==, 0x0412);
     g_assert_cmphex(qpci_config_readb(t.dev, PCI_REVISION_ID), ==, 0x06);
@@ -115,34 +63,35 @@ static void test_identity(void)
     g_assert_cmphex(qpci_config_readw(t.dev, PCI_SUBSYSTEM_VENDOR_ID), ==,
                     0x1af4);
     g_assert_cmphex(qpci_config_readw(t.dev, PCI_SUBSYSTEM_ID), ==, 0x1100);
-    vgt_test_stop(&t);
+    vgt_qtest_stop(&t);
 
     /* subsystem IDs are properties */
-    vgt_test_start(&t, "pc", "subsys_vendor_id=0x1028,subsys_id=0x05d7");
+    vgt_qtest_start(&t, LOG_ARGS, VGT_QTEST_PROPS
+                    ",subsys_vendor_id=0x1028,subsys_id=0x05d7");
     g_assert_cmphex(qpci_config_readw(t.dev, PCI_SUBSYSTEM_VENDOR_ID), ==,
                     0x1028);
     g_assert_cmphex(qpci_config_readw(t.dev, PCI_SUBSYSTEM_ID), ==, 0x05d7);
-    vgt_test_stop(&t);
+    vgt_qtest_stop(&t);
 }
 
 static void test_q35_slot2(void)
 {
-    VgtTest t;
+    VgtQtest t;
 
     /* 00:02.0 on the q35 machine too, where the guest driver expects it */
-    vgt_test_start(&t, "q35", NULL);
+    vgt_qtest_start(&t, LOG_ARGS " -M q35", NULL);
     g_assert_cmphex(qpci_config_readl(t.dev, PCI_VENDOR_ID), ==,
                     0x04128086);
     g_assert_cmphex(qpci_config_readw(t.dev, PCI_CLASS_DEVICE), ==, 0x0300);
-    vgt_test_stop(&t);
+    vgt_qtest_stop(&t);
 }
 
 static void test_bars(void)
 {
-    VgtTest t;
+    VgtQtest t;
     uint32_t flags;
 
-    vgt_test_start(&t, "pc", NULL);
+    vgt_qtest_start(&t, LOG_ARGS, NULL);
     g_assert_cmpuint(bar_size(t.dev, 0, &flags), ==, 4 * MiB);
     g_assert_cmphex(flags, ==, PCI_BASE_ADDRESS_SPACE_MEMORY |
                     PCI_BASE_ADDRESS_MEM_TYPE_64);
@@ -154,24 +103,18 @@ static void test_bars(void)
                     PCI_BASE_ADDRESS_SPACE_IO);
     /* BAR1/3 are the upper halves of the 64-bit BARs; 5 is unused */
     g_assert_cmpuint(bar_size(t.dev, 5, &flags), ==, 0);
-    vgt_test_stop(&t);
+    vgt_qtest_stop(&t);
 }
 
 static void test_aperture_default(void)
 {
-    QTestState *qts;
-    QPCIBus *bus;
-    QPCIDevice *dev;
+    VgtQtest t;
     uint32_t flags;
 
     /* default: the GPU's whole 512 MiB aperture (host GM addresses) */
-    qts = qtest_init("-M pc -nodefaults -vga none -device vgt,addr=2");
-    bus = qpci_new_pc(qts, NULL);
-    dev = qpci_device_find(bus, VGT_DEVFN);
-    g_assert_cmpuint(bar_size(dev, 2, &flags), ==, 512 * MiB);
-    g_free(dev);
-    qpci_free_pc(bus);
-    qtest_quit(qts);
+    vgt_qtest_start(&t, NULL, "");
+    g_assert_cmpuint(bar_size(t.dev, 2, &flags), ==, 512 * MiB);
+    vgt_qtest_stop(&t);
 }
 
 static void expect_realize_error(const char *props, const char *message)
@@ -215,39 +158,39 @@ static void test_bad_properties(void)
 
 static void test_gmch_readonly(void)
 {
-    VgtTest t;
+    VgtQtest t;
 
-    vgt_test_start(&t, "pc", NULL);
+    vgt_qtest_start(&t, LOG_ARGS, NULL);
     /* GGMS = 2 MiB GTT, no stolen memory */
     g_assert_cmphex(qpci_config_readw(t.dev, 0x50), ==, 0x0200);
     qpci_config_writew(t.dev, 0x50, 0xffff);
     qpci_config_writel(t.dev, 0x50, 0);
     g_assert_cmphex(qpci_config_readw(t.dev, 0x50), ==, 0x0200);
-    g_assert_cmpint(vgt_log_count(&t, "read-only GMCH"), ==, 2);
-    vgt_test_stop(&t);
+    g_assert_cmpint(vgt_qtest_log_count(&t, "read-only GMCH"), ==, 2);
+    vgt_qtest_stop(&t);
 
-    vgt_test_start(&t, "pc", "stolen_size=64M");
+    vgt_qtest_start(&t, LOG_ARGS, VGT_QTEST_PROPS ",stolen_size=64M");
     g_assert_cmphex(qpci_config_readw(t.dev, 0x50), ==, 0x0210);
-    vgt_test_stop(&t);
+    vgt_qtest_stop(&t);
 }
 
 static void test_bdsm(void)
 {
-    VgtTest t;
+    VgtQtest t;
 
-    vgt_test_start(&t, "pc", NULL);
+    vgt_qtest_start(&t, LOG_ARGS, NULL);
     g_assert_cmphex(qpci_config_readl(t.dev, 0x5c), ==, 0);
     qpci_config_writel(t.dev, 0x5c, 0x7f8fffff);
     g_assert_cmphex(qpci_config_readl(t.dev, 0x5c), ==, 0x7f800000);
-    vgt_test_stop(&t);
+    vgt_qtest_stop(&t);
 }
 
 static void test_readonly_area(void)
 {
-    VgtTest t;
+    VgtQtest t;
     uint32_t off;
 
-    vgt_test_start(&t, "pc", NULL);
+    vgt_qtest_start(&t, LOG_ARGS, NULL);
     /* no other byte of the device-specific area takes a write */
     for (off = 0x40; off < 0x100; off += 4) {
         uint32_t before = qpci_config_readl(t.dev, off);
@@ -259,18 +202,18 @@ static void test_readonly_area(void)
         g_assert_cmphex(qpci_config_readl(t.dev, off), ==, before);
     }
     /* unknown offsets are reported once each */
-    g_assert_cmpint(vgt_log_count(&t, "unimplemented PCI config offset "
+    g_assert_cmpint(vgt_qtest_log_count(&t, "unimplemented PCI config offset "
                                   "0x44"), ==, 1);
-    vgt_test_stop(&t);
+    vgt_qtest_stop(&t);
 }
 
 static void test_opregion(void)
 {
-    VgtTest t;
+    VgtQtest t;
     uint8_t buf[16];
     uint32_t bdb;
 
-    vgt_test_start(&t, "pc", NULL);
+    vgt_qtest_start(&t, LOG_ARGS, NULL);
     g_assert_cmphex(qpci_config_readl(t.dev, 0xfc), ==, 0);
     qtest_memread(t.qts, OPREGION_GPA, buf, sizeof(buf));
     g_assert_cmpmem(buf, 16, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
@@ -308,25 +251,22 @@ static void test_opregion(void)
     qtest_qmp_assert_success(t.qts, "{ 'execute': 'system_reset' }");
     g_assert_cmphex(qpci_config_readl(t.dev, 0xfc), ==, 0);
     g_assert_cmphex(qtest_readl(t.qts, OPREGION_GPA), ==, 0);
-    vgt_test_stop(&t);
+    vgt_qtest_stop(&t);
 }
 
-static void set_debug_irq(VgtTest *t, bool level)
+static void set_debug_irq(VgtQtest *t, bool level)
 {
-    qtest_qmp_assert_success(t->qts,
-        "{ 'execute': 'qom-set', 'arguments': { 'path': "
-        "'/machine/peripheral/gpu', 'property': 'x-debug-irq', "
-        "'value': %i } }", level);
+    vgt_qtest_qom_set_bool(t, "x-debug-irq", level);
 }
 
 static void test_msi(void)
 {
-    VgtTest t;
+    VgtQtest t;
     uint8_t cap;
     uint16_t flags;
 
-    vgt_test_start(&t, "pc", NULL);
-    qpci_device_enable(&*t.dev);
+    vgt_qtest_start(&t, LOG_ARGS, NULL);
+    qpci_device_enable(t.dev);
 
     /* the capability list holds MSI at 0x90, alone */
     g_assert_cmphex(qpci_config_readw(t.dev, PCI_STATUS) &
@@ -366,15 +306,15 @@ static void test_msi(void)
     set_debug_irq(&t, true);
     g_assert_cmphex(qtest_readl(t.qts, MSI_TARGET_GPA), ==, 0x4321);
     set_debug_irq(&t, false);
-    vgt_test_stop(&t);
+    vgt_qtest_stop(&t);
 }
 
 static void test_mmio_register_file(void)
 {
-    VgtTest t;
+    VgtQtest t;
 
-    vgt_test_start(&t, "pc", NULL);
-    vgt_test_map(&t);
+    vgt_qtest_start(&t, LOG_ARGS, NULL);
+    vgt_qtest_map(&t);
     /* the guest's vGPU probe: a 64-bit magic read, then u16 version */
     g_assert_cmphex(qpci_io_readq(t.dev, t.bar0, PVINFO_BASE), ==,
                     PVINFO_MAGIC);
@@ -388,7 +328,7 @@ static void test_mmio_register_file(void)
     qpci_io_writel(t.dev, t.bar0, PVINFO_BASE, 0);
     g_assert_cmphex(qpci_io_readq(t.dev, t.bar0, PVINFO_BASE), ==,
                     PVINFO_MAGIC);
-    g_assert_cmpint(vgt_log_count(&t, "PVINFO_MAGIC_LO (0x78000): write "
+    g_assert_cmpint(vgt_qtest_log_count(&t, "PVINFO_MAGIC_LO (0x78000): write "
                                   "0x00000000 to a read-only register"), ==,
                     1);
 
@@ -403,27 +343,27 @@ static void test_mmio_register_file(void)
     qpci_io_writel(t.dev, t.bar0, UNKNOWN_REG, 0xdeadbeef);
     g_assert_cmphex(qpci_io_readl(t.dev, t.bar0, UNKNOWN_REG), ==, 0);
     g_assert_cmphex(qpci_io_readl(t.dev, t.bar0, UNKNOWN_REG), ==, 0);
-    g_assert_cmpint(vgt_log_count(&t, "unimplemented register 0x1ff000"),
+    g_assert_cmpint(vgt_qtest_log_count(&t, "unimplemented register 0x1ff000"),
                     ==, 1);
 
     /* a reset restores every register */
     qtest_qmp_assert_success(t.qts, "{ 'execute': 'system_reset' }");
-    vgt_test_map(&t);   /* the reset cleared the BARs */
+    vgt_qtest_map(&t);   /* the reset cleared the BARs */
     g_assert_cmphex(qpci_io_readq(t.dev, t.bar0, PVINFO_BASE), ==,
                     PVINFO_MAGIC);
     g_assert_cmphex(qpci_io_readl(t.dev, t.bar0, PVINFO_DISPLAY_READY), ==,
                     0);
-    vgt_test_stop(&t);
+    vgt_qtest_stop(&t);
 }
 
 static void test_io_bar(void)
 {
-    VgtTest t;
+    VgtQtest t;
     QPCIBar io;
     uint64_t size;
 
-    vgt_test_start(&t, "pc", NULL);
-    vgt_test_map(&t);
+    vgt_qtest_start(&t, LOG_ARGS, NULL);
+    vgt_qtest_map(&t);
     io = qpci_iomap(t.dev, 4, &size);
     g_assert_cmpuint(size, ==, 64);
 
@@ -442,19 +382,19 @@ static void test_io_bar(void)
     qpci_io_writel(t.dev, io, 0, VGT_MMIO_SIZE);
     qpci_io_writel(t.dev, io, 0, PVINFO_BASE + 2);
     g_assert_cmphex(qpci_io_readl(t.dev, io, 0), ==, PVINFO_DISPLAY_READY);
-    g_assert_cmpint(vgt_log_count(&t, "is not a register dword"), ==, 2);
-    vgt_test_stop(&t);
+    g_assert_cmpint(vgt_qtest_log_count(&t, "is not a register dword"), ==, 2);
+    vgt_qtest_stop(&t);
 }
 
 static void test_hostile_accesses(void)
 {
-    VgtTest t;
+    VgtQtest t;
     QPCIBar io;
     uint64_t size, off;
     int i;
 
-    vgt_test_start(&t, "pc", NULL);
-    vgt_test_map(&t);
+    vgt_qtest_start(&t, LOG_ARGS, NULL);
+    vgt_qtest_map(&t);
     io = qpci_iomap(t.dev, 4, &size);
 
     /* unaligned accesses are refused with a guest error, nothing else */
@@ -464,7 +404,7 @@ static void test_hostile_accesses(void)
     g_assert_cmphex(qpci_io_readl(t.dev, t.bar0, PVINFO_BASE + 1), ==, 0);
     g_assert_cmphex(qpci_io_readl(t.dev, t.bar0, PVINFO_DISPLAY_READY), ==,
                     0);
-    g_assert_cmpint(vgt_log_count(&t, "unaligned"), ==, 4);
+    g_assert_cmpint(vgt_qtest_log_count(&t, "unaligned"), ==, 4);
 
     /* every size at both ends of the register space and into the GTT */
     for (off = 0; off < VGT_BAR0_SIZE; off += VGT_MMIO_SIZE - 8) {
@@ -510,9 +450,9 @@ static void test_hostile_accesses(void)
     g_assert_cmphex(qpci_io_readq(t.dev, t.bar0, PVINFO_BASE), ==,
                     PVINFO_MAGIC);
     /* GTT entries at the very end: another VM's, dropped and counted */
-    g_assert_cmpuint(vgt_qtest_qom_u64(t.qts, "gpu", "x-gtt-refused-range"),
+    g_assert_cmpuint(vgt_qtest_qom_u64(&t, "x-gtt-refused-range"),
                      >=, 1);
-    vgt_test_stop(&t);
+    vgt_qtest_stop(&t);
 }
 
 /*
@@ -523,13 +463,13 @@ static void test_hostile_accesses(void)
 static void test_random_accesses(void)
 {
     GRand *rnd = g_rand_new_with_seed(0x76677431);
-    VgtTest t;
+    VgtQtest t;
     QPCIBar io;
     uint64_t size;
     int i;
 
-    vgt_test_start(&t, "pc", NULL);
-    vgt_test_map(&t);
+    vgt_qtest_start(&t, LOG_ARGS, NULL);
+    vgt_qtest_map(&t);
     io = qpci_iomap(t.dev, 4, &size);
     for (i = 0; i < 20000; i++) {
         /* registers mostly, sometimes the GTT; dword aligned mostly */
@@ -570,41 +510,21 @@ static void test_random_accesses(void)
     g_assert_cmphex(qpci_io_readq(t.dev, t.bar0, PVINFO_BASE), ==,
                     PVINFO_MAGIC);
     g_rand_free(rnd);
-    vgt_test_stop(&t);
-}
-
-/* The partition a VM got, as its guest driver reads it from PVINFO. */
-typedef struct VgtPartition {
-    uint32_t vgt_id;
-    uint64_t mappable_base, mappable_size;
-    uint64_t nonmappable_base, nonmappable_size;
-    uint32_t fence_num;
-} VgtPartition;
-
-static void read_partition(QPCIDevice *dev, QPCIBar bar0, VgtPartition *p)
-{
-    g_assert_cmphex(qpci_io_readq(dev, bar0, PVINFO_BASE), ==, PVINFO_MAGIC);
-    p->vgt_id = qpci_io_readl(dev, bar0, PVINFO_BASE + 0x0c);
-    p->mappable_base = qpci_io_readl(dev, bar0, PVINFO_BASE + 0x40);
-    p->mappable_size = qpci_io_readl(dev, bar0, PVINFO_BASE + 0x44);
-    p->nonmappable_base = qpci_io_readl(dev, bar0, PVINFO_BASE + 0x48);
-    p->nonmappable_size = qpci_io_readl(dev, bar0, PVINFO_BASE + 0x4c);
-    p->fence_num = qpci_io_readl(dev, bar0, PVINFO_BASE + 0x50);
+    vgt_qtest_stop(&t);
 }
 
 /* What i915's ballooning demands (i915_vgpu.c), with @aperture = BAR2. */
-static void check_partition(const VgtPartition *p, uint64_t low,
+static void check_partition(const VgtQtest *p, uint64_t low,
                             uint64_t high, uint32_t fences, uint64_t aperture)
 {
     g_assert_cmpuint(p->vgt_id, >=, 1);
-    g_assert_cmpuint(p->mappable_size, ==, low);
-    g_assert_cmpuint(p->nonmappable_size, ==, high);
-    g_assert_cmpuint(p->fence_num, ==, fences);
-    g_assert_cmpuint(p->mappable_base % (4 * KiB), ==, 0);
-    g_assert_cmpuint(p->mappable_base + p->mappable_size, <=, aperture);
-    g_assert_cmpuint(p->nonmappable_base, >=, VGT_APERTURE_SIZE);
-    g_assert_cmpuint(p->nonmappable_base + p->nonmappable_size, <=,
-                     VGT_GM_SIZE);
+    g_assert_cmpuint(p->msize, ==, low);
+    g_assert_cmpuint(p->nsize, ==, high);
+    g_assert_cmpuint(p->fences, ==, fences);
+    g_assert_cmpuint(p->mbase % (4 * KiB), ==, 0);
+    g_assert_cmpuint(p->mbase + p->msize, <=, aperture);
+    g_assert_cmpuint(p->nbase, >=, VGT_APERTURE_SIZE);
+    g_assert_cmpuint(p->nbase + p->nsize, <=, VGT_GM_SIZE);
 }
 
 static bool ranges_disjoint(uint64_t a, uint64_t alen, uint64_t b,
@@ -613,146 +533,100 @@ static bool ranges_disjoint(uint64_t a, uint64_t alen, uint64_t b,
     return a + alen <= b || b + blen <= a;
 }
 
-static void check_disjoint(const VgtPartition *a, const VgtPartition *b)
+static void check_disjoint(const VgtQtest *a, const VgtQtest *b)
 {
     g_assert_cmpuint(a->vgt_id, !=, b->vgt_id);
-    g_assert_true(ranges_disjoint(a->mappable_base, a->mappable_size,
-                                  b->mappable_base, b->mappable_size));
-    g_assert_true(ranges_disjoint(a->nonmappable_base, a->nonmappable_size,
-                                  b->nonmappable_base, b->nonmappable_size));
+    g_assert_true(ranges_disjoint(a->mbase, a->msize, b->mbase, b->msize));
+    g_assert_true(ranges_disjoint(a->nbase, a->nsize, b->nbase, b->nsize));
 }
 
 static void test_partition_embedded(void)
 {
-    VgtTest t;
-    VgtPartition p;
+    VgtQtest t;
 
     /* the default: XenGT's 64 MiB / 448 MiB / 4 fences */
-    vgt_test_start(&t, "pc", NULL);
-    vgt_test_map(&t);
-    read_partition(t.dev, t.bar0, &p);
-    check_partition(&p, 64 * MiB, 448 * MiB, 4, 128 * MiB);
+    vgt_qtest_start(&t, LOG_ARGS, NULL);
+    vgt_qtest_map(&t);
+    vgt_qtest_read_partition(&t);
+    check_partition(&t, 64 * MiB, 448 * MiB, 4, 128 * MiB);
     /* partition fields are read-only to the guest */
     qpci_io_writel(t.dev, t.bar0, PVINFO_BASE + 0x44, 0);
     g_assert_cmpuint(qpci_io_readl(t.dev, t.bar0, PVINFO_BASE + 0x44), ==,
                      64 * MiB);
     /* and survive a reset (the partition stays, the GTT goes to scratch) */
     qtest_qmp_assert_success(t.qts, "{ 'execute': 'system_reset' }");
-    vgt_test_map(&t);   /* the reset cleared the BARs */
-    read_partition(t.dev, t.bar0, &p);
-    check_partition(&p, 64 * MiB, 448 * MiB, 4, 128 * MiB);
-    vgt_test_stop(&t);
+    vgt_qtest_map(&t);   /* the reset cleared the BARs */
+    vgt_qtest_read_partition(&t);
+    check_partition(&t, 64 * MiB, 448 * MiB, 4, 128 * MiB);
+    vgt_qtest_stop(&t);
 
-    vgt_test_start(&t, "q35", "low_gm_sz=32,high_gm_sz=0,fence_sz=2");
-    vgt_test_map(&t);
-    read_partition(t.dev, t.bar0, &p);
-    check_partition(&p, 32 * MiB, 0, 2, 128 * MiB);
-    vgt_test_stop(&t);
+    vgt_qtest_start(&t, LOG_ARGS " -M q35", VGT_QTEST_PROPS
+                    ",low_gm_sz=32,high_gm_sz=0,fence_sz=2");
+    vgt_qtest_map(&t);
+    vgt_qtest_read_partition(&t);
+    check_partition(&t, 32 * MiB, 0, 2, 128 * MiB);
+    vgt_qtest_stop(&t);
 }
 
 static void test_partition_two_devices(void)
 {
-    QTestState *qts;
-    QPCIBus *bus;
-    QPCIDevice *dev[2];
-    QPCIBar bar0[2];
-    VgtPartition p[2];
-    int i;
+    VgtQtest a, b;
 
     /* two vGPUs in one process share the embedded helper */
-    qts = qtest_init("-M pc -nodefaults -vga none "
-                     "-device vgt,addr=2,aperture_size=128M "
-                     "-device vgt,addr=3,aperture_size=128M,low_gm_sz=16,"
-                     "high_gm_sz=256,fence_sz=8");
-    bus = qpci_new_pc(qts, NULL);
-    for (i = 0; i < 2; i++) {
-        dev[i] = qpci_device_find(bus, QPCI_DEVFN(2 + i, 0));
-        g_assert_nonnull(dev[i]);
-        qpci_device_enable(dev[i]);
-        bar0[i] = qpci_iomap(dev[i], 0, NULL);
-        read_partition(dev[i], bar0[i], &p[i]);
-    }
-    check_partition(&p[0], 64 * MiB, 448 * MiB, 4, 128 * MiB);
-    check_partition(&p[1], 16 * MiB, 256 * MiB, 8, 128 * MiB);
-    check_disjoint(&p[0], &p[1]);
-    for (i = 0; i < 2; i++) {
-        g_free(dev[i]);
-    }
-    qpci_free_pc(bus);
-    qtest_quit(qts);
+    vgt_qtest_start(&a, "-device vgt,addr=3,id=b,aperture_size=128M,"
+                    "low_gm_sz=16,high_gm_sz=256,fence_sz=8", NULL);
+    vgt_qtest_attach(&b, &a, 3, "b");
+    vgt_qtest_map(&a);
+    vgt_qtest_read_partition(&a);
+    vgt_qtest_map(&b);
+    vgt_qtest_read_partition(&b);
+    check_partition(&a, 64 * MiB, 448 * MiB, 4, 128 * MiB);
+    check_partition(&b, 16 * MiB, 256 * MiB, 8, 128 * MiB);
+    check_disjoint(&a, &b);
+    vgt_qtest_stop(&b);
+    vgt_qtest_stop(&a);
 }
 
-/* A vgt-hostd of our own for the socket tests. */
-typedef VgtQtestHostd VgtHostd;
-#define hostd_start vgt_qtest_hostd_start
-#define hostd_alive vgt_qtest_hostd_alive
-#define hostd_stop vgt_qtest_hostd_stop
-
-static QTestState *start_socket_vm(VgtHostd *h, const char *props,
-                                   QPCIBus **bus, QPCIDevice **dev,
-                                   QPCIBar *bar0)
+/* A VM on @h's vgt-hostd, enabled, its partition read. */
+static void start_socket_vm(VgtQtest *t, VgtQtestHostd *h, const char *props)
 {
-    QTestState *qts;
-
-    /* guest RAM in a memfd the daemon can map */
-    qts = qtest_initf("-M pc,memory-backend=mem -m 128M -nodefaults "
-                      "-vga none -object memory-backend-memfd,id=mem,"
-                      "size=128M,share=on -device vgt,addr=2,helper=%s%s",
-                      h->socket, props);
-    *bus = qpci_new_pc(qts, NULL);
-    *dev = qpci_device_find(*bus, VGT_DEVFN);
-    g_assert_nonnull(*dev);
-    qpci_device_enable(*dev);
-    *bar0 = qpci_iomap(*dev, 0, NULL);
-    return qts;
-}
-
-static void stop_vm(QTestState *qts, QPCIBus *bus, QPCIDevice *dev)
-{
-    g_free(dev);
-    qpci_free_pc(bus);
-    qtest_quit(qts);
+    vgt_qtest_start_on_hostd(t, h->socket, NULL, props);
+    vgt_qtest_map(t);
+    vgt_qtest_read_partition(t);
 }
 
 static void test_partition_socket(void)
 {
-    VgtHostd h;
-    QTestState *a, *b, *c;
-    QPCIBus *bus_a, *bus_b, *bus_c;
-    QPCIDevice *dev_a, *dev_b, *dev_c;
-    QPCIBar bar_a, bar_b, bar_c;
-    VgtPartition pa, pb, pc;
+    VgtQtestHostd h;
+    VgtQtest a, b, c;
     g_autofree char *cmd = NULL;
     g_autofree char *err = NULL;
     const char *qemu = g_getenv("QTEST_QEMU_BINARY");
+    uint64_t b_mbase;
     int status;
 
-    if (!hostd_start(&h)) {
+    if (!vgt_qtest_hostd_start(&h)) {
         g_test_skip("VGT_HOSTD (path to vgt-hostd) not set");
         return;
     }
 
     /* two VMs on one daemon get disjoint partitions */
-    a = start_socket_vm(&h, ",low_gm_sz=128", &bus_a, &dev_a, &bar_a);
-    b = start_socket_vm(&h, "", &bus_b, &dev_b, &bar_b);
-    read_partition(dev_a, bar_a, &pa);
-    read_partition(dev_b, bar_b, &pb);
-    check_partition(&pa, 128 * MiB, 448 * MiB, 4, 512 * MiB);
-    check_partition(&pb, 64 * MiB, 448 * MiB, 4, 512 * MiB);
-    check_disjoint(&pa, &pb);
+    start_socket_vm(&a, &h, "low_gm_sz=128");
+    start_socket_vm(&b, &h, NULL);
+    check_partition(&a, 128 * MiB, 448 * MiB, 4, 512 * MiB);
+    check_partition(&b, 64 * MiB, 448 * MiB, 4, 512 * MiB);
+    check_disjoint(&a, &b);
 
     /* a VM that dies frees its share; the other keeps its own */
-    qtest_kill_qemu(a);
-    g_free(dev_a);
-    qpci_free_pc(bus_a);
-    qtest_quit(a);
-    g_assert_true(hostd_alive(&h));
-    c = start_socket_vm(&h, ",low_gm_sz=128", &bus_c, &dev_c, &bar_c);
-    read_partition(dev_c, bar_c, &pc);
-    check_partition(&pc, 128 * MiB, 448 * MiB, 4, 512 * MiB);
-    check_disjoint(&pb, &pc);
-    read_partition(dev_b, bar_b, &pa);
-    g_assert_cmpuint(pa.mappable_base, ==, pb.mappable_base);
+    qtest_kill_qemu(a.qts);
+    vgt_qtest_stop(&a);
+    g_assert_true(vgt_qtest_hostd_alive(&h));
+    start_socket_vm(&c, &h, "low_gm_sz=128");
+    check_partition(&c, 128 * MiB, 448 * MiB, 4, 512 * MiB);
+    check_disjoint(&b, &c);
+    b_mbase = b.mbase;
+    vgt_qtest_read_partition(&b);
+    g_assert_cmpuint(b.mbase, ==, b_mbase);
 
     /* guest RAM that is not a shared memfd is refused with advice */
     cmd = g_strdup_printf("%s -M pc -accel qtest -display none -nodefaults "
@@ -761,10 +635,10 @@ static void test_partition_socket(void)
     g_assert_true(!WIFEXITED(status) || WEXITSTATUS(status) != 0);
     g_assert_nonnull(strstr(err, "memory-backend-memfd"));
 
-    stop_vm(b, bus_b, dev_b);
-    stop_vm(c, bus_c, dev_c);
-    g_assert_true(hostd_alive(&h));
-    hostd_stop(&h);
+    vgt_qtest_stop(&b);
+    vgt_qtest_stop(&c);
+    g_assert_true(vgt_qtest_hostd_alive(&h));
+    vgt_qtest_hostd_stop(&h);
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,107 @@
+# Benchmarks (`make bench`, or one: `make bench-<name>`).  Each prints its
+# figures, the limit or the other path measured side by side, and keeps
+# them in build/bench/<name>.txt.  A benchmark is its prerequisites, what
+# QEMU's build must make for it (BENCH_NINJA_<name>, if anything) and the
+# command that prints its figures (BENCH_RUN_<name>); one recipe runs them
+# all.
+#
+# (Included before helper.mk: helper paths in prerequisites are spelled
+# out, since its variables are not set yet when these are read.)
+
+BENCH_DIR       := $(BUILD)/bench
+BENCH_HOSTD     := $(BUILD)/helper/vgt-hostd
+BENCH_HELPER_ENV = VGT_HOSTD=$(BENCH_HOSTD) VGT_TEST_DIR=$(BUILD)/helper/run
+BENCH_QTEST_ENV  = QTEST_QEMU_BINARY=$(QEMU_BIN)
+
+# The command scanner (tests/unit/bench-vgt-cmd.c): bytes per second
+# scanned, audited and copied, next to memcpy of the same bytes.
+bench-cmd: qemu
+BENCH_NINJA_cmd := tests/unit/vgt/bench-vgt-cmd
+BENCH_RUN_cmd    = $(QEMU_BUILD)/$(BENCH_NINJA_cmd)
+
+# The virtual display (tests/qtest/vgt-display-bench.c): 1080p frames per
+# second through the display's gfx_update path for a framebuffer on
+# contiguous guest pages (zero-copy, and copied) and on scattered pages,
+# next to a plain memcpy of the frame as the limit.
+bench-display: qemu
+BENCH_NINJA_display := tests/qtest/vgt-display-bench
+BENCH_RUN_display    = $(BENCH_QTEST_ENV) $(QEMU_BUILD)/$(BENCH_NINJA_display)
+
+# The GTT and the aperture, measured inside a TCG guest: a freestanding
+# multiboot program (tests/bench/vgt-bench-guest.c, built with gcc -m32)
+# writes GTT entries through BAR0 and stores/loads through BAR2;
+# tests/bench/vgt-bench-gtt.py runs it with the embedded helper, with
+# x-aperture-trap=on and with vgt-hostd, and prints the rates side by side.
+BENCH_GTT_DIR   := $(BENCH_DIR)/gtt
+BENCH_GTT_GUEST := $(BENCH_GTT_DIR)/vgt-bench-guest.elf
+BENCH_GTT_ARGS   = $(QEMU_BIN) $(BENCH_GTT_GUEST) $(BENCH_HOSTD)
+
+$(BENCH_GTT_GUEST): $(TOP)/tests/bench/vgt-bench-guest.c | $(DEPS_STAMP)
+	@mkdir -p $(BENCH_GTT_DIR)
+	@gcc -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
+	    -fno-stack-protector -nostdlib -static -no-pie -O2 -Wall -Werror \
+	    -Wl,-N -Wl,-Ttext=0x100000 -Wl,--build-id=none \
+	    -Wl,--no-warn-rwx-segments -e _start -o $@ $<
+
+bench-gtt: qemu $(BENCH_HOSTD) $(BENCH_GTT_GUEST)
+BENCH_RUN_gtt = python3 $(TOP)/tests/bench/vgt-bench-gtt.py \
+	$(BENCH_GTT_ARGS) $(BENCH_GTT_DIR)
+
+# The register table (tests/unit/bench-vgt-regs.c): ns per register access
+# through the table, in-process, next to a plain array access as the limit.
+bench-regs: qemu
+BENCH_NINJA_regs := tests/unit/vgt/bench-vgt-regs
+BENCH_RUN_regs    = $(QEMU_BUILD)/$(BENCH_NINJA_regs)
+
+# Command submission end to end: bench-helper-cs's blit workload run
+# directly on the software Haswell (the helper's own bench) and through the
+# whole device (tests/qtest/vgt-submit-bench.c: TAIL write, scan, audit,
+# copy, schedule, execute, completion), side by side.
+bench-submit: qemu $(BUILD)/helper/bench-helper-cs $(BENCH_HOSTD)
+BENCH_NINJA_submit := tests/qtest/vgt-submit-bench
+BENCH_RUN_submit = \
+	direct=$$($(BENCH_HELPER_ENV) $(BUILD)/helper/bench-helper-cs \
+	    2>/dev/null | awk '/^  workloads/ { print $$2 }'); \
+	device=$$($(BENCH_QTEST_ENV) $(QEMU_BUILD)/$(BENCH_NINJA_submit) \
+	    2>/dev/null \
+	    | sed -n 's/^through the device *//p'); \
+	echo "vgt submission: bench-helper-cs's blit workload, workloads per second"; \
+	echo "  directly on the software Haswell   $$direct"; \
+	echo "  through the device (qtest guest)   $$device"; \
+	awk -v d="$${direct%/s}" -v m="$${device%/s}" 'BEGIN { if (d > 0) \
+	    printf "  device / direct                    %.2fx\n", m / d }'
+
+# The host helper's own benches (tests/unit/helper/bench-helper-*.c): GTT
+# writes and the blit workload, embedded next to vgt-hostd.
+bench-helper: bench-helper-gtt bench-helper-cs
+bench-helper-gtt: $(BUILD)/helper/bench-helper-gtt $(BENCH_HOSTD)
+BENCH_RUN_helper-gtt = $(BENCH_HELPER_ENV) $(BUILD)/helper/bench-helper-gtt
+bench-helper-cs: $(BUILD)/helper/bench-helper-cs $(BENCH_HOSTD)
+BENCH_RUN_helper-cs = $(BENCH_HELPER_ENV) $(BUILD)/helper/bench-helper-cs
+
+BENCHES := cmd display gtt regs submit helper-gtt helper-cs
+
+# The one recipe: build what QEMU's build must make, run, record.
+$(addprefix bench-,$(BENCHES)): bench-%:
+	@$(if $(BENCH_NINJA_$*),ninja -C $(QEMU_BUILD) $(BENCH_NINJA_$*) \
+	    > $(QEMU_BUILD)/ninja-bench-$*.log 2>&1 || { \
+	    grep -a -E -A6 '^FAILED:|error:' $(QEMU_BUILD)/ninja-bench-$*.log \
+	        | head -40; \
+	    echo "vgt: error: bench-$* build failed"; exit 1; })
+	@mkdir -p $(BENCH_DIR) $(BUILD)/helper/run
+	@{ $(BENCH_RUN_$*); } | tee $(BENCH_DIR)/$*.txt
+
+BENCH_TARGETS += bench-cmd bench-display bench-gtt bench-regs bench-submit \
+	bench-helper
+
+# The GTT benchmark's guest as a test of the TCG fast path, which qtests
+# cannot reach (they run without a CPU): its checks pass in every
+# configuration.
+check-gtt-tcg: qemu $(BENCH_HOSTD) $(BENCH_GTT_GUEST)
+	@$(TOP)/scripts/run-tap.sh $(TAP_DIR) gtt-tcg python3 \
+	    $(TOP)/tests/bench/vgt-bench-gtt.py --tap $(BENCH_GTT_ARGS) \
+	    $(BENCH_GTT_DIR)/check
+
+CHECK_TARGETS += check-gtt-tcg
+
+.PHONY: bench-helper check-gtt-tcg $(addprefix bench-,$(BENCHES))
