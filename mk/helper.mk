@@ -92,7 +92,7 @@ HELPER_KBUILD := $(HELPER_BUILD)/kbuild
 HELPER_KBUILD_INPUTS := $(wildcard $(HELPER_SRC)/core/*.[ch] \
 	$(HELPER_SRC)/hsw/*.[ch] \
 	$(HELPER_SRC)/swhsw/*.[ch] $(HELPER_SRC)/kbuild/*) \
-	$(TOP)/include/hw/vgt.h
+	$(TOP)/include/hw/vgt-helper-abi.h
 
 # Records the verdict in kbuild.result (the TAP line is written from it), so
 # a failure is reported by `make check` instead of stopping it, and a warm

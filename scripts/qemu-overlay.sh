@@ -38,7 +38,11 @@ if [ "$(cat "$src/hw/display/vgt/kernel-shim/sources.txt" 2>/dev/null)" != "$lis
     echo "$list" > "$src/hw/display/vgt/kernel-shim/sources.txt"
 fi
 
-link "$top/include/hw/vgt.h" "$src/include/hw/vgt.h"
+for f in "$top"/include/hw/vgt*.h; do
+    link "$f" "$src/include/hw/$(basename "$f")"
+done
+find "$src/include/hw" -maxdepth 1 -type l -name 'vgt*.h' ! -exec test -e {} \; \
+    -exec rm -f {} \;
 
 for f in "$top"/tests/qtest/vgt-*.c "$top"/tests/qtest/vgt-*.h; do
     [ -e "$f" ] && link "$f" "$src/tests/qtest/$(basename "$f")"

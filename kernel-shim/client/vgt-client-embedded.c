@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include "core/vgt-core.h"
+#include "hw/vgt-host-ops.h"
 #include "swhsw/swhsw.h"
 #include "vgt-embedded.h"
 

@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include "hw/vgt-host-ops.h"
 #include "vgt-wire.h"
 
 #define VGT_SOCK_REPLY_TIMEOUT_MS	10000

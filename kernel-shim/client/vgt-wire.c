@@ -9,6 +9,26 @@
 #include <sys/uio.h>
 #include "vgt-wire.h"
 
+/* Fixed layouts, and every message fits in one packet. */
+_Static_assert(sizeof(struct vgt_msg_hdr) == 16, "wire: vgt_msg_hdr");
+_Static_assert(sizeof(struct vgt_msg_reply) == 8, "wire: vgt_msg_reply");
+_Static_assert(sizeof(struct vgt_msg_hello) == 8, "wire: vgt_msg_hello");
+_Static_assert(sizeof(struct vgt_msg_u64) == 8, "wire: vgt_msg_u64");
+_Static_assert(sizeof(struct vgt_msg_gtt_write) == 8,
+	       "wire: vgt_msg_gtt_write");
+_Static_assert(sizeof(struct vgt_msg_fence) == 16, "wire: vgt_msg_fence");
+_Static_assert(sizeof(struct vgt_msg_gm_read) == 16, "wire: vgt_msg_gm_read");
+_Static_assert(sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_workload) <=
+	       VGT_MSG_MAX_SIZE, "wire: SUBMIT request");
+_Static_assert(sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_msg_reply) +
+	       VGT_GM_READ_MAX <= VGT_MSG_MAX_SIZE, "wire: GM_READ reply");
+_Static_assert(sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_msg_gtt_write) +
+	       VGT_GTT_WRITE_MAX * sizeof(struct vgt_gtt_entry) <=
+	       VGT_MSG_MAX_SIZE, "wire: GTT_WRITE request");
+_Static_assert(sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_msg_reply) +
+	       VGT_EVENT_READ_MAX * sizeof(struct vgt_event) <=
+	       VGT_MSG_MAX_SIZE, "wire: EVENTS_READ reply");
+
 int vgt_wire_send(int sock, const struct vgt_msg_hdr *hdr,
 		  const void *payload, size_t len, int fd, int flags)
 {

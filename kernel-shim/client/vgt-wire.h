@@ -1,15 +1,121 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vgt-wire.h - packets of the vgt-hostd protocol (SOCK_SEQPACKET with
- * SCM_RIGHTS), shared by the daemon and the socket client.  The message
- * layouts themselves are ABI and live in include/hw/vgt.h.
+ * vgt-wire.h - the vgt-hostd protocol: its messages and the packet I/O,
+ * private to the socket client (client/) and the daemon (hostd/).  The
+ * structures the messages carry are the helper ABI (hw/vgt-helper-abi.h).
  */
 #ifndef VGT_WIRE_H
 #define VGT_WIRE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
-#include "hw/vgt.h"
+#include "hw/vgt-helper-abi.h"
+
+/*
+ * The messages.  SOCK_SEQPACKET: one message per packet, file descriptors
+ * (SCM_RIGHTS) ride on the packet that needs them and nowhere else.  Every
+ * request gets exactly one reply, in order.
+ *
+ * Header:
+ *   type   VGT_MSG_* (the same value in the reply)
+ *   flags  bits 7:0 VGT_ABI_VERSION; VGT_MSG_FLAG_REPLY in replies
+ *   size   payload bytes after the header (must match the packet)
+ *   seq    chosen by the client, echoed in the reply
+ * Reply payload: struct vgt_msg_reply, then the type's reply body.
+ *   result 0 or -VGT_E_*; count: see the type.  On error the body is absent.
+ *
+ * Request payloads and reply bodies (exact sizes; anything else is refused
+ * with -VGT_E_MSG):
+ *   HELLO          req: vgt_msg_hello            body: vgt_msg_hello
+ *   CREATE         req: vgt_create_req           body: vgt_instance_info
+ *   DESTROY        req: -                        body: -
+ *   RESET          req: -                        body: -
+ *   INFO           req: -                        body: vgt_instance_info
+ *   MEM_REGISTER   req: vgt_mem_region + 1 fd    body: -
+ *   MEM_UNREGISTER req: vgt_msg_u64 (gpa)        body: -
+ *   GTT_WRITE      req: vgt_msg_gtt_write + n entries
+ *                  (n = count, 1..VGT_GTT_WRITE_MAX)
+ *                  body: -; count = index of the refused entry on error
+ *   GTT_READ       req: vgt_msg_u64 (index)      body: vgt_gtt_entry
+ *   FENCE_WRITE    req: vgt_msg_fence            body: -
+ *   GM_READ        req: vgt_msg_gm_read          body: len bytes (count)
+ *   SET_EVENT_FD   req: - + 1 eventfd            body: -
+ *   EVENTS_READ    req: vgt_msg_u64 (max)        body: count vgt_event
+ *   STATS          req: -                        body: vgt_stats
+ *   SHADOW_MAP     req: -          body: vgt_shadow_info (hva 0) + 1 fd:
+ *                  a sealed memfd of VGT_SHADOW_SIZE bytes to mmap shared
+ *   SUBMIT         req: vgt_workload             body: -
+ *   SET_WEIGHT     req: vgt_msg_u64 (weight)     body: -
+ *   SCHED_STATS    req: -                        body: vgt_sched_stats
+ * Only the SHADOW_MAP reply carries a descriptor.
+ */
+enum vgt_msg_type {
+	VGT_MSG_HELLO = 1,
+	VGT_MSG_CREATE = 2,
+	VGT_MSG_DESTROY = 3,
+	VGT_MSG_RESET = 4,
+	VGT_MSG_INFO = 5,
+	VGT_MSG_MEM_REGISTER = 6,
+	VGT_MSG_MEM_UNREGISTER = 7,
+	VGT_MSG_GTT_WRITE = 8,
+	VGT_MSG_GTT_READ = 9,
+	VGT_MSG_FENCE_WRITE = 10,
+	VGT_MSG_GM_READ = 11,
+	VGT_MSG_SET_EVENT_FD = 12,
+	VGT_MSG_EVENTS_READ = 13,
+	VGT_MSG_STATS = 14,
+	VGT_MSG_SHADOW_MAP = 15,
+	VGT_MSG_SUBMIT = 16,
+	VGT_MSG_SET_WEIGHT = 17,
+	VGT_MSG_SCHED_STATS = 18,
+	VGT_MSG_TYPE_MAX = 18
+};
+
+#define VGT_MSG_FLAG_VERSION_MASK	0xffu
+#define VGT_MSG_FLAG_REPLY		0x100u
+/* Largest packet, header included. */
+#define VGT_MSG_MAX_SIZE		8192
+
+struct vgt_msg_hdr {
+	uint32_t type;
+	uint32_t flags;
+	uint32_t size;
+	uint32_t seq;
+};
+
+struct vgt_msg_reply {
+	int32_t result;
+	uint32_t count;
+};
+
+/* version: VGT_ABI_VERSION; features: 0 (reserved for negotiation). */
+struct vgt_msg_hello {
+	uint32_t version;
+	uint32_t features;
+};
+
+struct vgt_msg_u64 {
+	uint64_t value;
+};
+
+struct vgt_msg_gtt_write {
+	uint32_t count;
+	uint32_t pad;		/* must be 0 */
+	/* followed by count struct vgt_gtt_entry */
+};
+
+struct vgt_msg_fence {
+	uint32_t fence;		/* guest fence index */
+	uint32_t pad;		/* must be 0 */
+	uint64_t value;		/* Haswell fence register value */
+};
+
+struct vgt_msg_gm_read {
+	uint64_t gm_addr;
+	uint32_t len;		/* 1..VGT_GM_READ_MAX */
+	uint32_t pad;		/* must be 0 */
+};
 
 /* Most descriptors one packet may carry; extra ones are received, closed. */
 #define VGT_WIRE_MAX_FDS	4

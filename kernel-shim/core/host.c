@@ -5,7 +5,10 @@
 #include "vgt-core-priv.h"
 #include "../hsw/hsw-regs.h"
 
-/* The ABI's layout is fixed: the same on every side of every transport. */
+/*
+ * The ABI's layout is fixed: the same on every side of every transport
+ * (checked here because this file is also compiled as kernel code).
+ */
 _Static_assert(sizeof(struct vgt_create_req) == 24, "ABI: vgt_create_req");
 _Static_assert(sizeof(struct vgt_instance_info) == 64,
 	       "ABI: vgt_instance_info");
@@ -27,20 +30,8 @@ _Static_assert((int)VGT_ENGINE_RCS == (int)HSW_RCS &&
 	       "ABI: engine numbers");
 _Static_assert(sizeof(struct vgt_sched_stats) == 64 + 8 * VGT_ENGINE_COUNT,
 	       "ABI: vgt_sched_stats");
-_Static_assert(sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_workload) <=
-	       VGT_MSG_MAX_SIZE, "ABI: SUBMIT request");
 _Static_assert(VGT_SHADOW_SIZE == VGT_HOST_SLOT_SIZE - VGT_HOST_SLOT_BACKED,
 	       "shadow area = upper half of the instance's helper slot");
-_Static_assert(sizeof(struct vgt_msg_hdr) == 16, "ABI: vgt_msg_hdr");
-_Static_assert(sizeof(struct vgt_msg_reply) == 8, "ABI: vgt_msg_reply");
-_Static_assert(sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_msg_reply) +
-	       VGT_GM_READ_MAX <= VGT_MSG_MAX_SIZE, "ABI: GM_READ reply");
-_Static_assert(sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_msg_gtt_write) +
-	       VGT_GTT_WRITE_MAX * sizeof(struct vgt_gtt_entry) <=
-	       VGT_MSG_MAX_SIZE, "ABI: GTT_WRITE request");
-_Static_assert(sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_msg_reply) +
-	       VGT_EVENT_READ_MAX * sizeof(struct vgt_event) <=
-	       VGT_MSG_MAX_SIZE, "ABI: EVENTS_READ reply");
 
 static const char *const vgt_error_names[] = {
 	[VGT_OK] = "ok",

@@ -3,7 +3,7 @@
  * partition.c - first-fit range allocator for GM, host share and fences.
  */
 #include "partition.h"
-#include "hw/vgt.h"
+#include "hw/vgt-helper-abi.h"
 
 void vgt_pool_init(struct vgt_pool *pool, const char *name, u64 base,
 		   u64 size, u64 align)

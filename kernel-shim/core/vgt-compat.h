@@ -123,9 +123,9 @@ typedef pthread_mutex_t vgt_mutex_t;
 /*
  * Log sink: levels 0 error, 1 warning (refusals), 2 info.  The default
  * writes to stderr up to vgt_log_level; QEMU may install its own sink
- * (e.g. to trace events) with vgt_set_log_sink() (declared in hw/vgt.h).
+ * (e.g. to trace events) with vgt_set_log_sink() (hw/vgt-host-ops.h).
+ * The sink is user/vgt-log.c.
  */
-#include "hw/vgt.h"
 enum { VGT_LOG_ERR = 0, VGT_LOG_WARN = 1, VGT_LOG_INFO = 2 };
 void vgt_log(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -5,17 +5,20 @@
  * One struct vgt_host per GPU; one struct vgt_instance per VM.  Every
  * entry point takes the host lock, validates all of its arguments (the
  * caller - QEMU, vgt-hostd's clients, an ioctl - is not trusted) and
- * returns 0 or a negated VGT_E_* code from hw/vgt.h.
+ * returns 0 or a negated VGT_E_* code (hw/vgt-helper-abi.h).
  */
 #ifndef VGT_CORE_H
 #define VGT_CORE_H
 
 #include "vgt-compat.h"
 #include "vgt-gpu.h"
-#include "hw/vgt.h"
+#include "hw/vgt-helper-abi.h"
 
 struct vgt_host;
 struct vgt_instance;
+
+/* A short English name of a (positive or negative) VGT_E_* code. */
+const char *vgt_strerror(int err);
 
 /*
  * Host layout: the helper keeps the first VGT_HOST_SHARE_SIZE bytes of the

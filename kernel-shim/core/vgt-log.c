@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include "vgt-compat.h"
+#include "hw/vgt-host-ops.h"
 
 int vgt_log_level = VGT_LOG_WARN;
 static void (*vgt_log_sink)(int level, const char *msg);

@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include "core/vgt-core.h"
+#include "hw/vgt-host-ops.h"
 #include "swhsw/swhsw.h"
 #include "client/vgt-wire.h"
 

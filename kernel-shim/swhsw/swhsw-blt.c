@@ -17,7 +17,7 @@
  * back), as a plain forward blit would.
  */
 #include "swhsw-priv.h"
-#include "hw/vgt.h"
+#include "hw/vgt-helper-abi.h"
 
 /*
  * Field decoding (and its checks) is hsw_blt_decode's, shared with the

@@ -30,7 +30,7 @@
  * view); a failed access stops the workload with VGT_EXEC_FAULT.
  */
 #include "swhsw-priv.h"
-#include "hw/vgt.h"
+#include "hw/vgt-helper-abi.h"
 
 #define MI_SC_RESTORE_INHIBIT	(1u << 0)
 #define MI_SC_FORCE_RESTORE	(1u << 1)

@@ -8,7 +8,7 @@
  * every mapped range reaches nothing.
  */
 #include "swhsw-priv.h"
-#include "hw/vgt.h"
+#include "hw/vgt-helper-abi.h"
 
 u32 swhsw_gtt_read(void *opaque, u32 index)
 {

@@ -20,7 +20,7 @@
  * Anything else is a fault of the workload, never a host access.
  */
 #include "swhsw-priv.h"
-#include "hw/vgt.h"
+#include "hw/vgt-helper-abi.h"
 
 #define PPGTT_SIZE	(2ull << 30)	/* 512 PDEs x 4 MiB */
 

@@ -8,7 +8,7 @@
  * are dropped and counted, as a bus would.
  */
 #include "swhsw-priv.h"
-#include "hw/vgt.h"
+#include "hw/vgt-helper-abi.h"
 
 struct swhsw_reset_value {
 	u32 offset;

@@ -18,6 +18,7 @@
 #include "libqos/pci-pc.h"
 #include "qapi/qmp/qdict.h"
 #include "hw/vgt.h"
+#include "hw/vgt-helper-abi.h"
 
 /*
  * The device's properties when a test names none: a 128 MiB aperture,

@@ -12,6 +12,7 @@
 #include "exec/memory.h"
 #include "qemu/timer.h"
 #include "hw/vgt.h"
+#include "hw/vgt-host-ops.h"
 #include "qom/object.h"
 #include "vgt-cfg-layout.h"
 #include "vgt-opregion-layout.h"

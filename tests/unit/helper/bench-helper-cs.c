@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "hw/vgt.h"
+#include "hw/vgt-host-ops.h"
 #include "hostd-spawn.h"
 #include "hsw/hsw-regs.h"
 #include "core/vgt-gpu.h"

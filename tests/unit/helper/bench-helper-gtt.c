@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "hw/vgt.h"
+#include "hw/vgt-host-ops.h"
 #include "hostd-spawn.h"
 #include "core/vgt-compat.h"
 

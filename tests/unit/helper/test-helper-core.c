@@ -5,6 +5,8 @@
  * reset and teardown.
  */
 #include <glib.h>
+#include "hw/vgt.h"
+#include "hw/vgt-host-ops.h"
 #include "core/vgt-core.h"
 #include "core/partition.h"
 #include "hsw/hsw-regs.h"

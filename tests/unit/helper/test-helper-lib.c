@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hw/vgt.h"
+#include "hw/vgt-host-ops.h"
 
 static const struct vgt_host_ops *ops = &vgt_host_embedded_ops;
 

@@ -7,6 +7,7 @@
 #include "swhsw/swhsw.h"
 #include "hsw/hsw-regs.h"
 #include "hw/vgt.h"
+#include "hw/vgt-helper-abi.h"
 
 static struct vgt_swhsw *sw;
 static struct vgt_gpu gpu;

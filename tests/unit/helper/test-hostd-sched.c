@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "hw/vgt.h"
+#include "hw/vgt-host-ops.h"
 #include "hostd-spawn.h"
 
 #define MIB(x)          ((guint64)(x) << 20)

@@ -24,6 +24,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include "hw/vgt.h"
+#include "hw/vgt-host-ops.h"
 #include "hostd-spawn.h"
 #include "client/vgt-wire.h"
 

@@ -1,0 +1,311 @@
+/*
+ * vgt: the helper ABI -- what crosses between the device model and the
+ * host helper, whatever the transport.
+ *
+ * The helper is the single owner of the physical GPU (real or the software
+ * Haswell).  The device model reaches it through one of three transports
+ * that share every structure and number in this header:
+ *   embedded  the helper linked into QEMU (hw/vgt-host-ops.h)
+ *   socket    the vgt-hostd daemon over a UNIX SOCK_SEQPACKET socket
+ *             (hw/vgt-host-ops.h; its packets are private to the helper)
+ *   kernel    /dev/vgt: these structures as ioctl arguments
+ *
+ * The header is written to become a Linux uapi header: it includes nothing
+ * but the fixed-width types (the block below, the only place that differs
+ * between the kernel and userspace), uses no function declarations, and
+ * every structure is naturally aligned with explicit padding so that its
+ * layout is the same on every 64-bit and 32-bit ABI.  The helper build
+ * checks the sizes (kernel-shim/core/host.c).
+ *
+ * One connection carries at most one instance (one VM).  Graphics-memory
+ * (GM) addresses are *host* GM addresses, i.e. GGTT byte offsets on the
+ * physical GPU, as PVINFO advertises them.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_VGT_HELPER_ABI_H
+#define HW_VGT_HELPER_ABI_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+typedef __u32 vgt_u32;
+typedef __s32 vgt_s32;
+typedef __u64 vgt_u64;
+#else
+#include <stdint.h>
+typedef uint32_t vgt_u32;
+typedef int32_t vgt_s32;
+typedef uint64_t vgt_u64;
+#endif
+
+/* Major version: bumped on any incompatible change of this header. */
+#define VGT_ABI_VERSION         1
+
+/*
+ * Error codes.  Every call returns 0 (or a count, where documented) on
+ * success and the negated code on failure, e.g. -VGT_E_GM_RANGE.  The
+ * helper counts every refusal per code (struct vgt_stats).
+ */
+enum vgt_error {
+    VGT_OK = 0,
+    VGT_E_INVAL = 1,            /* malformed argument (size, alignment, flag) */
+    VGT_E_VERSION = 2,          /* ABI version mismatch */
+    VGT_E_MSG = 3,              /* malformed message: size, type, trailer */
+    VGT_E_BADFD = 4,            /* missing, extra or unusable descriptor */
+    VGT_E_NOINST = 5,           /* no instance on this connection yet */
+    VGT_E_EXISTS = 6,           /* instance already created here */
+    VGT_E_NOSPC_MAPPABLE = 7,   /* mappable GM (aperture) exhausted */
+    VGT_E_NOSPC_NONMAPPABLE = 8, /* non-mappable GM exhausted */
+    VGT_E_NOSPC_FENCE = 9,      /* fence registers exhausted */
+    VGT_E_NOSPC_HOST = 10,      /* helper's share / instance slots */
+    VGT_E_GTT_INDEX = 11,       /* GTT index beyond the GTT */
+    VGT_E_GM_RANGE = 12,        /* outside this instance's GM ranges */
+    VGT_E_GFN = 13,             /* guest frame outside registered memory */
+    VGT_E_PTE_FLAGS = 14,       /* PTE bits the helper does not pass on */
+    VGT_E_MEM_OVERLAP = 15,     /* region overlaps a registered one */
+    VGT_E_MEM_FULL = 16,        /* too many memory regions */
+    VGT_E_NOMEM = 17,           /* helper out of host memory */
+    VGT_E_IO = 18,              /* transport failure (helper gone, short I/O) */
+    VGT_E_FENCE = 19,           /* fence index or range not this VM's */
+    VGT_E_NOENT = 20,           /* no such memory region */
+    VGT_E_GM_UNMAPPED = 21,     /* GM page not backed (scratch/invalid) */
+    VGT_E_QUEUE_FULL = 22,      /* engine queue of this instance is full */
+    VGT_E_REG = 23,             /* register not on the flush allow-list */
+    VGT_E_ENGINE = 24,          /* no such engine */
+    VGT_E_COUNT = 32            /* size of per-code counter arrays */
+};
+
+#define VGT_PAGE_SHIFT          12
+#define VGT_PAGE_SIZE           (1u << VGT_PAGE_SHIFT)
+#define VGT_MAX_MEM_REGIONS     64   /* per instance (RAM sections) */
+#define VGT_GTT_WRITE_MAX       128  /* entries per gtt_write call */
+#define VGT_GM_READ_MAX         4096 /* bytes per gm_read call */
+#define VGT_EVENT_READ_MAX      64   /* events per events_read call */
+
+/*
+ * create: the partition a VM asks for.
+ *   mappable_size     bytes of GM behind the aperture; > 0, multiple of 4 KiB
+ *   nonmappable_size  bytes of GM above the aperture; multiple of 4 KiB, may
+ *                     be 0 (the base is then still the aperture end, as
+ *                     i915's ballooning requires)
+ *   fence_num         fence registers, 0..32
+ *   flags             must be 0
+ */
+struct vgt_create_req {
+    vgt_u64 mappable_size;
+    vgt_u64 nonmappable_size;
+    vgt_u32 fence_num;
+    vgt_u32 flags;
+};
+
+/*
+ * info: what the instance got; QEMU copies it into PVINFO (0x78040..0x78050).
+ *   vgt_id            helper-wide id of the instance (1..), PVINFO vgt_id
+ *   fence_base        first physical fence: guest fence i is fence_base + i
+ *   fence_num         number of fences (PVINFO fence_num)
+ *   flags             0
+ *   mappable_base     host GM address of the aperture slice (PVINFO)
+ *   mappable_size     its size in bytes
+ *   nonmappable_base  host GM address of the non-mappable slice; always
+ *                     >= aperture_size
+ *   nonmappable_size  its size in bytes
+ *   aperture_size     the GPU's mappable GM: the guest's BAR2 size, i915's
+ *                     "mappable end"
+ *   gm_size           the GPU's whole GM (2 GiB on Haswell)
+ */
+struct vgt_instance_info {
+    vgt_u32 vgt_id;
+    vgt_u32 fence_base;
+    vgt_u32 fence_num;
+    vgt_u32 flags;
+    vgt_u64 mappable_base;
+    vgt_u64 mappable_size;
+    vgt_u64 nonmappable_base;
+    vgt_u64 nonmappable_size;
+    vgt_u64 aperture_size;
+    vgt_u64 gm_size;
+};
+
+/*
+ * mem_register: one contiguous guest-physical RAM range.
+ *   gpa        guest-physical base, 4 KiB aligned
+ *   size       bytes, > 0, multiple of 4 KiB, gpa + size must not wrap
+ *   fd_offset  socket: offset into fd where gpa starts (4 KiB aligned)
+ *   hva        embedded: address of gpa in the caller's process (the RAM
+ *              block's host pointer); ignored by the socket transport
+ *   fd         socket: a memfd sealed against shrinking (F_SEAL_SHRINK,
+ *              QEMU's memory-backend-memfd seal=on), sent with SCM_RIGHTS;
+ *              -1 for embedded
+ *   flags      must be 0
+ * Regions of one instance must not overlap.  Frames outside every region
+ * can never reach the host GTT.
+ */
+struct vgt_mem_region {
+    vgt_u64 gpa;
+    vgt_u64 size;
+    vgt_u64 fd_offset;
+    vgt_u64 hva;
+    vgt_s32 fd;
+    vgt_u32 flags;
+};
+
+/*
+ * A host GTT entry as the device model asks for it.
+ *   index  GGTT entry index (host GM address >> 12); must lie inside the
+ *          instance's mappable or non-mappable range
+ *   flags  PTE control bits: VGT_PTE_VALID and the Haswell cacheability
+ *          bits (VGT_PTE_CACHE_MASK); any other bit is refused.  Without
+ *          VGT_PTE_VALID the entry is pointed at the scratch page.
+ *   gfn    guest frame number (guest-physical address >> 12); must lie in
+ *          registered memory when VGT_PTE_VALID is set
+ * gtt_read returns the same form: flags 0 when the entry is unmapped.
+ */
+#define VGT_PTE_VALID           0x001u
+#define VGT_PTE_CACHE_MASK      0x80eu   /* HSW cacheability: bits 3:1, 11 */
+struct vgt_gtt_entry {
+    vgt_u32 index;
+    vgt_u32 flags;
+    vgt_u64 gfn;
+};
+
+/*
+ * Events from the helper to the VM (completion, user interrupt, vblank).
+ * The helper signals the instance's event fd (an eventfd: readable while
+ * events are queued; read it to reset) and QEMU drains the queue with
+ * events_read.  A full queue drops new events and counts them
+ * (vgt_stats.events_lost).
+ *   type    VGT_EVENT_*
+ *   unit    engine (VGT_ENGINE_*) or pipe (0..2), per type
+ *   data    type-specific: seqno for COMPLETE, frame count for VBLANK
+ *   seq     helper-wide monotonic sequence number of the event
+ */
+enum vgt_event_type {
+    VGT_EVENT_USER_IRQ = 1,   /* engine raised MI_USER_INTERRUPT */
+    VGT_EVENT_COMPLETE = 2,   /* a submitted workload finished */
+    VGT_EVENT_VBLANK = 3,     /* vblank on a pipe */
+    VGT_EVENT_RESET = 4,      /* the helper reset this instance's state */
+    VGT_EVENT_FAULT = 5,      /* workload faulted (unit engine, data id) */
+    VGT_EVENT_HANG = 6        /* workload exceeded its budget (ditto) */
+};
+enum vgt_engine {
+    VGT_ENGINE_RCS = 0,
+    VGT_ENGINE_VCS = 1,
+    VGT_ENGINE_BCS = 2,
+    VGT_ENGINE_VECS = 3,
+    VGT_ENGINE_COUNT = 4
+};
+struct vgt_event {
+    vgt_u32 type;
+    vgt_u32 unit;
+    vgt_u64 data;
+    vgt_u64 seq;
+};
+
+/*
+ * stats: counters of this instance.
+ *   gtt_written    host GTT entries written on its behalf
+ *   refused        refusals per error code (index = VGT_E_*)
+ *   events_lost    events dropped because the queue was full
+ */
+struct vgt_stats {
+    vgt_u64 gtt_written;
+    vgt_u64 events_lost;
+    vgt_u64 refused[VGT_E_COUNT];
+};
+
+/*
+ * Command submission.  QEMU scans a guest ring segment and the batches it
+ * reaches, copies them into the instance's shadow area (a helper-owned GM
+ * range the guest cannot reach; QEMU writes it through the mapping
+ * shadow_map returns) and submits one workload per segment:
+ *   id       chosen by QEMU, echoed in COMPLETE / FAULT / HANG events
+ *   start    host GM address of the first command: inside the shadow area
+ *            or the instance's own GM ranges; 4-byte aligned
+ *   length   bytes, 4..VGT_WL_LEN_MAX, multiple of 4; the engine executes
+ *            [start, start + length) like a ring segment (no BB_END needed)
+ *            and follows MI_BATCH_BUFFER_START into batches (GGTT, or the
+ *            gen7 PPGTT when DW0 bit 8 is set).  A batch that starts in the
+ *            shadow area is fetched from the GGTT whatever bit 8 says; the
+ *            bit then only makes the batch's memory operands PPGTT
+ *            addresses, so copies of PPGTT batches must keep it.
+ *   engine   VGT_ENGINE_*
+ *   flags    must be 0
+ *   nr_regs  entries used in regs: the instance's shadowed engine registers
+ *            (absolute MMIO offsets, e.g. HWS_PGA, PP_DIR_BASE, PP_DIR_DCLV,
+ *            RING_MODE_GEN7), written to the engine before this workload
+ *            runs and kept as the instance's engine state from then on
+ *            (saved and restored by the helper on every context switch).
+ *            Offsets must be on the engine's allow-list (docs/helper.md).
+ * Every accepted workload ends with exactly one VGT_EVENT_COMPLETE (unit =
+ * engine, data = id), preceded by VGT_EVENT_FAULT or VGT_EVENT_HANG when it
+ * failed; user interrupts it raised arrive as VGT_EVENT_USER_IRQ, after the
+ * memory writes that preceded them.  Workloads of one instance and engine
+ * run in submission order; a reset/destroy drops the queued ones.
+ */
+#define VGT_WL_REGS_MAX         32
+#define VGT_WL_LEN_MAX          (1u << 20)
+#define VGT_WL_QUEUE_MAX        64   /* per instance and engine */
+#define VGT_SHADOW_SIZE         (1u << 20)   /* per instance */
+#define VGT_WEIGHT_MIN          1
+#define VGT_WEIGHT_MAX          16
+#define VGT_WEIGHT_DEFAULT      4
+
+struct vgt_reg_write {
+    vgt_u32 offset;
+    vgt_u32 value;
+};
+
+struct vgt_workload {
+    vgt_u64 id;
+    vgt_u64 start;
+    vgt_u32 length;
+    vgt_u32 engine;
+    vgt_u32 flags;
+    vgt_u32 nr_regs;
+    struct vgt_reg_write regs[VGT_WL_REGS_MAX];
+};
+
+/*
+ * shadow_map: the instance's shadow area (one per instance, created on the
+ * first call, the same one afterwards).
+ *   gm_addr  host GM address of the area (VGT_SHADOW_SIZE bytes)
+ *   size     VGT_SHADOW_SIZE
+ *   hva      where the caller writes it: a pointer in the caller's process
+ *            (embedded: helper memory; socket: a shared mapping of a memfd
+ *            the daemon created, mapped by the client library).  Valid
+ *            until disconnect/destroy.
+ * QEMU sub-allocates the area itself and must not rewrite bytes a queued
+ * workload still uses (until its COMPLETE event).
+ */
+struct vgt_shadow_info {
+    vgt_u64 gm_addr;
+    vgt_u64 size;
+    vgt_u64 hva;
+};
+
+/*
+ * sched_stats: scheduler counters of this instance.
+ *   weight      its share weight (VGT_WEIGHT_MIN..MAX)
+ *   submitted / completed / faults / hangs   workloads
+ *   queued      workloads waiting now (all engines)
+ *   busy_ns     engine time used, per engine
+ *   switches    context switches onto this instance (all engines)
+ *   switch_ns   time spent in those switches (save + restore)
+ *   underruns   times one of its engine queues ran empty (the instance
+ *               then rejoins at the engine's current virtual time)
+ */
+struct vgt_sched_stats {
+    vgt_u32 weight;
+    vgt_u32 queued;
+    vgt_u64 submitted;
+    vgt_u64 completed;
+    vgt_u64 faults;
+    vgt_u64 hangs;
+    vgt_u64 busy_ns[VGT_ENGINE_COUNT];
+    vgt_u64 switches;
+    vgt_u64 switch_ns;
+    vgt_u64 underruns;
+};
+
+#endif /* HW_VGT_HELPER_ABI_H */

@@ -1,0 +1,96 @@
+/*
+ * vgt: the helper as a userspace library -- the ops table the device model
+ * calls, its two implementations and the library's log and error helpers.
+ *
+ * Userspace only: a kernel transport implements the same calls as ioctls
+ * on the structures of hw/vgt-helper-abi.h, and a uapi header has no room
+ * for function pointers, so the table lives apart from the ABI.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_VGT_HOST_OPS_H
+#define HW_VGT_HOST_OPS_H
+
+#include <stdint.h>
+#include "hw/vgt-helper-abi.h"
+
+/*
+ * The ops table.  QEMU picks one (embedded unless helper= is given), calls
+ * connect once per device, then create, mem_register for each RAM range,
+ * and gtt_write for every guest GTT write it accepts.  Every call may fail
+ * with -VGT_E_IO on the socket transport when vgt-hostd is gone.
+ *   connect      path: the vgt-hostd socket (socket); ignored (embedded)
+ *   disconnect   destroys the instance if any, releases everything
+ *   create       one instance per connection; fills *info
+ *   destroy      unmaps its GTT ranges to scratch, frees its partitions
+ *   reset        VM reset: GTT ranges to scratch, fences cleared, queued
+ *                events dropped; partitions and memory stay
+ *   info         the partition again (for PVINFO after migration/reset)
+ *   mem_register / mem_unregister (by gpa of a registered region; entries
+ *                still pointing into it are moved to scratch first)
+ *   gtt_write    n entries, validated all before any is written; on a
+ *                refusal nothing is written and *bad (if not NULL) gets the
+ *                position of the refused entry
+ *   gtt_read     decodes the host entry back to the guest's view
+ *   fence_write  guest fence index (< fence_num), Haswell fence value; a
+ *                valid fence must cover only this instance's GM
+ *   gm_read      reads GM through the GTT (the aperture path); only within
+ *                the instance's ranges, at most VGT_GM_READ_MAX bytes
+ *   event_fd     the eventfd to poll (owned by the connection)
+ *   events_read  returns the number of events copied (0..max)
+ *   stats        refusal counters of this instance
+ *   shadow_map   the instance's shadow area (struct vgt_shadow_info)
+ *   submit       queue a workload (validated; -VGT_E_QUEUE_FULL when
+ *                VGT_WL_QUEUE_MAX are waiting on that engine)
+ *   set_weight   the instance's scheduling weight (1..16, default 4)
+ *   sched_stats  scheduler counters (struct vgt_sched_stats)
+ */
+struct vgt_conn;
+struct vgt_host_ops {
+    uint32_t abi_version;
+    const char *name;
+    int (*connect)(const char *path, struct vgt_conn **out);
+    void (*disconnect)(struct vgt_conn *c);
+    int (*create)(struct vgt_conn *c, const struct vgt_create_req *req,
+                  struct vgt_instance_info *info);
+    int (*destroy)(struct vgt_conn *c);
+    int (*reset)(struct vgt_conn *c);
+    int (*info)(struct vgt_conn *c, struct vgt_instance_info *info);
+    int (*mem_register)(struct vgt_conn *c,
+                        const struct vgt_mem_region *region);
+    int (*mem_unregister)(struct vgt_conn *c, uint64_t gpa);
+    int (*gtt_write)(struct vgt_conn *c, const struct vgt_gtt_entry *e,
+                     uint32_t n, uint32_t *bad);
+    int (*gtt_read)(struct vgt_conn *c, uint32_t index,
+                    struct vgt_gtt_entry *out);
+    int (*fence_write)(struct vgt_conn *c, uint32_t fence, uint64_t value);
+    int (*gm_read)(struct vgt_conn *c, uint64_t gm_addr, void *buf,
+                   uint32_t len);
+    int (*event_fd)(struct vgt_conn *c);
+    int (*events_read)(struct vgt_conn *c, struct vgt_event *ev,
+                       uint32_t max);
+    int (*stats)(struct vgt_conn *c, struct vgt_stats *st);
+    /* Command submission (appended: older callers unaffected). */
+    int (*shadow_map)(struct vgt_conn *c, struct vgt_shadow_info *out);
+    int (*submit)(struct vgt_conn *c, const struct vgt_workload *wl);
+    int (*set_weight)(struct vgt_conn *c, uint32_t weight);
+    int (*sched_stats)(struct vgt_conn *c, struct vgt_sched_stats *st);
+};
+
+extern const struct vgt_host_ops vgt_host_embedded_ops;
+extern const struct vgt_host_ops vgt_host_socket_ops;
+
+/* A short English name of a (positive or negative) VGT_E_* code. */
+const char *vgt_strerror(int err);
+
+/*
+ * Where the in-process helper (embedded transport) logs: by default stderr,
+ * levels up to vgt_log_level (0 errors, 1 refusals, 2 info; default 1).
+ * QEMU may route the lines to its trace/log instead; a sink gets all
+ * levels and filters itself.
+ */
+void vgt_set_log_sink(void (*sink)(int level, const char *msg));
+extern int vgt_log_level;
+
+#endif /* HW_VGT_HOST_OPS_H */
