@@ -48,7 +48,7 @@ static void *emb_worker_main(void *arg)
 		}
 		emb_wpending = 0;
 		pthread_mutex_unlock(&emb_wlock);
-		while (vgt_sched_run(emb_host))
+		while (vgt_host_sched_run(emb_host))
 			sched_yield();	/* let waiters have the lock */
 		pthread_mutex_lock(&emb_wlock);
 	}
@@ -174,7 +174,7 @@ static void emb_disconnect(struct vgt_conn *c)
 {
 	if (!c)
 		return;
-	vgt_instance_destroy(c->inst);
+	vgt_inst_destroy(c->inst);
 	emb_shadow_free(c);
 	close(c->efd);
 	free(c);
@@ -188,12 +188,12 @@ static int emb_create(struct vgt_conn *c, const struct vgt_create_req *req,
 
 	if (c->inst)
 		return -VGT_E_EXISTS;
-	err = vgt_instance_create(emb_host, req, &c->inst);
+	err = vgt_inst_create(emb_host, req, &c->inst);
 	if (err)
 		return err;
-	vgt_instance_set_notify(c->inst, emb_notify, c);
+	vgt_inst_set_notify(c->inst, emb_notify, c);
 	if (info)
-		vgt_instance_get_info(c->inst, info);
+		vgt_inst_get_info(c->inst, info);
 	return 0;
 }
 
@@ -201,7 +201,7 @@ static int emb_destroy(struct vgt_conn *c)
 {
 	if (!c->inst)
 		return -VGT_E_NOINST;
-	vgt_instance_destroy(c->inst);
+	vgt_inst_destroy(c->inst);
 	c->inst = NULL;
 	emb_shadow_free(c);
 	return 0;
@@ -209,14 +209,14 @@ static int emb_destroy(struct vgt_conn *c)
 
 static int emb_reset(struct vgt_conn *c)
 {
-	return c->inst ? vgt_instance_reset(c->inst) : -VGT_E_NOINST;
+	return c->inst ? vgt_inst_reset(c->inst) : -VGT_E_NOINST;
 }
 
 static int emb_info(struct vgt_conn *c, struct vgt_instance_info *info)
 {
 	if (!c->inst)
 		return -VGT_E_NOINST;
-	vgt_instance_get_info(c->inst, info);
+	vgt_inst_get_info(c->inst, info);
 	return 0;
 }
 
@@ -226,37 +226,37 @@ static int emb_mem_register(struct vgt_conn *c, const struct vgt_mem_region *r)
 		return -VGT_E_NOINST;
 	if (!r || r->flags || r->hva != (uintptr_t)r->hva)
 		return -VGT_E_INVAL;
-	return vgt_mem_register(c->inst, r->gpa, r->size,
-				(void *)(uintptr_t)r->hva);
+	return vgt_inst_mem_register(c->inst, r->gpa, r->size,
+				     (void *)(uintptr_t)r->hva);
 }
 
 static int emb_mem_unregister(struct vgt_conn *c, uint64_t gpa)
 {
-	return c->inst ? vgt_mem_unregister(c->inst, gpa) : -VGT_E_NOINST;
+	return c->inst ? vgt_inst_mem_unregister(c->inst, gpa) : -VGT_E_NOINST;
 }
 
 static int emb_gtt_write(struct vgt_conn *c, const struct vgt_gtt_entry *e,
 			 uint32_t n, uint32_t *bad)
 {
-	return c->inst ? vgt_gtt_write(c->inst, e, n, bad) : -VGT_E_NOINST;
+	return c->inst ? vgt_inst_gtt_write(c->inst, e, n, bad) : -VGT_E_NOINST;
 }
 
 static int emb_gtt_read(struct vgt_conn *c, uint32_t index,
 			struct vgt_gtt_entry *out)
 {
-	return c->inst ? vgt_gtt_read(c->inst, index, out) : -VGT_E_NOINST;
+	return c->inst ? vgt_inst_gtt_read(c->inst, index, out) : -VGT_E_NOINST;
 }
 
 static int emb_fence_write(struct vgt_conn *c, uint32_t fence, uint64_t value)
 {
-	return c->inst ? vgt_fence_write(c->inst, fence, value) :
+	return c->inst ? vgt_inst_fence_write(c->inst, fence, value) :
 			 -VGT_E_NOINST;
 }
 
 static int emb_gm_read(struct vgt_conn *c, uint64_t gm_addr, void *buf,
 		       uint32_t len)
 {
-	return c->inst ? vgt_gm_read(c->inst, gm_addr, buf, len) :
+	return c->inst ? vgt_inst_gm_read(c->inst, gm_addr, buf, len) :
 			 -VGT_E_NOINST;
 }
 
@@ -277,14 +277,14 @@ static int emb_events_read(struct vgt_conn *c, struct vgt_event *ev,
 	/* Reset the fd before draining: a later event sets it again. */
 	if (read(c->efd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
 		return -VGT_E_IO;
-	return vgt_events_read(c->inst, ev, max);
+	return vgt_inst_events_read(c->inst, ev, max);
 }
 
 static int emb_stats(struct vgt_conn *c, struct vgt_stats *st)
 {
 	if (!c->inst)
 		return -VGT_E_NOINST;
-	vgt_instance_get_stats(c->inst, st);
+	vgt_inst_get_stats(c->inst, st);
 	return 0;
 }
 
@@ -302,7 +302,7 @@ static int emb_shadow_map(struct vgt_conn *c, struct vgt_shadow_info *out)
 		if (posix_memalign(&p, VGT_PAGE_SIZE, VGT_SHADOW_SIZE))
 			return -VGT_E_NOMEM;
 		memset(p, 0, VGT_SHADOW_SIZE);
-		err = vgt_shadow_attach(c->inst, p, &gm);
+		err = vgt_inst_shadow_attach(c->inst, p, &gm);
 		if (err) {
 			free(p);
 			return err;
@@ -322,19 +322,19 @@ static int emb_submit(struct vgt_conn *c, const struct vgt_workload *wl)
 		return -VGT_E_NOINST;
 	if (!wl)
 		return -VGT_E_INVAL;
-	return vgt_workload_submit(c->inst, wl);
+	return vgt_inst_submit(c->inst, wl);
 }
 
 static int emb_set_weight(struct vgt_conn *c, uint32_t weight)
 {
-	return c->inst ? vgt_set_weight(c->inst, weight) : -VGT_E_NOINST;
+	return c->inst ? vgt_inst_set_weight(c->inst, weight) : -VGT_E_NOINST;
 }
 
 static int emb_sched_stats(struct vgt_conn *c, struct vgt_sched_stats *st)
 {
 	if (!c->inst)
 		return -VGT_E_NOINST;
-	vgt_sched_get_stats(c->inst, st);
+	vgt_inst_get_sched_stats(c->inst, st);
 	return 0;
 }
 

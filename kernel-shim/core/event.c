@@ -35,8 +35,8 @@ void vgt_event_post_locked(struct vgt_instance *inst, u32 type, u32 unit,
 	vgt_mutex_unlock(&inst->host->qlock);
 }
 
-void vgt_instance_post_event(struct vgt_instance *inst, u32 type, u32 unit,
-			     u64 data)
+void vgt_inst_post_event(struct vgt_instance *inst, u32 type, u32 unit,
+			 u64 data)
 {
 	vgt_mutex_lock(&inst->host->lock);
 	vgt_event_post_locked(inst, type, unit, data);
@@ -51,7 +51,8 @@ void vgt_events_drop(struct vgt_instance *inst)
 	vgt_mutex_unlock(&inst->host->qlock);
 }
 
-int vgt_events_read(struct vgt_instance *inst, struct vgt_event *ev, u32 max)
+int vgt_inst_events_read(struct vgt_instance *inst, struct vgt_event *ev,
+			 u32 max)
 {
 	u32 n = 0;
 
@@ -66,8 +67,8 @@ int vgt_events_read(struct vgt_instance *inst, struct vgt_event *ev, u32 max)
 	return (int)n;
 }
 
-void vgt_instance_set_notify(struct vgt_instance *inst,
-			     void (*notify)(void *opaque), void *opaque)
+void vgt_inst_set_notify(struct vgt_instance *inst,
+			 void (*notify)(void *opaque), void *opaque)
 {
 	vgt_mutex_lock(&inst->host->qlock);
 	inst->notify = notify;

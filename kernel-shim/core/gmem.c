@@ -13,7 +13,8 @@ static bool vgt_overlaps(u64 a, u64 alen, u64 b, u64 blen)
 	return a < b + blen && b < a + alen;
 }
 
-int vgt_mem_register(struct vgt_instance *inst, u64 gpa, u64 size, void *va)
+int vgt_inst_mem_register(struct vgt_instance *inst, u64 gpa, u64 size,
+			  void *va)
 {
 	struct vgt_host *host = inst->host;
 	struct vgt_mem *m;
@@ -61,7 +62,7 @@ out:
 	return ret;
 }
 
-int vgt_mem_unregister(struct vgt_instance *inst, u64 gpa)
+int vgt_inst_mem_unregister(struct vgt_instance *inst, u64 gpa)
 {
 	struct vgt_host *host = inst->host;
 	u32 i;
@@ -123,7 +124,7 @@ const struct vgt_mem *vgt_mem_find_dma(struct vgt_instance *inst, u64 dma)
 	return NULL;
 }
 
-int vgt_gfn_to_dma(struct vgt_instance *inst, u64 gfn, u64 *dma_addr)
+int vgt_inst_gfn_to_dma(struct vgt_instance *inst, u64 gfn, u64 *dma_addr)
 {
 	const struct vgt_mem *m;
 	int ret = 0;

@@ -16,7 +16,7 @@ static inline void vgt_gtt_set(struct vgt_host *host, u32 index, u32 pte)
 }
 
 /* Posting read + flush, as i915 does after a batch of GGTT writes. */
-static void vgt_gtt_flush(struct vgt_host *host)
+static void vgt_host_gtt_flush(struct vgt_host *host)
 {
 	host->gpu.ops->write32(host->gpu.priv, GFX_FLSH_CNTL_GEN6, 1);
 }
@@ -28,7 +28,7 @@ void vgt_gtt_scratch_range(struct vgt_host *host, const struct vgt_range *gm)
 
 	for (; i < end; i++)
 		vgt_gtt_set(host, i, host->scratch_pte);
-	vgt_gtt_flush(host);
+	vgt_host_gtt_flush(host);
 }
 
 void vgt_gtt_map_host(struct vgt_host *host, u64 gm_addr, u64 dma, u64 size)
@@ -38,7 +38,7 @@ void vgt_gtt_map_host(struct vgt_host *host, u64 gm_addr, u64 dma, u64 size)
 	for (off = 0; off < size; off += VGT_PAGE_SIZE)
 		vgt_gtt_set(host, (u32)((gm_addr + off) >> VGT_PAGE_SHIFT),
 			    hsw_pte_encode(dma + off, HSW_PTE_VALID));
-	vgt_gtt_flush(host);
+	vgt_host_gtt_flush(host);
 }
 
 static void vgt_gtt_unmap_range(struct vgt_host *host,
@@ -63,7 +63,7 @@ void vgt_gtt_unmap_mem(struct vgt_instance *inst, const struct vgt_mem *m)
 	vgt_gtt_unmap_range(inst->host, &inst->mappable, m);
 	if (inst->nonmappable.size)
 		vgt_gtt_unmap_range(inst->host, &inst->nonmappable, m);
-	vgt_gtt_flush(inst->host);
+	vgt_host_gtt_flush(inst->host);
 }
 
 static bool vgt_in_gm(const struct vgt_instance *inst, u64 addr, u64 len)
@@ -101,8 +101,8 @@ static int vgt_gtt_check(struct vgt_instance *inst,
 	return 0;
 }
 
-int vgt_gtt_write(struct vgt_instance *inst, const struct vgt_gtt_entry *e,
-		  u32 n, u32 *bad)
+int vgt_inst_gtt_write(struct vgt_instance *inst, const struct vgt_gtt_entry *e,
+		       u32 n, u32 *bad)
 {
 	struct vgt_host *host = inst->host;
 	u32 pte[VGT_GTT_WRITE_MAX];
@@ -127,7 +127,7 @@ int vgt_gtt_write(struct vgt_instance *inst, const struct vgt_gtt_entry *e,
 	}
 	for (i = 0; i < n; i++)
 		vgt_gtt_set(host, e[i].index, pte[i]);
-	vgt_gtt_flush(host);
+	vgt_host_gtt_flush(host);
 	inst->stats.gtt_written += n;
 	ret = 0;
 out:
@@ -135,8 +135,8 @@ out:
 	return ret;
 }
 
-int vgt_gtt_read(struct vgt_instance *inst, u32 index,
-		 struct vgt_gtt_entry *out)
+int vgt_inst_gtt_read(struct vgt_instance *inst, u32 index,
+		      struct vgt_gtt_entry *out)
 {
 	struct vgt_host *host = inst->host;
 	const struct vgt_mem *m;
@@ -175,7 +175,7 @@ out:
  * Haswell fence: lower dword start address 31:12, bit 1 Y tiling, bit 0
  * valid; upper dword end address 31:12 (inclusive page) and pitch 11:0.
  */
-int vgt_fence_write(struct vgt_instance *inst, u32 fence, u64 value)
+int vgt_inst_fence_write(struct vgt_instance *inst, u32 fence, u64 value)
 {
 	struct vgt_host *host = inst->host;
 	const struct vgt_gpu_ops *ops = host->gpu.ops;
@@ -234,7 +234,7 @@ void vgt_fences_clear(struct vgt_instance *inst)
  * must be the instance's own registered memory: anything else (scratch, a
  * stale entry) is refused rather than read.
  */
-int vgt_gm_read(struct vgt_instance *inst, u64 gm_addr, void *buf, u32 len)
+int vgt_inst_gm_read(struct vgt_instance *inst, u64 gm_addr, void *buf, u32 len)
 {
 	struct vgt_host *host = inst->host;
 	u8 *dst = buf;

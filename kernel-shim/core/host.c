@@ -248,7 +248,7 @@ void vgt_host_destroy(struct vgt_host *host)
 		return;
 	for (i = 1; i <= VGT_MAX_INSTANCES; i++)
 		if (host->inst[i])
-			vgt_instance_destroy(host->inst[i]);
+			vgt_inst_destroy(host->inst[i]);
 	host->gpu.ops->write32(host->gpu.priv, DEIER, 0);
 	host->gpu.ops->set_irq_handler(host->gpu.priv, NULL, NULL);
 	host->gpu.ops->dma_unmap(host->gpu.priv, host->scratch_dma,

@@ -115,9 +115,9 @@ static int vgt_instance_host_area(struct vgt_instance *inst)
 	return 0;
 }
 
-int vgt_instance_create(struct vgt_host *host,
-			const struct vgt_create_req *req,
-			struct vgt_instance **out)
+int vgt_inst_create(struct vgt_host *host,
+		    const struct vgt_create_req *req,
+		    struct vgt_instance **out)
 {
 	struct vgt_instance *inst;
 	int ret;
@@ -162,7 +162,7 @@ int vgt_instance_create(struct vgt_host *host,
 	return 0;
 }
 
-void vgt_instance_destroy(struct vgt_instance *inst)
+void vgt_inst_destroy(struct vgt_instance *inst)
 {
 	struct vgt_host *host;
 	u32 e;
@@ -183,7 +183,7 @@ void vgt_instance_destroy(struct vgt_instance *inst)
 	vgt_free(inst);
 }
 
-int vgt_instance_reset(struct vgt_instance *inst)
+int vgt_inst_reset(struct vgt_instance *inst)
 {
 	struct vgt_host *host = inst->host;
 
@@ -200,8 +200,8 @@ int vgt_instance_reset(struct vgt_instance *inst)
 	return 0;
 }
 
-void vgt_instance_get_info(struct vgt_instance *inst,
-			   struct vgt_instance_info *info)
+void vgt_inst_get_info(struct vgt_instance *inst,
+		       struct vgt_instance_info *info)
 {
 	struct vgt_host *host = inst->host;
 
@@ -217,7 +217,7 @@ void vgt_instance_get_info(struct vgt_instance *inst,
 	info->gm_size = host->gpu.gm_size;
 }
 
-void vgt_instance_get_stats(struct vgt_instance *inst, struct vgt_stats *st)
+void vgt_inst_get_stats(struct vgt_instance *inst, struct vgt_stats *st)
 {
 	vgt_mutex_lock(&inst->host->lock);
 	vgt_mutex_lock(&inst->host->qlock);	/* events_lost */

@@ -166,7 +166,7 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 	vgt_event_post_locked(inst, VGT_EVENT_COMPLETE, e, wl->id);
 }
 
-bool vgt_sched_run(struct vgt_host *host)
+bool vgt_host_sched_run(struct vgt_host *host)
 {
 	struct vgt_workload wl;
 	bool more = false;

@@ -44,39 +44,42 @@ int vgt_host_set_engine_owner(struct vgt_host *host, u32 engine, u32 vgt_id);
 /* The helper-owned scratch page's device address (tests, teardown). */
 u64 vgt_host_scratch_dma(struct vgt_host *host);
 
-int vgt_instance_create(struct vgt_host *host,
-			const struct vgt_create_req *req,
-			struct vgt_instance **out);
-void vgt_instance_destroy(struct vgt_instance *inst);
-int vgt_instance_reset(struct vgt_instance *inst);
-void vgt_instance_get_info(struct vgt_instance *inst,
-			   struct vgt_instance_info *info);
-void vgt_instance_get_stats(struct vgt_instance *inst, struct vgt_stats *st);
+int vgt_inst_create(struct vgt_host *host,
+		    const struct vgt_create_req *req,
+		    struct vgt_instance **out);
+void vgt_inst_destroy(struct vgt_instance *inst);
+int vgt_inst_reset(struct vgt_instance *inst);
+void vgt_inst_get_info(struct vgt_instance *inst,
+		       struct vgt_instance_info *info);
+void vgt_inst_get_stats(struct vgt_instance *inst, struct vgt_stats *st);
 
 /* Guest memory: va is where [gpa, gpa + size) lives in this address space. */
-int vgt_mem_register(struct vgt_instance *inst, u64 gpa, u64 size, void *va);
-int vgt_mem_unregister(struct vgt_instance *inst, u64 gpa);
+int vgt_inst_mem_register(struct vgt_instance *inst, u64 gpa, u64 size,
+			  void *va);
+int vgt_inst_mem_unregister(struct vgt_instance *inst, u64 gpa);
 /* Translate a guest frame to a device address; only in registered memory. */
-int vgt_gfn_to_dma(struct vgt_instance *inst, u64 gfn, u64 *dma_addr);
+int vgt_inst_gfn_to_dma(struct vgt_instance *inst, u64 gfn, u64 *dma_addr);
 
-int vgt_gtt_write(struct vgt_instance *inst, const struct vgt_gtt_entry *e,
-		  u32 n, u32 *bad);
-int vgt_gtt_read(struct vgt_instance *inst, u32 index,
-		 struct vgt_gtt_entry *out);
-int vgt_fence_write(struct vgt_instance *inst, u32 fence, u64 value);
-int vgt_gm_read(struct vgt_instance *inst, u64 gm_addr, void *buf, u32 len);
+int vgt_inst_gtt_write(struct vgt_instance *inst, const struct vgt_gtt_entry *e,
+		       u32 n, u32 *bad);
+int vgt_inst_gtt_read(struct vgt_instance *inst, u32 index,
+		      struct vgt_gtt_entry *out);
+int vgt_inst_fence_write(struct vgt_instance *inst, u32 fence, u64 value);
+int vgt_inst_gm_read(struct vgt_instance *inst, u64 gm_addr, void *buf,
+		     u32 len);
 
 /*
  * Events: notify(opaque) runs (with the host lock held: it must not call
  * back into the core) whenever an event is queued; the transport then
  * signals its eventfd or message.
  */
-void vgt_instance_set_notify(struct vgt_instance *inst,
-			     void (*notify)(void *opaque), void *opaque);
-int vgt_events_read(struct vgt_instance *inst, struct vgt_event *ev, u32 max);
+void vgt_inst_set_notify(struct vgt_instance *inst,
+			 void (*notify)(void *opaque), void *opaque);
+int vgt_inst_events_read(struct vgt_instance *inst, struct vgt_event *ev,
+			 u32 max);
 /* Queue an event for a VM (the IRQ path and, later, vblank timers). */
-void vgt_instance_post_event(struct vgt_instance *inst, u32 type, u32 unit,
-			     u64 data);
+void vgt_inst_post_event(struct vgt_instance *inst, u32 type, u32 unit,
+			 u64 data);
 
 /*
  * Command submission (workload.c, sched.c, ctx-switch.c).
@@ -86,23 +89,23 @@ void vgt_instance_post_event(struct vgt_instance *inst, u32 type, u32 unit,
  * (embedded: heap; vgt-hostd: a memfd the client maps); once per instance;
  * the memory must outlive the instance.  *gm_addr gets its GM address.
  */
-int vgt_shadow_attach(struct vgt_instance *inst, void *va, u64 *gm_addr);
-int vgt_workload_submit(struct vgt_instance *inst,
-			const struct vgt_workload *wl);
-int vgt_set_weight(struct vgt_instance *inst, u32 weight);
-void vgt_sched_get_stats(struct vgt_instance *inst,
-			 struct vgt_sched_stats *st);
+int vgt_inst_shadow_attach(struct vgt_instance *inst, void *va, u64 *gm_addr);
+int vgt_inst_submit(struct vgt_instance *inst,
+		    const struct vgt_workload *wl);
+int vgt_inst_set_weight(struct vgt_instance *inst, u32 weight);
+void vgt_inst_get_sched_stats(struct vgt_instance *inst,
+			      struct vgt_sched_stats *st);
 
 /*
  * The scheduler runs in a thread the transport owns (a kthread on the
- * kernel side): it calls vgt_sched_run until it returns false (nothing
+ * kernel side): it calls vgt_host_sched_run until it returns false (nothing
  * queued), then sleeps until kick(opaque) is called (with the core's
  * queue lock held: only wake the thread there).  Each call runs at most one
  * workload per engine, so clients get the lock in between.
  */
 void vgt_host_set_kick(struct vgt_host *host, void (*kick)(void *opaque),
 		       void *opaque);
-bool vgt_sched_run(struct vgt_host *host);
+bool vgt_host_sched_run(struct vgt_host *host);
 
 struct vgt_host_sched_stats {
 	u64 workloads;

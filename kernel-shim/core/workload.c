@@ -16,7 +16,7 @@ static bool range_has(const struct vgt_range *r, u64 a, u64 len)
 	       a - r->base <= r->size - len;
 }
 
-int vgt_shadow_attach(struct vgt_instance *inst, void *va, u64 *gm_addr)
+int vgt_inst_shadow_attach(struct vgt_instance *inst, void *va, u64 *gm_addr)
 {
 	struct vgt_host *host = inst->host;
 	u64 dma;
@@ -79,8 +79,8 @@ static int vgt_submit_refuse(struct vgt_instance *inst, int err,
  * while its transport is busy here (create, shadow attach and destroy run
  * on the same transport thread), and a running workload holds host->lock.
  */
-int vgt_workload_submit(struct vgt_instance *inst,
-			const struct vgt_workload *wl)
+int vgt_inst_submit(struct vgt_instance *inst,
+		    const struct vgt_workload *wl)
 {
 	struct vgt_host *host = inst->host;
 	struct vgt_engine_state *es;
@@ -126,7 +126,7 @@ out:
 	return ret;
 }
 
-int vgt_set_weight(struct vgt_instance *inst, u32 weight)
+int vgt_inst_set_weight(struct vgt_instance *inst, u32 weight)
 {
 	if (weight < VGT_WEIGHT_MIN || weight > VGT_WEIGHT_MAX)
 		return -VGT_E_INVAL;
@@ -136,8 +136,8 @@ int vgt_set_weight(struct vgt_instance *inst, u32 weight)
 	return 0;
 }
 
-void vgt_sched_get_stats(struct vgt_instance *inst,
-			 struct vgt_sched_stats *st)
+void vgt_inst_get_sched_stats(struct vgt_instance *inst,
+			      struct vgt_sched_stats *st)
 {
 	u32 e;
 

@@ -124,7 +124,7 @@ static void client_release_instance(struct hostd_client *cl)
 	unsigned int i;
 
 	/* Instance first: the GTT stops pointing at the memory, then unmap. */
-	vgt_instance_destroy(cl->inst);
+	vgt_inst_destroy(cl->inst);
 	cl->inst = NULL;
 	if (cl->shadow)
 		munmap(cl->shadow, VGT_SHADOW_SIZE);
@@ -210,7 +210,7 @@ static void *sched_main(void *arg)
 		}
 		sched_pending = 0;
 		pthread_mutex_unlock(&sched_lock);
-		while (vgt_sched_run(hd.host))
+		while (vgt_host_sched_run(hd.host))
 			sched_yield();	/* let waiters have the lock */
 		pthread_mutex_lock(&sched_lock);
 	}
@@ -260,7 +260,7 @@ static int do_shadow_map(struct hostd_client *cl, struct reply *rep)
 			close(fd);
 			return -VGT_E_NOMEM;
 		}
-		ret = vgt_shadow_attach(cl->inst, map, &gm);
+		ret = vgt_inst_shadow_attach(cl->inst, map, &gm);
 		if (ret) {
 			munmap(map, VGT_SHADOW_SIZE);
 			close(fd);
@@ -319,7 +319,7 @@ static int do_mem_register(struct hostd_client *cl,
 		   (off_t)r->fd_offset);
 	if (map == MAP_FAILED)
 		return -VGT_E_BADFD;
-	ret = vgt_mem_register(cl->inst, r->gpa, r->size, map);
+	ret = vgt_inst_mem_register(cl->inst, r->gpa, r->size, map);
 	if (ret) {
 		munmap(map, r->size);
 		return ret;
@@ -338,7 +338,7 @@ static int do_mem_unregister(struct hostd_client *cl, uint64_t gpa)
 
 	if (!cl->inst)
 		return -VGT_E_NOINST;
-	ret = vgt_mem_unregister(cl->inst, gpa);
+	ret = vgt_inst_mem_unregister(cl->inst, gpa);
 	if (ret)
 		return ret;
 	for (i = 0; i < cl->nr_mem; i++) {
@@ -378,12 +378,12 @@ static int do_set_event_fd(struct hostd_client *cl, int fd)
 		return -VGT_E_BADFD;
 	/* The scheduler thread may be signalling the old one right now. */
 	if (cl->inst)
-		vgt_instance_set_notify(cl->inst, NULL, NULL);
+		vgt_inst_set_notify(cl->inst, NULL, NULL);
 	if (cl->efd >= 0)
 		close(cl->efd);
 	cl->efd = fd;
 	if (cl->inst)
-		vgt_instance_set_notify(cl->inst, client_notify, cl);
+		vgt_inst_set_notify(cl->inst, client_notify, cl);
 	return 0;
 }
 
@@ -439,14 +439,14 @@ static int dispatch(struct hostd_client *cl, uint32_t type, const void *p,
 		if (cl->inst)
 			return -VGT_E_EXISTS;
 		memcpy(&req, p, sizeof(req));
-		ret = vgt_instance_create(hd.host, &req, &cl->inst);
+		ret = vgt_inst_create(hd.host, &req, &cl->inst);
 		if (ret) {
 			client_log(cl, "create refused: %s",
 				   vgt_strerror(ret));
 			return ret;
 		}
-		vgt_instance_set_notify(cl->inst, client_notify, cl);
-		vgt_instance_get_info(cl->inst, &info);
+		vgt_inst_set_notify(cl->inst, client_notify, cl);
+		vgt_inst_get_info(cl->inst, &info);
 		memcpy(rep->body, &info, sizeof(info));
 		rep->body_len = sizeof(info);
 		client_log(cl, "instance vgt%u created", info.vgt_id);
@@ -456,11 +456,11 @@ static int dispatch(struct hostd_client *cl, uint32_t type, const void *p,
 		client_release_instance(cl);
 		return 0;
 	case VGT_MSG_RESET:
-		return vgt_instance_reset(cl->inst);
+		return vgt_inst_reset(cl->inst);
 	case VGT_MSG_INFO: {
 		struct vgt_instance_info info;
 
-		vgt_instance_get_info(cl->inst, &info);
+		vgt_inst_get_info(cl->inst, &info);
 		memcpy(rep->body, &info, sizeof(info));
 		rep->body_len = sizeof(info);
 		return 0;
@@ -492,7 +492,7 @@ static int dispatch(struct hostd_client *cl, uint32_t type, const void *p,
 		memcpy(e, (const uint8_t *)p + sizeof(head),
 		       head.count * sizeof(e[0]));
 		/* count 0 reaches the core, which refuses and counts it. */
-		ret = vgt_gtt_write(cl->inst, e, head.count, &bad);
+		ret = vgt_inst_gtt_write(cl->inst, e, head.count, &bad);
 		rep->head.count = bad;
 		return ret;
 	}
@@ -504,7 +504,7 @@ static int dispatch(struct hostd_client *cl, uint32_t type, const void *p,
 		memcpy(&m, p, sizeof(m));
 		if (m.value > UINT32_MAX)
 			return -VGT_E_GTT_INDEX;
-		ret = vgt_gtt_read(cl->inst, (uint32_t)m.value, &e);
+		ret = vgt_inst_gtt_read(cl->inst, (uint32_t)m.value, &e);
 		if (ret)
 			return ret;
 		memcpy(rep->body, &e, sizeof(e));
@@ -517,7 +517,7 @@ static int dispatch(struct hostd_client *cl, uint32_t type, const void *p,
 		memcpy(&m, p, sizeof(m));
 		if (m.pad)
 			return -VGT_E_MSG;
-		return vgt_fence_write(cl->inst, m.fence, m.value);
+		return vgt_inst_fence_write(cl->inst, m.fence, m.value);
 	}
 	case VGT_MSG_GM_READ: {
 		struct vgt_msg_gm_read m;
@@ -526,7 +526,7 @@ static int dispatch(struct hostd_client *cl, uint32_t type, const void *p,
 		memcpy(&m, p, sizeof(m));
 		if (m.pad || m.len > VGT_GM_READ_MAX)
 			return -VGT_E_MSG;
-		ret = vgt_gm_read(cl->inst, m.gm_addr, rep->body, m.len);
+		ret = vgt_inst_gm_read(cl->inst, m.gm_addr, rep->body, m.len);
 		if (ret)
 			return ret;
 		rep->body_len = m.len;
@@ -548,7 +548,7 @@ static int dispatch(struct hostd_client *cl, uint32_t type, const void *p,
 		memcpy(&m, p, sizeof(m));
 		if (m.value > VGT_EVENT_READ_MAX)
 			m.value = VGT_EVENT_READ_MAX;
-		n = vgt_events_read(cl->inst, ev, (uint32_t)m.value);
+		n = vgt_inst_events_read(cl->inst, ev, (uint32_t)m.value);
 		memcpy(rep->body, ev, n * sizeof(ev[0]));
 		rep->body_len = n * sizeof(ev[0]);
 		rep->head.count = n;
@@ -557,7 +557,7 @@ static int dispatch(struct hostd_client *cl, uint32_t type, const void *p,
 	case VGT_MSG_STATS: {
 		struct vgt_stats st;
 
-		vgt_instance_get_stats(cl->inst, &st);
+		vgt_inst_get_stats(cl->inst, &st);
 		memcpy(rep->body, &st, sizeof(st));
 		rep->body_len = sizeof(st);
 		return 0;
@@ -568,7 +568,7 @@ static int dispatch(struct hostd_client *cl, uint32_t type, const void *p,
 		struct vgt_workload wl;
 
 		memcpy(&wl, p, sizeof(wl));
-		return vgt_workload_submit(cl->inst, &wl);
+		return vgt_inst_submit(cl->inst, &wl);
 	}
 	case VGT_MSG_SET_WEIGHT: {
 		struct vgt_msg_u64 m;
@@ -576,12 +576,12 @@ static int dispatch(struct hostd_client *cl, uint32_t type, const void *p,
 		memcpy(&m, p, sizeof(m));
 		if (m.value > VGT_WEIGHT_MAX)
 			return -VGT_E_INVAL;
-		return vgt_set_weight(cl->inst, (uint32_t)m.value);
+		return vgt_inst_set_weight(cl->inst, (uint32_t)m.value);
 	}
 	case VGT_MSG_SCHED_STATS: {
 		struct vgt_sched_stats st;
 
-		vgt_sched_get_stats(cl->inst, &st);
+		vgt_inst_get_sched_stats(cl->inst, &st);
 		memcpy(rep->body, &st, sizeof(st));
 		rep->body_len = sizeof(st);
 		return 0;

@@ -47,7 +47,7 @@ static struct vgt_instance *mk(struct fixture *f, guint64 map, guint64 nonmap,
     };
     struct vgt_instance *inst = NULL;
 
-    g_assert_cmpint(vgt_instance_create(f->host, &req, &inst), ==, expect);
+    g_assert_cmpint(vgt_inst_create(f->host, &req, &inst), ==, expect);
     g_assert_true(expect ? inst == NULL : inst != NULL);
     return inst;
 }
@@ -91,7 +91,7 @@ static void ram_init(struct guest_ram *r, guint64 gpa, guint64 size)
 
 static void ram_register(struct vgt_instance *inst, struct guest_ram *r)
 {
-    g_assert_cmpint(vgt_mem_register(inst, r->gpa, r->size, r->va), ==, 0);
+    g_assert_cmpint(vgt_inst_mem_register(inst, r->gpa, r->size, r->va), ==, 0);
 }
 
 /* ---- partitions ---------------------------------------------------- */
@@ -177,7 +177,7 @@ static void test_instance_defaults_exhaust(void)
     fx_up(&f);
     for (int i = 0; i < 3; i++) {
         inst[i] = mk_default(&f, 0);
-        vgt_instance_get_info(inst[i], &info[i]);
+        vgt_inst_get_info(inst[i], &info[i]);
         check_layout(&info[i]);
         g_assert_cmpuint(info[i].mappable_size, ==, MIB(64));
         g_assert_cmpuint(info[i].nonmappable_size, ==, MIB(448));
@@ -204,12 +204,12 @@ static void test_instance_defaults_exhaust(void)
     mk_default(&f, -VGT_E_NOSPC_NONMAPPABLE);
     g_assert_cmpuint(vgt_host_nr_instances(f.host), ==, 3);
     /* Freeing one makes room again, at the same place (first fit). */
-    vgt_instance_destroy(inst[1]);
+    vgt_inst_destroy(inst[1]);
     inst[1] = mk_default(&f, 0);
     {
         struct vgt_instance_info again;
 
-        vgt_instance_get_info(inst[1], &again);
+        vgt_inst_get_info(inst[1], &again);
         g_assert_cmphex(again.nonmappable_base, ==,
                 info[1].nonmappable_base);
     }
@@ -236,7 +236,7 @@ static void test_instance_exhaust_each(void)
     v[0] = mk(&f, MIB(1), 0, 8, 0);
     mk(&f, MIB(1), 0, 8, 0);
     mk(&f, MIB(1), 0, 1, -VGT_E_NOSPC_FENCE);
-    vgt_instance_destroy(v[0]);
+    vgt_inst_destroy(v[0]);
     mk(&f, MIB(1), 0, 8, 0);
     fx_down(&f);
 
@@ -257,8 +257,8 @@ static void test_instance_invalid(void)
     struct vgt_instance *inst;
 
     fx_up(&f);
-    g_assert_cmpint(vgt_instance_create(f.host, &req, &inst), ==,
-            -VGT_E_INVAL);      /* flags */
+    g_assert_cmpint(vgt_inst_create(f.host, &req, &inst), ==,
+                    -VGT_E_INVAL);      /* flags */
     mk(&f, 0, MIB(64), 0, -VGT_E_INVAL);
     mk(&f, MIB(64) + 1, 0, 0, -VGT_E_INVAL);
     mk(&f, MIB(64), 100, 0, -VGT_E_INVAL);
@@ -284,55 +284,55 @@ static void test_mem_translation_bounds(void)
     a = mk(&f, MIB(4), 0, 0, 0);
     ram_init(&r, MIB(1), 64 * 1024);
     ram_register(a, &r);
-    g_assert_cmpint(vgt_gfn_to_dma(a, 0x100, &dma), ==, 0);
+    g_assert_cmpint(vgt_inst_gfn_to_dma(a, 0x100, &dma), ==, 0);
     g_assert_true(vgt_swhsw_dma_to_host(f.sw, dma, 4096) == r.va);
-    g_assert_cmpint(vgt_gfn_to_dma(a, 0x10f, &dma), ==, 0);
+    g_assert_cmpint(vgt_inst_gfn_to_dma(a, 0x10f, &dma), ==, 0);
     g_assert_true(vgt_swhsw_dma_to_host(f.sw, dma, 4096) ==
               r.va + 15 * 4096);
-    g_assert_cmpint(vgt_gfn_to_dma(a, 0x110, &dma), ==, -VGT_E_GFN);
-    g_assert_cmpint(vgt_gfn_to_dma(a, 0xff, &dma), ==, -VGT_E_GFN);
-    g_assert_cmpint(vgt_gfn_to_dma(a, ~0ull, &dma), ==, -VGT_E_GFN);
-    g_assert_cmpint(vgt_gfn_to_dma(a, 1ull << 52, &dma), ==, -VGT_E_GFN);
+    g_assert_cmpint(vgt_inst_gfn_to_dma(a, 0x110, &dma), ==, -VGT_E_GFN);
+    g_assert_cmpint(vgt_inst_gfn_to_dma(a, 0xff, &dma), ==, -VGT_E_GFN);
+    g_assert_cmpint(vgt_inst_gfn_to_dma(a, ~0ull, &dma), ==, -VGT_E_GFN);
+    g_assert_cmpint(vgt_inst_gfn_to_dma(a, 1ull << 52, &dma), ==, -VGT_E_GFN);
 
     /* Overlap, alignment, wrap-around, NULL. */
-    g_assert_cmpint(vgt_mem_register(a, MIB(1) + 60 * 1024, 8192, extra),
-            ==, -VGT_E_MEM_OVERLAP);
-    g_assert_cmpint(vgt_mem_register(a, MIB(1) - 4096, 8192, extra),
-            ==, -VGT_E_MEM_OVERLAP);
-    g_assert_cmpint(vgt_mem_register(a, MIB(8) + 1, 4096, extra), ==,
-            -VGT_E_INVAL);
-    g_assert_cmpint(vgt_mem_register(a, MIB(8), 4095, extra), ==,
-            -VGT_E_INVAL);
-    g_assert_cmpint(vgt_mem_register(a, MIB(8), 4096, extra + 1), ==,
-            -VGT_E_INVAL);
-    g_assert_cmpint(vgt_mem_register(a, ~0ull & ~0xfffull, 8192, extra),
-            ==, -VGT_E_INVAL);
-    g_assert_cmpint(vgt_mem_register(a, MIB(8), 0, extra), ==,
-            -VGT_E_INVAL);
-    g_assert_cmpint(vgt_mem_register(a, MIB(8), 4096, NULL), ==,
-            -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_mem_register(a, MIB(1) + 60 * 1024, 8192, extra),
+                    ==, -VGT_E_MEM_OVERLAP);
+    g_assert_cmpint(vgt_inst_mem_register(a, MIB(1) - 4096, 8192, extra),
+                    ==, -VGT_E_MEM_OVERLAP);
+    g_assert_cmpint(vgt_inst_mem_register(a, MIB(8) + 1, 4096, extra), ==,
+                    -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_mem_register(a, MIB(8), 4095, extra), ==,
+                    -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_mem_register(a, MIB(8), 4096, extra + 1), ==,
+                    -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_mem_register(a, ~0ull & ~0xfffull, 8192, extra),
+                    ==, -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_mem_register(a, MIB(8), 0, extra), ==,
+                    -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_mem_register(a, MIB(8), 4096, NULL), ==,
+                    -VGT_E_INVAL);
 
     /* Region limit. */
     for (int i = 1; i < VGT_MAX_MEM_REGIONS; i++) {
-        g_assert_cmpint(vgt_mem_register(a, MIB(100 + i), 4096, extra),
-                ==, 0);
+        g_assert_cmpint(vgt_inst_mem_register(a, MIB(100 + i), 4096, extra),
+                        ==, 0);
     }
-    g_assert_cmpint(vgt_mem_register(a, MIB(200), 4096, extra), ==,
-            -VGT_E_MEM_FULL);
+    g_assert_cmpint(vgt_inst_mem_register(a, MIB(200), 4096, extra), ==,
+                    -VGT_E_MEM_FULL);
 
     /* Unregister: translation gone, entries into it moved to scratch. */
     {
         struct vgt_gtt_entry e = { (guint32)(MIB(32) >> 12), 1, 0x100 };
         struct vgt_instance_info info;
 
-        vgt_instance_get_info(a, &info);
+        vgt_inst_get_info(a, &info);
         e.index = info.mappable_base >> 12;
-        g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, 0);
-        g_assert_cmpint(vgt_mem_unregister(a, MIB(1)), ==, 0);
-        g_assert_cmpint(vgt_mem_unregister(a, MIB(1)), ==,
-                -VGT_E_NOENT);
-        g_assert_cmpint(vgt_gfn_to_dma(a, 0x100, &dma), ==,
-                -VGT_E_GFN);
+        g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, 0);
+        g_assert_cmpint(vgt_inst_mem_unregister(a, MIB(1)), ==, 0);
+        g_assert_cmpint(vgt_inst_mem_unregister(a, MIB(1)), ==,
+                        -VGT_E_NOENT);
+        g_assert_cmpint(vgt_inst_gfn_to_dma(a, 0x100, &dma), ==,
+                        -VGT_E_GFN);
         g_assert_true(range_is_scratch(&f, info.mappable_base, 4096));
     }
     fx_down(&f);
@@ -356,8 +356,8 @@ static void test_gtt_write_refusals(void)
     fx_up(&f);
     a = mk(&f, MIB(8), MIB(8), 2, 0);
     b = mk(&f, MIB(8), MIB(8), 2, 0);
-    vgt_instance_get_info(a, &ia);
-    vgt_instance_get_info(b, &ib);
+    vgt_inst_get_info(a, &ia);
+    vgt_inst_get_info(b, &ib);
     /* Both VMs have RAM at the same guest-physical addresses. */
     ram_init(&ra, 0, MIB(1));
     ram_init(&rb, 0, MIB(1));
@@ -368,80 +368,80 @@ static void test_gtt_write_refusals(void)
 
     /* Accepted: mappable and non-mappable, with cacheability bits. */
     e = (struct vgt_gtt_entry){ a0, VGT_PTE_VALID | 0x806, 5 };
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, 0);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, 0);
     g_assert_true(vgt_swhsw_dma_to_host(f.sw, hsw_pte_decode(pte_at(&f, a0)),
                         4096) == ra.va + 5 * 4096);
     g_assert_cmphex(pte_at(&f, a0) & 0x80f, ==, 0x807);
     e.index = ia.nonmappable_base >> 12;
     e.flags = VGT_PTE_VALID;
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, 0);
-    g_assert_cmpint(vgt_gtt_read(a, e.index, &rd), ==, 0);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, 0);
+    g_assert_cmpint(vgt_inst_gtt_read(a, e.index, &rd), ==, 0);
     g_assert_cmpuint(rd.gfn, ==, 5);
     g_assert_cmphex(rd.flags, ==, VGT_PTE_VALID);
 
     /* B's gfn 5 is B's memory, never A's. */
     e = (struct vgt_gtt_entry){ ib.mappable_base >> 12, 1, 5 };
-    g_assert_cmpint(vgt_gtt_write(b, &e, 1, NULL), ==, 0);
+    g_assert_cmpint(vgt_inst_gtt_write(b, &e, 1, NULL), ==, 0);
     g_assert_true(vgt_swhsw_dma_to_host(f.sw,
         hsw_pte_decode(pte_at(&f, e.index)), 4096) == rb.va + 5 * 4096);
 
     before = pte_at(&f, a0);
     /* 1: index beyond the GTT. */
     e = (struct vgt_gtt_entry){ VGT_GTT_ENTRIES, 1, 5 };
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GTT_INDEX);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GTT_INDEX);
     e.index = ~0u;
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GTT_INDEX);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GTT_INDEX);
     /* 2: another instance's GM range (mappable and non-mappable). */
     e.index = ib.mappable_base >> 12;
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GM_RANGE);
     e.index = (ib.nonmappable_base + ib.nonmappable_size) / 4096 - 1;
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GM_RANGE);
     /* 3: the helper's own share, and GM no one owns. */
     e.index = 0;
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GM_RANGE);
     e.index = (MIB(2048) >> 12) - 1;
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GM_RANGE);
     /* Just past A's ranges. */
     e.index = (ia.mappable_base + ia.mappable_size) >> 12;
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GM_RANGE);
     e.index = a0 - 1;
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GM_RANGE);
     /* 4: flag bits the helper does not pass on (address bits, junk). */
     e = (struct vgt_gtt_entry){ a0, 1 | 0x10, 5 };
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, -VGT_E_PTE_FLAGS);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, -VGT_E_PTE_FLAGS);
     e.flags = 0x80000001;
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, -VGT_E_PTE_FLAGS);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, -VGT_E_PTE_FLAGS);
     /* 5: frames outside registered memory. */
     e = (struct vgt_gtt_entry){ a0, 1, MIB(1) >> 12 };
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GFN);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GFN);
     e.gfn = ~0ull;
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GFN);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, -VGT_E_GFN);
     /* 6: counts. */
-    g_assert_cmpint(vgt_gtt_write(a, &e, 0, NULL), ==, -VGT_E_INVAL);
-    g_assert_cmpint(vgt_gtt_write(a, &e, VGT_GTT_WRITE_MAX + 1, NULL), ==,
-            -VGT_E_INVAL);
-    g_assert_cmpint(vgt_gtt_write(a, NULL, 1, NULL), ==, -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 0, NULL), ==, -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, VGT_GTT_WRITE_MAX + 1, NULL), ==,
+                    -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_gtt_write(a, NULL, 1, NULL), ==, -VGT_E_INVAL);
     /* 7: all or nothing; the refused entry is named. */
     batch[0] = (struct vgt_gtt_entry){ a0, 1, 7 };
     batch[1] = (struct vgt_gtt_entry){ a0 + 1, 1, 8 };
     batch[2] = (struct vgt_gtt_entry){ ib.mappable_base >> 12, 1, 9 };
-    g_assert_cmpint(vgt_gtt_write(a, batch, 3, &bad), ==, -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_gtt_write(a, batch, 3, &bad), ==, -VGT_E_GM_RANGE);
     g_assert_cmpuint(bad, ==, 2);
     g_assert_cmphex(pte_at(&f, a0), ==, before);
     /* Reading outside the instance is refused too. */
-    g_assert_cmpint(vgt_gtt_read(a, ib.mappable_base >> 12, &rd), ==,
-            -VGT_E_GM_RANGE);
-    g_assert_cmpint(vgt_gtt_read(a, VGT_GTT_ENTRIES, &rd), ==,
-            -VGT_E_GTT_INDEX);
+    g_assert_cmpint(vgt_inst_gtt_read(a, ib.mappable_base >> 12, &rd), ==,
+                    -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_gtt_read(a, VGT_GTT_ENTRIES, &rd), ==,
+                    -VGT_E_GTT_INDEX);
 
     /* Invalid entry -> scratch; reads back as unmapped. */
     e = (struct vgt_gtt_entry){ a0, 0, 12345 };
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, 0);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, 0);
     g_assert_true(range_is_scratch(&f, (guint64)a0 << 12, 4096));
-    g_assert_cmpint(vgt_gtt_read(a, a0, &rd), ==, 0);
+    g_assert_cmpint(vgt_inst_gtt_read(a, a0, &rd), ==, 0);
     g_assert_cmphex(rd.flags, ==, 0);
 
-    vgt_instance_get_stats(a, &st);
+    vgt_inst_get_stats(a, &st);
     g_assert_cmpuint(st.refused[VGT_E_GTT_INDEX], ==, 3);
     g_assert_cmpuint(st.refused[VGT_E_GM_RANGE], ==, 8);
     g_assert_cmpuint(st.refused[VGT_E_PTE_FLAGS], ==, 2);
@@ -449,7 +449,7 @@ static void test_gtt_write_refusals(void)
     g_assert_cmpuint(st.refused[VGT_E_INVAL], ==, 3);
     g_assert_cmpuint(st.gtt_written, ==, 3);
     g_assert_cmpuint(vgt_host_refused_total(f.host) - refused0, ==, 18);
-    vgt_instance_get_stats(b, &st);
+    vgt_inst_get_stats(b, &st);
     g_assert_cmpuint(st.refused[VGT_E_GM_RANGE], ==, 0);
     fx_down(&f);
     g_aligned_free(ra.va);
@@ -467,32 +467,32 @@ static void test_fence_writes(void)
     fx_up(&f);
     a = mk(&f, MIB(8), MIB(8), 2, 0);
     b = mk(&f, MIB(8), MIB(8), 2, 0);
-    vgt_instance_get_info(a, &ia);
-    vgt_instance_get_info(b, &ib);
+    vgt_inst_get_info(a, &ia);
+    vgt_inst_get_info(b, &ib);
     /* A fence over A's first 64 KiB: lands in physical fence_base + 1. */
     v = ((ia.mappable_base + 0xf000) << 32) | ia.mappable_base | 1 |
         (7ull << 32);
-    g_assert_cmpint(vgt_fence_write(a, 1, v), ==, 0);
+    g_assert_cmpint(vgt_inst_fence_write(a, 1, v), ==, 0);
     reg = ia.fence_base + 1;
     g_assert_cmphex(f.gpu.ops->read32(f.sw, FENCE_REG_GEN6_LO(reg)), ==,
             (guint32)v);
     g_assert_cmphex(f.gpu.ops->read32(f.sw, FENCE_REG_GEN6_HI(reg)), ==,
             (guint32)(v >> 32));
     /* Index beyond its fences, range in B's GM, straddling, backwards. */
-    g_assert_cmpint(vgt_fence_write(a, 2, v), ==, -VGT_E_FENCE);
-    g_assert_cmpint(vgt_fence_write(a, ~0u, v), ==, -VGT_E_FENCE);
+    g_assert_cmpint(vgt_inst_fence_write(a, 2, v), ==, -VGT_E_FENCE);
+    g_assert_cmpint(vgt_inst_fence_write(a, ~0u, v), ==, -VGT_E_FENCE);
     v = (ib.mappable_base << 32) | ib.mappable_base | 1;
-    g_assert_cmpint(vgt_fence_write(a, 0, v), ==, -VGT_E_FENCE);
+    g_assert_cmpint(vgt_inst_fence_write(a, 0, v), ==, -VGT_E_FENCE);
     v = ((ia.mappable_base + ia.mappable_size) << 32) |
         ia.mappable_base | 1;
-    g_assert_cmpint(vgt_fence_write(a, 0, v), ==, -VGT_E_FENCE);
+    g_assert_cmpint(vgt_inst_fence_write(a, 0, v), ==, -VGT_E_FENCE);
     v = (ia.mappable_base << 32) | (ia.mappable_base + 0x2000) | 1;
-    g_assert_cmpint(vgt_fence_write(a, 0, v), ==, -VGT_E_FENCE);
+    g_assert_cmpint(vgt_inst_fence_write(a, 0, v), ==, -VGT_E_FENCE);
     /* Reserved low bits. */
     v = (ia.mappable_base << 32) | ia.mappable_base | 1 | 0x10;
-    g_assert_cmpint(vgt_fence_write(a, 0, v), ==, -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_fence_write(a, 0, v), ==, -VGT_E_INVAL);
     /* Disabling writes zero whatever else was passed. */
-    g_assert_cmpint(vgt_fence_write(a, 1, 0xfffff000ull << 32), ==, 0);
+    g_assert_cmpint(vgt_inst_fence_write(a, 1, 0xfffff000ull << 32), ==, 0);
     g_assert_cmphex(f.gpu.ops->read32(f.sw, FENCE_REG_GEN6_HI(reg)), ==, 0);
     fx_down(&f);
 }
@@ -510,7 +510,7 @@ static void test_gm_read(void)
 
     fx_up(&f);
     a = mk(&f, MIB(8), 0, 0, 0);
-    vgt_instance_get_info(a, &ia);
+    vgt_inst_get_info(a, &ia);
     ram_init(&r, MIB(16), MIB(1));
     ram_register(a, &r);
     memcpy(r.va + 3 * 4096 + 4080, "0123456789abcdef", 16);
@@ -519,21 +519,22 @@ static void test_gm_read(void)
                        (MIB(16) >> 12) + 3 };
     e[1] = (struct vgt_gtt_entry){ (ia.mappable_base >> 12) + 1, 1,
                        (MIB(16) >> 12) + 9 };
-    g_assert_cmpint(vgt_gtt_write(a, e, 2, NULL), ==, 0);
-    g_assert_cmpint(vgt_gm_read(a, ia.mappable_base + 4080, out, 32), ==, 0);
+    g_assert_cmpint(vgt_inst_gtt_write(a, e, 2, NULL), ==, 0);
+    g_assert_cmpint(vgt_inst_gm_read(a, ia.mappable_base + 4080, out, 32),
+                    ==, 0);
     g_assert_cmpmem(out, 32, "0123456789abcdefGHIJKLMNOPQRSTUV", 32);
     /* The swhsw engine path sees the same bytes. */
     memset(out, 0, sizeof(out));
     g_assert_cmpint(vgt_swhsw_gm_read(f.sw, ia.mappable_base + 4080, out,
                       32), ==, 0);
     g_assert_cmpmem(out, 32, "0123456789abcdefGHIJKLMNOPQRSTUV", 32);
-    g_assert_cmpint(vgt_gm_read(a, ia.mappable_base + 2 * 4096, out, 4), ==,
-            -VGT_E_GM_UNMAPPED);
-    g_assert_cmpint(vgt_gm_read(a, 0, out, 4), ==, -VGT_E_GM_RANGE);
-    g_assert_cmpint(vgt_gm_read(a, ia.mappable_base + ia.mappable_size - 2,
-                    out, 4), ==, -VGT_E_GM_RANGE);
-    g_assert_cmpint(vgt_gm_read(a, ia.mappable_base, out, 0), ==,
-            -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_gm_read(a, ia.mappable_base + 2 * 4096, out,
+                                     4), ==, -VGT_E_GM_UNMAPPED);
+    g_assert_cmpint(vgt_inst_gm_read(a, 0, out, 4), ==, -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_gm_read(a, ia.mappable_base + ia.mappable_size - 2,
+                                     out, 4), ==, -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_gm_read(a, ia.mappable_base, out, 0), ==,
+                    -VGT_E_INVAL);
     fx_down(&f);
     g_aligned_free(r.va);
 }
@@ -555,9 +556,9 @@ static void test_events_irq_routing(void)
     fx_up(&f);
     a = mk(&f, MIB(8), 0, 0, 0);
     b = mk(&f, MIB(8), 0, 0, 0);
-    vgt_instance_get_info(a, &ia);
+    vgt_inst_get_info(a, &ia);
     notified = 0;
-    vgt_instance_set_notify(a, on_notify, &notified);
+    vgt_inst_set_notify(a, on_notify, &notified);
 
     /* No owner: the interrupt is acknowledged and counted spurious. */
     vgt_swhsw_raise_gt(f.sw, GT_RENDER_USER_INTERRUPT);
@@ -570,24 +571,24 @@ static void test_events_irq_routing(void)
             -VGT_E_INVAL);
     vgt_swhsw_raise_gt(f.sw, GT_RENDER_USER_INTERRUPT);
     g_assert_cmpint(notified, ==, 1);
-    g_assert_cmpint(vgt_events_read(a, ev, 8), ==, 1);
+    g_assert_cmpint(vgt_inst_events_read(a, ev, 8), ==, 1);
     g_assert_cmpuint(ev[0].type, ==, VGT_EVENT_USER_IRQ);
     g_assert_cmpuint(ev[0].unit, ==, VGT_ENGINE_RCS);
-    g_assert_cmpint(vgt_events_read(b, ev, 8), ==, 0);
-    g_assert_cmpint(vgt_events_read(a, ev, 8), ==, 0);
+    g_assert_cmpint(vgt_inst_events_read(b, ev, 8), ==, 0);
+    g_assert_cmpint(vgt_inst_events_read(a, ev, 8), ==, 0);
 
     /* A full queue drops and counts. */
     for (int i = 0; i < VGT_EVENT_QUEUE_LEN + 5; i++) {
-        vgt_instance_post_event(a, VGT_EVENT_VBLANK, 0, i);
+        vgt_inst_post_event(a, VGT_EVENT_VBLANK, 0, i);
     }
-    vgt_instance_get_stats(a, &st);
+    vgt_inst_get_stats(a, &st);
     g_assert_cmpuint(st.events_lost, ==, 5);
-    g_assert_cmpint(vgt_events_read(a, ev, 8), ==, 8);
+    g_assert_cmpint(vgt_inst_events_read(a, ev, 8), ==, 8);
     g_assert_cmpuint(ev[7].data, ==, 7);
     g_assert_cmpuint(ev[7].seq, >, ev[6].seq);
 
     /* A destroyed owner no longer receives anything. */
-    vgt_instance_destroy(a);
+    vgt_inst_destroy(a);
     vgt_swhsw_raise_gt(f.sw, GT_RENDER_USER_INTERRUPT);
     g_assert_cmpuint(vgt_host_spurious_irqs(f.host), ==, 2);
     fx_down(&f);
@@ -607,8 +608,8 @@ static void test_reset_and_teardown(void)
     fx_up(&f);
     a = mk_default(&f, 0);
     b = mk_default(&f, 0);
-    vgt_instance_get_info(a, &ia);
-    vgt_instance_get_info(b, &ib);
+    vgt_inst_get_info(a, &ia);
+    vgt_inst_get_info(b, &ib);
     ram_init(&ra, 0, MIB(1));
     ram_init(&rb, 0, MIB(1));
     ram_register(a, &ra);
@@ -618,32 +619,32 @@ static void test_reset_and_teardown(void)
 
     for (guint32 i = 0; i < 16; i++) {
         e = (struct vgt_gtt_entry){ (ia.mappable_base >> 12) + i, 1, i };
-        g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, 0);
+        g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, 0);
         e.index = (ia.nonmappable_base >> 12) + i;
-        g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, 0);
+        g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, 0);
         e = (struct vgt_gtt_entry){ (ib.mappable_base >> 12) + i, 1, i };
-        g_assert_cmpint(vgt_gtt_write(b, &e, 1, NULL), ==, 0);
+        g_assert_cmpint(vgt_inst_gtt_write(b, &e, 1, NULL), ==, 0);
     }
     v = (ia.mappable_base << 32) | ia.mappable_base | 1;
-    g_assert_cmpint(vgt_fence_write(a, 0, v), ==, 0);
+    g_assert_cmpint(vgt_inst_fence_write(a, 0, v), ==, 0);
     b_pte = pte_at(&f, ib.mappable_base >> 12);
 
     /* Reset: GTT and fences cleared, partitions and memory stay. */
-    g_assert_cmpint(vgt_instance_reset(a), ==, 0);
+    g_assert_cmpint(vgt_inst_reset(a), ==, 0);
     g_assert_true(range_is_scratch(&f, ia.mappable_base, MIB(1)));
     g_assert_true(range_is_scratch(&f, ia.nonmappable_base, MIB(1)));
     g_assert_cmphex(f.gpu.ops->read32(f.sw,
             FENCE_REG_GEN6_LO(ia.fence_base)), ==, 0);
-    g_assert_cmpint(vgt_events_read(a, &ev, 1), ==, 1);
+    g_assert_cmpint(vgt_inst_events_read(a, &ev, 1), ==, 1);
     g_assert_cmpuint(ev.type, ==, VGT_EVENT_RESET);
-    vgt_instance_get_info(a, &again);
+    vgt_inst_get_info(a, &again);
     g_assert_cmpmem(&again, sizeof(again), &ia, sizeof(ia));
     e = (struct vgt_gtt_entry){ ia.mappable_base >> 12, 1, 3 };
-    g_assert_cmpint(vgt_gtt_write(a, &e, 1, NULL), ==, 0);
-    g_assert_cmpint(vgt_fence_write(a, 0, v), ==, 0);
+    g_assert_cmpint(vgt_inst_gtt_write(a, &e, 1, NULL), ==, 0);
+    g_assert_cmpint(vgt_inst_fence_write(a, 0, v), ==, 0);
 
     /* Destroy: everything of A to scratch, B untouched. */
-    vgt_instance_destroy(a);
+    vgt_inst_destroy(a);
     g_assert_true(range_is_scratch(&f, ia.mappable_base, ia.mappable_size));
     g_assert_true(range_is_scratch(&f, ia.nonmappable_base,
                        ia.nonmappable_size));
@@ -652,9 +653,9 @@ static void test_reset_and_teardown(void)
             FENCE_REG_GEN6_LO(ia.fence_base)), ==, 0);
     g_assert_cmphex(pte_at(&f, ib.mappable_base >> 12), ==, b_pte);
     g_assert_false(range_is_scratch(&f, ib.mappable_base, 16 * 4096));
-    g_assert_cmpint(vgt_gtt_write(b, &e, 1, NULL), ==, -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_gtt_write(b, &e, 1, NULL), ==, -VGT_E_GM_RANGE);
     e.index = ib.mappable_base >> 12;
-    g_assert_cmpint(vgt_gtt_write(b, &e, 1, NULL), ==, 0);
+    g_assert_cmpint(vgt_inst_gtt_write(b, &e, 1, NULL), ==, 0);
     /* A's device mappings are gone: no path reaches its RAM. */
     {
         struct vgt_swhsw_stats st;
@@ -665,7 +666,7 @@ static void test_reset_and_teardown(void)
     }
     /* The same partition can be had again. */
     a = mk_default(&f, 0);
-    vgt_instance_get_info(a, &again);
+    vgt_inst_get_info(a, &again);
     g_assert_cmphex(again.mappable_base, ==, ia.mappable_base);
     g_assert_cmphex(again.nonmappable_base, ==, ia.nonmappable_base);
     g_assert_cmpuint(again.fence_base, ==, ia.fence_base);

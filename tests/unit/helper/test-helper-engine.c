@@ -85,13 +85,13 @@ static void env_up(struct env *e)
     for (int k = 0; k < 2; k++) {
         struct vgt_gtt_entry ent[128];
 
-        g_assert_cmpint(vgt_instance_create(e->host, &req, &e->inst[k]),
-                ==, 0);
-        vgt_instance_get_info(e->inst[k], &e->info[k]);
+        g_assert_cmpint(vgt_inst_create(e->host, &req, &e->inst[k]),
+                        ==, 0);
+        vgt_inst_get_info(e->inst[k], &e->info[k]);
         e->ram[k] = aligned_alloc(4096, RAM_SIZE);
         memset(e->ram[k], 0, RAM_SIZE);
-        g_assert_cmpint(vgt_mem_register(e->inst[k], 0, RAM_SIZE,
-                         e->ram[k]), ==, 0);
+        g_assert_cmpint(vgt_inst_mem_register(e->inst[k], 0, RAM_SIZE,
+                                              e->ram[k]), ==, 0);
         /* GM page i of the mappable range = guest frame i. */
         for (guint32 i = 0; i < RAM_SIZE / 4096; i += 128) {
             for (guint32 j = 0; j < 128; j++) {
@@ -100,13 +100,13 @@ static void env_up(struct env *e)
                 ent[j].flags = VGT_PTE_VALID;
                 ent[j].gfn = i + j;
             }
-            g_assert_cmpint(vgt_gtt_write(e->inst[k], ent, 128,
-                              NULL), ==, 0);
+            g_assert_cmpint(vgt_inst_gtt_write(e->inst[k], ent, 128,
+                                               NULL), ==, 0);
         }
         e->shadow[k] = aligned_alloc(4096, VGT_SHADOW_SIZE);
         memset(e->shadow[k], 0, VGT_SHADOW_SIZE);
-        g_assert_cmpint(vgt_shadow_attach(e->inst[k], e->shadow[k],
-                          &e->shadow_gm[k]), ==, 0);
+        g_assert_cmpint(vgt_inst_shadow_attach(e->inst[k], e->shadow[k],
+                                               &e->shadow_gm[k]), ==, 0);
     }
 }
 
@@ -114,7 +114,7 @@ static void env_down(struct env *e)
 {
     for (int k = 0; k < 2; k++) {
         if (e->inst[k]) {
-            vgt_instance_destroy(e->inst[k]);
+            vgt_inst_destroy(e->inst[k]);
         }
     }
     vgt_host_destroy(e->host);
@@ -177,19 +177,19 @@ static int submit(struct env *e, int k, guint32 engine, const guint32 *dw,
     if (id) {
         *id = wl.id;
     }
-    return vgt_workload_submit(e->inst[k], &wl);
+    return vgt_inst_submit(e->inst[k], &wl);
 }
 
 static void run(struct env *e)
 {
-    while (vgt_sched_run(e->host)) {
+    while (vgt_host_sched_run(e->host)) {
         ;
     }
 }
 
 static int events(struct env *e, int k, struct vgt_event *ev, int max)
 {
-    return vgt_events_read(e->inst[k], ev, max);
+    return vgt_inst_events_read(e->inst[k], ev, max);
 }
 
 /* Runs one workload and checks it completed cleanly (with n user irqs). */
@@ -358,7 +358,7 @@ static void setup_ppgtt(struct env *e, int k)
     };
     guint32 pt[8];
 
-    g_assert_cmpint(vgt_gtt_write(e->inst[k], &pde, 1, NULL), ==, 0);
+    g_assert_cmpint(vgt_inst_gtt_write(e->inst[k], &pde, 1, NULL), ==, 0);
     for (int i = 0; i < 8; i++) {
         pt[i] = hsw_pte_encode(PPGTT_RAM + i * 4096, HSW_PTE_VALID);
     }
@@ -449,7 +449,7 @@ static void test_ppgtt(void)
         wl.regs[0].value = (guint32)((gm(&e, 1, PD_OFF) >> 12) / 16)
                    << 16;
         setup_ppgtt(&e, 1);
-        g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==, 0);
+        g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==, 0);
         run(&e);
         g_assert_cmpint(events(&e, 0, ev, 4), ==, 2);
         g_assert_cmpuint(ev[0].type, ==, VGT_EVENT_FAULT);
@@ -732,7 +732,7 @@ static void test_faults_isolated(void)
         wl.start = e.shadow_gm[1] + 0x40000;
         wl.length = sizeof(ring);
         wl.engine = VGT_ENGINE_RCS;
-        g_assert_cmpint(vgt_workload_submit(e.inst[1], &wl), ==, 0);
+        g_assert_cmpint(vgt_inst_submit(e.inst[1], &wl), ==, 0);
         run(&e);
         g_assert_cmpint(events(&e, 1, ev, 8), ==, 1);
         g_assert_cmpuint(ev[0].type, ==, VGT_EVENT_COMPLETE);
@@ -743,7 +743,7 @@ static void test_faults_isolated(void)
     {
         struct vgt_sched_stats st;
 
-        vgt_sched_get_stats(e.inst[0], &st);
+        vgt_inst_get_sched_stats(e.inst[0], &st);
         g_assert_cmpuint(st.faults, ==, 7);
         g_assert_cmpuint(st.hangs, ==, 1);
         g_assert_cmpuint(st.completed, ==, st.submitted);
@@ -763,69 +763,69 @@ static void test_submit_validation(void)
     wl.start = e.shadow_gm[0];
     wl.length = 4;
     wl.engine = 4;
-    g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==,
-            -VGT_E_ENGINE);
+    g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==,
+                    -VGT_E_ENGINE);
     wl.engine = VGT_ENGINE_RCS;
     wl.flags = 1;
-    g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==, -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==, -VGT_E_INVAL);
     wl.flags = 0;
     wl.length = 6;
-    g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==, -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==, -VGT_E_INVAL);
     wl.length = VGT_WL_LEN_MAX + 4;
-    g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==, -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==, -VGT_E_INVAL);
     wl.length = 8;
     wl.nr_regs = VGT_WL_REGS_MAX + 1;
-    g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==, -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==, -VGT_E_INVAL);
     wl.nr_regs = 0;
     /* Not its memory: B's shadow, B's GM, the helper's slot 0, the end. */
     wl.start = e.shadow_gm[1];
-    g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==,
-            -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==,
+                    -VGT_E_GM_RANGE);
     wl.start = gm(&e, 1, 0);
-    g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==,
-            -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==,
+                    -VGT_E_GM_RANGE);
     wl.start = 0;
-    g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==,
-            -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==,
+                    -VGT_E_GM_RANGE);
     wl.start = e.shadow_gm[0] + VGT_SHADOW_SIZE - 4;
-    g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==,
-            -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==,
+                    -VGT_E_GM_RANGE);
     wl.start = ~0ull - 3;
-    g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==,
-            -VGT_E_GM_RANGE);
+    g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==,
+                    -VGT_E_GM_RANGE);
     /* Registers: only the engine's flush list. */
     wl.start = e.shadow_gm[0];
     wl.nr_regs = 1;
     wl.regs[0].offset = GTIER;
-    g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==, -VGT_E_REG);
+    g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==, -VGT_E_REG);
     wl.regs[0].offset = HWS_PGA_BCS;    /* another engine's */
-    g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==, -VGT_E_REG);
+    g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==, -VGT_E_REG);
     wl.regs[0].offset = CCID;           /* hardware-owned */
-    g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==, -VGT_E_REG);
+    g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==, -VGT_E_REG);
     wl.regs[0].offset = FENCE_REG_GEN6_LO(0);
-    g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==, -VGT_E_REG);
+    g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==, -VGT_E_REG);
     wl.regs[0].offset = HWS_PGA_RCS;
     /* The queue is bounded. */
     for (i = 0; i < VGT_WL_QUEUE_MAX; i++) {
-        g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==, 0);
+        g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==, 0);
     }
-    g_assert_cmpint(vgt_workload_submit(e.inst[0], &wl), ==,
-            -VGT_E_QUEUE_FULL);
+    g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==,
+                    -VGT_E_QUEUE_FULL);
     /* Reset drops queued work. */
-    g_assert_cmpint(vgt_instance_reset(e.inst[0]), ==, 0);
+    g_assert_cmpint(vgt_inst_reset(e.inst[0]), ==, 0);
     {
         struct vgt_sched_stats ss;
 
-        vgt_sched_get_stats(e.inst[0], &ss);
+        vgt_inst_get_sched_stats(e.inst[0], &ss);
         g_assert_cmpuint(ss.queued, ==, 0);
     }
-    g_assert_false(vgt_sched_run(e.host));
-    vgt_instance_get_stats(e.inst[0], &st);
+    g_assert_false(vgt_host_sched_run(e.host));
+    vgt_inst_get_stats(e.inst[0], &st);
     g_assert_cmpuint(st.refused[VGT_E_GM_RANGE], ==, 5);
     g_assert_cmpuint(st.refused[VGT_E_REG], ==, 4);
-    g_assert_cmpint(vgt_set_weight(e.inst[0], 0), ==, -VGT_E_INVAL);
-    g_assert_cmpint(vgt_set_weight(e.inst[0], 17), ==, -VGT_E_INVAL);
-    g_assert_cmpint(vgt_set_weight(e.inst[0], 16), ==, 0);
+    g_assert_cmpint(vgt_inst_set_weight(e.inst[0], 0), ==, -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_set_weight(e.inst[0], 17), ==, -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_set_weight(e.inst[0], 16), ==, 0);
     env_down(&e);
 }
 
@@ -1033,14 +1033,14 @@ static void test_sched_shares(void)
     double share;
 
     env_up(&e);
-    g_assert_cmpint(vgt_set_weight(e.inst[0], 1), ==, 0);
-    g_assert_cmpint(vgt_set_weight(e.inst[1], 3), ==, 0);
+    g_assert_cmpint(vgt_inst_set_weight(e.inst[0], 1), ==, 0);
+    g_assert_cmpint(vgt_inst_set_weight(e.inst[1], 3), ==, 0);
     /* Both always backlogged: keep 16 queued each, run 3000 rounds. */
     for (int round = 0; round < 2000; round++) {
         for (int k = 0; k < 2; k++) {
             struct vgt_sched_stats s;
 
-            vgt_sched_get_stats(e.inst[k], &s);
+            vgt_inst_get_sched_stats(e.inst[k], &s);
             while (s.queued < 16) {
                 fill_blt_rows(&e, k, ring,
                           0x1000 * k + round, 1024);
@@ -1053,10 +1053,10 @@ static void test_sched_shares(void)
                 ;
             }
         }
-        vgt_sched_run(e.host);
+        vgt_host_sched_run(e.host);
     }
-    vgt_sched_get_stats(e.inst[0], &st[0]);
-    vgt_sched_get_stats(e.inst[1], &st[1]);
+    vgt_inst_get_sched_stats(e.inst[0], &st[0]);
+    vgt_inst_get_sched_stats(e.inst[1], &st[1]);
     share = (double)st[1].busy_ns[VGT_ENGINE_BCS] /
         (st[0].busy_ns[VGT_ENGINE_BCS] + st[1].busy_ns[VGT_ENGINE_BCS]);
     g_test_message("weights 1:3 -> share of the second %.3f (want 0.75), "
@@ -1105,14 +1105,14 @@ static void test_sched_idle_and_starvation(void)
         }
     }
     for (int i = 0; i < 32; i++) {
-        vgt_sched_run(e.host);
+        vgt_host_sched_run(e.host);
     }
-    vgt_sched_get_stats(e.inst[0], &s);
+    vgt_inst_get_sched_stats(e.inst[0], &s);
     g_assert_cmpuint(s.queued, <, 30);
-    vgt_sched_get_stats(e.inst[1], &s);
+    vgt_inst_get_sched_stats(e.inst[1], &s);
     g_assert_cmpuint(s.queued, <, 30);
     run(&e);
-    vgt_sched_get_stats(e.inst[1], &s);
+    vgt_inst_get_sched_stats(e.inst[1], &s);
     g_assert_cmpuint(s.completed, ==, 32);
     env_down(&e);
 }
@@ -1145,7 +1145,7 @@ static void test_ctx_switch_state(void)
     g_assert_cmphex(e.gpu.ops->read32(e.sw, HWS_PGA_VCS), ==,
             (guint32)gm(&e, 0, HWS_OFF));
     /* Destroying the owner: the next one is restored from scratch. */
-    vgt_instance_destroy(e.inst[0]);
+    vgt_inst_destroy(e.inst[0]);
     e.inst[0] = NULL;
     run_ok(&e, 1, VGT_ENGINE_VCS, ring, 4, 1);
     g_assert_cmpint(events(&e, 1, ev, 8), ==, 0);
