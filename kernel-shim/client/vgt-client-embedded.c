@@ -18,7 +18,6 @@
 #include "core/vgt-core.h"
 #include "hw/vgt-host-ops.h"
 #include "swhsw/swhsw.h"
-#include "vgt-embedded.h"
 
 struct vgt_conn {
 	struct vgt_instance *inst;
@@ -63,16 +62,6 @@ static void emb_kick(void *opaque)
 	emb_wpending = 1;
 	pthread_cond_signal(&emb_wcond);
 	pthread_mutex_unlock(&emb_wlock);
-}
-
-struct vgt_swhsw *vgt_embedded_swhsw(void)
-{
-	return emb_sw;
-}
-
-struct vgt_host *vgt_embedded_host(void)
-{
-	return emb_host;
 }
 
 static int emb_get(void)

@@ -100,7 +100,7 @@ static void vgt_route_engine(struct vgt_host *host, u32 engine)
 		host->spurious_irqs++;
 }
 
-void vgt_irq_handler(void *opaque)
+static void vgt_irq_handler(void *opaque)
 {
 	struct vgt_host *host = opaque;
 
