@@ -17,14 +17,15 @@ HELPER_GLIB_LIBS   = $(shell pkg-config --libs glib-2.0)
 
 HELPER_HSW_SRCS    := hsw/hsw-regs.c hsw/hsw-cmd.c
 HELPER_CORE_SRCS   := $(HELPER_HSW_SRCS) core/partition.c core/host.c core/instance.c \
-	core/gmem.c core/gtt.c core/event.c core/vgt-log.c \
+	core/gmem.c core/gtt.c core/event.c \
 	core/workload.c core/sched.c core/ctx-switch.c
+HELPER_USER_SRCS   := user/vgt-log.c user/vgt-sched-thread.c
 HELPER_SWHSW_SRCS  := swhsw/swhsw.c swhsw/swhsw-regs.c swhsw/swhsw-mem.c \
 	swhsw/swhsw-ppgtt.c swhsw/swhsw-cs.c swhsw/swhsw-blt.c
 HELPER_CLIENT_SRCS := client/vgt-client-embedded.c \
 	client/vgt-client-socket.c client/vgt-wire.c
 HELPER_LIB_SRCS    := $(HELPER_CORE_SRCS) $(HELPER_SWHSW_SRCS) \
-	$(HELPER_CLIENT_SRCS)
+	$(HELPER_USER_SRCS) $(HELPER_CLIENT_SRCS)
 HELPER_LIB_OBJS    := $(HELPER_LIB_SRCS:%.c=$(HELPER_OBJ)/%.o)
 
 # What QEMU links: the whole helper + both transports, no GLib.

@@ -26,7 +26,7 @@ prune "$src/hw/display/vgt"
 
 # The helper, linked into QEMU (embedded transport and socket client);
 # hw/display/vgt/meson.build compiles the .c files listed in sources.txt.
-list=$(for d in hsw core swhsw client; do
+list=$(for d in hsw core swhsw user client; do
     for f in "$top"/kernel-shim/$d/*.[ch]; do
         link "$f" "$src/hw/display/vgt/kernel-shim/$d/$(basename "$f")"
         case $f in *.c) echo "kernel-shim/$d/$(basename "$f")" ;; esac

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "core/vgt-core.h"
 #include "hw/vgt-host-ops.h"
 #include "swhsw/swhsw.h"
+#include "user/vgt-sched-thread.h"
 
 struct vgt_conn {
 	struct vgt_instance *inst;
@@ -30,39 +30,7 @@ static pthread_mutex_t emb_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int emb_refs;
 static struct vgt_swhsw *emb_sw;
 static struct vgt_host *emb_host;
-
-/* The scheduler thread: runs the engines while work is queued. */
-static pthread_t emb_worker;
-static pthread_mutex_t emb_wlock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t emb_wcond = PTHREAD_COND_INITIALIZER;
-static int emb_wpending, emb_wstop;
-
-static void *emb_worker_main(void *arg)
-{
-	pthread_mutex_lock(&emb_wlock);
-	while (!emb_wstop) {
-		if (!emb_wpending) {
-			pthread_cond_wait(&emb_wcond, &emb_wlock);
-			continue;
-		}
-		emb_wpending = 0;
-		pthread_mutex_unlock(&emb_wlock);
-		while (vgt_host_sched_run(emb_host))
-			sched_yield();	/* let waiters have the lock */
-		pthread_mutex_lock(&emb_wlock);
-	}
-	pthread_mutex_unlock(&emb_wlock);
-	return NULL;
-}
-
-/* Called by the core with its queue lock held: only wake the thread. */
-static void emb_kick(void *opaque)
-{
-	pthread_mutex_lock(&emb_wlock);
-	emb_wpending = 1;
-	pthread_cond_signal(&emb_wcond);
-	pthread_mutex_unlock(&emb_wlock);
-}
+static struct vgt_sched_thread *emb_sched;
 
 static int emb_get(void)
 {
@@ -83,9 +51,8 @@ static int emb_get(void)
 			emb_sw = NULL;
 			goto out;
 		}
-		emb_wstop = 0;
-		emb_wpending = 0;
-		if (pthread_create(&emb_worker, NULL, emb_worker_main, NULL)) {
+		emb_sched = vgt_sched_thread_start(emb_host);
+		if (!emb_sched) {
 			vgt_host_destroy(emb_host);
 			vgt_swhsw_destroy(emb_sw);
 			emb_host = NULL;
@@ -93,7 +60,6 @@ static int emb_get(void)
 			err = -VGT_E_NOMEM;
 			goto out;
 		}
-		vgt_host_set_kick(emb_host, emb_kick, NULL);
 	}
 	emb_refs++;
 out:
@@ -105,12 +71,8 @@ static void emb_put(void)
 {
 	pthread_mutex_lock(&emb_lock);
 	if (!--emb_refs) {
-		vgt_host_set_kick(emb_host, NULL, NULL);
-		pthread_mutex_lock(&emb_wlock);
-		emb_wstop = 1;
-		pthread_cond_signal(&emb_wcond);
-		pthread_mutex_unlock(&emb_wlock);
-		pthread_join(emb_worker, NULL);
+		vgt_sched_thread_stop(emb_sched);
+		emb_sched = NULL;
 		vgt_host_destroy(emb_host);
 		vgt_swhsw_destroy(emb_sw);
 		emb_host = NULL;

@@ -23,9 +23,12 @@
 void vgt_host_set_kick(struct vgt_host *host, void (*kick)(void *opaque),
 		       void *opaque)
 {
+	/* Under qlock too: once this returns, the old kick never runs. */
 	vgt_mutex_lock(&host->lock);
+	vgt_mutex_lock(&host->qlock);
 	host->kick = kick;
 	host->kick_opaque = opaque;
+	vgt_mutex_unlock(&host->qlock);
 	vgt_mutex_unlock(&host->lock);
 }
 

@@ -97,11 +97,13 @@ void vgt_inst_get_sched_stats(struct vgt_instance *inst,
 			      struct vgt_sched_stats *st);
 
 /*
- * The scheduler runs in a thread the transport owns (a kthread on the
- * kernel side): it calls vgt_host_sched_run until it returns false (nothing
- * queued), then sleeps until kick(opaque) is called (with the core's
- * queue lock held: only wake the thread there).  Each call runs at most one
- * workload per engine, so clients get the lock in between.
+ * The scheduler runs in a thread outside the core (user/vgt-sched-thread.c
+ * in userspace, a kthread on the kernel side): it calls vgt_host_sched_run
+ * until it returns false (nothing queued), then sleeps until kick(opaque)
+ * is called (with the core's queue lock held: only wake the thread there).
+ * Each call runs at most one workload per engine, so clients get the lock
+ * in between.  Once vgt_host_set_kick returns, the previous kick is never
+ * called again.
  */
 void vgt_host_set_kick(struct vgt_host *host, void (*kick)(void *opaque),
 		       void *opaque);

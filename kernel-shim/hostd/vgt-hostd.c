@@ -20,8 +20,6 @@
 #include <limits.h>
 #include <stddef.h>
 #include <poll.h>
-#include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,6 +34,7 @@
 #include "core/vgt-core.h"
 #include "hw/vgt-host-ops.h"
 #include "swhsw/swhsw.h"
+#include "user/vgt-sched-thread.h"
 #include "client/vgt-wire.h"
 
 #define HOSTD_DEFAULT_SOCKET	"/run/vgt-hostd.sock"
@@ -68,6 +67,7 @@ struct hostd_client {
 static struct {
 	struct vgt_swhsw *sw;
 	struct vgt_host *host;
+	struct vgt_sched_thread *sched;
 	int listen_fd;
 	int signal_fd;
 	const char *socket_path;
@@ -192,50 +192,6 @@ struct reply {
 	size_t body_len;
 	int fd;				/* sent with the reply if >= 0 */
 };
-
-/* ---- the scheduler thread ----------------------------------------------- */
-
-static pthread_t sched_thread;
-static pthread_mutex_t sched_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t sched_cond = PTHREAD_COND_INITIALIZER;
-static int sched_pending, sched_stop;
-
-static void *sched_main(void *arg)
-{
-	pthread_mutex_lock(&sched_lock);
-	while (!sched_stop) {
-		if (!sched_pending) {
-			pthread_cond_wait(&sched_cond, &sched_lock);
-			continue;
-		}
-		sched_pending = 0;
-		pthread_mutex_unlock(&sched_lock);
-		while (vgt_host_sched_run(hd.host))
-			sched_yield();	/* let waiters have the lock */
-		pthread_mutex_lock(&sched_lock);
-	}
-	pthread_mutex_unlock(&sched_lock);
-	return NULL;
-}
-
-/* From the core, with its queue lock held: only wake the thread. */
-static void sched_kick(void *opaque)
-{
-	pthread_mutex_lock(&sched_lock);
-	sched_pending = 1;
-	pthread_cond_signal(&sched_cond);
-	pthread_mutex_unlock(&sched_lock);
-}
-
-static void sched_shutdown(void)
-{
-	vgt_host_set_kick(hd.host, NULL, NULL);
-	pthread_mutex_lock(&sched_lock);
-	sched_stop = 1;
-	pthread_cond_signal(&sched_cond);
-	pthread_mutex_unlock(&sched_lock);
-	pthread_join(sched_thread, NULL);
-}
 
 static int do_shadow_map(struct hostd_client *cl, struct reply *rep)
 {
@@ -816,11 +772,11 @@ int main(int argc, char **argv)
 	hd.listen_fd = listen_on(hd.socket_path);
 	if (hd.listen_fd < 0 || hd.signal_fd < 0)
 		return 1;
-	if (pthread_create(&sched_thread, NULL, sched_main, NULL)) {
+	hd.sched = vgt_sched_thread_start(hd.host);
+	if (!hd.sched) {
 		hlog("cannot start the scheduler thread");
 		return 1;
 	}
-	vgt_host_set_kick(hd.host, sched_kick, NULL);
 	hlog("listening on %s (ABI %u, software Haswell, up to %u VMs)",
 	     hd.socket_path, VGT_ABI_VERSION, VGT_MAX_INSTANCES);
 
@@ -867,7 +823,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < HOSTD_MAX_CLIENTS; i++)
 		if (hd.clients[i])
 			client_drop(i, "daemon shutting down");
-	sched_shutdown();
+	vgt_sched_thread_stop(hd.sched);
 	vgt_host_destroy(hd.host);
 	vgt_swhsw_destroy(hd.sw);
 	if (hd.unlink_on_exit)

@@ -3,10 +3,9 @@
  * vgt-log.c - userspace log sink of the helper core (the kernel build uses
  * printk through vgt-compat.h and does not compile this file).
  */
-#ifndef __KERNEL__
 #include <stdarg.h>
 #include <stdio.h>
-#include "vgt-compat.h"
+#include "core/vgt-compat.h"
 #include "hw/vgt-host-ops.h"
 
 int vgt_log_level = VGT_LOG_WARN;
@@ -32,4 +31,3 @@ void vgt_log(int level, const char *fmt, ...)
 	else
 		fprintf(stderr, "vgt: %s\n", msg);
 }
-#endif
