@@ -59,7 +59,8 @@ $(HELPER_LIB): $(HELPER_LIB_OBJS) $(HELPER_EXPORTS)
 	@rm -f $@ && ar rcs $@ $(HELPER_OBJ)/vgt-helper.o
 
 # The daemon, tests and bench link the objects (tests reach internals).
-$(HELPER_HOSTD): $(HELPER_OBJ)/hostd/vgt-hostd.o $(HELPER_LIB_OBJS)
+HELPER_HOSTD_SRCS  := hostd/hostd-server.c hostd/hostd-dispatch.c
+$(HELPER_HOSTD): $(HELPER_HOSTD_SRCS:%.c=$(HELPER_OBJ)/%.o) $(HELPER_LIB_OBJS)
 	@echo "  LINK    $(notdir $@)"
 	@gcc -o $@ $^ -lpthread
 

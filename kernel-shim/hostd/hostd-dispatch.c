@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * hostd-dispatch.c - vgt-hostd's message dispatch: one request packet in,
+ * one reply out.
+ *
+ * Clients are untrusted: every packet is checked for size, type, version
+ * and descriptors before any field is used, a malformed one gets an error
+ * reply, and nothing a client sends reaches another client's instance.
+ * The core validates the arguments themselves.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include "core/vgt-core.h"
+#include "hw/vgt-host-ops.h"
+#include "hostd.h"
+
+/* Largest single guest RAM region accepted (guards the model's DMA space). */
+#define HOSTD_MAX_REGION	(64ull << 30)
+#define HOSTD_MSG_LOG_BUDGET	16
+
+void hostd_client_log(struct hostd_client *cl, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!cl->log_budget)
+		return;
+	cl->log_budget--;
+	va_start(ap, fmt);
+	fprintf(stderr, "vgt-hostd: client %u (pid %d): ", cl->id,
+		(int)cl->pid);
+	vfprintf(stderr, fmt, ap);
+	if (!cl->log_budget)
+		fputs(" (further messages suppressed)", stderr);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void client_notify(void *opaque)
+{
+	struct hostd_client *cl = opaque;
+	uint64_t one = 1;
+
+	if (cl->efd >= 0 && write(cl->efd, &one, sizeof(one)) < 0)
+		return;	/* counter saturated: still readable */
+}
+
+static void client_release_instance(struct hostd_client *cl)
+{
+	unsigned int i;
+
+	/* Instance first: the GTT stops pointing at the memory, then unmap. */
+	vgt_inst_destroy(cl->inst);
+	cl->inst = NULL;
+	if (cl->shadow)
+		munmap(cl->shadow, VGT_SHADOW_SIZE);
+	cl->shadow = NULL;
+	if (cl->shadow_fd >= 0)
+		close(cl->shadow_fd);
+	cl->shadow_fd = -1;
+	for (i = 0; i < cl->nr_mem; i++)
+		munmap(cl->mem[i].map, cl->mem[i].len);
+	cl->nr_mem = 0;
+}
+
+void hostd_client_init(struct hostd_client *cl, struct vgt_host *host,
+		       unsigned int id, pid_t pid)
+{
+	memset(cl, 0, sizeof(*cl));
+	cl->host = host;
+	cl->id = id;
+	cl->pid = pid;
+	cl->efd = -1;
+	cl->shadow_fd = -1;
+	cl->log_budget = HOSTD_MSG_LOG_BUDGET;
+}
+
+void hostd_client_release(struct hostd_client *cl)
+{
+	client_release_instance(cl);
+	if (cl->efd >= 0)
+		close(cl->efd);
+	cl->efd = -1;
+}
+
+static int do_shadow_map(struct hostd_client *cl, struct hostd_reply *rep)
+{
+	struct vgt_shadow_info info = { 0 };
+	uint64_t gm;
+	void *map;
+	int fd, ret;
+
+	if (cl->shadow_fd < 0) {
+		fd = memfd_create("vgt-shadow",
+				  MFD_CLOEXEC | MFD_ALLOW_SEALING);
+		if (fd < 0)
+			return -VGT_E_NOMEM;
+		if (ftruncate(fd, VGT_SHADOW_SIZE) ||
+		    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
+			  F_SEAL_SEAL)) {
+			close(fd);
+			return -VGT_E_NOMEM;
+		}
+		map = mmap(NULL, VGT_SHADOW_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_SHARED, fd, 0);
+		if (map == MAP_FAILED) {
+			close(fd);
+			return -VGT_E_NOMEM;
+		}
+		ret = vgt_inst_shadow_attach(cl->inst, map, &gm);
+		if (ret) {
+			munmap(map, VGT_SHADOW_SIZE);
+			close(fd);
+			return ret;
+		}
+		cl->shadow_fd = fd;
+		cl->shadow = map;
+		cl->shadow_gm = gm;
+	}
+	info.gm_addr = cl->shadow_gm;
+	info.size = VGT_SHADOW_SIZE;
+	memcpy(rep->body, &info, sizeof(info));
+	rep->body_len = sizeof(info);
+	rep->fd = cl->shadow_fd;
+	return 0;
+}
+
+static int check_fd_is_sealed_memfd(int fd, uint64_t offset, uint64_t size)
+{
+	struct stat st;
+	int seals;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return -VGT_E_BADFD;
+	/* A shrinkable file could SIGBUS us behind our back. */
+	seals = fcntl(fd, F_GET_SEALS);
+	if (seals < 0 || !(seals & F_SEAL_SHRINK))
+		return -VGT_E_BADFD;
+	if ((fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDWR)
+		return -VGT_E_BADFD;
+	if (offset > (uint64_t)st.st_size ||
+	    size > (uint64_t)st.st_size - offset)
+		return -VGT_E_INVAL;
+	return 0;
+}
+
+static int do_mem_register(struct hostd_client *cl,
+			   const struct vgt_mem_region *r, int fd)
+{
+	struct hostd_mem *m;
+	void *map;
+	int ret;
+
+	if (!cl->inst)
+		return -VGT_E_NOINST;
+	if (r->flags || !r->size || r->size > HOSTD_MAX_REGION ||
+	    ((r->size | r->fd_offset | r->gpa) & (VGT_PAGE_SIZE - 1)) ||
+	    r->fd_offset > (uint64_t)LLONG_MAX)
+		return -VGT_E_INVAL;
+	if (cl->nr_mem == VGT_MAX_MEM_REGIONS)
+		return -VGT_E_MEM_FULL;
+	ret = check_fd_is_sealed_memfd(fd, r->fd_offset, r->size);
+	if (ret)
+		return ret;
+	map = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		   (off_t)r->fd_offset);
+	if (map == MAP_FAILED)
+		return -VGT_E_BADFD;
+	ret = vgt_inst_mem_register(cl->inst, r->gpa, r->size, map);
+	if (ret) {
+		munmap(map, r->size);
+		return ret;
+	}
+	m = &cl->mem[cl->nr_mem++];
+	m->gpa = r->gpa;
+	m->map = map;
+	m->len = r->size;
+	return 0;
+}
+
+static int do_mem_unregister(struct hostd_client *cl, uint64_t gpa)
+{
+	unsigned int i;
+	int ret;
+
+	if (!cl->inst)
+		return -VGT_E_NOINST;
+	ret = vgt_inst_mem_unregister(cl->inst, gpa);
+	if (ret)
+		return ret;
+	for (i = 0; i < cl->nr_mem; i++) {
+		if (cl->mem[i].gpa != gpa)
+			continue;
+		munmap(cl->mem[i].map, cl->mem[i].len);
+		cl->mem[i] = cl->mem[--cl->nr_mem];
+		break;
+	}
+	return 0;
+}
+
+static int check_eventfd(int fd)
+{
+	char path[64], line[128];
+	FILE *f;
+	int ok = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -VGT_E_BADFD;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "eventfd-count:", 14))
+			ok = 1;
+	fclose(f);
+	return ok ? 0 : -VGT_E_BADFD;
+}
+
+static int do_set_event_fd(struct hostd_client *cl, int fd)
+{
+	int ret = check_eventfd(fd);
+
+	if (ret)
+		return ret;
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+		return -VGT_E_BADFD;
+	/* The scheduler thread may be signalling the old one right now. */
+	if (cl->inst)
+		vgt_inst_set_notify(cl->inst, NULL, NULL);
+	if (cl->efd >= 0)
+		close(cl->efd);
+	cl->efd = fd;
+	if (cl->inst)
+		vgt_inst_set_notify(cl->inst, client_notify, cl);
+	return 0;
+}
+
+_Static_assert(offsetof(struct hostd_reply, head) ==
+	       sizeof(struct vgt_msg_hdr) &&
+	       offsetof(struct hostd_reply, body) ==
+	       sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_msg_reply),
+	       "reply header, head and body must be contiguous");
+
+/* Exact request sizes; GTT_WRITE is variable and checked on its own. */
+static const struct {
+	size_t size;
+	int takes_fd;
+	int needs_inst;
+} msg_spec[VGT_MSG_TYPE_MAX + 1] = {
+	[VGT_MSG_HELLO] = { sizeof(struct vgt_msg_hello), 0, 0 },
+	[VGT_MSG_CREATE] = { sizeof(struct vgt_create_req), 0, 0 },
+	[VGT_MSG_DESTROY] = { 0, 0, 1 },
+	[VGT_MSG_RESET] = { 0, 0, 1 },
+	[VGT_MSG_INFO] = { 0, 0, 1 },
+	[VGT_MSG_MEM_REGISTER] = { sizeof(struct vgt_mem_region), 1, 1 },
+	[VGT_MSG_MEM_UNREGISTER] = { sizeof(struct vgt_msg_u64), 0, 1 },
+	[VGT_MSG_GTT_WRITE] = { 0, 0, 1 },
+	[VGT_MSG_GTT_READ] = { sizeof(struct vgt_msg_u64), 0, 1 },
+	[VGT_MSG_FENCE_WRITE] = { sizeof(struct vgt_msg_fence), 0, 1 },
+	[VGT_MSG_GM_READ] = { sizeof(struct vgt_msg_gm_read), 0, 1 },
+	[VGT_MSG_SET_EVENT_FD] = { 0, 1, 0 },
+	[VGT_MSG_EVENTS_READ] = { sizeof(struct vgt_msg_u64), 0, 1 },
+	[VGT_MSG_STATS] = { 0, 0, 1 },
+	[VGT_MSG_SHADOW_MAP] = { 0, 0, 1 },
+	[VGT_MSG_SUBMIT] = { sizeof(struct vgt_workload), 0, 1 },
+	[VGT_MSG_SET_WEIGHT] = { sizeof(struct vgt_msg_u64), 0, 1 },
+	[VGT_MSG_SCHED_STATS] = { 0, 0, 1 },
+};
+
+/* Validate the envelope; returns 0 or the error to reply with. */
+static int check_envelope(struct hostd_client *cl, const struct vgt_msg_hdr *h,
+			  size_t n, int nfds, int truncated)
+{
+	if (truncated) {
+		hostd_client_log(cl,
+				 "oversized packet or too many descriptors");
+		return -VGT_E_MSG;
+	}
+	if (n < sizeof(*h) || h->size != n - sizeof(*h)) {
+		hostd_client_log(cl,
+				 "packet of %zu bytes with a bad size field",
+				 n);
+		return -VGT_E_MSG;
+	}
+	if ((h->flags & ~VGT_MSG_FLAG_VERSION_MASK) ||
+	    (h->flags & VGT_MSG_FLAG_VERSION_MASK) != VGT_ABI_VERSION) {
+		hostd_client_log(cl, "bad flags/version 0x%x", h->flags);
+		return -VGT_E_VERSION;
+	}
+	if (!h->type || h->type > VGT_MSG_TYPE_MAX) {
+		hostd_client_log(cl, "unknown message type %u", h->type);
+		return -VGT_E_MSG;
+	}
+	if (h->type != VGT_MSG_GTT_WRITE && h->size != msg_spec[h->type].size) {
+		hostd_client_log(cl, "type %u: payload %u bytes, expected %zu",
+				 h->type, h->size, msg_spec[h->type].size);
+		return -VGT_E_MSG;
+	}
+	if (nfds != msg_spec[h->type].takes_fd) {
+		hostd_client_log(cl, "type %u: %d descriptors, expected %d",
+				 h->type, nfds, msg_spec[h->type].takes_fd);
+		return -VGT_E_BADFD;
+	}
+	if (msg_spec[h->type].needs_inst && !cl->inst)
+		return -VGT_E_NOINST;
+	return 0;
+}
+
+static int dispatch_request(struct hostd_client *cl, uint32_t type,
+			    const void *p, size_t len, int *fd,
+			    struct hostd_reply *rep)
+{
+	switch (type) {
+	case VGT_MSG_HELLO: {
+		struct vgt_msg_hello h;
+
+		memcpy(&h, p, sizeof(h));
+		if (h.version != VGT_ABI_VERSION || h.features)
+			return -VGT_E_VERSION;
+		h.features = 0;
+		memcpy(rep->body, &h, sizeof(h));
+		rep->body_len = sizeof(h);
+		return 0;
+	}
+	case VGT_MSG_CREATE: {
+		struct vgt_create_req req;
+		struct vgt_instance_info info;
+		int ret;
+
+		if (cl->inst)
+			return -VGT_E_EXISTS;
+		memcpy(&req, p, sizeof(req));
+		ret = vgt_inst_create(cl->host, &req, &cl->inst);
+		if (ret) {
+			hostd_client_log(cl, "create refused: %s",
+					 vgt_strerror(ret));
+			return ret;
+		}
+		vgt_inst_set_notify(cl->inst, client_notify, cl);
+		vgt_inst_get_info(cl->inst, &info);
+		memcpy(rep->body, &info, sizeof(info));
+		rep->body_len = sizeof(info);
+		hostd_client_log(cl, "instance vgt%u created", info.vgt_id);
+		return 0;
+	}
+	case VGT_MSG_DESTROY:
+		client_release_instance(cl);
+		return 0;
+	case VGT_MSG_RESET:
+		return vgt_inst_reset(cl->inst);
+	case VGT_MSG_INFO: {
+		struct vgt_instance_info info;
+
+		vgt_inst_get_info(cl->inst, &info);
+		memcpy(rep->body, &info, sizeof(info));
+		rep->body_len = sizeof(info);
+		return 0;
+	}
+	case VGT_MSG_MEM_REGISTER: {
+		struct vgt_mem_region r;
+
+		memcpy(&r, p, sizeof(r));
+		return do_mem_register(cl, &r, *fd);
+	}
+	case VGT_MSG_MEM_UNREGISTER: {
+		struct vgt_msg_u64 m;
+
+		memcpy(&m, p, sizeof(m));
+		return do_mem_unregister(cl, m.value);
+	}
+	case VGT_MSG_GTT_WRITE: {
+		struct vgt_msg_gtt_write head;
+		struct vgt_gtt_entry e[VGT_GTT_WRITE_MAX];
+		uint32_t bad = 0;
+		int ret;
+
+		if (len < sizeof(head))
+			return -VGT_E_MSG;
+		memcpy(&head, p, sizeof(head));
+		if (head.pad || head.count > VGT_GTT_WRITE_MAX ||
+		    len != sizeof(head) + head.count * sizeof(e[0]))
+			return -VGT_E_MSG;
+		memcpy(e, (const uint8_t *)p + sizeof(head),
+		       head.count * sizeof(e[0]));
+		/* count 0 reaches the core, which refuses and counts it. */
+		ret = vgt_inst_gtt_write(cl->inst, e, head.count, &bad);
+		rep->head.count = bad;
+		return ret;
+	}
+	case VGT_MSG_GTT_READ: {
+		struct vgt_msg_u64 m;
+		struct vgt_gtt_entry e;
+		int ret;
+
+		memcpy(&m, p, sizeof(m));
+		if (m.value > UINT32_MAX)
+			return -VGT_E_GTT_INDEX;
+		ret = vgt_inst_gtt_read(cl->inst, (uint32_t)m.value, &e);
+		if (ret)
+			return ret;
+		memcpy(rep->body, &e, sizeof(e));
+		rep->body_len = sizeof(e);
+		return 0;
+	}
+	case VGT_MSG_FENCE_WRITE: {
+		struct vgt_msg_fence m;
+
+		memcpy(&m, p, sizeof(m));
+		if (m.pad)
+			return -VGT_E_MSG;
+		return vgt_inst_fence_write(cl->inst, m.fence, m.value);
+	}
+	case VGT_MSG_GM_READ: {
+		struct vgt_msg_gm_read m;
+		int ret;
+
+		memcpy(&m, p, sizeof(m));
+		if (m.pad || m.len > VGT_GM_READ_MAX)
+			return -VGT_E_MSG;
+		ret = vgt_inst_gm_read(cl->inst, m.gm_addr, rep->body, m.len);
+		if (ret)
+			return ret;
+		rep->body_len = m.len;
+		rep->head.count = m.len;
+		return 0;
+	}
+	case VGT_MSG_SET_EVENT_FD: {
+		int ret = do_set_event_fd(cl, *fd);
+
+		if (!ret)
+			*fd = -1;	/* kept */
+		return ret;
+	}
+	case VGT_MSG_EVENTS_READ: {
+		struct vgt_msg_u64 m;
+		struct vgt_event ev[VGT_EVENT_READ_MAX];
+		int n;
+
+		memcpy(&m, p, sizeof(m));
+		if (m.value > VGT_EVENT_READ_MAX)
+			m.value = VGT_EVENT_READ_MAX;
+		n = vgt_inst_events_read(cl->inst, ev, (uint32_t)m.value);
+		memcpy(rep->body, ev, n * sizeof(ev[0]));
+		rep->body_len = n * sizeof(ev[0]);
+		rep->head.count = n;
+		return 0;
+	}
+	case VGT_MSG_STATS: {
+		struct vgt_stats st;
+
+		vgt_inst_get_stats(cl->inst, &st);
+		memcpy(rep->body, &st, sizeof(st));
+		rep->body_len = sizeof(st);
+		return 0;
+	}
+	case VGT_MSG_SHADOW_MAP:
+		return do_shadow_map(cl, rep);
+	case VGT_MSG_SUBMIT: {
+		struct vgt_workload wl;
+
+		memcpy(&wl, p, sizeof(wl));
+		return vgt_inst_submit(cl->inst, &wl);
+	}
+	case VGT_MSG_SET_WEIGHT: {
+		struct vgt_msg_u64 m;
+
+		memcpy(&m, p, sizeof(m));
+		if (m.value > VGT_WEIGHT_MAX)
+			return -VGT_E_INVAL;
+		return vgt_inst_set_weight(cl->inst, (uint32_t)m.value);
+	}
+	case VGT_MSG_SCHED_STATS: {
+		struct vgt_sched_stats st;
+
+		vgt_inst_get_sched_stats(cl->inst, &st);
+		memcpy(rep->body, &st, sizeof(st));
+		rep->body_len = sizeof(st);
+		return 0;
+	}
+	}
+	return -VGT_E_MSG;
+}
+
+void hostd_dispatch(struct hostd_client *cl, const void *pkt, size_t n,
+		    int *fds, int nfds, int truncated,
+		    struct hostd_reply *rep)
+{
+	struct vgt_msg_hdr h = { 0 };
+	int ret, fd;
+
+	memcpy(&h, pkt, n < sizeof(h) ? n : sizeof(h));
+	memset(&rep->head, 0, sizeof(rep->head));
+	rep->body_len = 0;
+	rep->fd = -1;
+	ret = check_envelope(cl, &h, n, nfds, truncated);
+	if (!ret) {
+		fd = nfds ? fds[0] : -1;
+		ret = dispatch_request(cl, h.type,
+				       (const uint8_t *)pkt + sizeof(h),
+				       h.size, &fd, rep);
+		if (nfds)
+			fds[0] = fd;	/* -1 when the request kept it */
+	}
+	if (ret) {
+		rep->body_len = 0;
+		rep->fd = -1;
+	}
+	rep->head.result = ret;
+	rep->hdr.type = h.type;
+	rep->hdr.flags = VGT_ABI_VERSION | VGT_MSG_FLAG_REPLY;
+	rep->hdr.seq = h.seq;
+	rep->hdr.size = (uint32_t)(sizeof(rep->head) + rep->body_len);
+}
