@@ -15,20 +15,18 @@ HELPER_CFLAGS := -std=gnu11 -O2 -g -fPIC -Wall -Wextra -Wno-unused-parameter \
 HELPER_GLIB_CFLAGS = $(shell pkg-config --cflags glib-2.0)
 HELPER_GLIB_LIBS   = $(shell pkg-config --libs glib-2.0)
 
-HELPER_HSW_SRCS    := hsw/hsw-regs.c hsw/hsw-cmd.c
-HELPER_CORE_SRCS   := $(HELPER_HSW_SRCS) core/partition.c core/host.c core/instance.c \
-	core/gmem.c core/gtt.c core/event.c \
-	core/workload.c core/sched.c core/ctx-switch.c
-HELPER_USER_SRCS   := user/vgt-log.c user/vgt-sched-thread.c
-HELPER_SWHSW_SRCS  := swhsw/swhsw.c swhsw/swhsw-regs.c swhsw/swhsw-mem.c \
-	swhsw/swhsw-ppgtt.c swhsw/swhsw-cs.c swhsw/swhsw-blt.c
-HELPER_CLIENT_SRCS := client/vgt-client-embedded.c \
-	client/vgt-client-socket.c client/vgt-wire.c
-HELPER_LIB_SRCS    := $(HELPER_CORE_SRCS) $(HELPER_SWHSW_SRCS) \
-	$(HELPER_USER_SRCS) $(HELPER_CLIENT_SRCS)
+# Which files: kernel-shim/sources.txt, shared with QEMU's meson and kbuild.
+HELPER_SOURCES := $(HELPER_SRC)/sources.txt
+# helper_srcs GROUPS: the files of those groups, in list order
+helper_srcs = $(shell awk -v g=' $(1) ' 'index(g, " " $$1 " ") { print $$2 }' \
+	$(HELPER_SOURCES))
+HELPER_KERNEL_SRCS := $(call helper_srcs,core hsw swhsw)
+HELPER_LIB_SRCS    := $(call helper_srcs,core hsw swhsw user wire client)
+HELPER_HOSTD_SRCS  := $(call helper_srcs,core hsw swhsw user wire hostd)
 HELPER_LIB_OBJS    := $(HELPER_LIB_SRCS:%.c=$(HELPER_OBJ)/%.o)
+HELPER_HOSTD_OBJS  := $(HELPER_HOSTD_SRCS:%.c=$(HELPER_OBJ)/%.o)
 
-# What QEMU links: the whole helper + both transports, no GLib.
+# The helper as a library: the groups QEMU builds in, no GLib.
 HELPER_LIB   := $(HELPER_BUILD)/libvgt-helper.a
 HELPER_HOSTD := $(HELPER_BUILD)/vgt-hostd
 HELPER_TESTS := $(HELPER_BUILD)/test-helper-core \
@@ -47,11 +45,12 @@ $(HELPER_OBJ)/tests/%.o: $(TOP)/tests/unit/helper/%.c | $(DEPS_STAMP)
 	@echo "  CC      helper/tests/$*.o"
 	@gcc $(HELPER_CFLAGS) $(HELPER_GLIB_CFLAGS) -c $< -o $@
 
-# For QEMU: one prelinked object in which only the ABI of include/hw/vgt.h
-# (client/vgt-helper.exports) stays global, so the helper's internal vgt_*
-# names can never collide with the device's.
+# One prelinked object in which only the API of include/hw/vgt-host-ops.h
+# (client/vgt-helper.exports) stays global, so that test-helper-lib proves
+# that API is all a program needs, and the helper's internal vgt_* names
+# cannot collide with the program's.
 HELPER_EXPORTS := $(HELPER_SRC)/client/vgt-helper.exports
-$(HELPER_LIB): $(HELPER_LIB_OBJS) $(HELPER_EXPORTS)
+$(HELPER_LIB): $(HELPER_LIB_OBJS) $(HELPER_EXPORTS) $(HELPER_SOURCES)
 	@echo "  AR      $(notdir $@) (exports: $$(tr '\n' ' ' < $(HELPER_EXPORTS)))"
 	@ld -r -o $(HELPER_OBJ)/vgt-helper-all.o $(HELPER_LIB_OBJS)
 	@objcopy --keep-global-symbols=$(HELPER_EXPORTS) \
@@ -59,23 +58,25 @@ $(HELPER_LIB): $(HELPER_LIB_OBJS) $(HELPER_EXPORTS)
 	@rm -f $@ && ar rcs $@ $(HELPER_OBJ)/vgt-helper.o
 
 # The daemon, tests and bench link the objects (tests reach internals).
-HELPER_HOSTD_SRCS  := hostd/hostd-server.c hostd/hostd-dispatch.c
-$(HELPER_HOSTD): $(HELPER_HOSTD_SRCS:%.c=$(HELPER_OBJ)/%.o) $(HELPER_LIB_OBJS)
+# (The list is a prerequisite so that a file leaving it relinks.)
+$(HELPER_HOSTD): $(HELPER_HOSTD_OBJS) $(HELPER_SOURCES)
 	@echo "  LINK    $(notdir $@)"
-	@gcc -o $@ $^ -lpthread
+	@gcc -o $@ $(filter %.o,$^) -lpthread
 
-$(HELPER_BUILD)/test-%: $(HELPER_OBJ)/tests/test-%.o $(HELPER_LIB_OBJS)
+$(HELPER_BUILD)/test-%: $(HELPER_OBJ)/tests/test-%.o $(HELPER_LIB_OBJS) \
+		$(HELPER_SOURCES)
 	@echo "  LINK    $(notdir $@)"
-	@gcc -o $@ $^ $(HELPER_GLIB_LIBS) -lpthread
+	@gcc -o $@ $(filter %.o,$^) $(HELPER_GLIB_LIBS) -lpthread
 
-# This one links the library QEMU links, and nothing else of ours.
+# This one links the library, and nothing else of ours.
 $(HELPER_BUILD)/test-helper-lib: $(HELPER_OBJ)/tests/test-helper-lib.o $(HELPER_LIB)
 	@echo "  LINK    $(notdir $@)"
 	@gcc -o $@ $^ $(HELPER_GLIB_LIBS) -lpthread
 
-$(HELPER_BUILD)/bench-%: $(HELPER_OBJ)/tests/bench-%.o $(HELPER_LIB_OBJS)
+$(HELPER_BUILD)/bench-%: $(HELPER_OBJ)/tests/bench-%.o $(HELPER_LIB_OBJS) \
+		$(HELPER_SOURCES)
 	@echo "  LINK    $(notdir $@)"
-	@gcc -o $@ $^ $(HELPER_GLIB_LIBS) -lpthread
+	@gcc -o $@ $(filter %.o,$^) $(HELPER_GLIB_LIBS) -lpthread
 
 # Test objects are not intermediates to be deleted after linking.
 .SECONDARY: $(patsubst $(TOP)/tests/unit/helper/%.c,$(HELPER_OBJ)/tests/%.o,\
@@ -86,33 +87,35 @@ $(HELPER_BUILD)/bench-%: $(HELPER_OBJ)/tests/bench-%.o $(HELPER_LIB_OBJS)
 helper: $(HELPER_LIB) $(HELPER_HOSTD) $(HELPER_TESTS) $(HELPER_BENCH)
 
 # ---- kbuild compile check ------------------------------------------------
-# The core and the software Haswell compiled as kernel code against
-# Debian's bookworm 6.1 headers.  Sources are mirrored as symlinks so that
-# kbuild writes its objects under build/helper/kbuild, never into the tree.
+# The kernel groups of kernel-shim/sources.txt (core, hsw, swhsw) compiled
+# as kernel code against Debian's bookworm 6.1 headers.  Sources are
+# mirrored as symlinks so that kbuild writes its objects under
+# build/helper/kbuild, never into the tree.
 HELPER_KDIR = $(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64)))
 HELPER_KBUILD := $(HELPER_BUILD)/kbuild
-HELPER_KBUILD_INPUTS := $(wildcard $(HELPER_SRC)/core/*.[ch] \
-	$(HELPER_SRC)/hsw/*.[ch] \
-	$(HELPER_SRC)/swhsw/*.[ch] $(HELPER_SRC)/kbuild/*) \
+HELPER_KBUILD_DIRS := $(sort $(patsubst %/,%,$(dir $(HELPER_KERNEL_SRCS))))
+HELPER_KBUILD_INPUTS := $(wildcard $(HELPER_KBUILD_DIRS:%=$(HELPER_SRC)/%/*.[ch]) \
+	$(HELPER_SRC)/kbuild/*) $(HELPER_SOURCES) \
 	$(TOP)/include/hw/vgt-helper-abi.h
 
 # Records the verdict in kbuild.result (the TAP line is written from it), so
 # a failure is reported by `make check` instead of stopping it, and a warm
 # run does not recompile.
 $(HELPER_KBUILD)/kbuild.result: $(HELPER_KBUILD_INPUTS) | $(DEPS_STAMP)
-	@echo "  KBUILD  kernel-shim core + swhsw against $(notdir $(HELPER_KDIR))"
-	@rm -rf $(HELPER_KBUILD) && mkdir -p $(HELPER_KBUILD)/core $(HELPER_KBUILD)/swhsw $(HELPER_KBUILD)/hsw
+	@echo "  KBUILD  kernel-shim $(HELPER_KBUILD_DIRS) against $(notdir $(HELPER_KDIR))"
+	@rm -rf $(HELPER_KBUILD) && mkdir -p $(HELPER_KBUILD)
 	@for f in $(HELPER_SRC)/kbuild/*; do ln -s $$f $(HELPER_KBUILD)/; done
-	@for d in core swhsw hsw; do for f in $(HELPER_SRC)/$$d/*; do \
+	@for d in $(HELPER_KBUILD_DIRS); do mkdir -p $(HELPER_KBUILD)/$$d; \
+	    for f in $(HELPER_SRC)/$$d/*; do \
 	    ln -s $$f $(HELPER_KBUILD)/$$d/; done; done
 	@if [ -z "$(HELPER_KDIR)" ]; then \
 	    echo "no /usr/src/linux-headers-6.1.*-amd64" > $(HELPER_KBUILD)/kbuild.log; \
 	    echo "not ok 1 - kbuild: no 6.1 amd64 headers installed" > $@; \
 	elif $(MAKE) -s -C $(HELPER_KDIR) M=$(HELPER_KBUILD) VGT_TOP=$(TOP) \
 	    modules > $(HELPER_KBUILD)/kbuild.log 2>&1; then \
-	    echo "ok 1 - kbuild: kernel-shim core + swhsw compile as kernel code ($(notdir $(HELPER_KDIR)))" > $@; \
+	    echo "ok 1 - kbuild: kernel-shim $(HELPER_KBUILD_DIRS) compile as kernel code ($(notdir $(HELPER_KDIR)))" > $@; \
 	else \
-	    echo "not ok 1 - kbuild of kernel-shim core failed (see $(HELPER_KBUILD)/kbuild.log)" > $@; \
+	    echo "not ok 1 - kbuild of kernel-shim $(HELPER_KBUILD_DIRS) failed (see $(HELPER_KBUILD)/kbuild.log)" > $@; \
 	    tail -n 20 $(HELPER_KBUILD)/kbuild.log; \
 	fi
 

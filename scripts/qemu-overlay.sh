@@ -24,19 +24,15 @@ for f in "$top"/hw/display/vgt/*; do
 done
 prune "$src/hw/display/vgt"
 
-# The helper, linked into QEMU (embedded transport and socket client);
-# hw/display/vgt/meson.build compiles the .c files listed in sources.txt.
-list=$(for d in hsw core swhsw user client; do
-    for f in "$top"/kernel-shim/$d/*.[ch]; do
-        link "$f" "$src/hw/display/vgt/kernel-shim/$d/$(basename "$f")"
-        case $f in *.c) echo "kernel-shim/$d/$(basename "$f")" ;; esac
-    done
-    prune "$src/hw/display/vgt/kernel-shim/$d"
-done)
-# rewritten only when it changes: meson reconfigures when it does
-if [ "$(cat "$src/hw/display/vgt/kernel-shim/sources.txt" 2>/dev/null)" != "$list" ]; then
-    echo "$list" > "$src/hw/display/vgt/kernel-shim/sources.txt"
+# The helper, linked into QEMU (embedded transport and socket client):
+# hw/display/vgt/meson.build compiles the files kernel-shim/sources.txt
+# names, so the whole directory appears, as one link (replacing the
+# directory of links older overlays made).
+ks="$src/hw/display/vgt/kernel-shim"
+if [ -d "$ks" ] && [ ! -L "$ks" ]; then
+    rm -rf "$ks"
 fi
+link "$top/kernel-shim" "$ks"
 
 for f in "$top"/include/hw/vgt*.h; do
     link "$f" "$src/include/hw/$(basename "$f")"
