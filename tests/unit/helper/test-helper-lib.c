@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Links against libvgt-helper.a exactly as QEMU will (only include/hw/vgt.h,
- * only the exported ABI) and drives the embedded ops table end to end.
+ * Links against libvgt-helper.a, whose only global symbols are the API of
+ * include/hw/vgt-host-ops.h, as a program reaching the helper does, and
+ * drives the embedded ops table end to end.
  */
 #include <glib.h>
 #include <poll.h>
