@@ -174,21 +174,29 @@ static int listen_on(const char *path)
 		hlog("socket path too long: %s", path);
 		return -1;
 	}
-	strcpy(sa.sun_path, path);
 	/* A stale socket from a previous run is replaced, nothing else. */
-	if (!lstat(path, &st)) {
-		if (!S_ISSOCK(st.st_mode)) {
-			hlog("%s exists and is not a socket", path);
-			return -1;
-		}
-		unlink(path);
+	if (!lstat(path, &st) && !S_ISSOCK(st.st_mode)) {
+		hlog("%s exists and is not a socket", path);
+		return -1;
 	}
+	/*
+	 * Bind and listen under a temporary name, then rename: the path
+	 * appears only once it accepts, so a client that sees it never gets
+	 * ECONNREFUSED (a bind then listen leaves a window between them).
+	 */
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s.%d.new", path,
+		     (int)getpid()) >= (int)sizeof(sa.sun_path))
+		strcpy(sa.sun_path, path);	/* no room: plain bind */
+	unlink(sa.sun_path);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(fd, 16) < 0) {
+	    listen(fd, 16) < 0 ||
+	    (strcmp(sa.sun_path, path) && rename(sa.sun_path, path) < 0)) {
 		hlog("cannot listen on %s: %s", path, strerror(errno));
-		if (fd >= 0)
+		if (fd >= 0) {
+			unlink(sa.sun_path);
 			close(fd);
+		}
 		return -1;
 	}
 	hd.unlink_on_exit = 1;

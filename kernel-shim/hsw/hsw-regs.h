@@ -138,8 +138,9 @@ static inline u64 hsw_pte_decode(u32 pte)
 #define HSW_CXT_SIZE		(17u * 4096)
 
 /*
- * The engines, in the helper ABI's order (VGT_ENGINE_* of hw/vgt.h has the
- * same values; the helper checks that at build time).
+ * The engines, in the helper ABI's order (VGT_ENGINE_* of
+ * hw/vgt-helper-abi.h has the same values; the helper checks that at
+ * build time).
  */
 enum hsw_engine_id {
 	HSW_RCS = 0,
