@@ -83,11 +83,7 @@ BENCHES := cmd display gtt regs submit helper-gtt helper-cs
 
 # The one recipe: build what QEMU's build must make, run, record.
 $(addprefix bench-,$(BENCHES)): bench-%:
-	@$(if $(BENCH_NINJA_$*),ninja -C $(QEMU_BUILD) $(BENCH_NINJA_$*) \
-	    > $(QEMU_BUILD)/ninja-bench-$*.log 2>&1 || { \
-	    grep -a -E -A6 '^FAILED:|error:' $(QEMU_BUILD)/ninja-bench-$*.log \
-	        | head -40; \
-	    echo "vgt: error: bench-$* build failed"; exit 1; })
+	@$(if $(BENCH_NINJA_$*),$(call qemu_ninja,$(BENCH_NINJA_$*),ninja-bench-$*.log))
 	@mkdir -p $(BENCH_DIR) $(BUILD)/helper/run
 	@{ $(BENCH_RUN_$*); } | tee $(BENCH_DIR)/$*.txt
 

@@ -126,27 +126,26 @@ check-helper-kbuild: $(HELPER_KBUILD)/kbuild.result
 # ---- tests -----------------------------------------------------------------
 HELPER_RUN := $(HELPER_BUILD)/run
 
+# suite:program pairs; each writes TAP to build/tap/helper-<suite>.tap.
+HELPER_UNIT_RUNS   := core:test-helper-core swhsw:test-helper-swhsw \
+	lib:test-helper-lib engine:test-helper-engine
+HELPER_SOCKET_RUNS := hostd-socket:test-hostd-socket \
+	hostd-sched:test-hostd-sched
+
+# Run suites $(1); the socket ones start vgt-hostd daemons of their own.
+helper_run_suites = mkdir -p $(HELPER_RUN) && for r in $(1); do \
+	VGT_HOSTD=$(HELPER_HOSTD) VGT_TEST_DIR=$(HELPER_RUN) \
+	$(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-$${r%%:*} \
+	timeout 180 $(HELPER_BUILD)/$${r\#*:} --tap; done
+
 check-helper-unit: $(HELPER_TESTS)
 	@echo "vgt: running helper unit tests"
-	@$(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-core \
-	    $(HELPER_BUILD)/test-helper-core --tap
-	@$(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-swhsw \
-	    $(HELPER_BUILD)/test-helper-swhsw --tap
-	@$(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-lib \
-	    $(HELPER_BUILD)/test-helper-lib --tap
-	@$(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-engine \
-	    timeout 120 $(HELPER_BUILD)/test-helper-engine --tap
+	@$(call helper_run_suites,$(HELPER_UNIT_RUNS))
 
 check-helper-socket: $(HELPER_BUILD)/test-hostd-socket \
 		$(HELPER_BUILD)/test-hostd-sched $(HELPER_HOSTD)
 	@echo "vgt: running the vgt-hostd socket tests"
-	@mkdir -p $(HELPER_RUN)
-	@VGT_HOSTD=$(HELPER_HOSTD) VGT_TEST_DIR=$(HELPER_RUN) \
-	    $(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-hostd-socket \
-	    timeout 120 $(HELPER_BUILD)/test-hostd-socket --tap
-	@VGT_HOSTD=$(HELPER_HOSTD) VGT_TEST_DIR=$(HELPER_RUN) \
-	    $(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-hostd-sched \
-	    timeout 180 $(HELPER_BUILD)/test-hostd-sched --tap
+	@$(call helper_run_suites,$(HELPER_SOCKET_RUNS))
 
 check-helper: check-helper-kbuild check-helper-unit check-helper-socket
 

@@ -70,14 +70,19 @@ $(QEMU_CONFIGURED): $(QEMU_UNPACKED)
 	    tail -30 configure.log; echo "vgt: error: QEMU configure failed (build/qemu-build/configure.log)"; exit 1; }
 	@touch $@
 
+# Build QEMU targets $(1) with ninja, its output in build/qemu-build/$(2);
+# on failure show the first errors and where the whole log is.
+qemu_ninja = ninja -C $(QEMU_BUILD) $(1) > $(QEMU_BUILD)/$(2) 2>&1 || { \
+	grep -a -E -A6 '^FAILED:|error:' $(QEMU_BUILD)/$(2) | cut -c1-400 | \
+	head -60; echo "vgt: error: QEMU build failed (build/qemu-build/$(2))"; \
+	exit 1; }
+
 # ninja decides what is stale; with nothing changed this takes a second.
 qemu: $(QEMU_CONFIGURED)
 	@$(TOP)/scripts/qemu-overlay.sh $(TOP) $(QEMU_SRC)
 	@if [ ! -x $(QEMU_BIN) ]; then \
 	    echo "vgt: building QEMU (first build: about 5-10 minutes on 2 cores; ccache makes rebuilds fast)"; fi
-	@ninja -C $(QEMU_BUILD) $(QEMU_NINJA_TARGETS) > $(QEMU_BUILD)/ninja.log 2>&1 || { \
-	    grep -a -E -A6 '^FAILED:|error:' $(QEMU_BUILD)/ninja.log | cut -c1-400 | head -60; \
-	    echo "vgt: error: QEMU build failed (build/qemu-build/ninja.log)"; exit 1; }
+	@$(call qemu_ninja,$(QEMU_NINJA_TARGETS),ninja.log)
 	@# Run from the build tree, QEMU looks for firmware under qemu-bundle/.
 	@for d in $(subst :, ,$(QEMU_FIRMWARE)); do \
 	    mkdir -p $(QEMU_BUILD)/qemu-bundle$$(dirname $$d); \
