@@ -57,7 +57,8 @@ static uint32_t vgt_display_sfuse_strap_read(VgtState *s, const VgtRegInfo *r,
     };
 
     return SFUSE_STRAP_CRT_DISABLED |
-           (s->port < ARRAY_SIZE(detected) ? detected[s->port] : 0);
+           (s->display.port < ARRAY_SIZE(detected) ?
+            detected[s->display.port] : 0);
 }
 
 static void vgt_display_lcpll_write(VgtState *s, const VgtRegInfo *r,

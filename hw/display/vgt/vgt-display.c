@@ -101,8 +101,8 @@ static bool vgt_pipe_drives_monitor(VgtState *s, unsigned p)
 {
     uint32_t func = vgt_vreg(s, VGT_TRANS_REG(p, TRANS_DDI_FUNC_CTL));
 
-    return s->pipe[p].enabled && (func & TRANS_DDI_ENABLE) &&
-           TRANS_DDI_PORT(func) == s->port;
+    return s->display.pipe[p].enabled && (func & TRANS_DDI_ENABLE) &&
+           TRANS_DDI_PORT(func) == s->display.port;
 }
 
 /* Decode pipe @p's primary plane; false (and @why) if nothing to show. */
@@ -125,7 +125,7 @@ static bool vgt_scanout_decode(VgtState *s, unsigned p, VgtScanout *so,
     so->stride = vgt_vreg(s, VGT_PIPE_REG(p, DSPSTRIDE)) & 0x3ffc0;
     so->format_field = DSPCNTR_FORMAT(cntr);
     so->fmt = vgt_format(so->format_field);
-    so->surf = s->pipe[p].surf_live & ~0xfffu;
+    so->surf = s->display.pipe[p].surf_live & ~0xfffu;
     so->x = off & 0x1fff;
     so->y = (off >> 16) & 0x1fff;
     so->tiled = cntr & DSPCNTR_TILED;
@@ -167,7 +167,7 @@ static bool vgt_gm_pages(VgtState *s, uint64_t first, uint64_t n,
 
     *mr = NULL;
     while (i < n) {
-        uint32_t pte = s->gtt_guest[first + i];
+        uint32_t pte = s->gtt.guest[first + i];
 
         if (!(pte & 1)) {
             pages[i++] = NULL;
@@ -176,7 +176,7 @@ static bool vgt_gm_pages(VgtState *s, uint64_t first, uint64_t n,
         /* a run of consecutive guest frames */
         run_gpa = vgt_pte_addr(pte);
         for (j = i + 1; j < n; j++) {
-            pte = s->gtt_guest[first + j];
+            pte = s->gtt.guest[first + j];
             if (!(pte & 1) ||
                 vgt_pte_addr(pte) != run_gpa + (j - i) * VGT_PAGE_SIZE) {
                 break;
@@ -209,8 +209,8 @@ static bool vgt_gm_pages(VgtState *s, uint64_t first, uint64_t n,
             }
         } else {
             /* not (all) RAM: nothing the display may read */
-            if (!s->display.errors++) {
-                s->guest_errors++;
+            if (!s->display.console.errors++) {
+                s->stats.guest_errors++;
                 qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: GM page "
                               "0x%" PRIx64 " maps guest address 0x%" PRIx64
                               ", not guest RAM: shown black\n",
@@ -288,7 +288,7 @@ static void vgt_display_free_backing(MemoryRegion *mr, uint8_t *buf,
 static void vgt_display_replace(VgtState *s, DisplaySurface *surface,
                                 MemoryRegion *mr, uint8_t *buf)
 {
-    VgtDisplay *d = &s->display;
+    VgtConsole *d = &s->display.console;
     MemoryRegion *old_mr = d->mr;
     uint8_t *old_buf = d->buf, *old_line = d->line;
 
@@ -301,7 +301,7 @@ static void vgt_display_replace(VgtState *s, DisplaySurface *surface,
 
 static void vgt_display_placeholder(VgtState *s, const char *why)
 {
-    VgtDisplay *d = &s->display;
+    VgtConsole *d = &s->display.console;
     g_autofree char *msg = NULL;
 
     if (d->pipe == -1 && !d->invalidate && d->shown_why == why) {
@@ -312,8 +312,8 @@ static void vgt_display_placeholder(VgtState *s, const char *why)
     d->pipe = -1;
     d->shown_why = why;
     d->invalidate = false;
-    vgt_display_replace(s, qemu_create_placeholder_surface(s->xres, s->yres,
-                                                           msg),
+    vgt_display_replace(s, qemu_create_placeholder_surface(s->conf.xres,
+                                                           s->conf.yres, msg),
                         NULL, NULL);
 }
 
@@ -321,7 +321,7 @@ static void vgt_display_placeholder(VgtState *s, const char *why)
 static bool vgt_cursor_draw(VgtState *s, const VgtScanout *so,
                             int *cy, int *ch)
 {
-    VgtDisplay *d = &s->display;
+    VgtConsole *d = &s->display.console;
     uint32_t cntr = vgt_vreg(s, VGT_PIPE_REG(so->pipe, CURCNTR));
     uint32_t base = vgt_vreg(s, VGT_PIPE_REG(so->pipe, CURBASE)) & ~0xfffu;
     uint32_t pos = vgt_vreg(s, VGT_PIPE_REG(so->pipe, CURPOS));
@@ -360,7 +360,7 @@ static bool vgt_cursor_draw(VgtState *s, const VgtScanout *so,
     if (!vgt_gm_is_ours(s, base, size * size * 4)) {
         if (d->bad_surface != (base | 1)) {
             d->bad_surface = base | 1;
-            s->guest_errors++;
+            s->stats.guest_errors++;
             qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: pipe %c cursor at "
                           "GM 0x%08x is outside this VM's graphics memory: "
                           "not shown\n", 'A' + so->pipe, base);
@@ -404,7 +404,7 @@ static bool vgt_cursor_visible(VgtState *s, unsigned p)
  * What the console now shows, for the "display" property and the next
  * frame's geometry check.
  */
-static void vgt_display_shown(VgtDisplay *d, const VgtScanout *so,
+static void vgt_display_shown(VgtConsole *d, const VgtScanout *so,
                               bool zero_copy)
 {
     d->pipe = so->pipe;
@@ -420,7 +420,7 @@ static void vgt_display_shown(VgtDisplay *d, const VgtScanout *so,
 
 static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
 {
-    VgtDisplay *d = &s->display;
+    VgtConsole *d = &s->display.console;
     uint64_t first = so->start >> VGT_PAGE_SHIFT;
     uint64_t npages = ((so->start + so->len + VGT_PAGE_SIZE - 1) >>
                        VGT_PAGE_SHIFT) - first;
@@ -436,7 +436,7 @@ static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
     if (outside) {
         if (d->bad_surface != so->surf) {
             d->bad_surface = so->surf;
-            s->guest_errors++;
+            s->stats.guest_errors++;
             qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: pipe %c surface at "
                           "GM 0x%" PRIx64 " (+0x%" PRIx64 " bytes) is outside "
                           "this VM's graphics memory: shows nothing\n",
@@ -526,13 +526,13 @@ static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
 static void vgt_display_update(void *opaque)
 {
     VgtState *s = opaque;
-    VgtDisplay *d = &s->display;
+    VgtConsole *d = &s->display.console;
     const char *why = "the guest has not enabled a display";
     VgtScanout so;
     unsigned p;
     bool force = d->invalidate;
 
-    if (!s->monitor_connected) {
+    if (!s->display.monitor_connected) {
         vgt_display_placeholder(s, "monitor disconnected");
         return;
     }
@@ -554,7 +554,7 @@ static void vgt_display_update(void *opaque)
         } else if (so.fmt && d->bad_surface != (0x40000000u | so.stride)) {
             /* enabled, known format, but the stride cannot hold a line */
             d->bad_surface = 0x40000000u | so.stride;
-            s->guest_errors++;
+            s->stats.guest_errors++;
             qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: pipe %c stride %u "
                           "for %u pixels of %s at x %u%s: not shown\n",
                           'A' + p, so.stride, so.width, so.fmt->name, so.x,
@@ -569,7 +569,7 @@ static void vgt_display_invalidate(void *opaque)
 {
     VgtState *s = opaque;
 
-    s->display.invalidate = true;
+    s->display.console.invalidate = true;
 }
 
 static const GraphicHwOps vgt_display_ops = {
@@ -580,28 +580,29 @@ static const GraphicHwOps vgt_display_ops = {
 void vgt_display_init(VgtState *s)
 {
     qemu_edid_info info = {
-        .prefx = s->xres,
-        .prefy = s->yres,
-        .maxx = MAX(s->xres, 1920),
-        .maxy = MAX(s->yres, 1080),
+        .prefx = s->conf.xres,
+        .prefy = s->conf.yres,
+        .maxx = MAX(s->conf.xres, 1920),
+        .maxy = MAX(s->conf.yres, 1080),
         .refresh_rate = 60000,
     };
 
-    qemu_edid_generate(s->edid, sizeof(s->edid), &info);
-    s->edid_size = qemu_edid_size(s->edid);
-    s->display.pipe = -2;       /* nothing shown yet */
-    s->display.con = graphic_console_init(DEVICE(s), 0, &vgt_display_ops, s);
+    qemu_edid_generate(s->display.edid, sizeof(s->display.edid), &info);
+    s->display.edid_size = qemu_edid_size(s->display.edid);
+    s->display.console.pipe = -2;       /* nothing shown yet */
+    s->display.console.con = graphic_console_init(DEVICE(s), 0,
+                                                  &vgt_display_ops, s);
 }
 
 void vgt_display_reset(VgtState *s)
 {
-    s->display.invalidate = true;
-    s->display.bad_surface = 0;
+    s->display.console.invalidate = true;
+    s->display.console.bad_surface = 0;
 }
 
 void vgt_display_exit(VgtState *s)
 {
-    VgtDisplay *d = &s->display;
+    VgtConsole *d = &s->display.console;
 
     if (d->con) {
         graphic_console_close(d->con);
@@ -617,7 +618,7 @@ void vgt_display_exit(VgtState *s)
 
 static bool vgt_get_monitor_connected(Object *obj, Error **errp)
 {
-    return VGT(obj)->monitor_connected;
+    return VGT(obj)->display.monitor_connected;
 }
 
 static void vgt_set_monitor_connected(Object *obj, bool value, Error **errp)
@@ -625,7 +626,7 @@ static void vgt_set_monitor_connected(Object *obj, bool value, Error **errp)
     VgtState *s = VGT(obj);
 
     if (!DEVICE(obj)->realized) {
-        s->monitor_connected = value;
+        s->display.monitor_connected = value;
         return;
     }
     vgt_dp_set_connected(s, value);
@@ -667,14 +668,15 @@ static bool vgt_visit_pipe(VgtState *s, Visitor *v, unsigned p, Error **errp)
         return false;
     }
     ok = vgt_visit_str(v, "pipe", name, errp) &&
-         vgt_visit_bool(v, "enabled", s->pipe[p].enabled, errp) &&
+         vgt_visit_bool(v, "enabled", s->display.pipe[p].enabled, errp) &&
          vgt_visit_bool(v, "drives-monitor", vgt_pipe_drives_monitor(s, p),
                         errp) &&
          vgt_visit_u64(v, "htotal", (htotal >> 16) + 1, errp) &&
          vgt_visit_u64(v, "vtotal", (vtotal >> 16) + 1, errp) &&
-         vgt_visit_u64(v, "refresh-mhz", s->pipe[p].frame_ns ?
-                       1000000000000ull / s->pipe[p].frame_ns : 0, errp) &&
-         vgt_visit_u64(v, "frames", s->pipe[p].frame_count, errp) &&
+         vgt_visit_u64(v, "refresh-mhz", s->display.pipe[p].frame_ns ?
+                       1000000000000ull / s->display.pipe[p].frame_ns : 0,
+                       errp) &&
+         vgt_visit_u64(v, "frames", s->display.pipe[p].frame_count, errp) &&
          vgt_visit_bool(v, "plane", plane, errp);
     if (ok && plane) {
         ok = vgt_visit_str(v, "mode", mode, errp) &&
@@ -700,9 +702,9 @@ static void vgt_get_display(Object *obj, Visitor *v, const char *name,
                             void *opaque, Error **errp)
 {
     VgtState *s = VGT(obj);
-    VgtDisplay *d = &s->display;
+    VgtConsole *d = &s->display.console;
     g_autofree char *console = NULL;
-    g_autofree char *port = g_strdup_printf("%c", 'A' + s->port);
+    g_autofree char *port = g_strdup_printf("%c", 'A' + s->display.port);
     bool ok;
     unsigned p;
 
@@ -720,16 +722,18 @@ static void vgt_get_display(Object *obj, Visitor *v, const char *name,
         return;
     }
     ok = vgt_visit_str(v, "port", port, errp) &&
-         vgt_visit_bool(v, "monitor-connected", s->monitor_connected, errp) &&
-         vgt_visit_u64(v, "xres", s->xres, errp) &&
-         vgt_visit_u64(v, "yres", s->yres, errp) &&
+         vgt_visit_bool(v, "monitor-connected", s->display.monitor_connected,
+                        errp) &&
+         vgt_visit_u64(v, "xres", s->conf.xres, errp) &&
+         vgt_visit_u64(v, "yres", s->conf.yres, errp) &&
          vgt_visit_str(v, "console", console, errp) &&
          vgt_visit_u64(v, "updates", d->updates, errp) &&
          vgt_visit_u64(v, "copied-lines", d->copied_lines, errp) &&
-         vgt_visit_u64(v, "aux-transactions", s->dp.aux_transactions,
+         vgt_visit_u64(v, "aux-transactions", s->display.dp.aux_transactions,
                        errp) &&
-         vgt_visit_u64(v, "hotplug-events", s->dp.hotplug_events, errp) &&
-         vgt_visit_u64(v, "gmbus-cycles", s->gmbus.cycles, errp);
+         vgt_visit_u64(v, "hotplug-events", s->display.dp.hotplug_events,
+                       errp) &&
+         vgt_visit_u64(v, "gmbus-cycles", s->display.gmbus.cycles, errp);
     if (ok && visit_start_list(v, "pipes", NULL, 0, errp)) {
         for (p = 0; ok && p < VGT_NPIPES; p++) {
             ok = vgt_visit_pipe(s, v, p, errp);
@@ -748,7 +752,7 @@ static void vgt_get_display(Object *obj, Visitor *v, const char *name,
 static void vgt_get_display_bench(Object *obj, Visitor *v, const char *name,
                                   void *opaque, Error **errp)
 {
-    uint32_t n = VGT(obj)->display.bench_frames;
+    uint32_t n = VGT(obj)->display.console.bench_frames;
 
     visit_type_uint32(v, name, &n, errp);
 }
@@ -763,33 +767,33 @@ static void vgt_set_display_bench(Object *obj, Visitor *v, const char *name,
     if (!visit_type_uint32(v, name, &n, errp)) {
         return;
     }
-    s->display.bench_frames = n;
+    s->display.console.bench_frames = n;
     t0 = get_clock();
     for (i = 0; i < n; i++) {
-        s->display.invalidate = true;
+        s->display.console.invalidate = true;
         vgt_display_update(s);
     }
-    s->display.bench_ns = get_clock() - t0;
+    s->display.console.bench_ns = get_clock() - t0;
 }
 
 /* "x-display-zero-copy": off forces the copy path (bench, tests) */
 static bool vgt_get_zero_copy(Object *obj, Error **errp)
 {
-    return VGT(obj)->display.zero_copy_allowed;
+    return VGT(obj)->display.console.zero_copy_allowed;
 }
 
 static void vgt_set_zero_copy(Object *obj, bool value, Error **errp)
 {
-    VGT(obj)->display.zero_copy_allowed = value;
-    VGT(obj)->display.invalidate = true;
+    VGT(obj)->display.console.zero_copy_allowed = value;
+    VGT(obj)->display.console.invalidate = true;
 }
 
 void vgt_display_add_properties(Object *obj)
 {
     VgtState *s = VGT(obj);
 
-    s->monitor_connected = true;
-    s->display.zero_copy_allowed = true;
+    s->display.monitor_connected = true;
+    s->display.console.zero_copy_allowed = true;
     object_property_add_bool(obj, "monitor-connected",
                              vgt_get_monitor_connected,
                              vgt_set_monitor_connected);
@@ -799,7 +803,8 @@ void vgt_display_add_properties(Object *obj)
                         vgt_get_display_bench, vgt_set_display_bench, NULL,
                         NULL);
     object_property_add_uint64_ptr(obj, "x-display-bench-ns",
-                                   &s->display.bench_ns, OBJ_PROP_FLAG_READ);
+                                   &s->display.console.bench_ns,
+                                   OBJ_PROP_FLAG_READ);
     object_property_add_bool(obj, "x-display-zero-copy",
                              vgt_get_zero_copy, vgt_set_zero_copy);
 }

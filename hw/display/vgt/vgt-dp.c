@@ -109,14 +109,14 @@ static const char *const vgt_port_names = "ABCDE";
 
 bool vgt_dp_check_port(VgtState *s, Error **errp)
 {
-    const char *p = s->port_name ? s->port_name : "B";
+    const char *p = s->conf.port_name ? s->conf.port_name : "B";
 
     if (!g_ascii_strcasecmp(p, "B")) {
-        s->port = VGT_DDI_PORT_B;
+        s->display.port = VGT_DDI_PORT_B;
     } else if (!g_ascii_strcasecmp(p, "C")) {
-        s->port = VGT_DDI_PORT_C;
+        s->display.port = VGT_DDI_PORT_C;
     } else if (!g_ascii_strcasecmp(p, "D")) {
-        s->port = VGT_DDI_PORT_D;
+        s->display.port = VGT_DDI_PORT_D;
     } else {
         error_setg(errp, "vgt: port '%s' is not a DDI port with a DP AUX "
                    "channel: use B, C or D", p);
@@ -127,7 +127,7 @@ bool vgt_dp_check_port(VgtState *s, Error **errp)
 
 uint8_t vgt_edid_byte(VgtState *s, uint32_t n)
 {
-    return n < s->edid_size ? s->edid[n] : 0;
+    return n < s->display.edid_size ? s->display.edid[n] : 0;
 }
 
 /* ---- DDI buffers and DP transport ---- */
@@ -180,10 +180,10 @@ static uint8_t vgt_dpcd_read(VgtState *s, uint32_t addr)
         return vgt_dpcd_caps[addr];
     }
     if (addr >= 0x100 && addr < 0x110) {
-        return s->dp.link[addr - 0x100];
+        return s->display.dp.link[addr - 0x100];
     }
     if (addr == DPCD_SET_POWER) {
-        return s->dp.power;
+        return s->display.dp.power;
     }
     switch (addr) {
     case DPCD_LINK_STATUS:              /* SINK_COUNT */
@@ -191,7 +191,7 @@ static uint8_t vgt_dpcd_read(VgtState *s, uint32_t addr)
     case 0x202:                         /* LANE0_1_STATUS */
     case 0x203:                         /* LANE2_3_STATUS */
         /* Trained at once: CR done, EQ done, symbol locked per lane. */
-        lanes = s->dp.link[DPCD_LANE_COUNT_SET - 0x100] & 0x1f;
+        lanes = s->display.dp.link[DPCD_LANE_COUNT_SET - 0x100] & 0x1f;
         if (!lanes || lanes > 4) {
             lanes = 4;
         }
@@ -214,9 +214,9 @@ static uint8_t vgt_dpcd_read(VgtState *s, uint32_t addr)
 static void vgt_dpcd_write(VgtState *s, uint32_t addr, uint8_t v)
 {
     if (addr >= 0x100 && addr < 0x110) {
-        s->dp.link[addr - 0x100] = v;
+        s->display.dp.link[addr - 0x100] = v;
     } else if (addr == DPCD_SET_POWER) {
-        s->dp.power = v;
+        s->display.dp.power = v;
     } else {
         /* IRQ vector acks, test responses...: accepted, nothing to do */
         trace_vgt_dp_dpcd_ignored(addr, v);
@@ -230,9 +230,9 @@ static void vgt_dpcd_write(VgtState *s, uint32_t addr, uint8_t v)
 static bool vgt_ddc_write(VgtState *s, uint8_t i2c, uint8_t v)
 {
     if (i2c == DDC_SEGMENT_ADDR) {
-        s->dp.edid_segment = v;
+        s->display.dp.edid_segment = v;
     } else if (i2c == DDC_ADDR) {
-        s->dp.edid_offset = v;
+        s->display.dp.edid_offset = v;
     } else {
         return false;
     }
@@ -241,9 +241,9 @@ static bool vgt_ddc_write(VgtState *s, uint8_t i2c, uint8_t v)
 
 static uint8_t vgt_ddc_read(VgtState *s)
 {
-    uint32_t n = s->dp.edid_segment * 256 + s->dp.edid_offset;
+    uint32_t n = s->display.dp.edid_segment * 256 + s->display.dp.edid_offset;
 
-    s->dp.edid_offset++;        /* wraps within the segment, as E-DDC */
+    s->display.dp.edid_offset++;        /* wraps within the segment, as E-DDC */
     return vgt_edid_byte(s, n);
 }
 
@@ -262,7 +262,7 @@ static int vgt_aux_transfer(VgtState *s, const uint8_t *req, unsigned nreq,
     cmd = req[0] >> 4;
     addr = ((req[0] & 0xf) << 16) | (req[1] << 8) | req[2];
     len = nreq > 3 ? req[3] + 1 : 0;
-    s->dp.aux_transactions++;
+    s->display.dp.aux_transactions++;
     trace_vgt_dp_aux(cmd, addr, len, nreq);
 
     if (cmd & AUX_NATIVE_WRITE) {
@@ -298,7 +298,7 @@ static int vgt_aux_transfer(VgtState *s, const uint8_t *req, unsigned nreq,
     }
     /* The stop (an address-only request without MOT) resets the segment. */
     if (!(cmd & AUX_I2C_MOT) && !len) {
-        s->dp.edid_segment = 0;
+        s->display.dp.edid_segment = 0;
     }
     switch (cmd & ~AUX_I2C_MOT) {
     case AUX_I2C_WRITE:
@@ -358,13 +358,13 @@ static void vgt_aux_ctl_write(VgtState *s, const VgtRegInfo *r,
         qemu_log_mask(LOG_GUEST_ERROR, "vgt: AUX %c: message size %u "
                       "(over %u bytes) truncated\n", vgt_port_names[port],
                       nreq, AUX_DATA_BYTES);
-        s->guest_errors++;
+        s->stats.guest_errors++;
         nreq = AUX_DATA_BYTES;
     }
     for (i = 0; i < nreq; i++) {
         req[i] = vgt_vreg(s, offset + 4 + (i & ~3u)) >> (24 - (i & 3) * 8);
     }
-    if (port == s->port && s->monitor_connected) {
+    if (port == s->display.port && s->display.monitor_connected) {
         n = vgt_aux_transfer(s, req, nreq, reply);
     }
 
@@ -409,24 +409,25 @@ static void vgt_pch_hotplug_write(VgtState *s, const VgtRegInfo *r,
 
 void vgt_dp_set_connected(VgtState *s, bool connected)
 {
-    uint32_t bit = VGT_SDE_HOTPLUG(s->port);
+    uint32_t bit = VGT_SDE_HOTPLUG(s->display.port);
 
-    if (connected == s->monitor_connected) {
+    if (connected == s->display.monitor_connected) {
         return;
     }
-    s->monitor_connected = connected;
-    s->dp.hotplug_events++;
-    trace_vgt_dp_hotplug(vgt_port_names[s->port], connected);
+    s->display.monitor_connected = connected;
+    s->display.dp.hotplug_events++;
+    trace_vgt_dp_hotplug(vgt_port_names[s->display.port], connected);
     /* A new monitor starts unconfigured. */
-    memset(s->dp.link, 0, sizeof(s->dp.link));
-    s->dp.power = 0;
-    s->dp.edid_segment = 0;
+    memset(s->display.dp.link, 0, sizeof(s->display.dp.link));
+    s->display.dp.power = 0;
+    s->display.dp.edid_segment = 0;
 
     /* The detection logic reports a long pulse only while enabled. */
-    if (vgt_vreg(s, PCH_PORT_HOTPLUG) & HOTPLUG_ENABLE(s->port)) {
+    if (vgt_vreg(s, PCH_PORT_HOTPLUG) & HOTPLUG_ENABLE(s->display.port)) {
         vgt_vreg(s, PCH_PORT_HOTPLUG) =
-            (vgt_vreg(s, PCH_PORT_HOTPLUG) & ~HOTPLUG_STATUS_MASK(s->port)) |
-            HOTPLUG_LONG(s->port);
+            (vgt_vreg(s, PCH_PORT_HOTPLUG) &
+             ~HOTPLUG_STATUS_MASK(s->display.port)) |
+            HOTPLUG_LONG(s->display.port);
         /* live state in SDEISR; the plug and the unplug both interrupt */
         vgt_irq_set_source(s, VGT_IRQ_SDE, bit, connected);
         if (!connected) {
@@ -437,15 +438,15 @@ void vgt_dp_set_connected(VgtState *s, bool connected)
         vgt_vreg(s, SDEISR) = (vgt_vreg(s, SDEISR) & ~bit) |
                               (connected ? bit : 0);
     }
-    s->display.invalidate = true;   /* the console shows the change */
+    s->display.console.invalidate = true;   /* the console shows the change */
 }
 
 void vgt_dp_reset(VgtState *s)
 {
-    memset(&s->dp, 0, sizeof(s->dp));
+    memset(&s->display.dp, 0, sizeof(s->display.dp));
     /* A monitor present at power-on shows in the live state, no event. */
-    if (s->monitor_connected) {
-        vgt_vreg(s, SDEISR) |= VGT_SDE_HOTPLUG(s->port);
+    if (s->display.monitor_connected) {
+        vgt_vreg(s, SDEISR) |= VGT_SDE_HOTPLUG(s->display.port);
     }
 }
 
@@ -455,19 +456,19 @@ static uint32_t *vgt_sbi_slot(VgtState *s, uint32_t addr, bool create)
 {
     unsigned i;
 
-    for (i = 0; i < ARRAY_SIZE(s->dp.sbi); i++) {
-        if (s->dp.sbi[i].addr == addr) {
-            return &s->dp.sbi[i].value;
+    for (i = 0; i < ARRAY_SIZE(s->display.dp.sbi); i++) {
+        if (s->display.dp.sbi[i].addr == addr) {
+            return &s->display.dp.sbi[i].value;
         }
     }
     if (!create) {
         return NULL;
     }
-    for (i = 0; i < ARRAY_SIZE(s->dp.sbi); i++) {
-        if (!s->dp.sbi[i].addr) {
-            s->dp.sbi[i].addr = addr;
-            s->dp.sbi[i].value = 0;
-            return &s->dp.sbi[i].value;
+    for (i = 0; i < ARRAY_SIZE(s->display.dp.sbi); i++) {
+        if (!s->display.dp.sbi[i].addr) {
+            s->display.dp.sbi[i].addr = addr;
+            s->display.dp.sbi[i].value = 0;
+            return &s->display.dp.sbi[i].value;
         }
     }
     return NULL;

@@ -56,7 +56,7 @@ static const uint8_t vgt_gmbus_pin[] = { 0, 5, 4, 6 };
 
 static uint32_t vgt_gmbus_status(VgtState *s)
 {
-    VgtGmbus *g = &s->gmbus;
+    VgtGmbus *g = &s->display.gmbus;
     uint32_t v = 0;
 
     if (g->nak) {
@@ -90,7 +90,8 @@ static bool vgt_gmbus_acked(VgtState *s, uint8_t slave, bool read)
 {
     uint32_t pin = vgt_vreg(s, GMBUS0) & GMBUS0_PIN_MASK;
 
-    if (!s->monitor_connected || pin != vgt_gmbus_pin[s->port]) {
+    if (!s->display.monitor_connected ||
+        pin != vgt_gmbus_pin[s->display.port]) {
         return false;
     }
     return slave == DDC_ADDR || (slave == DDC_SEGMENT_ADDR && !read);
@@ -98,7 +99,7 @@ static bool vgt_gmbus_acked(VgtState *s, uint8_t slave, bool read)
 
 static void vgt_gmbus_put(VgtState *s, uint8_t byte)
 {
-    VgtGmbus *g = &s->gmbus;
+    VgtGmbus *g = &s->display.gmbus;
 
     if (g->slave == DDC_SEGMENT_ADDR) {
         g->segment = byte;
@@ -110,7 +111,7 @@ static void vgt_gmbus_put(VgtState *s, uint8_t byte)
 /* Write data bytes from a GMBUS3 value into the cycle. */
 static void vgt_gmbus_consume(VgtState *s, uint32_t data)
 {
-    VgtGmbus *g = &s->gmbus;
+    VgtGmbus *g = &s->display.gmbus;
     unsigned i;
 
     for (i = 0; i < 4 && g->remaining; i++, g->remaining--) {
@@ -121,7 +122,7 @@ static void vgt_gmbus_consume(VgtState *s, uint32_t data)
 static void vgt_gmbus1_write(VgtState *s, const VgtRegInfo *r,
                              uint32_t offset, uint32_t value)
 {
-    VgtGmbus *g = &s->gmbus;
+    VgtGmbus *g = &s->display.gmbus;
 
     vgt_reg_store(s, r, offset, value);
     if (value & GMBUS_SW_CLR_INT) {
@@ -178,7 +179,7 @@ static uint32_t vgt_gmbus2_read(VgtState *s, const VgtRegInfo *r,
 static uint32_t vgt_gmbus3_read(VgtState *s, const VgtRegInfo *r,
                                 uint32_t offset)
 {
-    VgtGmbus *g = &s->gmbus;
+    VgtGmbus *g = &s->display.gmbus;
     uint32_t v = 0;
     unsigned i;
 
@@ -197,7 +198,7 @@ static uint32_t vgt_gmbus3_read(VgtState *s, const VgtRegInfo *r,
 static void vgt_gmbus3_write(VgtState *s, const VgtRegInfo *r,
                              uint32_t offset, uint32_t value)
 {
-    VgtGmbus *g = &s->gmbus;
+    VgtGmbus *g = &s->display.gmbus;
 
     vgt_reg_store(s, r, offset, value);
     if (g->active && !g->nak && !g->read) {
@@ -221,7 +222,7 @@ static uint32_t vgt_gpio_read(VgtState *s, const VgtRegInfo *r,
 
 void vgt_gmbus_reset(VgtState *s)
 {
-    memset(&s->gmbus, 0, sizeof(s->gmbus));
+    memset(&s->display.gmbus, 0, sizeof(s->display.gmbus));
 }
 
 static const VgtRegInfo vgt_gmbus_regs[] = {

@@ -66,7 +66,7 @@ static void vgt_gt_gdrst_write(VgtState *s, const VgtRegInfo *r,
 {
     trace_vgt_gt_gdrst(value);
     if (value & ~GDRST_DOMAINS) {
-        s->guest_errors++;
+        s->stats.guest_errors++;
         qemu_log_mask(LOG_GUEST_ERROR, "vgt: GDRST: reset of unknown "
                       "domains 0x%08x ignored\n", value & ~GDRST_DOMAINS);
     }

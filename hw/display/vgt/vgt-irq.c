@@ -33,7 +33,7 @@ static const char *const vgt_irq_domain_name[VGT_IRQ_NDOMAINS] = {
 /* The set lives in the register file: ISR, IMR, IIR, IER in a row. */
 static inline VgtIrqSet *vgt_irqset(VgtState *s, VgtIrqDomain d)
 {
-    return (VgtIrqSet *)&s->vregs[vgt_irq_base[d] / 4];
+    return (VgtIrqSet *)&s->regs.vals[vgt_irq_base[d] / 4];
 }
 
 /* Per engine: the user-interrupt bit in its RING_IMR and GT/PM IIR. */
@@ -51,21 +51,21 @@ static const struct {
 static void vgt_irq_deliver(VgtState *s, bool level)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
-    bool rising = level && !s->irq_level;
+    bool rising = level && !s->irq.level;
 
-    s->irq_level = level;
+    s->irq.level = level;
     if (msi_enabled(pdev)) {
         /* Edge-triggered: one message per 0 -> 1 transition of the line. */
         pci_set_irq(pdev, 0);
         if (rising) {
-            s->irq_stats.delivered++;
+            s->stats.irq_delivered++;
             trace_vgt_irq_msi();
             msi_notify(pdev, 0);
         }
         return;
     }
     if (rising) {
-        s->irq_stats.delivered++;
+        s->stats.irq_delivered++;
     }
     trace_vgt_irq_intx(level);
     pci_set_irq(pdev, level);
@@ -75,7 +75,7 @@ void vgt_irq_update(VgtState *s)
 {
     bool level;
 
-    if (s->irq_debug_level) {
+    if (s->irq.debug_level) {
         level = true;
     } else {
         level = vgt_irq_chain_update(vgt_irqset(s, VGT_IRQ_DE),
@@ -83,7 +83,7 @@ void vgt_irq_update(VgtState *s)
                                      vgt_irqset(s, VGT_IRQ_PM),
                                      vgt_irqset(s, VGT_IRQ_SDE));
     }
-    if (level != s->irq_level) {
+    if (level != s->irq.level) {
         vgt_irq_deliver(s, level);
     }
 }
@@ -91,7 +91,7 @@ void vgt_irq_update(VgtState *s)
 void vgt_irq_set_level(VgtState *s, bool level)
 {
     /* The debug hook: asserts the line on top of the chain. */
-    s->irq_debug_level = level;
+    s->irq.debug_level = level;
     vgt_irq_update(s);
 }
 
@@ -100,9 +100,9 @@ void vgt_irq_pulse(VgtState *s, VgtIrqDomain d, uint32_t bits)
     uint32_t masked = vgt_irqset_pulse(vgt_irqset(s, d), bits);
 
     trace_vgt_irq_raise(vgt_irq_domain_name[d], bits, masked);
-    s->irq_stats.raised++;
+    s->stats.irq_raised++;
     if (masked) {
-        s->irq_stats.masked++;
+        s->stats.irq_masked++;
     }
     vgt_irq_update(s);
 }
@@ -114,10 +114,10 @@ void vgt_irq_set_source(VgtState *s, VgtIrqDomain d, uint32_t bits,
 
     trace_vgt_irq_source(vgt_irq_domain_name[d], bits, level, masked);
     if (level) {
-        s->irq_stats.raised++;
+        s->stats.irq_raised++;
     }
     if (masked) {
-        s->irq_stats.masked++;
+        s->stats.irq_masked++;
     }
     vgt_irq_update(s);
 }
@@ -133,8 +133,8 @@ void vgt_irq_engine_user(VgtState *s, unsigned engine)
     /* The ring's own IMR gates its interrupt before the GT/PM level. */
     if (vgt_vreg(s, vgt_irq_engine[engine].ring_imr) & bit) {
         trace_vgt_irq_ring_masked(engine);
-        s->irq_stats.raised++;
-        s->irq_stats.masked++;
+        s->stats.irq_raised++;
+        s->stats.irq_masked++;
         return;
     }
     vgt_irq_pulse(s, vgt_irq_engine[engine].domain, bit);
@@ -142,7 +142,7 @@ void vgt_irq_engine_user(VgtState *s, unsigned engine)
 
 void vgt_irq_reset(VgtState *s)
 {
-    s->irq_debug_level = false;
+    s->irq.debug_level = false;
     vgt_irq_deliver(s, false);
 }
 

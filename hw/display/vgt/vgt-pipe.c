@@ -106,7 +106,7 @@ static int64_t vgt_pipe_frame_ns(VgtState *s, unsigned p)
 
 static void vgt_pipe_arm(VgtState *s, unsigned p)
 {
-    VgtPipe *pipe = &s->pipe[p];
+    VgtPipe *pipe = &s->display.pipe[p];
 
     timer_mod(pipe->vblank_timer,
               pipe->start_ns + (pipe->frames + 1) * pipe->frame_ns);
@@ -116,7 +116,7 @@ static void vgt_pipe_vblank(void *opaque)
 {
     VgtPipe *pipe = opaque;
     VgtState *s = pipe->s;
-    unsigned p = pipe - s->pipe;
+    unsigned p = pipe - s->display.pipe;
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     uint64_t frames = (now - pipe->start_ns) / pipe->frame_ns;
     uint32_t bits = VGT_DE_VBLANK(p);
@@ -141,7 +141,7 @@ static void vgt_pipe_vblank(void *opaque)
 
 static void vgt_pipe_enable(VgtState *s, unsigned p, bool enable)
 {
-    VgtPipe *pipe = &s->pipe[p];
+    VgtPipe *pipe = &s->display.pipe[p];
 
     if (enable == pipe->enabled) {
         return;
@@ -172,27 +172,27 @@ static uint32_t vgt_pipeconf_read(VgtState *s, const VgtRegInfo *r,
     /* The state bit follows the enable at once (no pipe to drain). */
     uint32_t conf = vgt_vreg(s, offset) & ~VGT_PIPECONF_STATE;
 
-    return conf | (s->pipe[vgt_pipe_of(offset)].enabled ?
+    return conf | (s->display.pipe[vgt_pipe_of(offset)].enabled ?
                    VGT_PIPECONF_STATE : 0);
 }
 
 static uint32_t vgt_pipe_frmcount_read(VgtState *s, const VgtRegInfo *r,
                                        uint32_t offset)
 {
-    return s->pipe[vgt_pipe_of(offset)].frame_count;
+    return s->display.pipe[vgt_pipe_of(offset)].frame_count;
 }
 
 static uint32_t vgt_pipe_flipcount_read(VgtState *s, const VgtRegInfo *r,
                                         uint32_t offset)
 {
-    return s->pipe[vgt_pipe_of(offset)].flip_count;
+    return s->display.pipe[vgt_pipe_of(offset)].flip_count;
 }
 
 static uint32_t vgt_pipedsl_read(VgtState *s, const VgtRegInfo *r,
                                  uint32_t offset)
 {
     unsigned p = vgt_pipe_of(offset);
-    VgtPipe *pipe = &s->pipe[p];
+    VgtPipe *pipe = &s->display.pipe[p];
     uint64_t vtotal, pos;
 
     if (!pipe->enabled) {
@@ -211,17 +211,17 @@ static void vgt_dspsurf_write(VgtState *s, const VgtRegInfo *r,
 
     vgt_reg_store(s, r, offset, value);
     /* Latched at the next vblank, which then signals flip done. */
-    if (s->pipe[p].enabled) {
-        s->pipe[p].flip_pending = true;
+    if (s->display.pipe[p].enabled) {
+        s->display.pipe[p].flip_pending = true;
     } else {
-        s->pipe[p].surf_live = value & ~0xfffu;
+        s->display.pipe[p].surf_live = value & ~0xfffu;
     }
 }
 
 static uint32_t vgt_dspsurflive_read(VgtState *s, const VgtRegInfo *r,
                                      uint32_t offset)
 {
-    return s->pipe[vgt_pipe_of(offset)].surf_live & ~0xfffu;
+    return s->display.pipe[vgt_pipe_of(offset)].surf_live & ~0xfffu;
 }
 
 static uint32_t vgt_cursurflive_read(VgtState *s, const VgtRegInfo *r,
@@ -293,10 +293,10 @@ void vgt_pipes_init(VgtState *s)
     unsigned p;
 
     for (p = 0; p < VGT_NPIPES; p++) {
-        s->pipe[p].s = s;
-        s->pipe[p].vblank_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
+        s->display.pipe[p].s = s;
+        s->display.pipe[p].vblank_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
                                                vgt_pipe_vblank,
-                                               &s->pipe[p]);
+                                               &s->display.pipe[p]);
     }
 }
 
@@ -305,7 +305,7 @@ void vgt_pipes_reset(VgtState *s)
     unsigned p;
 
     for (p = 0; p < VGT_NPIPES; p++) {
-        VgtPipe *pipe = &s->pipe[p];
+        VgtPipe *pipe = &s->display.pipe[p];
 
         timer_del(pipe->vblank_timer);
         pipe->enabled = false;
@@ -322,7 +322,7 @@ void vgt_pipes_exit(VgtState *s)
     unsigned p;
 
     for (p = 0; p < VGT_NPIPES; p++) {
-        timer_free(s->pipe[p].vblank_timer);
-        s->pipe[p].vblank_timer = NULL;
+        timer_free(s->display.pipe[p].vblank_timer);
+        s->display.pipe[p].vblank_timer = NULL;
     }
 }

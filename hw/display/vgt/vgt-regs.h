@@ -69,7 +69,7 @@ typedef struct VgtRegTable {
 #define VGT_REG_TABLE(rows) { (rows), ARRAY_SIZE(rows) }
 
 /* The per-VM value of a register dword (offset in bytes, aligned). */
-#define vgt_vreg(s, offset) ((s)->vregs[(offset) / 4])
+#define vgt_vreg(s, offset) ((s)->regs.vals[(offset) / 4])
 
 /*
  * Apply the row's policy to a guest write of @value (the default write).
