@@ -146,7 +146,6 @@ void vgt_aperture_unmap_refused(VgtState *s, uint32_t index, uint64_t gfn)
 static void vgt_aperture_bad_access(VgtState *s, hwaddr addr, unsigned size,
                                     bool write)
 {
-    uint64_t page = addr >> VGT_PAGE_SHIFT;
     uint64_t gm = s->host.part.mappable_base;
 
     s->aperture.errors++;
@@ -158,8 +157,9 @@ static void vgt_aperture_bad_access(VgtState *s, hwaddr addr, unsigned size,
                   HWADDR_PRIx " %s: %s%s\n", write ? "write" : "read", size,
                   addr, write ? "dropped" : "reads 0",
                   addr >= gm && addr - gm < s->host.part.mappable_size ?
-                  (page < s->aperture.pages && s->gtt.guest[page] & 1 ?
-                   "its GTT entry was refused" : "its GTT entry is not valid") :
+                  (vgt_gtt_guest_pte(s, addr) & VGT_PTE_VALID ?
+                   "its GTT entry was refused" :
+                   "its GTT entry is not valid") :
                   "outside this VM's mappable graphics memory",
                   s->aperture.errors == VGT_APERTURE_LOG_FIRST ?
                   " (further bad aperture accesses are only counted)" : "");

@@ -11,8 +11,9 @@
  * line (per tile row), starting at the latched DSPSURF (DSPSURFLIVE) plus
  * DSPOFFSET's (x, y).  Surface addresses are graphics memory (GM)
  * addresses, translated page by page through the guest's GGTT entries to
- * guest RAM; a surface that leaves this VM's GM partition shows black and
- * is reported once as a guest error, as is a page that is not guest RAM.
+ * guest RAM (vgt-gtt-walk.c); a surface that leaves this VM's GM
+ * partition shows black and is reported once as a guest error, as is a
+ * page that is not guest RAM.
  *
  * A linear surface on pages contiguous in guest RAM, in a format pixman
  * knows and with no cursor on it, is shown in place (zero-copy: the
@@ -153,6 +154,43 @@ static bool vgt_scanout_decode(VgtState *s, unsigned p, VgtScanout *so,
 }
 
 /*
+ * Host pointers of the guest RAM pages [gpa, gpa + n pages) into @pages;
+ * false if they are not one run of guest RAM.  On success *mr, if @mr is
+ * not NULL, is the RAM region holding them (referenced).
+ */
+static bool vgt_ram_run(uint64_t gpa, uint64_t n, uint8_t **pages,
+                        MemoryRegion **mr)
+{
+    uint64_t len = n * VGT_PAGE_SIZE, k;
+    MemoryRegionSection sec;
+    uint8_t *host;
+    bool ram;
+
+    sec = memory_region_find(get_system_memory(), gpa, len);
+    ram = sec.mr && memory_region_is_ram(sec.mr) &&
+          !memory_region_is_rom(sec.mr) &&
+          !memory_region_is_ram_device(sec.mr) &&
+          int128_get64(sec.size) == len;
+    if (!ram) {
+        if (sec.mr) {
+            memory_region_unref(sec.mr);
+        }
+        return false;
+    }
+    host = (uint8_t *)memory_region_get_ram_ptr(sec.mr) +
+           sec.offset_within_region;
+    for (k = 0; k < n; k++) {
+        pages[k] = host + k * VGT_PAGE_SIZE;
+    }
+    if (mr) {
+        *mr = sec.mr;
+    } else {
+        memory_region_unref(sec.mr);
+    }
+    return true;
+}
+
+/*
  * Host pointers of the guest RAM pages behind GM pages [first, first + n),
  * NULL where there is none.  Returns true if they are one contiguous run
  * of guest RAM; then *mr (referenced) is the RAM region holding it.
@@ -160,70 +198,40 @@ static bool vgt_scanout_decode(VgtState *s, unsigned p, VgtScanout *so,
 static bool vgt_gm_pages(VgtState *s, uint64_t first, uint64_t n,
                          uint8_t **pages, MemoryRegion **mr)
 {
-    uint64_t i = 0, j, k, run_gpa;
-    MemoryRegionSection sec;
-    uint8_t *host;
-    bool ram;
+    uint64_t i = 0, k, run, gpa;
+    VgtGmPages it;
 
     *mr = NULL;
-    while (i < n) {
-        uint32_t pte = s->gtt.guest[first + i];
-
-        if (!(pte & 1)) {
+    vgt_gm_pages_begin(&it, s, first, n);
+    while (vgt_gm_pages_next(&it, &gpa, &run)) {
+        if (gpa == VGT_GM_UNMAPPED) {
             pages[i++] = NULL;
             continue;
         }
-        /* a run of consecutive guest frames */
-        run_gpa = vgt_pte_addr(pte);
-        for (j = i + 1; j < n; j++) {
-            pte = s->gtt.guest[first + j];
-            if (!(pte & 1) ||
-                vgt_pte_addr(pte) != run_gpa + (j - i) * VGT_PAGE_SIZE) {
-                break;
-            }
+        if (run == n && vgt_ram_run(gpa, run, pages, mr)) {
+            return true;    /* the whole range: keep the reference */
         }
-    retry:
-        sec = memory_region_find(get_system_memory(), run_gpa,
-                                 (j - i) * VGT_PAGE_SIZE);
-        ram = sec.mr && memory_region_is_ram(sec.mr) &&
-              !memory_region_is_rom(sec.mr) &&
-              !memory_region_is_ram_device(sec.mr) &&
-              int128_get64(sec.size) == (j - i) * VGT_PAGE_SIZE;
-        if (!ram && j - i > 1) {
-            /* the run crosses regions: look at its pages one by one */
-            if (sec.mr) {
-                memory_region_unref(sec.mr);
-            }
-            j = i + 1;
-            goto retry;
+        if (run < n && vgt_ram_run(gpa, run, pages + i, NULL)) {
+            i += run;
+            continue;
         }
-        if (ram) {
-            host = (uint8_t *)memory_region_get_ram_ptr(sec.mr) +
-                   sec.offset_within_region;
-            for (k = i; k < j; k++) {
-                pages[k] = host + (k - i) * VGT_PAGE_SIZE;
+        /* the run crosses regions: look at its pages one by one */
+        for (k = 0; k < run; k++, i++) {
+            if (run > 1 && vgt_ram_run(gpa + k * VGT_PAGE_SIZE, 1,
+                                       pages + i, NULL)) {
+                continue;
             }
-            if (i == 0 && j == n) {
-                *mr = sec.mr;   /* the whole range: keep the reference */
-                return true;
-            }
-        } else {
-            /* not (all) RAM: nothing the display may read */
+            /* not RAM: nothing the display may read */
+            pages[i] = NULL;
             if (!s->display.console.errors++) {
                 s->stats.guest_errors++;
                 qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: GM page "
                               "0x%" PRIx64 " maps guest address 0x%" PRIx64
                               ", not guest RAM: shown black\n",
-                              (first + i) << VGT_PAGE_SHIFT, run_gpa);
-            }
-            for (k = i; k < j; k++) {
-                pages[k] = NULL;
+                              (first + i) << VGT_PAGE_SHIFT,
+                              gpa + k * VGT_PAGE_SIZE);
             }
         }
-        if (sec.mr) {
-            memory_region_unref(sec.mr);
-        }
-        i = j;
     }
     return false;
 }

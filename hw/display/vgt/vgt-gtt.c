@@ -14,7 +14,8 @@
  * VGT_GTT_WRITE_MAX: a bottom half sends them, and so does any register
  * access (the GPU only runs what the guest starts through a register, so
  * it never sees a stale GTT).  The aperture (vgt-aperture.c) follows the
- * guest's entries immediately.
+ * guest's entries immediately.  What a GM address reaches through the
+ * guest's entries (GGTT and PPGTT) is vgt-gtt-walk.c's.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -38,21 +39,6 @@ static const char *const vgt_gtt_refusal_names[VGT_GTT_REFUSED_COUNT] = {
     [VGT_GTT_REFUSED_ACCESS] = "access",
 };
 
-uint64_t vgt_pte_addr(uint32_t pte)
-{
-    return ((uint64_t)(pte & 0x7f0) << 28) | (pte & 0xfffff000u);
-}
-
-bool vgt_gm_is_ours(VgtState *s, uint64_t gm_addr, uint64_t len)
-{
-    const struct vgt_instance_info *p = &s->host.part;
-
-    return (gm_addr >= p->mappable_base &&
-            gm_addr - p->mappable_base + len <= p->mappable_size) ||
-           (gm_addr >= p->nonmappable_base &&
-            gm_addr - p->nonmappable_base + len <= p->nonmappable_size);
-}
-
 /*
  * Is the page at @gpa guest RAM -- the memory the device registers with
  * the helper (vgt-host.c), not a ROM, another device's memory or an
@@ -74,18 +60,11 @@ bool vgt_gpa_is_ram(uint64_t gpa)
     return ram;
 }
 
-bool vgt_gtt_gm_to_gpa(VgtState *s, uint64_t gm_addr, uint64_t *gpa)
+bool vgt_gpa_read(VgtState *s, uint64_t gpa, void *buf, uint32_t len)
 {
-    uint32_t pte;
-    uint64_t page;
-
-    if (gm_addr >= VGT_GM_SIZE || !vgt_gm_is_ours(s, gm_addr, 1)) {
-        return false;
-    }
-    pte = s->gtt.guest[gm_addr >> VGT_PAGE_SHIFT];
-    page = vgt_pte_addr(pte);
-    *gpa = page | (gm_addr & (VGT_PAGE_SIZE - 1));
-    return (pte & VGT_PTE_VALID) && vgt_gpa_is_ram(page);
+    /* only the VM's own RAM: never MMIO, never another device */
+    return vgt_gpa_is_ram(gpa & ~(uint64_t)(VGT_PAGE_SIZE - 1)) &&
+           pci_dma_read(PCI_DEVICE(s), gpa, buf, len) == MEMTX_OK;
 }
 
 static void vgt_gtt_refuse(VgtState *s, VgtGttRefusal why, uint32_t index,

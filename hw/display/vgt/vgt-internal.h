@@ -333,15 +333,57 @@ void vgt_gtt_reset(VgtState *s);
 void vgt_gtt_exit(VgtState *s);
 /* Send queued GTT entries to the helper (before it may use the GTT). */
 void vgt_gtt_flush(VgtState *s);
-uint64_t vgt_pte_addr(uint32_t pte);
-bool vgt_gm_is_ours(VgtState *s, uint64_t gm_addr, uint64_t len);
+/* Is the page at @gpa guest RAM (not ROM, MMIO, an aperture)? */
 bool vgt_gpa_is_ram(uint64_t gpa);
+/* Read guest RAM at @gpa (only if its first page is guest RAM). */
+bool vgt_gpa_read(VgtState *s, uint64_t gpa, void *buf, uint32_t len);
+
 /*
- * The guest-physical address GM address @gm_addr reaches through the
- * guest's GGTT (display, scanner): false unless the entry is this VM's,
- * valid and points at guest RAM.
+ * vgt-gtt-walk.c: graphics memory addresses.  A GM address means a page
+ * of guest memory through the GGTT, or through a gen7 PPGTT whose page
+ * directory PP_DIR_BASE names (its PDEs are GGTT entries).
  */
-bool vgt_gtt_gm_to_gpa(VgtState *s, uint64_t gm_addr, uint64_t *gpa);
+typedef struct VgtGmSpace {
+    bool ppgtt;
+    uint32_t pp_dir_base;       /* PP_DIR_BASE, for a PPGTT */
+} VgtGmSpace;
+
+extern const VgtGmSpace vgt_ggtt;
+
+/* The guest address a Haswell PTE or PDE points at. */
+uint64_t vgt_pte_addr(uint32_t pte);
+/* Is [gm_addr, gm_addr + len) inside this VM's GM ranges? */
+bool vgt_gm_is_ours(VgtState *s, uint64_t gm_addr, uint64_t len);
+/* The guest's GGTT entry for @gma, 0 (not valid) if it is not this VM's. */
+uint32_t vgt_gtt_guest_pte(VgtState *s, uint64_t gma);
+/*
+ * The guest-physical address @gma reaches in @space: false unless every
+ * entry on the way is this VM's and valid.  Through the GGTT the page
+ * must be guest RAM too; PPGTT page tables are read from guest RAM only.
+ */
+bool vgt_gtt_translate(VgtState *s, const VgtGmSpace *space, uint64_t gma,
+                       uint64_t *gpa);
+/* Read @len bytes of GM at @gma through @space, page by page. */
+bool vgt_gtt_read_gm(VgtState *s, const VgtGmSpace *space, uint64_t gma,
+                     void *buf, uint32_t len);
+
+/*
+ * The GGTT pages of a display plane, as runs: consecutive GM pages whose
+ * entries are valid and point at consecutive guest frames, or one page
+ * without such an entry (VGT_GM_UNMAPPED).
+ */
+typedef struct VgtGmPages {
+    VgtState *s;
+    uint64_t page;              /* next GM page */
+    uint64_t end;
+} VgtGmPages;
+
+#define VGT_GM_UNMAPPED     UINT64_MAX
+
+void vgt_gm_pages_begin(VgtGmPages *it, VgtState *s, uint64_t first,
+                        uint64_t n);
+/* The next run: its first page's @gpa and @npages; false at the end. */
+bool vgt_gm_pages_next(VgtGmPages *it, uint64_t *gpa, uint64_t *npages);
 
 /* vgt-aperture.c: BAR2 */
 void vgt_aperture_init(VgtState *s);

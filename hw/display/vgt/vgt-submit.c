@@ -23,69 +23,19 @@
 #include "vgt-cmd.h"
 #include "trace.h"
 
-/* What the PPGTT walk of one scan needs. */
+/* What the scan of one submission reads through. */
 typedef struct VgtScanEnv {
     VgtState *s;
     uint32_t pp_dir_base_reg;   /* the engine's PP_DIR_BASE */
-    uint32_t pp_dir_base;       /* its value as the stream sets it */
+    VgtGmSpace ppgtt;           /* its value as the stream sets it */
 } VgtScanEnv;
-
-static bool vgt_submit_read_gpa(VgtState *s, uint64_t gpa, void *buf,
-                                uint32_t len)
-{
-    /* only the VM's own RAM: never MMIO, never another device */
-    return vgt_gpa_is_ram(gpa & ~(uint64_t)(VGT_PAGE_SIZE - 1)) &&
-           pci_dma_read(PCI_DEVICE(s), gpa, buf, len) == MEMTX_OK;
-}
-
-/*
- * The gen7 PPGTT: page directory entries in the GGTT's PTE array at
- * PP_DIR_BASE (bits 31:16 = byte offset in the GTT / 64), page tables in
- * guest memory, both with Haswell's PTE encoding.
- */
-static bool vgt_submit_ppgtt_to_gpa(VgtScanEnv *e, uint64_t gma,
-                                    uint64_t *gpa)
-{
-    VgtState *s = e->s;
-    uint32_t pd_index = (e->pp_dir_base >> 16) * 64 / 4;
-    uint32_t pde_index = pd_index + ((gma >> 22) & 0x1ff);
-    uint32_t pde, pte;
-    uint64_t pt;
-
-    if (gma >= (2ull << 30) || pde_index >= VGT_GTT_ENTRIES) {
-        return false;
-    }
-    /* the page directory must lie in the VM's own part of the GTT */
-    if (!vgt_gm_is_ours(s, (uint64_t)pde_index << VGT_PAGE_SHIFT, 1)) {
-        return false;
-    }
-    pde = s->gtt.guest[pde_index];
-    if (!(pde & VGT_PTE_VALID)) {
-        return false;
-    }
-    pt = vgt_pte_addr(pde);
-    if (!vgt_submit_read_gpa(s, pt + ((gma >> 12) & 0x3ff) * 4, &pte, 4)) {
-        return false;
-    }
-    pte = le32_to_cpu(pte);
-    if (!(pte & VGT_PTE_VALID)) {
-        return false;
-    }
-    *gpa = vgt_pte_addr(pte) | (gma & (VGT_PAGE_SIZE - 1));
-    return true;
-}
 
 static bool vgt_submit_scan_read(void *opaque, bool ppgtt, uint64_t gma,
                                  void *buf, uint32_t len)
 {
     VgtScanEnv *e = opaque;
-    uint64_t gpa;
 
-    if (ppgtt ? !vgt_submit_ppgtt_to_gpa(e, gma, &gpa)
-              : !vgt_gtt_gm_to_gpa(e->s, gma, &gpa)) {
-        return false;
-    }
-    return vgt_submit_read_gpa(e->s, gpa, buf, len);
+    return vgt_gtt_read_gm(e->s, ppgtt ? &e->ppgtt : &vgt_ggtt, gma, buf, len);
 }
 
 static bool vgt_submit_scan_gm_ok(void *opaque, uint64_t gma, uint64_t len)
@@ -100,7 +50,7 @@ static void vgt_submit_scan_lri(void *opaque, uint32_t reg, uint32_t value)
     VgtScanEnv *e = opaque;
 
     if (reg == e->pp_dir_base_reg) {
-        e->pp_dir_base = value;
+        e->ppgtt.pp_dir_base = value;
     }
 }
 
@@ -137,7 +87,10 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     VgtScanEnv env = {
         .s = s,
         .pp_dir_base_reg = RING_PP_DIR_BASE(base),
-        .pp_dir_base = vgt_vreg(s, RING_PP_DIR_BASE(base)),
+        .ppgtt = {
+            .ppgtt = true,
+            .pp_dir_base = vgt_vreg(s, RING_PP_DIR_BASE(base)),
+        },
     };
     VgtCmdEnv cenv = {
         .opaque = &env,
