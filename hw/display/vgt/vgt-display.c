@@ -39,39 +39,17 @@
 #include "vgt-internal.h"
 #include "trace.h"
 
-#define VGT_PIPE_REG(p, a)      (0x70000 + (p) * 0x1000 + (a))
-#define VGT_TRANS_REG(t, a)     (0x60000 + (t) * 0x1000 + (a))
-#define PIPESRC                 0x1c
-#define TRANS_DDI_FUNC_CTL      0x400
-#define   TRANS_DDI_ENABLE      (1u << 31)
-#define   TRANS_DDI_PORT(v)     (((v) >> 28) & 7)
-#define CURCNTR                 0x80
-#define   CURSOR_MODE_MASK      0x27
-#define CURBASE                 0x84
-#define CURPOS                  0x88
-#define DSPCNTR                 0x180
-#define   DSPCNTR_ENABLE        (1u << 31)
-#define   DSPCNTR_FORMAT(v)     (((v) >> 26) & 0xf)
-#define   DSPCNTR_ROTATE_180    (1u << 15)
-#define   DSPCNTR_TILED         (1u << 10)
-#define DSPSTRIDE               0x188
-#define DSPOFFSET               0x1a4
-
-#define VGT_TILE_WIDTH          512     /* X tile: 512 bytes x 8 rows */
-#define VGT_TILE_ROWS           8
-#define VGT_MAX_STRIDE          (32 * 1024)
-
 static const struct VgtFormat {
-    uint32_t field;             /* DSPCNTR bits 29:26 */
+    uint32_t field;             /* DSPCNTR & DISP_FORMAT_MASK */
     pixman_format_code_t pixman;
     unsigned cpp;
     const char *name;
 } vgt_formats[] = {
-    { 5, PIXMAN_r5g6b5, 2, "RGB565" },
-    { 6, PIXMAN_x8r8g8b8, 4, "XRGB8888" },
-    { 8, PIXMAN_x2b10g10r10, 4, "XBGR2101010" },
-    { 10, PIXMAN_x2r10g10b10, 4, "XRGB2101010" },
-    { 14, PIXMAN_x8b8g8r8, 4, "XBGR8888" },
+    { DISP_FORMAT_BGRX565, PIXMAN_r5g6b5, 2, "RGB565" },
+    { DISP_FORMAT_BGRX888, PIXMAN_x8r8g8b8, 4, "XRGB8888" },
+    { DISP_FORMAT_RGBX101010, PIXMAN_x2b10g10r10, 4, "XBGR2101010" },
+    { DISP_FORMAT_BGRX101010, PIXMAN_x2r10g10b10, 4, "XRGB2101010" },
+    { DISP_FORMAT_RGBX888, PIXMAN_x8b8g8r8, 4, "XBGR8888" },
 };
 
 static const struct VgtFormat *vgt_format(uint32_t field)
@@ -100,49 +78,50 @@ typedef struct VgtScanout {
 
 static bool vgt_pipe_drives_monitor(VgtState *s, unsigned p)
 {
-    uint32_t func = vgt_vreg(s, VGT_TRANS_REG(p, TRANS_DDI_FUNC_CTL));
+    uint32_t func = vgt_vreg(s, TRANS_DDI_FUNC_CTL(p));
 
-    return s->display.pipe[p].enabled && (func & TRANS_DDI_ENABLE) &&
-           TRANS_DDI_PORT(func) == s->display.port;
+    return s->display.pipe[p].enabled && (func & TRANS_DDI_FUNC_ENABLE) &&
+           (func & TRANS_DDI_PORT_MASK) >> TRANS_DDI_PORT_SHIFT ==
+           s->display.port;
 }
 
 /* Decode pipe @p's primary plane; false (and @why) if nothing to show. */
 static bool vgt_scanout_decode(VgtState *s, unsigned p, VgtScanout *so,
                                const char **why)
 {
-    uint32_t cntr = vgt_vreg(s, VGT_PIPE_REG(p, DSPCNTR));
-    uint32_t src = vgt_vreg(s, VGT_TRANS_REG(p, PIPESRC));
-    uint32_t off = vgt_vreg(s, VGT_PIPE_REG(p, DSPOFFSET));
+    uint32_t cntr = vgt_vreg(s, DSPCNTR(p));
+    uint32_t src = vgt_vreg(s, PIPESRC(p));
+    uint32_t off = vgt_vreg(s, DSPOFFSET(p));
     uint64_t line;
 
     memset(so, 0, sizeof(*so));
     so->pipe = p;
-    if (!(cntr & DSPCNTR_ENABLE)) {
+    if (!(cntr & DISP_ENABLE)) {
         *why = "the primary plane is disabled";
         return false;
     }
-    so->width = ((src >> 16) & 0x1fff) + 1;
-    so->height = (src & 0x1fff) + 1;
-    so->stride = vgt_vreg(s, VGT_PIPE_REG(p, DSPSTRIDE)) & 0x3ffc0;
-    so->format_field = DSPCNTR_FORMAT(cntr);
+    so->width = PIPESRC_WIDTH(src);
+    so->height = PIPESRC_HEIGHT(src);
+    so->stride = vgt_vreg(s, DSPSTRIDE(p)) & DSPSTRIDE_MASK;
+    so->format_field = cntr & DISP_FORMAT_MASK;
     so->fmt = vgt_format(so->format_field);
     so->surf = s->display.pipe[p].surf_live & ~0xfffu;
-    so->x = off & 0x1fff;
-    so->y = (off >> 16) & 0x1fff;
-    so->tiled = cntr & DSPCNTR_TILED;
+    so->x = DSPOFFSET_X(off);
+    so->y = DSPOFFSET_Y(off);
+    so->tiled = cntr & DISP_TILED;
     if (!so->fmt) {
         *why = "unsupported pixel format";
         return false;
     }
     line = (uint64_t)(so->x + so->width) * so->fmt->cpp;
-    if (!so->stride || so->stride > VGT_MAX_STRIDE || line > so->stride ||
-        (so->tiled && so->stride % VGT_TILE_WIDTH)) {
+    if (!so->stride || so->stride > HSW_MAX_STRIDE || line > so->stride ||
+        (so->tiled && so->stride % HSW_TILE_X_WIDTH)) {
         *why = "stride does not fit the plane";
         return false;
     }
     if (so->tiled) {
         so->start = so->surf;
-        so->len = (uint64_t)ROUND_UP(so->y + so->height, VGT_TILE_ROWS) *
+        so->len = (uint64_t)ROUND_UP(so->y + so->height, HSW_TILE_X_ROWS) *
                   so->stride;
     } else {
         so->start = so->surf + (uint64_t)so->y * so->stride +
@@ -269,11 +248,11 @@ static void vgt_gather_line(const VgtScanout *so, uint8_t **pages,
         return;
     }
     while (n) {
-        size_t within = xb % VGT_TILE_WIDTH;
-        size_t chunk = MIN(n, VGT_TILE_WIDTH - within);
-        uint64_t o = (row / VGT_TILE_ROWS) * VGT_TILE_ROWS * so->stride +
-                     (xb / VGT_TILE_WIDTH) * VGT_PAGE_SIZE +
-                     (row % VGT_TILE_ROWS) * VGT_TILE_WIDTH + within;
+        size_t within = xb % HSW_TILE_X_WIDTH;
+        size_t chunk = MIN(n, HSW_TILE_X_WIDTH - within);
+        uint64_t o = (row / HSW_TILE_X_ROWS) * HSW_TILE_X_ROWS * so->stride +
+                     (xb / HSW_TILE_X_WIDTH) * VGT_PAGE_SIZE +
+                     (row % HSW_TILE_X_ROWS) * HSW_TILE_X_WIDTH + within;
 
         vgt_gather(pages, o, dst, chunk);
         dst += chunk;
@@ -330,9 +309,9 @@ static bool vgt_cursor_draw(VgtState *s, const VgtScanout *so,
                             int *cy, int *ch)
 {
     VgtConsole *d = &s->display.console;
-    uint32_t cntr = vgt_vreg(s, VGT_PIPE_REG(so->pipe, CURCNTR));
-    uint32_t base = vgt_vreg(s, VGT_PIPE_REG(so->pipe, CURBASE)) & ~0xfffu;
-    uint32_t pos = vgt_vreg(s, VGT_PIPE_REG(so->pipe, CURPOS));
+    uint32_t cntr = vgt_vreg(s, CURCNTR(so->pipe));
+    uint32_t base = vgt_vreg(s, CURBASE(so->pipe)) & ~0xfffu;
+    uint32_t pos = vgt_vreg(s, CURPOS(so->pipe));
     g_autofree uint8_t **pages = NULL;
     g_autofree uint8_t *pixels = NULL;
     pixman_image_t *src, *dst;
@@ -340,25 +319,25 @@ static bool vgt_cursor_draw(VgtState *s, const VgtScanout *so,
     unsigned size;
     int x, y;
 
-    switch (cntr & CURSOR_MODE_MASK) {
-    case 0x27:
+    switch (cntr & MCURSOR_MODE_MASK) {
+    case MCURSOR_MODE_64_ARGB_AX:
         size = 64;
         break;
-    case 0x22:
+    case MCURSOR_MODE_128_ARGB_AX:
         size = 128;
         break;
-    case 0x23:
+    case MCURSOR_MODE_256_ARGB_AX:
         size = 256;
         break;
     default:
         return false;
     }
-    x = pos & 0x7fff;
-    y = (pos >> 16) & 0x7fff;
-    if (pos & (1u << 15)) {
+    x = pos & CURSOR_POS_X_MASK;
+    y = (pos & CURSOR_POS_Y_MASK) >> CURSOR_POS_Y_SHIFT;
+    if (pos & CURSOR_POS_X_SIGN) {
         x = -x;
     }
-    if (pos & (1u << 31)) {
+    if (pos & CURSOR_POS_Y_SIGN) {
         y = -y;
     }
     if (x >= (int)so->width || y >= (int)so->height ||
@@ -402,9 +381,9 @@ static bool vgt_cursor_draw(VgtState *s, const VgtScanout *so,
 
 static bool vgt_cursor_visible(VgtState *s, unsigned p)
 {
-    uint32_t cntr = vgt_vreg(s, VGT_PIPE_REG(p, CURCNTR));
+    uint32_t cntr = vgt_vreg(s, CURCNTR(p));
 
-    return (cntr & CURSOR_MODE_MASK) != 0;
+    return (cntr & MCURSOR_MODE_MASK) != 0;
 }
 
 /* Redraw the console from pipe @so (copy path or zero-copy). */
@@ -553,12 +532,12 @@ static void vgt_display_update(void *opaque)
             vgt_display_render(s, &so, force);
             return;
         }
-        if (so.fmt == NULL && (vgt_vreg(s, VGT_PIPE_REG(p, DSPCNTR)) &
-                               DSPCNTR_ENABLE) &&
+        if (so.fmt == NULL && (vgt_vreg(s, DSPCNTR(p)) & DISP_ENABLE) &&
             d->bad_surface != (0x80000000u | so.format_field)) {
             d->bad_surface = 0x80000000u | so.format_field;
             qemu_log_mask(LOG_UNIMP, "vgt: display: pipe %c pixel format "
-                          "%u not shown\n", 'A' + p, so.format_field);
+                          "%u not shown\n", 'A' + p,
+                          so.format_field >> DISP_FORMAT_SHIFT);
         } else if (so.fmt && d->bad_surface != (0x40000000u | so.stride)) {
             /* enabled, known format, but the stride cannot hold a line */
             d->bad_surface = 0x40000000u | so.stride;
@@ -664,8 +643,8 @@ static bool vgt_visit_pipe(VgtState *s, Visitor *v, unsigned p, Error **errp)
 {
     VgtScanout so;
     const char *why = "";
-    uint32_t htotal = vgt_vreg(s, VGT_TRANS_REG(p, 0x00));
-    uint32_t vtotal = vgt_vreg(s, VGT_TRANS_REG(p, 0x0c));
+    uint32_t htotal = vgt_vreg(s, HTOTAL(p));
+    uint32_t vtotal = vgt_vreg(s, VTOTAL(p));
     g_autofree char *mode = NULL;
     g_autofree char *name = g_strdup_printf("%c", 'A' + p);
     bool plane = vgt_scanout_decode(s, p, &so, &why);

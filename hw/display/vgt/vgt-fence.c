@@ -19,13 +19,11 @@
 
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "kernel-shim/hsw/hsw-regs.h"
 #include "vgt-internal.h"
 #include "trace.h"
 
-#define VGT_FENCE_BASE          0x100000
-#define VGT_FENCE_VALID         (1u << 0)
 #define VGT_FENCE_LO_RESERVED   0xffcu      /* bits 11:2 */
-#define VGT_FENCE_ADDR_MASK     0xfffff000u
 
 /* Log this many fence errors of each device, then count them. */
 #define VGT_FENCE_LOG_FIRST     16
@@ -51,16 +49,16 @@ static void G_GNUC_PRINTF(3, 4) vgt_fence_error(VgtState *s, uint32_t fence,
 /* Send guest fence @fence's value to the helper. */
 static void vgt_fence_commit(VgtState *s, uint32_t fence)
 {
-    uint32_t lo = vgt_vreg(s, VGT_FENCE_BASE + fence * 8);
-    uint32_t hi = vgt_vreg(s, VGT_FENCE_BASE + fence * 8 + 4);
+    uint32_t lo = vgt_vreg(s, FENCE_REG_GEN6_LO(fence));
+    uint32_t hi = vgt_vreg(s, FENCE_REG_GEN6_HI(fence));
     uint64_t value = ((uint64_t)hi << 32) | lo;
-    uint64_t start = lo & VGT_FENCE_ADDR_MASK;
-    uint64_t end = (uint64_t)(hi & VGT_FENCE_ADDR_MASK) + VGT_PAGE_SIZE;
+    uint64_t start = lo & FENCE_ADDR_MASK;
+    uint64_t end = (uint64_t)(hi & FENCE_ADDR_MASK) + VGT_PAGE_SIZE;
     int ret;
 
     s->fence.hi_fresh &= ~(1u << fence);
     s->fence.lo_pending &= ~(1u << fence);
-    if (lo & VGT_FENCE_VALID) {
+    if (lo & FENCE_VALID) {
         if (lo & VGT_FENCE_LO_RESERVED) {
             vgt_fence_error(s, fence, "value 0x%016" PRIx64 " sets reserved "
                             "bits 11:2; fence disabled", value);
@@ -72,7 +70,7 @@ static void vgt_fence_commit(VgtState *s, uint32_t fence)
             value = 0;
         }
     }
-    if (value & VGT_FENCE_VALID) {
+    if (value & FENCE_VALID) {
         s->fence.live |= 1u << fence;
     } else {
         s->fence.live &= ~(1u << fence);
@@ -92,7 +90,7 @@ static void vgt_fence_commit(VgtState *s, uint32_t fence)
 static uint32_t vgt_fence_read(VgtState *s, const VgtRegInfo *r,
                                uint32_t offset)
 {
-    uint32_t fence = (offset - VGT_FENCE_BASE) / 8;
+    uint32_t fence = (offset - FENCE_REG_GEN6_LO(0)) / 8;
 
     if (fence >= s->host.part.fence_num) {
         vgt_fence_error(s, fence, "read of a fence that is not this VM's "
@@ -105,7 +103,7 @@ static uint32_t vgt_fence_read(VgtState *s, const VgtRegInfo *r,
 static void vgt_fence_write(VgtState *s, const VgtRegInfo *r,
                             uint32_t offset, uint32_t value)
 {
-    uint32_t fence = (offset - VGT_FENCE_BASE) / 8;
+    uint32_t fence = (offset - FENCE_REG_GEN6_LO(0)) / 8;
     uint32_t bit = 1u << fence;
     bool hi = offset & 4;
 
@@ -123,7 +121,7 @@ static void vgt_fence_write(VgtState *s, const VgtRegInfo *r,
         } else {
             s->fence.hi_fresh |= bit;
         }
-    } else if (!(value & VGT_FENCE_VALID) || s->fence.hi_fresh & bit) {
+    } else if (!(value & FENCE_VALID) || s->fence.hi_fresh & bit) {
         vgt_fence_commit(s, fence);
     } else {
         s->fence.lo_pending |= bit;
@@ -153,7 +151,7 @@ void vgt_fence_reset(VgtState *s)
 }
 
 #define FENCE(i) \
-    { "FENCE_" #i, VGT_FENCE_BASE + 8 * (i), 8, VGT_REG_MEDIATED, 0, 0, \
+    { "FENCE_" #i, FENCE_REG_GEN6_LO(i), 8, VGT_REG_MEDIATED, 0, 0, \
       vgt_fence_read, vgt_fence_write }
 
 static const VgtRegInfo vgt_fence_regs[] = {

@@ -15,6 +15,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
+#include "kernel-shim/hsw/hsw-regs.h"
 #include "vgt-internal.h"
 
 /* A gen7 PPGTT covers 2 GiB: 512 PDEs of 1024 PTEs of 4 KiB pages. */
@@ -26,7 +27,7 @@ const VgtGmSpace vgt_ggtt = { .ppgtt = false };
 
 uint64_t vgt_pte_addr(uint32_t pte)
 {
-    return ((uint64_t)(pte & 0x7f0) << 28) | (pte & 0xfffff000u);
+    return hsw_pte_decode(pte);
 }
 
 bool vgt_gm_is_ours(VgtState *s, uint64_t gm_addr, uint64_t len)

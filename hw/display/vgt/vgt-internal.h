@@ -18,6 +18,7 @@
 #include "vgt-opregion-layout.h"
 #include "vgt-regs.h"
 #include "vgt-irq-chain.h"
+#include "kernel-shim/hsw/hsw-display.h"
 
 OBJECT_DECLARE_SIMPLE_TYPE(VgtState, VGT)
 
@@ -38,7 +39,7 @@ typedef enum VgtGttRefusal {
     VGT_GTT_REFUSED_COUNT
 } VgtGttRefusal;
 
-#define VGT_NPIPES          3
+#define VGT_NPIPES          HSW_NUM_PIPES
 
 /* One display pipe's timing state (vgt-pipe.c). */
 typedef struct VgtPipe {
@@ -89,7 +90,7 @@ typedef struct VgtConsole {
     QemuConsole *con;
     int pipe;                   /* pipe shown, -1: placeholder */
     uint32_t width, height;
-    uint32_t format;            /* DSPCNTR pixel format field */
+    uint32_t format;            /* DSPCNTR & DISP_FORMAT_MASK */
     uint32_t stride;
     uint64_t base;              /* GM address of pixel (0, 0) */
     bool tiled;
@@ -445,6 +446,9 @@ typedef enum VgtIrqDomain {
 void vgt_irq_pulse(VgtState *s, VgtIrqDomain d, uint32_t bits);
 void vgt_irq_set_source(VgtState *s, VgtIrqDomain d, uint32_t bits,
                         bool level);
+/* Only the live status (ISR) of @bits: no event, nothing latches. */
+void vgt_irq_set_live(VgtState *s, VgtIrqDomain d, uint32_t bits,
+                      bool level);
 void vgt_irq_engine_user(VgtState *s, unsigned engine);
 void vgt_irq_update(VgtState *s);
 void vgt_irq_reset(VgtState *s);
