@@ -70,8 +70,7 @@ typedef uint32_t (*BenchFn)(VgtState *s, const uint32_t *regs, size_t n);
 
 static uint32_t bench_array_read(VgtState *s, const uint32_t *regs, size_t n)
 {
-    /* volatile: every access is a real load, as through the table */
-    volatile uint32_t *file = s->vregs;
+    volatile uint32_t *file = s->regs.vals; /* real loads, as the table */
     uint32_t sum = 0;
     long i;
 
@@ -84,8 +83,7 @@ static uint32_t bench_array_read(VgtState *s, const uint32_t *regs, size_t n)
 static uint32_t bench_array_write(VgtState *s, const uint32_t *regs,
                                   size_t n)
 {
-    /* volatile: every access is a real store, as through the table */
-    volatile uint32_t *file = s->vregs;
+    volatile uint32_t *file = s->regs.vals; /* real stores, as the table */
     long i;
 
     for (i = 0; i < ITERATIONS; i++) {

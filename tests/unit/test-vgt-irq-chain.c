@@ -7,6 +7,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "kernel-shim/hsw/hsw-regs.h"
 #include "vgt-irq-chain.h"
 
 #define RCS_USER    (1u << 0)
@@ -23,8 +24,8 @@ static void chain_init(Chain *c)
 {
     memset(c, 0, sizeof(*c));
     c->de.imr = c->gt.imr = c->pm.imr = c->sde.imr = ~0u;
-    c->de.ier = VGT_DE_MASTER_IRQ | VGT_DE_PCH_EVENT | VBLANK_A;
-    c->de.imr = ~(VGT_DE_MASTER_IRQ | VGT_DE_PCH_EVENT);
+    c->de.ier = DE_MASTER_IRQ_CONTROL | VGT_DE_PCH_EVENT | VBLANK_A;
+    c->de.imr = ~(DE_MASTER_IRQ_CONTROL | VGT_DE_PCH_EVENT);
     c->gt.ier = RCS_USER;
     c->pm.ier = VECS_USER;
     c->sde.ier = ~0u;
@@ -100,9 +101,9 @@ static void test_master_enable(void)
     c.gt.imr = ~RCS_USER;
     vgt_irqset_pulse(&c.gt, RCS_USER);
     g_assert_true(line(&c));
-    c.de.ier &= ~VGT_DE_MASTER_IRQ;
+    c.de.ier &= ~DE_MASTER_IRQ_CONTROL;
     g_assert_false(line(&c));
-    c.de.ier |= VGT_DE_MASTER_IRQ;
+    c.de.ier |= DE_MASTER_IRQ_CONTROL;
     g_assert_true(line(&c));
     /* the PM set (VECS) reaches the line too */
     vgt_irqset_ack(&c.gt, ~0u);
@@ -163,13 +164,13 @@ static void test_event_during_handler(void)
     vgt_irqset_pulse(&c.gt, RCS_USER);
     g_assert_true(line(&c));
 
-    c.de.ier &= ~VGT_DE_MASTER_IRQ;             /* handler starts */
+    c.de.ier &= ~DE_MASTER_IRQ_CONTROL;             /* handler starts */
     g_assert_false(line(&c));
     seen = c.gt.iir;
     vgt_irqset_ack(&c.gt, seen);                /* acks what it saw */
     vgt_irqset_pulse(&c.gt, RCS_USER);          /* a new completion */
     g_assert_false(line(&c));
-    c.de.ier |= VGT_DE_MASTER_IRQ;              /* handler returns */
+    c.de.ier |= DE_MASTER_IRQ_CONTROL;              /* handler returns */
     g_assert_true(line(&c));
 
     /* and an ack racing a raise never loses the newer event */

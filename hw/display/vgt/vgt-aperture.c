@@ -38,7 +38,7 @@
 
 static inline VgtState *vgt_aperture_state(IOMMUMemoryRegion *iommu)
 {
-    return container_of(iommu, VgtState, aperture_iommu);
+    return container_of(iommu, VgtState, aperture.iommu);
 }
 
 /*
@@ -50,10 +50,10 @@ static uint64_t vgt_aperture_lookup(VgtState *s, uint64_t page)
     uint32_t gfn1;
     uint64_t gpa;
 
-    if (page >= s->aperture_pages) {
+    if (page >= s->aperture.pages) {
         return -1;
     }
-    gfn1 = qatomic_read(&s->aperture_gfn[page]);
+    gfn1 = qatomic_read(&s->aperture.gfn[page]);
     if (!gfn1) {
         return -1;
     }
@@ -69,9 +69,9 @@ static IOMMUTLBEntry vgt_aperture_translate(IOMMUMemoryRegion *iommu,
 {
     VgtState *s = vgt_aperture_state(iommu);
     uint64_t page = addr >> VGT_PAGE_SHIFT;
-    uint64_t gpa = s->aperture_trap_all ? -1 : vgt_aperture_lookup(s, page);
+    uint64_t gpa = s->conf.aperture_trap ? -1 : vgt_aperture_lookup(s, page);
     IOMMUTLBEntry entry = {
-        .target_as = &s->aperture_trap_as,
+        .target_as = &s->aperture.trap_as,
         .iova = page << VGT_PAGE_SHIFT,
         .translated_addr = page << VGT_PAGE_SHIFT,
         .addr_mask = VGT_PAGE_SIZE - 1,
@@ -105,7 +105,7 @@ static int vgt_aperture_attrs_to_index(IOMMUMemoryRegion *iommu,
 static void vgt_aperture_invalidate(VgtState *s, uint64_t addr,
                                     uint64_t mask)
 {
-    if (s->aperture_trap_all) {
+    if (s->conf.aperture_trap) {
         return;     /* no translation to forget */
     }
     IOMMUTLBEvent event = {
@@ -118,7 +118,7 @@ static void vgt_aperture_invalidate(VgtState *s, uint64_t addr,
         },
     };
 
-    memory_region_notify_iommu(&s->aperture_iommu, 0, event);
+    memory_region_notify_iommu(&s->aperture.iommu, 0, event);
 }
 
 void vgt_aperture_update(VgtState *s, uint32_t index, bool mapped,
@@ -126,19 +126,19 @@ void vgt_aperture_update(VgtState *s, uint32_t index, bool mapped,
 {
     uint32_t gfn1 = mapped ? gfn + 1 : 0;
 
-    if (index >= s->aperture_pages || gfn >= UINT32_MAX ||
-        s->aperture_gfn[index] == gfn1) {
+    if (index >= s->aperture.pages || gfn >= UINT32_MAX ||
+        s->aperture.gfn[index] == gfn1) {
         return;
     }
     trace_vgt_aperture_update(index, mapped, gfn);
-    qatomic_set(&s->aperture_gfn[index], gfn1);
+    qatomic_set(&s->aperture.gfn[index], gfn1);
     vgt_aperture_invalidate(s, (uint64_t)index << VGT_PAGE_SHIFT,
                             VGT_PAGE_SIZE - 1);
 }
 
 void vgt_aperture_unmap_refused(VgtState *s, uint32_t index, uint64_t gfn)
 {
-    if (index < s->aperture_pages && s->aperture_gfn[index] == gfn + 1) {
+    if (index < s->aperture.pages && s->aperture.gfn[index] == gfn + 1) {
         vgt_aperture_update(s, index, false, 0);
     }
 }
@@ -146,22 +146,22 @@ void vgt_aperture_unmap_refused(VgtState *s, uint32_t index, uint64_t gfn)
 static void vgt_aperture_bad_access(VgtState *s, hwaddr addr, unsigned size,
                                     bool write)
 {
-    uint64_t page = addr >> VGT_PAGE_SHIFT;
-    uint64_t gm = s->part.mappable_base;
+    uint64_t gm = s->host.part.mappable_base;
 
-    s->aperture_errors++;
+    s->aperture.errors++;
     trace_vgt_aperture_unmapped(addr, size, write);
-    if (s->aperture_errors > VGT_APERTURE_LOG_FIRST) {
+    if (s->aperture.errors > VGT_APERTURE_LOG_FIRST) {
         return;
     }
     qemu_log_mask(LOG_GUEST_ERROR, "vgt: aperture %s of %u bytes at 0x%"
                   HWADDR_PRIx " %s: %s%s\n", write ? "write" : "read", size,
                   addr, write ? "dropped" : "reads 0",
-                  addr >= gm && addr - gm < s->part.mappable_size ?
-                  (page < s->aperture_pages && s->gtt_guest[page] & 1 ?
-                   "its GTT entry was refused" : "its GTT entry is not valid") :
+                  addr >= gm && addr - gm < s->host.part.mappable_size ?
+                  (vgt_gtt_guest_pte(s, addr) & VGT_PTE_VALID ?
+                   "its GTT entry was refused" :
+                   "its GTT entry is not valid") :
                   "outside this VM's mappable graphics memory",
-                  s->aperture_errors == VGT_APERTURE_LOG_FIRST ?
+                  s->aperture.errors == VGT_APERTURE_LOG_FIRST ?
                   " (further bad aperture accesses are only counted)" : "");
 }
 
@@ -229,45 +229,46 @@ void vgt_aperture_init(VgtState *s)
 {
     Object *owner = OBJECT(s);
 
-    s->aperture_pages = MIN(s->aperture_size, s->part.mappable_base +
-                            s->part.mappable_size) >> VGT_PAGE_SHIFT;
-    s->aperture_gfn = g_new0(uint32_t, s->aperture_pages);
+    s->aperture.pages = MIN(s->conf.aperture_size, s->host.part.mappable_base +
+                            s->host.part.mappable_size) >> VGT_PAGE_SHIFT;
+    s->aperture.gfn = g_new0(uint32_t, s->aperture.pages);
 
-    memory_region_init_io(&s->aperture_trap, owner, &vgt_aperture_trap_ops,
-                          s, "vgt-aperture-trap", s->aperture_size);
-    memory_region_init(&s->aperture, owner, "vgt-aperture", s->aperture_size);
-    if (s->aperture_trap_all) {
+    memory_region_init_io(&s->aperture.trap, owner, &vgt_aperture_trap_ops,
+                          s, "vgt-aperture-trap", s->conf.aperture_size);
+    memory_region_init(&s->aperture.mr, owner, "vgt-aperture",
+                       s->conf.aperture_size);
+    if (s->conf.aperture_trap) {
         /* Plain MMIO: every access through the trap handlers. */
-        memory_region_add_subregion(&s->aperture, 0, &s->aperture_trap);
+        memory_region_add_subregion(&s->aperture.mr, 0, &s->aperture.trap);
     } else {
-        address_space_init(&s->aperture_trap_as, &s->aperture_trap,
+        address_space_init(&s->aperture.trap_as, &s->aperture.trap,
                            "vgt-aperture-trap");
-        memory_region_init_iommu(&s->aperture_iommu,
-                                 sizeof(s->aperture_iommu),
+        memory_region_init_iommu(&s->aperture.iommu,
+                                 sizeof(s->aperture.iommu),
                                  TYPE_VGT_APERTURE_IOMMU, owner,
-                                 "vgt-aperture-gtt", s->aperture_size);
-        memory_region_add_subregion(&s->aperture, 0,
-                                    MEMORY_REGION(&s->aperture_iommu));
+                                 "vgt-aperture-gtt", s->conf.aperture_size);
+        memory_region_add_subregion(&s->aperture.mr, 0,
+                                    MEMORY_REGION(&s->aperture.iommu));
     }
     object_property_add_uint64_ptr(owner, "x-aperture-errors",
-                                   &s->aperture_errors, OBJ_PROP_FLAG_READ);
+                                   &s->aperture.errors, OBJ_PROP_FLAG_READ);
 }
 
 void vgt_aperture_reset(VgtState *s)
 {
-    memset(s->aperture_gfn, 0, s->aperture_pages * sizeof(uint32_t));
+    memset(s->aperture.gfn, 0, s->aperture.pages * sizeof(uint32_t));
     /* aperture_size is a power of two (vgt_cfg_check_aperture) */
-    vgt_aperture_invalidate(s, 0, s->aperture_size - 1);
+    vgt_aperture_invalidate(s, 0, s->conf.aperture_size - 1);
 }
 
 void vgt_aperture_exit(VgtState *s)
 {
-    if (!s->aperture_trap_all) {
-        address_space_destroy(&s->aperture_trap_as);
+    if (!s->conf.aperture_trap) {
+        address_space_destroy(&s->aperture.trap_as);
     }
-    g_free(s->aperture_gfn);
-    s->aperture_gfn = NULL;
-    s->aperture_pages = 0;
+    g_free(s->aperture.gfn);
+    s->aperture.gfn = NULL;
+    s->aperture.pages = 0;
 }
 
 static void vgt_aperture_iommu_class_init(ObjectClass *klass, void *data)

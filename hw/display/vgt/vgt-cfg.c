@@ -77,7 +77,7 @@ void vgt_cfg_write(PCIDevice *pdev, uint32_t addr, uint32_t val, int len)
     trace_vgt_cfg_write(addr, len, val);
     vgt_cfg_report_unknown(s, addr, len, true, val);
     if (ranges_overlap(addr, len, VGT_CFG_GMCH, 2)) {
-        s->guest_errors++;
+        s->stats.guest_errors++;
         qemu_log_mask(LOG_GUEST_ERROR, "vgt: write 0x%x to read-only GMCH "
                       "graphics control (0x50) ignored\n", val);
     }
@@ -99,7 +99,7 @@ bool vgt_cfg_init(VgtState *s, Error **errp)
     Error *err = NULL;
     int ret;
 
-    if (!vgt_cfg_gmch_encode(s->stolen_size, &gmch, errp)) {
+    if (!vgt_cfg_gmch_encode(s->conf.stolen_size, &gmch, errp)) {
         return false;
     }
 
@@ -108,8 +108,8 @@ bool vgt_cfg_init(VgtState *s, Error **errp)
     pci_config_set_revision(c, VGT_PCI_REVISION);
     pci_config_set_class(c, VGT_PCI_CLASS_CODE >> 8);
     pci_config_set_prog_interface(c, VGT_PCI_CLASS_CODE & 0xff);
-    pci_set_word(c + PCI_SUBSYSTEM_VENDOR_ID, s->subsys_vendor_id);
-    pci_set_word(c + PCI_SUBSYSTEM_ID, s->subsys_id);
+    pci_set_word(c + PCI_SUBSYSTEM_VENDOR_ID, s->conf.subsys_vendor_id);
+    pci_set_word(c + PCI_SUBSYSTEM_ID, s->conf.subsys_id);
     pci_config_set_interrupt_pin(c, 1);
 
     /*

@@ -11,8 +11,9 @@
  * line (per tile row), starting at the latched DSPSURF (DSPSURFLIVE) plus
  * DSPOFFSET's (x, y).  Surface addresses are graphics memory (GM)
  * addresses, translated page by page through the guest's GGTT entries to
- * guest RAM; a surface that leaves this VM's GM partition shows black and
- * is reported once as a guest error, as is a page that is not guest RAM.
+ * guest RAM (vgt-gtt-walk.c); a surface that leaves this VM's GM
+ * partition shows black and is reported once as a guest error, as is a
+ * page that is not guest RAM.
  *
  * A linear surface on pages contiguous in guest RAM, in a format pixman
  * knows and with no cursor on it, is shown in place (zero-copy: the
@@ -38,39 +39,17 @@
 #include "vgt-internal.h"
 #include "trace.h"
 
-#define VGT_PIPE_REG(p, a)      (0x70000 + (p) * 0x1000 + (a))
-#define VGT_TRANS_REG(t, a)     (0x60000 + (t) * 0x1000 + (a))
-#define PIPESRC                 0x1c
-#define TRANS_DDI_FUNC_CTL      0x400
-#define   TRANS_DDI_ENABLE      (1u << 31)
-#define   TRANS_DDI_PORT(v)     (((v) >> 28) & 7)
-#define CURCNTR                 0x80
-#define   CURSOR_MODE_MASK      0x27
-#define CURBASE                 0x84
-#define CURPOS                  0x88
-#define DSPCNTR                 0x180
-#define   DSPCNTR_ENABLE        (1u << 31)
-#define   DSPCNTR_FORMAT(v)     (((v) >> 26) & 0xf)
-#define   DSPCNTR_ROTATE_180    (1u << 15)
-#define   DSPCNTR_TILED         (1u << 10)
-#define DSPSTRIDE               0x188
-#define DSPOFFSET               0x1a4
-
-#define VGT_TILE_WIDTH          512     /* X tile: 512 bytes x 8 rows */
-#define VGT_TILE_ROWS           8
-#define VGT_MAX_STRIDE          (32 * 1024)
-
 static const struct VgtFormat {
-    uint32_t field;             /* DSPCNTR bits 29:26 */
+    uint32_t field;             /* DSPCNTR & DISP_FORMAT_MASK */
     pixman_format_code_t pixman;
     unsigned cpp;
     const char *name;
 } vgt_formats[] = {
-    { 5, PIXMAN_r5g6b5, 2, "RGB565" },
-    { 6, PIXMAN_x8r8g8b8, 4, "XRGB8888" },
-    { 8, PIXMAN_x2b10g10r10, 4, "XBGR2101010" },
-    { 10, PIXMAN_x2r10g10b10, 4, "XRGB2101010" },
-    { 14, PIXMAN_x8b8g8r8, 4, "XBGR8888" },
+    { DISP_FORMAT_BGRX565, PIXMAN_r5g6b5, 2, "RGB565" },
+    { DISP_FORMAT_BGRX888, PIXMAN_x8r8g8b8, 4, "XRGB8888" },
+    { DISP_FORMAT_RGBX101010, PIXMAN_x2b10g10r10, 4, "XBGR2101010" },
+    { DISP_FORMAT_BGRX101010, PIXMAN_x2r10g10b10, 4, "XRGB2101010" },
+    { DISP_FORMAT_RGBX888, PIXMAN_x8b8g8r8, 4, "XBGR8888" },
 };
 
 static const struct VgtFormat *vgt_format(uint32_t field)
@@ -99,55 +78,93 @@ typedef struct VgtScanout {
 
 static bool vgt_pipe_drives_monitor(VgtState *s, unsigned p)
 {
-    uint32_t func = vgt_vreg(s, VGT_TRANS_REG(p, TRANS_DDI_FUNC_CTL));
+    uint32_t func = vgt_vreg(s, TRANS_DDI_FUNC_CTL(p));
 
-    return s->pipe[p].enabled && (func & TRANS_DDI_ENABLE) &&
-           TRANS_DDI_PORT(func) == s->port;
+    return s->display.pipe[p].enabled && (func & TRANS_DDI_FUNC_ENABLE) &&
+           (func & TRANS_DDI_PORT_MASK) >> TRANS_DDI_PORT_SHIFT ==
+           s->display.port;
 }
 
 /* Decode pipe @p's primary plane; false (and @why) if nothing to show. */
 static bool vgt_scanout_decode(VgtState *s, unsigned p, VgtScanout *so,
                                const char **why)
 {
-    uint32_t cntr = vgt_vreg(s, VGT_PIPE_REG(p, DSPCNTR));
-    uint32_t src = vgt_vreg(s, VGT_TRANS_REG(p, PIPESRC));
-    uint32_t off = vgt_vreg(s, VGT_PIPE_REG(p, DSPOFFSET));
+    uint32_t cntr = vgt_vreg(s, DSPCNTR(p));
+    uint32_t src = vgt_vreg(s, PIPESRC(p));
+    uint32_t off = vgt_vreg(s, DSPOFFSET(p));
     uint64_t line;
 
     memset(so, 0, sizeof(*so));
     so->pipe = p;
-    if (!(cntr & DSPCNTR_ENABLE)) {
+    if (!(cntr & DISP_ENABLE)) {
         *why = "the primary plane is disabled";
         return false;
     }
-    so->width = ((src >> 16) & 0x1fff) + 1;
-    so->height = (src & 0x1fff) + 1;
-    so->stride = vgt_vreg(s, VGT_PIPE_REG(p, DSPSTRIDE)) & 0x3ffc0;
-    so->format_field = DSPCNTR_FORMAT(cntr);
+    so->width = PIPESRC_WIDTH(src);
+    so->height = PIPESRC_HEIGHT(src);
+    so->stride = vgt_vreg(s, DSPSTRIDE(p)) & DSPSTRIDE_MASK;
+    so->format_field = cntr & DISP_FORMAT_MASK;
     so->fmt = vgt_format(so->format_field);
-    so->surf = s->pipe[p].surf_live & ~0xfffu;
-    so->x = off & 0x1fff;
-    so->y = (off >> 16) & 0x1fff;
-    so->tiled = cntr & DSPCNTR_TILED;
+    so->surf = s->display.pipe[p].surf_live & ~0xfffu;
+    so->x = DSPOFFSET_X(off);
+    so->y = DSPOFFSET_Y(off);
+    so->tiled = cntr & DISP_TILED;
     if (!so->fmt) {
         *why = "unsupported pixel format";
         return false;
     }
     line = (uint64_t)(so->x + so->width) * so->fmt->cpp;
-    if (!so->stride || so->stride > VGT_MAX_STRIDE || line > so->stride ||
-        (so->tiled && so->stride % VGT_TILE_WIDTH)) {
+    if (!so->stride || so->stride > HSW_MAX_STRIDE || line > so->stride ||
+        (so->tiled && so->stride % HSW_TILE_X_WIDTH)) {
         *why = "stride does not fit the plane";
         return false;
     }
     if (so->tiled) {
         so->start = so->surf;
-        so->len = (uint64_t)ROUND_UP(so->y + so->height, VGT_TILE_ROWS) *
+        so->len = (uint64_t)ROUND_UP(so->y + so->height, HSW_TILE_X_ROWS) *
                   so->stride;
     } else {
         so->start = so->surf + (uint64_t)so->y * so->stride +
                     so->x * so->fmt->cpp;
         so->len = (uint64_t)(so->height - 1) * so->stride +
                   so->width * so->fmt->cpp;
+    }
+    return true;
+}
+
+/*
+ * Host pointers of the guest RAM pages [gpa, gpa + n pages) into @pages;
+ * false if they are not one run of guest RAM.  On success *mr, if @mr is
+ * not NULL, is the RAM region holding them (referenced).
+ */
+static bool vgt_ram_run(uint64_t gpa, uint64_t n, uint8_t **pages,
+                        MemoryRegion **mr)
+{
+    uint64_t len = n * VGT_PAGE_SIZE, k;
+    MemoryRegionSection sec;
+    uint8_t *host;
+    bool ram;
+
+    sec = memory_region_find(get_system_memory(), gpa, len);
+    ram = sec.mr && memory_region_is_ram(sec.mr) &&
+          !memory_region_is_rom(sec.mr) &&
+          !memory_region_is_ram_device(sec.mr) &&
+          int128_get64(sec.size) == len;
+    if (!ram) {
+        if (sec.mr) {
+            memory_region_unref(sec.mr);
+        }
+        return false;
+    }
+    host = (uint8_t *)memory_region_get_ram_ptr(sec.mr) +
+           sec.offset_within_region;
+    for (k = 0; k < n; k++) {
+        pages[k] = host + k * VGT_PAGE_SIZE;
+    }
+    if (mr) {
+        *mr = sec.mr;
+    } else {
+        memory_region_unref(sec.mr);
     }
     return true;
 }
@@ -160,70 +177,40 @@ static bool vgt_scanout_decode(VgtState *s, unsigned p, VgtScanout *so,
 static bool vgt_gm_pages(VgtState *s, uint64_t first, uint64_t n,
                          uint8_t **pages, MemoryRegion **mr)
 {
-    uint64_t i = 0, j, k, run_gpa;
-    MemoryRegionSection sec;
-    uint8_t *host;
-    bool ram;
+    uint64_t i = 0, k, run, gpa;
+    VgtGmPages it;
 
     *mr = NULL;
-    while (i < n) {
-        uint32_t pte = s->gtt_guest[first + i];
-
-        if (!(pte & 1)) {
+    vgt_gm_pages_begin(&it, s, first, n);
+    while (vgt_gm_pages_next(&it, &gpa, &run)) {
+        if (gpa == VGT_GM_UNMAPPED) {
             pages[i++] = NULL;
             continue;
         }
-        /* a run of consecutive guest frames */
-        run_gpa = vgt_pte_addr(pte);
-        for (j = i + 1; j < n; j++) {
-            pte = s->gtt_guest[first + j];
-            if (!(pte & 1) ||
-                vgt_pte_addr(pte) != run_gpa + (j - i) * VGT_PAGE_SIZE) {
-                break;
-            }
+        if (run == n && vgt_ram_run(gpa, run, pages, mr)) {
+            return true;    /* the whole range: keep the reference */
         }
-    retry:
-        sec = memory_region_find(get_system_memory(), run_gpa,
-                                 (j - i) * VGT_PAGE_SIZE);
-        ram = sec.mr && memory_region_is_ram(sec.mr) &&
-              !memory_region_is_rom(sec.mr) &&
-              !memory_region_is_ram_device(sec.mr) &&
-              int128_get64(sec.size) == (j - i) * VGT_PAGE_SIZE;
-        if (!ram && j - i > 1) {
-            /* the run crosses regions: look at its pages one by one */
-            if (sec.mr) {
-                memory_region_unref(sec.mr);
-            }
-            j = i + 1;
-            goto retry;
+        if (run < n && vgt_ram_run(gpa, run, pages + i, NULL)) {
+            i += run;
+            continue;
         }
-        if (ram) {
-            host = (uint8_t *)memory_region_get_ram_ptr(sec.mr) +
-                   sec.offset_within_region;
-            for (k = i; k < j; k++) {
-                pages[k] = host + (k - i) * VGT_PAGE_SIZE;
+        /* the run crosses regions: look at its pages one by one */
+        for (k = 0; k < run; k++, i++) {
+            if (run > 1 && vgt_ram_run(gpa + k * VGT_PAGE_SIZE, 1,
+                                       pages + i, NULL)) {
+                continue;
             }
-            if (i == 0 && j == n) {
-                *mr = sec.mr;   /* the whole range: keep the reference */
-                return true;
-            }
-        } else {
-            /* not (all) RAM: nothing the display may read */
-            if (!s->display.errors++) {
-                s->guest_errors++;
+            /* not RAM: nothing the display may read */
+            pages[i] = NULL;
+            if (!s->display.console.errors++) {
+                s->stats.guest_errors++;
                 qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: GM page "
                               "0x%" PRIx64 " maps guest address 0x%" PRIx64
                               ", not guest RAM: shown black\n",
-                              (first + i) << VGT_PAGE_SHIFT, run_gpa);
-            }
-            for (k = i; k < j; k++) {
-                pages[k] = NULL;
+                              (first + i) << VGT_PAGE_SHIFT,
+                              gpa + k * VGT_PAGE_SIZE);
             }
         }
-        if (sec.mr) {
-            memory_region_unref(sec.mr);
-        }
-        i = j;
     }
     return false;
 }
@@ -261,11 +248,11 @@ static void vgt_gather_line(const VgtScanout *so, uint8_t **pages,
         return;
     }
     while (n) {
-        size_t within = xb % VGT_TILE_WIDTH;
-        size_t chunk = MIN(n, VGT_TILE_WIDTH - within);
-        uint64_t o = (row / VGT_TILE_ROWS) * VGT_TILE_ROWS * so->stride +
-                     (xb / VGT_TILE_WIDTH) * VGT_PAGE_SIZE +
-                     (row % VGT_TILE_ROWS) * VGT_TILE_WIDTH + within;
+        size_t within = xb % HSW_TILE_X_WIDTH;
+        size_t chunk = MIN(n, HSW_TILE_X_WIDTH - within);
+        uint64_t o = (row / HSW_TILE_X_ROWS) * HSW_TILE_X_ROWS * so->stride +
+                     (xb / HSW_TILE_X_WIDTH) * VGT_PAGE_SIZE +
+                     (row % HSW_TILE_X_ROWS) * HSW_TILE_X_WIDTH + within;
 
         vgt_gather(pages, o, dst, chunk);
         dst += chunk;
@@ -288,7 +275,7 @@ static void vgt_display_free_backing(MemoryRegion *mr, uint8_t *buf,
 static void vgt_display_replace(VgtState *s, DisplaySurface *surface,
                                 MemoryRegion *mr, uint8_t *buf)
 {
-    VgtDisplay *d = &s->display;
+    VgtConsole *d = &s->display.console;
     MemoryRegion *old_mr = d->mr;
     uint8_t *old_buf = d->buf, *old_line = d->line;
 
@@ -301,7 +288,7 @@ static void vgt_display_replace(VgtState *s, DisplaySurface *surface,
 
 static void vgt_display_placeholder(VgtState *s, const char *why)
 {
-    VgtDisplay *d = &s->display;
+    VgtConsole *d = &s->display.console;
     g_autofree char *msg = NULL;
 
     if (d->pipe == -1 && !d->invalidate && d->shown_why == why) {
@@ -312,8 +299,8 @@ static void vgt_display_placeholder(VgtState *s, const char *why)
     d->pipe = -1;
     d->shown_why = why;
     d->invalidate = false;
-    vgt_display_replace(s, qemu_create_placeholder_surface(s->xres, s->yres,
-                                                           msg),
+    vgt_display_replace(s, qemu_create_placeholder_surface(s->conf.xres,
+                                                           s->conf.yres, msg),
                         NULL, NULL);
 }
 
@@ -321,10 +308,10 @@ static void vgt_display_placeholder(VgtState *s, const char *why)
 static bool vgt_cursor_draw(VgtState *s, const VgtScanout *so,
                             int *cy, int *ch)
 {
-    VgtDisplay *d = &s->display;
-    uint32_t cntr = vgt_vreg(s, VGT_PIPE_REG(so->pipe, CURCNTR));
-    uint32_t base = vgt_vreg(s, VGT_PIPE_REG(so->pipe, CURBASE)) & ~0xfffu;
-    uint32_t pos = vgt_vreg(s, VGT_PIPE_REG(so->pipe, CURPOS));
+    VgtConsole *d = &s->display.console;
+    uint32_t cntr = vgt_vreg(s, CURCNTR(so->pipe));
+    uint32_t base = vgt_vreg(s, CURBASE(so->pipe)) & ~0xfffu;
+    uint32_t pos = vgt_vreg(s, CURPOS(so->pipe));
     g_autofree uint8_t **pages = NULL;
     g_autofree uint8_t *pixels = NULL;
     pixman_image_t *src, *dst;
@@ -332,25 +319,25 @@ static bool vgt_cursor_draw(VgtState *s, const VgtScanout *so,
     unsigned size;
     int x, y;
 
-    switch (cntr & CURSOR_MODE_MASK) {
-    case 0x27:
+    switch (cntr & MCURSOR_MODE_MASK) {
+    case MCURSOR_MODE_64_ARGB_AX:
         size = 64;
         break;
-    case 0x22:
+    case MCURSOR_MODE_128_ARGB_AX:
         size = 128;
         break;
-    case 0x23:
+    case MCURSOR_MODE_256_ARGB_AX:
         size = 256;
         break;
     default:
         return false;
     }
-    x = pos & 0x7fff;
-    y = (pos >> 16) & 0x7fff;
-    if (pos & (1u << 15)) {
+    x = pos & CURSOR_POS_X_MASK;
+    y = (pos & CURSOR_POS_Y_MASK) >> CURSOR_POS_Y_SHIFT;
+    if (pos & CURSOR_POS_X_SIGN) {
         x = -x;
     }
-    if (pos & (1u << 31)) {
+    if (pos & CURSOR_POS_Y_SIGN) {
         y = -y;
     }
     if (x >= (int)so->width || y >= (int)so->height ||
@@ -360,7 +347,7 @@ static bool vgt_cursor_draw(VgtState *s, const VgtScanout *so,
     if (!vgt_gm_is_ours(s, base, size * size * 4)) {
         if (d->bad_surface != (base | 1)) {
             d->bad_surface = base | 1;
-            s->guest_errors++;
+            s->stats.guest_errors++;
             qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: pipe %c cursor at "
                           "GM 0x%08x is outside this VM's graphics memory: "
                           "not shown\n", 'A' + so->pipe, base);
@@ -394,9 +381,9 @@ static bool vgt_cursor_draw(VgtState *s, const VgtScanout *so,
 
 static bool vgt_cursor_visible(VgtState *s, unsigned p)
 {
-    uint32_t cntr = vgt_vreg(s, VGT_PIPE_REG(p, CURCNTR));
+    uint32_t cntr = vgt_vreg(s, CURCNTR(p));
 
-    return (cntr & CURSOR_MODE_MASK) != 0;
+    return (cntr & MCURSOR_MODE_MASK) != 0;
 }
 
 /* Redraw the console from pipe @so (copy path or zero-copy). */
@@ -404,7 +391,7 @@ static bool vgt_cursor_visible(VgtState *s, unsigned p)
  * What the console now shows, for the "display" property and the next
  * frame's geometry check.
  */
-static void vgt_display_shown(VgtDisplay *d, const VgtScanout *so,
+static void vgt_display_shown(VgtConsole *d, const VgtScanout *so,
                               bool zero_copy)
 {
     d->pipe = so->pipe;
@@ -420,7 +407,7 @@ static void vgt_display_shown(VgtDisplay *d, const VgtScanout *so,
 
 static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
 {
-    VgtDisplay *d = &s->display;
+    VgtConsole *d = &s->display.console;
     uint64_t first = so->start >> VGT_PAGE_SHIFT;
     uint64_t npages = ((so->start + so->len + VGT_PAGE_SIZE - 1) >>
                        VGT_PAGE_SHIFT) - first;
@@ -436,7 +423,7 @@ static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
     if (outside) {
         if (d->bad_surface != so->surf) {
             d->bad_surface = so->surf;
-            s->guest_errors++;
+            s->stats.guest_errors++;
             qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: pipe %c surface at "
                           "GM 0x%" PRIx64 " (+0x%" PRIx64 " bytes) is outside "
                           "this VM's graphics memory: shows nothing\n",
@@ -526,13 +513,13 @@ static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
 static void vgt_display_update(void *opaque)
 {
     VgtState *s = opaque;
-    VgtDisplay *d = &s->display;
+    VgtConsole *d = &s->display.console;
     const char *why = "the guest has not enabled a display";
     VgtScanout so;
     unsigned p;
     bool force = d->invalidate;
 
-    if (!s->monitor_connected) {
+    if (!s->display.monitor_connected) {
         vgt_display_placeholder(s, "monitor disconnected");
         return;
     }
@@ -545,16 +532,16 @@ static void vgt_display_update(void *opaque)
             vgt_display_render(s, &so, force);
             return;
         }
-        if (so.fmt == NULL && (vgt_vreg(s, VGT_PIPE_REG(p, DSPCNTR)) &
-                               DSPCNTR_ENABLE) &&
+        if (so.fmt == NULL && (vgt_vreg(s, DSPCNTR(p)) & DISP_ENABLE) &&
             d->bad_surface != (0x80000000u | so.format_field)) {
             d->bad_surface = 0x80000000u | so.format_field;
             qemu_log_mask(LOG_UNIMP, "vgt: display: pipe %c pixel format "
-                          "%u not shown\n", 'A' + p, so.format_field);
+                          "%u not shown\n", 'A' + p,
+                          so.format_field >> DISP_FORMAT_SHIFT);
         } else if (so.fmt && d->bad_surface != (0x40000000u | so.stride)) {
             /* enabled, known format, but the stride cannot hold a line */
             d->bad_surface = 0x40000000u | so.stride;
-            s->guest_errors++;
+            s->stats.guest_errors++;
             qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: pipe %c stride %u "
                           "for %u pixels of %s at x %u%s: not shown\n",
                           'A' + p, so.stride, so.width, so.fmt->name, so.x,
@@ -569,7 +556,7 @@ static void vgt_display_invalidate(void *opaque)
 {
     VgtState *s = opaque;
 
-    s->display.invalidate = true;
+    s->display.console.invalidate = true;
 }
 
 static const GraphicHwOps vgt_display_ops = {
@@ -580,28 +567,29 @@ static const GraphicHwOps vgt_display_ops = {
 void vgt_display_init(VgtState *s)
 {
     qemu_edid_info info = {
-        .prefx = s->xres,
-        .prefy = s->yres,
-        .maxx = MAX(s->xres, 1920),
-        .maxy = MAX(s->yres, 1080),
+        .prefx = s->conf.xres,
+        .prefy = s->conf.yres,
+        .maxx = MAX(s->conf.xres, 1920),
+        .maxy = MAX(s->conf.yres, 1080),
         .refresh_rate = 60000,
     };
 
-    qemu_edid_generate(s->edid, sizeof(s->edid), &info);
-    s->edid_size = qemu_edid_size(s->edid);
-    s->display.pipe = -2;       /* nothing shown yet */
-    s->display.con = graphic_console_init(DEVICE(s), 0, &vgt_display_ops, s);
+    qemu_edid_generate(s->display.edid, sizeof(s->display.edid), &info);
+    s->display.edid_size = qemu_edid_size(s->display.edid);
+    s->display.console.pipe = -2;       /* nothing shown yet */
+    s->display.console.con = graphic_console_init(DEVICE(s), 0,
+                                                  &vgt_display_ops, s);
 }
 
 void vgt_display_reset(VgtState *s)
 {
-    s->display.invalidate = true;
-    s->display.bad_surface = 0;
+    s->display.console.invalidate = true;
+    s->display.console.bad_surface = 0;
 }
 
 void vgt_display_exit(VgtState *s)
 {
-    VgtDisplay *d = &s->display;
+    VgtConsole *d = &s->display.console;
 
     if (d->con) {
         graphic_console_close(d->con);
@@ -617,7 +605,7 @@ void vgt_display_exit(VgtState *s)
 
 static bool vgt_get_monitor_connected(Object *obj, Error **errp)
 {
-    return VGT(obj)->monitor_connected;
+    return VGT(obj)->display.monitor_connected;
 }
 
 static void vgt_set_monitor_connected(Object *obj, bool value, Error **errp)
@@ -625,7 +613,7 @@ static void vgt_set_monitor_connected(Object *obj, bool value, Error **errp)
     VgtState *s = VGT(obj);
 
     if (!DEVICE(obj)->realized) {
-        s->monitor_connected = value;
+        s->display.monitor_connected = value;
         return;
     }
     vgt_dp_set_connected(s, value);
@@ -655,8 +643,8 @@ static bool vgt_visit_pipe(VgtState *s, Visitor *v, unsigned p, Error **errp)
 {
     VgtScanout so;
     const char *why = "";
-    uint32_t htotal = vgt_vreg(s, VGT_TRANS_REG(p, 0x00));
-    uint32_t vtotal = vgt_vreg(s, VGT_TRANS_REG(p, 0x0c));
+    uint32_t htotal = vgt_vreg(s, HTOTAL(p));
+    uint32_t vtotal = vgt_vreg(s, VTOTAL(p));
     g_autofree char *mode = NULL;
     g_autofree char *name = g_strdup_printf("%c", 'A' + p);
     bool plane = vgt_scanout_decode(s, p, &so, &why);
@@ -667,14 +655,15 @@ static bool vgt_visit_pipe(VgtState *s, Visitor *v, unsigned p, Error **errp)
         return false;
     }
     ok = vgt_visit_str(v, "pipe", name, errp) &&
-         vgt_visit_bool(v, "enabled", s->pipe[p].enabled, errp) &&
+         vgt_visit_bool(v, "enabled", s->display.pipe[p].enabled, errp) &&
          vgt_visit_bool(v, "drives-monitor", vgt_pipe_drives_monitor(s, p),
                         errp) &&
          vgt_visit_u64(v, "htotal", (htotal >> 16) + 1, errp) &&
          vgt_visit_u64(v, "vtotal", (vtotal >> 16) + 1, errp) &&
-         vgt_visit_u64(v, "refresh-mhz", s->pipe[p].frame_ns ?
-                       1000000000000ull / s->pipe[p].frame_ns : 0, errp) &&
-         vgt_visit_u64(v, "frames", s->pipe[p].frame_count, errp) &&
+         vgt_visit_u64(v, "refresh-mhz", s->display.pipe[p].frame_ns ?
+                       1000000000000ull / s->display.pipe[p].frame_ns : 0,
+                       errp) &&
+         vgt_visit_u64(v, "frames", s->display.pipe[p].frame_count, errp) &&
          vgt_visit_bool(v, "plane", plane, errp);
     if (ok && plane) {
         ok = vgt_visit_str(v, "mode", mode, errp) &&
@@ -700,9 +689,9 @@ static void vgt_get_display(Object *obj, Visitor *v, const char *name,
                             void *opaque, Error **errp)
 {
     VgtState *s = VGT(obj);
-    VgtDisplay *d = &s->display;
+    VgtConsole *d = &s->display.console;
     g_autofree char *console = NULL;
-    g_autofree char *port = g_strdup_printf("%c", 'A' + s->port);
+    g_autofree char *port = g_strdup_printf("%c", 'A' + s->display.port);
     bool ok;
     unsigned p;
 
@@ -720,16 +709,18 @@ static void vgt_get_display(Object *obj, Visitor *v, const char *name,
         return;
     }
     ok = vgt_visit_str(v, "port", port, errp) &&
-         vgt_visit_bool(v, "monitor-connected", s->monitor_connected, errp) &&
-         vgt_visit_u64(v, "xres", s->xres, errp) &&
-         vgt_visit_u64(v, "yres", s->yres, errp) &&
+         vgt_visit_bool(v, "monitor-connected", s->display.monitor_connected,
+                        errp) &&
+         vgt_visit_u64(v, "xres", s->conf.xres, errp) &&
+         vgt_visit_u64(v, "yres", s->conf.yres, errp) &&
          vgt_visit_str(v, "console", console, errp) &&
          vgt_visit_u64(v, "updates", d->updates, errp) &&
          vgt_visit_u64(v, "copied-lines", d->copied_lines, errp) &&
-         vgt_visit_u64(v, "aux-transactions", s->dp.aux_transactions,
+         vgt_visit_u64(v, "aux-transactions", s->display.dp.aux_transactions,
                        errp) &&
-         vgt_visit_u64(v, "hotplug-events", s->dp.hotplug_events, errp) &&
-         vgt_visit_u64(v, "gmbus-cycles", s->gmbus.cycles, errp);
+         vgt_visit_u64(v, "hotplug-events", s->display.dp.hotplug_events,
+                       errp) &&
+         vgt_visit_u64(v, "gmbus-cycles", s->display.gmbus.cycles, errp);
     if (ok && visit_start_list(v, "pipes", NULL, 0, errp)) {
         for (p = 0; ok && p < VGT_NPIPES; p++) {
             ok = vgt_visit_pipe(s, v, p, errp);
@@ -748,7 +739,7 @@ static void vgt_get_display(Object *obj, Visitor *v, const char *name,
 static void vgt_get_display_bench(Object *obj, Visitor *v, const char *name,
                                   void *opaque, Error **errp)
 {
-    uint32_t n = VGT(obj)->display.bench_frames;
+    uint32_t n = VGT(obj)->display.console.bench_frames;
 
     visit_type_uint32(v, name, &n, errp);
 }
@@ -763,33 +754,33 @@ static void vgt_set_display_bench(Object *obj, Visitor *v, const char *name,
     if (!visit_type_uint32(v, name, &n, errp)) {
         return;
     }
-    s->display.bench_frames = n;
+    s->display.console.bench_frames = n;
     t0 = get_clock();
     for (i = 0; i < n; i++) {
-        s->display.invalidate = true;
+        s->display.console.invalidate = true;
         vgt_display_update(s);
     }
-    s->display.bench_ns = get_clock() - t0;
+    s->display.console.bench_ns = get_clock() - t0;
 }
 
 /* "x-display-zero-copy": off forces the copy path (bench, tests) */
 static bool vgt_get_zero_copy(Object *obj, Error **errp)
 {
-    return VGT(obj)->display.zero_copy_allowed;
+    return VGT(obj)->display.console.zero_copy_allowed;
 }
 
 static void vgt_set_zero_copy(Object *obj, bool value, Error **errp)
 {
-    VGT(obj)->display.zero_copy_allowed = value;
-    VGT(obj)->display.invalidate = true;
+    VGT(obj)->display.console.zero_copy_allowed = value;
+    VGT(obj)->display.console.invalidate = true;
 }
 
 void vgt_display_add_properties(Object *obj)
 {
     VgtState *s = VGT(obj);
 
-    s->monitor_connected = true;
-    s->display.zero_copy_allowed = true;
+    s->display.monitor_connected = true;
+    s->display.console.zero_copy_allowed = true;
     object_property_add_bool(obj, "monitor-connected",
                              vgt_get_monitor_connected,
                              vgt_set_monitor_connected);
@@ -799,7 +790,8 @@ void vgt_display_add_properties(Object *obj)
                         vgt_get_display_bench, vgt_set_display_bench, NULL,
                         NULL);
     object_property_add_uint64_ptr(obj, "x-display-bench-ns",
-                                   &s->display.bench_ns, OBJ_PROP_FLAG_READ);
+                                   &s->display.console.bench_ns,
+                                   OBJ_PROP_FLAG_READ);
     object_property_add_bool(obj, "x-display-zero-copy",
                              vgt_get_zero_copy, vgt_set_zero_copy);
 }

@@ -24,71 +24,14 @@
 #include "vgt-internal.h"
 #include "trace.h"
 
-/* DDI A..E: buffer control, DP transport control and status */
-#define DDI_BUF_CTL(port)           (0x64000 + (port) * 0x100)
-#define   DDI_BUF_CTL_ENABLE        (1u << 31)
-#define   DDI_BUF_IS_IDLE           (1u << 7)
-#define   DDI_INIT_DISPLAY_DETECTED (1u << 0)
-#define DP_TP_CTL(port)             (0x64040 + (port) * 0x100)
-#define DP_TP_STATUS(port)          (0x64044 + (port) * 0x100)
-#define   DP_TP_STATUS_IDLE_DONE    (1u << 25)
-#define DDI_BUF_TRANS_BASE          0x64e00
-#define DDI_BUF_TRANS_SIZE          (5 * 0x60)
-
-/* DP AUX: A in the CPU display block, B..D in the PCH */
-#define DP_AUX_CH_CTL_A             0x64010
-#define PCH_DP_AUX_CH_CTL(port)     (0xe4010 + (port) * 0x100)
-#define   AUX_SEND_BUSY             (1u << 31)
-#define   AUX_DONE                  (1u << 30)
-#define   AUX_INTERRUPT             (1u << 29)
-#define   AUX_TIME_OUT_ERROR        (1u << 28)
-#define   AUX_RECEIVE_ERROR         (1u << 25)
-#define   AUX_MESSAGE_SIZE_SHIFT    20
-#define   AUX_MESSAGE_SIZE_MASK     (0x1fu << 20)
-#define AUX_DATA_BYTES              20
+/* DE and SDE interrupt bits of the AUX channels and hot-plug */
 #define VGT_DE_AUX_A                (1u << 26)      /* DEIIR: AUX A done */
 #define VGT_SDE_AUX(port)           (1u << (24 + (port)))   /* B..D: 25..27 */
 #define VGT_SDE_HOTPLUG(port)       (1u << (20 + (port)))   /* B..D: 21..23 */
-#define SDEISR                      0xc4000
 
-/* AUX request codes (DP 1.2, 2.7.7) and reply codes */
-#define AUX_I2C_WRITE               0x0
-#define AUX_I2C_READ                0x1
-#define AUX_I2C_WRITE_STATUS_UPDATE 0x2
-#define AUX_I2C_MOT                 0x4
-#define AUX_NATIVE_WRITE            0x8
-#define AUX_NATIVE_READ             0x9
-#define AUX_REPLY_ACK               0x00
-#define AUX_REPLY_NATIVE_NACK       0x10
-#define AUX_REPLY_I2C_NACK          0x40
-#define DDC_ADDR                    0x50
-#define DDC_SEGMENT_ADDR            0x30
-
-/* Hot-plug */
-#define DIGITAL_PORT_HOTPLUG_CNTRL  0x44030
-#define PCH_PORT_HOTPLUG            0xc4030
-#define   HOTPLUG_STATUS_MASK(port) (3u << (((port) - 1) * 8))
-#define   HOTPLUG_LONG(port)        (2u << (((port) - 1) * 8))
-#define   HOTPLUG_ENABLE(port)      (1u << (((port) - 1) * 8 + 4))
-#define   PCH_HOTPLUG_STATUS_ALL    (0x03030303u)
-
-/* Clocks: the PLLs HDMI/CRT would use, transcoder clock, sideband */
-#define SPLL_CTL                    0x46020
-#define WRPLL_CTL1                  0x46040
-#define WRPLL_CTL2                  0x46060
-#define TRANS_CLK_SEL_A             0x46140
-#define SBI_ADDR                    0xc6000
-#define SBI_DATA                    0xc6004
-#define SBI_CTL_STAT                0xc6008
-#define   SBI_BUSY                  (1u << 0)
-#define   SBI_RESPONSE_FAIL         (1u << 1)
-#define   SBI_CTL_WRITE             (1u << 8)
-#define   SBI_CTL_DEST_MASK         (1u << 16)
-
-/* DPCD */
-#define DPCD_LANE_COUNT_SET         0x101
-#define DPCD_LINK_STATUS            0x200
-#define DPCD_SET_POWER              0x600
+/* AUX control bits a guest write clears by writing 1 */
+#define VGT_AUX_W1C     (DP_AUX_CH_CTL_DONE | DP_AUX_CH_CTL_TIME_OUT_ERROR | \
+                         DP_AUX_CH_CTL_RECEIVE_ERROR)
 
 /*
  * The sink's receiver capabilities (DPCD 0x000..0x00f): DPCD 1.2, HBR2,
@@ -96,7 +39,7 @@
  * branch: connected without sink-count logic), 8b/10b, default training
  * AUX read intervals.
  */
-static const uint8_t vgt_dpcd_caps[0x10] = {
+static const uint8_t vgt_dpcd_caps[DP_RECEIVER_CAP_SIZE] = {
     [0x0] = 0x12,       /* DPCD_REV 1.2 */
     [0x1] = 0x14,       /* MAX_LINK_RATE: 5.4 Gbps */
     [0x2] = 0xc4,       /* MAX_LANE_COUNT 4 | TPS3 | ENHANCED_FRAME_CAP */
@@ -109,14 +52,14 @@ static const char *const vgt_port_names = "ABCDE";
 
 bool vgt_dp_check_port(VgtState *s, Error **errp)
 {
-    const char *p = s->port_name ? s->port_name : "B";
+    const char *p = s->conf.port_name ? s->conf.port_name : "B";
 
     if (!g_ascii_strcasecmp(p, "B")) {
-        s->port = VGT_DDI_PORT_B;
+        s->display.port = VGT_DDI_PORT_B;
     } else if (!g_ascii_strcasecmp(p, "C")) {
-        s->port = VGT_DDI_PORT_C;
+        s->display.port = VGT_DDI_PORT_C;
     } else if (!g_ascii_strcasecmp(p, "D")) {
-        s->port = VGT_DDI_PORT_D;
+        s->display.port = VGT_DDI_PORT_D;
     } else {
         error_setg(errp, "vgt: port '%s' is not a DDI port with a DP AUX "
                    "channel: use B, C or D", p);
@@ -127,7 +70,7 @@ bool vgt_dp_check_port(VgtState *s, Error **errp)
 
 uint8_t vgt_edid_byte(VgtState *s, uint32_t n)
 {
-    return n < s->edid_size ? s->edid[n] : 0;
+    return n < s->display.edid_size ? s->display.edid[n] : 0;
 }
 
 /* ---- DDI buffers and DP transport ---- */
@@ -179,33 +122,36 @@ static uint8_t vgt_dpcd_read(VgtState *s, uint32_t addr)
     if (addr < sizeof(vgt_dpcd_caps)) {
         return vgt_dpcd_caps[addr];
     }
-    if (addr >= 0x100 && addr < 0x110) {
-        return s->dp.link[addr - 0x100];
+    if (addr >= DP_LINK_BW_SET &&
+        addr < DP_LINK_BW_SET + DP_LINK_CONFIGURATION_SIZE) {
+        return s->display.dp.link[addr - DP_LINK_BW_SET];
     }
-    if (addr == DPCD_SET_POWER) {
-        return s->dp.power;
+    if (addr == DP_SET_POWER) {
+        return s->display.dp.power;
     }
     switch (addr) {
-    case DPCD_LINK_STATUS:              /* SINK_COUNT */
+    case DP_SINK_COUNT:
         return 1;
-    case 0x202:                         /* LANE0_1_STATUS */
-    case 0x203:                         /* LANE2_3_STATUS */
+    case DP_LANE0_1_STATUS:
+    case DP_LANE2_3_STATUS:
         /* Trained at once: CR done, EQ done, symbol locked per lane. */
-        lanes = s->dp.link[DPCD_LANE_COUNT_SET - 0x100] & 0x1f;
-        if (!lanes || lanes > 4) {
-            lanes = 4;
+        lanes = s->display.dp.link[DP_LANE_COUNT_SET - DP_LINK_BW_SET] &
+                DP_LANE_COUNT_MASK;
+        if (!lanes || lanes > DP_MAX_LANES) {
+            lanes = DP_MAX_LANES;
         }
-        for (lane = (addr - 0x202) * 2; lane < (addr - 0x202) * 2 + 2;
-             lane++) {
+        for (lane = (addr - DP_LANE0_1_STATUS) * 2;
+             lane < (addr - DP_LANE0_1_STATUS) * 2 + 2; lane++) {
             if (lane < lanes) {
-                v |= 0x7 << ((lane & 1) * 4);
+                v |= (DP_LANE_CR_DONE | DP_LANE_CHANNEL_EQ_DONE |
+                      DP_LANE_SYMBOL_LOCKED) << ((lane & 1) * 4);
             }
         }
         return v;
-    case 0x204:                         /* LANE_ALIGN_STATUS_UPDATED */
-        return 0x01;                    /* INTERLANE_ALIGN_DONE */
-    case 0x205:                         /* SINK_STATUS: both ports in sync */
-        return 0x03;
+    case DP_LANE_ALIGN_STATUS_UPDATED:
+        return DP_INTERLANE_ALIGN_DONE;
+    case DP_SINK_STATUS:                /* both ports in sync */
+        return DP_RECEIVE_PORT_0_STATUS | DP_RECEIVE_PORT_1_STATUS;
     }
     /* No adjust requests, no IRQ vector, no OUI, no CEC, no MST: zeros. */
     return 0;
@@ -213,10 +159,11 @@ static uint8_t vgt_dpcd_read(VgtState *s, uint32_t addr)
 
 static void vgt_dpcd_write(VgtState *s, uint32_t addr, uint8_t v)
 {
-    if (addr >= 0x100 && addr < 0x110) {
-        s->dp.link[addr - 0x100] = v;
-    } else if (addr == DPCD_SET_POWER) {
-        s->dp.power = v;
+    if (addr >= DP_LINK_BW_SET &&
+        addr < DP_LINK_BW_SET + DP_LINK_CONFIGURATION_SIZE) {
+        s->display.dp.link[addr - DP_LINK_BW_SET] = v;
+    } else if (addr == DP_SET_POWER) {
+        s->display.dp.power = v;
     } else {
         /* IRQ vector acks, test responses...: accepted, nothing to do */
         trace_vgt_dp_dpcd_ignored(addr, v);
@@ -230,9 +177,9 @@ static void vgt_dpcd_write(VgtState *s, uint32_t addr, uint8_t v)
 static bool vgt_ddc_write(VgtState *s, uint8_t i2c, uint8_t v)
 {
     if (i2c == DDC_SEGMENT_ADDR) {
-        s->dp.edid_segment = v;
+        s->display.dp.edid_segment = v;
     } else if (i2c == DDC_ADDR) {
-        s->dp.edid_offset = v;
+        s->display.dp.edid_offset = v;
     } else {
         return false;
     }
@@ -241,9 +188,9 @@ static bool vgt_ddc_write(VgtState *s, uint8_t i2c, uint8_t v)
 
 static uint8_t vgt_ddc_read(VgtState *s)
 {
-    uint32_t n = s->dp.edid_segment * 256 + s->dp.edid_offset;
+    uint32_t n = s->display.dp.edid_segment * 256 + s->display.dp.edid_offset;
 
-    s->dp.edid_offset++;        /* wraps within the segment, as E-DDC */
+    s->display.dp.edid_offset++;        /* wraps within the segment, as E-DDC */
     return vgt_edid_byte(s, n);
 }
 
@@ -262,67 +209,67 @@ static int vgt_aux_transfer(VgtState *s, const uint8_t *req, unsigned nreq,
     cmd = req[0] >> 4;
     addr = ((req[0] & 0xf) << 16) | (req[1] << 8) | req[2];
     len = nreq > 3 ? req[3] + 1 : 0;
-    s->dp.aux_transactions++;
+    s->display.dp.aux_transactions++;
     trace_vgt_dp_aux(cmd, addr, len, nreq);
 
-    if (cmd & AUX_NATIVE_WRITE) {
+    if (cmd & DP_AUX_NATIVE_WRITE) {
         if (!len) {
-            reply[0] = AUX_REPLY_NATIVE_NACK;
+            reply[0] = DP_AUX_NATIVE_REPLY_NACK << 4;
             return 1;
         }
-        if (cmd == AUX_NATIVE_READ) {
-            if (len > AUX_DATA_BYTES - 1) {
-                len = AUX_DATA_BYTES - 1;
+        if (cmd == DP_AUX_NATIVE_READ) {
+            if (len > DP_AUX_CH_DATA_SIZE - 1) {
+                len = DP_AUX_CH_DATA_SIZE - 1;
             }
-            reply[0] = AUX_REPLY_ACK;
+            reply[0] = DP_AUX_NATIVE_REPLY_ACK << 4;
             for (i = 0; i < len; i++) {
                 reply[1 + i] = vgt_dpcd_read(s, (addr + i) & 0xfffff);
             }
             return 1 + len;
         }
-        if (cmd == AUX_NATIVE_WRITE) {
+        if (cmd == DP_AUX_NATIVE_WRITE) {
             for (i = 0; i < len && 4 + i < nreq; i++) {
                 vgt_dpcd_write(s, (addr + i) & 0xfffff, req[4 + i]);
             }
-            reply[0] = AUX_REPLY_ACK;
+            reply[0] = DP_AUX_NATIVE_REPLY_ACK << 4;
             return 1;
         }
-        reply[0] = AUX_REPLY_NATIVE_NACK;
+        reply[0] = DP_AUX_NATIVE_REPLY_NACK << 4;
         return 1;
     }
 
     /* I2C over AUX: only the monitor's DDC (EDID and segment pointer) */
     if (addr != DDC_ADDR && addr != DDC_SEGMENT_ADDR) {
-        reply[0] = AUX_REPLY_I2C_NACK;
+        reply[0] = DP_AUX_I2C_REPLY_NACK << 4;
         return 1;
     }
     /* The stop (an address-only request without MOT) resets the segment. */
-    if (!(cmd & AUX_I2C_MOT) && !len) {
-        s->dp.edid_segment = 0;
+    if (!(cmd & DP_AUX_I2C_MOT) && !len) {
+        s->display.dp.edid_segment = 0;
     }
-    switch (cmd & ~AUX_I2C_MOT) {
-    case AUX_I2C_WRITE:
-    case AUX_I2C_WRITE_STATUS_UPDATE:
+    switch (cmd & ~DP_AUX_I2C_MOT) {
+    case DP_AUX_I2C_WRITE:
+    case DP_AUX_I2C_WRITE_STATUS_UPDATE:
         for (i = 0; i < len && 4 + i < nreq; i++) {
             vgt_ddc_write(s, addr, req[4 + i]);
         }
-        reply[0] = AUX_REPLY_ACK;
+        reply[0] = DP_AUX_NATIVE_REPLY_ACK << 4;
         break;
-    case AUX_I2C_READ:
+    case DP_AUX_I2C_READ:
         if (addr != DDC_ADDR) {
-            reply[0] = AUX_REPLY_I2C_NACK;
+            reply[0] = DP_AUX_I2C_REPLY_NACK << 4;
             return 1;
         }
-        if (len > AUX_DATA_BYTES - 1) {
-            len = AUX_DATA_BYTES - 1;
+        if (len > DP_AUX_CH_DATA_SIZE - 1) {
+            len = DP_AUX_CH_DATA_SIZE - 1;
         }
-        reply[0] = AUX_REPLY_ACK;
+        reply[0] = DP_AUX_NATIVE_REPLY_ACK << 4;
         for (i = 0; i < len; i++) {
             reply[1 + i] = vgt_ddc_read(s);
         }
         return 1 + len;
     default:
-        reply[0] = AUX_REPLY_I2C_NACK;
+        reply[0] = DP_AUX_I2C_REPLY_NACK << 4;
         break;
     }
     return 1;
@@ -331,61 +278,61 @@ static int vgt_aux_transfer(VgtState *s, const uint8_t *req, unsigned nreq,
 /* The AUX channel's port: A (CPU block) or B..D (PCH block). */
 static unsigned vgt_aux_port(uint32_t ctl)
 {
-    return ctl == DP_AUX_CH_CTL_A ? 0 : (ctl - 0xe4010) / 0x100;
+    return ctl == DP_AUX_CH_CTL(0) ? 0 :
+           (ctl - PCH_DP_AUX_CH_CTL(0)) / 0x100;
 }
 
 static void vgt_aux_ctl_write(VgtState *s, const VgtRegInfo *r,
                               uint32_t offset, uint32_t value)
 {
     unsigned port = vgt_aux_port(offset);
-    uint8_t req[AUX_DATA_BYTES], reply[AUX_DATA_BYTES];
+    uint8_t req[DP_AUX_CH_DATA_SIZE], reply[DP_AUX_CH_DATA_SIZE];
     unsigned nreq, i;
     uint32_t ctl = vgt_vreg(s, offset);
     int n = -1;
 
     /* DONE and the error bits are write-1-to-clear; the rest is kept. */
-    ctl = (value & ~(AUX_DONE | AUX_TIME_OUT_ERROR | AUX_RECEIVE_ERROR)) |
-          (ctl & ~value & (AUX_DONE | AUX_TIME_OUT_ERROR |
-                           AUX_RECEIVE_ERROR));
-    if (!(value & AUX_SEND_BUSY)) {
-        vgt_vreg(s, offset) = ctl & ~AUX_SEND_BUSY;
+    ctl = (value & ~VGT_AUX_W1C) | (ctl & ~value & VGT_AUX_W1C);
+    if (!(value & DP_AUX_CH_CTL_SEND_BUSY)) {
+        vgt_vreg(s, offset) = ctl & ~DP_AUX_CH_CTL_SEND_BUSY;
         return;
     }
 
     /* A request: the bytes are packed big-endian into the data dwords. */
-    nreq = (value & AUX_MESSAGE_SIZE_MASK) >> AUX_MESSAGE_SIZE_SHIFT;
-    if (nreq > AUX_DATA_BYTES) {
+    nreq = (value & DP_AUX_CH_CTL_MESSAGE_SIZE_MASK) >>
+           DP_AUX_CH_CTL_MESSAGE_SIZE_SHIFT;
+    if (nreq > DP_AUX_CH_DATA_SIZE) {
         qemu_log_mask(LOG_GUEST_ERROR, "vgt: AUX %c: message size %u "
                       "(over %u bytes) truncated\n", vgt_port_names[port],
-                      nreq, AUX_DATA_BYTES);
-        s->guest_errors++;
-        nreq = AUX_DATA_BYTES;
+                      nreq, DP_AUX_CH_DATA_SIZE);
+        s->stats.guest_errors++;
+        nreq = DP_AUX_CH_DATA_SIZE;
     }
     for (i = 0; i < nreq; i++) {
         req[i] = vgt_vreg(s, offset + 4 + (i & ~3u)) >> (24 - (i & 3) * 8);
     }
-    if (port == s->port && s->monitor_connected) {
+    if (port == s->display.port && s->display.monitor_connected) {
         n = vgt_aux_transfer(s, req, nreq, reply);
     }
 
-    ctl &= ~(AUX_SEND_BUSY | AUX_MESSAGE_SIZE_MASK | AUX_TIME_OUT_ERROR |
-             AUX_RECEIVE_ERROR);
-    ctl |= AUX_DONE;
+    ctl &= ~(DP_AUX_CH_CTL_SEND_BUSY | DP_AUX_CH_CTL_MESSAGE_SIZE_MASK |
+             DP_AUX_CH_CTL_TIME_OUT_ERROR | DP_AUX_CH_CTL_RECEIVE_ERROR);
+    ctl |= DP_AUX_CH_CTL_DONE;
     if (n < 0) {
-        ctl |= AUX_TIME_OUT_ERROR;
+        ctl |= DP_AUX_CH_CTL_TIME_OUT_ERROR;
         trace_vgt_dp_aux_timeout(vgt_port_names[port]);
     } else {
-        for (i = 0; i < AUX_DATA_BYTES / 4; i++) {
+        for (i = 0; i < DP_AUX_CH_DATA_SIZE / 4; i++) {
             vgt_vreg(s, offset + 4 + i * 4) = 0;
         }
         for (i = 0; i < n; i++) {
             vgt_vreg(s, offset + 4 + (i & ~3u)) |=
                 (uint32_t)reply[i] << (24 - (i & 3) * 8);
         }
-        ctl |= (uint32_t)n << AUX_MESSAGE_SIZE_SHIFT;
+        ctl |= (uint32_t)n << DP_AUX_CH_CTL_MESSAGE_SIZE_SHIFT;
     }
     vgt_vreg(s, offset) = ctl;
-    if (value & AUX_INTERRUPT) {
+    if (value & DP_AUX_CH_CTL_INTERRUPT) {
         if (port == 0) {
             vgt_irq_pulse(s, VGT_IRQ_DE, VGT_DE_AUX_A);
         } else {
@@ -402,31 +349,32 @@ static void vgt_pch_hotplug_write(VgtState *s, const VgtRegInfo *r,
     uint32_t old = vgt_vreg(s, offset);
 
     /* Status fields are write-1-to-clear, the enables are storage. */
-    vgt_vreg(s, offset) = (value & ~PCH_HOTPLUG_STATUS_ALL) |
-                          (old & ~value & PCH_HOTPLUG_STATUS_ALL);
+    vgt_vreg(s, offset) = (value & ~PORT_HOTPLUG_STATUS_ALL) |
+                          (old & ~value & PORT_HOTPLUG_STATUS_ALL);
     trace_vgt_dp_hotplug_ctl(vgt_vreg(s, offset));
 }
 
 void vgt_dp_set_connected(VgtState *s, bool connected)
 {
-    uint32_t bit = VGT_SDE_HOTPLUG(s->port);
+    uint32_t bit = VGT_SDE_HOTPLUG(s->display.port);
 
-    if (connected == s->monitor_connected) {
+    if (connected == s->display.monitor_connected) {
         return;
     }
-    s->monitor_connected = connected;
-    s->dp.hotplug_events++;
-    trace_vgt_dp_hotplug(vgt_port_names[s->port], connected);
+    s->display.monitor_connected = connected;
+    s->display.dp.hotplug_events++;
+    trace_vgt_dp_hotplug(vgt_port_names[s->display.port], connected);
     /* A new monitor starts unconfigured. */
-    memset(s->dp.link, 0, sizeof(s->dp.link));
-    s->dp.power = 0;
-    s->dp.edid_segment = 0;
+    memset(s->display.dp.link, 0, sizeof(s->display.dp.link));
+    s->display.dp.power = 0;
+    s->display.dp.edid_segment = 0;
 
     /* The detection logic reports a long pulse only while enabled. */
-    if (vgt_vreg(s, PCH_PORT_HOTPLUG) & HOTPLUG_ENABLE(s->port)) {
+    if (vgt_vreg(s, PCH_PORT_HOTPLUG) & PORT_HOTPLUG_ENABLE(s->display.port)) {
         vgt_vreg(s, PCH_PORT_HOTPLUG) =
-            (vgt_vreg(s, PCH_PORT_HOTPLUG) & ~HOTPLUG_STATUS_MASK(s->port)) |
-            HOTPLUG_LONG(s->port);
+            (vgt_vreg(s, PCH_PORT_HOTPLUG) &
+             ~PORT_HOTPLUG_STATUS_MASK(s->display.port)) |
+            PORT_HOTPLUG_LONG_DETECT(s->display.port);
         /* live state in SDEISR; the plug and the unplug both interrupt */
         vgt_irq_set_source(s, VGT_IRQ_SDE, bit, connected);
         if (!connected) {
@@ -434,18 +382,18 @@ void vgt_dp_set_connected(VgtState *s, bool connected)
         }
     } else {
         /* live state only: no detection, no event */
-        vgt_vreg(s, SDEISR) = (vgt_vreg(s, SDEISR) & ~bit) |
-                              (connected ? bit : 0);
+        vgt_irq_set_live(s, VGT_IRQ_SDE, bit, connected);
     }
-    s->display.invalidate = true;   /* the console shows the change */
+    s->display.console.invalidate = true;   /* the console shows the change */
 }
 
 void vgt_dp_reset(VgtState *s)
 {
-    memset(&s->dp, 0, sizeof(s->dp));
+    memset(&s->display.dp, 0, sizeof(s->display.dp));
     /* A monitor present at power-on shows in the live state, no event. */
-    if (s->monitor_connected) {
-        vgt_vreg(s, SDEISR) |= VGT_SDE_HOTPLUG(s->port);
+    if (s->display.monitor_connected) {
+        vgt_irq_set_live(s, VGT_IRQ_SDE, VGT_SDE_HOTPLUG(s->display.port),
+                         true);
     }
 }
 
@@ -455,19 +403,19 @@ static uint32_t *vgt_sbi_slot(VgtState *s, uint32_t addr, bool create)
 {
     unsigned i;
 
-    for (i = 0; i < ARRAY_SIZE(s->dp.sbi); i++) {
-        if (s->dp.sbi[i].addr == addr) {
-            return &s->dp.sbi[i].value;
+    for (i = 0; i < ARRAY_SIZE(s->display.dp.sbi); i++) {
+        if (s->display.dp.sbi[i].addr == addr) {
+            return &s->display.dp.sbi[i].value;
         }
     }
     if (!create) {
         return NULL;
     }
-    for (i = 0; i < ARRAY_SIZE(s->dp.sbi); i++) {
-        if (!s->dp.sbi[i].addr) {
-            s->dp.sbi[i].addr = addr;
-            s->dp.sbi[i].value = 0;
-            return &s->dp.sbi[i].value;
+    for (i = 0; i < ARRAY_SIZE(s->display.dp.sbi); i++) {
+        if (!s->display.dp.sbi[i].addr) {
+            s->display.dp.sbi[i].addr = addr;
+            s->display.dp.sbi[i].value = 0;
+            return &s->display.dp.sbi[i].value;
         }
     }
     return NULL;
@@ -478,8 +426,8 @@ static void vgt_sbi_ctl_write(VgtState *s, const VgtRegInfo *r,
 {
     /* reg in SBI_ADDR's upper half, destination iCLK/mPHY; never 0 */
     uint32_t addr = (vgt_vreg(s, SBI_ADDR) & 0xffff0000u) |
-                    ((value & SBI_CTL_DEST_MASK) >> 16) | 0x8000;
-    bool write = value & SBI_CTL_WRITE;
+                    ((value & SBI_CTL_DEST_MPHY) >> 16) | 0x8000;
+    bool write = value & SBI_CTL_OP_WR;
     uint32_t *slot;
 
     if (!(value & SBI_BUSY)) {
@@ -514,7 +462,7 @@ static void vgt_sbi_ctl_write(VgtState *s, const VgtRegInfo *r,
       VGT_REG_MEDIATED, 0, 0, NULL, vgt_aux_ctl_write }
 #define VGT_PCH_AUX_DATA_ROW(port, n) \
     { "PCH_DP_AUX_CH_DATA_" n, PCH_DP_AUX_CH_CTL(port) + 4, \
-      AUX_DATA_BYTES, VGT_REG_VIRT, 0, 0 }
+      DP_AUX_CH_DATA_SIZE, VGT_REG_VIRT, 0, 0 }
 
 static const VgtRegInfo vgt_dp_regs[] = {
     /* DDI A is no eDP here: no display detected */
@@ -536,9 +484,9 @@ static const VgtRegInfo vgt_dp_regs[] = {
     { "DDI_BUF_TRANS", DDI_BUF_TRANS_BASE, DDI_BUF_TRANS_SIZE,
       VGT_REG_VIRT, 0, 0 },
 
-    { "DP_AUX_CH_CTL_A", DP_AUX_CH_CTL_A, 4, VGT_REG_MEDIATED, 0, 0, NULL,
+    { "DP_AUX_CH_CTL(0)", DP_AUX_CH_CTL(0), 4, VGT_REG_MEDIATED, 0, 0, NULL,
       vgt_aux_ctl_write },
-    { "DP_AUX_CH_DATA_A", DP_AUX_CH_CTL_A + 4, AUX_DATA_BYTES,
+    { "DP_AUX_CH_DATA_A", DP_AUX_CH_CTL(0) + 4, DP_AUX_CH_DATA_SIZE,
       VGT_REG_VIRT, 0, 0 },
     VGT_PCH_AUX_CTL_ROW(1, "B"),
     VGT_PCH_AUX_DATA_ROW(1, "B"),
@@ -555,10 +503,10 @@ static const VgtRegInfo vgt_dp_regs[] = {
 
     /* PLLs: no lock bit on HSW; i915 finds them off at boot */
     { "SPLL_CTL", SPLL_CTL, 4, VGT_REG_VIRT, 0, 0 },
-    { "WRPLL_CTL1", WRPLL_CTL1, 4, VGT_REG_VIRT, 0, 0 },
-    { "WRPLL_CTL2", WRPLL_CTL2, 4, VGT_REG_VIRT, 0, 0 },
+    { "WRPLL_CTL1", WRPLL_CTL(0), 4, VGT_REG_VIRT, 0, 0 },
+    { "WRPLL_CTL2", WRPLL_CTL(1), 4, VGT_REG_VIRT, 0, 0 },
     /* transcoder A..C clock: disabled, or the port's */
-    { "TRANS_CLK_SEL", TRANS_CLK_SEL_A, 3 * 4, VGT_REG_VIRT, 0, 0 },
+    { "TRANS_CLK_SEL", TRANS_CLK_SEL(0), 3 * 4, VGT_REG_VIRT, 0, 0 },
 
     { "SBI_ADDR", SBI_ADDR, 4, VGT_REG_VIRT, 0, 0 },
     { "SBI_DATA", SBI_DATA, 4, VGT_REG_VIRT, 0, 0 },

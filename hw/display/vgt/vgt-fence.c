@@ -19,13 +19,11 @@
 
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "kernel-shim/hsw/hsw-regs.h"
 #include "vgt-internal.h"
 #include "trace.h"
 
-#define VGT_FENCE_BASE          0x100000
-#define VGT_FENCE_VALID         (1u << 0)
 #define VGT_FENCE_LO_RESERVED   0xffcu      /* bits 11:2 */
-#define VGT_FENCE_ADDR_MASK     0xfffff000u
 
 /* Log this many fence errors of each device, then count them. */
 #define VGT_FENCE_LOG_FIRST     16
@@ -36,31 +34,31 @@ static void G_GNUC_PRINTF(3, 4) vgt_fence_error(VgtState *s, uint32_t fence,
     g_autofree char *msg = NULL;
     va_list ap;
 
-    s->guest_errors++;
-    if (++s->fence_errors > VGT_FENCE_LOG_FIRST) {
+    s->stats.guest_errors++;
+    if (++s->fence.errors > VGT_FENCE_LOG_FIRST) {
         return;
     }
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     qemu_log_mask(LOG_GUEST_ERROR, "vgt: fence %u: %s%s\n", fence, msg,
-                  s->fence_errors == VGT_FENCE_LOG_FIRST ?
+                  s->fence.errors == VGT_FENCE_LOG_FIRST ?
                   " (further fence errors are only counted)" : "");
 }
 
 /* Send guest fence @fence's value to the helper. */
 static void vgt_fence_commit(VgtState *s, uint32_t fence)
 {
-    uint32_t lo = vgt_vreg(s, VGT_FENCE_BASE + fence * 8);
-    uint32_t hi = vgt_vreg(s, VGT_FENCE_BASE + fence * 8 + 4);
+    uint32_t lo = vgt_vreg(s, FENCE_REG_GEN6_LO(fence));
+    uint32_t hi = vgt_vreg(s, FENCE_REG_GEN6_HI(fence));
     uint64_t value = ((uint64_t)hi << 32) | lo;
-    uint64_t start = lo & VGT_FENCE_ADDR_MASK;
-    uint64_t end = (uint64_t)(hi & VGT_FENCE_ADDR_MASK) + VGT_PAGE_SIZE;
+    uint64_t start = lo & FENCE_ADDR_MASK;
+    uint64_t end = (uint64_t)(hi & FENCE_ADDR_MASK) + VGT_PAGE_SIZE;
     int ret;
 
-    s->fence_hi_fresh &= ~(1u << fence);
-    s->fence_lo_pending &= ~(1u << fence);
-    if (lo & VGT_FENCE_VALID) {
+    s->fence.hi_fresh &= ~(1u << fence);
+    s->fence.lo_pending &= ~(1u << fence);
+    if (lo & FENCE_VALID) {
         if (lo & VGT_FENCE_LO_RESERVED) {
             vgt_fence_error(s, fence, "value 0x%016" PRIx64 " sets reserved "
                             "bits 11:2; fence disabled", value);
@@ -72,18 +70,18 @@ static void vgt_fence_commit(VgtState *s, uint32_t fence)
             value = 0;
         }
     }
-    if (value & VGT_FENCE_VALID) {
-        s->fence_live |= 1u << fence;
+    if (value & FENCE_VALID) {
+        s->fence.live |= 1u << fence;
     } else {
-        s->fence_live &= ~(1u << fence);
+        s->fence.live &= ~(1u << fence);
     }
-    if (!s->host) {
+    if (!s->host.conn) {
         return;
     }
-    ret = s->host_ops->fence_write(s->host, fence, value);
-    trace_vgt_fence_commit(fence, s->part.fence_base + fence, value, ret);
+    ret = s->host.ops->fence_write(s->host.conn, fence, value);
+    trace_vgt_fence_commit(fence, s->host.part.fence_base + fence, value, ret);
     if (ret < 0) {
-        s->fence_live &= ~(1u << fence);
+        s->fence.live &= ~(1u << fence);
         vgt_fence_error(s, fence, "the helper refused 0x%016" PRIx64 ": %s",
                         value, vgt_strerror(ret));
     }
@@ -92,11 +90,11 @@ static void vgt_fence_commit(VgtState *s, uint32_t fence)
 static uint32_t vgt_fence_read(VgtState *s, const VgtRegInfo *r,
                                uint32_t offset)
 {
-    uint32_t fence = (offset - VGT_FENCE_BASE) / 8;
+    uint32_t fence = (offset - FENCE_REG_GEN6_LO(0)) / 8;
 
-    if (fence >= s->part.fence_num) {
+    if (fence >= s->host.part.fence_num) {
         vgt_fence_error(s, fence, "read of a fence that is not this VM's "
-                        "(it has %u): 0", s->part.fence_num);
+                        "(it has %u): 0", s->host.part.fence_num);
         return 0;
     }
     return vgt_vreg(s, offset);
@@ -105,28 +103,28 @@ static uint32_t vgt_fence_read(VgtState *s, const VgtRegInfo *r,
 static void vgt_fence_write(VgtState *s, const VgtRegInfo *r,
                             uint32_t offset, uint32_t value)
 {
-    uint32_t fence = (offset - VGT_FENCE_BASE) / 8;
+    uint32_t fence = (offset - FENCE_REG_GEN6_LO(0)) / 8;
     uint32_t bit = 1u << fence;
     bool hi = offset & 4;
 
     trace_vgt_fence_write(fence, hi, value);
-    if (fence >= s->part.fence_num) {
+    if (fence >= s->host.part.fence_num) {
         vgt_fence_error(s, fence, "write 0x%08x to a fence that is not "
                         "this VM's (it has %u) dropped", value,
-                        s->part.fence_num);
+                        s->host.part.fence_num);
         return;
     }
     vgt_reg_store(s, r, offset, value);
     if (hi) {
-        if (s->fence_lo_pending & bit || s->fence_live & bit) {
+        if (s->fence.lo_pending & bit || s->fence.live & bit) {
             vgt_fence_commit(s, fence);
         } else {
-            s->fence_hi_fresh |= bit;
+            s->fence.hi_fresh |= bit;
         }
-    } else if (!(value & VGT_FENCE_VALID) || s->fence_hi_fresh & bit) {
+    } else if (!(value & FENCE_VALID) || s->fence.hi_fresh & bit) {
         vgt_fence_commit(s, fence);
     } else {
-        s->fence_lo_pending |= bit;
+        s->fence.lo_pending |= bit;
     }
 }
 
@@ -135,24 +133,25 @@ void vgt_fence_init(VgtState *s)
     Object *obj = OBJECT(s);
 
     /* For tests and debugging: where this VM's fences are, which are on. */
-    object_property_add_uint32_ptr(obj, "x-fence-base", &s->part.fence_base,
+    object_property_add_uint32_ptr(obj, "x-fence-base",
+                                   &s->host.part.fence_base,
                                    OBJ_PROP_FLAG_READ);
-    object_property_add_uint32_ptr(obj, "x-fence-live", &s->fence_live,
+    object_property_add_uint32_ptr(obj, "x-fence-live", &s->fence.live,
                                    OBJ_PROP_FLAG_READ);
-    object_property_add_uint64_ptr(obj, "x-fence-errors", &s->fence_errors,
+    object_property_add_uint64_ptr(obj, "x-fence-errors", &s->fence.errors,
                                    OBJ_PROP_FLAG_READ);
 }
 
 void vgt_fence_reset(VgtState *s)
 {
     /* The helper's reset clears the physical fences. */
-    s->fence_hi_fresh = 0;
-    s->fence_lo_pending = 0;
-    s->fence_live = 0;
+    s->fence.hi_fresh = 0;
+    s->fence.lo_pending = 0;
+    s->fence.live = 0;
 }
 
 #define FENCE(i) \
-    { "FENCE_" #i, VGT_FENCE_BASE + 8 * (i), 8, VGT_REG_MEDIATED, 0, 0, \
+    { "FENCE_" #i, FENCE_REG_GEN6_LO(i), 8, VGT_REG_MEDIATED, 0, 0, \
       vgt_fence_read, vgt_fence_write }
 
 static const VgtRegInfo vgt_fence_regs[] = {

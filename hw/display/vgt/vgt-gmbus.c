@@ -19,44 +19,18 @@
 #include "vgt-internal.h"
 #include "trace.h"
 
-#define GPIO_BASE                   0xc5010
-#define GPIO_COUNT                  6
-#define   GPIO_CLOCK_VAL_IN         (1u << 4)
-#define   GPIO_DATA_VAL_IN          (1u << 12)
-#define GMBUS0                      0xc5100
-#define   GMBUS0_PIN_MASK           0x7
-#define GMBUS1                      0xc5104
-#define   GMBUS_SW_CLR_INT          (1u << 31)
-#define   GMBUS_SW_RDY              (1u << 30)
-#define   GMBUS_CYCLE_INDEX         (2u << 25)
-#define   GMBUS_CYCLE_STOP          (4u << 25)
-#define   GMBUS_BYTE_COUNT(v)       (((v) >> 16) & 0x1ff)
-#define   GMBUS_INDEX(v)            (((v) >> 8) & 0xff)
-#define   GMBUS_SLAVE(v)            (((v) >> 1) & 0x7f)
-#define   GMBUS_SLAVE_READ          (1u << 0)
-#define GMBUS2                      0xc5108
-#define   GMBUS_HW_WAIT_PHASE       (1u << 14)
-#define   GMBUS_HW_RDY              (1u << 11)
-#define   GMBUS_SATOER              (1u << 10)
-#define   GMBUS_ACTIVE              (1u << 9)
-#define GMBUS3                      0xc510c
-#define GMBUS4                      0xc5110
-#define   GMBUS_NAK_EN              (1u << 3)
-#define   GMBUS_IDLE_EN             (1u << 2)
-#define   GMBUS_HW_WAIT_EN          (1u << 1)
-#define   GMBUS_HW_RDY_EN           (1u << 0)
-#define GMBUS5                      0xc5120
 #define VGT_SDE_GMBUS               (1u << 17)
 
-#define DDC_ADDR                    0x50
-#define DDC_SEGMENT_ADDR            0x30
-
 /* GMBUS pin pair of each DDI port's DDC: B = DPB 5, C = DPC 4, D = DPD 6 */
-static const uint8_t vgt_gmbus_pin[] = { 0, 5, 4, 6 };
+static const uint8_t vgt_gmbus_pin[] = {
+    [VGT_DDI_PORT_B] = GMBUS_PIN_DPB,
+    [VGT_DDI_PORT_C] = GMBUS_PIN_DPC,
+    [VGT_DDI_PORT_D] = GMBUS_PIN_DPD,
+};
 
 static uint32_t vgt_gmbus_status(VgtState *s)
 {
-    VgtGmbus *g = &s->gmbus;
+    VgtGmbus *g = &s->display.gmbus;
     uint32_t v = 0;
 
     if (g->nak) {
@@ -88,9 +62,10 @@ static void vgt_gmbus_irq(VgtState *s)
 /* Does the monitor answer this cycle? */
 static bool vgt_gmbus_acked(VgtState *s, uint8_t slave, bool read)
 {
-    uint32_t pin = vgt_vreg(s, GMBUS0) & GMBUS0_PIN_MASK;
+    uint32_t pin = vgt_vreg(s, GMBUS0) & GMBUS_PIN_MASK;
 
-    if (!s->monitor_connected || pin != vgt_gmbus_pin[s->port]) {
+    if (!s->display.monitor_connected ||
+        pin != vgt_gmbus_pin[s->display.port]) {
         return false;
     }
     return slave == DDC_ADDR || (slave == DDC_SEGMENT_ADDR && !read);
@@ -98,7 +73,7 @@ static bool vgt_gmbus_acked(VgtState *s, uint8_t slave, bool read)
 
 static void vgt_gmbus_put(VgtState *s, uint8_t byte)
 {
-    VgtGmbus *g = &s->gmbus;
+    VgtGmbus *g = &s->display.gmbus;
 
     if (g->slave == DDC_SEGMENT_ADDR) {
         g->segment = byte;
@@ -110,7 +85,7 @@ static void vgt_gmbus_put(VgtState *s, uint8_t byte)
 /* Write data bytes from a GMBUS3 value into the cycle. */
 static void vgt_gmbus_consume(VgtState *s, uint32_t data)
 {
-    VgtGmbus *g = &s->gmbus;
+    VgtGmbus *g = &s->display.gmbus;
     unsigned i;
 
     for (i = 0; i < 4 && g->remaining; i++, g->remaining--) {
@@ -121,7 +96,7 @@ static void vgt_gmbus_consume(VgtState *s, uint32_t data)
 static void vgt_gmbus1_write(VgtState *s, const VgtRegInfo *r,
                              uint32_t offset, uint32_t value)
 {
-    VgtGmbus *g = &s->gmbus;
+    VgtGmbus *g = &s->display.gmbus;
 
     vgt_reg_store(s, r, offset, value);
     if (value & GMBUS_SW_CLR_INT) {
@@ -143,11 +118,11 @@ static void vgt_gmbus1_write(VgtState *s, const VgtRegInfo *r,
         vgt_gmbus_irq(s);
         return;
     }
-    g->slave = GMBUS_SLAVE(value);
+    g->slave = GMBUS_SLAVE_ADDR(value);
     g->read = value & GMBUS_SLAVE_READ;
     g->remaining = GMBUS_BYTE_COUNT(value);
     g->cycles++;
-    trace_vgt_gmbus_cycle(vgt_vreg(s, GMBUS0) & GMBUS0_PIN_MASK, g->slave,
+    trace_vgt_gmbus_cycle(vgt_vreg(s, GMBUS0) & GMBUS_PIN_MASK, g->slave,
                           g->read, g->remaining);
     if (!vgt_gmbus_acked(s, g->slave, g->read)) {
         /* No acknowledge: error status, the bus idles again. */
@@ -160,7 +135,7 @@ static void vgt_gmbus1_write(VgtState *s, const VgtRegInfo *r,
     g->nak = false;
     g->active = true;
     if ((value & GMBUS_CYCLE_INDEX) && g->slave == DDC_ADDR) {
-        g->offset = GMBUS_INDEX(value);
+        g->offset = GMBUS_SLAVE_INDEX(value);
     }
     if (!g->read) {
         /* the first four bytes were loaded into GMBUS3 beforehand */
@@ -178,7 +153,7 @@ static uint32_t vgt_gmbus2_read(VgtState *s, const VgtRegInfo *r,
 static uint32_t vgt_gmbus3_read(VgtState *s, const VgtRegInfo *r,
                                 uint32_t offset)
 {
-    VgtGmbus *g = &s->gmbus;
+    VgtGmbus *g = &s->display.gmbus;
     uint32_t v = 0;
     unsigned i;
 
@@ -197,7 +172,7 @@ static uint32_t vgt_gmbus3_read(VgtState *s, const VgtRegInfo *r,
 static void vgt_gmbus3_write(VgtState *s, const VgtRegInfo *r,
                              uint32_t offset, uint32_t value)
 {
-    VgtGmbus *g = &s->gmbus;
+    VgtGmbus *g = &s->display.gmbus;
 
     vgt_reg_store(s, r, offset, value);
     if (g->active && !g->nak && !g->read) {
@@ -221,7 +196,7 @@ static uint32_t vgt_gpio_read(VgtState *s, const VgtRegInfo *r,
 
 void vgt_gmbus_reset(VgtState *s)
 {
-    memset(&s->gmbus, 0, sizeof(s->gmbus));
+    memset(&s->display.gmbus, 0, sizeof(s->display.gmbus));
 }
 
 static const VgtRegInfo vgt_gmbus_regs[] = {

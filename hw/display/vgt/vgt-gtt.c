@@ -14,7 +14,8 @@
  * VGT_GTT_WRITE_MAX: a bottom half sends them, and so does any register
  * access (the GPU only runs what the guest starts through a register, so
  * it never sees a stale GTT).  The aperture (vgt-aperture.c) follows the
- * guest's entries immediately.
+ * guest's entries immediately.  What a GM address reaches through the
+ * guest's entries (GGTT and PPGTT) is vgt-gtt-walk.c's.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -38,21 +39,6 @@ static const char *const vgt_gtt_refusal_names[VGT_GTT_REFUSED_COUNT] = {
     [VGT_GTT_REFUSED_ACCESS] = "access",
 };
 
-uint64_t vgt_pte_addr(uint32_t pte)
-{
-    return ((uint64_t)(pte & 0x7f0) << 28) | (pte & 0xfffff000u);
-}
-
-bool vgt_gm_is_ours(VgtState *s, uint64_t gm_addr, uint64_t len)
-{
-    const struct vgt_instance_info *p = &s->part;
-
-    return (gm_addr >= p->mappable_base &&
-            gm_addr - p->mappable_base + len <= p->mappable_size) ||
-           (gm_addr >= p->nonmappable_base &&
-            gm_addr - p->nonmappable_base + len <= p->nonmappable_size);
-}
-
 /*
  * Is the page at @gpa guest RAM -- the memory the device registers with
  * the helper (vgt-host.c), not a ROM, another device's memory or an
@@ -74,18 +60,11 @@ bool vgt_gpa_is_ram(uint64_t gpa)
     return ram;
 }
 
-bool vgt_gtt_gm_to_gpa(VgtState *s, uint64_t gm_addr, uint64_t *gpa)
+bool vgt_gpa_read(VgtState *s, uint64_t gpa, void *buf, uint32_t len)
 {
-    uint32_t pte;
-    uint64_t page;
-
-    if (gm_addr >= VGT_GM_SIZE || !vgt_gm_is_ours(s, gm_addr, 1)) {
-        return false;
-    }
-    pte = s->gtt_guest[gm_addr >> VGT_PAGE_SHIFT];
-    page = vgt_pte_addr(pte);
-    *gpa = page | (gm_addr & (VGT_PAGE_SIZE - 1));
-    return (pte & VGT_PTE_VALID) && vgt_gpa_is_ram(page);
+    /* only the VM's own RAM: never MMIO, never another device */
+    return vgt_gpa_is_ram(gpa & ~(uint64_t)(VGT_PAGE_SIZE - 1)) &&
+           pci_dma_read(PCI_DEVICE(s), gpa, buf, len) == MEMTX_OK;
 }
 
 static void vgt_gtt_refuse(VgtState *s, VgtGttRefusal why, uint32_t index,
@@ -94,7 +73,7 @@ static void vgt_gtt_refuse(VgtState *s, VgtGttRefusal why, uint32_t index,
     uint64_t n;
     unsigned i;
 
-    s->gtt_refused[why]++;
+    s->gtt.refused[why]++;
     trace_vgt_gtt_refused(vgt_gtt_refusal_names[why], index, pte);
     if (why == VGT_GTT_REFUSED_RANGE) {
         /*
@@ -105,7 +84,7 @@ static void vgt_gtt_refuse(VgtState *s, VgtGttRefusal why, uint32_t index,
          */
         return;
     }
-    n = ++s->gtt_refused_total;
+    n = ++s->gtt.refused_total;
     if (n <= VGT_GTT_LOG_FIRST) {
         qemu_log_mask(LOG_GUEST_ERROR, "vgt: GTT entry %u (GM 0x%" PRIx64
                       ") = 0x%08x refused: %s%s\n", index,
@@ -119,7 +98,7 @@ static void vgt_gtt_refuse(VgtState *s, VgtGttRefusal why, uint32_t index,
         for (i = 0; i < VGT_GTT_REFUSED_COUNT; i++) {
             g_string_append_printf(counts, " %s %" PRIu64,
                                    vgt_gtt_refusal_names[i],
-                                   s->gtt_refused[i]);
+                                   s->gtt.refused[i]);
         }
         qemu_log_mask(LOG_GUEST_ERROR, "vgt: %" PRIu64 " GTT writes refused "
                       "so far (last: entry %u = 0x%08x, %s); by reason:%s\n",
@@ -130,20 +109,20 @@ static void vgt_gtt_refuse(VgtState *s, VgtGttRefusal why, uint32_t index,
 /* Nothing the guest does may reach the helper ahead of queued entries. */
 void vgt_gtt_flush(VgtState *s)
 {
-    struct vgt_gtt_entry *e = s->gtt_pending;
-    uint32_t n = s->gtt_npending;
+    struct vgt_gtt_entry *e = s->gtt.pending;
+    uint32_t n = s->gtt.npending;
     uint32_t done = 0, bad;
     int ret;
 
     if (!n) {
         return;
     }
-    s->gtt_npending = 0;
+    s->gtt.npending = 0;
     trace_vgt_gtt_flush(n);
     while (done < n) {
-        ret = s->host_ops->gtt_write(s->host, &e[done], n - done, &bad);
+        ret = s->host.ops->gtt_write(s->host.conn, &e[done], n - done, &bad);
         if (ret >= 0) {
-            s->gtt_written += n - done;
+            s->gtt.written += n - done;
             return;
         }
         if (ret != -VGT_E_GTT_INDEX && ret != -VGT_E_GM_RANGE &&
@@ -151,7 +130,7 @@ void vgt_gtt_flush(VgtState *s)
             /* Not about one entry (helper gone): the batch is lost. */
             for (; done < n; done++) {
                 vgt_gtt_refuse(s, VGT_GTT_REFUSED_HELPER, e[done].index,
-                               s->gtt_guest[e[done].index],
+                               s->gtt.guest[e[done].index],
                                vgt_strerror(ret));
             }
             return;
@@ -160,19 +139,19 @@ void vgt_gtt_flush(VgtState *s)
             bad = 0;
         }
         /* All or nothing: resend what preceded the refused entry. */
-        if (bad && s->host_ops->gtt_write(s->host, &e[done], bad,
+        if (bad && s->host.ops->gtt_write(s->host.conn, &e[done], bad,
                                           NULL) >= 0) {
-            s->gtt_written += bad;
+            s->gtt.written += bad;
         }
         done += bad;
         vgt_gtt_refuse(s, VGT_GTT_REFUSED_HELPER, e[done].index,
-                       s->gtt_guest[e[done].index], vgt_strerror(ret));
+                       s->gtt.guest[e[done].index], vgt_strerror(ret));
         /* The CPU must not reach what the GPU may not. */
         vgt_aperture_unmap_refused(s, e[done].index, e[done].gfn);
         if (e[done].flags & VGT_PTE_VALID) {
             struct vgt_gtt_entry scratch = { .index = e[done].index };
 
-            s->host_ops->gtt_write(s->host, &scratch, 1, NULL);
+            s->host.ops->gtt_write(s->host.conn, &scratch, 1, NULL);
         }
         done++;
     }
@@ -185,14 +164,14 @@ static void vgt_gtt_flush_bh(void *opaque)
 
 static void vgt_gtt_queue(VgtState *s, const struct vgt_gtt_entry *e)
 {
-    if (!s->host) {
+    if (!s->host.conn) {
         return;
     }
-    if (!s->gtt_npending) {
-        qemu_bh_schedule(s->gtt_flush_bh);
+    if (!s->gtt.npending) {
+        qemu_bh_schedule(s->gtt.flush_bh);
     }
-    s->gtt_pending[s->gtt_npending++] = *e;
-    if (s->gtt_npending == VGT_GTT_WRITE_MAX) {
+    s->gtt.pending[s->gtt.npending++] = *e;
+    if (s->gtt.npending == VGT_GTT_WRITE_MAX) {
         vgt_gtt_flush(s);
     }
 }
@@ -208,7 +187,7 @@ static void vgt_gtt_set_entry(VgtState *s, uint32_t index, uint32_t pte)
     };
     g_autofree char *why = NULL;
 
-    s->gtt_guest[index] = pte;
+    s->gtt.guest[index] = pte;
     trace_vgt_gtt_write(index, pte);
     if (!vgt_gm_is_ours(s, (uint64_t)index << VGT_PAGE_SHIFT,
                         VGT_PAGE_SIZE)) {
@@ -241,7 +220,7 @@ static bool vgt_gtt_access_ok(VgtState *s, hwaddr addr, unsigned size,
     if (!(addr & (MIN(size, 4) - 1)) && addr + size <= VGT_GTT_SIZE) {
         return true;
     }
-    s->guest_errors++;
+    s->stats.guest_errors++;
     trace_vgt_gtt_bad_access(addr, size, write);
     vgt_gtt_refuse(s, VGT_GTT_REFUSED_ACCESS, addr / 4, value,
                    write ? "unaligned write ignored" :
@@ -251,7 +230,7 @@ static bool vgt_gtt_access_ok(VgtState *s, hwaddr addr, unsigned size,
 
 static uint32_t vgt_gtt_get_entry(VgtState *s, uint32_t index)
 {
-    return s->gtt_guest[index];
+    return s->gtt.guest[index];
 }
 
 static uint64_t vgt_gtt_read(void *opaque, hwaddr addr, unsigned size)
@@ -300,42 +279,42 @@ void vgt_gtt_init(VgtState *s)
     Object *obj = OBJECT(s);
     unsigned i;
 
-    s->gtt_guest = g_new0(uint32_t, VGT_GTT_ENTRIES);
-    s->gtt_pending = g_new0(struct vgt_gtt_entry, VGT_GTT_WRITE_MAX);
-    s->gtt_flush_bh = qemu_bh_new_guarded(vgt_gtt_flush_bh, s,
+    s->gtt.guest = g_new0(uint32_t, VGT_GTT_ENTRIES);
+    s->gtt.pending = g_new0(struct vgt_gtt_entry, VGT_GTT_WRITE_MAX);
+    s->gtt.flush_bh = qemu_bh_new_guarded(vgt_gtt_flush_bh, s,
                                           &DEVICE(s)->mem_reentrancy_guard);
-    memory_region_init_io(&s->gtt, obj, &vgt_gtt_ops, s, "vgt-gtt",
+    memory_region_init_io(&s->gtt.mr, obj, &vgt_gtt_ops, s, "vgt-gtt",
                           VGT_GTT_SIZE);
-    memory_region_add_subregion(&s->bar0, VGT_MMIO_SIZE, &s->gtt);
+    memory_region_add_subregion(&s->bar0, VGT_MMIO_SIZE, &s->gtt.mr);
 
     /* Counters for tests and debugging: x-gtt-refused-<reason>. */
     for (i = 0; i < VGT_GTT_REFUSED_COUNT; i++) {
         g_autofree char *name = g_strdup_printf("x-gtt-refused-%s",
                                                 vgt_gtt_refusal_names[i]);
 
-        object_property_add_uint64_ptr(obj, name, &s->gtt_refused[i],
+        object_property_add_uint64_ptr(obj, name, &s->gtt.refused[i],
                                        OBJ_PROP_FLAG_READ);
     }
-    object_property_add_uint64_ptr(obj, "x-gtt-written", &s->gtt_written,
+    object_property_add_uint64_ptr(obj, "x-gtt-written", &s->gtt.written,
                                    OBJ_PROP_FLAG_READ);
 }
 
 void vgt_gtt_reset(VgtState *s)
 {
     /* The helper's reset points the whole partition at scratch. */
-    s->gtt_npending = 0;
-    memset(s->gtt_guest, 0, VGT_GTT_SIZE);
+    s->gtt.npending = 0;
+    memset(s->gtt.guest, 0, VGT_GTT_SIZE);
 }
 
 void vgt_gtt_exit(VgtState *s)
 {
-    s->gtt_npending = 0;
-    if (s->gtt_flush_bh) {
-        qemu_bh_delete(s->gtt_flush_bh);
-        s->gtt_flush_bh = NULL;
+    s->gtt.npending = 0;
+    if (s->gtt.flush_bh) {
+        qemu_bh_delete(s->gtt.flush_bh);
+        s->gtt.flush_bh = NULL;
     }
-    g_free(s->gtt_guest);
-    s->gtt_guest = NULL;
-    g_free(s->gtt_pending);
-    s->gtt_pending = NULL;
+    g_free(s->gtt.guest);
+    s->gtt.guest = NULL;
+    g_free(s->gtt.pending);
+    s->gtt.pending = NULL;
 }

@@ -62,17 +62,17 @@ static void G_GNUC_PRINTF(2, 3) vgt_host_mem_error(VgtState *s,
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    if (s->host_realized) {
+    if (s->host.realized) {
         error_report("%s", msg);
-    } else if (!s->host_err) {
-        error_setg(&s->host_err, "%s", msg);
+    } else if (!s->host.err) {
+        error_setg(&s->host.err, "%s", msg);
     }
 }
 
 static void vgt_host_region_add(MemoryListener *listener,
                                 MemoryRegionSection *sec)
 {
-    VgtState *s = container_of(listener, VgtState, mem_listener);
+    VgtState *s = container_of(listener, VgtState, host.mem_listener);
     struct vgt_mem_region region = { .fd = -1 };
     ram_addr_t offset = 0;
     void *hva;
@@ -90,7 +90,7 @@ static void vgt_host_region_add(MemoryListener *listener,
     }
     hva = memory_region_get_ram_ptr(sec->mr) + sec->offset_within_region;
     region.hva = (uintptr_t)hva;
-    if (s->host_ops == &vgt_host_socket_ops) {
+    if (s->host.ops == &vgt_host_socket_ops) {
         region.fd = memory_region_get_fd(sec->mr);
         memory_region_from_host(hva, &offset);
         region.fd_offset = offset;
@@ -103,7 +103,7 @@ static void vgt_host_region_add(MemoryListener *listener,
             return;
         }
     }
-    ret = s->host_ops->mem_register(s->host, &region);
+    ret = s->host.ops->mem_register(s->host.conn, &region);
     trace_vgt_host_mem_register(region.gpa, region.size, ret);
     if (ret < 0) {
         vgt_host_mem_error(s, "vgt: the helper refused guest RAM "
@@ -115,14 +115,14 @@ static void vgt_host_region_add(MemoryListener *listener,
 static void vgt_host_region_del(MemoryListener *listener,
                                 MemoryRegionSection *sec)
 {
-    VgtState *s = container_of(listener, VgtState, mem_listener);
+    VgtState *s = container_of(listener, VgtState, host.mem_listener);
     uint64_t gpa = sec->offset_within_address_space;
     int ret;
 
     if (!vgt_host_region_wanted(sec)) {
         return;
     }
-    ret = s->host_ops->mem_unregister(s->host, gpa);
+    ret = s->host.ops->mem_unregister(s->host.conn, gpa);
     trace_vgt_host_mem_unregister(gpa, ret);
 }
 
@@ -134,17 +134,17 @@ static void vgt_host_events(void *opaque)
     int i, n;
 
     /* Reset the eventfd first, so events posted meanwhile re-arm it. */
-    if (read(s->host_event_fd, &counter, sizeof(counter)) < 0 &&
+    if (read(s->host.event_fd, &counter, sizeof(counter)) < 0 &&
         errno != EAGAIN) {
         trace_vgt_host_event_fd_error(errno);
     }
     do {
-        n = s->host_ops->events_read(s->host, ev, ARRAY_SIZE(ev));
+        n = s->host.ops->events_read(s->host.conn, ev, ARRAY_SIZE(ev));
         for (i = 0; i < n; i++) {
             /* The helper routes by instance: these are this VM's. */
             trace_vgt_host_event(ev[i].type, ev[i].unit, ev[i].data,
                                  ev[i].seq);
-            s->host_events++;
+            s->stats.host_events++;
             if (ev[i].type == VGT_EVENT_USER_IRQ) {
                 vgt_irq_engine_user(s, ev[i].unit);
             } else {
@@ -159,20 +159,20 @@ static void vgt_host_events(void *opaque)
 
 static bool vgt_host_check_props(VgtState *s, Error **errp)
 {
-    if (s->low_gm_sz < 1 || s->low_gm_sz > VGT_LOW_GM_MAX_MB) {
+    if (s->conf.low_gm_sz < 1 || s->conf.low_gm_sz > VGT_LOW_GM_MAX_MB) {
         error_setg(errp, "vgt: low_gm_sz (mappable graphics memory) must be "
-                   "1..%d MiB, got %u", VGT_LOW_GM_MAX_MB, s->low_gm_sz);
+                   "1..%d MiB, got %u", VGT_LOW_GM_MAX_MB, s->conf.low_gm_sz);
         return false;
     }
-    if (s->high_gm_sz > VGT_HIGH_GM_MAX_MB) {
+    if (s->conf.high_gm_sz > VGT_HIGH_GM_MAX_MB) {
         error_setg(errp, "vgt: high_gm_sz (non-mappable graphics memory) "
                    "must be 0..%d MiB, got %u", VGT_HIGH_GM_MAX_MB,
-                   s->high_gm_sz);
+                   s->conf.high_gm_sz);
         return false;
     }
-    if (s->fence_sz < 1 || s->fence_sz > VGT_FENCE_COUNT) {
+    if (s->conf.fence_sz < 1 || s->conf.fence_sz > VGT_FENCE_COUNT) {
         error_setg(errp, "vgt: fence_sz must be 1..%d fence registers, "
-                   "got %u", VGT_FENCE_COUNT, s->fence_sz);
+                   "got %u", VGT_FENCE_COUNT, s->conf.fence_sz);
         return false;
     }
     return true;
@@ -182,52 +182,54 @@ bool vgt_host_connect(VgtState *s, Error **errp)
 {
     struct vgt_create_req req = { 0 };
     const char *where;
+    const struct vgt_instance_info *part = &s->host.part;
     int ret;
 
     if (!vgt_host_check_props(s, errp)) {
         return false;
     }
-    s->host_ops = s->helper ? &vgt_host_socket_ops : &vgt_host_embedded_ops;
-    where = s->helper ? s->helper : "embedded";
+    s->host.ops = s->conf.helper ? &vgt_host_socket_ops :
+                                   &vgt_host_embedded_ops;
+    where = s->conf.helper ? s->conf.helper : "embedded";
     vgt_set_log_sink(vgt_host_log);
 
-    ret = s->host_ops->connect(s->helper, &s->host);
+    ret = s->host.ops->connect(s->conf.helper, &s->host.conn);
     if (ret < 0) {
         error_setg(errp, "vgt: cannot reach the helper (%s): %s%s", where,
-                   vgt_strerror(ret), s->helper ?
+                   vgt_strerror(ret), s->conf.helper ?
                    "; is vgt-hostd running with --socket on that path?" : "");
-        s->host = NULL;
+        s->host.conn = NULL;
         return false;
     }
 
-    req.mappable_size = (uint64_t)s->low_gm_sz * MiB;
-    req.nonmappable_size = (uint64_t)s->high_gm_sz * MiB;
-    req.fence_num = s->fence_sz;
-    ret = s->host_ops->create(s->host, &req, &s->part);
+    req.mappable_size = (uint64_t)s->conf.low_gm_sz * MiB;
+    req.nonmappable_size = (uint64_t)s->conf.high_gm_sz * MiB;
+    req.fence_num = s->conf.fence_sz;
+    ret = s->host.ops->create(s->host.conn, &req, &s->host.part);
     if (ret < 0) {
         error_setg(errp, "vgt: the helper (%s) cannot give this VM "
                    "low_gm_sz=%u MiB, high_gm_sz=%u MiB, fence_sz=%u: %s",
-                   where, s->low_gm_sz, s->high_gm_sz, s->fence_sz,
-                   vgt_strerror(ret));
+                   where, s->conf.low_gm_sz, s->conf.high_gm_sz,
+                   s->conf.fence_sz, vgt_strerror(ret));
         goto fail;
     }
-    trace_vgt_host_partition(where, s->part.vgt_id, s->part.mappable_base,
-                             s->part.mappable_size, s->part.nonmappable_base,
-                             s->part.nonmappable_size, s->part.fence_base,
-                             s->part.fence_num);
+    trace_vgt_host_partition(where, part->vgt_id, part->mappable_base,
+                             part->mappable_size, part->nonmappable_base,
+                             part->nonmappable_size, part->fence_base,
+                             part->fence_num);
 
     /*
      * i915 balloons in host GM addresses with BAR2's size as the end of
      * the mappable space: this VM's mappable slice must lie below it.
      */
-    if (s->part.mappable_base + s->part.mappable_size > s->aperture_size) {
+    if (part->mappable_base + part->mappable_size > s->conf.aperture_size) {
         error_setg(errp, "vgt: aperture_size %" PRIu64 " MiB is too small: "
                    "the helper placed this VM's mappable graphics memory at "
                    "[%" PRIu64 ", %" PRIu64 ") MiB; use the GPU's aperture "
-                   "(%" PRIu64 " MiB)", s->aperture_size / MiB,
-                   s->part.mappable_base / MiB,
-                   (s->part.mappable_base + s->part.mappable_size) / MiB,
-                   s->part.aperture_size / MiB);
+                   "(%" PRIu64 " MiB)", s->conf.aperture_size / MiB,
+                   part->mappable_base / MiB,
+                   (part->mappable_base + part->mappable_size) / MiB,
+                   part->aperture_size / MiB);
         goto fail;
     }
 
@@ -240,26 +242,26 @@ bool vgt_host_connect(VgtState *s, Error **errp)
                     "the %s helper: the GPU cannot reach guest pages yet",
                     where);
     } else {
-        s->mem_listener = (MemoryListener) {
+        s->host.mem_listener = (MemoryListener) {
             .name = "vgt-host",
             .region_add = vgt_host_region_add,
             .region_del = vgt_host_region_del,
             .priority = 10,
         };
-        memory_listener_register(&s->mem_listener, &address_space_memory);
-        s->mem_listener_registered = true;
-        if (s->host_err) {
-            error_propagate(errp, s->host_err);
-            s->host_err = NULL;
+        memory_listener_register(&s->host.mem_listener, &address_space_memory);
+        s->host.mem_listener_registered = true;
+        if (s->host.err) {
+            error_propagate(errp, s->host.err);
+            s->host.err = NULL;
             goto fail;
         }
     }
 
-    s->host_event_fd = s->host_ops->event_fd(s->host);
-    if (s->host_event_fd >= 0) {
-        qemu_set_fd_handler(s->host_event_fd, vgt_host_events, NULL, s);
+    s->host.event_fd = s->host.ops->event_fd(s->host.conn);
+    if (s->host.event_fd >= 0) {
+        qemu_set_fd_handler(s->host.event_fd, vgt_host_events, NULL, s);
     }
-    s->host_realized = true;
+    s->host.realized = true;
     return true;
 
 fail:
@@ -271,11 +273,11 @@ void vgt_host_reset(VgtState *s)
 {
     int ret;
 
-    if (!s->host) {
+    if (!s->host.conn) {
         return;
     }
     /* GTT ranges back to scratch, fences cleared; the partition stays. */
-    ret = s->host_ops->reset(s->host);
+    ret = s->host.ops->reset(s->host.conn);
     trace_vgt_host_reset(ret);
     if (ret < 0) {
         error_report("vgt: the helper failed to reset this VM's GPU state: "
@@ -285,20 +287,20 @@ void vgt_host_reset(VgtState *s)
 
 void vgt_host_disconnect(VgtState *s)
 {
-    if (s->host_event_fd >= 0) {
-        qemu_set_fd_handler(s->host_event_fd, NULL, NULL, NULL);
-        s->host_event_fd = -1;
+    if (s->host.event_fd >= 0) {
+        qemu_set_fd_handler(s->host.event_fd, NULL, NULL, NULL);
+        s->host.event_fd = -1;
     }
-    if (s->mem_listener_registered) {
-        memory_listener_unregister(&s->mem_listener);
-        s->mem_listener_registered = false;
+    if (s->host.mem_listener_registered) {
+        memory_listener_unregister(&s->host.mem_listener);
+        s->host.mem_listener_registered = false;
     }
-    if (s->host) {
+    if (s->host.conn) {
         /* Destroys the instance: its GTT ranges point at scratch again. */
-        s->host_ops->disconnect(s->host);
-        s->host = NULL;
+        s->host.ops->disconnect(s->host.conn);
+        s->host.conn = NULL;
     }
-    error_free(s->host_err);
-    s->host_err = NULL;
-    s->host_realized = false;
+    error_free(s->host.err);
+    s->host.err = NULL;
+    s->host.realized = false;
 }

@@ -18,6 +18,7 @@
 #include "vgt-opregion-layout.h"
 #include "vgt-regs.h"
 #include "vgt-irq-chain.h"
+#include "kernel-shim/hsw/hsw-display.h"
 
 OBJECT_DECLARE_SIMPLE_TYPE(VgtState, VGT)
 
@@ -38,7 +39,7 @@ typedef enum VgtGttRefusal {
     VGT_GTT_REFUSED_COUNT
 } VgtGttRefusal;
 
-#define VGT_NPIPES          3
+#define VGT_NPIPES          HSW_NUM_PIPES
 
 /* One display pipe's timing state (vgt-pipe.c). */
 typedef struct VgtPipe {
@@ -85,11 +86,11 @@ typedef struct VgtGmbus {
 } VgtGmbus;
 
 /* The scan-out presented on the VM's QEMU console (vgt-display.c). */
-typedef struct VgtDisplay {
+typedef struct VgtConsole {
     QemuConsole *con;
     int pipe;                   /* pipe shown, -1: placeholder */
     uint32_t width, height;
-    uint32_t format;            /* DSPCNTR pixel format field */
+    uint32_t format;            /* DSPCNTR & DISP_FORMAT_MASK */
     uint32_t stride;
     uint64_t base;              /* GM address of pixel (0, 0) */
     bool tiled;
@@ -107,7 +108,7 @@ typedef struct VgtDisplay {
     /* x-display-bench: frames to render, then the time it took */
     uint64_t bench_ns;
     uint32_t bench_frames;
-} VgtDisplay;
+} VgtConsole;
 
 /* One engine's submission state (vgt-submit.c). */
 typedef struct VgtEngineState {
@@ -118,87 +119,8 @@ typedef struct VgtEngineState {
     uint32_t inflight_tail;     /* HEAD moves here on completion */
 } VgtEngineState;
 
-struct VgtState {
-    PCIDevice parent_obj;
-
-    /* BAR0: registers then GTT; BAR2: aperture; BAR4: index/data I/O. */
-    MemoryRegion bar0;
-    MemoryRegion mmio;
-    MemoryRegion gtt;
-    MemoryRegion aperture;
-    MemoryRegion io;
-
-    /* Register file: one 32-bit virtual value per register dword. */
-    uint32_t *vregs;
-    /* Offsets already reported as unimplemented (one bit per dword). */
-    unsigned long *unimp_reported;
-    DECLARE_BITMAP(cfg_unimp_reported, PCI_CONFIG_SPACE_SIZE);
-    uint64_t guest_errors;
-    uint32_t *reg_guest_errors;     /* per register table row */
-
-    uint32_t io_index;
-
-    /* OpRegion: live contents, mapped where the guest put ASLS. */
-    uint8_t *opregion;
-    MemoryRegion opregion_mr;
-    bool opregion_mapped;
-    hwaddr opregion_addr;
-    /* Pristine copy, offered to firmware as fw_cfg "etc/igd-opregion". */
-    uint8_t *opregion_template;
-
-    /* The interrupt line as delivered, and what the chain counted. */
-    bool irq_level;
-    bool irq_debug_level;       /* x-debug-irq */
-    struct {
-        uint64_t raised;        /* events from any source */
-        uint64_t masked;        /* of those, dropped by an IMR */
-        uint64_t delivered;     /* MSI messages / INTx assertions */
-    } irq_stats;
-    uint64_t host_events;       /* events received from the helper */
-
-    VgtPipe pipe[VGT_NPIPES];
-
-    /* Command submission (vgt-submit.c) */
-    VgtEngineState engine[VGT_ENGINE_COUNT];
-    struct vgt_shadow_info shadow;  /* the helper's area for our copies */
-    uint64_t submitted;
-    uint64_t submit_rejected;
-
-    /* The host helper (vgt-host.c) and this VM's partition. */
-    const struct vgt_host_ops *host_ops;
-    struct vgt_conn *host;
-    struct vgt_instance_info part;
-    MemoryListener mem_listener;
-    bool mem_listener_registered;
-    bool host_realized;
-    Error *host_err;            /* first guest-RAM registration error */
-    int host_event_fd;
-
-    /* GGTT (vgt-gtt.c): the guest's view, and entries queued for the helper */
-    uint32_t *gtt_guest;                /* VGT_GTT_ENTRIES, as written */
-    struct vgt_gtt_entry *gtt_pending;  /* VGT_GTT_WRITE_MAX */
-    uint32_t gtt_npending;
-    QEMUBH *gtt_flush_bh;
-    uint64_t gtt_written;               /* entries the helper accepted */
-    uint64_t gtt_refused[VGT_GTT_REFUSED_COUNT];
-    uint64_t gtt_refused_total;
-
-    /* Aperture (vgt-aperture.c): BAR2 translated through the GTT */
-    IOMMUMemoryRegion aperture_iommu;
-    MemoryRegion aperture_trap;         /* unmapped pages, x-aperture-trap */
-    AddressSpace aperture_trap_as;
-    uint32_t *aperture_gfn;     /* per aperture page: gfn + 1, 0: none */
-    uint32_t aperture_pages;
-    uint64_t aperture_errors;
-    bool aperture_trap_all;     /* x-aperture-trap: trap every access */
-
-    /* Fences (vgt-fence.c): bit i for guest fence i */
-    uint32_t fence_hi_fresh;    /* HI written since last programmed */
-    uint32_t fence_lo_pending;  /* valid LO waiting for its HI */
-    uint32_t fence_live;        /* programmed valid in the helper */
-    uint64_t fence_errors;
-
-    /* Properties */
+/* The qdev properties (vgt.c, docs/device.md), as the user set them. */
+typedef struct VgtConf {
     uint16_t subsys_vendor_id;
     uint16_t subsys_id;
     uint64_t aperture_size;
@@ -210,15 +132,127 @@ struct VgtState {
     uint32_t xres;              /* virtual monitor, pixels */
     uint32_t yres;
     char *port_name;            /* "port": DDI B, C or D */
-    bool monitor_connected;     /* "monitor-connected" (runtime hotplug) */
+    bool aperture_trap;         /* x-aperture-trap: trap every access */
+} VgtConf;
 
-    /* Virtual display: the monitor's port, EDID, sink, GMBUS, console */
-    VgtDdiPort port;
+/* The register file behind BAR0's lower half and BAR4 (vgt-regs.c). */
+typedef struct VgtRegFile {
+    uint32_t *vals;             /* one 32-bit virtual value per dword */
+    unsigned long *unimp_reported;  /* offsets reported, one bit a dword */
+    uint32_t *guest_errors;     /* per register table row */
+    uint32_t io_index;          /* BAR4: the offset the data dword reaches */
+} VgtRegFile;
+
+/* OpRegion (vgt-opregion.c): live contents, mapped where ASLS points. */
+typedef struct VgtOpRegion {
+    uint8_t *live;
+    MemoryRegion mr;
+    bool mapped;
+    hwaddr addr;
+    /* Pristine copy, offered to firmware as fw_cfg "etc/igd-opregion". */
+    uint8_t *template;
+} VgtOpRegion;
+
+/* The host helper (vgt-host.c) and the share of the GPU it gave us. */
+typedef struct VgtHost {
+    const struct vgt_host_ops *ops;
+    struct vgt_conn *conn;      /* NULL: not connected */
+    struct vgt_instance_info part;  /* GM ranges and fences */
+    MemoryListener mem_listener;
+    bool mem_listener_registered;
+    bool realized;
+    Error *err;                 /* first guest-RAM registration error */
+    int event_fd;
+} VgtHost;
+
+/* GGTT (vgt-gtt.c): the guest's view, and entries queued for the helper */
+typedef struct VgtGtt {
+    MemoryRegion mr;                /* BAR0's upper half */
+    uint32_t *guest;                /* VGT_GTT_ENTRIES, as written */
+    struct vgt_gtt_entry *pending;  /* VGT_GTT_WRITE_MAX */
+    uint32_t npending;
+    QEMUBH *flush_bh;
+    uint64_t written;               /* entries the helper accepted */
+    uint64_t refused[VGT_GTT_REFUSED_COUNT];
+    uint64_t refused_total;
+} VgtGtt;
+
+/* Aperture (vgt-aperture.c): BAR2 translated through the GTT */
+typedef struct VgtAperture {
+    MemoryRegion mr;                /* BAR2 */
+    IOMMUMemoryRegion iommu;
+    MemoryRegion trap;              /* unmapped pages, x-aperture-trap */
+    AddressSpace trap_as;
+    uint32_t *gfn;                  /* per aperture page: gfn + 1, 0: none */
+    uint32_t pages;
+    uint64_t errors;
+} VgtAperture;
+
+/* Fences (vgt-fence.c): bit i for guest fence i */
+typedef struct VgtFences {
+    uint32_t hi_fresh;          /* HI written since last programmed */
+    uint32_t lo_pending;        /* valid LO waiting for its HI */
+    uint32_t live;              /* programmed valid in the helper */
+    uint64_t errors;
+} VgtFences;
+
+/* The interrupt line (vgt-irq.c); the chain's registers are vregs. */
+typedef struct VgtIrq {
+    bool level;                 /* as delivered */
+    bool debug_level;           /* x-debug-irq */
+} VgtIrq;
+
+/* Command submission (vgt-submit.c) */
+typedef struct VgtSubmit {
+    VgtEngineState engine[VGT_ENGINE_COUNT];
+    struct vgt_shadow_info shadow;  /* the helper's area for our copies */
+} VgtSubmit;
+
+/* The virtual monitor and what the pipes show (vgt-pipe.c to -display.c) */
+typedef struct VgtDisplay {
+    VgtPipe pipe[VGT_NPIPES];
+    VgtDdiPort port;            /* the monitor's DDI port */
+    bool monitor_connected;     /* "monitor-connected" (runtime hotplug) */
     uint8_t edid[VGT_EDID_MAX];
     size_t edid_size;
     VgtDp dp;
     VgtGmbus gmbus;
+    VgtConsole console;
+} VgtDisplay;
+
+/* What the "stats" property reports (vgt.c). */
+typedef struct VgtStats {
+    uint64_t guest_errors;
+    uint64_t irq_raised;        /* events from any source */
+    uint64_t irq_masked;        /* of those, dropped by an IMR */
+    uint64_t irq_delivered;     /* MSI messages / INTx assertions */
+    uint64_t submitted;
+    uint64_t submit_rejected;
+    uint64_t host_events;       /* events received from the helper */
+} VgtStats;
+
+struct VgtState {
+    PCIDevice parent_obj;
+
+    VgtConf conf;
+
+    /* BAR0: registers then GTT; BAR4: index/data I/O onto the registers */
+    MemoryRegion bar0;
+    MemoryRegion mmio;
+    MemoryRegion io;
+    VgtRegFile regs;
+    /* PCI configuration space (vgt-cfg.c): offsets reported once */
+    DECLARE_BITMAP(cfg_unimp_reported, PCI_CONFIG_SPACE_SIZE);
+    VgtOpRegion opregion;
+
+    VgtHost host;
+    VgtGtt gtt;
+    VgtAperture aperture;
+    VgtFences fence;
+    VgtIrq irq;
+    VgtSubmit submit;
     VgtDisplay display;
+    VgtStats stats;
 };
 
 /* vgt-cfg.c */
@@ -300,15 +334,57 @@ void vgt_gtt_reset(VgtState *s);
 void vgt_gtt_exit(VgtState *s);
 /* Send queued GTT entries to the helper (before it may use the GTT). */
 void vgt_gtt_flush(VgtState *s);
-uint64_t vgt_pte_addr(uint32_t pte);
-bool vgt_gm_is_ours(VgtState *s, uint64_t gm_addr, uint64_t len);
+/* Is the page at @gpa guest RAM (not ROM, MMIO, an aperture)? */
 bool vgt_gpa_is_ram(uint64_t gpa);
+/* Read guest RAM at @gpa (only if its first page is guest RAM). */
+bool vgt_gpa_read(VgtState *s, uint64_t gpa, void *buf, uint32_t len);
+
 /*
- * The guest-physical address GM address @gm_addr reaches through the
- * guest's GGTT (display, scanner): false unless the entry is this VM's,
- * valid and points at guest RAM.
+ * vgt-gtt-walk.c: graphics memory addresses.  A GM address means a page
+ * of guest memory through the GGTT, or through a gen7 PPGTT whose page
+ * directory PP_DIR_BASE names (its PDEs are GGTT entries).
  */
-bool vgt_gtt_gm_to_gpa(VgtState *s, uint64_t gm_addr, uint64_t *gpa);
+typedef struct VgtGmSpace {
+    bool ppgtt;
+    uint32_t pp_dir_base;       /* PP_DIR_BASE, for a PPGTT */
+} VgtGmSpace;
+
+extern const VgtGmSpace vgt_ggtt;
+
+/* The guest address a Haswell PTE or PDE points at. */
+uint64_t vgt_pte_addr(uint32_t pte);
+/* Is [gm_addr, gm_addr + len) inside this VM's GM ranges? */
+bool vgt_gm_is_ours(VgtState *s, uint64_t gm_addr, uint64_t len);
+/* The guest's GGTT entry for @gma, 0 (not valid) if it is not this VM's. */
+uint32_t vgt_gtt_guest_pte(VgtState *s, uint64_t gma);
+/*
+ * The guest-physical address @gma reaches in @space: false unless every
+ * entry on the way is this VM's and valid.  Through the GGTT the page
+ * must be guest RAM too; PPGTT page tables are read from guest RAM only.
+ */
+bool vgt_gtt_translate(VgtState *s, const VgtGmSpace *space, uint64_t gma,
+                       uint64_t *gpa);
+/* Read @len bytes of GM at @gma through @space, page by page. */
+bool vgt_gtt_read_gm(VgtState *s, const VgtGmSpace *space, uint64_t gma,
+                     void *buf, uint32_t len);
+
+/*
+ * The GGTT pages of a display plane, as runs: consecutive GM pages whose
+ * entries are valid and point at consecutive guest frames, or one page
+ * without such an entry (VGT_GM_UNMAPPED).
+ */
+typedef struct VgtGmPages {
+    VgtState *s;
+    uint64_t page;              /* next GM page */
+    uint64_t end;
+} VgtGmPages;
+
+#define VGT_GM_UNMAPPED     UINT64_MAX
+
+void vgt_gm_pages_begin(VgtGmPages *it, VgtState *s, uint64_t first,
+                        uint64_t n);
+/* The next run: its first page's @gpa and @npages; false at the end. */
+bool vgt_gm_pages_next(VgtGmPages *it, uint64_t *gpa, uint64_t *npages);
 
 /* vgt-aperture.c: BAR2 */
 void vgt_aperture_init(VgtState *s);
@@ -370,6 +446,9 @@ typedef enum VgtIrqDomain {
 void vgt_irq_pulse(VgtState *s, VgtIrqDomain d, uint32_t bits);
 void vgt_irq_set_source(VgtState *s, VgtIrqDomain d, uint32_t bits,
                         bool level);
+/* Only the live status (ISR) of @bits: no event, nothing latches. */
+void vgt_irq_set_live(VgtState *s, VgtIrqDomain d, uint32_t bits,
+                      bool level);
 void vgt_irq_engine_user(VgtState *s, unsigned engine);
 void vgt_irq_update(VgtState *s);
 void vgt_irq_reset(VgtState *s);

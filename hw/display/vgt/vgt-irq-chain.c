@@ -5,6 +5,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "kernel-shim/hsw/hsw-regs.h"
 #include "vgt-irq-chain.h"
 
 uint32_t vgt_irqset_pulse(VgtIrqSet *set, uint32_t bits)
@@ -41,9 +42,9 @@ bool vgt_irq_chain_update(VgtIrqSet *de, VgtIrqSet *gt, VgtIrqSet *pm,
     vgt_irqset_set_level(de, VGT_DE_PCH_EVENT,
                          vgt_irqset_pending(sde) != 0);
 
-    if (!(de->ier & VGT_DE_MASTER_IRQ)) {
+    if (!(de->ier & DE_MASTER_IRQ_CONTROL)) {
         return false;
     }
-    return (vgt_irqset_pending(de) & ~VGT_DE_MASTER_IRQ) ||
+    return (vgt_irqset_pending(de) & ~DE_MASTER_IRQ_CONTROL) ||
            vgt_irqset_pending(gt) || vgt_irqset_pending(pm);
 }

@@ -40,9 +40,11 @@ static inline uint32_t vgt_irqset_pending(const VgtIrqSet *set)
     return set->iir & set->ier;
 }
 
-/* The DE register bits that tie the chain together. */
-#define VGT_DE_MASTER_IRQ       (1u << 31)  /* in DEIER */
-#define VGT_DE_PCH_EVENT        (1u << 28)  /* DEIIR: SDE asserted */
+/*
+ * DEIIR's south display event (DE_PCH_EVENT_IVB); the master enable is
+ * hsw-regs.h's DE_MASTER_IRQ_CONTROL.
+ */
+#define VGT_DE_PCH_EVENT        (1u << 28)
 
 /*
  * The whole chain of one GPU: DE, GT, PM and SDE.  The south display

@@ -15,14 +15,18 @@
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "hw/pci/msi.h"
+#include "kernel-shim/hsw/hsw-regs.h"
 #include "vgt-internal.h"
 #include "trace.h"
 
+/* The south display (PCH) interrupt set */
+#define SDEISR                  0xc4000u
+
 static const uint32_t vgt_irq_base[VGT_IRQ_NDOMAINS] = {
-    [VGT_IRQ_DE] = 0x44000,
-    [VGT_IRQ_GT] = 0x44010,
-    [VGT_IRQ_PM] = 0x44020,
-    [VGT_IRQ_SDE] = 0xc4000,
+    [VGT_IRQ_DE] = DEISR,
+    [VGT_IRQ_GT] = GTISR,
+    [VGT_IRQ_PM] = GEN6_PMISR,
+    [VGT_IRQ_SDE] = SDEISR,
 };
 
 static const char *const vgt_irq_domain_name[VGT_IRQ_NDOMAINS] = {
@@ -33,39 +37,27 @@ static const char *const vgt_irq_domain_name[VGT_IRQ_NDOMAINS] = {
 /* The set lives in the register file: ISR, IMR, IIR, IER in a row. */
 static inline VgtIrqSet *vgt_irqset(VgtState *s, VgtIrqDomain d)
 {
-    return (VgtIrqSet *)&s->vregs[vgt_irq_base[d] / 4];
+    return (VgtIrqSet *)&s->regs.vals[vgt_irq_base[d] / 4];
 }
-
-/* Per engine: the user-interrupt bit in its RING_IMR and GT/PM IIR. */
-static const struct {
-    uint32_t ring_imr;
-    VgtIrqDomain domain;
-    uint32_t bit;
-} vgt_irq_engine[VGT_ENGINE_COUNT] = {
-    [VGT_ENGINE_RCS] = { 0x020a8, VGT_IRQ_GT, 1u << 0 },
-    [VGT_ENGINE_VCS] = { 0x120a8, VGT_IRQ_GT, 1u << 12 },
-    [VGT_ENGINE_BCS] = { 0x220a8, VGT_IRQ_GT, 1u << 22 },
-    [VGT_ENGINE_VECS] = { 0x1a0a8, VGT_IRQ_PM, 1u << 10 },
-};
 
 static void vgt_irq_deliver(VgtState *s, bool level)
 {
     PCIDevice *pdev = PCI_DEVICE(s);
-    bool rising = level && !s->irq_level;
+    bool rising = level && !s->irq.level;
 
-    s->irq_level = level;
+    s->irq.level = level;
     if (msi_enabled(pdev)) {
         /* Edge-triggered: one message per 0 -> 1 transition of the line. */
         pci_set_irq(pdev, 0);
         if (rising) {
-            s->irq_stats.delivered++;
+            s->stats.irq_delivered++;
             trace_vgt_irq_msi();
             msi_notify(pdev, 0);
         }
         return;
     }
     if (rising) {
-        s->irq_stats.delivered++;
+        s->stats.irq_delivered++;
     }
     trace_vgt_irq_intx(level);
     pci_set_irq(pdev, level);
@@ -75,7 +67,7 @@ void vgt_irq_update(VgtState *s)
 {
     bool level;
 
-    if (s->irq_debug_level) {
+    if (s->irq.debug_level) {
         level = true;
     } else {
         level = vgt_irq_chain_update(vgt_irqset(s, VGT_IRQ_DE),
@@ -83,7 +75,7 @@ void vgt_irq_update(VgtState *s)
                                      vgt_irqset(s, VGT_IRQ_PM),
                                      vgt_irqset(s, VGT_IRQ_SDE));
     }
-    if (level != s->irq_level) {
+    if (level != s->irq.level) {
         vgt_irq_deliver(s, level);
     }
 }
@@ -91,7 +83,7 @@ void vgt_irq_update(VgtState *s)
 void vgt_irq_set_level(VgtState *s, bool level)
 {
     /* The debug hook: asserts the line on top of the chain. */
-    s->irq_debug_level = level;
+    s->irq.debug_level = level;
     vgt_irq_update(s);
 }
 
@@ -100,9 +92,9 @@ void vgt_irq_pulse(VgtState *s, VgtIrqDomain d, uint32_t bits)
     uint32_t masked = vgt_irqset_pulse(vgt_irqset(s, d), bits);
 
     trace_vgt_irq_raise(vgt_irq_domain_name[d], bits, masked);
-    s->irq_stats.raised++;
+    s->stats.irq_raised++;
     if (masked) {
-        s->irq_stats.masked++;
+        s->stats.irq_masked++;
     }
     vgt_irq_update(s);
 }
@@ -114,35 +106,44 @@ void vgt_irq_set_source(VgtState *s, VgtIrqDomain d, uint32_t bits,
 
     trace_vgt_irq_source(vgt_irq_domain_name[d], bits, level, masked);
     if (level) {
-        s->irq_stats.raised++;
+        s->stats.irq_raised++;
     }
     if (masked) {
-        s->irq_stats.masked++;
+        s->stats.irq_masked++;
     }
     vgt_irq_update(s);
 }
 
+void vgt_irq_set_live(VgtState *s, VgtIrqDomain d, uint32_t bits,
+                      bool level)
+{
+    VgtIrqSet *set = vgt_irqset(s, d);
+
+    set->isr = level ? set->isr | bits : set->isr & ~bits;
+}
+
 void vgt_irq_engine_user(VgtState *s, unsigned engine)
 {
-    uint32_t bit;
+    const struct hsw_engine *e;
 
     if (engine >= VGT_ENGINE_COUNT) {
         return;
     }
-    bit = vgt_irq_engine[engine].bit;
+    e = &hsw_engines[engine];
     /* The ring's own IMR gates its interrupt before the GT/PM level. */
-    if (vgt_vreg(s, vgt_irq_engine[engine].ring_imr) & bit) {
+    if (vgt_vreg(s, RING_IMR(e->mmio_base)) & e->user_irq) {
         trace_vgt_irq_ring_masked(engine);
-        s->irq_stats.raised++;
-        s->irq_stats.masked++;
+        s->stats.irq_raised++;
+        s->stats.irq_masked++;
         return;
     }
-    vgt_irq_pulse(s, vgt_irq_engine[engine].domain, bit);
+    vgt_irq_pulse(s, e->irq_bank == HSW_IRQ_PM ? VGT_IRQ_PM : VGT_IRQ_GT,
+                  e->user_irq);
 }
 
 void vgt_irq_reset(VgtState *s)
 {
-    s->irq_debug_level = false;
+    s->irq.debug_level = false;
     vgt_irq_deliver(s, false);
 }
 
@@ -173,10 +174,10 @@ static void vgt_irq_iir_write(VgtState *s, const VgtRegInfo *r,
       NULL, vgt_irq_mask_write }
 
 static const VgtRegInfo vgt_irq_regs[] = {
-    VGT_IRQ_SET_ROWS("DE", 0x44000),
-    VGT_IRQ_SET_ROWS("GT", 0x44010),
-    VGT_IRQ_SET_ROWS("GEN6_PM", 0x44020),
-    VGT_IRQ_SET_ROWS("SDE", 0xc4000),
+    VGT_IRQ_SET_ROWS("DE", DEISR),
+    VGT_IRQ_SET_ROWS("GT", GTISR),
+    VGT_IRQ_SET_ROWS("GEN6_PM", GEN6_PMISR),
+    VGT_IRQ_SET_ROWS("SDE", SDEISR),
     /* error reporting: nothing raises these; cleared by the driver */
     { "GEN7_ERR_INT", 0x44040, 4, VGT_REG_W1C, 0, 0 },
     { "SERR_INT", 0xc4040, 4, VGT_REG_W1C, 0, 0 },

@@ -21,7 +21,7 @@ static bool vgt_mmio_access_ok(VgtState *s, hwaddr addr, unsigned size,
 {
     /* Natural alignment only; the hardware does not split a register. */
     if (addr & (size - 1)) {
-        s->guest_errors++;
+        s->stats.guest_errors++;
         qemu_log_mask(LOG_GUEST_ERROR, "vgt: unaligned %u-byte MMIO %s at "
                       "0x%" HWADDR_PRIx " ignored\n", size,
                       write ? "write" : "read", addr);
@@ -91,17 +91,17 @@ static uint64_t vgt_io_read(void *opaque, hwaddr addr, unsigned size)
     uint64_t value = 0;
 
     if (size == 4 && addr == VGT_IO_INDEX) {
-        value = s->io_index;
+        value = s->regs.io_index;
     } else if (size == 4 && addr == VGT_IO_DATA) {
         vgt_gtt_flush(s);
-        value = vgt_reg_read(s, s->io_index);
+        value = vgt_reg_read(s, s->regs.io_index);
     } else {
-        s->guest_errors++;
+        s->stats.guest_errors++;
         qemu_log_mask(LOG_GUEST_ERROR, "vgt: %u-byte I/O BAR read at 0x%"
                       HWADDR_PRIx " outside its index/data dwords\n",
                       size, addr);
     }
-    trace_vgt_io_read(addr, size, s->io_index, value);
+    trace_vgt_io_read(addr, size, s->regs.io_index, value);
     return value;
 }
 
@@ -110,20 +110,20 @@ static void vgt_io_write(void *opaque, hwaddr addr, uint64_t value,
 {
     VgtState *s = opaque;
 
-    trace_vgt_io_write(addr, size, s->io_index, value);
+    trace_vgt_io_write(addr, size, s->regs.io_index, value);
     if (size == 4 && addr == VGT_IO_INDEX) {
         if (value >= VGT_MMIO_SIZE || (value & 3)) {
-            s->guest_errors++;
+            s->stats.guest_errors++;
             qemu_log_mask(LOG_GUEST_ERROR, "vgt: I/O BAR index 0x%" PRIx64
                           " is not a register dword; ignored\n", value);
             return;
         }
-        s->io_index = value;
+        s->regs.io_index = value;
     } else if (size == 4 && addr == VGT_IO_DATA) {
         vgt_gtt_flush(s);
-        vgt_reg_write(s, s->io_index, value);
+        vgt_reg_write(s, s->regs.io_index, value);
     } else {
-        s->guest_errors++;
+        s->stats.guest_errors++;
         qemu_log_mask(LOG_GUEST_ERROR, "vgt: %u-byte I/O BAR write at 0x%"
                       HWADDR_PRIx " outside its index/data dwords ignored\n",
                       size, addr);

@@ -22,7 +22,7 @@
 static uint64_t vgt_opregion_read(void *opaque, hwaddr addr, unsigned size)
 {
     VgtState *s = opaque;
-    uint64_t value = ldn_le_p(s->opregion + addr, size);
+    uint64_t value = ldn_le_p(s->opregion.live + addr, size);
 
     trace_vgt_opregion_read(addr, size, value);
     return value;
@@ -35,7 +35,7 @@ static void vgt_opregion_write(void *opaque, hwaddr addr, uint64_t value,
 
     /* The driver writes its mailbox fields (drdy, csts, chpd, didl). */
     trace_vgt_opregion_write(addr, size, value);
-    stn_le_p(s->opregion + addr, size, value);
+    stn_le_p(s->opregion.live + addr, size, value);
 }
 
 static const MemoryRegionOps vgt_opregion_ops = {
@@ -59,12 +59,12 @@ void vgt_opregion_init(VgtState *s)
     FWCfgState *fw_cfg = fw_cfg_find();
     bool ok;
 
-    s->opregion_template = g_malloc(VGT_OPREGION_SIZE);
+    s->opregion.template = g_malloc(VGT_OPREGION_SIZE);
     /* The VBT names the monitor's port ("port", checked at realize). */
-    ok = vgt_opregion_build(s->opregion_template, s->port);
+    ok = vgt_opregion_build(s->opregion.template, s->display.port);
     g_assert(ok);   /* fixed layout: cannot fail for ports B..D */
-    s->opregion = g_memdup2(s->opregion_template, VGT_OPREGION_SIZE);
-    memory_region_init_io(&s->opregion_mr, OBJECT(s), &vgt_opregion_ops, s,
+    s->opregion.live = g_memdup2(s->opregion.template, VGT_OPREGION_SIZE);
+    memory_region_init_io(&s->opregion.mr, OBJECT(s), &vgt_opregion_ops, s,
                           "vgt-opregion", VGT_OPREGION_SIZE);
 
     /*
@@ -73,37 +73,37 @@ void vgt_opregion_init(VgtState *s)
      * hvmloader writes ASLS by itself.
      */
     if (fw_cfg) {
-        fw_cfg_modify_file(fw_cfg, "etc/igd-opregion", s->opregion_template,
+        fw_cfg_modify_file(fw_cfg, "etc/igd-opregion", s->opregion.template,
                            VGT_OPREGION_SIZE);
     }
 }
 
 void vgt_opregion_map(VgtState *s, uint32_t asls)
 {
-    if (s->opregion_mapped) {
-        memory_region_del_subregion(get_system_memory(), &s->opregion_mr);
-        s->opregion_mapped = false;
+    if (s->opregion.mapped) {
+        memory_region_del_subregion(get_system_memory(), &s->opregion.mr);
+        s->opregion.mapped = false;
     }
     trace_vgt_opregion_map(asls);
     if (!asls) {
         return;
     }
-    s->opregion_addr = asls;
+    s->opregion.addr = asls;
     memory_region_add_subregion_overlap(get_system_memory(), asls,
-                                        &s->opregion_mr, 1);
-    s->opregion_mapped = true;
+                                        &s->opregion.mr, 1);
+    s->opregion.mapped = true;
 }
 
 void vgt_opregion_reset(VgtState *s)
 {
     vgt_opregion_map(s, 0);
-    memcpy(s->opregion, s->opregion_template, VGT_OPREGION_SIZE);
+    memcpy(s->opregion.live, s->opregion.template, VGT_OPREGION_SIZE);
 }
 
 void vgt_opregion_exit(VgtState *s)
 {
     vgt_opregion_map(s, 0);
-    g_free(s->opregion);
-    s->opregion = NULL;
+    g_free(s->opregion.live);
+    s->opregion.live = NULL;
     /* The template stays: fw_cfg may still point at it. */
 }

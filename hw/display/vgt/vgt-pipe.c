@@ -21,33 +21,10 @@
 #include "vgt-internal.h"
 #include "trace.h"
 
-#define VGT_PIPECONF_ENABLE     (1u << 31)
-#define VGT_PIPECONF_STATE      (1u << 30)
 /* DE_PIPE_VBLANK_IVB and DE_PLANE_FLIP_DONE_IVB of pipe/plane @p */
 #define VGT_DE_VBLANK(p)        (1u << ((p) * 5))
 #define VGT_DE_FLIP_DONE(p)     (1u << (3 + (p) * 5))
 #define VGT_DEFAULT_FRAME_NS    (NANOSECONDS_PER_SECOND / 60)
-
-/* Per pipe (A, B, C): registers of the pipe and of its transcoder. */
-#define VGT_PIPE(p, a)          (0x70000 + (p) * 0x1000 + (a))
-#define VGT_TRANS(t, a)         (0x60000 + (t) * 0x1000 + (a))
-#define VGT_PIPEDSL             0x00
-#define VGT_PIPECONF            0x08
-#define VGT_PIPE_FRMCOUNT       0x40
-#define VGT_PIPE_FLIPCOUNT      0x44
-#define VGT_DSPSURF             0x19c
-#define VGT_DSPSURFLIVE         0x1ac
-#define VGT_TRANS_HTOTAL        0x00
-#define VGT_TRANS_VTOTAL        0x0c
-#define VGT_TRANS_LINK_M1       0x40
-#define VGT_TRANS_LINK_N1       0x44
-#define VGT_TRANS_DDI_FUNC_CTL  0x400
-#define VGT_PORT_CLK_SEL(port)  (0x46100 + (port) * 4)
-#define VGT_PORT_CLK_SEL_NONE   (7u << 29)
-#define VGT_CURCNTR             0x80
-#define VGT_CURBASE             0x84
-#define VGT_CURSURFLIVE         0xac
-#define VGT_DSPCNTR             0x180
 
 static unsigned vgt_pipe_of(uint32_t offset)
 {
@@ -57,21 +34,19 @@ static unsigned vgt_pipe_of(uint32_t offset)
 /* The DP link clock (kHz) of the port feeding transcoder @p, or 0. */
 static uint64_t vgt_pipe_link_khz(VgtState *s, unsigned p)
 {
-    uint32_t func = vgt_vreg(s, VGT_TRANS(p, VGT_TRANS_DDI_FUNC_CTL));
-    unsigned port = (func >> 28) & 7;
-    uint32_t clk;
+    uint32_t func = vgt_vreg(s, TRANS_DDI_FUNC_CTL(p));
+    unsigned port = (func & TRANS_DDI_PORT_MASK) >> TRANS_DDI_PORT_SHIFT;
 
-    if (!(func & (1u << 31)) || port > 4) {
+    if (!(func & TRANS_DDI_FUNC_ENABLE) || port >= HSW_NUM_DDI) {
         return 0;
     }
-    /* PORT_CLK_SEL: LCPLL 2700/1350/810 MHz (0/1/2) = DP HBR2/HBR/RBR */
-    clk = vgt_vreg(s, VGT_PORT_CLK_SEL(port)) >> 29;
-    switch (clk) {
-    case 0:
+    /* LCPLL 2700/1350/810 MHz = DP HBR2/HBR/RBR */
+    switch (vgt_vreg(s, PORT_CLK_SEL(port)) & PORT_CLK_SEL_MASK) {
+    case PORT_CLK_SEL_LCPLL_2700:
         return 540000;
-    case 1:
+    case PORT_CLK_SEL_LCPLL_1350:
         return 270000;
-    case 2:
+    case PORT_CLK_SEL_LCPLL_810:
         return 162000;
     }
     return 0;
@@ -80,10 +55,10 @@ static uint64_t vgt_pipe_link_khz(VgtState *s, unsigned p)
 /* Length of one frame of the programmed mode, or 60 Hz without one. */
 static int64_t vgt_pipe_frame_ns(VgtState *s, unsigned p)
 {
-    uint64_t htotal = (vgt_vreg(s, VGT_TRANS(p, VGT_TRANS_HTOTAL)) >> 16) + 1;
-    uint64_t vtotal = (vgt_vreg(s, VGT_TRANS(p, VGT_TRANS_VTOTAL)) >> 16) + 1;
-    uint64_t m = vgt_vreg(s, VGT_TRANS(p, VGT_TRANS_LINK_M1)) & 0xffffff;
-    uint64_t n = vgt_vreg(s, VGT_TRANS(p, VGT_TRANS_LINK_N1)) & 0xffffff;
+    uint64_t htotal = (vgt_vreg(s, HTOTAL(p)) >> 16) + 1;
+    uint64_t vtotal = (vgt_vreg(s, VTOTAL(p)) >> 16) + 1;
+    uint64_t m = vgt_vreg(s, PIPE_LINK_M1(p)) & LINK_M_N_MASK;
+    uint64_t n = vgt_vreg(s, PIPE_LINK_N1(p)) & LINK_M_N_MASK;
     uint64_t link_khz = vgt_pipe_link_khz(s, p);
     uint64_t pixel_khz, frame_ns;
 
@@ -106,7 +81,7 @@ static int64_t vgt_pipe_frame_ns(VgtState *s, unsigned p)
 
 static void vgt_pipe_arm(VgtState *s, unsigned p)
 {
-    VgtPipe *pipe = &s->pipe[p];
+    VgtPipe *pipe = &s->display.pipe[p];
 
     timer_mod(pipe->vblank_timer,
               pipe->start_ns + (pipe->frames + 1) * pipe->frame_ns);
@@ -116,7 +91,7 @@ static void vgt_pipe_vblank(void *opaque)
 {
     VgtPipe *pipe = opaque;
     VgtState *s = pipe->s;
-    unsigned p = pipe - s->pipe;
+    unsigned p = pipe - s->display.pipe;
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     uint64_t frames = (now - pipe->start_ns) / pipe->frame_ns;
     uint32_t bits = VGT_DE_VBLANK(p);
@@ -131,7 +106,7 @@ static void vgt_pipe_vblank(void *opaque)
     if (pipe->flip_pending) {
         pipe->flip_pending = false;
         pipe->flip_count++;
-        pipe->surf_live = vgt_vreg(s, VGT_PIPE(p, VGT_DSPSURF));
+        pipe->surf_live = vgt_vreg(s, DSPSURF(p));
         bits |= VGT_DE_FLIP_DONE(p);
     }
     trace_vgt_pipe_vblank(p, pipe->frame_count, bits);
@@ -141,7 +116,7 @@ static void vgt_pipe_vblank(void *opaque)
 
 static void vgt_pipe_enable(VgtState *s, unsigned p, bool enable)
 {
-    VgtPipe *pipe = &s->pipe[p];
+    VgtPipe *pipe = &s->display.pipe[p];
 
     if (enable == pipe->enabled) {
         return;
@@ -163,45 +138,45 @@ static void vgt_pipeconf_write(VgtState *s, const VgtRegInfo *r,
 {
     uint32_t conf = vgt_reg_store(s, r, offset, value);
 
-    vgt_pipe_enable(s, vgt_pipe_of(offset), conf & VGT_PIPECONF_ENABLE);
+    vgt_pipe_enable(s, vgt_pipe_of(offset), conf & PIPECONF_ENABLE);
 }
 
 static uint32_t vgt_pipeconf_read(VgtState *s, const VgtRegInfo *r,
                                   uint32_t offset)
 {
     /* The state bit follows the enable at once (no pipe to drain). */
-    uint32_t conf = vgt_vreg(s, offset) & ~VGT_PIPECONF_STATE;
+    uint32_t conf = vgt_vreg(s, offset) & ~PIPECONF_STATE_ENABLE;
 
-    return conf | (s->pipe[vgt_pipe_of(offset)].enabled ?
-                   VGT_PIPECONF_STATE : 0);
+    return conf | (s->display.pipe[vgt_pipe_of(offset)].enabled ?
+                   PIPECONF_STATE_ENABLE : 0);
 }
 
 static uint32_t vgt_pipe_frmcount_read(VgtState *s, const VgtRegInfo *r,
                                        uint32_t offset)
 {
-    return s->pipe[vgt_pipe_of(offset)].frame_count;
+    return s->display.pipe[vgt_pipe_of(offset)].frame_count;
 }
 
 static uint32_t vgt_pipe_flipcount_read(VgtState *s, const VgtRegInfo *r,
                                         uint32_t offset)
 {
-    return s->pipe[vgt_pipe_of(offset)].flip_count;
+    return s->display.pipe[vgt_pipe_of(offset)].flip_count;
 }
 
 static uint32_t vgt_pipedsl_read(VgtState *s, const VgtRegInfo *r,
                                  uint32_t offset)
 {
     unsigned p = vgt_pipe_of(offset);
-    VgtPipe *pipe = &s->pipe[p];
+    VgtPipe *pipe = &s->display.pipe[p];
     uint64_t vtotal, pos;
 
     if (!pipe->enabled) {
         return 0;
     }
-    vtotal = (vgt_vreg(s, VGT_TRANS(p, VGT_TRANS_VTOTAL)) >> 16) + 1;
+    vtotal = (vgt_vreg(s, VTOTAL(p)) >> 16) + 1;
     pos = (qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) - pipe->start_ns) %
           pipe->frame_ns;
-    return (pos * vtotal / pipe->frame_ns) & 0xfffff;
+    return (pos * vtotal / pipe->frame_ns) & PIPEDSL_LINE_MASK;
 }
 
 static void vgt_dspsurf_write(VgtState *s, const VgtRegInfo *r,
@@ -211,79 +186,81 @@ static void vgt_dspsurf_write(VgtState *s, const VgtRegInfo *r,
 
     vgt_reg_store(s, r, offset, value);
     /* Latched at the next vblank, which then signals flip done. */
-    if (s->pipe[p].enabled) {
-        s->pipe[p].flip_pending = true;
+    if (s->display.pipe[p].enabled) {
+        s->display.pipe[p].flip_pending = true;
     } else {
-        s->pipe[p].surf_live = value & ~0xfffu;
+        s->display.pipe[p].surf_live = value & ~0xfffu;
     }
 }
 
 static uint32_t vgt_dspsurflive_read(VgtState *s, const VgtRegInfo *r,
                                      uint32_t offset)
 {
-    return s->pipe[vgt_pipe_of(offset)].surf_live & ~0xfffu;
+    return s->display.pipe[vgt_pipe_of(offset)].surf_live & ~0xfffu;
 }
 
 static uint32_t vgt_cursurflive_read(VgtState *s, const VgtRegInfo *r,
                                      uint32_t offset)
 {
     /* The cursor latches CURBASE at once (no vblank wait modelled). */
-    return vgt_vreg(s, offset - VGT_CURSURFLIVE + VGT_CURBASE) & ~0xfffu;
+    return vgt_vreg(s, offset - CURSURFLIVE(0) + CURBASE(0)) & ~0xfffu;
 }
 
 #define VGT_PIPE_ROWS(p, n) \
-    { "PIPEDSL_" n, VGT_PIPE(p, VGT_PIPEDSL), 4, VGT_REG_RO, 0, ~0u, \
-      vgt_pipedsl_read }, \
-    { "PIPECONF_" n, VGT_PIPE(p, VGT_PIPECONF), 4, VGT_REG_MEDIATED, 0, \
-      VGT_PIPECONF_STATE, vgt_pipeconf_read, vgt_pipeconf_write }, \
-    { "PIPE_FRMCOUNT_" n, VGT_PIPE(p, VGT_PIPE_FRMCOUNT), 4, VGT_REG_RO, \
-      0, ~0u, vgt_pipe_frmcount_read }, \
-    { "PIPE_FLIPCOUNT_" n, VGT_PIPE(p, VGT_PIPE_FLIPCOUNT), 4, VGT_REG_RO, \
-      0, ~0u, vgt_pipe_flipcount_read }, \
-    { "DSPSURF_" n, VGT_PIPE(p, VGT_DSPSURF), 4, VGT_REG_MEDIATED, 0, \
-      0xfff, NULL, vgt_dspsurf_write }, \
-    { "DSPSURFLIVE_" n, VGT_PIPE(p, VGT_DSPSURFLIVE), 4, VGT_REG_RO, 0, \
-      ~0u, vgt_dspsurflive_read }, \
+    { "PIPEDSL_" n, PIPEDSL(p), 4, VGT_REG_RO, 0, ~0u, vgt_pipedsl_read }, \
+    { "PIPECONF_" n, PIPECONF(p), 4, VGT_REG_MEDIATED, 0, \
+      PIPECONF_STATE_ENABLE, vgt_pipeconf_read, vgt_pipeconf_write }, \
+    { "PIPE_FRMCOUNT_" n, PIPE_FRMCOUNT_G4X(p), 4, VGT_REG_RO, 0, ~0u, \
+      vgt_pipe_frmcount_read }, \
+    { "PIPE_FLIPCOUNT_" n, PIPE_FLIPCOUNT_G4X(p), 4, VGT_REG_RO, 0, ~0u, \
+      vgt_pipe_flipcount_read }, \
+    { "DSPSURF_" n, DSPSURF(p), 4, VGT_REG_MEDIATED, 0, 0xfff, NULL, \
+      vgt_dspsurf_write }, \
+    { "DSPSURFLIVE_" n, DSPSURFLIVE(p), 4, VGT_REG_RO, 0, ~0u, \
+      vgt_dspsurflive_read }, \
     /* transcoder timings (HTOTAL..VSYNC) and the DP M/N values */ \
-    { "TRANS_TIMINGS_" n, VGT_TRANS(p, 0x00), 0x18, VGT_REG_VIRT, 0, 0 }, \
-    { "PIPESRC_" n, VGT_TRANS(p, 0x1c), 4, VGT_REG_VIRT, 0, 0 }, \
-    { "TRANS_DATA_LINK_MN_" n, VGT_TRANS(p, 0x30), 0x20, VGT_REG_VIRT, \
+    { "TRANS_TIMINGS_" n, HTOTAL(p), TRANS_TIMINGS_SIZE, VGT_REG_VIRT, \
       0, 0 }, \
-    { "TRANS_DDI_FUNC_CTL_" n, VGT_TRANS(p, VGT_TRANS_DDI_FUNC_CTL), 4, \
-      VGT_REG_VIRT, 0, 0 }, \
+    { "PIPESRC_" n, PIPESRC(p), 4, VGT_REG_VIRT, 0, 0 }, \
+    { "TRANS_DATA_LINK_MN_" n, PIPE_DATA_M1(p), 0x20, VGT_REG_VIRT, \
+      0, 0 }, \
+    { "TRANS_DDI_FUNC_CTL_" n, TRANS_DDI_FUNC_CTL(p), 4, VGT_REG_VIRT, \
+      0, 0 }, \
     /* BCLRPAT, VSYNCSHIFT, PIPE_MULT; video DIP (infoframes); MSA */ \
-    { "TRANS_VSYNCSHIFT_MULT_" n, VGT_TRANS(p, 0x20), 0x10, VGT_REG_VIRT, \
+    { "TRANS_VSYNCSHIFT_MULT_" n, BCLRPAT(p), 0x10, VGT_REG_VIRT, 0, 0 }, \
+    { "TRANS_VIDEO_DIP_" n, HSW_TVIDEO_DIP_CTL(p), 0x200, VGT_REG_VIRT, \
       0, 0 }, \
-    { "TRANS_VIDEO_DIP_" n, VGT_TRANS(p, 0x200), 0x200, VGT_REG_VIRT, \
-      0, 0 }, \
-    { "TRANS_MSA_MISC_" n, VGT_TRANS(p, 0x410), 4, VGT_REG_VIRT, 0, 0 }, \
+    { "TRANS_MSA_MISC_" n, TRANS_MSA_MISC(p), 4, VGT_REG_VIRT, 0, 0 }, \
     /* pipe CRC control and results (i915 clears the control at init) */ \
-    { "PIPE_CRC_" n, VGT_TRANS(p, 0x50), 0x28, VGT_REG_VIRT, 0, 0 }, \
+    { "PIPE_CRC_" n, PIPE_CRC_CTL(p), 0x28, VGT_REG_VIRT, 0, 0 }, \
     /* panel fitter: never enabled for an external DP monitor */ \
-    { "PF_" n, 0x68070 + (p) * 0x800, 0x24, VGT_REG_VIRT, 0, 0 }, \
+    { "PF_" n, PF_WIN_POS(p), 0x24, VGT_REG_VIRT, 0, 0 }, \
     /* cursor: CURCNTR, CURBASE, CURPOS, ..., CUR_FBC_CTL; CURSURFLIVE */ \
-    { "CURSOR_" n, VGT_PIPE(p, VGT_CURCNTR), 0x2c, VGT_REG_VIRT, 0, 0 }, \
-    { "CURSURFLIVE_" n, VGT_PIPE(p, VGT_CURSURFLIVE), 4, VGT_REG_RO, 0, \
-      ~0u, vgt_cursurflive_read }, \
+    { "CURSOR_" n, CURCNTR(p), CURSOR_REGS_SIZE, VGT_REG_VIRT, 0, 0 }, \
+    { "CURSURFLIVE_" n, CURSURFLIVE(p), 4, VGT_REG_RO, 0, ~0u, \
+      vgt_cursurflive_read }, \
     /* primary plane: DSPCNTR, DSPLINOFF, DSPSTRIDE, DSPPOS, DSPSIZE */ \
-    { "DSPCNTR_" n, VGT_PIPE(p, VGT_DSPCNTR), 0x1c, VGT_REG_VIRT, 0, 0 }, \
+    { "DSPCNTR_" n, DSPCNTR(p), DSP_REGS_SIZE, VGT_REG_VIRT, 0, 0 }, \
     /* DSPOFFSET (DSPTILEOFF) and its neighbours */ \
-    { "DSPOFFSET_" n, VGT_PIPE(p, 0x1a0), 0xc, VGT_REG_VIRT, 0, 0 }, \
+    { "DSPOFFSET_" n, _PIPE(p, 0x1a0), 0xc, VGT_REG_VIRT, 0, 0 }, \
     /* sprite plane: disabled by i915 at boot, otherwise not scanned out */ \
-    { "SPRITE_" n, VGT_PIPE(p, 0x280), 0x90, VGT_REG_VIRT, 0, 0 }
+    { "SPRITE_" n, SPRCTL(p), SPR_REGS_SIZE, VGT_REG_VIRT, 0, 0 }
 
 static const VgtRegInfo vgt_pipe_regs[] = {
     VGT_PIPE_ROWS(0, "A"),
     VGT_PIPE_ROWS(1, "B"),
     VGT_PIPE_ROWS(2, "C"),
     /* DDI A..E clock select: LCPLL rates for DisplayPort; gated (NONE) */
-    { "PORT_CLK_SEL", VGT_PORT_CLK_SEL(0), 5 * 4, VGT_REG_VIRT,
-      VGT_PORT_CLK_SEL_NONE, 0 },
+    { "PORT_CLK_SEL", PORT_CLK_SEL(0), HSW_NUM_DDI * 4, VGT_REG_VIRT,
+      PORT_CLK_SEL_NONE, 0 },
     /* transcoder EDP: there is no eDP panel, i915 only reads it off */
-    { "TRANS_EDP_TIMINGS_MN", 0x6f000, 0x50, VGT_REG_VIRT, 0, 0 },
-    { "TRANS_DDI_FUNC_CTL_EDP", 0x6f400, 4, VGT_REG_VIRT, 0, 0 },
-    { "TRANS_MSA_MISC_EDP", 0x6f410, 4, VGT_REG_VIRT, 0, 0 },
-    { "PIPECONF_EDP", 0x7f008, 4, VGT_REG_VIRT, 0, 0 },
+    { "TRANS_EDP_TIMINGS_MN", TRANSCODER_EDP_OFFSET, 0x50, VGT_REG_VIRT,
+      0, 0 },
+    { "TRANS_DDI_FUNC_CTL_EDP", TRANSCODER_EDP_OFFSET + 0x400, 4,
+      VGT_REG_VIRT, 0, 0 },
+    { "TRANS_MSA_MISC_EDP", TRANSCODER_EDP_OFFSET + 0x410, 4, VGT_REG_VIRT,
+      0, 0 },
+    { "PIPECONF_EDP", PIPE_EDP_OFFSET + 0x008, 4, VGT_REG_VIRT, 0, 0 },
 };
 
 const VgtRegTable vgt_pipe_reg_table = VGT_REG_TABLE(vgt_pipe_regs);
@@ -293,10 +270,10 @@ void vgt_pipes_init(VgtState *s)
     unsigned p;
 
     for (p = 0; p < VGT_NPIPES; p++) {
-        s->pipe[p].s = s;
-        s->pipe[p].vblank_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
+        s->display.pipe[p].s = s;
+        s->display.pipe[p].vblank_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
                                                vgt_pipe_vblank,
-                                               &s->pipe[p]);
+                                               &s->display.pipe[p]);
     }
 }
 
@@ -305,7 +282,7 @@ void vgt_pipes_reset(VgtState *s)
     unsigned p;
 
     for (p = 0; p < VGT_NPIPES; p++) {
-        VgtPipe *pipe = &s->pipe[p];
+        VgtPipe *pipe = &s->display.pipe[p];
 
         timer_del(pipe->vblank_timer);
         pipe->enabled = false;
@@ -322,7 +299,7 @@ void vgt_pipes_exit(VgtState *s)
     unsigned p;
 
     for (p = 0; p < VGT_NPIPES; p++) {
-        timer_free(s->pipe[p].vblank_timer);
-        s->pipe[p].vblank_timer = NULL;
+        timer_free(s->display.pipe[p].vblank_timer);
+        s->display.pipe[p].vblank_timer = NULL;
     }
 }

@@ -37,12 +37,12 @@
  */
 void vgt_pvinfo_reset(VgtState *s)
 {
-    vgt_vreg(s, PV(0x00c)) = s->part.vgt_id;
-    vgt_vreg(s, PV(0x040)) = s->part.mappable_base;
-    vgt_vreg(s, PV(0x044)) = s->part.mappable_size;
-    vgt_vreg(s, PV(0x048)) = s->part.nonmappable_base;
-    vgt_vreg(s, PV(0x04c)) = s->part.nonmappable_size;
-    vgt_vreg(s, PV(0x050)) = s->part.fence_num;
+    vgt_vreg(s, PV(0x00c)) = s->host.part.vgt_id;
+    vgt_vreg(s, PV(0x040)) = s->host.part.mappable_base;
+    vgt_vreg(s, PV(0x044)) = s->host.part.mappable_size;
+    vgt_vreg(s, PV(0x048)) = s->host.part.nonmappable_base;
+    vgt_vreg(s, PV(0x04c)) = s->host.part.nonmappable_size;
+    vgt_vreg(s, PV(0x050)) = s->host.part.fence_num;
 }
 
 static void vgt_pvinfo_display_ready(VgtState *s, const VgtRegInfo *r,

@@ -79,7 +79,7 @@ static void vgt_reg_report_unimp(VgtState *s, uint32_t offset, bool write,
                                  uint32_t value)
 {
     trace_vgt_reg_unimp(offset, write, value);
-    if (!test_and_set_bit(offset / 4, s->unimp_reported)) {
+    if (!test_and_set_bit(offset / 4, s->regs.unimp_reported)) {
         qemu_log_mask(LOG_UNIMP, "vgt: %s of unimplemented register "
                       "0x%05x (value 0x%08x): %s\n",
                       write ? "write" : "read", offset, value,
@@ -98,8 +98,8 @@ static void G_GNUC_PRINTF(4, 5) vgt_reg_guest_error(VgtState *s,
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    s->guest_errors++;
-    s->reg_guest_errors[row - 1]++;
+    s->stats.guest_errors++;
+    s->regs.guest_errors[row - 1]++;
     qemu_log_mask(LOG_GUEST_ERROR, "vgt: %s (0x%05x): %s\n",
                   vgt_reg_rows[row - 1]->name, offset, msg);
 }
@@ -196,12 +196,12 @@ void vgt_regs_reset(VgtState *s)
     size_t i;
     uint32_t d;
 
-    memset(s->vregs, 0, VGT_MMIO_SIZE);
+    memset(s->regs.vals, 0, VGT_MMIO_SIZE);
     for (i = 0; i < vgt_reg_nrows; i++) {
         const VgtRegInfo *r = vgt_reg_rows[i];
 
         for (d = r->offset / 4; d < (r->offset + r->size) / 4; d++) {
-            s->vregs[d] = r->reset;
+            s->regs.vals[d] = r->reset;
         }
     }
 }
@@ -216,21 +216,21 @@ bool vgt_regs_init(VgtState *s, Error **errp)
                    vgt_reg_table_error);
         return false;
     }
-    s->vregs = g_malloc0(VGT_MMIO_SIZE);
-    s->unimp_reported = bitmap_new(VGT_MMIO_DWORDS);
-    s->reg_guest_errors = g_new0(uint32_t, vgt_reg_nrows);
+    s->regs.vals = g_malloc0(VGT_MMIO_SIZE);
+    s->regs.unimp_reported = bitmap_new(VGT_MMIO_DWORDS);
+    s->regs.guest_errors = g_new0(uint32_t, vgt_reg_nrows);
     vgt_regs_reset(s);
     return true;
 }
 
 void vgt_regs_exit(VgtState *s)
 {
-    g_free(s->vregs);
-    s->vregs = NULL;
-    g_free(s->unimp_reported);
-    s->unimp_reported = NULL;
-    g_free(s->reg_guest_errors);
-    s->reg_guest_errors = NULL;
+    g_free(s->regs.vals);
+    s->regs.vals = NULL;
+    g_free(s->regs.unimp_reported);
+    s->regs.unimp_reported = NULL;
+    g_free(s->regs.guest_errors);
+    s->regs.guest_errors = NULL;
 }
 
 bool vgt_regs_visit_errors(VgtState *s, Visitor *v, const char *name,
@@ -245,7 +245,7 @@ bool vgt_regs_visit_errors(VgtState *s, Visitor *v, const char *name,
     }
     ok = true;
     for (i = 0; ok && i < vgt_reg_nrows; i++) {
-        uint64_t n = s->reg_guest_errors[i];
+        uint64_t n = s->regs.guest_errors[i];
 
         if (n) {
             ok = visit_type_uint64(v, vgt_reg_rows[i]->name, &n, errp);

@@ -3,8 +3,10 @@
  * behaves, as data.
  *
  * Every concern (PVINFO, GT core, rings, fences, ...) contributes its own
- * array of rows; vgt-regs.c indexes all of them densely over the 2 MiB
- * register space (one array load per access) and applies the policies.
+ * array of rows, in its own file (vgt-<concern>.c); this header,
+ * vgt-regs.c and vgt-regs-check.c are the machinery.  vgt-regs.c indexes
+ * all the rows densely over the 2 MiB register space (one array load per
+ * access) and applies the policies.
  * Offsets without a row read 0, drop writes and are reported once each
  * with LOG_UNIMP: the guest driver's accesses are the to-do list.
  *
@@ -67,7 +69,7 @@ typedef struct VgtRegTable {
 #define VGT_REG_TABLE(rows) { (rows), ARRAY_SIZE(rows) }
 
 /* The per-VM value of a register dword (offset in bytes, aligned). */
-#define vgt_vreg(s, offset) ((s)->vregs[(offset) / 4])
+#define vgt_vreg(s, offset) ((s)->regs.vals[(offset) / 4])
 
 /*
  * Apply the row's policy to a guest write of @value (the default write).
@@ -91,19 +93,19 @@ size_t vgt_regs_count(void);
 /* "ok, N rows" or what is wrong with the tables (x-reg-table). */
 char *vgt_regs_table_status(void);
 
-/* Rows contributed by each concern. */
-extern const VgtRegTable vgt_pvinfo_reg_table;
-extern const VgtRegTable vgt_fence_reg_table;
-extern const VgtRegTable vgt_irq_reg_table;
-extern const VgtRegTable vgt_pipe_reg_table;
-extern const VgtRegTable vgt_gt_reg_table;
-extern const VgtRegTable vgt_ring_reg_table;
-extern const VgtRegTable vgt_display_reg_table;
-extern const VgtRegTable vgt_dp_reg_table;       /* vgt-dp.c */
-extern const VgtRegTable vgt_gmbus_reg_table;    /* vgt-gmbus.c */
+/* Rows contributed by each concern, each in the concern's own file. */
+extern const VgtRegTable vgt_pvinfo_reg_table;      /* vgt-pvinfo.c */
+extern const VgtRegTable vgt_fence_reg_table;       /* vgt-fence.c */
+extern const VgtRegTable vgt_irq_reg_table;         /* vgt-irq.c */
+extern const VgtRegTable vgt_pipe_reg_table;        /* vgt-pipe.c */
+extern const VgtRegTable vgt_gt_reg_table;          /* vgt-gt.c */
+extern const VgtRegTable vgt_ring_reg_table;        /* vgt-ring.c */
+extern const VgtRegTable vgt_display_reg_table;     /* vgt-display-core.c */
+extern const VgtRegTable vgt_dp_reg_table;          /* vgt-dp.c */
+extern const VgtRegTable vgt_gmbus_reg_table;       /* vgt-gmbus.c */
 
 /*
- * vgt-regs-ring.c: a GDRST request (bits: 0 full, 1 render, 2 media,
+ * vgt-ring.c: a GDRST request (bits: 0 full, 1 render, 2 media,
  * 3 blitter, 4 VECS) resets those engines' ring registers, nothing else.
  */
 void vgt_ring_gdrst(VgtState *s, uint32_t domains);

@@ -23,69 +23,19 @@
 #include "vgt-cmd.h"
 #include "trace.h"
 
-/* What the PPGTT walk of one scan needs. */
+/* What the scan of one submission reads through. */
 typedef struct VgtScanEnv {
     VgtState *s;
     uint32_t pp_dir_base_reg;   /* the engine's PP_DIR_BASE */
-    uint32_t pp_dir_base;       /* its value as the stream sets it */
+    VgtGmSpace ppgtt;           /* its value as the stream sets it */
 } VgtScanEnv;
-
-static bool vgt_submit_read_gpa(VgtState *s, uint64_t gpa, void *buf,
-                                uint32_t len)
-{
-    /* only the VM's own RAM: never MMIO, never another device */
-    return vgt_gpa_is_ram(gpa & ~(uint64_t)(VGT_PAGE_SIZE - 1)) &&
-           pci_dma_read(PCI_DEVICE(s), gpa, buf, len) == MEMTX_OK;
-}
-
-/*
- * The gen7 PPGTT: page directory entries in the GGTT's PTE array at
- * PP_DIR_BASE (bits 31:16 = byte offset in the GTT / 64), page tables in
- * guest memory, both with Haswell's PTE encoding.
- */
-static bool vgt_submit_ppgtt_to_gpa(VgtScanEnv *e, uint64_t gma,
-                                    uint64_t *gpa)
-{
-    VgtState *s = e->s;
-    uint32_t pd_index = (e->pp_dir_base >> 16) * 64 / 4;
-    uint32_t pde_index = pd_index + ((gma >> 22) & 0x1ff);
-    uint32_t pde, pte;
-    uint64_t pt;
-
-    if (gma >= (2ull << 30) || pde_index >= VGT_GTT_ENTRIES) {
-        return false;
-    }
-    /* the page directory must lie in the VM's own part of the GTT */
-    if (!vgt_gm_is_ours(s, (uint64_t)pde_index << VGT_PAGE_SHIFT, 1)) {
-        return false;
-    }
-    pde = s->gtt_guest[pde_index];
-    if (!(pde & VGT_PTE_VALID)) {
-        return false;
-    }
-    pt = vgt_pte_addr(pde);
-    if (!vgt_submit_read_gpa(s, pt + ((gma >> 12) & 0x3ff) * 4, &pte, 4)) {
-        return false;
-    }
-    pte = le32_to_cpu(pte);
-    if (!(pte & VGT_PTE_VALID)) {
-        return false;
-    }
-    *gpa = vgt_pte_addr(pte) | (gma & (VGT_PAGE_SIZE - 1));
-    return true;
-}
 
 static bool vgt_submit_scan_read(void *opaque, bool ppgtt, uint64_t gma,
                                  void *buf, uint32_t len)
 {
     VgtScanEnv *e = opaque;
-    uint64_t gpa;
 
-    if (ppgtt ? !vgt_submit_ppgtt_to_gpa(e, gma, &gpa)
-              : !vgt_gtt_gm_to_gpa(e->s, gma, &gpa)) {
-        return false;
-    }
-    return vgt_submit_read_gpa(e->s, gpa, buf, len);
+    return vgt_gtt_read_gm(e->s, ppgtt ? &e->ppgtt : &vgt_ggtt, gma, buf, len);
 }
 
 static bool vgt_submit_scan_gm_ok(void *opaque, uint64_t gma, uint64_t len)
@@ -100,17 +50,17 @@ static void vgt_submit_scan_lri(void *opaque, uint32_t reg, uint32_t value)
     VgtScanEnv *e = opaque;
 
     if (reg == e->pp_dir_base_reg) {
-        e->pp_dir_base = value;
+        e->ppgtt.pp_dir_base = value;
     }
 }
 
 /* Stop the engine in the VM's view: it sees a hang it can reset. */
 static void vgt_submit_hang(VgtState *s, unsigned engine, const char *why)
 {
-    VgtEngineState *es = &s->engine[engine];
+    VgtEngineState *es = &s->submit.engine[engine];
 
     es->hung = true;
-    s->submit_rejected++;
+    s->stats.submit_rejected++;
     trace_vgt_submit_rejected(hsw_engines[engine].name, why);
     qemu_log_mask(LOG_GUEST_ERROR, "vgt: %s submission rejected, engine "
                   "stopped until reset: %s\n",
@@ -123,12 +73,12 @@ static void vgt_submit_hang(VgtState *s, unsigned engine, const char *why)
  */
 static uint64_t vgt_submit_slice_size(VgtState *s)
 {
-    return (s->shadow.size / VGT_ENGINE_COUNT) & ~(uint64_t)0xfff;
+    return (s->submit.shadow.size / VGT_ENGINE_COUNT) & ~(uint64_t)0xfff;
 }
 
 static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
 {
-    VgtEngineState *es = &s->engine[engine];
+    VgtEngineState *es = &s->submit.engine[engine];
     uint32_t base = hsw_engines[engine].mmio_base;
     uint32_t ctl = vgt_vreg(s, RING_CTL(base));
     uint32_t head = vgt_vreg(s, RING_HEAD(base)) & TAIL_ADDR;
@@ -137,7 +87,10 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     VgtScanEnv env = {
         .s = s,
         .pp_dir_base_reg = RING_PP_DIR_BASE(base),
-        .pp_dir_base = vgt_vreg(s, RING_PP_DIR_BASE(base)),
+        .ppgtt = {
+            .ppgtt = true,
+            .pp_dir_base = vgt_vreg(s, RING_PP_DIR_BASE(base)),
+        },
     };
     VgtCmdEnv cenv = {
         .opaque = &env,
@@ -155,7 +108,7 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     unsigned i;
     int ret;
 
-    if (es->busy || es->hung || !s->host || !(ctl & RING_VALID) ||
+    if (es->busy || es->hung || !s->host.conn || !(ctl & RING_VALID) ||
         (vgt_vreg(s, RING_MI_MODE(base)) & STOP_RING) ||
         head == tail) {
         return;
@@ -185,13 +138,13 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     placed = g_new0(uint64_t, scan.nsegments);
     off = engine * vgt_submit_slice_size(s);
     for (i = 0; i < scan.nsegments; i++) {
-        placed[i] = s->shadow.gm_addr + off;
+        placed[i] = s->submit.shadow.gm_addr + off;
         off += ROUND_UP(scan.segment[i].copy->len, 64);
     }
     vgt_cmd_relocate(&scan, placed);
     for (i = 0; i < scan.nsegments; i++) {
-        memcpy((uint8_t *)(uintptr_t)s->shadow.hva +
-               (placed[i] - s->shadow.gm_addr),
+        memcpy((uint8_t *)(uintptr_t)s->submit.shadow.hva +
+               (placed[i] - s->submit.shadow.gm_addr),
                scan.segment[i].copy->data, scan.segment[i].copy->len);
     }
 
@@ -209,7 +162,7 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
         RING_MODE_GEN7(base), vgt_vreg(s, RING_MODE_GEN7(base)) };
 
-    ret = s->host_ops->submit(s->host, &wl);
+    ret = s->host.ops->submit(s->host.conn, &wl);
     trace_vgt_submit(hsw_engines[engine].name, wl.id, wl.start,
                      wl.length, scan.nsegments, ret);
     if (ret < 0) {
@@ -221,7 +174,7 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     es->busy = true;
     es->inflight_id = wl.id;
     es->inflight_tail = tail;
-    s->submitted++;
+    s->stats.submitted++;
     vgt_cmd_scan_free(&scan);
 }
 
@@ -244,7 +197,7 @@ void vgt_submit_event(VgtState *s, const struct vgt_event *ev)
     if (ev->unit >= VGT_ENGINE_COUNT) {
         return;
     }
-    es = &s->engine[ev->unit];
+    es = &s->submit.engine[ev->unit];
     base = hsw_engines[ev->unit].mmio_base;
     switch (ev->type) {
     case VGT_EVENT_FAULT:
@@ -276,7 +229,7 @@ void vgt_submit_event(VgtState *s, const struct vgt_event *ev)
 
 bool vgt_submit_init(VgtState *s, Error **errp)
 {
-    int ret = s->host_ops->shadow_map(s->host, &s->shadow);
+    int ret = s->host.ops->shadow_map(s->host.conn, &s->submit.shadow);
 
     if (ret < 0) {
         error_setg(errp, "vgt: the helper has no shadow area for this VM's "
@@ -295,8 +248,8 @@ void vgt_submit_device_reset(VgtState *s)
      * arrives late can never match a new workload.
      */
     for (e = 0; e < VGT_ENGINE_COUNT; e++) {
-        s->engine[e].busy = false;
-        s->engine[e].hung = false;
+        s->submit.engine[e].busy = false;
+        s->submit.engine[e].hung = false;
     }
 }
 
@@ -307,7 +260,7 @@ void vgt_submit_reset(VgtState *s, uint32_t engines)
     for (e = 0; e < VGT_ENGINE_COUNT; e++) {
         if (engines & (1u << e)) {
             /* an in-flight workload still completes: keep its bookkeeping */
-            s->engine[e].hung = false;
+            s->submit.engine[e].hung = false;
         }
     }
 }

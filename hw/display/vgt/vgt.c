@@ -24,10 +24,10 @@ static void vgt_realize(PCIDevice *pdev, Error **errp)
 {
     VgtState *s = VGT(pdev);
 
-    if (!vgt_cfg_check_aperture(s->aperture_size, errp)) {
+    if (!vgt_cfg_check_aperture(s->conf.aperture_size, errp)) {
         return;
     }
-    if (!vgt_cfg_check_monitor(s->xres, s->yres, errp)) {
+    if (!vgt_cfg_check_monitor(s->conf.xres, s->conf.yres, errp)) {
         return;
     }
     if (!vgt_dp_check_port(s, errp)) {
@@ -62,10 +62,10 @@ static void vgt_realize(PCIDevice *pdev, Error **errp)
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
     pci_register_bar(pdev, 2, PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64 |
-                     PCI_BASE_ADDRESS_MEM_PREFETCH, &s->aperture);
+                     PCI_BASE_ADDRESS_MEM_PREFETCH, &s->aperture.mr);
     pci_register_bar(pdev, 4, PCI_BASE_ADDRESS_SPACE_IO, &s->io);
 
-    trace_vgt_realize(s->aperture_size, s->stolen_size);
+    trace_vgt_realize(s->conf.aperture_size, s->conf.stolen_size);
 }
 
 static void vgt_exit(PCIDevice *pdev)
@@ -102,7 +102,7 @@ static void vgt_reset(DeviceState *dev)
     vgt_host_reset(s);
     /* the helper dropped what was queued: no completion will come */
     vgt_submit_device_reset(s);
-    s->io_index = 0;
+    s->regs.io_index = 0;
 }
 
 /*
@@ -112,7 +112,7 @@ static void vgt_reset(DeviceState *dev)
  */
 static bool vgt_get_debug_irq(Object *obj, Error **errp)
 {
-    return VGT(obj)->irq_debug_level;
+    return VGT(obj)->irq.debug_level;
 }
 
 static void vgt_set_debug_irq(Object *obj, bool value, Error **errp)
@@ -151,9 +151,9 @@ static void vgt_get_stats(Object *obj, Visitor *v, const char *name,
     }
     ok = visit_start_struct(v, "irq", NULL, 0, errp);
     if (ok) {
-        ok = vgt_visit_u64(v, "raised", s->irq_stats.raised, errp) &&
-             vgt_visit_u64(v, "masked", s->irq_stats.masked, errp) &&
-             vgt_visit_u64(v, "delivered", s->irq_stats.delivered, errp) &&
+        ok = vgt_visit_u64(v, "raised", s->stats.irq_raised, errp) &&
+             vgt_visit_u64(v, "masked", s->stats.irq_masked, errp) &&
+             vgt_visit_u64(v, "delivered", s->stats.irq_delivered, errp) &&
              visit_check_struct(v, errp);
         visit_end_struct(v, NULL);
     }
@@ -163,14 +163,14 @@ static void vgt_get_stats(Object *obj, Visitor *v, const char *name,
         char *rendering = (char *)"3D/media state is parsed and audited, "
                           "not rendered; MI and blitter commands execute";
 
-        ok = vgt_visit_u64(v, "submitted", s->submitted, errp) &&
-             vgt_visit_u64(v, "rejected", s->submit_rejected, errp) &&
+        ok = vgt_visit_u64(v, "submitted", s->stats.submitted, errp) &&
+             vgt_visit_u64(v, "rejected", s->stats.submit_rejected, errp) &&
              visit_type_str(v, "rendering", &rendering, errp) &&
              visit_check_struct(v, errp);
         visit_end_struct(v, NULL);
     }
-    ok = ok && vgt_visit_u64(v, "helper-events", s->host_events, errp) &&
-         vgt_visit_u64(v, "guest-errors", s->guest_errors, errp) &&
+    ok = ok && vgt_visit_u64(v, "helper-events", s->stats.host_events, errp) &&
+         vgt_visit_u64(v, "guest-errors", s->stats.guest_errors, errp) &&
          vgt_regs_visit_errors(s, v, "register-errors", errp) &&
          visit_check_struct(v, errp);
     visit_end_struct(v, NULL);
@@ -178,7 +178,7 @@ static void vgt_get_stats(Object *obj, Visitor *v, const char *name,
 
 static void vgt_instance_init(Object *obj)
 {
-    VGT(obj)->host_event_fd = -1;
+    VGT(obj)->host.event_fd = -1;
     object_property_add_bool(obj, "x-debug-irq", vgt_get_debug_irq,
                              vgt_set_debug_irq);
     object_property_add_str(obj, "x-reg-table", vgt_get_reg_table, NULL);
@@ -189,27 +189,29 @@ static void vgt_instance_init(Object *obj)
 
 static Property vgt_properties[] = {
     /* QEMU's own subsystem IDs, as on every emulated device, by default */
-    DEFINE_PROP_UINT16("subsys_vendor_id", VgtState, subsys_vendor_id,
+    DEFINE_PROP_UINT16("subsys_vendor_id", VgtState, conf.subsys_vendor_id,
                        PCI_SUBVENDOR_ID_REDHAT_QUMRANET),
-    DEFINE_PROP_UINT16("subsys_id", VgtState, subsys_id,
+    DEFINE_PROP_UINT16("subsys_id", VgtState, conf.subsys_id,
                        PCI_SUBDEVICE_ID_QEMU),
-    DEFINE_PROP_SIZE("aperture_size", VgtState, aperture_size,
+    DEFINE_PROP_SIZE("aperture_size", VgtState, conf.aperture_size,
                      VGT_APERTURE_SIZE),
-    DEFINE_PROP_SIZE("stolen_size", VgtState, stolen_size, 0),
+    DEFINE_PROP_SIZE("stolen_size", VgtState, conf.stolen_size, 0),
     /* This VM's share of the GPU (XenGT's names and defaults) */
-    DEFINE_PROP_UINT32("low_gm_sz", VgtState, low_gm_sz,
+    DEFINE_PROP_UINT32("low_gm_sz", VgtState, conf.low_gm_sz,
                        VGT_DEFAULT_MAPPABLE_SIZE >> 20),
-    DEFINE_PROP_UINT32("high_gm_sz", VgtState, high_gm_sz,
+    DEFINE_PROP_UINT32("high_gm_sz", VgtState, conf.high_gm_sz,
                        VGT_DEFAULT_NONMAPPABLE_SIZE >> 20),
-    DEFINE_PROP_UINT32("fence_sz", VgtState, fence_sz, VGT_DEFAULT_FENCE_NUM),
+    DEFINE_PROP_UINT32("fence_sz", VgtState, conf.fence_sz,
+                       VGT_DEFAULT_FENCE_NUM),
     /* vgt-hostd's socket; without it the helper runs in this process */
-    DEFINE_PROP_STRING("helper", VgtState, helper),
+    DEFINE_PROP_STRING("helper", VgtState, conf.helper),
     /* The virtual monitor: its preferred mode (EDID) and DDI port */
-    DEFINE_PROP_UINT32("xres", VgtState, xres, 1024),
-    DEFINE_PROP_UINT32("yres", VgtState, yres, 768),
-    DEFINE_PROP_STRING("port", VgtState, port_name),
+    DEFINE_PROP_UINT32("xres", VgtState, conf.xres, 1024),
+    DEFINE_PROP_UINT32("yres", VgtState, conf.yres, 768),
+    DEFINE_PROP_STRING("port", VgtState, conf.port_name),
     /* BAR2 traps every access instead of mapping RAM (tests, bench) */
-    DEFINE_PROP_BOOL("x-aperture-trap", VgtState, aperture_trap_all, false),
+    DEFINE_PROP_BOOL("x-aperture-trap", VgtState, conf.aperture_trap,
+                     false),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -13,21 +13,17 @@
 
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "kernel-shim/hsw/hsw-regs.h"
 #include "vgt-internal.h"
 #include "trace.h"
-
-/* Forcewake, multi-threaded flavour (HSW): masked request, ack mirror */
-#define FORCEWAKE_MT                0x0a188
-#define FORCEWAKE_ACK_HSW           0x130044
-#define GT_THREAD_STATUS            0x13805c
 
 /* GT FIFO: the driver waits for more than 20 free entries */
 #define GTFIFODBG                   0x120000
 #define GTFIFOCTL                   0x120008
 #define   GT_FIFO_FREE_ENTRIES      0x7f
 
-#define GEN6_GDRST                  0x0941c
-#define   GDRST_DOMAINS             0x1f    /* full, render, media, blt, vecs */
+#define GDRST_DOMAINS   (GEN6_GRDOM_FULL | GEN6_GRDOM_RENDER | \
+                         GEN6_GRDOM_MEDIA | GEN6_GRDOM_BLT | GEN6_GRDOM_VECS)
 
 #define FPGA_DBG                    0x42300
 #define HSW_EDRAM_CAP               0x120010
@@ -66,7 +62,7 @@ static void vgt_gt_gdrst_write(VgtState *s, const VgtRegInfo *r,
 {
     trace_vgt_gt_gdrst(value);
     if (value & ~GDRST_DOMAINS) {
-        s->guest_errors++;
+        s->stats.guest_errors++;
         qemu_log_mask(LOG_GUEST_ERROR, "vgt: GDRST: reset of unknown "
                       "domains 0x%08x ignored\n", value & ~GDRST_DOMAINS);
     }
@@ -103,7 +99,7 @@ static const VgtRegInfo vgt_gt_regs[] = {
     { "FORCEWAKE_ACK_HSW", FORCEWAKE_ACK_HSW, 4, VGT_REG_RO, 0, ~0u,
       vgt_gt_forcewake_ack },
     /* GT thread in C0 (the wait that follows a forcewake) */
-    { "GT_THREAD_STATUS", GT_THREAD_STATUS, 4, VGT_REG_RO, 0, ~0u },
+    { "GT_THREAD_STATUS", GEN6_GT_THREAD_STATUS, 4, VGT_REG_RO, 0, ~0u },
 
     /* GT FIFO: never any error, always empty (all entries free) */
     { "GTFIFODBG", GTFIFODBG, 4, VGT_REG_W1C, 0, 0 },
@@ -143,7 +139,7 @@ static const VgtRegInfo vgt_gt_regs[] = {
     { "GEN6_PCODE_DATA1", GEN6_PCODE_DATA1, 4, VGT_REG_VIRT, 0, 0 },
 
     /* GGTT TLB flush after PTE updates (the GGTT shadow may hook it) */
-    { "GFX_FLSH_CNTL_GEN6", 0x101008, 4, VGT_REG_VIRT, 0, 0 },
+    { "GFX_FLSH_CNTL_GEN6", GFX_FLSH_CNTL_GEN6, 4, VGT_REG_VIRT, 0, 0 },
     { "TILECTL", 0x101000, 4, VGT_REG_VIRT, 0, 0 },
 
     /*
@@ -154,9 +150,9 @@ static const VgtRegInfo vgt_gt_regs[] = {
     { "GAM_ECOCHK", 0x04090, 4, VGT_REG_VIRT, 0, 0 },
     { "GEN7_FF_THREAD_MODE", 0x020a0, 4, VGT_REG_VIRT, 0, 0 },
     { "HSW_MI_PREDICATE_RESULT_2", 0x02214, 4, VGT_REG_VIRT, 0, 0 },
-    { "CACHE_MODE_0_GEN7", 0x07000, 4, VGT_REG_MASKED, 0, 0 },
-    { "CACHE_MODE_1", 0x07004, 4, VGT_REG_MASKED, 0, 0 },
-    { "GEN7_GT_MODE", 0x07008, 4, VGT_REG_MASKED, 0, 0 },
+    { "CACHE_MODE_0_GEN7", CACHE_MODE_0_GEN7, 4, VGT_REG_MASKED, 0, 0 },
+    { "CACHE_MODE_1", CACHE_MODE_1, 4, VGT_REG_MASKED, 0, 0 },
+    { "GEN7_GT_MODE", GEN7_GT_MODE, 4, VGT_REG_MASKED, 0, 0 },
     { "GEN7_SQ_CHICKEN_MBCUNIT_CONFIG", 0x09030, 4, VGT_REG_VIRT, 0, 0 },
     { "HSW_SCRATCH1", 0x0b038, 4, VGT_REG_VIRT, 0, 0 },
     { "HALF_SLICE_CHICKEN3", 0x0e184, 4, VGT_REG_MASKED, 0, 0 },

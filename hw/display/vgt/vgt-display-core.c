@@ -17,34 +17,7 @@
 #include "vgt-internal.h"
 #include "trace.h"
 
-#define FUSE_STRAP                  0x42014
-#define FUSE_STRAP3                 0x42020
-#define SFUSE_STRAP                 0xc2014
-#define   SFUSE_STRAP_CRT_DISABLED  (1u << 6)
-#define   SFUSE_STRAP_DDIB_DETECTED (1u << 2)
-#define   SFUSE_STRAP_DDIC_DETECTED (1u << 1)
-#define   SFUSE_STRAP_DDID_DETECTED (1u << 0)
-
-#define LCPLL_CTL                   0x130040
-#define   LCPLL_PLL_DISABLE         (1u << 31)
-#define   LCPLL_PLL_LOCK            (1u << 30)
-#define   LCPLL_CD_SOURCE_FCLK      (1u << 21)
-#define   LCPLL_CD_SOURCE_FCLK_DONE (1u << 19)
-
-/*
- * Power wells: HSW has one, "display" (index 15), requested in any of
- * four control registers (BIOS, driver, KVMR, debug).
- */
-#define HSW_PWR_WELL_CTL1           0x45400
-#define HSW_PWR_WELL_CTLS           4
-#define   HSW_PWR_WELL_REQ          (1u << 31)
-#define   HSW_PWR_WELL_STATE        (1u << 30)
-
-#define HSW_NDE_RSTWRN_OPT          0x46408
-#define CPU_VGACNTRL                0x41000
-#define   VGT_VGA_DISP_DISABLE      (1u << 31)
-#define PCH_RAWCLK_FREQ             0xc6204
-#define   VGT_RAWCLK_MHZ            125
+#define VGT_RAWCLK_MHZ              125
 
 /* Straps: no CRT, and the one DDI port the monitor is on (property). */
 static uint32_t vgt_display_sfuse_strap_read(VgtState *s, const VgtRegInfo *r,
@@ -57,7 +30,8 @@ static uint32_t vgt_display_sfuse_strap_read(VgtState *s, const VgtRegInfo *r,
     };
 
     return SFUSE_STRAP_CRT_DISABLED |
-           (s->port < ARRAY_SIZE(detected) ? detected[s->port] : 0);
+           (s->display.port < ARRAY_SIZE(detected) ?
+            detected[s->display.port] : 0);
 }
 
 static void vgt_display_lcpll_write(VgtState *s, const VgtRegInfo *r,
@@ -85,10 +59,10 @@ static uint32_t vgt_display_pwr_well_read(VgtState *s, const VgtRegInfo *r,
     int i;
 
     for (i = 0; i < HSW_PWR_WELL_CTLS; i++) {
-        req |= vgt_vreg(s, HSW_PWR_WELL_CTL1 + 4 * i);
+        req |= vgt_vreg(s, HSW_PWR_WELL_CTL(i));
     }
     return vgt_vreg(s, offset) |
-           (req & HSW_PWR_WELL_REQ ? HSW_PWR_WELL_STATE : 0);
+           (req & HSW_PWR_WELL_CTL_REQ ? HSW_PWR_WELL_CTL_STATE : 0);
 }
 
 static void vgt_display_pwr_well_write(VgtState *s, const VgtRegInfo *r,
@@ -98,8 +72,8 @@ static void vgt_display_pwr_well_write(VgtState *s, const VgtRegInfo *r,
 }
 
 #define PWR_WELL(name, n)                                                   \
-    { name, HSW_PWR_WELL_CTL1 + 4 * (n), 4, VGT_REG_MEDIATED, 0,            \
-      ~HSW_PWR_WELL_REQ, vgt_display_pwr_well_read,                         \
+    { name, HSW_PWR_WELL_CTL(n), 4, VGT_REG_MEDIATED, 0,                    \
+      ~HSW_PWR_WELL_CTL_REQ, vgt_display_pwr_well_read,                     \
       vgt_display_pwr_well_write }
 
 static const VgtRegInfo vgt_display_regs[] = {
@@ -126,7 +100,7 @@ static const VgtRegInfo vgt_display_regs[] = {
       ~0u },
 
     /* VGA plane: disabled (i915 then skips the VGA sequencer dance) */
-    { "CPU_VGACNTRL", CPU_VGACNTRL, 4, VGT_REG_VIRT, VGT_VGA_DISP_DISABLE,
+    { "CPU_VGACNTRL", CPU_VGACNTRL, 4, VGT_REG_VIRT, VGA_DISP_DISABLE,
       0 },
     /* chicken bits: storage (i915 read-modify-writes them) */
     { "CHICKEN_PAR1_1", 0x42080, 4, VGT_REG_VIRT, 0, 0 },

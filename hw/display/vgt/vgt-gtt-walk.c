@@ -1,0 +1,160 @@
+/*
+ * vgt: graphics memory (GM) address translation, in one place: the VM's
+ * partition, the lookup of a GM address in the guest's GGTT, the gen7
+ * PPGTT walk, reads of GM through either, and the walk of GM pages a
+ * display plane scans out.
+ *
+ * Everything reads the guest's view of the GGTT (vgt-gtt.c keeps it as
+ * written) and only this VM's part of it; guest memory is reached through
+ * vgt_gpa_is_ram() and vgt_gpa_read() (vgt-gtt.c), so nothing but guest
+ * RAM is ever read.  Pure logic otherwise: the unit tests link this file
+ * with their own guest memory.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bswap.h"
+#include "kernel-shim/hsw/hsw-regs.h"
+#include "vgt-internal.h"
+
+/* A gen7 PPGTT covers 2 GiB: 512 PDEs of 1024 PTEs of 4 KiB pages. */
+#define VGT_PPGTT_SIZE          (2ull << 30)
+#define VGT_PPGTT_PDES          512
+#define VGT_PPGTT_PTES          1024
+
+const VgtGmSpace vgt_ggtt = { .ppgtt = false };
+
+uint64_t vgt_pte_addr(uint32_t pte)
+{
+    return hsw_pte_decode(pte);
+}
+
+bool vgt_gm_is_ours(VgtState *s, uint64_t gm_addr, uint64_t len)
+{
+    const struct vgt_instance_info *p = &s->host.part;
+
+    return (gm_addr >= p->mappable_base &&
+            gm_addr - p->mappable_base + len <= p->mappable_size) ||
+           (gm_addr >= p->nonmappable_base &&
+            gm_addr - p->nonmappable_base + len <= p->nonmappable_size);
+}
+
+uint32_t vgt_gtt_guest_pte(VgtState *s, uint64_t gma)
+{
+    if (gma >= VGT_GM_SIZE || !vgt_gm_is_ours(s, gma, 1)) {
+        return 0;
+    }
+    return s->gtt.guest[gma >> VGT_PAGE_SHIFT];
+}
+
+static bool vgt_ggtt_translate(VgtState *s, uint64_t gma, uint64_t *gpa)
+{
+    uint32_t pte = vgt_gtt_guest_pte(s, gma);
+    uint64_t page = vgt_pte_addr(pte);
+
+    *gpa = page | (gma & (VGT_PAGE_SIZE - 1));
+    return (pte & VGT_PTE_VALID) && vgt_gpa_is_ram(page);
+}
+
+/*
+ * The gen7 PPGTT: page directory entries in the GGTT's PTE array at
+ * PP_DIR_BASE (bits 31:16 = byte offset in the GTT / 64), page tables in
+ * guest memory, both with Haswell's PTE encoding.
+ */
+static bool vgt_ppgtt_translate(VgtState *s, uint32_t pp_dir_base,
+                                uint64_t gma, uint64_t *gpa)
+{
+    uint32_t pd_index = (pp_dir_base >> 16) * 64 / 4;
+    uint32_t pde_index = pd_index + ((gma >> 22) & (VGT_PPGTT_PDES - 1));
+    uint32_t pde, pte;
+    uint64_t pt;
+
+    if (gma >= VGT_PPGTT_SIZE || pde_index >= VGT_GTT_ENTRIES) {
+        return false;
+    }
+    /* the page directory must lie in the VM's own part of the GTT */
+    if (!vgt_gm_is_ours(s, (uint64_t)pde_index << VGT_PAGE_SHIFT, 1)) {
+        return false;
+    }
+    pde = s->gtt.guest[pde_index];
+    if (!(pde & VGT_PTE_VALID)) {
+        return false;
+    }
+    pt = vgt_pte_addr(pde);
+    if (!vgt_gpa_read(s, pt + ((gma >> VGT_PAGE_SHIFT) &
+                               (VGT_PPGTT_PTES - 1)) * 4, &pte, 4)) {
+        return false;
+    }
+    pte = le32_to_cpu(pte);
+    if (!(pte & VGT_PTE_VALID)) {
+        return false;
+    }
+    *gpa = vgt_pte_addr(pte) | (gma & (VGT_PAGE_SIZE - 1));
+    return true;
+}
+
+bool vgt_gtt_translate(VgtState *s, const VgtGmSpace *space, uint64_t gma,
+                       uint64_t *gpa)
+{
+    return space->ppgtt ? vgt_ppgtt_translate(s, space->pp_dir_base, gma, gpa)
+                        : vgt_ggtt_translate(s, gma, gpa);
+}
+
+bool vgt_gtt_read_gm(VgtState *s, const VgtGmSpace *space, uint64_t gma,
+                     void *buf, uint32_t len)
+{
+    uint8_t *dst = buf;
+    uint64_t gpa;
+
+    /* page by page: neighbouring GM pages need not be neighbours in RAM */
+    while (len) {
+        uint32_t chunk = MIN(len, VGT_PAGE_SIZE - (gma & (VGT_PAGE_SIZE - 1)));
+
+        if (!vgt_gtt_translate(s, space, gma, &gpa) ||
+            !vgt_gpa_read(s, gpa, dst, chunk)) {
+            return false;
+        }
+        gma += chunk;
+        dst += chunk;
+        len -= chunk;
+    }
+    return true;
+}
+
+void vgt_gm_pages_begin(VgtGmPages *it, VgtState *s, uint64_t first,
+                        uint64_t n)
+{
+    it->s = s;
+    it->page = first;
+    it->end = first + n;
+}
+
+bool vgt_gm_pages_next(VgtGmPages *it, uint64_t *gpa, uint64_t *npages)
+{
+    uint64_t page = it->page, next;
+    uint32_t pte;
+
+    if (page >= it->end) {
+        return false;
+    }
+    pte = vgt_gtt_guest_pte(it->s, page << VGT_PAGE_SHIFT);
+    if (!(pte & VGT_PTE_VALID)) {
+        *gpa = VGT_GM_UNMAPPED;
+        *npages = 1;
+        it->page = page + 1;
+        return true;
+    }
+    /* a run of consecutive guest frames */
+    *gpa = vgt_pte_addr(pte);
+    for (next = page + 1; next < it->end; next++) {
+        pte = vgt_gtt_guest_pte(it->s, next << VGT_PAGE_SHIFT);
+        if (!(pte & VGT_PTE_VALID) ||
+            vgt_pte_addr(pte) != *gpa + (next - page) * VGT_PAGE_SIZE) {
+            break;
+        }
+    }
+    *npages = next - page;
+    it->page = next;
+    return true;
+}
