@@ -38,6 +38,27 @@ static inline u64 hsw_pte_decode(u32 pte)
 	       ((u64)(pte & HSW_PTE_ADDR_HI_MASK) << 28);
 }
 
+/*
+ * The gen7 PPGTT: 2 GiB, 512 page directory entries of 4 MiB, each a page
+ * table of 1024 PTEs (Haswell PTE encoding).  The directory lives in the
+ * GGTT's own entry array: PP_DIR_BASE bits 31:16 are its byte offset in
+ * the GTT / 64, so its first entry is GGTT entry (PP_DIR_BASE >> 16) * 16.
+ */
+#define HSW_PPGTT_SIZE		(2ull << 30)
+#define HSW_PPGTT_PDES		512u
+#define HSW_PPGTT_PTES		1024u
+
+static inline u64 hsw_ppgtt_pde_index(u32 pp_dir_base, u64 gma)
+{
+	return (u64)(pp_dir_base >> 16) * 16 +
+	       ((gma >> 22) & (HSW_PPGTT_PDES - 1));
+}
+
+static inline u32 hsw_ppgtt_pte_index(u64 gma)
+{
+	return (gma >> 12) & (HSW_PPGTT_PTES - 1);
+}
+
 /* Interrupts (ILK-style on Haswell): display and GT blocks. */
 #define DEISR			0x44000u
 #define DEIMR			0x44004u

@@ -6,10 +6,8 @@
  * page, and only inside the GM ranges the helper put in the workload's view
  * (the running instance's GM and its share of the helper's).
  *
- * PPGTT (gen7 aliasing/full PPGTT as i915 uses it on Haswell): two levels.
- * The page directory is 512 PDEs stored in GGTT entries starting at index
- * (PP_DIR_BASE >> 16) * 16 (PP_DIR_BASE bits 31:16 = PD offset in the GTT
- * array / 64); pde = (gma >> 22) & 0x1ff, pte = (gma >> 12) & 0x3ff.  A PDE
+ * PPGTT (gen7 aliasing/full PPGTT as i915 uses it on Haswell): two levels,
+ * the page directory in GGTT entries (geometry in hsw-regs.h).  A PDE
  * is a GGTT entry the helper wrote (so it holds a device address of the
  * instance's memory) and must itself lie inside the view; the page table
  * it points at holds the guest's Haswell PTEs with guest-physical
@@ -22,7 +20,6 @@
 #include "swhsw-priv.h"
 #include "hw/vgt-helper-abi.h"
 
-#define PPGTT_SIZE	(2ull << 30)	/* 512 PDEs x 4 MiB */
 
 void swhsw_fault(struct swhsw_run *r, u64 gma)
 {
@@ -68,9 +65,9 @@ static u8 *ppgtt_page(struct swhsw_run *r, u64 gma, u32 len)
 	u32 pde, pte;
 	u8 *pt, *page;
 
-	if (gma >= PPGTT_SIZE || !r->x->gpa_to_host)
+	if (gma >= HSW_PPGTT_SIZE || !r->x->gpa_to_host)
 		return NULL;
-	pde_index = ((u64)(pp >> 16) << 4) + ((gma >> 22) & 0x1ff);
+	pde_index = hsw_ppgtt_pde_index(pp, gma);
 	pde_gm = pde_index << VGT_PAGE_SHIFT;
 	/* The PD lives in GGTT entries: they must be the instance's. */
 	if (pde_index >= HSW_GTT_ENTRIES || !in_view(r->x, pde_gm, 1))
@@ -81,7 +78,7 @@ static u8 *ppgtt_page(struct swhsw_run *r, u64 gma, u32 len)
 	pt = swhsw_dma_lookup_locked(sw, hsw_pte_decode(pde), VGT_PAGE_SIZE);
 	if (!pt)
 		return NULL;
-	memcpy(&pte, pt + ((gma >> VGT_PAGE_SHIFT) & 0x3ff) * 4, 4);
+	memcpy(&pte, pt + hsw_ppgtt_pte_index(gma) * 4, 4);
 	if (!(pte & HSW_PTE_VALID))
 		return NULL;
 	page = r->x->gpa_to_host(r->x->opaque, hsw_pte_decode(pte));

@@ -19,7 +19,7 @@ typedef struct Chain {
     VgtIrqSet de, gt, pm, sde;
 } Chain;
 
-/* As i915 leaves it after its postinstall (I915-CORE.md 7.1). */
+/* As i915 leaves it after its postinstall (i915_irq.c). */
 static void chain_init(Chain *c)
 {
     memset(c, 0, sizeof(*c));

@@ -17,7 +17,6 @@
 #include "vgt-cmd.h"
 
 #define VGT_PAGE                4096u
-#define VGT_PPGTT_SIZE          (2ull << 30)    /* gen7 PPGTT: 512 x 4 MiB */
 
 /* The state of one scan. */
 typedef struct VgtCmdCtx {
@@ -115,7 +114,7 @@ static VgtCmdResult vgt_cmd_check_range(VgtCmdCtx *c, const char *what,
         return VGT_CMD_OK;
     }
     /* The PPGTT maps only this VM's memory (validated on every walk). */
-    if (gma >= VGT_PPGTT_SIZE || len > VGT_PPGTT_SIZE - gma) {
+    if (gma >= HSW_PPGTT_SIZE || len > HSW_PPGTT_SIZE - gma) {
         return vgt_cmd_fail(c, VGT_CMD_BAD_ADDRESS, "%s [0x%" PRIx64
                             ", +0x%" PRIx64 ") beyond the PPGTT", what, gma,
                             len);

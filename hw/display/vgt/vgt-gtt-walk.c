@@ -18,10 +18,6 @@
 #include "kernel-shim/hsw/hsw-regs.h"
 #include "vgt-internal.h"
 
-/* A gen7 PPGTT covers 2 GiB: 512 PDEs of 1024 PTEs of 4 KiB pages. */
-#define VGT_PPGTT_SIZE          (2ull << 30)
-#define VGT_PPGTT_PDES          512
-#define VGT_PPGTT_PTES          1024
 
 const VgtGmSpace vgt_ggtt = { .ppgtt = false };
 
@@ -58,19 +54,17 @@ static bool vgt_ggtt_translate(VgtState *s, uint64_t gma, uint64_t *gpa)
 }
 
 /*
- * The gen7 PPGTT: page directory entries in the GGTT's PTE array at
- * PP_DIR_BASE (bits 31:16 = byte offset in the GTT / 64), page tables in
- * guest memory, both with Haswell's PTE encoding.
+ * The gen7 PPGTT (hsw-regs.h): the page directory in the VM's part of the
+ * GGTT's entry array, page tables in guest memory.
  */
 static bool vgt_ppgtt_translate(VgtState *s, uint32_t pp_dir_base,
                                 uint64_t gma, uint64_t *gpa)
 {
-    uint32_t pd_index = (pp_dir_base >> 16) * 64 / 4;
-    uint32_t pde_index = pd_index + ((gma >> 22) & (VGT_PPGTT_PDES - 1));
+    uint64_t pde_index = hsw_ppgtt_pde_index(pp_dir_base, gma);
     uint32_t pde, pte;
     uint64_t pt;
 
-    if (gma >= VGT_PPGTT_SIZE || pde_index >= VGT_GTT_ENTRIES) {
+    if (gma >= HSW_PPGTT_SIZE || pde_index >= VGT_GTT_ENTRIES) {
         return false;
     }
     /* the page directory must lie in the VM's own part of the GTT */
@@ -82,8 +76,7 @@ static bool vgt_ppgtt_translate(VgtState *s, uint32_t pp_dir_base,
         return false;
     }
     pt = vgt_pte_addr(pde);
-    if (!vgt_gpa_read(s, pt + ((gma >> VGT_PAGE_SHIFT) &
-                               (VGT_PPGTT_PTES - 1)) * 4, &pte, 4)) {
+    if (!vgt_gpa_read(s, pt + hsw_ppgtt_pte_index(gma) * 4, &pte, 4)) {
         return false;
     }
     pte = le32_to_cpu(pte);

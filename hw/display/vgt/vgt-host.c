@@ -1,12 +1,13 @@
 /*
  * vgt: the device's connection to the host helper.
  *
- * The helper owns the GPU (ARCHITECTURE.md): it partitions graphics memory
- * and fences between VMs, writes the host GTT after validating every entry
- * and reports GPU events.  The device reaches it through one ops table
- * (include/hw/vgt.h): embedded -- the helper core and the software Haswell
- * linked into this process, the default -- or socket, the vgt-hostd daemon
- * shared by many QEMU processes (helper=/path/to/socket).
+ * The helper owns the GPU: it partitions graphics memory and fences between
+ * VMs, writes the host GTT after validating every entry and reports GPU
+ * events.  The device reaches it through one ops table
+ * (include/hw/vgt-host-ops.h): embedded -- the helper core and the
+ * software Haswell linked into this process, the default -- or socket,
+ * the vgt-hostd daemon shared by many QEMU processes
+ * (helper=/path/to/socket).
  *
  * At realize the device creates its instance (partition), then registers
  * guest RAM with the helper through a memory listener: the helper maps

@@ -217,7 +217,7 @@ static Property vgt_properties[] = {
 
 static const VMStateDescription vmstate_vgt = {
     .name = TYPE_VGT,
-    .unmigratable = 1,  /* GPU state lives in the helper: not yet */
+    .unmigratable = 1,  /* the GPU state in the helper is not migrated */
 };
 
 static void vgt_class_init(ObjectClass *klass, void *data)

@@ -153,7 +153,7 @@ static void test_pool_fragmentation(void)
 
 static void check_layout(struct vgt_instance_info *a)
 {
-    /* What i915's ballooning accepts (I915-CORE.md 3.3). */
+    /* What i915's ballooning accepts (i915_vgpu.c, intel_vgt_balloon). */
     g_assert_cmpuint(a->mappable_base + a->mappable_size, <=,
              a->aperture_size);
     g_assert_cmpuint(a->mappable_base, >=, MIB(32));

@@ -30,7 +30,7 @@
 #define PT_RAM          0x3f0000u       /* page table page (guest RAM) */
 #define PPGTT_RAM       0x380000u       /* PPGTT VA 0.. maps here */
 
-/* Encodings (I915-CORE.md 8.6). */
+/* Encodings (i915's gt/intel_gpu_commands.h). */
 #define MI_NOOP                 0x00000000u
 #define MI_USER_INTERRUPT       0x01000000u
 #define MI_BB_END               0x05000000u
@@ -524,8 +524,8 @@ static void test_set_context(void)
 }
 
 /*
- * The first RCS request of i915 on Haswell (I915-CORE.md 8.6/8.7), as the
- * device model would hand it over: flushes, switch_mm by LRI, the
+ * The first RCS request of i915 on Haswell (gt/intel_ring_submission.c),
+ * as the device model would hand it over: flushes, switch_mm by LRI, the
  * MI_SET_CONTEXT dance with the other engines' PSMI_CTL, the clear-residuals
  * batch in the PPGTT (140 MEDIA_OBJECTs), the w/a LRI, the null-state batch
  * in the GGTT and the breadcrumb; then a second request switching to
