@@ -313,8 +313,6 @@ void vgt_gtt_exit(VgtState *s)
         qemu_bh_delete(s->gtt.flush_bh);
         s->gtt.flush_bh = NULL;
     }
-    g_free(s->gtt.guest);
-    s->gtt.guest = NULL;
-    g_free(s->gtt.pending);
-    s->gtt.pending = NULL;
+    g_clear_pointer(&s->gtt.guest, g_free);
+    g_clear_pointer(&s->gtt.pending, g_free);
 }

@@ -225,12 +225,9 @@ bool vgt_regs_init(VgtState *s, Error **errp)
 
 void vgt_regs_exit(VgtState *s)
 {
-    g_free(s->regs.vals);
-    s->regs.vals = NULL;
-    g_free(s->regs.unimp_reported);
-    s->regs.unimp_reported = NULL;
-    g_free(s->regs.guest_errors);
-    s->regs.guest_errors = NULL;
+    g_clear_pointer(&s->regs.vals, g_free);
+    g_clear_pointer(&s->regs.unimp_reported, g_free);
+    g_clear_pointer(&s->regs.guest_errors, g_free);
 }
 
 bool vgt_regs_visit_errors(VgtState *s, Visitor *v, const char *name,
