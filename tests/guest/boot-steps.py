@@ -3,11 +3,11 @@
 
   boot-steps.py RUN_DIR [--expected FILE] [--tap FILE] [--quiet]
 
-Every step of the bring-up (docs/guest.md) is checked from the guest's own log (serial.log: the
-kernel log and the "VGT-GUEST:" report of /init) and from the host side
-(QEMU's exit, its unimp/guest-error log, the QMP screendump).  Each check is
-real; what depends on the current state is only how a failing step is
-reported:
+Every step of the bring-up (docs/guest.md) is checked from the guest's
+own log (serial.log: the kernel log and the "VGT-GUEST:" report of /init)
+and from the host side (QEMU's exit, its unimp/guest-error log, the QMP
+screendump).  Each check is real; what depends on the current state is
+only how a failing step is reported:
   * a step listed in the expected-steps file is required: failing it is a
     plain "not ok" (a regression);
   * any other step that fails is "not ok ... # TODO <the guest log line where

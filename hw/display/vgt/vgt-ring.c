@@ -130,46 +130,46 @@ static uint32_t vgt_ring_timestamp_read(VgtState *s, const VgtRegInfo *r,
  * ever latched and no unit's state is modelled, so the rest read 0.
  */
 #define VGT_RING_ROWS(e, b, pga)                                            \
-    { e "_RING_TAIL", RING_TAIL(b), 4, VGT_REG_SHADOW, 0, 0,             \
+    { e "_RING_TAIL", RING_TAIL(b), 4, VGT_REG_SHADOW, 0, 0,                \
       NULL, vgt_ring_tail_write },                                          \
-    { e "_RING_HEAD", RING_HEAD(b), 4, VGT_REG_SHADOW, 0, 0 },           \
+    { e "_RING_HEAD", RING_HEAD(b), 4, VGT_REG_SHADOW, 0, 0 },              \
     /* page aligned: bits 11:0 are reserved */                              \
-    { e "_RING_START", RING_START(b), 4, VGT_REG_SHADOW, 0, 0xfff },     \
-    { e "_RING_CTL", RING_CTL(b), 4, VGT_REG_SHADOW, 0,                  \
-      RING_WAIT | RING_WAIT_SEMAPHORE, NULL, vgt_ring_ctl_write },       \
-    { e "_PSMI_CTL", RING_PSMI_CTL(b), 4, VGT_REG_MASKED, 0, 0 },        \
-    { e "_HWSTAM", RING_HWSTAM(b), 4, VGT_REG_SHADOW, ~0u, 0 },          \
-    { e "_MI_MODE", RING_MI_MODE(b), 4, VGT_REG_MASKED, 0,               \
-      MODE_IDLE, vgt_ring_mi_mode_read },                                \
-    { e "_IMR", RING_IMR(b), 4, VGT_REG_SHADOW, ~0u, 0 },                \
-    { e "_INSTPM", RING_INSTPM(b), 4, VGT_REG_MASKED, 0, 0,              \
+    { e "_RING_START", RING_START(b), 4, VGT_REG_SHADOW, 0, 0xfff },        \
+    { e "_RING_CTL", RING_CTL(b), 4, VGT_REG_SHADOW, 0,                     \
+      RING_WAIT | RING_WAIT_SEMAPHORE, NULL, vgt_ring_ctl_write },          \
+    { e "_PSMI_CTL", RING_PSMI_CTL(b), 4, VGT_REG_MASKED, 0, 0 },           \
+    { e "_HWSTAM", RING_HWSTAM(b), 4, VGT_REG_SHADOW, ~0u, 0 },             \
+    { e "_MI_MODE", RING_MI_MODE(b), 4, VGT_REG_MASKED, 0,                  \
+      MODE_IDLE, vgt_ring_mi_mode_read },                                   \
+    { e "_IMR", RING_IMR(b), 4, VGT_REG_SHADOW, ~0u, 0 },                   \
+    { e "_INSTPM", RING_INSTPM(b), 4, VGT_REG_MASKED, 0, 0,                 \
       NULL, vgt_ring_instpm_write },                                        \
-    { e "_PP_DIR_DCLV", RING_PP_DIR_DCLV(b), 4, VGT_REG_SHADOW, 0, 0 },  \
-    { e "_PP_DIR_BASE", RING_PP_DIR_BASE(b), 4, VGT_REG_SHADOW, 0, 0 },  \
-    { e "_RING_MODE", RING_MODE_GEN7(b), 4, VGT_REG_MASKED, 0, 0 },      \
+    { e "_PP_DIR_DCLV", RING_PP_DIR_DCLV(b), 4, VGT_REG_SHADOW, 0, 0 },     \
+    { e "_PP_DIR_BASE", RING_PP_DIR_BASE(b), 4, VGT_REG_SHADOW, 0, 0 },     \
+    { e "_RING_MODE", RING_MODE_GEN7(b), 4, VGT_REG_MASKED, 0, 0 },         \
     /* the status page: a GGTT address, page aligned */                     \
     { e "_HWS_PGA", (pga), 4, VGT_REG_SHADOW, 0, 0xfff },                   \
     /* page fault status: bit 0 valid; i915 clears it by writing 0 */       \
-    { e "_FAULT_REG", RING_FAULT_REG(pga), 4, VGT_REG_VIRT, 0, 0 },    \
+    { e "_FAULT_REG", RING_FAULT_REG(pga), 4, VGT_REG_VIRT, 0, 0 },         \
     /* error capture and engine info (see above) */                         \
-    { e "_ACTHD_UDW", RING_ACTHD_UDW(b), 4, VGT_REG_RO, 0, ~0u },         \
-    { e "_IPEIR", RING_IPEIR(b), 4, VGT_REG_W1C, 0, 0 },                 \
-    { e "_IPEHR", RING_IPEHR(b), 4, VGT_REG_RO, 0, ~0u },                \
-    { e "_INSTDONE", RING_INSTDONE(b), 4, VGT_REG_RO, 0, ~0u },          \
-    { e "_INSTPS", RING_INSTPS(b), 4, VGT_REG_RO, 0, ~0u },              \
-    { e "_ACTHD", RING_ACTHD(b), 4, VGT_REG_RO, 0, ~0u,                  \
+    { e "_ACTHD_UDW", RING_ACTHD_UDW(b), 4, VGT_REG_RO, 0, ~0u },           \
+    { e "_IPEIR", RING_IPEIR(b), 4, VGT_REG_W1C, 0, 0 },                    \
+    { e "_IPEHR", RING_IPEHR(b), 4, VGT_REG_RO, 0, ~0u },                   \
+    { e "_INSTDONE", RING_INSTDONE(b), 4, VGT_REG_RO, 0, ~0u },             \
+    { e "_INSTPS", RING_INSTPS(b), 4, VGT_REG_RO, 0, ~0u },                 \
+    { e "_ACTHD", RING_ACTHD(b), 4, VGT_REG_RO, 0, ~0u,                     \
       vgt_ring_acthd_read },                                                \
-    { e "_DMA_FADD", RING_DMA_FADD(b), 4, VGT_REG_RO, 0, ~0u },          \
-    { e "_EIR", RING_EIR(b), 4, VGT_REG_W1C, 0, 0 },                     \
-    { e "_EMR", RING_EMR(b), 4, VGT_REG_VIRT, 0, 0 },                    \
-    { e "_ESR", RING_ESR(b), 4, VGT_REG_W1C, 0, 0 },                     \
-    { e "_BBSTATE", RING_BBSTATE(b), 4, VGT_REG_RO, 0, ~0u },            \
-    { e "_BBADDR", RING_BBADDR(b), 4, VGT_REG_RO, 0, ~0u },              \
-    { e "_BBADDR_UDW", RING_BBADDR_UDW(b), 4, VGT_REG_RO, 0, ~0u },      \
-    { e "_CCID", RING_CCID(b), 4, VGT_REG_RO, 0, ~0u },                  \
-    { e "_TIMESTAMP", RING_TIMESTAMP(b), 8, VGT_REG_RO, 0, ~0u,          \
+    { e "_DMA_FADD", RING_DMA_FADD(b), 4, VGT_REG_RO, 0, ~0u },             \
+    { e "_EIR", RING_EIR(b), 4, VGT_REG_W1C, 0, 0 },                        \
+    { e "_EMR", RING_EMR(b), 4, VGT_REG_VIRT, 0, 0 },                       \
+    { e "_ESR", RING_ESR(b), 4, VGT_REG_W1C, 0, 0 },                        \
+    { e "_BBSTATE", RING_BBSTATE(b), 4, VGT_REG_RO, 0, ~0u },               \
+    { e "_BBADDR", RING_BBADDR(b), 4, VGT_REG_RO, 0, ~0u },                 \
+    { e "_BBADDR_UDW", RING_BBADDR_UDW(b), 4, VGT_REG_RO, 0, ~0u },         \
+    { e "_CCID", RING_CCID(b), 4, VGT_REG_RO, 0, ~0u },                     \
+    { e "_TIMESTAMP", RING_TIMESTAMP(b), 8, VGT_REG_RO, 0, ~0u,             \
       vgt_ring_timestamp_read },                                            \
-    { e "_PP_DIR_BASE_READ", RING_PP_DIR_BASE_READ(b), 4, VGT_REG_RO, 0, \
+    { e "_PP_DIR_BASE_READ", RING_PP_DIR_BASE_READ(b), 4, VGT_REG_RO, 0,    \
       ~0u, vgt_ring_pp_dir_base_read }
 
 static const VgtRegInfo vgt_ring_regs[] = {
