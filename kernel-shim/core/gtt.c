@@ -187,7 +187,7 @@ int vgt_inst_fence_write(struct vgt_instance *inst, u32 fence, u64 value)
 		ret = vgt_refuse(inst, VGT_E_FENCE, "fence index", fence);
 		goto out;
 	}
-	if (lo & 0xffcu) {
+	if (lo & FENCE_LO_RESERVED) {
 		ret = vgt_refuse(inst, VGT_E_INVAL, "fence value", value);
 		goto out;
 	}

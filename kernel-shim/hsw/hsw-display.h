@@ -12,6 +12,25 @@
 #ifndef HSW_DISPLAY_H
 #define HSW_DISPLAY_H
 
+/*
+ * Display events: DEIIR bits (IVB layout) and SDEIIR bits (CPT layout,
+ * the LPT PCH's); the interrupt registers are hsw-regs.h's.
+ */
+#define DE_AUX_CHANNEL_A_IVB		(1u << 26)
+#define DE_PLANE_FLIP_DONE_IVB(plane)	(1u << (3 + 5 * (plane)))
+#define DE_PIPE_VBLANK_IVB(pipe)	(1u << ((pipe) * 5))
+#define SDE_AUXD_CPT			(1u << 27)
+#define SDE_AUXC_CPT			(1u << 26)
+#define SDE_AUXB_CPT			(1u << 25)
+#define SDE_PORTD_HOTPLUG_CPT		(1u << 23)
+#define SDE_PORTC_HOTPLUG_CPT		(1u << 22)
+#define SDE_PORTB_HOTPLUG_CPT		(1u << 21)
+#define SDE_GMBUS_CPT			(1u << 17)
+
+/* The PSR interrupt pair (of transcoder EDP). */
+#define EDP_PSR_IMR			0x64834u
+#define EDP_PSR_IIR			0x64838u
+
 /* Pipes A, B, C and their transcoders (pipe n drives transcoder n). */
 #define HSW_NUM_PIPES			3u
 #define _PIPE(pipe, a)			(0x70000u + (pipe) * 0x1000u + (a))

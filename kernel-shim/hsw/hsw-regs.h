@@ -2,9 +2,10 @@
 /*
  * hsw-regs.h - Haswell (gen 7.5) hardware facts shared by the QEMU device,
  * the helper, the software Haswell and kernel code: geometry, the GGTT PTE,
- * interrupt banks, fences, the engines and their ring registers, and the
- * registers a command stream may load or store.  Offsets and names as in
- * Linux i915 (i915_reg.h, gt/intel_engine_regs.h), so both can be grepped.
+ * interrupt banks, fences, the engines and their ring registers, the GT
+ * core registers, and the registers a command stream may load or store.
+ * Offsets and names as in Linux i915 (i915_reg.h, gt/intel_engine_regs.h,
+ * gt/intel_gt_regs.h, intel_mchbar_regs.h), so both can be grepped.
  * Each fact is written here once; nothing else may define it again.
  */
 #ifndef HSW_REGS_H
@@ -65,6 +66,7 @@ static inline u32 hsw_ppgtt_pte_index(u64 gma)
 #define DEIIR			0x44008u
 #define DEIER			0x4400cu
 #define  DE_MASTER_IRQ_CONTROL	(1u << 31)
+#define  DE_PCH_EVENT_IVB	(1u << 28)	/* SDEIIR & SDEIER != 0 */
 #define GTISR			0x44010u
 #define GTIMR			0x44014u
 #define GTIIR			0x44018u
@@ -79,11 +81,21 @@ static inline u32 hsw_ppgtt_pte_index(u64 gma)
 #define GEN6_PMIIR		0x44028u
 #define GEN6_PMIER		0x4402cu
 #define  PM_VEBOX_USER_INTERRUPT	(1u << 10)
+#define GEN6_PMINTRMSK		0xa168u
+/* The south display (PCH) block; its event bits are in hsw-display.h. */
+#define SDEISR			0xc4000u
+#define SDEIMR			0xc4004u
+#define SDEIIR			0xc4008u
+#define SDEIER			0xc400cu
+/* Error reporting, north (display pipes) and south. */
+#define GEN7_ERR_INT		0x44040u
+#define SERR_INT		0xc4040u
 
 /* Fences: 32 x 64 bit at 0x100000 (lower dword, then upper dword). */
 #define FENCE_REG_GEN6_LO(i)	(0x100000u + (i) * 8)
 #define FENCE_REG_GEN6_HI(i)	(0x100004u + (i) * 8)
 #define  FENCE_VALID		(1ull << 0)
+#define  FENCE_LO_RESERVED	0xffcu		/* bits 11:2: must be 0 */
 #define  FENCE_ADDR_MASK	0xfffff000ull
 
 /* Writing any value flushes the GTT write-combining buffers. */
@@ -239,5 +251,60 @@ u32 hsw_engine_ctx_regs(u32 engine, u32 *regs, u32 *flags);
 #define FORCEWAKE_MT		0xa188u
 #define FORCEWAKE_ACK_HSW	0x130044u
 #define GEN6_GT_THREAD_STATUS	0x13805cu
+
+/* The GT FIFO of MMIO writes, and the fuses and debug latch around it. */
+#define GTFIFODBG		0x120000u
+#define GTFIFOCTL		0x120008u
+#define  GT_FIFO_FREE_ENTRIES_MASK	0x7fu
+#define HSW_EDRAM_CAP		0x120010u
+#define HSW_PAVP_FUSE1		0x911cu
+#define FPGA_DBG		0x42300u	/* bit 31: unclaimed access */
+
+/* The MCHBAR registers the GT mirrors at 0x140000. */
+#define MCHBAR_MIRROR_BASE_SNB	0x140000u
+#define MAD_DIMM_C0		(MCHBAR_MIRROR_BASE_SNB + 0x5004)
+#define MAD_DIMM_C1		(MCHBAR_MIRROR_BASE_SNB + 0x5008)
+#define MAD_DIMM_C2		(MCHBAR_MIRROR_BASE_SNB + 0x500c)
+#define GEN6_RP_STATE_CAP	(MCHBAR_MIRROR_BASE_SNB + 0x5998)
+/* 64 bit: the display memory latencies */
+#define MCH_SSKPD		(MCHBAR_MIRROR_BASE_SNB + 0x5d10)
+#define DCLK			(MCHBAR_MIRROR_BASE_SNB + 0x5e04)
+
+/* The pcode mailbox: the command in bits 7:0, its status out in them. */
+#define GEN6_PCODE_MAILBOX	0x138124u
+#define  GEN6_PCODE_READY	(1u << 31)
+#define  GEN6_PCODE_MB_COMMAND	0xffu
+#define  GEN6_PCODE_ERROR_MASK	0xffu
+#define GEN6_PCODE_DATA		0x138128u
+#define GEN6_PCODE_DATA1	0x13812cu
+
+/* Error, workaround and chicken registers i915 programs at GT init. */
+#define PGTBL_ER		0x02024u
+#define GEN7_FF_THREAD_MODE	0x020a0u
+#define GEN2_IIR		0x020a4u
+#define ARB_MODE		0x04030u
+#define GAM_ECOCHK		0x04090u
+#define GEN7_SQ_CHICKEN_MBCUNIT_CONFIG	0x09030u
+#define HSW_SCRATCH1		0x0b038u
+#define HALF_SLICE_CHICKEN3	0x0e184u
+#define HSW_ROW_CHICKEN3	0x0e49cu
+#define GAC_ECO_BITS		0x14090u
+#define TILECTL			0x101000u
+
+/*
+ * Render engine state a command stream may load or store (i915's gen7 and
+ * Haswell command parser tables): the first register of each block.
+ */
+#define HSW_MI_PREDICATE_RESULT_2	0x2214u
+#define GPGPU_THREADS_DISPATCHED	0x2290u		/* 64 bit */
+#define HS_INVOCATION_COUNT	0x2300u		/* pipeline statistics.. */
+#define MI_PREDICATE_SRC0(base)	((base) + 0x400)	/* 64 bit, then SRC1 */
+#define GEN7_3DPRIM_START_VERTEX	0x2430u
+#define GEN7_GPGPU_DISPATCHDIMX	0x2500u
+/* 16 x 64 bit general purpose registers (HSW_CS_GPR in older i915) */
+#define GEN8_RING_CS_GPR(base, n)	((base) + 0x600 + (n) * 8)
+#define GEN7_SO_NUM_PRIMS_WRITTEN(n)	(0x5200u + (n) * 8)	/* 64 bit */
+#define GEN7_L3SQCREG1		0xb010u
+#define GEN7_L3CNTLREG2		0xb020u
 
 #endif /* HSW_REGS_H */

@@ -8,12 +8,14 @@
 
 #include "qemu/osdep.h"
 #include "kernel-shim/hsw/hsw-regs.h"
+#include "kernel-shim/hsw/hsw-display.h"
 #include "vgt-irq-chain.h"
 
-#define RCS_USER    (1u << 0)
-#define VBLANK_A    (1u << 0)
-#define HOTPLUG_B   (1u << 21)
-#define VECS_USER   (1u << 10)
+/* short names for the events the tests raise */
+#define RCS_USER    GT_RENDER_USER_INTERRUPT
+#define VBLANK_A    DE_PIPE_VBLANK_IVB(0)
+#define HOTPLUG_B   SDE_PORTB_HOTPLUG_CPT
+#define VECS_USER   PM_VEBOX_USER_INTERRUPT
 
 typedef struct Chain {
     VgtIrqSet de, gt, pm, sde;
@@ -24,8 +26,8 @@ static void chain_init(Chain *c)
 {
     memset(c, 0, sizeof(*c));
     c->de.imr = c->gt.imr = c->pm.imr = c->sde.imr = ~0u;
-    c->de.ier = DE_MASTER_IRQ_CONTROL | VGT_DE_PCH_EVENT | VBLANK_A;
-    c->de.imr = ~(DE_MASTER_IRQ_CONTROL | VGT_DE_PCH_EVENT);
+    c->de.ier = DE_MASTER_IRQ_CONTROL | DE_PCH_EVENT_IVB | VBLANK_A;
+    c->de.imr = ~(DE_MASTER_IRQ_CONTROL | DE_PCH_EVENT_IVB);
     c->gt.ier = RCS_USER;
     c->pm.ier = VECS_USER;
     c->sde.ier = ~0u;
@@ -45,8 +47,9 @@ static void test_pulse_and_mask(void)
     g_assert_cmphex(vgt_irqset_pulse(&set, RCS_USER), ==, RCS_USER);
     g_assert_cmphex(set.iir, ==, 0);
     set.imr = ~RCS_USER;
-    g_assert_cmphex(vgt_irqset_pulse(&set, RCS_USER | (1u << 12)), ==,
-                    1u << 12);
+    g_assert_cmphex(vgt_irqset_pulse(&set,
+                                     RCS_USER | GT_BSD_USER_INTERRUPT), ==,
+                    GT_BSD_USER_INTERRUPT);
     g_assert_cmphex(set.iir, ==, RCS_USER);
     /* latched but not enabled: nothing pending */
     g_assert_cmphex(vgt_irqset_pending(&set), ==, 0);
@@ -121,11 +124,11 @@ static void test_pch_event(void)
     /* a south hot-plug shows as DE PCH_EVENT, latched through DEIMR */
     vgt_irqset_set_level(&c.sde, HOTPLUG_B, true);
     g_assert_true(line(&c));
-    g_assert_cmphex(c.de.iir & VGT_DE_PCH_EVENT, ==, VGT_DE_PCH_EVENT);
+    g_assert_cmphex(c.de.iir & DE_PCH_EVENT_IVB, ==, DE_PCH_EVENT_IVB);
     /* i915 acks SDEIIR first, then DEIIR: then the line drops */
     vgt_irqset_ack(&c.sde, HOTPLUG_B);
     g_assert_true(line(&c));        /* DEIIR still holds PCH_EVENT */
-    vgt_irqset_ack(&c.de, VGT_DE_PCH_EVENT);
+    vgt_irqset_ack(&c.de, DE_PCH_EVENT_IVB);
     g_assert_false(line(&c));
     g_assert_cmphex(c.de.iir, ==, 0);
     /*
@@ -138,13 +141,13 @@ static void test_pch_event(void)
     g_assert_true(line(&c));
     c.sde.ier = 0;                              /* handler starts */
     g_assert_true(line(&c));                    /* DEIIR holds it */
-    vgt_irqset_ack(&c.de, VGT_DE_PCH_EVENT);    /* acked, SDE untouched */
+    vgt_irqset_ack(&c.de, DE_PCH_EVENT_IVB);    /* acked, SDE untouched */
     g_assert_false(line(&c));
     c.sde.ier = ~0u;                            /* handler returns */
     g_assert_true(line(&c));
-    g_assert_cmphex(c.de.iir, ==, VGT_DE_PCH_EVENT);
+    g_assert_cmphex(c.de.iir, ==, DE_PCH_EVENT_IVB);
     /* without the toggle the same event does not latch twice */
-    vgt_irqset_ack(&c.de, VGT_DE_PCH_EVENT);
+    vgt_irqset_ack(&c.de, DE_PCH_EVENT_IVB);
     g_assert_false(line(&c));
     /* acking SDEIIR drops the output; a later event is a new edge */
     vgt_irqset_ack(&c.sde, HOTPLUG_B);

@@ -24,10 +24,18 @@
 #include "vgt-internal.h"
 #include "trace.h"
 
-/* DE and SDE interrupt bits of the AUX channels and hot-plug */
-#define VGT_DE_AUX_A                (1u << 26)      /* DEIIR: AUX A done */
-#define VGT_SDE_AUX(port)           (1u << (24 + (port)))   /* B..D: 25..27 */
-#define VGT_SDE_HOTPLUG(port)       (1u << (20 + (port)))   /* B..D: 21..23 */
+/* SDEIIR bits of the PCH ports' AUX channels and hot-plug detection */
+static const uint32_t vgt_sde_aux[] = {
+    [VGT_DDI_PORT_B] = SDE_AUXB_CPT,
+    [VGT_DDI_PORT_C] = SDE_AUXC_CPT,
+    [VGT_DDI_PORT_D] = SDE_AUXD_CPT,
+};
+
+static const uint32_t vgt_sde_hotplug[] = {
+    [VGT_DDI_PORT_B] = SDE_PORTB_HOTPLUG_CPT,
+    [VGT_DDI_PORT_C] = SDE_PORTC_HOTPLUG_CPT,
+    [VGT_DDI_PORT_D] = SDE_PORTD_HOTPLUG_CPT,
+};
 
 /* AUX control bits a guest write clears by writing 1 */
 #define VGT_AUX_W1C     (DP_AUX_CH_CTL_DONE | DP_AUX_CH_CTL_TIME_OUT_ERROR | \
@@ -334,9 +342,9 @@ static void vgt_aux_ctl_write(VgtState *s, const VgtRegInfo *r,
     vgt_vreg(s, offset) = ctl;
     if (value & DP_AUX_CH_CTL_INTERRUPT) {
         if (port == 0) {
-            vgt_irq_pulse(s, VGT_IRQ_DE, VGT_DE_AUX_A);
+            vgt_irq_pulse(s, VGT_IRQ_DE, DE_AUX_CHANNEL_A_IVB);
         } else {
-            vgt_irq_pulse(s, VGT_IRQ_SDE, VGT_SDE_AUX(port));
+            vgt_irq_pulse(s, VGT_IRQ_SDE, vgt_sde_aux[port]);
         }
     }
 }
@@ -356,7 +364,7 @@ static void vgt_pch_hotplug_write(VgtState *s, const VgtRegInfo *r,
 
 void vgt_dp_set_connected(VgtState *s, bool connected)
 {
-    uint32_t bit = VGT_SDE_HOTPLUG(s->display.port);
+    uint32_t bit = vgt_sde_hotplug[s->display.port];
 
     if (connected == s->display.monitor_connected) {
         return;
@@ -392,7 +400,7 @@ void vgt_dp_reset(VgtState *s)
     memset(&s->display.dp, 0, sizeof(s->display.dp));
     /* A monitor present at power-on shows in the live state, no event. */
     if (s->display.monitor_connected) {
-        vgt_irq_set_live(s, VGT_IRQ_SDE, VGT_SDE_HOTPLUG(s->display.port),
+        vgt_irq_set_live(s, VGT_IRQ_SDE, vgt_sde_hotplug[s->display.port],
                          true);
     }
 }

@@ -23,8 +23,6 @@
 #include "vgt-internal.h"
 #include "trace.h"
 
-#define VGT_FENCE_LO_RESERVED   0xffcu      /* bits 11:2 */
-
 /* Log this many fence errors of each device, then count them. */
 #define VGT_FENCE_LOG_FIRST     16
 
@@ -59,7 +57,7 @@ static void vgt_fence_commit(VgtState *s, uint32_t fence)
     s->fence.hi_fresh &= ~(1u << fence);
     s->fence.lo_pending &= ~(1u << fence);
     if (lo & FENCE_VALID) {
-        if (lo & VGT_FENCE_LO_RESERVED) {
+        if (lo & FENCE_LO_RESERVED) {
             vgt_fence_error(s, fence, "value 0x%016" PRIx64 " sets reserved "
                             "bits 11:2; fence disabled", value);
             value = 0;

@@ -19,8 +19,6 @@
 #include "vgt-internal.h"
 #include "trace.h"
 
-#define VGT_SDE_GMBUS               (1u << 17)
-
 /* GMBUS pin pair of each DDI port's DDC: B = DPB 5, C = DPC 4, D = DPD 6 */
 static const uint8_t vgt_gmbus_pin[] = {
     [VGT_DDI_PORT_B] = GMBUS_PIN_DPB,
@@ -55,7 +53,7 @@ static void vgt_gmbus_irq(VgtState *s)
         ((en & GMBUS_HW_WAIT_EN) && (st & GMBUS_HW_WAIT_PHASE)) ||
         ((en & GMBUS_NAK_EN) && (st & GMBUS_SATOER)) ||
         ((en & GMBUS_IDLE_EN) && !(st & GMBUS_ACTIVE))) {
-        vgt_irq_pulse(s, VGT_IRQ_SDE, VGT_SDE_GMBUS);
+        vgt_irq_pulse(s, VGT_IRQ_SDE, SDE_GMBUS_CPT);
     }
 }
 

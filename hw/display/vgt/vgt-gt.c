@@ -17,32 +17,8 @@
 #include "vgt-internal.h"
 #include "trace.h"
 
-/* GT FIFO: the driver waits for more than 20 free entries */
-#define GTFIFODBG                   0x120000
-#define GTFIFOCTL                   0x120008
-#define   GT_FIFO_FREE_ENTRIES      0x7f
-
 #define GDRST_DOMAINS   (GEN6_GRDOM_FULL | GEN6_GRDOM_RENDER | \
                          GEN6_GRDOM_MEDIA | GEN6_GRDOM_BLT | GEN6_GRDOM_VECS)
-
-#define FPGA_DBG                    0x42300
-#define HSW_EDRAM_CAP               0x120010
-#define HSW_PAVP_FUSE1              0x0911c
-
-/* MCHBAR mirror (0x140000 + MCHBAR offset) */
-#define MAD_DIMM_C0                 0x145004
-#define MAD_DIMM_C1                 0x145008
-#define MAD_DIMM_C2                 0x14500c
-#define MCH_SSKPD                   0x145d10
-#define GEN6_RP_STATE_CAP           0x145998
-#define DCLK                        0x145e04
-
-/* pcode mailbox */
-#define GEN6_PCODE_MAILBOX          0x138124
-#define   PCODE_READY               (1u << 31)
-#define   PCODE_STATUS              0xffu   /* command in, status out */
-#define GEN6_PCODE_DATA             0x138128
-#define GEN6_PCODE_DATA1            0x13812c
 
 static uint32_t vgt_gt_forcewake_ack(VgtState *s, const VgtRegInfo *r,
                                      uint32_t offset)
@@ -74,7 +50,7 @@ static void vgt_gt_gdrst_write(VgtState *s, const VgtRegInfo *r,
 static void vgt_gt_pcode_write(VgtState *s, const VgtRegInfo *r,
                                uint32_t offset, uint32_t value)
 {
-    if (!(value & PCODE_READY)) {
+    if (!(value & GEN6_PCODE_READY)) {
         vgt_vreg(s, offset) = value;
         return;
     }
@@ -82,9 +58,10 @@ static void vgt_gt_pcode_write(VgtState *s, const VgtRegInfo *r,
      * A command: pcode answers at once with success and zero data, i.e.
      * no overclocking, no duty-cycle control, an empty frequency table.
      */
-    trace_vgt_gt_pcode(value & PCODE_STATUS, vgt_vreg(s, GEN6_PCODE_DATA),
+    trace_vgt_gt_pcode(value & GEN6_PCODE_MB_COMMAND,
+                       vgt_vreg(s, GEN6_PCODE_DATA),
                        vgt_vreg(s, GEN6_PCODE_DATA1));
-    vgt_vreg(s, offset) = value & ~(PCODE_READY | PCODE_STATUS);
+    vgt_vreg(s, offset) = value & ~(GEN6_PCODE_READY | GEN6_PCODE_ERROR_MASK);
     vgt_vreg(s, GEN6_PCODE_DATA) = 0;
     vgt_vreg(s, GEN6_PCODE_DATA1) = 0;
 }
@@ -101,10 +78,13 @@ static const VgtRegInfo vgt_gt_regs[] = {
     /* GT thread in C0 (the wait that follows a forcewake) */
     { "GT_THREAD_STATUS", GEN6_GT_THREAD_STATUS, 4, VGT_REG_RO, 0, ~0u },
 
-    /* GT FIFO: never any error, always empty (all entries free) */
+    /*
+     * GT FIFO: never any error, always empty (all entries free; the
+     * driver waits for more than 20)
+     */
     { "GTFIFODBG", GTFIFODBG, 4, VGT_REG_W1C, 0, 0 },
-    { "GTFIFOCTL", GTFIFOCTL, 4, VGT_REG_VIRT, GT_FIFO_FREE_ENTRIES,
-      GT_FIFO_FREE_ENTRIES },
+    { "GTFIFOCTL", GTFIFOCTL, 4, VGT_REG_VIRT, GT_FIFO_FREE_ENTRIES_MASK,
+      GT_FIFO_FREE_ENTRIES_MASK },
     /* "unclaimed register" latch (bit 31): never set */
     { "FPGA_DBG", FPGA_DBG, 4, VGT_REG_W1C, 0, 0 },
 
@@ -131,7 +111,7 @@ static const VgtRegInfo vgt_gt_regs[] = {
      * watermarks ("Failed to read display plane latency").
      */
     { "MCH_SSKPD", MCH_SSKPD, 8, VGT_REG_RO, 0, ~0u },
-    { "GEN6_PMINTRMSK", 0x0a168, 4, VGT_REG_VIRT, 0, 0 },
+    { "GEN6_PMINTRMSK", GEN6_PMINTRMSK, 4, VGT_REG_VIRT, 0, 0 },
 
     { "GEN6_PCODE_MAILBOX", GEN6_PCODE_MAILBOX, 4, VGT_REG_MEDIATED, 0, 0,
       NULL, vgt_gt_pcode_write },
@@ -140,31 +120,33 @@ static const VgtRegInfo vgt_gt_regs[] = {
 
     /* GGTT TLB flush after PTE updates (the GGTT shadow may hook it) */
     { "GFX_FLSH_CNTL_GEN6", GFX_FLSH_CNTL_GEN6, 4, VGT_REG_VIRT, 0, 0 },
-    { "TILECTL", 0x101000, 4, VGT_REG_VIRT, 0, 0 },
+    { "TILECTL", TILECTL, 4, VGT_REG_VIRT, 0, 0 },
 
     /*
      * Workaround, chicken and clock-gating registers: i915 writes them
      * and checks some read back what it wrote ("GT workaround lost").
      */
-    { "ARB_MODE", 0x04030, 4, VGT_REG_MASKED, 0, 0 },
-    { "GAM_ECOCHK", 0x04090, 4, VGT_REG_VIRT, 0, 0 },
-    { "GEN7_FF_THREAD_MODE", 0x020a0, 4, VGT_REG_VIRT, 0, 0 },
-    { "HSW_MI_PREDICATE_RESULT_2", 0x02214, 4, VGT_REG_VIRT, 0, 0 },
+    { "ARB_MODE", ARB_MODE, 4, VGT_REG_MASKED, 0, 0 },
+    { "GAM_ECOCHK", GAM_ECOCHK, 4, VGT_REG_VIRT, 0, 0 },
+    { "GEN7_FF_THREAD_MODE", GEN7_FF_THREAD_MODE, 4, VGT_REG_VIRT, 0, 0 },
+    { "HSW_MI_PREDICATE_RESULT_2", HSW_MI_PREDICATE_RESULT_2, 4,
+      VGT_REG_VIRT, 0, 0 },
     { "CACHE_MODE_0_GEN7", CACHE_MODE_0_GEN7, 4, VGT_REG_MASKED, 0, 0 },
     { "CACHE_MODE_1", CACHE_MODE_1, 4, VGT_REG_MASKED, 0, 0 },
     { "GEN7_GT_MODE", GEN7_GT_MODE, 4, VGT_REG_MASKED, 0, 0 },
-    { "GEN7_SQ_CHICKEN_MBCUNIT_CONFIG", 0x09030, 4, VGT_REG_VIRT, 0, 0 },
-    { "HSW_SCRATCH1", 0x0b038, 4, VGT_REG_VIRT, 0, 0 },
-    { "HALF_SLICE_CHICKEN3", 0x0e184, 4, VGT_REG_MASKED, 0, 0 },
-    { "HSW_ROW_CHICKEN3", 0x0e49c, 4, VGT_REG_MASKED, 0, 0 },
-    { "GAC_ECO_BITS", 0x14090, 4, VGT_REG_VIRT, 0, 0 },
+    { "GEN7_SQ_CHICKEN_MBCUNIT_CONFIG", GEN7_SQ_CHICKEN_MBCUNIT_CONFIG, 4,
+      VGT_REG_VIRT, 0, 0 },
+    { "HSW_SCRATCH1", HSW_SCRATCH1, 4, VGT_REG_VIRT, 0, 0 },
+    { "HALF_SLICE_CHICKEN3", HALF_SLICE_CHICKEN3, 4, VGT_REG_MASKED, 0, 0 },
+    { "HSW_ROW_CHICKEN3", HSW_ROW_CHICKEN3, 4, VGT_REG_MASKED, 0, 0 },
+    { "GAC_ECO_BITS", GAC_ECO_BITS, 4, VGT_REG_VIRT, 0, 0 },
 
     /*
      * Error registers, read and written back (to clear) at GT init: no
      * error ever latches.
      */
-    { "PGTBL_ER", 0x02024, 4, VGT_REG_W1C, 0, 0 },
-    { "GEN2_IIR", 0x020a4, 4, VGT_REG_W1C, 0, 0 },
+    { "PGTBL_ER", PGTBL_ER, 4, VGT_REG_W1C, 0, 0 },
+    { "GEN2_IIR", GEN2_IIR, 4, VGT_REG_W1C, 0, 0 },
     /* IPEIR, EIR and EMR of the render engine: its ring rows */
 };
 

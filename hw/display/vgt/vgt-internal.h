@@ -28,7 +28,6 @@ OBJECT_DECLARE_SIMPLE_TYPE(VgtState, VGT)
 #define VGT_IO_DATA         0x4     /* BAR4: 32-bit data at that offset */
 
 #define VGT_MMIO_DWORDS     (VGT_MMIO_SIZE / 4)
-#define VGT_PVINFO_BASE     0x78000
 
 /* Why a guest GTT write did not reach the host GTT (vgt-gtt.c). */
 typedef enum VgtGttRefusal {

@@ -39,7 +39,7 @@ bool vgt_irq_chain_update(VgtIrqSet *de, VgtIrqSet *gt, VgtIrqSet *pm,
      * it latches again after the handler acks DEIIR if SDE is still
      * asserted (i915 acks SDEIIR first, then DEIIR).
      */
-    vgt_irqset_set_level(de, VGT_DE_PCH_EVENT,
+    vgt_irqset_set_level(de, DE_PCH_EVENT_IVB,
                          vgt_irqset_pending(sde) != 0);
 
     if (!(de->ier & DE_MASTER_IRQ_CONTROL)) {

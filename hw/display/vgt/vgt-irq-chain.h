@@ -41,14 +41,8 @@ static inline uint32_t vgt_irqset_pending(const VgtIrqSet *set)
 }
 
 /*
- * DEIIR's south display event (DE_PCH_EVENT_IVB); the master enable is
- * hsw-regs.h's DE_MASTER_IRQ_CONTROL.
- */
-#define VGT_DE_PCH_EVENT        (1u << 28)
-
-/*
  * The whole chain of one GPU: DE, GT, PM and SDE.  The south display
- * reaches the CPU as DE_PCH_EVENT, latched into DEIIR (through DEIMR)
+ * reaches the CPU as DE_PCH_EVENT_IVB, latched into DEIIR (through DEIMR)
  * while SDEIIR & SDEIER is non-zero; the line is the OR of pending DE, GT
  * and PM events, gated by DEIER's master enable.
  */

@@ -19,9 +19,6 @@
 #include "vgt-internal.h"
 #include "trace.h"
 
-/* The south display (PCH) interrupt set */
-#define SDEISR                  0xc4000u
-
 static const uint32_t vgt_irq_base[VGT_IRQ_NDOMAINS] = {
     [VGT_IRQ_DE] = DEISR,
     [VGT_IRQ_GT] = GTISR,
@@ -179,11 +176,11 @@ static const VgtRegInfo vgt_irq_regs[] = {
     VGT_IRQ_SET_ROWS("GEN6_PM", GEN6_PMISR),
     VGT_IRQ_SET_ROWS("SDE", SDEISR),
     /* error reporting: nothing raises these; cleared by the driver */
-    { "GEN7_ERR_INT", 0x44040, 4, VGT_REG_W1C, 0, 0 },
-    { "SERR_INT", 0xc4040, 4, VGT_REG_W1C, 0, 0 },
+    { "GEN7_ERR_INT", GEN7_ERR_INT, 4, VGT_REG_W1C, 0, 0 },
+    { "SERR_INT", SERR_INT, 4, VGT_REG_W1C, 0, 0 },
     /* PSR interrupt pair (masked and cleared at install, no PSR here) */
-    { "EDP_PSR_IMR", 0x64834, 4, VGT_REG_VIRT, ~0u, 0 },
-    { "EDP_PSR_IIR", 0x64838, 4, VGT_REG_W1C, 0, 0 },
+    { "EDP_PSR_IMR", EDP_PSR_IMR, 4, VGT_REG_VIRT, ~0u, 0 },
+    { "EDP_PSR_IIR", EDP_PSR_IIR, 4, VGT_REG_W1C, 0, 0 },
 };
 
 const VgtRegTable vgt_irq_reg_table = VGT_REG_TABLE(vgt_irq_regs);

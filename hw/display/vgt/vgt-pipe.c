@@ -21,9 +21,6 @@
 #include "vgt-internal.h"
 #include "trace.h"
 
-/* DE_PIPE_VBLANK_IVB and DE_PLANE_FLIP_DONE_IVB of pipe/plane @p */
-#define VGT_DE_VBLANK(p)        (1u << ((p) * 5))
-#define VGT_DE_FLIP_DONE(p)     (1u << (3 + (p) * 5))
 #define VGT_DEFAULT_FRAME_NS    (NANOSECONDS_PER_SECOND / 60)
 
 static unsigned vgt_pipe_of(uint32_t offset)
@@ -94,7 +91,7 @@ static void vgt_pipe_vblank(void *opaque)
     unsigned p = pipe - s->display.pipe;
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     uint64_t frames = (now - pipe->start_ns) / pipe->frame_ns;
-    uint32_t bits = VGT_DE_VBLANK(p);
+    uint32_t bits = DE_PIPE_VBLANK_IVB(p);
 
     if (frames <= pipe->frames) {
         vgt_pipe_arm(s, p);
@@ -107,7 +104,7 @@ static void vgt_pipe_vblank(void *opaque)
         pipe->flip_pending = false;
         pipe->flip_count++;
         pipe->surf_live = vgt_vreg(s, DSPSURF(p));
-        bits |= VGT_DE_FLIP_DONE(p);
+        bits |= DE_PLANE_FLIP_DONE_IVB(p);
     }
     trace_vgt_pipe_vblank(p, pipe->frame_count, bits);
     vgt_irq_pulse(s, VGT_IRQ_DE, bits);
