@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -274,12 +275,21 @@ static void check_results(struct vm *v)
     }
 }
 
-static void run_vms(int n, const guint32 *weights, double window_s)
+/*
+ * Run @n VMs and check their work and their engine-time shares.  The
+ * shares mean something only if every VM stayed backlogged through the
+ * window; on a loaded host a client thread can be starved and let its
+ * queue run dry.  Then, unless this is the @last_try, the shares are not
+ * judged and false is returned so that the caller measures again.
+ */
+static bool run_vms(int n, const guint32 *weights, double window_s,
+                    bool last_try)
 {
     struct vm *vm = g_new0(struct vm, n);
     gint64 start;
     double total_busy = 0, total_w = 0;
     guint64 switches = 0, switch_ns = 0;
+    bool backlogged = true;
 
     for (int k = 0; k < n; k++) {
         vm_up(&vm[k], k, weights[k]);
@@ -302,13 +312,25 @@ static void run_vms(int n, const guint32 *weights, double window_s)
         total_busy += vm[k].s1.busy_ns[VGT_ENGINE_BCS] -
                   vm[k].s0.busy_ns[VGT_ENGINE_BCS];
         total_w += weights[k];
+        check_results(&vm[k]);
+        if (vm[k].s1.underruns != vm[k].s0.underruns) {
+            backlogged = false;
+        }
+    }
+    if (!backlogged && !last_try) {
+        g_test_message("%d VMs: a queue ran dry in the window (host "
+                       "busy?), measuring again", n);
+        for (int k = 0; k < n; k++) {
+            vm_down(&vm[k]);
+        }
+        g_free(vm);
+        return false;
     }
     for (int k = 0; k < n; k++) {
         double busy = vm[k].s1.busy_ns[VGT_ENGINE_BCS] -
                   vm[k].s0.busy_ns[VGT_ENGINE_BCS];
         double share = busy / total_busy, want = weights[k] / total_w;
 
-        check_results(&vm[k]);
         switches += vm[k].s1.switches;
         switch_ns += vm[k].s1.switch_ns;
         g_test_message("vm %d weight %u: %llu workloads, share %.4f "
@@ -328,6 +350,7 @@ static void run_vms(int n, const guint32 *weights, double window_s)
         vm_down(&vm[k]);
     }
     g_free(vm);
+    return true;
 }
 
 static void test_start(void)
@@ -389,14 +412,22 @@ static void test_two_vms(void)
 {
     static const guint32 w[2] = { 1, 2 };
 
-    run_vms(2, w, 1.5);
+    int try = 0;
+
+    while (!run_vms(2, w, 1.5, try == 2)) {
+        try++;
+    }
 }
 
 static void test_eight_vms(void)
 {
     static const guint32 w[8] = { 1, 1, 2, 2, 3, 3, 4, 4 };
 
-    run_vms(8, w, 3.0);
+    int try = 0;
+
+    while (!run_vms(8, w, 3.0, try == 2)) {
+        try++;
+    }
 }
 
 /* Random command streams and workloads from one VM, a good one beside. */
