@@ -345,11 +345,13 @@ static uint32_t gen_cmd(uint32_t *p, uint32_t room, unsigned engine,
         return 1;
     }
     /* one command in 32 is hostile: a random header or length field */
-    pick = rnd(32) ? rnd(15) : 15 + rnd(2);
+    pick = rnd(32) ? rnd(17) : 17 + rnd(2);
     /* mostly commands of this engine: they get executed */
     if (rnd(8) && ((pick == 6 && engine == HSW_RCS) ||
-                   ((pick == 7 || pick == 8) && engine != HSW_RCS) ||
-                   (pick >= 9 && pick <= 11 && engine != HSW_BCS))) {
+                   ((pick == 7 || pick == 8 || pick == 15) &&
+                    engine != HSW_RCS) ||
+                   (pick >= 9 && pick <= 11 && engine != HSW_BCS) ||
+                   (pick == 16 && engine != HSW_RCS && engine != HSW_BCS))) {
         pick = 2;
     }
     switch (pick) {
@@ -464,14 +466,32 @@ static uint32_t gen_cmd(uint32_t *p, uint32_t room, unsigned engine,
         p[n++] = (k & 1) ? ppgtt_batch_gma(rnd(NBATCH)) :
                            batch_gma(rnd(NBATCH));
         break;
-    case 15:            /* a random header with a random length field */
+    case 15:            /* MI_SET_CONTEXT: save the old image, load one */
+        p[n++] = MI(0x18, 0);
+        p[n++] = (VM_BASE + rnd(VM_PAGES - 17) * 4096) | (rnd(4) << 2) |
+                 rnd(4) | (rnd(2) << 8);
+        break;
+    case 16:            /* display: a flip, a wait, scan lines */
+        k = rnd(3);
+        if (k == 0) {
+            p[n++] = MI(0x14, 1) | (rnd(6) << 19);
+            p[n++] = 4096;
+            p[n++] = some_ggtt() & ~0xfffu;
+        } else if (k == 1) {
+            p[n++] = MI(0x03, 0) | (1u << rnd(22));
+        } else {
+            p[n++] = MI(0x12 + rnd(2), 0) | ((rnd(2) ? 0 : 4) << 19);
+            p[n++] = g_rand_int(f.rand);
+        }
+        break;
+    case 17:            /* a random header with a random length field */
         p[n++] = g_rand_int(f.rand);
         k = MIN(p[0] & 0xff, 16);
         for (i = 0; i < k; i++) {
             p[n++] = g_rand_int(f.rand);
         }
         break;
-    case 16:            /* a known MI header with a random length field */
+    case 18:            /* a known MI header with a random length field */
         p[n++] = MI(rnd(64), 0) | rnd(0x40) | (rnd(2) << 22);
         k = MIN(p[0] & 0x3f, 8);
         for (i = 0; i < k + 1; i++) {
