@@ -39,6 +39,7 @@ enum {
 #define MI_SDI_GGTT         (MI(0x20, 2) | (1u << 22))
 #define MI_LRI1             MI(0x22, 1)
 #define MI_UPDATE_GTT       MI(0x23, 1)
+#define MI_BB_NON_SECURE    (1u << 13)
 #define XY_COLOR_BLT        ((2u << 29) | (0x50 << 22) | 4)
 #define BLT_WRITE_ARGB      (3u << 20)  /* 32 bpp: write alpha and RGB */
 #define BLT_32BPP           (3u << 24)
@@ -423,6 +424,20 @@ static void test_hostile(void)
     qtest_writel(g.vm.qts, gpa(SLOT_BATCH) + 4, gm(&g, SLOT_BATCH));
     REJECTED(&g, &rcs, "batch buffers", MI_BB_START, gm(&g, SLOT_BATCH));
     qtest_memset(g.vm.qts, gpa(SLOT_BATCH), 0, 8);
+    /*
+     * A non-privileged batch asking for the GGTT: hardware would drop the
+     * store, vgt refuses the submission (its own memory or not).
+     */
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH), MI_SDI_GGTT);
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH) + 4, 0);
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH) + 8, gm(&g, SLOT_TARGET));
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH) + 12, 1);
+    qtest_writel(g.vm.qts, gpa(SLOT_BATCH) + 16, MI_BB_END);
+    REJECTED(&g, &rcs, "non-privileged", MI_BB_START | MI_BB_NON_SECURE,
+             gm(&g, SLOT_BATCH));
+    qtest_memset(g.vm.qts, gpa(SLOT_BATCH), 0, 20);
+    /* a batch end where no batch is */
+    REJECTED(&g, &bcs, "in the ring", MI_BB_END, MI_NOOP);
     /* the other engine was never affected; QEMU is alive */
     g_assert_cmphex(rd(&g, 0x78000), ==, 0x76544776);
     gpu_stop(&g);
