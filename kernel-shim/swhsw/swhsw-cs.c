@@ -166,8 +166,6 @@ static int exec_cmd(struct swhsw_run *r, const struct hsw_cmd *cmd,
 	u32 i, v;
 
 	switch (cmd->desc->kind) {
-	case HSW_CMD_DENIED:
-		return -1;
 	case HSW_CMD_USER_INTERRUPT:
 		user_interrupt(r);
 		return 0;
@@ -238,7 +236,7 @@ void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x)
 	sw->irq_hold = true;
 	while (!r.failed) {
 		struct level *l = &stack[depth];
-		struct hsw_cmd_trace t = { 0 };
+		struct hsw_cmd_trace t;
 		struct hsw_cs_stream next;
 		struct hsw_cmd cmd;
 		const char *why;
@@ -258,6 +256,7 @@ void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x)
 		t.gma = l->ptr;
 		t.dw0 = c[0];
 		t.st = l->st;
+		t.nops = 0;
 		if (hsw_cmd_decode(c[0], engine, &cmd) ||
 		    (depth == 0 && (u64)cmd.len * 4 > l->end - l->ptr)) {
 			x->fault_cmd = c[0];
@@ -271,6 +270,17 @@ void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x)
 			if (x->trace)
 				x->trace(x->trace_opaque, &t);
 			continue;
+		}
+		/*
+		 * A denied command is refused unread, and nothing longer
+		 * than the buffer is read: the device's scanner never
+		 * passes either, but a helper client need not be QEMU.
+		 */
+		if (cmd.desc->kind == HSW_CMD_DENIED ||
+		    cmd.len > SWHSW_CMD_MAX) {
+			x->fault_cmd = c[0];
+			swhsw_fault(&r, l->ptr);
+			break;
 		}
 		if (cmd.len > 1 &&
 		    swhsw_mem_read(&r, l->fetch_ppgtt, l->ptr + 4, c + 1,

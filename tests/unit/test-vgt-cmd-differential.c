@@ -683,6 +683,65 @@ static void test_rules(void)
         MI(0x0a, 0), 0 }, 2)), ==, VGT_CMD_BAD_COMMAND);
 }
 
+/*
+ * Every command whose dwords are read whole (all but length-only state)
+ * fits the scanner's and the engine's buffer at its longest length, or is
+ * denied unread.
+ */
+static void test_buffered_lengths(void)
+{
+    unsigned engine, client, op, n = 0;
+
+    for (engine = 0; engine < HSW_NUM_ENGINES; engine++) {
+        for (client = 0; client < 8; client++) {
+            for (op = 0; op < (1u << 13); op++) {
+                /* the opcode bits under the client, every length bit set */
+                uint32_t dw0 = (client << 29) | (op << 16) | 0xffff;
+                struct hsw_cmd cmd;
+
+                hsw_cmd_decode(dw0, engine, &cmd);
+                if (!cmd.desc || hsw_cmd_is_skipped(&cmd) ||
+                    cmd.desc->kind == HSW_CMD_DENIED) {
+                    continue;
+                }
+                g_assert_cmpuint(cmd.desc->max_len, <=, HSW_CMD_MAX_BUFFERED);
+                n++;
+            }
+        }
+    }
+    g_assert_cmpuint(n, >, 0);
+}
+
+/*
+ * The engine does not trust its workload to have been scanned: a denied
+ * command as long as its length field allows (MI_CLFLUSH, 1025 dwords,
+ * longer than any buffer) is refused unread.  It sits in the last bytes
+ * of the engine's view, so reading it whole would fault elsewhere.
+ */
+static void test_engine_refuses_unscanned(void)
+{
+    uint64_t last = SHADOW_BASE + SHADOW_SIZE - 8;
+    struct vgt_gpu_exec x = { 0 };
+
+    stl_le_p(f.shadow, MI(0x31, 0));            /* the "ring": a batch */
+    stl_le_p(f.shadow + 4, last);
+    stl_le_p(f.shadow + (last - SHADOW_BASE), MI(0x27, 0x3ff));
+    stl_le_p(f.shadow + (last - SHADOW_BASE) + 4, 0);
+    x.start = SHADOW_BASE;
+    x.len = 8;
+    x.nr_ranges = 1;
+    x.range[0].base = SHADOW_BASE;
+    x.range[0].size = SHADOW_SIZE;
+    x.shadow_base = SHADOW_BASE;
+    x.shadow_size = SHADOW_SIZE;
+    x.max_cmds = 16;
+    x.max_bytes = 1 << 20;
+    f.gpu.ops->engine_exec(f.gpu.priv, HSW_RCS, &x);
+    g_assert_cmpint(x.status, ==, VGT_EXEC_FAULT);
+    g_assert_cmphex(x.fault_cmd, ==, MI(0x27, 0x3ff));
+    g_assert_cmphex(x.fault_addr, ==, last);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -692,6 +751,10 @@ int main(int argc, char **argv)
     fixture_init();
     g_test_add_func("/vgt/cmd-differential/rules", test_rules);
     g_test_add_func("/vgt/cmd-differential/every-header", test_every_header);
+    g_test_add_func("/vgt/cmd-differential/buffered-lengths",
+                    test_buffered_lengths);
+    g_test_add_func("/vgt/cmd-differential/engine-refuses-unscanned",
+                    test_engine_refuses_unscanned);
     g_test_add_func("/vgt/cmd-differential/random-streams",
                     test_random_streams);
     ret = g_test_run();

@@ -447,6 +447,12 @@ static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
         if (cmd.desc->kind == HSW_CMD_DENIED) {
             return vgt_cmd_audit(c, &cmd, dw, st, &t);
         }
+        if (cmd.len > ARRAY_SIZE(dw)) {
+            /* hsw-cmd.c's audited kinds all fit: a table error */
+            return vgt_cmd_fail(c, VGT_CMD_BAD_COMMAND, "%s of %u dwords, "
+                                "longer than the scanner reads", cmd.desc->name,
+                                cmd.len);
+        }
         vgt_cmd_stream_advance(st);
         for (i = 1; i < cmd.len; i++) {
             if (!vgt_cmd_fetch(c, st->cs.ppgtt, vgt_cmd_stream_gma(st),
