@@ -1,30 +1,34 @@
 # QEMU: Debian bookworm's source package, our configure.patch, our files
-# overlaid by symlink, a minimal configuration, built with ccache.
+# overlaid by symlink, configured as Debian configures qemu-system-x86
+# (scripts/qemu-configure.sh), built with ccache.
 
 QEMU_VERSION  := 1:7.2+dfsg-7+deb12u18
 QEMU_DL       := $(BUILD)/qemu-dl
 QEMU_SRC      := $(BUILD)/qemu-src
 QEMU_BUILD    := $(BUILD)/qemu-build
 QEMU_BIN      := $(QEMU_BUILD)/qemu-system-x86_64
-# Firmware from Debian's packages: SeaBIOS, and qemu-system-data for the
-# option ROMs the pc machines load (kvmvapic.bin).
-QEMU_FIRMWARE := /usr/share/seabios:/usr/share/qemu
-DEB_PACKAGES  += seabios qemu-system-data
+# Firmware from Debian's packages, on Debian's own search path: option ROMs
+# and blobs (qemu-system-data), SeaBIOS and its VGA BIOSes (seabios), the
+# NICs' iPXE ROMs (ipxe-qemu).
+QEMU_FIRMWARE := /usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
+DEB_PACKAGES  += seabios qemu-system-data ipxe-qemu
+# Installed (make deb) side by side with Debian's own QEMU, never over it.
+QEMU_PREFIX   := /usr/lib/vgt/qemu
 
-# Exactly what the project needs: one target, TCG + Xen + qtest (always
-# built), the pc and q35 machines (configs/devices/x86_64-softmmu/vgt.mak),
-# VNC with PNG screendumps for watching a guest.
+# Debian's feature list comes from the source package itself; these are
+# the options of our build on top of it (one target, paths, the version
+# string users see in -version and in bug reports).
 QEMU_CONFIGURE_FLAGS := --target-list=x86_64-softmmu \
-	--without-default-features --without-default-devices \
-	--with-devices-x86_64=vgt --enable-vgt --enable-tcg --enable-xen \
-	--enable-vnc --enable-png --disable-docs \
-	--firmwarepath=$(QEMU_FIRMWARE)
+	--prefix=$(QEMU_PREFIX) --sysconfdir=/etc --localstatedir=/var \
+	--firmwarepath=$(QEMU_FIRMWARE) --disable-install-blobs \
+	--with-git-submodules=ignore --with-pkgversion=vgt-Debian-$(subst :,_,$(QEMU_VERSION))
 
 # ccache keeps its default cache (~/.cache/ccache): shared by every clone.
 QEMU_CC := ccache gcc
 
 QEMU_PATCH_ID  = $(shell md5sum < $(TOP)/configure.patch | cut -c1-12)
-QEMU_CONF_ID   = $(shell echo '$(QEMU_CONFIGURE_FLAGS)' | md5sum | cut -c1-12)
+QEMU_CONF_ID   = $(shell { echo '$(QEMU_CONFIGURE_FLAGS)'; \
+	cat $(TOP)/scripts/qemu-configure.sh; } | md5sum | cut -c1-12)
 QEMU_UNPACKED  = $(STAMPS)/qemu-unpacked-$(QEMU_PATCH_ID)
 QEMU_CONFIGURED = $(STAMPS)/qemu-configured-$(QEMU_PATCH_ID)-$(QEMU_CONF_ID)
 
@@ -61,13 +65,20 @@ $(QEMU_UNPACKED): $(STAMPS)/qemu-downloaded $(TOP)/configure.patch
 	@cd $(QEMU_SRC) && patch -p1 -s < $(TOP)/configure.patch
 	@touch $@
 
-$(QEMU_CONFIGURED): $(QEMU_UNPACKED)
+# Debian's build dependencies of this very source package (apt-get
+# build-dep --arch-only: the libraries behind Debian's feature list).
+QEMU_BUILD_DEPS = $(STAMPS)/qemu-build-deps-$(subst :,_,$(QEMU_VERSION))
+$(QEMU_BUILD_DEPS): | $(DEPS_STAMP)
+	@$(TOP)/scripts/install-deps.sh --build-dep 'qemu=$(QEMU_VERSION)'
+	@touch $@
+
+$(QEMU_CONFIGURED): $(QEMU_UNPACKED) $(TOP)/scripts/qemu-configure.sh | $(QEMU_BUILD_DEPS)
 	@$(TOP)/scripts/qemu-overlay.sh $(TOP) $(QEMU_SRC)
-	@echo "vgt: configuring QEMU (minimal: x86_64-softmmu, pc/q35, TCG+Xen+qtest)"
-	@rm -rf $(QEMU_BUILD) && mkdir -p $(QEMU_BUILD)
-	@cd $(QEMU_BUILD) && $(QEMU_SRC)/configure $(QEMU_CONFIGURE_FLAGS) \
-	    --cc='$(QEMU_CC)' --meson=meson > configure.log 2>&1 || { \
-	    tail -30 configure.log; echo "vgt: error: QEMU configure failed (build/qemu-build/configure.log)"; exit 1; }
+	@echo "vgt: configuring QEMU (Debian's qemu-system-x86 features + Xen + vgt, x86_64-softmmu)"
+	@rm -rf $(QEMU_BUILD) $(STAMPS)/qemu-configured-* && mkdir -p $(QEMU_BUILD)
+	@$(TOP)/scripts/qemu-configure.sh $(QEMU_SRC) $(QEMU_BUILD) '$(QEMU_CC)' \
+	    $(QEMU_CONFIGURE_FLAGS) > $(QEMU_BUILD)/configure.log 2>&1 || { \
+	    tail -30 $(QEMU_BUILD)/configure.log; echo "vgt: error: QEMU configure failed (build/qemu-build/configure.log)"; exit 1; }
 	@touch $@
 
 # Build QEMU targets $(1) with ninja, its output in build/qemu-build/$(2);
@@ -81,7 +92,7 @@ qemu_ninja = ninja -C $(QEMU_BUILD) $(1) > $(QEMU_BUILD)/$(2) 2>&1 || { \
 qemu: $(QEMU_CONFIGURED)
 	@$(TOP)/scripts/qemu-overlay.sh $(TOP) $(QEMU_SRC)
 	@if [ ! -x $(QEMU_BIN) ]; then \
-	    echo "vgt: building QEMU (first build: about 5-10 minutes on 2 cores; ccache makes rebuilds fast)"; fi
+	    echo "vgt: building QEMU (first build: about 20 minutes on 2 cores; ccache makes rebuilds fast)"; fi
 	@$(call qemu_ninja,$(QEMU_NINJA_TARGETS),ninja.log)
 	@# Run from the build tree, QEMU looks for firmware under qemu-bundle/.
 	@for d in $(subst :, ,$(QEMU_FIRMWARE)); do \

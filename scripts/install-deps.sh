@@ -3,7 +3,16 @@
 # QEMU/Xen source packages come from.  Idempotent and quiet when nothing is
 # missing, so a warm `make check` spends no time here.
 #   usage: scripts/install-deps.sh PACKAGE...
+#          scripts/install-deps.sh --build-dep SOURCE=VERSION
+#            (the build dependencies of a Debian source package, for its
+#            host architecture only, as apt-get build-dep --arch-only)
 set -eu
+
+build_dep=
+if [ "${1:-}" = --build-dep ]; then
+    build_dep=$2
+    shift 2
+fi
 
 SRC_LIST=/etc/apt/sources.list.d/vgt-deb-src.sources
 need_update=0
@@ -53,4 +62,15 @@ if [ -n "$missing" ]; then
     echo "vgt: installing Debian packages:$missing"
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
         --no-install-recommends $missing >/dev/null
+fi
+if [ -n "$build_dep" ]; then
+    # A no-op (and quiet) when everything is there already.
+    # (a failing simulation falls through: the real run says why)
+    plan=$(apt-get build-dep -s -q --arch-only "$build_dep" 2>/dev/null) || plan=Inst
+    if ! printf '%s\n' "$plan" | grep -q '^Inst'; then
+        exit 0
+    fi
+    echo "vgt: installing the build dependencies of Debian's $build_dep"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get build-dep -y -q --arch-only \
+        --no-install-recommends "$build_dep" >/dev/null
 fi

@@ -39,6 +39,7 @@ static void map_frame(VgtQtest *vm, bool scattered)
 
 static void modeset(VgtQtest *vm)
 {
+    vgt_qtest_vga_off(vm);
     vgt_wr(vm, 0x60000, (W - 1) | (2199u << 16));           /* HTOTAL */
     vgt_wr(vm, 0x6000c, (H - 1) | (1124u << 16));           /* VTOTAL */
     vgt_wr(vm, 0x6001c, (W - 1) << 16 | (H - 1));           /* PIPESRC */

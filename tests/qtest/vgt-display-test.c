@@ -15,6 +15,7 @@
 #include "libqtest.h"
 #include "vgt-qtest.h"
 #include "qapi/qmp/qlist.h"
+#include "standard-headers/linux/pci_regs.h"
 
 #define PAGE                4096u
 
@@ -384,6 +385,7 @@ static void fb_create(VgtQtest *d, Fb *fb, int fmt, bool tiled, bool scattered)
 static void modeset(VgtQtest *d, uint64_t surf, uint32_t stride, int fmt,
                     bool tiled)
 {
+    vgt_qtest_vga_off(d);
     vgt_wr(d, HTOTAL_A, (W - 1) | (W + 99) << 16);
     vgt_wr(d, VTOTAL_A, (H - 1) | (H + 9) << 16);
     vgt_wr(d, PIPESRC_A, (W - 1) << 16 | (H - 1));
@@ -458,12 +460,15 @@ static void test_scanout(const void *opaque)
     int w, h;
 
     dev_start(&d, "");
-    /* before the first modeset: the placeholder, at the monitor's size */
+    /*
+     * before the driver: legacy VGA, blank (no BIOS ran), on a surface of
+     * the monitor's size
+     */
     pix = screendump(&d, &w, &h);
     g_assert_cmpint(w, ==, 1024);
     g_assert_cmpint(h, ==, 768);
     console = vgt_qtest_display_console(&d);
-    g_assert_cmpstr(console, ==, "no display");
+    g_assert_cmpstr(console, ==, "VGA text");
     g_free(console);
 
     fb_create(&d, &fb, c->fmt, c->tiled, c->scattered);
@@ -700,6 +705,225 @@ static void test_update_and_flip(void)
     vgt_qtest_stop(&d);
 }
 
+/*
+ * Legacy VGA, the boot screen.  What a VGA BIOS does for mode 3 (80x25
+ * colour text, 9x16 cells), through the legacy ports, then text in the
+ * 0xB8000 window.  No font is loaded, so each cell shows its attribute's
+ * background colour: that is what the screendump is checked against.
+ */
+#define VGA_TEXT_W          (80 * 9)
+#define VGA_TEXT_H          (25 * 16)
+
+static void vga_idx(VgtQtest *d, uint16_t port, uint8_t idx, uint8_t val)
+{
+    qtest_outb(d->qts, port, idx);
+    qtest_outb(d->qts, port + 1, val);
+}
+
+static void vga_text_mode(VgtQtest *d)
+{
+    static const uint8_t crtc[][2] = {
+        { 0x11, 0x00 },     /* CRTC registers writable */
+        { 0x01, 79 },       /* horizontal display end: 80 characters */
+        { 0x07, 0x1f },     /* overflow: vertical display end bit 8 */
+        { 0x09, 0x4f },     /* 16 scan lines per character */
+        { 0x12, 0x8f },     /* vertical display end: 400 lines */
+        { 0x13, 40 },       /* offset: 80 cells per row */
+        { 0x0a, 0x20 },     /* no text cursor */
+        { 0x0c, 0 }, { 0x0d, 0 },
+        { 0x17, 0xa3 },
+    };
+    static const uint8_t dac[][3] = {
+        { 0, 0, 0 }, { 0, 0, 63 }, { 0, 63, 0 }, { 0, 63, 63 },
+        { 63, 0, 0 },
+    };
+    unsigned i;
+
+    qtest_outb(d->qts, 0x3c2, 0x67);        /* colour: CRTC at 0x3d4 */
+    vga_idx(d, 0x3c4, 0x00, 0x03);
+    vga_idx(d, 0x3c4, 0x01, 0x00);          /* 9-dot characters */
+    vga_idx(d, 0x3c4, 0x02, 0x03);          /* planes 0 and 1 */
+    vga_idx(d, 0x3c4, 0x04, 0x02);          /* odd/even */
+    for (i = 0; i < ARRAY_SIZE(crtc); i++) {
+        vga_idx(d, 0x3d4, crtc[i][0], crtc[i][1]);
+    }
+    vga_idx(d, 0x3ce, 0x05, 0x10);          /* odd/even */
+    vga_idx(d, 0x3ce, 0x06, 0x0e);          /* text at 0xB8000 */
+    qtest_inb(d->qts, 0x3da);               /* attribute flip-flop: index */
+    for (i = 0; i < 16; i++) {
+        qtest_outb(d->qts, 0x3c0, i);
+        qtest_outb(d->qts, 0x3c0, i);
+    }
+    qtest_outb(d->qts, 0x3c0, 0x10);
+    qtest_outb(d->qts, 0x3c0, 0x0c);
+    qtest_outb(d->qts, 0x3c0, 0x12);
+    qtest_outb(d->qts, 0x3c0, 0x0f);
+    qtest_outb(d->qts, 0x3c0, 0x20);        /* palette address source: on */
+    qtest_outb(d->qts, 0x3c8, 0);
+    for (i = 0; i < ARRAY_SIZE(dac); i++) {
+        qtest_outb(d->qts, 0x3c9, dac[i][0]);
+        qtest_outb(d->qts, 0x3c9, dac[i][1]);
+        qtest_outb(d->qts, 0x3c9, dac[i][2]);
+    }
+    /* row 0 red, row 1 blue, row 24 green, the rest black */
+    for (i = 0; i < 80; i++) {
+        qtest_writew(d->qts, 0xb8000 + 2 * i, 0x4000 | 'R');
+        qtest_writew(d->qts, 0xb8000 + 160 + 2 * i, 0x1000 | 'B');
+        qtest_writew(d->qts, 0xb8000 + 24 * 160 + 2 * i, 0x2000 | 'G');
+    }
+}
+
+static void check_rgb(const uint8_t *pix, int w, int x, int y, uint32_t rgb)
+{
+    const uint8_t *p = pix + (y * w + x) * 3;
+    uint32_t got = p[0] << 16 | p[1] << 8 | p[2];
+
+    if (got != rgb) {
+        g_error("pixel %d,%d: %06x, expected %06x", x, y, got, rgb);
+    }
+}
+
+static void check_vga_text(VgtQtest *d)
+{
+    g_autofree uint8_t *pix = NULL;
+    g_autofree char *console = NULL;
+    int w, h;
+
+    pix = screendump(d, &w, &h);
+    g_assert_cmpint(w, ==, VGA_TEXT_W);
+    g_assert_cmpint(h, ==, VGA_TEXT_H);
+    check_rgb(pix, w, 5, 3, 0xff0000);
+    check_rgb(pix, w, VGA_TEXT_W - 1, 15, 0xff0000);
+    check_rgb(pix, w, 300, 16, 0x0000ff);
+    check_rgb(pix, w, 300, 100, 0x000000);
+    check_rgb(pix, w, 700, VGA_TEXT_H - 1, 0x00ff00);
+    console = vgt_qtest_display_console(d);
+    g_assert_cmpstr(console, ==, "VGA text");
+    /* the cells are in the VGA memory, as written */
+    g_assert_cmphex(qtest_readw(d->qts, 0xb8000 + 160), ==, 0x1000 | 'B');
+}
+
+/* From reset the console shows VGA, as a Haswell after POST does. */
+static void test_vga_text(void)
+{
+    g_autofree char *console = NULL;
+    g_autofree uint8_t *pix = NULL;
+    VgtQtest d;
+    int w, h;
+
+    dev_start(&d, "");
+    g_assert_cmphex(vgt_rd(&d, VGT_QTEST_VGACNTRL), ==, 0);
+    /* nothing programmed yet: VGA, blank */
+    pix = screendump(&d, &w, &h);
+    console = vgt_qtest_display_console(&d);
+    g_assert_cmpstr(console, ==, "VGA text");
+    vga_text_mode(&d);
+    check_vga_text(&d);
+    vgt_qtest_stop(&d);
+}
+
+/*
+ * i915's hand-over (intel_vga_disable: SR01 screen off, then VGACNTRL
+ * bit 31), its modeset on pipe A, then a reset: VGA comes back.
+ */
+static void test_vga_handover(void)
+{
+    g_autofree char *console = NULL;
+    g_autofree uint8_t *pix = NULL;
+    VgtQtest d;
+    Fb fb;
+    int w, h;
+
+    dev_start(&d, "");
+    vga_text_mode(&d);
+    check_vga_text(&d);
+
+    qtest_outb(d.qts, 0x3c4, 0x01);
+    qtest_outb(d.qts, 0x3c5, qtest_inb(d.qts, 0x3c5) | 0x20);
+    vgt_qtest_vga_off(&d);
+    g_assert_cmphex(vgt_rd(&d, VGT_QTEST_VGACNTRL), ==,
+                    VGT_QTEST_VGA_DISP_DISABLE);
+    pix = screendump(&d, &w, &h);
+    g_assert_cmpint(w, ==, 1024);
+    g_assert_cmpint(h, ==, 768);
+    console = vgt_qtest_display_console(&d);
+    g_assert_cmpstr(console, ==, "no display");
+    g_free(console);
+
+    fb_create(&d, &fb, FMT_XRGB8888, false, false);
+    modeset(&d, fb.gm, fb.stride, FMT_XRGB8888, false);
+    check_frame(&d, FMT_XRGB8888);
+    console = vgt_qtest_display_console(&d);
+    g_assert_true(g_str_has_prefix(console, "pipe A"));
+    g_free(console);
+
+    /* the VGA window keeps its contents when VGA is off (as on hardware) */
+    g_assert_cmphex(qtest_readw(d.qts, 0xb8000), ==, 0x4000 | 'R');
+
+    qtest_qmp_assert_success(d.qts, "{ 'execute': 'system_reset' }");
+    vgt_qtest_map(&d);   /* the reset cleared the BARs */
+    g_assert_cmphex(vgt_rd(&d, VGT_QTEST_VGACNTRL), ==, 0);
+    g_free(pix);
+    pix = screendump(&d, &w, &h);
+    console = vgt_qtest_display_console(&d);
+    g_assert_cmpstr(console, ==, "VGA text");
+    vga_text_mode(&d);
+    check_vga_text(&d);
+    vgt_qtest_stop(&d);
+}
+
+/*
+ * The VGA BIOS is the device's option ROM, with our IDs in its PCI data
+ * structure (SeaBIOS runs only a ROM whose IDs match the device).
+ */
+static void test_vga_rom(void)
+{
+    uint32_t size, rom, pcir;
+    uint64_t addr;
+    VgtQtest d;
+
+    dev_start(&d, "");
+    qpci_config_writel(d.dev, PCI_ROM_ADDRESS, 0xfffff800);
+    size = ~(qpci_config_readl(d.dev, PCI_ROM_ADDRESS) & 0xfffff800) + 1;
+    g_assert_cmpuint(size, >=, 32 * KiB);
+    addr = QEMU_ALIGN_UP(d.bus->mmio_alloc_ptr, size);
+    g_assert_cmpuint(addr + size, <=, d.bus->mmio_limit);
+    d.bus->mmio_alloc_ptr = addr + size;
+    qpci_config_writel(d.dev, PCI_ROM_ADDRESS, addr | PCI_ROM_ADDRESS_ENABLE);
+
+    rom = addr;
+    g_assert_cmphex(qtest_readw(d.qts, rom), ==, 0xaa55);
+    pcir = rom + qtest_readw(d.qts, rom + 0x18);
+    g_assert_cmphex(qtest_readl(d.qts, pcir), ==, 0x52494350);   /* PCIR */
+    g_assert_cmphex(qtest_readw(d.qts, pcir + 4), ==, 0x8086);
+    g_assert_cmphex(qtest_readw(d.qts, pcir + 6), ==, 0x0412);
+    /* class code: VGA-compatible display controller */
+    g_assert_cmphex(qtest_readb(d.qts, pcir + 0xf), ==, 0x03);
+    g_assert_cmphex(qtest_readb(d.qts, pcir + 0xe), ==, 0x00);
+    vgt_qtest_stop(&d);
+}
+
+/* vga=off: no legacy VGA, no VGA BIOS; the console shows the pipes only. */
+static void test_vga_off(void)
+{
+    g_autofree char *console = NULL;
+    g_autofree uint8_t *pix = NULL;
+    VgtQtest d;
+    int w, h;
+
+    dev_start(&d, ",vga=off");
+    qpci_config_writel(d.dev, PCI_ROM_ADDRESS, 0xfffff800);
+    g_assert_cmphex(qpci_config_readl(d.dev, PCI_ROM_ADDRESS), ==, 0);
+    pix = screendump(&d, &w, &h);
+    g_assert_cmpint(w, ==, 1024);
+    console = vgt_qtest_display_console(&d);
+    g_assert_cmpstr(console, ==, "no display");
+    /* nothing decodes the VGA registers */
+    qtest_outb(d.qts, 0x3c4, 0x02);
+    g_assert_cmphex(qtest_inb(d.qts, 0x3c4), !=, 0x02);
+    vgt_qtest_stop(&d);
+}
+
 static const ScanoutCase cases[] = {
     { FMT_XRGB8888, false, false, "pipe A: 200x40 XRGB8888 linear, zero" },
     { FMT_XRGB8888, false, true, "pipe A: 200x40 XRGB8888 linear, copy" },
@@ -738,5 +962,9 @@ int main(int argc, char **argv)
     qtest_add_func("/vgt/display/hotplug", test_hotplug);
     qtest_add_func("/vgt/display/outside-partition", test_outside_partition);
     qtest_add_func("/vgt/display/gtt-not-ram", test_gtt_not_ram);
+    qtest_add_func("/vgt/display/vga-text", test_vga_text);
+    qtest_add_func("/vgt/display/vga-handover", test_vga_handover);
+    qtest_add_func("/vgt/display/vga-rom", test_vga_rom);
+    qtest_add_func("/vgt/display/vga-off", test_vga_off);
     return g_test_run();
 }

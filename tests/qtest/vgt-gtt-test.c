@@ -367,7 +367,7 @@ static void test_two_devices(void)
     uint64_t fa, fb;
 
     vgt_qtest_start(&a, "-m 128M -device vgt,addr=3,id=b,aperture_size=128M,"
-                    "low_gm_sz=16,high_gm_sz=256,fence_sz=8", NULL);
+                    "low_gm_sz=16,high_gm_sz=256,fence_sz=8,vga=off", NULL);
     vgt_qtest_attach(&b, &a, 3, "b");
     vm_enable(&a);
     vm_enable(&b);

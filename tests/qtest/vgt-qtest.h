@@ -166,6 +166,18 @@ static inline void vgt_wr(VgtQtest *t, uint32_t reg, uint32_t value)
     qpci_io_writel(t->dev, t->bar0, reg, value);
 }
 
+/*
+ * Turn legacy VGA off as i915's intel_vga_disable does on Haswell: CPU_VGACNTRL
+ * (0x41000) bit 31, VGA_DISP_DISABLE; the console then shows the pipes.
+ */
+#define VGT_QTEST_VGACNTRL          0x41000
+#define VGT_QTEST_VGA_DISP_DISABLE  (1u << 31)
+
+static inline void vgt_qtest_vga_off(VgtQtest *t)
+{
+    vgt_wr(t, VGT_QTEST_VGACNTRL, VGT_QTEST_VGA_DISP_DISABLE);
+}
+
 static inline uint32_t vgt_gtt_rd(VgtQtest *t, uint32_t index)
 {
     return qpci_io_readl(t->dev, t->bar0, VGT_QTEST_GTT(index));

@@ -574,7 +574,7 @@ static void test_partition_two_devices(void)
 
     /* two vGPUs in one process share the embedded helper */
     vgt_qtest_start(&a, "-device vgt,addr=3,id=b,aperture_size=128M,"
-                    "low_gm_sz=16,high_gm_sz=256,fence_sz=8", NULL);
+                    "low_gm_sz=16,high_gm_sz=256,fence_sz=8,vga=off", NULL);
     vgt_qtest_attach(&b, &a, 3, "b");
     vgt_qtest_map(&a);
     vgt_qtest_read_partition(&a);

@@ -266,12 +266,13 @@ xl_rejected xl-lowgm-negative "config parsing error near \`-5'"
 
 # --- qemu-xen ------------------------------------------------------------
 
-# qemu_xen NAME [SED]: run Debian's qemu-xen with NAME.args (argv[0]
-# replaced, QMP sockets moved into the work directory, SED applied).
-# Without a hypervisor it must get exactly as far as Xen initialisation.
+# qemu_xen NAME [SED [QEMU]]: run QEMU (default Debian's qemu-xen) with
+# NAME.args (argv[0] replaced, QMP sockets moved into the work directory,
+# SED applied).  Without a hypervisor it must get exactly as far as Xen
+# initialisation.
 qemu_xen() {
-    c=$1; extra=${2:-}
-    sed -e "1s|.*|$XEN_QEMU|" -e "s|/var/run/xen/|$work/|" ${extra:+-e "$extra"} \
+    c=$1; extra=${2:-}; qemu=${3:-$XEN_QEMU}
+    sed -e "1s|.*|$qemu|" -e "s|/var/run/xen/|$work/|" ${extra:+-e "$extra"} \
         "$c.args" >"$c.qemu.argv"
     # one argument per line; none of them contains a newline
     (
@@ -345,35 +346,47 @@ else
     n=$((n + 1)); echo "ok $n - qemu-xen checks # SKIP $XEN_QEMU not installed"
 fi
 
-# The property contract with the project's own QEMU: the exact -device
-# string libxl generated must realize as the vgt device at 00:02.0.
-# (That QEMU is built for the project's tests: no SCSI, NIC or test
-# devices, so only the vGPU itself is checked; xen-platform needs Xen.)
+qemu_refusals='invalid option|unsupported machine|requires an argument|Invalid|could not'
+
+# The project's own QEMU (Debian's configuration plus vgt) is the one
+# device_model_override points at: libxl's whole argv must get as far as
+# Xen initialisation on it, and every device it names must exist and land
+# in its slot -- the real vgt, SCSI controller and NIC; only xen-platform,
+# which needs a running Xen, has a stand-in.
 if [ -n "$VGT_QEMU" ] && [ -x "$VGT_QEMU" ] && [ -f full.args ]; then
+    for c in full defaults; do
+        if [ ! -f "$c.args" ]; then
+            not_ok "$c: no argv to give the project's QEMU"
+            continue
+        fi
+        qemu_xen $c '' "$VGT_QEMU"
+        if grep -q 'failed to initialize xen' "$c.qemu.out" &&
+           ! grep -qE "$qemu_refusals|not found|is not a valid device" \
+               "$c.qemu.out"; then
+            # (devices are realized after Xen init: the layout check below)
+            ok "$c: the project's QEMU accepts libxl's argv up to Xen init"
+        else
+            not_ok "$c: the project's QEMU accepts libxl's argv up to Xen init"
+            diag <"$c.qemu.out"
+        fi
+    done
     vgtdev=$(device_n full.args 1)
     missing=
     props=$("$VGT_QEMU" -device vgt,help 2>&1)
     for p in low_gm_sz high_gm_sz fence_sz xres yres; do
         echo "$props" | grep -q "^  $p=" || missing="$missing $p"
     done
-    printf 'info pci\nquit\n' |
-        timeout 20 "$VGT_QEMU" -machine pc-i440fx-3.1 -accel qtest -qtest null \
-            -nodefaults -display none -L /usr/share/seabios \
-            -monitor stdio -device "$vgtdev" 2>&1 | tr -d '\r' >vgtdev.out
-    desc="the project's QEMU realizes libxl's \"-device $vgtdev\" as 8086:0412 at 00:02.0"
-    if awk '/Bus  0, device   2, function 0:/ { getline; print }' vgtdev.out |
-       grep -q 'PCI device 8086:0412'; then
-        ok "$desc"
-    elif [ -n "$missing" ]; then
-        not_ok "$desc (the vgt device lacks:$missing)"
-        diag <vgtdev.out
+    if [ -z "$missing" ]; then
+        ok "the vgt device has every property libxl sets"
     else
-        not_ok "$desc"
-        diag <vgtdev.out
+        not_ok "the vgt device lacks:$missing"
     fi
+    layout "$VGT_QEMU" '' '8086:0412' \
+        "the real vgt, SCSI controller and NIC, the project's QEMU"
 else
     n=$((n + 1))
-    echo "ok $n - libxl's -device string on the real vgt device # SKIP the project's QEMU is not built (VGT_QEMU)"
+    echo "ok $n - libxl's argv on the project's QEMU" \
+        "# SKIP the project's QEMU is not built (VGT_QEMU)"
 fi
 
 echo "1..$n"

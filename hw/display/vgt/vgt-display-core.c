@@ -99,9 +99,11 @@ static const VgtRegInfo vgt_display_regs[] = {
     { "PCH_RAWCLK_FREQ", PCH_RAWCLK_FREQ, 4, VGT_REG_RO, VGT_RAWCLK_MHZ,
       ~0u },
 
-    /* VGA plane: disabled (i915 then skips the VGA sequencer dance) */
-    { "CPU_VGACNTRL", CPU_VGACNTRL, 4, VGT_REG_VIRT, VGA_DISP_DISABLE,
-      0 },
+    /*
+     * VGA plane: on at reset, as firmware leaves a Haswell; the console
+     * shows legacy VGA until i915 sets VGA_DISP_DISABLE (vgt-vga.c).
+     */
+    { "CPU_VGACNTRL", CPU_VGACNTRL, 4, VGT_REG_VIRT, 0, 0 },
     /* chicken bits: storage (i915 read-modify-writes them) */
     { "CHICKEN_PAR1_1", 0x42080, 4, VGT_REG_VIRT, 0, 0 },
     { "CHICKEN_PIPESL_1", 0x420b0, 3 * 4, VGT_REG_VIRT, 0, 0 },

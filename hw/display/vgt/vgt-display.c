@@ -37,6 +37,7 @@
 #include "hw/display/edid.h"
 #include "ui/console.h"
 #include "vgt-internal.h"
+#include "../vga_regs.h"
 #include "trace.h"
 
 static const struct VgtFormat {
@@ -291,12 +292,13 @@ static void vgt_display_placeholder(VgtState *s, const char *why)
     VgtConsole *d = &s->display.console;
     g_autofree char *msg = NULL;
 
-    if (d->pipe == -1 && !d->invalidate && d->shown_why == why) {
+    if (d->pipe == VGT_CONSOLE_PLACEHOLDER && !d->invalidate &&
+        d->shown_why == why) {
         return;
     }
     msg = g_strdup_printf("vgt: %s", why);
     trace_vgt_display_placeholder(why);
-    d->pipe = -1;
+    d->pipe = VGT_CONSOLE_PLACEHOLDER;
     d->shown_why = why;
     d->invalidate = false;
     vgt_display_replace(s, qemu_create_placeholder_surface(s->conf.xres,
@@ -510,6 +512,31 @@ static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
     }
 }
 
+/*
+ * Legacy VGA on the console.  Coming from a pipe, the surface may show
+ * guest RAM in place (zero copy): it is replaced by one of the console's
+ * own first, so that the VGA code never draws into guest memory.
+ */
+static void vgt_display_show_vga(VgtState *s)
+{
+    VgtConsole *d = &s->display.console;
+
+    if (d->pipe != VGT_CONSOLE_VGA) {
+        trace_vgt_display_vga(true);
+        vgt_display_replace(s, qemu_create_placeholder_surface(
+                                s->conf.xres, s->conf.yres, "vgt: VGA"),
+                            NULL, NULL);
+        d->pipe = VGT_CONSOLE_VGA;
+        d->shown_why = NULL;
+        d->invalidate = true;
+    }
+    if (d->invalidate) {
+        d->invalidate = false;
+        vgt_vga_invalidate(s);
+    }
+    vgt_vga_update(s);
+}
+
 static void vgt_display_update(void *opaque)
 {
     VgtState *s = opaque;
@@ -522,6 +549,13 @@ static void vgt_display_update(void *opaque)
     if (!s->display.monitor_connected) {
         vgt_display_placeholder(s, "monitor disconnected");
         return;
+    }
+    if (vgt_vga_enabled(s)) {
+        vgt_display_show_vga(s);
+        return;
+    }
+    if (d->pipe == VGT_CONSOLE_VGA) {
+        trace_vgt_display_vga(false);
     }
     for (p = 0; p < VGT_NPIPES; p++) {
         if (!vgt_pipe_drives_monitor(s, p)) {
@@ -559,9 +593,20 @@ static void vgt_display_invalidate(void *opaque)
     s->display.console.invalidate = true;
 }
 
+/* Text consoles (-display curses) see VGA text modes only. */
+static void vgt_display_text_update(void *opaque, console_ch_t *chardata)
+{
+    VgtState *s = opaque;
+
+    if (s->display.monitor_connected && vgt_vga_enabled(s)) {
+        vgt_vga_text_update(s, chardata);
+    }
+}
+
 static const GraphicHwOps vgt_display_ops = {
     .invalidate = vgt_display_invalidate,
     .gfx_update = vgt_display_update,
+    .text_update = vgt_display_text_update,
 };
 
 void vgt_display_init(VgtState *s)
@@ -576,9 +621,11 @@ void vgt_display_init(VgtState *s)
 
     qemu_edid_generate(s->display.edid, sizeof(s->display.edid), &info);
     s->display.edid_size = qemu_edid_size(s->display.edid);
-    s->display.console.pipe = -2;       /* nothing shown yet */
+    s->display.console.pipe = VGT_CONSOLE_NOTHING;
     s->display.console.con = graphic_console_init(DEVICE(s), 0,
                                                   &vgt_display_ops, s);
+    /* the VGA code draws on the same console while VGA is on */
+    s->vga.common.con = s->display.console.con;
 }
 
 void vgt_display_reset(VgtState *s)
@@ -702,6 +749,12 @@ static void vgt_get_display(Object *obj, Visitor *v, const char *name,
                                   d->width, d->height, f ? f->name : "?",
                                   d->tiled ? "x-tiled" : "linear",
                                   d->zero_copy ? "zero-copy" : "copy");
+    } else if (d->pipe == VGT_CONSOLE_VGA) {
+        VGACommonState *vga = &s->vga.common;
+
+        /* graphic mode: GR06 bit 0 (as the VGA code decides) */
+        console = g_strdup_printf("VGA %s", vga->gr[VGA_GFX_MISC] & 1 ?
+                                  "graphics" : "text");
     } else {
         console = g_strdup("no display");
     }

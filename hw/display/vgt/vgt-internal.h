@@ -18,6 +18,9 @@
 #include "vgt-opregion-layout.h"
 #include "vgt-regs.h"
 #include "vgt-irq-chain.h"
+/* QEMU's VGA common code, for the boot screen (vgt-vga.c) */
+#include "ui/console.h"
+#include "../vga_int.h"
 #include "kernel-shim/hsw/hsw-display.h"
 
 OBJECT_DECLARE_SIMPLE_TYPE(VgtState, VGT)
@@ -84,10 +87,15 @@ typedef struct VgtGmbus {
     uint64_t cycles;
 } VgtGmbus;
 
+/* What the console shows when it is not a pipe (VgtConsole.pipe) */
+#define VGT_CONSOLE_PLACEHOLDER     (-1)
+#define VGT_CONSOLE_NOTHING         (-2)    /* nothing shown yet */
+#define VGT_CONSOLE_VGA             (-3)    /* legacy VGA (vgt-vga.c) */
+
 /* The scan-out presented on the VM's QEMU console (vgt-display.c). */
 typedef struct VgtConsole {
     QemuConsole *con;
-    int pipe;                   /* pipe shown, -1: placeholder */
+    int pipe;                   /* pipe shown, or one of VGT_CONSOLE_* */
     uint32_t width, height;
     uint32_t format;            /* DSPCNTR & DISP_FORMAT_MASK */
     uint32_t stride;
@@ -132,6 +140,7 @@ typedef struct VgtConf {
     uint32_t yres;
     char *port_name;            /* "port": DDI B, C or D */
     bool aperture_trap;         /* x-aperture-trap: trap every access */
+    bool vga;                   /* decode legacy VGA (the boot screen) */
 } VgtConf;
 
 /* The register file behind BAR0's lower half and BAR4 (vgt-regs.c). */
@@ -230,6 +239,13 @@ typedef struct VgtStats {
     uint64_t host_events;       /* events received from the helper */
 } VgtStats;
 
+/* Legacy VGA, the boot screen (vgt-vga.c) */
+typedef struct VgtVga {
+    VGACommonState common;
+    MemoryRegion *lowmem;       /* the 0xA0000 window (QEMU's VGA code) */
+    MemoryRegion vbe_absent;    /* Bochs VBE ports: not there */
+} VgtVga;
+
 struct VgtState {
     PCIDevice parent_obj;
 
@@ -251,6 +267,7 @@ struct VgtState {
     VgtIrq irq;
     VgtSubmit submit;
     VgtDisplay display;
+    VgtVga vga;
     VgtStats stats;
 };
 
@@ -432,6 +449,15 @@ void vgt_display_init(VgtState *s);
 void vgt_display_reset(VgtState *s);
 void vgt_display_exit(VgtState *s);
 void vgt_display_add_properties(Object *obj);
+
+/* vgt-vga.c */
+bool vgt_vga_init(VgtState *s, Error **errp);
+void vgt_vga_exit(VgtState *s);
+void vgt_vga_reset(VgtState *s);
+bool vgt_vga_enabled(VgtState *s);
+void vgt_vga_invalidate(VgtState *s);
+void vgt_vga_update(VgtState *s);
+void vgt_vga_text_update(VgtState *s, console_ch_t *chardata);
 
 /* vgt-irq.c: the interrupt chain (vgt-irq-chain.h) */
 typedef enum VgtIrqDomain {

@@ -49,6 +49,18 @@ static void vgt_realize(PCIDevice *pdev, Error **errp)
         vgt_host_disconnect(s);
         return;
     }
+    if (s->conf.vga && !vgt_vga_init(s, errp)) {
+        vgt_regs_exit(s);
+        vgt_host_disconnect(s);
+        return;
+    }
+    if (!s->conf.vga && !pdev->romfile) {
+        /*
+         * No VGA, no VGA BIOS: an empty name stops PCI realize from
+         * loading the class's default (a romfile the user names stays).
+         */
+        pdev->romfile = g_strdup("");
+    }
     vgt_pvinfo_reset(s);
     vgt_mmio_init(s);
     vgt_gtt_init(s);
@@ -73,6 +85,7 @@ static void vgt_exit(PCIDevice *pdev)
     VgtState *s = VGT(pdev);
 
     vgt_display_exit(s);
+    vgt_vga_exit(s);
     vgt_pipes_exit(s);
     vgt_opregion_exit(s);
     vgt_aperture_exit(s);
@@ -96,6 +109,7 @@ static void vgt_reset(DeviceState *dev)
     vgt_dp_reset(s);
     vgt_gmbus_reset(s);
     vgt_display_reset(s);
+    vgt_vga_reset(s);
     vgt_gtt_reset(s);
     vgt_aperture_reset(s);
     vgt_fence_reset(s);
@@ -209,6 +223,8 @@ static Property vgt_properties[] = {
     DEFINE_PROP_UINT32("xres", VgtState, conf.xres, 1024),
     DEFINE_PROP_UINT32("yres", VgtState, conf.yres, 768),
     DEFINE_PROP_STRING("port", VgtState, conf.port_name),
+    /* Legacy VGA and its BIOS, the boot screen (vgt-vga.c) */
+    DEFINE_PROP_BOOL("vga", VgtState, conf.vga, true),
     /* BAR2 traps every access instead of mapping RAM (tests, bench) */
     DEFINE_PROP_BOOL("x-aperture-trap", VgtState, conf.aperture_trap,
                      false),
@@ -233,6 +249,8 @@ static void vgt_class_init(ObjectClass *klass, void *data)
     k->device_id = VGT_PCI_DEVICE_ID;
     k->revision = VGT_PCI_REVISION;
     k->class_id = PCI_CLASS_DISPLAY_VGA;
+    /* the boot screen's VGA BIOS (vgt-vga.c), from Debian's seabios */
+    k->romfile = "vgabios-stdvga.bin";
     dc->desc = "vgt mediated pass-through Intel Haswell GT2 vGPU";
     dc->reset = vgt_reset;
     dc->vmsd = &vmstate_vgt;
