@@ -10,8 +10,11 @@ HELPER_SRC   := $(TOP)/kernel-shim
 HELPER_BUILD := $(BUILD)/helper
 HELPER_OBJ   := $(HELPER_BUILD)/obj
 
+# Debian's hardening (dpkg-buildflags), as the packaged daemon needs.
 HELPER_CFLAGS := -std=gnu11 -O2 -g -fPIC -Wall -Wextra -Wno-unused-parameter \
-	-Werror -I$(TOP)/include -I$(HELPER_SRC) -MMD -MP
+	-Werror -I$(TOP)/include -I$(HELPER_SRC) -MMD -MP \
+	-fstack-protector-strong -Wformat -Werror=format-security -D_FORTIFY_SOURCE=2
+HELPER_LDFLAGS := -Wl,-z,relro -Wl,-z,now
 HELPER_GLIB_CFLAGS = $(shell pkg-config --cflags glib-2.0)
 HELPER_GLIB_LIBS   = $(shell pkg-config --libs glib-2.0)
 
@@ -61,7 +64,7 @@ $(HELPER_LIB): $(HELPER_LIB_OBJS) $(HELPER_EXPORTS) $(HELPER_SOURCES)
 # (The list is a prerequisite so that a file leaving it relinks.)
 $(HELPER_HOSTD): $(HELPER_HOSTD_OBJS) $(HELPER_SOURCES)
 	@echo "  LINK    $(notdir $@)"
-	@gcc -o $@ $(filter %.o,$^) -lpthread
+	@gcc $(HELPER_LDFLAGS) -o $@ $(filter %.o,$^) -lpthread
 
 $(HELPER_BUILD)/test-%: $(HELPER_OBJ)/tests/test-%.o $(HELPER_LIB_OBJS) \
 		$(HELPER_SOURCES)

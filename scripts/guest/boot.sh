@@ -19,6 +19,8 @@
 #   info-pci.txt    `info pci` from the monitor, once the guest is up
 #   vgt-props.txt   the device's low_gm_sz, high_gm_sz, fence_sz, xres, yres
 #   screen.ppm/png  QMP screendump of the vgt console (when fbcon is up)
+#   screen-vga.png  the console before i915 loads: the VGA boot screen
+#   vga-screen.txt  its outcome ("vga w= h= md5= colours=", "console=...")
 #   screendump.txt  outcome of the screendump ("ok ...", "error: ...", "none: ...",
 #                   or "final ..."/"final-error: ..." when the guest never drew
 #                   and the console was dumped at its end: screen-final.ppm/png)
@@ -58,6 +60,7 @@ rm -f "$out/serial.log" "$out/unimp.log" "$out/qemu.log" "$out/info-pci.txt" \
     "$out/screen.ppm" "$out/screen.png" "$out/screendump.txt" "$out/result.txt" \
     "$out/steps.txt" "$out/unimp-summary.txt" "$out/qmp-watch.log" \
     "$out/screen-final.ppm" "$out/screen-final.png" "$out/vgt-props.txt" \
+    "$out/screen-vga.ppm" "$out/screen-vga.png" "$out/vga-screen.txt" \
     "$out/qmp-events.txt" "$out/unimp-cut.txt"
 : > "$out/serial.log"
 

@@ -229,6 +229,15 @@ def watch(sock_path, serial, out, device, timeout, pid):
                 with open(os.path.join(out, "info-pci.txt"), "w") as f:
                     f.write(q.hmp("info pci"))
                 if device:
+                    # Before i915: the boot screen, legacy VGA (what
+                    # SeaBIOS and the kernel's VGA console left on it).
+                    vga_status = os.path.join(out, "vga-screen.txt")
+                    screendump(q, device, out, "screen-vga", "vga", vga_status)
+                    r = q.cmd("qom-get", path="/machine/peripheral/" + device,
+                              property="display")
+                    with open(vga_status, "a") as f:
+                        f.write("console=%s\n" % r.get("return", {}).get(
+                            "console", r.get("error")))
                     # The host's side of what the guest should find: its
                     # graphics memory partition and the virtual monitor.
                     with open(os.path.join(out, "vgt-props.txt"), "w") as f:

@@ -23,6 +23,7 @@ import sys
 STEPS = [
     ("userspace", "the guest kernel boots and /init runs (VGT-GUEST: init started)"),
     ("pci-device", "the vgt device is 00:02.0, 8086:0412, class 030000"),
+    ("vga-boot-screen", "before i915, the console shows legacy VGA text (SeaBIOS, the kernel's VGA console)"),
     ("i915-loaded", "i915 and its dependencies load (insmod ok, /sys/module/i915)"),
     ("i915-probe", "i915's probe runs on 0000:00:02.0"),
     ("vgpu-detected", "i915 reports 'Virtual GPU for Intel GVT-g detected'"),
@@ -71,6 +72,7 @@ class Run:
             self.unimp_diag = []
         self.unimp = [l for l in unimp if l.strip()]
         self.screendump = read(os.path.join(d, "screendump.txt")).strip()
+        self.vga_screen = read(os.path.join(d, "vga-screen.txt")).strip()
         # What the host configured (qom-get of the device's properties).
         self.props = {}
         for l in read(os.path.join(d, "vgt-props.txt")).split("\n"):
@@ -121,6 +123,15 @@ def evaluate(r):
     pci = [l for l in r.g("pci 0000:00:02.0 ")]
     pci_ok = any("vendor=0x8086 device=0x0412 class=0x030000" in l for l in pci)
     put("pci-device", pci_ok, pci[0] if pci else "no 0000:00:02.0 in the guest's PCI list")
+
+    # 80x25 text in 9x16 cells, with something written on it.
+    vm = re.search(r"^vga w=(\d+) h=(\d+) md5=[0-9a-f]+ colours=(\d+)$", r.vga_screen, re.M)
+    vcon = re.search(r"^console=(.*)$", r.vga_screen, re.M)
+    vga_ok = bool(vm and vcon and vcon[1] == "VGA text" and
+                  (vm[1], vm[2]) == ("720", "400") and int(vm[3]) >= 2)
+    put("vga-boot-screen", vga_ok,
+        ("%s (console: %s)" % (vm[0], vcon[1]) if vm and vcon else
+         r.vga_screen.replace("\n", "; ") or "no screendump before i915 (vga-screen.txt)"))
 
     loaded = r.g("module i915 loaded") and r.g("i915 present in /sys/module")
     put("i915-loaded", loaded, (r.g("module i915") or ["i915 not loaded"])[0])

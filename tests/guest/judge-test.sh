@@ -35,14 +35,14 @@ check() {
 
 ALL_AFTER_VGPU="ballooned ggtt i915-initialized rings first-requests no-hang dp-edid modeset fbcon screendump no-kernel-warnings unimp-clean"
 
-echo "1..19"
+echo "1..21"
 check "a complete bring-up passes every step" good "" "" true
-check "today's real boot stops at the caps check" caps-stop "$ALL_AFTER_VGPU" \
+check "today's real boot stops at the caps check (before the boot screen existed)" caps-stop "vga-boot-screen $ALL_AFTER_VGPU" \
     "i915 0000:00:02.0: incompatible vGPU found, support for isolated ppGTT required (then: i915 0000:00:02.0: Device initialization failed (-6))" true
 check "no vgt device (QEMU refuses -device vgt)" good \
-    "userspace pci-device i915-loaded i915-probe vgpu-detected ballooned ggtt i915-initialized rings first-requests no-hang dp-edid modeset fbcon screendump no-kernel-warnings unimp-clean" \
+    "userspace pci-device vga-boot-screen i915-loaded i915-probe vgpu-detected ballooned ggtt i915-initialized rings first-requests no-hang dp-edid modeset fbcon screendump no-kernel-warnings unimp-clean" \
     "QEMU: qemu-system-x86_64: -device vgt,addr=2,id=vgt0: 'vgt' is not a valid device model name" \
-    ': > serial.log; echo "exit 1 0s" > result.txt; echo "qemu-system-x86_64: -device vgt,addr=2,id=vgt0: '"'vgt'"' is not a valid device model name" > qemu.log'
+    ': > serial.log; rm -f vga-screen.txt; echo "exit 1 0s" > result.txt; echo "qemu-system-x86_64: -device vgt,addr=2,id=vgt0: '"'vgt'"' is not a valid device model name" > qemu.log'
 check "wrong PCI identity" good "pci-device unimp-clean" "" \
     "sed -i 's/device=0x0412 class=0x030000/device=0x0412 class=0x038000/' serial.log"
 check "vGPU not detected" good "vgpu-detected" "" \
@@ -72,6 +72,10 @@ check "no EDID over AUX" good "dp-edid modeset" "" \
     "sed -i 's/edid_bytes=256/edid_bytes=0/' serial.log"
 check "screendump differs from the guest's framebuffer" good "screendump" "screendump md5" \
     "sed -i 's/md5=0123456789abcdef0123456789abcdef colours/md5=ffffffffffffffffffffffffffffffff colours/' screendump.txt"
+check "no VGA before i915 (the console showed the placeholder)" good "vga-boot-screen" "console: no display" \
+    "sed -i 's/^console=.*/console=no display/' vga-screen.txt"
+check "a blank VGA screen before i915" good "vga-boot-screen" "colours=1" \
+    "sed -i 's/colours=[0-9]*/colours=1/' vga-screen.txt"
 check "a kernel warning" good "no-kernel-warnings" "" \
     "sed -i 's/^\(\[    5.600000\].*\)/[    5.550000] WARNING: CPU: 0 PID: 1 at drivers\/gpu\/drm\/i915\/i915_irq.c:275 gen3_assert_iir_is_zero [i915]\n\1/' serial.log"
 check "an unimplemented register" good "unimp-clean" "1 line(s)" \
