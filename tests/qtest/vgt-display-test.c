@@ -803,22 +803,30 @@ static void check_vga_text(VgtQtest *d)
     g_assert_cmphex(qtest_readw(d->qts, 0xb8000 + 160), ==, 0x1000 | 'B');
 }
 
-/* From reset the console shows VGA, as a Haswell after POST does. */
-static void test_vga_text(void)
+/*
+ * From reset the console shows VGA, as a Haswell after POST does: blank
+ * until a BIOS programs a mode, then its text.
+ */
+static void check_vga_from_reset(VgtQtest *d)
 {
     g_autofree char *console = NULL;
     g_autofree uint8_t *pix = NULL;
-    VgtQtest d;
     int w, h;
 
-    dev_start(&d, "");
-    g_assert_cmphex(vgt_rd(&d, VGT_QTEST_VGACNTRL), ==, 0);
-    /* nothing programmed yet: VGA, blank */
-    pix = screendump(&d, &w, &h);
-    console = vgt_qtest_display_console(&d);
+    g_assert_cmphex(vgt_rd(d, VGT_QTEST_VGACNTRL), ==, 0);
+    pix = screendump(d, &w, &h);
+    console = vgt_qtest_display_console(d);
     g_assert_cmpstr(console, ==, "VGA text");
-    vga_text_mode(&d);
-    check_vga_text(&d);
+    vga_text_mode(d);
+    check_vga_text(d);
+}
+
+static void test_vga_text(void)
+{
+    VgtQtest d;
+
+    dev_start(&d, "");
+    check_vga_from_reset(&d);
     vgt_qtest_stop(&d);
 }
 
@@ -855,20 +863,13 @@ static void test_vga_handover(void)
     check_frame(&d, FMT_XRGB8888);
     console = vgt_qtest_display_console(&d);
     g_assert_true(g_str_has_prefix(console, "pipe A"));
-    g_free(console);
 
     /* the VGA window keeps its contents when VGA is off (as on hardware) */
     g_assert_cmphex(qtest_readw(d.qts, 0xb8000), ==, 0x4000 | 'R');
 
     qtest_qmp_assert_success(d.qts, "{ 'execute': 'system_reset' }");
     vgt_qtest_map(&d);   /* the reset cleared the BARs */
-    g_assert_cmphex(vgt_rd(&d, VGT_QTEST_VGACNTRL), ==, 0);
-    g_free(pix);
-    pix = screendump(&d, &w, &h);
-    console = vgt_qtest_display_console(&d);
-    g_assert_cmpstr(console, ==, "VGA text");
-    vga_text_mode(&d);
-    check_vga_text(&d);
+    check_vga_from_reset(&d);
     vgt_qtest_stop(&d);
 }
 
