@@ -18,6 +18,8 @@
 #define VGT_PCI_DEVICE_ID       0x0412
 #define VGT_PCI_REVISION        0x06
 #define VGT_PCI_CLASS_CODE      0x030000
+/* Where Intel's integrated GPU lives, and i915 and firmware look: 00:02.0 */
+#define VGT_PCI_SLOT            2
 
 /* BAR0: 2 MiB of registers followed by the 2 MiB global GTT. */
 #define VGT_MMIO_SIZE           (2u * 1024 * 1024)

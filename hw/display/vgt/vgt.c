@@ -15,6 +15,7 @@
 #include "qapi/error.h"
 #include "qapi/visitor.h"
 #include "hw/pci/msi.h"
+#include "hw/pci/pci_bus.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "vgt-internal.h"
@@ -78,6 +79,32 @@ static void vgt_realize(PCIDevice *pdev, Error **errp)
     pci_register_bar(pdev, 4, PCI_BASE_ADDRESS_SPACE_IO, &s->io);
 
     trace_vgt_realize(s->conf.aperture_size, s->conf.stolen_size);
+}
+
+/* PCI realize, which vgt_qdev_realize runs after claiming slot 2 */
+static DeviceRealize vgt_pci_qdev_realize;
+
+/*
+ * With -device vgt on the command line, the pc and q35 boards keep slot 2
+ * of their root bus reserved (hw/i386/pc.c, pc_nic_init), so that their
+ * NICs do not take it: it is where i915 and firmware expect the Intel GPU.
+ * The first vgt on that bus takes it, named or not (addr=2 or no addr).
+ */
+static void vgt_qdev_realize(DeviceState *dev, Error **errp)
+{
+    PCIDevice *pdev = PCI_DEVICE(dev);
+    PCIBus *bus = pci_get_bus(pdev);
+    uint32_t slot = 1u << VGT_PCI_SLOT;
+
+    if (bus && (bus->slot_reserved_mask & slot) &&
+        (pdev->devfn < 0 || PCI_SLOT(pdev->devfn) == VGT_PCI_SLOT)) {
+        if (pdev->devfn < 0) {
+            pdev->devfn = PCI_DEVFN(VGT_PCI_SLOT, 0);
+        }
+        bus->slot_reserved_mask &= ~slot;
+        trace_vgt_claim_slot(VGT_PCI_SLOT);
+    }
+    vgt_pci_qdev_realize(dev, errp);
 }
 
 static void vgt_exit(PCIDevice *pdev)
@@ -252,6 +279,8 @@ static void vgt_class_init(ObjectClass *klass, void *data)
     /* the boot screen's VGA BIOS (vgt-vga.c), from Debian's seabios */
     k->romfile = "vgabios-stdvga.bin";
     dc->desc = "vgt mediated pass-through Intel Haswell GT2 vGPU";
+    device_class_set_parent_realize(dc, vgt_qdev_realize,
+                                    &vgt_pci_qdev_realize);
     dc->reset = vgt_reset;
     dc->vmsd = &vmstate_vgt;
     dc->hotpluggable = false;
