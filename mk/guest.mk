@@ -39,7 +39,8 @@ guest: $(GUEST_INITRD)
 # the suite's TAP is counted by scripts/tap-summary.sh with the others.
 check-guest: $(GUEST_QEMU_DEP) guest
 	@$(TOP)/tests/guest/boot-test.sh $(QEMU_BIN) $(GUEST_DIR) $(GUEST_DIR)/test \
-	    $(TAP_DIR)/guest-boot.tap $(if $(VGT_MACHINE),--machine $(VGT_MACHINE)) || \
+	    $(TAP_DIR)/guest-boot.tap $(if $(VGT_MACHINE),--machine $(VGT_MACHINE)) \
+	    $(if $(VGT_ACCEL),--accel $(VGT_ACCEL)) || \
 	    { [ -n "$(filter check,$(MAKECMDGOALS))" ] || exit 1; }
 
 # A whole boot takes well under a minute under TCG: part of `make check`.

@@ -2,6 +2,7 @@
 # Boot the vgt test guest once under TCG and keep everything it said.
 #   usage: boot.sh --qemu QEMU_BIN --guest GUEST_DIR --out OUT_DIR [options]
 #     --machine q35|pc      machine type (default q35)
+#     --accel tcg|kvm       accelerator (default tcg, as CI has no KVM)
 #     --timeout S           hard limit for the whole boot (default 300)
 #     --silence S           give up when the guest printed nothing after S (60)
 #     --append "ARGS"       extra kernel arguments (added after the defaults)
@@ -30,13 +31,14 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-qemu='' guest='' out='' machine=q35 timeout=300 silence=60 append='' vnc='' progress=0 vgt=1
+qemu='' guest='' out='' machine=q35 accel=tcg timeout=300 silence=60 append='' vnc='' progress=0 vgt=1
 while [ $# -gt 0 ]; do
     case "$1" in
     --qemu) qemu=$2; shift ;;
     --guest) guest=$2; shift ;;
     --out) out=$2; shift ;;
     --machine) machine=$2; shift ;;
+    --accel) accel=$2; shift ;;
     --timeout) timeout=$2; shift ;;
     --silence) silence=$2; shift ;;
     --append) append=$2; shift ;;
@@ -78,7 +80,7 @@ qmp="$sockdir/qmp.sock"
 # See docs/guest.md for every argument and why.
 cmdline="console=ttyS0,115200 loglevel=8 drm.debug=0x0e log_buf_len=8M panic=1 $append"
 
-set -- "$qemu" -M "$machine" -accel tcg -m 1G -nodefaults -no-user-config \
+set -- "$qemu" -M "$machine" -accel "$accel" -m 1G -nodefaults -no-user-config \
     -vga none -no-reboot \
     -kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
     -L /usr/share/seabios -L /usr/share/qemu \
