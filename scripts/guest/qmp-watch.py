@@ -31,148 +31,38 @@ Only the Python standard library is used.
 import hashlib
 import json
 import os
-import socket
-import struct
 import sys
 import time
-import zlib
+
+# QMP and PPM/PNG: the project's shared modules (scripts/lib/).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import vgtqmp  # noqa: E402
+import vgtppm  # noqa: E402
 
 
 # Properties of -device vgt that the guest's view is checked against.
 VGT_PROPS = ("low_gm_sz", "high_gm_sz", "fence_sz", "xres", "yres")
 
 
-class QMP:
-    def __init__(self, path, timeout=10.0):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        self.sock.connect(path)
-        self.buf = b""
-        self._read()                      # greeting
-        self.cmd("qmp_capabilities")
-
-    def _read(self):
-        while b"\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("QMP socket closed")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        return json.loads(line)
-
-    events = None   # a file to append QEMU's events to, when set
-
-    def _event(self, r):
-        if self.events:
-            self.events.write(json.dumps(r) + "\n")
-            self.events.flush()
-
-    def cmd(self, name, **args):
-        msg = {"execute": name}
-        if args:
-            msg["arguments"] = args
-        self.sock.sendall(json.dumps(msg).encode() + b"\n")
-        while True:
-            r = self._read()
-            if "event" in r:
-                self._event(r)
-                continue
-            return r
-
-    def poll_events(self):
-        """Record the events QEMU has sent meanwhile (SHUTDOWN and its
-        reason tell a guest power-off from a guest reset or a signal)."""
-        closed = False
-        self.sock.setblocking(False)
-        try:
-            while True:
-                chunk = self.sock.recv(65536)
-                if not chunk:
-                    closed = True
-                    break
-                self.buf += chunk
-        except BlockingIOError:
-            pass
-        except OSError:
-            closed = True
-        finally:
-            self.sock.setblocking(True)
-        while b"\n" in self.buf:
-            line, self.buf = self.buf.split(b"\n", 1)
-            r = json.loads(line)
-            if "event" in r:
-                self._event(r)
-        if closed:
-            raise ConnectionError("QMP socket closed")
-
-    def hmp(self, line):
-        r = self.cmd("human-monitor-command", **{"command-line": line})
-        if "error" in r:
-            return "error: " + r["error"].get("desc", str(r["error"]))
-        return r.get("return", "")
-
-
-def alive(pid):
-    if not pid:
-        return True
-    try:
-        os.kill(pid, 0)
-        return True
-    except OSError:
-        return False
+def hmp(q, line):
+    """A monitor command's output, or "error: ..." (never raises)."""
+    r = q.execute("human-monitor-command", **{"command-line": line})
+    if "error" in r:
+        return "error: " + r["error"].get("desc", str(r["error"]))
+    return r.get("return", "")
 
 
 def connect(path, deadline, pid=None):
-    last = None
-    while time.time() < deadline and alive(pid):
-        try:
-            return QMP(path)
-        except (OSError, ConnectionError) as e:
-            last = e
-            time.sleep(0.1)
-    raise ConnectionError(f"qmp-watch: cannot connect to {path}: {last}")
-
-
-def read_ppm(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    # P6 header: magic, width, height, maxval, each separated by whitespace.
-    fields, pos = [], 0
-    while len(fields) < 4:
-        while data[pos:pos + 1].isspace():
-            pos += 1
-        if data[pos:pos + 1] == b"#":
-            pos = data.index(b"\n", pos) + 1
-            continue
-        end = pos
-        while not data[end:end + 1].isspace():
-            end += 1
-        fields.append(data[pos:end])
-        pos = end
-    pos += 1
-    if fields[0] != b"P6" or int(fields[3]) != 255:
-        raise ValueError(f"{path}: not an 8-bit P6 PPM")
-    w, h = int(fields[1]), int(fields[2])
-    return w, h, data[pos:pos + w * h * 3]
-
-
-def ppm_to_png(ppm, png):
-    w, h, rgb = read_ppm(ppm)
-    rows = b"".join(b"\x00" + rgb[y * w * 3:(y + 1) * w * 3] for y in range(h))
-
-    def chunk(kind, body):
-        c = struct.pack(">I", len(body)) + kind + body
-        return c + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
-
-    with open(png, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n")
-        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)))
-        f.write(chunk(b"IDAT", zlib.compress(rows, 6)))
-        f.write(chunk(b"IEND", b""))
+    try:
+        q = vgtqmp.connect(path, deadline - time.time(), pid)
+    except ConnectionError as e:
+        raise ConnectionError(f"qmp-watch: cannot connect to {path}: {e}")
+    return q
 
 
 def ppm_info(path):
-    w, h, rgb = read_ppm(path)
+    w, h, rgb = vgtppm.read_ppm(path)
     xrgb = bytearray(w * h * 4)
     xrgb[0::4] = rgb[2::3]   # B
     xrgb[1::4] = rgb[1::3]   # G
@@ -186,18 +76,18 @@ def screendump(q, device, out, name, label, status_path):
     picture is one frame, and write one status line: "<label> w= h= md5=
     colours=" ("ok" when there is no label) or "<label>-error: why"."""
     ppm = os.path.join(out, name + ".ppm")
-    q.cmd("stop")
+    q.execute("stop")
     args = {"filename": ppm}
     if device:
         args["device"] = device
-    r = q.cmd("screendump", **args)
-    q.cmd("cont")
+    r = q.execute("screendump", **args)
+    q.execute("cont")
     with open(status_path, "w") as f:
         if "error" in r:
             f.write("%serror: %s\n" % (label + "-" if label else "",
                                         r["error"].get("desc", r["error"])))
         else:
-            ppm_to_png(ppm, os.path.join(out, name + ".png"))
+            vgtppm.ppm_to_png(ppm, os.path.join(out, name + ".png"))
             w, h, md5, colours = ppm_info(ppm)
             f.write(f"{label or 'ok'} w={w} h={h} md5={md5} colours={colours}\n")
 
@@ -227,13 +117,13 @@ def watch(sock_path, serial, out, device, timeout, pid):
             if not did_pci and "VGT-GUEST: init started" in line:
                 did_pci = True
                 with open(os.path.join(out, "info-pci.txt"), "w") as f:
-                    f.write(q.hmp("info pci"))
+                    f.write(hmp(q, "info pci"))
                 if device:
                     # Before i915: the boot screen, legacy VGA (what
                     # SeaBIOS and the kernel's VGA console left on it).
                     vga_status = os.path.join(out, "vga-screen.txt")
                     screendump(q, device, out, "screen-vga", "vga", vga_status)
-                    r = q.cmd("qom-get", path="/machine/peripheral/" + device,
+                    r = q.execute("qom-get", path="/machine/peripheral/" + device,
                               property="display")
                     with open(vga_status, "a") as f:
                         f.write("console=%s\n" % r.get("return", {}).get(
@@ -242,7 +132,7 @@ def watch(sock_path, serial, out, device, timeout, pid):
                     # graphics memory partition and the virtual monitor.
                     with open(os.path.join(out, "vgt-props.txt"), "w") as f:
                         for prop in VGT_PROPS:
-                            r = q.cmd("qom-get", path="/machine/peripheral/" + device,
+                            r = q.execute("qom-get", path="/machine/peripheral/" + device,
                                       property=prop)
                             if "return" in r:
                                 f.write("%s=%s\n" % (prop, r["return"]))
@@ -296,7 +186,7 @@ def main(argv):
                 f.write("none: the guest never showed a framebuffer console\n")
     elif argv[1] == "hmp":
         q = connect(argv[2], time.time() + 10)
-        print(q.hmp(" ".join(argv[3:])), end="")
+        print(hmp(q, " ".join(argv[3:])), end="")
     elif argv[1] == "ppm-info":
         print(*ppm_info(argv[2]))
     else:

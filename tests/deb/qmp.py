@@ -11,51 +11,17 @@ to a QEMU inside the chroot through its socket).
   qmp.py SOCK quit         quit QEMU
 Prints key=value lines; exits 1 on any error (message on stderr).
 """
-import json
+import os
 import re
-import socket
 import sys
 import time
 
+# The project's QMP client (scripts/lib/vgtqmp.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts", "lib"))
+import vgtqmp  # noqa: E402
+
 PVINFO = 0x78000
-
-
-class Qmp:
-    def __init__(self, path, timeout=20):
-        deadline = time.time() + timeout
-        while True:
-            try:
-                self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.s.settimeout(timeout)
-                self.s.connect(path)
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.2)
-        self.f = self.s.makefile("rw")
-        json.loads(self.f.readline())          # greeting
-        self.cmd("qmp_capabilities")
-
-    def cmd(self, name, **args):
-        msg = {"execute": name}
-        if args:
-            msg["arguments"] = args
-        self.f.write(json.dumps(msg) + "\n")
-        self.f.flush()
-        while True:
-            line = self.f.readline()
-            if not line:
-                raise RuntimeError("QMP connection closed during " + name)
-            rsp = json.loads(line)
-            if "event" in rsp:
-                continue
-            if "error" in rsp:
-                raise RuntimeError("%s: %s" % (name, rsp["error"]))
-            return rsp["return"]
-
-    def hmp(self, line):
-        return self.cmd("human-monitor-command", **{"command-line": line})
 
 
 def vgt_device(q):
@@ -84,11 +50,11 @@ def read32(q, addr):
 
 def main():
     path, what = sys.argv[1], sys.argv[2]
-    q = Qmp(path)
+    q = vgtqmp.connect(path, 20)
     if what == "quit":
         try:
             q.cmd("quit")
-        except (RuntimeError, OSError):
+        except (vgtqmp.QMPError, OSError):
             pass
         return 0
     if what == "pci":

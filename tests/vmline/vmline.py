@@ -40,7 +40,6 @@ import socket
 import struct
 import sys
 import time
-import zlib
 
 
 class Fail(Exception):
@@ -49,40 +48,12 @@ class Fail(Exception):
 
 # ---------------------------------------------------------------- QMP
 
-class QMP:
-    def __init__(self, path, timeout=10.0):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(timeout)
-        self.sock.connect(path)
-        self.buf = b""
-        self._read()                      # greeting
-        self.cmd("qmp_capabilities")
-
-    def _read(self):
-        while b"\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("QMP socket closed")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        return json.loads(line)
-
-    def cmd(self, name, **args):
-        msg = {"execute": name}
-        if args:
-            msg["arguments"] = args
-        self.sock.sendall(json.dumps(msg).encode() + b"\n")
-        while True:
-            r = self._read()
-            if "return" in r:
-                return r["return"]
-            if "error" in r:
-                raise Fail("QMP %s %s: error: %s" % (name, json.dumps(args),
-                                                    json.dumps(r["error"])))
-            # an event: skip
-
-    def hmp(self, line):
-        return self.cmd("human-monitor-command", **{"command-line": line})
+# QMP and PPM/PNG: the project's shared modules (scripts/lib/).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts", "lib"))
+import vgtqmp  # noqa: E402
+from vgtqmp import QMP, QMPError  # noqa: E402
+import vgtppm  # noqa: E402
 
 
 def pci_devices(q):
@@ -105,47 +76,14 @@ def fmt_dev(bus, d):
 # ---------------------------------------------------------------- pictures
 
 def read_ppm(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    fields = []
-    pos = 0
-    while len(fields) < 4:
-        while data[pos:pos + 1].isspace():
-            pos += 1
-        if data[pos:pos + 1] == b"#":
-            pos = data.index(b"\n", pos) + 1
-            continue
-        end = pos
-        while not data[end:end + 1].isspace():
-            end += 1
-        fields.append(data[pos:end])
-        pos = end
-    pos += 1
-    if fields[0] != b"P6" or fields[3] != b"255":
-        raise Fail("%s: not a binary 8-bit PPM (%r)" % (path, fields))
-    w, h = int(fields[1]), int(fields[2])
-    rgb = data[pos:pos + w * h * 3]
-    if len(rgb) != w * h * 3:
-        raise Fail("%s: truncated (%d of %d bytes)" % (path, len(rgb), w * h * 3))
-    return w, h, bytes(rgb)
+    try:
+        return vgtppm.read_ppm(path)
+    except ValueError as e:
+        raise Fail(str(e))
 
 
-def write_ppm(path, w, h, rgb):
-    with open(path, "wb") as f:
-        f.write(b"P6\n%d %d\n255\n" % (w, h))
-        f.write(rgb)
-
-
-def write_png(path, w, h, rgb):
-    raw = b"".join(b"\x00" + rgb[y * w * 3:(y + 1) * w * 3] for y in range(h))
-
-    def chunk(tag, data):
-        c = tag + data
-        return struct.pack(">I", len(data)) + c + struct.pack(">I", zlib.crc32(c))
-    with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(
-            ">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw, 6))
-            + chunk(b"IEND", b""))
+write_ppm = vgtppm.write_ppm
+write_png = vgtppm.write_png
 
 
 def cmd_png(src, dst):
@@ -355,20 +293,10 @@ def vnc_grab(host, port, timeout=15.0):
 # ---------------------------------------------------------------- commands
 
 def cmd_wait_qmp(sock, pid, timeout):
-    deadline = time.time() + float(timeout)
-    last = None
-    while time.time() < deadline:
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            raise Fail("QEMU (pid %s) exited before QMP answered" % pid)
-        try:
-            QMP(sock, timeout=5).cmd("query-status")
-            return
-        except (OSError, ConnectionError, ValueError) as e:
-            last = e
-            time.sleep(0.2)
-    raise Fail("QMP %s did not answer within %ss (%s)" % (sock, timeout, last))
+    try:
+        vgtqmp.connect(sock, float(timeout), int(pid), 5).cmd("query-status")
+    except ConnectionError as e:
+        raise Fail(str(e))
 
 
 def cmd_qmp(sock, name, args="{}"):
@@ -601,7 +529,7 @@ def main():
     except TypeError as e:
         print("usage error: %s" % e)
         return 2
-    except Fail as e:
+    except (Fail, QMPError) as e:
         print("FAIL: %s" % e)
         return 1
     except (OSError, ConnectionError, ValueError, KeyError) as e:
