@@ -53,8 +53,8 @@ check-guest-judge:
 
 CHECK_TARGETS += check-guest-judge
 
-# The main job of `make demo` (the top Makefile's DEMO_TARGET).
-DEMO_TARGET := demo-guest
+# `make demo-guest`: the judge's guest, with progress and a screenshot
+# (`make demo` is the desktop, mk/desktop.mk).
 
 demo-guest: $(GUEST_QEMU_DEP) guest
 	@$(GUEST_SCRIPTS)/demo.sh $(QEMU_BIN) $(GUEST_DIR) $(GUEST_DIR)/demo

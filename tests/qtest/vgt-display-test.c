@@ -481,6 +481,18 @@ static void test_scanout(const void *opaque)
     vgt_qtest_stop(&d);
 }
 
+/* The cursor position the device reports for pipe A (its "display"). */
+static void check_cursor_qom(VgtQtest *d, int64_t x, int64_t y)
+{
+    QDict *info = vgt_qtest_qom_dict(d, "display");
+    QDict *a = qobject_to(QDict, qlist_peek(qdict_get_qlist(info, "pipes")));
+
+    g_assert_true(qdict_get_bool(a, "cursor"));
+    g_assert_cmpint(qdict_get_int(a, "cursor-x"), ==, x);
+    g_assert_cmpint(qdict_get_int(a, "cursor-y"), ==, y);
+    qobject_unref(info);
+}
+
 static void test_cursor(void)
 {
     g_autofree uint8_t *pix = NULL;
@@ -522,10 +534,12 @@ static void test_cursor(void)
             }
         }
     }
+    check_cursor_qom(&d, 100, 20);
     /* moved (negative x: partly off screen): the old place is restored */
     g_free(pix);
     vgt_wr(&d, CURPOS_A, 30 << 16 | 1u << 15 | 4);
     pix = screendump(&d, &w, &h);
+    check_cursor_qom(&d, -4, 30);
     pattern(100, 20, rgb);
     g_assert_cmpmem(pix + (20 * W + 100) * 3, 3, rgb, 3);
     g_assert_cmphex(pix[(30 * W + 0) * 3], ==, 0xff);

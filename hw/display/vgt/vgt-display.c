@@ -306,6 +306,21 @@ static void vgt_display_placeholder(VgtState *s, const char *why)
                         NULL, NULL);
 }
 
+/* CURPOS of pipe @p: sign-magnitude x and y of the cursor's top left. */
+static void vgt_cursor_pos(VgtState *s, unsigned p, int *x, int *y)
+{
+    uint32_t pos = vgt_vreg(s, CURPOS(p));
+
+    *x = pos & CURSOR_POS_X_MASK;
+    *y = (pos & CURSOR_POS_Y_MASK) >> CURSOR_POS_Y_SHIFT;
+    if (pos & CURSOR_POS_X_SIGN) {
+        *x = -*x;
+    }
+    if (pos & CURSOR_POS_Y_SIGN) {
+        *y = -*y;
+    }
+}
+
 /* The cursor of pipe @p on the copy-path surface; returns its lines. */
 static bool vgt_cursor_draw(VgtState *s, const VgtScanout *so,
                             int *cy, int *ch)
@@ -313,7 +328,6 @@ static bool vgt_cursor_draw(VgtState *s, const VgtScanout *so,
     VgtConsole *d = &s->display.console;
     uint32_t cntr = vgt_vreg(s, CURCNTR(so->pipe));
     uint32_t base = vgt_vreg(s, CURBASE(so->pipe)) & ~0xfffu;
-    uint32_t pos = vgt_vreg(s, CURPOS(so->pipe));
     g_autofree uint8_t **pages = NULL;
     g_autofree uint8_t *pixels = NULL;
     pixman_image_t *src, *dst;
@@ -334,14 +348,7 @@ static bool vgt_cursor_draw(VgtState *s, const VgtScanout *so,
     default:
         return false;
     }
-    x = pos & CURSOR_POS_X_MASK;
-    y = (pos & CURSOR_POS_Y_MASK) >> CURSOR_POS_Y_SHIFT;
-    if (pos & CURSOR_POS_X_SIGN) {
-        x = -x;
-    }
-    if (pos & CURSOR_POS_Y_SIGN) {
-        y = -y;
-    }
+    vgt_cursor_pos(s, so->pipe, &x, &y);
     if (x >= (int)so->width || y >= (int)so->height ||
         x + (int)size <= 0 || y + (int)size <= 0) {
         return false;
@@ -720,6 +727,16 @@ static bool vgt_visit_pipe(VgtState *s, Visitor *v, unsigned p, Error **errp)
              vgt_visit_u64(v, "stride", so.stride, errp) &&
              vgt_visit_u64(v, "size", so.len, errp) &&
              vgt_visit_bool(v, "cursor", vgt_cursor_visible(s, p), errp);
+        if (ok && vgt_cursor_visible(s, p)) {
+            int64_t cx, cy;
+            int x, y;
+
+            vgt_cursor_pos(s, p, &x, &y);
+            cx = x;
+            cy = y;
+            ok = visit_type_int(v, "cursor-x", &cx, errp) &&
+                 visit_type_int(v, "cursor-y", &cy, errp);
+        }
     } else if (ok) {
         ok = vgt_visit_str(v, "why", why, errp);
     }
