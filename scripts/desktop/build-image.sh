@@ -1,10 +1,10 @@
 #!/bin/sh
 # Build (or reuse) the vgt desktop disk image: Debian bookworm minbase
-# (debootstrap), the packages of packages.list (weston 10, seatd, systemd,
-# udev, ...), the project's pinned guest kernel installed with dpkg -i (so
-# /lib/modules and the initramfs-tools initrd match it), the guest-side
-# configuration of rootfs/, made into an ext4 image with mkfs.ext4 -d (no
-# loop mount).
+# (debootstrap), the packages of packages.list (weston 10, systemd, udev,
+# the X server for the check's cursor-plane step, ...), the project's
+# pinned guest kernel installed with dpkg -i (so /lib/modules and the
+# initramfs-tools initrd match it), the guest-side configuration of
+# rootfs/, made into an ext4 image with mkfs.ext4 -d (no loop mount).
 #   usage: build-image.sh OUT_DIR KERNEL_DEB [MIRROR]
 # OUT_DIR (build/desktop/image) receives:
 #   disk.raw     the root file system (ext4, sparse; -drive if=virtio -> /dev/vda)
@@ -92,6 +92,13 @@ path-exclude /usr/share/info/*
 path-exclude /usr/share/locale/*
 path-include /usr/share/locale/locale.alias
 NODOC
+# Nothing may use Mesa's hardware drivers (the device renders no 3D).  The X
+# server (the check's cursor-plane step) hard-depends on libgl1 -> libglx0
+# -> libglx-mesa0 -> libgl1-mesa-dri in bookworm, so that package gets
+# installed; its drivers do not (the X server runs without glamor and GLX).
+cat > "$root/etc/dpkg/dpkg.cfg.d/vgt-desktop-nodri" <<'NODRI'
+path-exclude /usr/lib/x86_64-linux-gnu/dri/*
+NODRI
 # no daemon may start inside the chroot
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
 chmod +x "$root/usr/sbin/policy-rc.d"
@@ -114,7 +121,7 @@ rm -f "$root/tmp/kernel.deb"
 [ -f "$root/boot/initrd.img-$kabi" ] || die "no /boot/initrd.img-$kabi after dpkg -i"
 [ -f "$root/lib/modules/$kabi/modules.dep" ] || die "no modules.dep for $kabi"
 
-step "configuration (autologin, serial console, networkd, weston log unit)"
+step "configuration (autologin, serial console, networkd, weston log unit; vgt-xorg.service stays disabled)"
 inroot systemctl enable systemd-networkd.service vgt-desktop-log.service
 inroot systemctl set-default multi-user.target
 # root has no password (autologin on tty1 and ttyS0; nobody is asked)
@@ -123,7 +130,8 @@ echo "127.0.1.1 vgt-desktop" >> "$root/etc/hosts"
 # the machine-id is made at first boot (an empty file: no "first boot" units)
 : > "$root/etc/machine-id"
 
-# Nothing may depend on Mesa's hardware drivers (the device renders no 3D).
+# Nothing may depend on Mesa's hardware drivers (the device renders no 3D):
+# no DRI driver in the image (libgl1-mesa-dri's are path-excluded above).
 if ls "$root"/usr/lib/x86_64-linux-gnu/dri/*.so >/dev/null 2>&1; then
     die "Mesa DRI drivers got installed: $(ls "$root"/usr/lib/x86_64-linux-gnu/dri | tr '\n' ' ')"
 fi

@@ -12,14 +12,27 @@ Every step asserts something the guest or the device did:
   page-flips       DSPSURF (the pipe's "surface") alternates between
                    weston's buffers while the panel clock and the pointer
                    make it repaint: flips complete, again and again
-  cursor-plane     after a usb-tablet move (QMP input-send-event), i915's
-                   cursor plane (guest debugfs) sits at the tablet's
-                   position and the device shows a cursor
+  weston-pointer   weston (pixman) keeps the pointer off the cursor plane:
+                   after usb-tablet moves (QMP input-send-event) i915's
+                   cursor plane (guest debugfs) stays hidden and the device
+                   agrees (cursor off)
   cursor-on-screen the device's picture (screendump) changed exactly around
-                   the old and the new pointer positions
+                   the old and the new pointer positions (weston draws it)
   screendump       the picture is weston's desktop: its background and panel
                    colours (weston.ini), not VGA text or a placeholder
   network          systemd-networkd got 10.0.2.15 by DHCP on the virtio NIC
+  xorg-up          after weston: vgt-xorg.service ends weston's session and
+                   starts Xorg on vt1; its log shows the modesetting driver
+                   on i915's card0, AccelMethod none, no glamor, no DRI
+                   driver, libinput for the usb-tablet; pipe A scans it out
+  cursor-plane     Xorg's modesetting driver (hardware cursor: a dumb
+                   buffer moved with drmModeMoveCursor): for three tablet
+                   positions the device reports its cursor on at the pointer
+                   minus one constant hotspot (CURPOS), and i915's cursor
+                   plane (guest debugfs) is visible at the same place
+  cursor-plane-on-screen  the device composites that plane: between
+                   consecutive screendumps only the two cursor rectangles
+                   change, and the picture changes at both pointer positions
   kernel-clean     no kernel WARNING/BUG/Oops, no i915 *ERROR* or GPU hang
   shutdown         the guest powers off (guest agent), QEMU exits by itself
 """
@@ -34,8 +47,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 import vgtdesk as vd  # noqa: E402
 
 STEPS = ["weston-up", "weston-on-vgt", "display-pipe", "page-flips",
-         "cursor-plane", "cursor-on-screen", "screendump", "network",
+         "weston-pointer", "cursor-on-screen", "screendump", "network",
+         "xorg-up", "cursor-plane", "cursor-plane-on-screen",
          "kernel-clean", "shutdown"]
+
+# Xorg's pointer positions (screen fractions): all on the root window (the
+# xterm sits in the bottom-right corner), so one cursor image, one hotspot
+XORG_POSITIONS = [(0.25, 0.25), (0.5, 0.4), (0.3, 0.6)]
+XORG_OVER_XTERM = (0.9, 0.93)      # (921,714): inside the 40x8 xterm at -0-0
 
 
 class Tap:
@@ -95,6 +114,198 @@ def cursor_planes(text):
                 res.append(("visible=visible" in ln, int(m.group(3)), int(m.group(4)), plane))
             plane = None
     return res
+
+
+def xorg_log_facts(text):
+    """What Xorg.0.log says about the driver, its acceleration, GL and input."""
+    lines = text.splitlines()
+
+    def first(rx):
+        r = re.compile(rx)
+        return next((ln.strip() for ln in lines if r.search(ln)), None)
+    want = {
+        "modesetting driver": first(r'LoadModule: "modesetting"'),
+        "on /dev/dri/card0": first(r"modeset\(0\): using drv /dev/dri/card0"),
+        "of 0000:00:02.0": first(r"Platform probe for /sys/devices/pci0000:00/0000:00:02\.0/drm/card0"),
+        "AccelMethod none": first(r'modeset\(0\): Option "AccelMethod" "none"'),
+        "mode 1024x768": first(r"modeset\(0\): .*(Output \S+ using initial mode 1024x768|"
+                               r"Virtual size is 1024x768)"),
+        "libinput for the usb-tablet": first(r"Using input driver 'libinput' for '.*QEMU USB Tablet'"),
+    }
+    bad = [ln.strip() for ln in lines if re.search(
+        r'LoadModule: "glamoregl"|glamor initialized|_dri\.so|AIGLX|DRI driver|'
+        r'Option "SWcursor" "(on|true|1|yes)"|^\[ *[0-9.]+\] \(EE\)', ln)]
+    return want, bad
+
+
+def xorg_steps(vm, agent, out, tap):
+    """xorg-up, cursor-plane and cursor-plane-on-screen: weston's session
+    ends, Xorg with the modesetting driver takes seat0/vt1, and the usb-tablet
+    moves its hardware cursor, i.e. i915's cursor plane."""
+    if agent is None:
+        for name in ("xorg-up", "cursor-plane", "cursor-plane-on-screen"):
+            tap.result(name, False, "the guest agent did not answer")
+        return
+    t0 = time.time()
+    xlog = ""
+    try:
+        rc, said = agent.run("systemctl start vgt-xorg.service")
+        m = vm.wait_serial(r"VGT-DESKTOP: (xorg-ready|xorg did not come up.*)", 180)
+        rc, xlog = agent.run("cat /var/log/Xorg.0.log")
+        with open(os.path.join(out, "Xorg.0.log"), "w") as f:
+            f.write(xlog)
+        up = m is not None and m.group(1) == "xorg-ready"
+    except Exception as e:
+        up = False
+        m = None
+        vd.log("vgt-desktop check: starting Xorg: %s" % e)
+    t_up = time.time() - t0
+    want, bad = xorg_log_facts(xlog)
+    missing = [k for k, v in want.items() if v is None]
+    # the device scans X's frame buffer out (the screendump refreshes the console)
+    disp = {}
+    end = time.time() + 30
+    while up and time.time() < end:
+        vm.screendump("xorg")
+        disp = vm.qmp.display()
+        if disp.get("console", "").startswith("pipe A") and vd.pipe_a(disp).get("enabled"):
+            break
+        time.sleep(1)
+    a = vd.pipe_a(disp)
+    ok = up and not missing and not bad and a.get("mode") == "1024x768"
+    tap.result("xorg-up", ok,
+               "%s after %.0fs; Xorg.0.log shows %s%s%s; the device: console '%s', pipe A %s %s"
+               % ("xorg-ready" if up else "no xorg-ready (%s)" % (m.group(1) if m else "time-out"),
+                  t_up, ", ".join(k for k in want if want[k]),
+                  "; missing: " + ", ".join(missing) if missing else "",
+                  "; but: " + bad[0][:100] if bad else "",
+                  disp.get("console"), a.get("mode"), a.get("format")),
+               [v[:160] for v in want.values() if v] + ["unwanted: " + b[:150] for b in bad[:5]])
+    if not up:
+        tap.result("cursor-plane", False, "Xorg did not come up")
+        tap.result("cursor-plane-on-screen", False, "Xorg did not come up")
+        return
+
+    w, h = disp.get("xres", 1024), disp.get("yres", 768)
+    # The X server shows no cursor until a cursor is first defined after
+    # start-up (xfixes' CursorVisible: the root window's initial cursor is
+    # set before clients connect, and is kept hidden): the pointer goes over
+    # the xterm (its I-beam) first, then back to the root window (the X).
+    vm.qmp.tablet(*XORG_OVER_XTERM)
+    time.sleep(1.5)
+    rows = []       # (pointer x, y, device cursor dict, i915 planes, shot)
+    prev = None
+    for k, (fx, fy) in enumerate(XORG_POSITIONS):
+        vm.qmp.tablet(fx, fy)
+        # where libinput + the X server put the pointer: the tablet's value
+        # scaled to the screen (its range is 0..ABS_MAX)
+        ex = int(fx * vd.ABS_MAX) * w / (vd.ABS_MAX + 1)
+        ey = int(fy * vd.ABS_MAX) * h / (vd.ABS_MAX + 1)
+        end = time.time() + 10
+        while True:
+            shot = vm.screendump("xorg-cursor-%d" % k)
+            cur = vd.pipe_a(vm.qmp.display())
+            pos = (cur.get("cursor-x"), cur.get("cursor-y"))
+            if (cur.get("cursor") and pos != prev) or time.time() > end:
+                break
+            time.sleep(0.5)
+        time.sleep(0.5)        # let the X server settle, then look again
+        shot = vm.screendump("xorg-cursor-%d" % k)
+        cur = vd.pipe_a(vm.qmp.display())
+        prev = (cur.get("cursor-x"), cur.get("cursor-y"))
+        rc, info = agent.run("cat /sys/kernel/debug/dri/0/i915_display_info")
+        with open(os.path.join(out, "i915_display_info-xorg-%d.txt" % k), "w") as f:
+            f.write(info)
+        rows.append((ex, ey, cur, cursor_planes(info), shot, info))
+
+    # (a) the device: cursor on at pointer - hotspot, the same hotspot each time
+    details = []
+    hots = []
+    ok = True
+    size = None
+    for ex, ey, cur, cp, shot, info in rows:
+        on = bool(cur.get("cursor"))
+        cx, cy = cur.get("cursor-x"), cur.get("cursor-y")
+        vis = [c for c in cp if c[0]]
+        m = re.search(r"\[PLANE:\d+:cursor A\]: type=CUR.*\n\s*uapi: .*dst=(\d+)x(\d+)", info)
+        if m:
+            size = (int(m.group(1)), int(m.group(2)))
+        details.append("tablet -> pointer (%.1f,%.1f): device cursor %s at CURPOS (%s,%s); "
+                       "i915 (debugfs): %s" % (
+                           ex, ey, "on" if on else "off", cx, cy,
+                           "; ".join("%s %s dst +%d+%d" % (c[3], "visible" if c[0] else "hidden", c[1], c[2])
+                                     for c in cp) or "no cursor plane read"))
+        if not on or cx is None or cy is None:
+            ok = False
+            continue
+        hots.append((ex - cx, ey - cy))
+        # (b) i915's own view: its cursor plane visible exactly there
+        if not any(x == cx and y == cy for _, x, y, _ in vis):
+            ok = False
+            details.append("  i915's visible cursor plane is not at the device's CURPOS")
+    sz = size or (64, 64)
+    if len(hots) == len(rows):
+        hx = [x for x, _ in hots]
+        hy = [y for _, y in hots]
+        # the pointer moved by as much as the plane: one constant hotspot
+        # (+-2 pixels: libinput and the X server round the scaled value)
+        same = max(hx) - min(hx) <= 2 and max(hy) - min(hy) <= 2
+        inside = all(-1 <= x <= sz[0] and -1 <= y <= sz[1] for x, y in hots)
+        details.append("hotspot (pointer - CURPOS): %s; cursor image %dx%d" % (
+            ", ".join("(%.1f,%.1f)" % xy for xy in hots), sz[0], sz[1]))
+        ok = ok and same and inside
+    else:
+        ok = False
+    tap.result("cursor-plane", ok,
+               ("Xorg's modesetting driver (after weston) put the pointer on i915's cursor plane:"
+                " the device's CURPOS followed the tablet to %d positions (pointer - hotspot),"
+                " i915's debugfs agrees" % len(rows)) if ok else
+               "Xorg's modesetting driver (after weston): the device's cursor and i915's cursor"
+               " plane did not follow the tablet", details)
+
+    # (c) the device composites the plane into its picture: between two
+    # screendumps only the two cursor rectangles changed, and the picture
+    # changed right at both pointer positions
+    details = []
+    ok = True
+    for k in range(len(rows) - 1):
+        (ax, ay, ca, _, (w0, h0, p0), _), (bx, by, cb, _, (w1, h1, p1), _) = rows[k], rows[k + 1]
+        if (w0, h0) != (w1, h1) or ca.get("cursor-x") is None or cb.get("cursor-x") is None:
+            ok = False
+            details.append("shots %d/%d: no cursor position or sizes differ" % (k, k + 1))
+            continue
+        box = vd.diff_box(p0, p1, w0, h0)
+        rects = [(c.get("cursor-x"), c.get("cursor-y")) for c in (ca, cb)]
+        ux0 = min(x for x, _ in rects)
+        uy0 = min(y for _, y in rects)
+        ux1 = max(x for x, _ in rects) + sz[0] - 1
+        uy1 = max(y for _, y in rects) + sz[1] - 1
+
+        def changed_near(px, py, r=12):
+            x0, y0 = max(0, int(px) - r), max(0, int(py) - r)
+            x1, y1 = min(w0, int(px) + r + 1), min(h0, int(py) + r + 1)
+            return any(p0[(y * w0 + x0) * 3:(y * w0 + x1) * 3] != p1[(y * w0 + x0) * 3:(y * w0 + x1) * 3]
+                       for y in range(y0, y1))
+        good = (box is not None and ux0 <= box[0] and uy0 <= box[1] and box[2] <= ux1 and box[3] <= uy1
+                and changed_near(ax, ay) and changed_near(bx, by))
+        ok = ok and good
+        details.append("shots %d->%d: changed region %s within the cursor rectangles (%d,%d)-(%d,%d): %s;"
+                       " changed at the pointer (%.0f,%.0f) and (%.0f,%.0f): %s" % (
+                           k, k + 1, "(%d,%d)-(%d,%d)" % box if box else "none", ux0, uy0, ux1, uy1,
+                           "yes" if box and ux0 <= box[0] and uy0 <= box[1] and box[2] <= ux1 and box[3] <= uy1 else "no",
+                           ax, ay, bx, by,
+                           "yes" if changed_near(ax, ay) and changed_near(bx, by) else "no"))
+    try:            # the X server's log as it is now, for the record
+        rc, xlog = agent.run("cat /var/log/Xorg.0.log")
+        with open(os.path.join(out, "Xorg.0.log"), "w") as f:
+            f.write(xlog)
+    except Exception as e:
+        vd.log("vgt-desktop check: Xorg.0.log: %s" % e)
+    vd.log("vgt-desktop check: the Xorg part took %.0fs" % (time.time() - t0))
+    tap.result("cursor-plane-on-screen", ok,
+               "the device's screendumps show Xorg's hardware cursor at each position and change"
+               " nowhere else" if ok else "the screendumps do not show the cursor plane where it is",
+               details + ["pictures: %s" % os.path.join(out, "xorg-cursor-*.png")])
 
 
 def run(qemu, image, out):
@@ -213,20 +424,20 @@ def run(qemu, image, out):
                 hidden = False
         details.append("the device's pipe A cursor (QOM display, CURCNTR): %s"
                        % ", ".join("visible" if c else "off" for c in qcur))
-        if ok and all(qcur):
-            tap.result("cursor-plane", True,
-                       "i915's cursor plane followed the tablet and the device shows it", details)
-        elif hidden and not any(qcur):
-            # weston 10 imports cursor buffers through GBM only
-            # (drm_output_prepare_cursor_paint_node: b->gbm == NULL with
-            # --use-pixman), so it draws the pointer into its own frame
-            tap.result("cursor-plane", False,
-                       "weston kept the pointer off the cursor plane; i915's plane stayed hidden"
-                       " and the device agrees (no cursor)", details,
-                       todo="weston 10's pixman renderer has no cursor plane (GBM only);"
-                       " the pointer is drawn into the primary plane (cursor-on-screen)")
+        # weston 10 imports cursor buffers through GBM only
+        # (drm_output_prepare_cursor_paint_node: b->gbm == NULL with
+        # --use-pixman), so it draws the pointer into its own frame: i915's
+        # cursor plane stays hidden and the device shows no cursor.  (Xorg's
+        # modesetting driver, below, does use the plane: cursor-plane.)
+        if hidden and not any(qcur):
+            tap.result("weston-pointer", True,
+                       "weston (pixman) drew the pointer into its frame: i915's cursor plane"
+                       " stayed hidden and the device agrees (cursor off)", details)
+        elif ok and all(qcur):
+            tap.result("weston-pointer", True,
+                       "weston put the pointer on i915's cursor plane and the device shows it", details)
         else:
-            tap.result("cursor-plane", False,
+            tap.result("weston-pointer", False,
                        "the guest's cursor plane and the device disagree, or the plane did"
                        " not follow the tablet", details)
 
@@ -282,6 +493,9 @@ def run(qemu, image, out):
                 tap.result("network", False, "guest-exec: %s" % e)
         else:
             tap.result("network", False, "the guest agent did not answer")
+
+        # -- after weston: Xorg (modesetting) and the cursor plane
+        xorg_steps(vm, agent, out, tap)
 
         # -- the kernel log
         bad = re.compile(r"WARNING: CPU:|BUG:|Oops|Kernel panic|GPU HANG|\*ERROR\*|wedged|Call Trace:")

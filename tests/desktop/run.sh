@@ -1,8 +1,10 @@
 #!/bin/sh
 # The desktop check (make check-desktop): boot the desktop image
 # (scripts/desktop/build-image.sh) on -device vgt and check weston there:
-# it comes up on i915, its page flips complete, the cursor plane follows the
-# usb-tablet, the screendump is its desktop, DHCP, a clean power-off.
+# it comes up on i915, its page flips complete, its pointer follows the
+# usb-tablet, the screendump is its desktop, DHCP; then Xorg's modesetting
+# driver in weston's place, whose hardware cursor (i915's cursor plane, the
+# device's CURPOS) follows the usb-tablet; a clean power-off.
 # TAP on stdout, progress on stderr, files in OUT_DIR.
 #   usage: tests/desktop/run.sh QEMU_BIN IMAGE_DIR OUT_DIR
 # Environment: VGT_ACCEL (kvm:tcg by default; a KVM that runs nothing falls
