@@ -22,12 +22,16 @@ import re
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
 import time
-import zlib
+
+# QMP and PPM/PNG: the project's shared modules (scripts/lib/).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import vgtqmp  # noqa: E402
+import vgtppm  # noqa: E402
 
 # weston.ini's colours (scripts/desktop/rootfs/etc/xdg/weston/weston.ini)
 BACKGROUND = (0x1C, 0x5A, 0x7A)
@@ -87,21 +91,22 @@ class Monitor:
             pass
 
 
-class QMP(Monitor):
+class QMP(vgtqmp.QMP):
+    """The project's QMP client, keeping QEMU's events for the report."""
+
     def __init__(self, path):
+        self.seen = []
         super().__init__(path)
-        self.read()                         # greeting
-        self.cmd("qmp_capabilities")
+
+    def _event(self, r):
+        self.seen.append(r)
 
     def ok(self, name, **args):
-        r = self.cmd(name, **args)
-        if "error" in r:
-            raise RuntimeError("%s: %s" % (name, r["error"].get("desc")))
-        return r["return"]
+        return self.cmd(name, **args)
 
     def display(self, dev="gpu"):
-        return self.ok("qom-get", path="/machine/peripheral/" + dev,
-                       property="display")
+        return self.cmd("qom-get", path="/machine/peripheral/" + dev,
+                        property="display")
 
     def tablet(self, x, y):
         """Move the usb-tablet to (x, y) in [0, 1] screen fractions."""
@@ -153,27 +158,8 @@ class Agent(Monitor):
 
 # ---------------------------------------------------------------- pictures
 
-def read_ppm(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    m = re.match(rb"P6\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
-    if not m:
-        raise ValueError("%s is not a binary PPM" % path)
-    w, h = int(m.group(1)), int(m.group(2))
-    pix = data[m.end():m.end() + w * h * 3]
-    if len(pix) != w * h * 3:
-        raise ValueError("%s: short PPM" % path)
-    return w, h, pix
-
-
-def write_png(path, w, h, pix):
-    raw = b"".join(b"\0" + pix[y * w * 3:(y + 1) * w * 3] for y in range(h))
-
-    def chunk(t, d):
-        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
-    with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-                + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+read_ppm = vgtppm.read_ppm
+write_png = vgtppm.write_png
 
 
 def colour_stats(w, h, pix, y0=0, y1=None):
@@ -418,14 +404,14 @@ class VM:
         if self.qmp:
             # QEMU's last words (SHUTDOWN and its reason) are still in the socket
             try:
-                while True:
-                    r = self.qmp.read(0.5)
-                    if "event" in r:
-                        self.qmp.events.append(r)
+                end = time.time() + 0.5
+                while time.time() < end:
+                    self.qmp.poll_events()
+                    time.sleep(0.05)
             except Exception:
                 pass
             with open(os.path.join(self.out, "qmp-events.txt"), "w") as f:
-                for e in self.qmp.events:
+                for e in self.qmp.seen:
                     f.write(json.dumps(e) + "\n")
                     if e.get("event") == "SHUTDOWN":
                         reason = e.get("data", {}).get("reason")
