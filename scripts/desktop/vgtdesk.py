@@ -335,25 +335,25 @@ class VM:
     def wait_serial(self, pattern, timeout, on_line=None):
         """Wait for a serial line matching pattern; returns the match or None."""
         rx = re.compile(pattern)
-        end = time.time() + timeout
-        while time.time() < end:
-            if self.seen == 0 and self.elapsed() > 90 and os.path.getsize(self.serial) == 0:
-                log("vgt-desktop: the guest printed nothing in 90s")
-                return None
+
+        def scan():
             for line in self.new_lines():
                 if on_line:
                     on_line(line)
                 m = rx.search(line)
                 if m:
                     return m
-            if self.proc.poll() is not None:
-                for line in self.new_lines():
-                    if on_line:
-                        on_line(line)
-                    m = rx.search(line)
-                    if m:
-                        return m
+            return None
+
+        end = time.time() + timeout
+        while time.time() < end:
+            if self.seen == 0 and self.elapsed() > 90 and os.path.getsize(self.serial) == 0:
+                log("vgt-desktop: the guest printed nothing in 90s")
                 return None
+            exited = self.proc.poll() is not None
+            m = scan()      # after an exit: what it printed last
+            if m or exited:
+                return m
             time.sleep(0.25)
         return None
 
