@@ -88,7 +88,8 @@ static DeviceRealize vgt_pci_qdev_realize;
  * With -device vgt on the command line, the pc and q35 boards keep slot 2
  * of their root bus reserved (hw/i386/pc.c, pc_nic_init), so that their
  * NICs do not take it: it is where i915 and firmware expect the Intel GPU.
- * The first vgt on that bus takes it, named or not (addr=2 or no addr).
+ * The first vgt on that bus ends the reservation, and takes the slot
+ * unless it was given another address.
  */
 static void vgt_qdev_realize(DeviceState *dev, Error **errp)
 {
@@ -96,13 +97,12 @@ static void vgt_qdev_realize(DeviceState *dev, Error **errp)
     PCIBus *bus = pci_get_bus(pdev);
     uint32_t slot = 1u << VGT_PCI_SLOT;
 
-    if (bus && (bus->slot_reserved_mask & slot) &&
-        (pdev->devfn < 0 || PCI_SLOT(pdev->devfn) == VGT_PCI_SLOT)) {
+    if (bus && (bus->slot_reserved_mask & slot)) {
+        bus->slot_reserved_mask &= ~slot;
         if (pdev->devfn < 0) {
             pdev->devfn = PCI_DEVFN(VGT_PCI_SLOT, 0);
         }
-        bus->slot_reserved_mask &= ~slot;
-        trace_vgt_claim_slot(VGT_PCI_SLOT);
+        trace_vgt_claim_slot(PCI_SLOT(pdev->devfn));
     }
     vgt_pci_qdev_realize(dev, errp);
 }
