@@ -308,4 +308,80 @@ struct vgt_sched_stats {
     vgt_u64 underruns;
 };
 
+/*
+ * The kernel transport: /dev/vgt (the vgt.ko module, kernel-shim/linux/).
+ * One open file is one connection: at most one instance, destroyed when
+ * the file is closed (also when its process dies).  The structures above
+ * are the ioctl arguments; the few below wrap the calls that take more
+ * than one of them.  Return value of every ioctl:
+ *   0     done
+ *   > 0   refused by the helper: the VGT_E_* code (e.g. VGT_E_GM_RANGE)
+ *   -1    the call itself failed; errno: ENOTTY (unknown ioctl), EFAULT
+ *         (bad user pointer), EINVAL (non-zero padding or flags in the
+ *         wrapper), EINTR, ENOMEM, ENODEV (no GPU bound)
+ * Other file operations:
+ *   read()   whole struct vgt_event records, oldest first (at most
+ *            VGT_EVENT_READ_MAX per call; a buffer smaller than one record
+ *            is EINVAL); blocks while the queue is empty unless O_NONBLOCK
+ *            (EAGAIN)
+ *   poll()   POLLIN while events are queued
+ *   mmap()   offset 0, VGT_SHADOW_SIZE bytes, MAP_SHARED: the shadow area,
+ *            after VGT_IOC_SHADOW_MAP
+ * VGT_IOC_MEM_REGISTER takes vgt_mem_region with hva = the caller's
+ * address of gpa (page aligned) and fd = -1: the module pins those pages
+ * (counted in the caller's locked memory, RLIMIT_MEMLOCK unless
+ * CAP_IPC_LOCK) until VGT_IOC_MEM_UNREGISTER, VGT_IOC_DESTROY or close.
+ */
+#if defined(__KERNEL__) || defined(__linux__)
+#include <linux/ioctl.h>
+
+#define VGT_IOCTL_TYPE          0xB6
+
+struct vgt_ioc_create {
+    struct vgt_create_req req;          /* in */
+    struct vgt_instance_info info;      /* out */
+};
+
+struct vgt_ioc_gtt_write {
+    vgt_u64 entries;    /* in: user address of struct vgt_gtt_entry[n] */
+    vgt_u32 n;          /* in: 1..VGT_GTT_WRITE_MAX */
+    vgt_u32 bad;        /* out: index into entries of the refused one */
+};
+
+struct vgt_ioc_fence_write {
+    vgt_u32 fence;      /* guest fence number */
+    vgt_u32 pad;        /* 0 */
+    vgt_u64 value;
+};
+
+struct vgt_ioc_gm_read {
+    vgt_u64 gm_addr;
+    vgt_u64 buf;        /* user address, len bytes */
+    vgt_u32 len;        /* 1..VGT_GM_READ_MAX */
+    vgt_u32 pad;        /* 0 */
+};
+
+/* ioctl returns VGT_ABI_VERSION. */
+#define VGT_IOC_VERSION         _IO(VGT_IOCTL_TYPE, 0x00)
+#define VGT_IOC_CREATE          _IOWR(VGT_IOCTL_TYPE, 0x01, struct vgt_ioc_create)
+#define VGT_IOC_DESTROY         _IO(VGT_IOCTL_TYPE, 0x02)
+#define VGT_IOC_RESET           _IO(VGT_IOCTL_TYPE, 0x03)
+#define VGT_IOC_INFO            _IOR(VGT_IOCTL_TYPE, 0x04, struct vgt_instance_info)
+#define VGT_IOC_MEM_REGISTER    _IOW(VGT_IOCTL_TYPE, 0x05, struct vgt_mem_region)
+/* argument: the region's gpa */
+#define VGT_IOC_MEM_UNREGISTER  _IOW(VGT_IOCTL_TYPE, 0x06, vgt_u64)
+#define VGT_IOC_GTT_WRITE       _IOWR(VGT_IOCTL_TYPE, 0x07, struct vgt_ioc_gtt_write)
+/* in: index; out: the whole entry */
+#define VGT_IOC_GTT_READ        _IOWR(VGT_IOCTL_TYPE, 0x08, struct vgt_gtt_entry)
+#define VGT_IOC_FENCE_WRITE     _IOW(VGT_IOCTL_TYPE, 0x09, struct vgt_ioc_fence_write)
+#define VGT_IOC_GM_READ         _IOW(VGT_IOCTL_TYPE, 0x0a, struct vgt_ioc_gm_read)
+#define VGT_IOC_STATS           _IOR(VGT_IOCTL_TYPE, 0x0b, struct vgt_stats)
+/* out: gm_addr, size; hva 0 (mmap the file to reach the area) */
+#define VGT_IOC_SHADOW_MAP      _IOR(VGT_IOCTL_TYPE, 0x0c, struct vgt_shadow_info)
+#define VGT_IOC_SUBMIT          _IOW(VGT_IOCTL_TYPE, 0x0d, struct vgt_workload)
+/* argument: VGT_WEIGHT_MIN..VGT_WEIGHT_MAX */
+#define VGT_IOC_SET_WEIGHT      _IOW(VGT_IOCTL_TYPE, 0x0e, vgt_u32)
+#define VGT_IOC_SCHED_STATS     _IOR(VGT_IOCTL_TYPE, 0x0f, struct vgt_sched_stats)
+#endif /* __KERNEL__ || __linux__ */
+
 #endif /* HW_VGT_HELPER_ABI_H */

@@ -21,6 +21,11 @@ _Static_assert(sizeof(struct vgt_reg_write) == 8, "ABI: vgt_reg_write");
 _Static_assert(sizeof(struct vgt_workload) == 32 + 8 * VGT_WL_REGS_MAX,
 	       "ABI: vgt_workload");
 _Static_assert(sizeof(struct vgt_shadow_info) == 24, "ABI: vgt_shadow_info");
+_Static_assert(sizeof(struct vgt_ioc_create) == 88, "ABI: vgt_ioc_create");
+_Static_assert(sizeof(struct vgt_ioc_gtt_write) == 16, "ABI: vgt_ioc_gtt_write");
+_Static_assert(sizeof(struct vgt_ioc_fence_write) == 16,
+	       "ABI: vgt_ioc_fence_write");
+_Static_assert(sizeof(struct vgt_ioc_gm_read) == 24, "ABI: vgt_ioc_gm_read");
 /* The ABI numbers engines as the Haswell facts do. */
 _Static_assert((int)VGT_ENGINE_RCS == (int)HSW_RCS &&
 	       (int)VGT_ENGINE_VCS == (int)HSW_VCS &&

@@ -101,6 +101,13 @@ struct vgt_gpu {
 	u64 gm_size;		/* gtt_entries * 4 KiB = 2 GiB */
 	u32 fence_count;	/* 32 */
 	u64 dma_limit;		/* highest device address + 1 a PTE can hold */
+	/*
+	 * true: engine_exec itself keeps a workload inside its view (the
+	 * software Haswell).  false: a real GPU (or the bare software
+	 * Haswell behind vgt.ko) reaches all of GM, so the core audits every
+	 * workload before it runs (audit.c).
+	 */
+	bool view_enforced;
 };
 
 #endif /* VGT_GPU_H */

@@ -71,6 +71,7 @@ void vgt_swhsw_get_gpu(struct vgt_swhsw *sw, struct vgt_gpu *gpu)
 	gpu->gm_size = HSW_GM_SIZE;
 	gpu->fence_count = HSW_FENCE_COUNT;
 	gpu->dma_limit = HSW_PTE_DMA_LIMIT;
+	gpu->view_enforced = true;
 }
 
 void vgt_swhsw_get_stats(struct vgt_swhsw *sw, struct vgt_swhsw_stats *st)
