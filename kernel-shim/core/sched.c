@@ -123,10 +123,11 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 	x.max_bytes = VGT_WL_MAX_BYTES;
 
 	t0 = vgt_engine_clock_ns();
-	if (ops->engine_exec)
-		ops->engine_exec(host->gpu.priv, e, &x);
-	else
+	if (!ops->engine_exec)
 		x.status = VGT_EXEC_FAULT;	/* no engine to run it on */
+	else if (host->gpu.view_enforced ||
+		 !vgt_audit_workload(host, inst, e, &x))
+		ops->engine_exec(host->gpu.priv, e, &x);
 	dt = vgt_engine_clock_ns() - t0;
 
 	/* Interrupts first: the memory writes before them are done. */

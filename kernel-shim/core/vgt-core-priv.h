@@ -139,4 +139,8 @@ int vgt_ctx_reg_index(struct vgt_host *host, u32 engine, u32 offset);
 void vgt_ctx_reset_engine(struct vgt_instance *inst, u32 engine);
 void vgt_shadow_detach_locked(struct vgt_instance *inst);
 
+/* audit.c: a workload on a GPU that does not enforce its view. */
+int vgt_audit_workload(struct vgt_host *host, struct vgt_instance *inst,
+		       u32 engine, struct vgt_gpu_exec *x);
+
 #endif /* VGT_CORE_PRIV_H */

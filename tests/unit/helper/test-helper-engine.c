@@ -72,7 +72,11 @@ struct env {
     guint64 next_id;
 };
 
-static void env_up(struct env *e)
+/*
+ * audited: the GPU says it does not enforce a workload's view (as a real
+ * Haswell behind vgt.ko), so the core audits every workload first.
+ */
+static void env_up_gpu(struct env *e, bool audited)
 {
     struct vgt_create_req req = { MIB(16), MIB(16), 0, 0 };
     int err;
@@ -80,6 +84,7 @@ static void env_up(struct env *e)
     memset(e, 0, sizeof(*e));
     e->sw = vgt_swhsw_create();
     vgt_swhsw_get_gpu(e->sw, &e->gpu);
+    e->gpu.view_enforced = !audited;
     e->host = vgt_host_create(&e->gpu, &err);
     g_assert_nonnull(e->host);
     for (int k = 0; k < 2; k++) {
@@ -108,6 +113,11 @@ static void env_up(struct env *e)
         g_assert_cmpint(vgt_inst_shadow_attach(e->inst[k], e->shadow[k],
                                                &e->shadow_gm[k]), ==, 0);
     }
+}
+
+static void env_up(struct env *e)
+{
+    env_up_gpu(e, false);
 }
 
 static void env_down(struct env *e)
@@ -1152,6 +1162,109 @@ static void test_ctx_switch_state(void)
     env_down(&e);
 }
 
+
+/* ---- the core's audit (a GPU that does not enforce the view) ----------- */
+
+/* Copy dwords into the shadow area at off; returns their GM address. */
+static guint32 shadow_put(struct env *e, int k, guint32 off,
+                          const guint32 *dw, guint32 n)
+{
+    memcpy(e->shadow[k] + off, dw, n * 4);
+    return (guint32)(e->shadow_gm[k] + off);
+}
+
+static void test_audit(void)
+{
+    struct env e;
+    guint32 ours, other, lin;
+    struct vgt_swhsw_stats st0, st1;
+
+    env_up_gpu(&e, true);
+    ours = (guint32)gm(&e, 0, DATA_OFF);
+    other = (guint32)gm(&e, 1, DATA_OFF);
+    lin = (guint32)gm(&e, 0, LIN_OFF);
+    {
+        /* Allowed: stores, a blit, batches in the shadow area, an LRI. */
+        const guint32 b2[] = { MI_SDI_GGTT, 0, ours + 4, 2, MI_BB_END };
+        guint32 b2_gm = shadow_put(&e, 0, 0x80000, b2, G_N_ELEMENTS(b2));
+        const guint32 b1[] = {
+            MI_BB_START_2ND, b2_gm,
+            MI_LRI(1), RING_INSTPM(RENDER_RING_BASE), 0x00010000,
+            MI_BB_END,
+        };
+        guint32 b1_gm = shadow_put(&e, 0, 0x81000, b1, G_N_ELEMENTS(b1));
+        const guint32 ring[] = {
+            MI_SDI_GGTT, 0, ours, 1,
+            MI_BB_START_GGTT, b1_gm,
+            MI_USER_INTERRUPT,
+        };
+
+        run_ok(&e, 0, VGT_ENGINE_RCS, ring, G_N_ELEMENTS(ring), 1);
+        g_assert_cmpuint(rd32(&e, 0, DATA_OFF), ==, 1);
+        g_assert_cmpuint(rd32(&e, 0, DATA_OFF + 4), ==, 2);
+    }
+    {
+        const guint32 blt[] = {
+            XY_COLOR_BLT, BR13_32BPP | ROP_P | 1024, 0, (8 << 16) | 8,
+            lin, 0x00123456,
+        };
+
+        run_ok(&e, 0, VGT_ENGINE_BCS, blt, G_N_ELEMENTS(blt), 0);
+        g_assert_cmphex(rd32(&e, 0, LIN_OFF + 7 * 1024 + 7 * 4), ==,
+                        0x00123456);
+    }
+    vgt_swhsw_get_stats(e.sw, &st0);
+    {
+        /*
+         * Refused before anything runs: the store before the bad one
+         * never lands (the software Haswell alone would have run it).
+         */
+        const guint32 cross[] = {
+            MI_SDI_GGTT, 0, ours + 8, 7,
+            MI_SDI_GGTT, 0, other, 0xdead,
+        };
+        /* A batch in the VM's own GM: the guest could rewrite it. */
+        const guint32 own_batch[] = { MI_BB_START_GGTT,
+                                      (guint32)gm(&e, 0, BATCH_OFF) };
+        const guint32 ppgtt[] = { MI_SDI_PPGTT, 0, 0x1000, 1 };
+        const guint32 lri[] = { MI_LRI(1), 0x101008, 1 };
+        const guint32 srm[] = { MI_SRM_GGTT, 0x100000, ours + 12, 0 };
+        /* A blit whose last rows reach past the VM's mappable GM. */
+        const guint32 big[] = {
+            XY_COLOR_BLT, BR13_32BPP | ROP_P | 0x8000, 0,
+            (0x300u << 16) | 1, (guint32)gm(&e, 0, 0), 0x1,
+        };
+        const guint32 upd[] = { MI_UPDATE_GTT, 0, 0 };
+        const guint32 sc[] = { MI_SET_CONTEXT, other | 0x100 };
+
+        put(&e, 0, BATCH_OFF, (const guint32[]){ MI_BB_END }, 1);
+        expect_fail(&e, 0, VGT_ENGINE_RCS, cross, 8, VGT_EVENT_FAULT);
+        expect_fail(&e, 0, VGT_ENGINE_RCS, own_batch, 2, VGT_EVENT_FAULT);
+        expect_fail(&e, 0, VGT_ENGINE_RCS, ppgtt, 4, VGT_EVENT_FAULT);
+        expect_fail(&e, 0, VGT_ENGINE_RCS, lri, 3, VGT_EVENT_FAULT);
+        expect_fail(&e, 0, VGT_ENGINE_RCS, srm, 4, VGT_EVENT_FAULT);
+        expect_fail(&e, 0, VGT_ENGINE_BCS, big, 6, VGT_EVENT_FAULT);
+        expect_fail(&e, 0, VGT_ENGINE_RCS, upd, 3, VGT_EVENT_FAULT);
+        expect_fail(&e, 0, VGT_ENGINE_RCS, sc, 2, VGT_EVENT_FAULT);
+        g_assert_cmpuint(rd32(&e, 0, DATA_OFF + 8), ==, 0);
+        g_assert_cmpuint(rd32(&e, 0, DATA_OFF + 12), ==, 0);
+        g_assert_cmpuint(rd32(&e, 1, DATA_OFF), ==, 0);
+    }
+    {
+        /* A batch in the shadow area that chains to itself: a hang. */
+        guint32 loop_gm = (guint32)e.shadow_gm[0] + 0x90000;
+        const guint32 loop[] = { MI_NOOP, MI_BB_START_GGTT, loop_gm };
+        const guint32 ring[] = { MI_BB_START_GGTT, loop_gm };
+
+        shadow_put(&e, 0, 0x90000, loop, 3);
+        expect_fail(&e, 0, VGT_ENGINE_RCS, ring, 2, VGT_EVENT_HANG);
+    }
+    /* None of the refused workloads reached the GPU. */
+    vgt_swhsw_get_stats(e.sw, &st1);
+    g_assert_cmpuint(st1.engine_faults, ==, st0.engine_faults);
+    env_down(&e);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1165,6 +1278,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/submit-validation", test_submit_validation);
     g_test_add_func("/engine/blt-color-copy", test_blt_color_copy);
     g_test_add_func("/engine/blt-text", test_blt_text);
+    g_test_add_func("/engine/audit", test_audit);
     g_test_add_func("/sched/shares", test_sched_shares);
     g_test_add_func("/sched/idle-and-starvation",
             test_sched_idle_and_starvation);

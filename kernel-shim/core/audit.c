@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * audit.c - keeping a workload inside its view on a GPU that does not.
+ *
+ * The software Haswell enforces a workload's view itself (vgt-gpu.h).  A
+ * real Haswell - or the bare software Haswell behind vgt.ko - reaches the
+ * whole GGTT, so before such a GPU runs a workload the core walks it the
+ * way the engine will, with the shared decoder (hsw-cmd.c), and refuses it
+ * unless every command and every address it names is the instance's:
+ *
+ *  - commands are fetched only from the instance's shadow area, which the
+ *    guest cannot write (QEMU copies the ring segment and every batch
+ *    there), and through the GGTT;
+ *  - GGTT operands, blitter surfaces and context images lie in the view
+ *    and every page of them is mapped to the instance's memory (not the
+ *    shared scratch page);
+ *  - PPGTT is refused: on such a GPU the engines would walk the guest's
+ *    own page tables, whose entries are guest-physical; that needs the
+ *    shadow page tables (issue 18);
+ *  - register loads and reads reach only the registers a VM may load
+ *    from a command (HSW_REG_CMD: state of the running context), the
+ *    engine's per-VM state (HSW_REG_CTX) and its timestamp;
+ *  - denied commands never pass; a walk beyond the command budget is a
+ *    hang, without running anything.
+ *
+ * The walk is static: MI_CONDITIONAL_BATCH_BUFFER_END or predication can
+ * only make the engine execute less than was audited.
+ */
+#include "vgt-core-priv.h"
+
+struct vgt_audit {
+	struct vgt_host *host;
+	struct vgt_instance *inst;
+	struct vgt_gpu_exec *x;
+	u32 engine;
+	u32 base;
+	const char *why;
+};
+
+static bool vgt_audit_in_view(const struct vgt_gpu_exec *x, u64 gma, u64 len)
+{
+	u32 i;
+
+	for (i = 0; i < x->nr_ranges && i < VGT_EXEC_MAX_RANGES; i++)
+		if (gma >= x->range[i].base && len <= x->range[i].size &&
+		    gma - x->range[i].base <= x->range[i].size - len)
+			return true;
+	return false;
+}
+
+/* [gma, gma + len) in the view and every page of it backed (not scratch). */
+static bool vgt_audit_gm(struct vgt_audit *a, u64 gma, u64 len)
+{
+	const struct vgt_gpu_ops *ops = a->host->gpu.ops;
+	u64 page, last;
+
+	if (!len)
+		return true;
+	if (!vgt_audit_in_view(a->x, gma, len))
+		return false;
+	last = (gma + len - 1) >> VGT_PAGE_SHIFT;
+	for (page = gma >> VGT_PAGE_SHIFT; page <= last; page++) {
+		u32 pte = ops->gtt_read(a->host->gpu.priv, (u32)page);
+
+		if (!(pte & HSW_PTE_VALID) ||
+		    hsw_pte_decode(pte) == a->host->scratch_dma)
+			return false;
+	}
+	return true;
+}
+
+static bool vgt_audit_in_shadow(const struct vgt_audit *a, u64 gma, u64 len)
+{
+	const struct vgt_range *s = &a->inst->shadow_gm;
+
+	return s->size && gma >= s->base && len <= s->size &&
+	       gma - s->base <= s->size - len;
+}
+
+/*
+ * The registers a VM may load from a command (the scanner's allow-list,
+ * HSW_REG_CMD): on a real Haswell they are state of the running context.
+ */
+static bool vgt_audit_reg_load(const struct vgt_audit *a, u32 off)
+{
+	return hsw_reg_cmd_allowed(a->engine, off & MI_REG_MASK);
+}
+
+static bool vgt_audit_reg_read(const struct vgt_audit *a, u32 off)
+{
+	off &= MI_REG_MASK;
+	return off == RING_TIMESTAMP(a->base) ||
+	       (hsw_reg_flags(a->engine, off) & (HSW_REG_CMD | HSW_REG_CTX));
+}
+
+static bool vgt_audit_operand(struct vgt_audit *a,
+			      const struct hsw_cmd_operand *op)
+{
+	const struct vgt_gpu_ops *ops = a->host->gpu.ops;
+	u64 hws;
+
+	switch (op->space) {
+	case HSW_SPACE_GGTT:
+		return vgt_audit_gm(a, op->addr, op->len);
+	case HSW_SPACE_HWSP:
+		hws = ops->read32(a->host->gpu.priv,
+				  hsw_engines[a->engine].hws_pga) & ~0xfffull;
+		return op->addr + op->len <= HSW_HWSP_SIZE &&
+		       vgt_audit_gm(a, hws + op->addr, op->len);
+	default:
+		a->why = "PPGTT operand (needs shadow page tables on this GPU)";
+		return false;
+	}
+}
+
+static bool vgt_audit_surface(struct vgt_audit *a,
+			      const struct hsw_blt_surface *s, u32 x1, u32 y1,
+			      u32 x2, u32 y2)
+{
+	u64 first, len;
+
+	if (s->ppgtt) {
+		a->why = "PPGTT surface (needs shadow page tables on this GPU)";
+		return false;
+	}
+	hsw_blt_span(s, x1, y1, x2, y2, &first, &len);
+	return vgt_audit_gm(a, first, len);
+}
+
+/* One command (all its dwords at c) other than a batch start or end. */
+static bool vgt_audit_cmd(struct vgt_audit *a, const struct hsw_cmd *cmd,
+			  const u32 *c, const struct hsw_cs_stream *st,
+			  struct hsw_blt_setup *setup)
+{
+	struct hsw_cmd_operand op;
+	struct hsw_blt blt;
+	const char *why = NULL;
+	int nops;
+	u32 i;
+
+	switch (cmd->desc->kind) {
+	case HSW_CMD_LOAD_REGISTER_IMM:
+		for (i = 1; i + 1 < cmd->len; i += 2)
+			if (!vgt_audit_reg_load(a, c[i]))
+				goto reg;
+		return true;
+	case HSW_CMD_LOAD_REGISTER_MEM:
+		if (!vgt_audit_reg_load(a, c[1]))
+			goto reg;
+		break;
+	case HSW_CMD_LOAD_REGISTER_REG:
+		if (!vgt_audit_reg_read(a, c[1]) ||
+		    !vgt_audit_reg_load(a, c[2]))
+			goto reg;
+		return true;
+	case HSW_CMD_STORE_REGISTER_MEM:
+		if (!vgt_audit_reg_read(a, c[1]))
+			goto reg;
+		break;
+	case HSW_CMD_SET_CONTEXT:
+		/* The GPU saves and restores the whole 17-page image. */
+		if (a->engine != VGT_ENGINE_RCS ||
+		    !vgt_audit_gm(a, c[1] & ~0xfffull, HSW_CXT_SIZE)) {
+			a->why = "context image outside the VM's memory";
+			return false;
+		}
+		return true;
+	case HSW_CMD_XY_SETUP_BLT:
+	case HSW_CMD_XY_SETUP_CLIP_BLT:
+	case HSW_CMD_XY_TEXT_IMMEDIATE_BLT:
+	case HSW_CMD_XY_COLOR_BLT:
+	case HSW_CMD_XY_SRC_COPY_BLT:
+		if (hsw_blt_decode(cmd, c, st, setup, &blt, &why)) {
+			a->why = why;
+			return false;
+		}
+		if (blt.x2 <= blt.x1 || blt.y2 <= blt.y1)
+			return true;
+		if (!vgt_audit_surface(a, &blt.dst, blt.x1, blt.y1, blt.x2,
+				       blt.y2))
+			return false;
+		if (blt.has_src &&
+		    !vgt_audit_surface(a, &blt.src, blt.sx, blt.sy,
+				       blt.sx + (blt.x2 - blt.x1),
+				       blt.sy + (blt.y2 - blt.y1)))
+			return false;
+		return true;
+	default:
+		break;
+	}
+	nops = hsw_cmd_operands(cmd, c, st, &op, &why);
+	if (nops < 0) {
+		a->why = why;
+		return false;
+	}
+	if (nops && !vgt_audit_operand(a, &op)) {
+		if (!a->why)
+			a->why = "operand outside the VM's view";
+		return false;
+	}
+	return true;
+reg:
+	a->why = "a register no VM may load or read";
+	return false;
+}
+
+struct vgt_audit_level {
+	u64 ptr;
+	u64 end;		/* the segment's end; 0 in batches */
+	struct hsw_cs_stream st;
+};
+
+static int vgt_audit_fail(struct vgt_audit *a, u32 status, u32 dw0, u64 gma)
+{
+	struct vgt_gpu_exec *x = a->x;
+
+	x->status = status;
+	x->fault_cmd = dw0;
+	x->fault_addr = gma;
+	if (a->inst->log_budget) {
+		a->inst->log_budget--;
+		vgt_log_warn("vgt%u: engine %u: workload refused before it ran: %s (cmd 0x%08x at GM 0x%llx)",
+			     a->inst->id, a->engine,
+			     a->why ? a->why : "address outside the VM's view",
+			     dw0, (unsigned long long)gma);
+	}
+	return -1;
+}
+
+/*
+ * Returns 0 when the workload may run; else -1 with x->status (FAULT or
+ * HANG), fault_cmd and fault_addr set.  host->lock held.
+ */
+int vgt_audit_workload(struct vgt_host *host, struct vgt_instance *inst,
+		       u32 engine, struct vgt_gpu_exec *x)
+{
+	struct vgt_audit a = {
+		.host = host, .inst = inst, .x = x, .engine = engine,
+	};
+	struct vgt_audit_level stack[3];
+	struct hsw_blt_setup setup = { 0 };
+	u32 c[HSW_CMD_MAX_BUFFERED];
+	u64 cmds = 0;
+	int depth = 0;
+
+	if (engine >= HSW_NUM_ENGINES)
+		return vgt_audit_fail(&a, VGT_EXEC_FAULT, 0, x->start);
+	a.base = hsw_engines[engine].mmio_base;
+	if (!vgt_audit_in_shadow(&a, x->start, x->len)) {
+		a.why = "commands outside the shadow area";
+		return vgt_audit_fail(&a, VGT_EXEC_FAULT, 0, x->start);
+	}
+	stack[0].ptr = x->start;
+	stack[0].end = x->start + x->len;
+	hsw_cs_stream_ring(&stack[0].st);
+
+	for (;;) {
+		struct vgt_audit_level *l = &stack[depth];
+		const u8 *src = inst->shadow_va;
+		struct hsw_cs_stream next;
+		struct hsw_cmd cmd;
+		const char *why = NULL;
+		enum hsw_cmd_error err;
+		u64 at = l->ptr;
+		bool call;
+
+		if (depth == 0 && at >= l->end)
+			return 0;
+		if (++cmds > x->max_cmds) {
+			a.why = "command budget exceeded";
+			return vgt_audit_fail(&a, VGT_EXEC_HANG, 0, at);
+		}
+		if (!vgt_audit_in_shadow(&a, at, 4)) {
+			a.why = "commands outside the shadow area";
+			return vgt_audit_fail(&a, VGT_EXEC_FAULT, 0, at);
+		}
+		memcpy(c, src + (at - inst->shadow_gm.base), 4);
+		err = hsw_cmd_decode(c[0], engine, &cmd);
+		if (err) {
+			a.why = hsw_cmd_error_name(err);
+			return vgt_audit_fail(&a, VGT_EXEC_FAULT, c[0], at);
+		}
+		if (cmd.desc->kind == HSW_CMD_DENIED ||
+		    cmd.len > HSW_CMD_MAX_BUFFERED ||
+		    (depth == 0 && (u64)cmd.len * 4 > l->end - at) ||
+		    !vgt_audit_in_shadow(&a, at, (u64)cmd.len * 4)) {
+			a.why = cmd.desc->kind == HSW_CMD_DENIED ?
+				"command never allowed from a VM" :
+				"command beyond its buffer";
+			return vgt_audit_fail(&a, VGT_EXEC_FAULT, c[0], at);
+		}
+		l->ptr += (u64)cmd.len * 4;
+		if (hsw_cmd_is_skipped(&cmd))
+			continue;
+		memcpy(c, src + (at - inst->shadow_gm.base),
+		       (size_t)cmd.len * 4);
+
+		if (cmd.desc->kind == HSW_CMD_BB_END) {
+			if (hsw_cs_batch_end(&l->st, &why)) {
+				a.why = why;
+				return vgt_audit_fail(&a, VGT_EXEC_FAULT, c[0],
+						      at);
+			}
+			depth--;
+			continue;
+		}
+		if (cmd.desc->kind == HSW_CMD_BB_START) {
+			u64 target = c[1] & MI_BATCH_ADDR_MASK;
+
+			if (hsw_cs_batch_start(&l->st, c[0], &next, &call,
+					       &why)) {
+				a.why = why;
+				return vgt_audit_fail(&a, VGT_EXEC_FAULT, c[0],
+						      at);
+			}
+			/* A batch in the shadow area is fetched from the GGTT. */
+			if (!vgt_audit_in_shadow(&a, target, 4)) {
+				a.why = "batch outside the shadow area";
+				return vgt_audit_fail(&a, VGT_EXEC_FAULT, c[0],
+						      at);
+			}
+			if (call)
+				depth++;
+			stack[depth].ptr = target;
+			stack[depth].end = 0;
+			stack[depth].st = next;
+			continue;
+		}
+		if (!vgt_audit_cmd(&a, &cmd, c, &l->st, &setup))
+			return vgt_audit_fail(&a, VGT_EXEC_FAULT, c[0], at);
+	}
+}
