@@ -25,6 +25,15 @@
  *
  * The walk is static: MI_CONDITIONAL_BATCH_BUFFER_END or predication can
  * only make the engine execute less than was audited.
+ *
+ * What the GPU runs is what was audited: each command is read from the
+ * shadow area once (QEMU, which is not trusted either, can rewrite that
+ * area at any time) and written, as audited, into the instance's private
+ * exec copy - the helper-owned first half of its slot, right below the
+ * shadow area, which no workload may write and no client can map - with
+ * MI_BATCH_BUFFER_START targets moved by the same distance.  The GPU then
+ * runs the copy.  3D and media state commands are copied by the length
+ * their audited header gives (their bodies are not audited yet: issue 18).
  */
 #include "vgt-core-priv.h"
 
@@ -37,15 +46,23 @@ struct vgt_audit {
 	const char *why;
 };
 
-static bool vgt_audit_in_view(const struct vgt_gpu_exec *x, u64 gma, u64 len)
+static bool vgt_audit_in_range(const struct vgt_range *r, u64 gma, u64 len)
 {
-	u32 i;
+	return r->size && gma >= r->base && len <= r->size &&
+	       gma - r->base <= r->size - len;
+}
 
-	for (i = 0; i < x->nr_ranges && i < VGT_EXEC_MAX_RANGES; i++)
-		if (gma >= x->range[i].base && len <= x->range[i].size &&
-		    gma - x->range[i].base <= x->range[i].size - len)
-			return true;
-	return false;
+/*
+ * The view of an audited workload: the VM's own GM and its shadow area;
+ * not the exec copy, so that a workload cannot rewrite what runs next.
+ */
+static bool vgt_audit_in_view(const struct vgt_audit *a, u64 gma, u64 len)
+{
+	const struct vgt_instance *inst = a->inst;
+
+	return vgt_audit_in_range(&inst->mappable, gma, len) ||
+	       vgt_audit_in_range(&inst->nonmappable, gma, len) ||
+	       vgt_audit_in_range(&inst->shadow_gm, gma, len);
 }
 
 /* [gma, gma + len) in the view and every page of it backed (not scratch). */
@@ -56,7 +73,7 @@ static bool vgt_audit_gm(struct vgt_audit *a, u64 gma, u64 len)
 
 	if (!len)
 		return true;
-	if (!vgt_audit_in_view(a->x, gma, len))
+	if (!vgt_audit_in_view(a, gma, len))
 		return false;
 	last = (gma + len - 1) >> VGT_PAGE_SHIFT;
 	for (page = gma >> VGT_PAGE_SHIFT; page <= last; page++) {
@@ -71,10 +88,13 @@ static bool vgt_audit_gm(struct vgt_audit *a, u64 gma, u64 len)
 
 static bool vgt_audit_in_shadow(const struct vgt_audit *a, u64 gma, u64 len)
 {
-	const struct vgt_range *s = &a->inst->shadow_gm;
+	return vgt_audit_in_range(&a->inst->shadow_gm, gma, len);
+}
 
-	return s->size && gma >= s->base && len <= s->size &&
-	       gma - s->base <= s->size - len;
+/* Where the copy of shadow byte gma goes: same offset, one half lower. */
+static u8 *vgt_audit_copy_at(const struct vgt_audit *a, u64 gma)
+{
+	return a->inst->host_mem + (gma - a->inst->shadow_gm.base);
 }
 
 /*
@@ -243,7 +263,7 @@ int vgt_audit_workload(struct vgt_host *host, struct vgt_instance *inst,
 	u64 cmds = 0;
 	int depth = 0;
 
-	if (engine >= HSW_NUM_ENGINES)
+	if (engine >= HSW_NUM_ENGINES || !inst->host_mem)
 		return vgt_audit_fail(&a, VGT_EXEC_FAULT, 0, x->start);
 	a.base = hsw_engines[engine].mmio_base;
 	if (!vgt_audit_in_shadow(&a, x->start, x->len)) {
@@ -264,8 +284,11 @@ int vgt_audit_workload(struct vgt_host *host, struct vgt_instance *inst,
 		u64 at = l->ptr;
 		bool call;
 
-		if (depth == 0 && at >= l->end)
+		if (depth == 0 && at >= l->end) {
+			/* Run the copy. */
+			x->start -= VGT_HOST_SLOT_BACKED;
 			return 0;
+		}
 		if (++cmds > x->max_cmds) {
 			a.why = "command budget exceeded";
 			return vgt_audit_fail(&a, VGT_EXEC_HANG, 0, at);
@@ -290,10 +313,16 @@ int vgt_audit_workload(struct vgt_host *host, struct vgt_instance *inst,
 			return vgt_audit_fail(&a, VGT_EXEC_FAULT, c[0], at);
 		}
 		l->ptr += (u64)cmd.len * 4;
-		if (hsw_cmd_is_skipped(&cmd))
+		if (hsw_cmd_is_skipped(&cmd)) {
+			/* Header as decoded, body by that length. */
+			memcpy(vgt_audit_copy_at(&a, at), c, 4);
+			memcpy(vgt_audit_copy_at(&a, at) + 4,
+			       src + (at + 4 - inst->shadow_gm.base),
+			       ((size_t)cmd.len - 1) * 4);
 			continue;
-		memcpy(c, src + (at - inst->shadow_gm.base),
-		       (size_t)cmd.len * 4);
+		}
+		memcpy(c + 1, src + (at + 4 - inst->shadow_gm.base),
+		       ((size_t)cmd.len - 1) * 4);
 
 		if (cmd.desc->kind == HSW_CMD_BB_END) {
 			if (hsw_cs_batch_end(&l->st, &why)) {
@@ -301,6 +330,7 @@ int vgt_audit_workload(struct vgt_host *host, struct vgt_instance *inst,
 				return vgt_audit_fail(&a, VGT_EXEC_FAULT, c[0],
 						      at);
 			}
+			memcpy(vgt_audit_copy_at(&a, at), c, 4);
 			depth--;
 			continue;
 		}
@@ -313,12 +343,19 @@ int vgt_audit_workload(struct vgt_host *host, struct vgt_instance *inst,
 				return vgt_audit_fail(&a, VGT_EXEC_FAULT, c[0],
 						      at);
 			}
-			/* A batch in the shadow area is fetched from the GGTT. */
 			if (!vgt_audit_in_shadow(&a, target, 4)) {
 				a.why = "batch outside the shadow area";
 				return vgt_audit_fail(&a, VGT_EXEC_FAULT, c[0],
 						      at);
 			}
+			/* Such a GPU would fetch it through the guest's PTEs. */
+			if (next.ppgtt) {
+				a.why = "PPGTT batch (needs shadow page tables on this GPU)";
+				return vgt_audit_fail(&a, VGT_EXEC_FAULT, c[0],
+						      at);
+			}
+			c[1] -= (u32)VGT_HOST_SLOT_BACKED;
+			memcpy(vgt_audit_copy_at(&a, at), c, 8);
 			if (call)
 				depth++;
 			stack[depth].ptr = target;
@@ -328,5 +365,6 @@ int vgt_audit_workload(struct vgt_host *host, struct vgt_instance *inst,
 		}
 		if (!vgt_audit_cmd(&a, &cmd, c, &l->st, &setup))
 			return vgt_audit_fail(&a, VGT_EXEC_FAULT, c[0], at);
+		memcpy(vgt_audit_copy_at(&a, at), c, (size_t)cmd.len * 4);
 	}
 }

@@ -1236,6 +1236,13 @@ static void test_audit(void)
         };
         const guint32 upd[] = { MI_UPDATE_GTT, 0, 0 };
         const guint32 sc[] = { MI_SET_CONTEXT, other | 0x100 };
+        /* The exec copy below the shadow area: what runs next. */
+        const guint32 copy[] = {
+            MI_SDI_GGTT, 0, (guint32)e.shadow_gm[0] - 0x1000, 1,
+        };
+        /* A PPGTT batch, even one in the shadow area. */
+        const guint32 ppb[] = { MI_BB_START_PPGTT,
+                                (guint32)e.shadow_gm[0] + 0x80000 };
 
         put(&e, 0, BATCH_OFF, (const guint32[]){ MI_BB_END }, 1);
         expect_fail(&e, 0, VGT_ENGINE_RCS, cross, 8, VGT_EVENT_FAULT);
@@ -1246,6 +1253,8 @@ static void test_audit(void)
         expect_fail(&e, 0, VGT_ENGINE_BCS, big, 6, VGT_EVENT_FAULT);
         expect_fail(&e, 0, VGT_ENGINE_RCS, upd, 3, VGT_EVENT_FAULT);
         expect_fail(&e, 0, VGT_ENGINE_RCS, sc, 2, VGT_EVENT_FAULT);
+        expect_fail(&e, 0, VGT_ENGINE_RCS, copy, 4, VGT_EVENT_FAULT);
+        expect_fail(&e, 0, VGT_ENGINE_RCS, ppb, 2, VGT_EVENT_FAULT);
         g_assert_cmpuint(rd32(&e, 0, DATA_OFF + 8), ==, 0);
         g_assert_cmpuint(rd32(&e, 0, DATA_OFF + 12), ==, 0);
         g_assert_cmpuint(rd32(&e, 1, DATA_OFF), ==, 0);
