@@ -73,13 +73,23 @@ BENCH_RUN_submit = \
 
 # The host helper's own benches (tests/unit/helper/bench-helper-*.c): GTT
 # writes and the blit workload, embedded next to vgt-hostd.
-bench-helper: bench-helper-gtt bench-helper-cs
+bench-helper: bench-helper-gtt bench-helper-cs bench-helper-transport
 bench-helper-gtt: $(BUILD)/helper/bench-helper-gtt $(BENCH_HOSTD)
 BENCH_RUN_helper-gtt = $(BENCH_HELPER_ENV) $(BUILD)/helper/bench-helper-gtt
 bench-helper-cs: $(BUILD)/helper/bench-helper-cs $(BENCH_HOSTD)
 BENCH_RUN_helper-cs = $(BENCH_HELPER_ENV) $(BUILD)/helper/bench-helper-cs
 
-BENCHES := cmd display gtt regs submit helper-gtt helper-cs
+# One transport at a time as a client of libvgt-helper.a sees it
+# (tests/unit/helper/bench-helper-transport.c): GTT writes per second and
+# the round trip of a tiny workload (median, p99), one line per metric;
+# embedded, vgt-hostd, and vgt.ko's /dev/vgt where it exists.
+bench-helper-transport: $(BUILD)/helper/bench-helper-transport $(BENCH_HOSTD)
+BENCH_TRANSPORT = $(BUILD)/helper/bench-helper-transport
+BENCH_RUN_helper-transport = $(BENCH_TRANSPORT) embedded && \
+	$(BENCH_HELPER_ENV) $(BENCH_TRANSPORT) socket && \
+	if [ -c /dev/vgt ]; then $(BENCH_TRANSPORT) kernel; fi
+
+BENCHES := cmd display gtt regs submit helper-gtt helper-cs helper-transport
 
 # The one recipe: build what QEMU's build must make, run, record.
 $(addprefix bench-,$(BENCHES)): bench-%:

@@ -36,7 +36,9 @@ HELPER_TESTS := $(HELPER_BUILD)/test-helper-core \
 	$(HELPER_BUILD)/test-helper-swhsw $(HELPER_BUILD)/test-helper-lib \
 	$(HELPER_BUILD)/test-hostd-socket $(HELPER_BUILD)/test-helper-engine \
 	$(HELPER_BUILD)/test-hostd-sched
+HELPER_TESTS += $(HELPER_BUILD)/test-helper-kernel
 HELPER_BENCH := $(HELPER_BUILD)/bench-helper-gtt $(HELPER_BUILD)/bench-helper-cs
+HELPER_BENCH += $(HELPER_BUILD)/bench-helper-transport
 
 $(HELPER_OBJ)/%.o: $(HELPER_SRC)/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -81,6 +83,24 @@ $(HELPER_BUILD)/bench-%: $(HELPER_OBJ)/tests/bench-%.o $(HELPER_LIB_OBJS) \
 	@echo "  LINK    $(notdir $@)"
 	@gcc -o $@ $(filter %.o,$^) $(HELPER_GLIB_LIBS) -lpthread
 
+# One transport given on its command line (embedded, socket PATH, kernel
+# PATH): a client of the library alone, libc and pthreads, so that it
+# also builds and runs where /dev/vgt is (the TCG guest with vgt.ko).
+$(HELPER_BUILD)/bench-helper-transport: \
+		$(HELPER_OBJ)/tests/bench-helper-transport.o $(HELPER_LIB)
+	@echo "  LINK    $(notdir $@)"
+	@gcc -o $@ $^ -lpthread
+
+# A stand-in for vgt.ko's /dev/vgt (LD_PRELOAD; see the file): the kernel
+# transport end to end where there is no module.  Not fortified: it
+# defines read() itself.
+HELPER_FAKE_DEV := $(HELPER_BUILD)/fake-dev-vgt.so
+$(HELPER_FAKE_DEV): $(TOP)/tests/unit/helper/fake-dev-vgt.c $(HELPER_LIB)
+	@echo "  LINK    $(notdir $@)"
+	@gcc $(filter-out -D_FORTIFY_SOURCE=2 -MMD -MP,$(HELPER_CFLAGS)) \
+	    -U_FORTIFY_SOURCE -shared -Wl,-Bsymbolic -o $@ $< $(HELPER_LIB) \
+	    -ldl -lpthread
+
 # Test objects are not intermediates to be deleted after linking.
 .SECONDARY: $(patsubst $(TOP)/tests/unit/helper/%.c,$(HELPER_OBJ)/tests/%.o,\
 	$(wildcard $(TOP)/tests/unit/helper/*.c))
@@ -88,6 +108,7 @@ $(HELPER_BUILD)/bench-%: $(HELPER_OBJ)/tests/bench-%.o $(HELPER_LIB_OBJS) \
 -include $(shell find $(HELPER_OBJ) -name '*.d' 2>/dev/null)
 
 helper: $(HELPER_LIB) $(HELPER_HOSTD) $(HELPER_TESTS) $(HELPER_BENCH)
+helper: $(HELPER_FAKE_DEV)
 
 # ---- kbuild compile check ------------------------------------------------
 # The kernel groups of kernel-shim/sources.txt (core, hsw, swhsw) compiled
@@ -132,6 +153,7 @@ HELPER_RUN := $(HELPER_BUILD)/run
 # suite:program pairs; each writes TAP to build/tap/helper-<suite>.tap.
 HELPER_UNIT_RUNS   := core:test-helper-core swhsw:test-helper-swhsw \
 	lib:test-helper-lib engine:test-helper-engine
+HELPER_UNIT_RUNS   += kernel:test-helper-kernel
 HELPER_SOCKET_RUNS := hostd-socket:test-hostd-socket \
 	hostd-sched:test-hostd-sched
 
@@ -154,6 +176,32 @@ check-helper: check-helper-kbuild check-helper-unit check-helper-socket
 
 # The device's qtests start a vgt-hostd of their own (socket transport).
 check-qtest: $(HELPER_HOSTD)
+
+# The kernel transport's qtest (vgt-kernel-test) without vgt.ko: QEMU's
+# helper= on a fake character device (fake-dev-vgt.so, which passes the
+# ioctls to a vgt-hostd of its own, so that two QEMUs share one GPU).
+# Tests the device's and the client's side of /dev/vgt, not the module.
+# Not part of `make check`; needs root (mknod).
+HELPER_FAKE_RUN := $(HELPER_RUN)/kernel-fake
+check-qtest-kernel-fake: qemu $(HELPER_HOSTD) $(HELPER_FAKE_DEV)
+	@echo "vgt: running vgt-kernel-test on a fake /dev/vgt (fake-dev-vgt.so + vgt-hostd)"
+	@rm -rf $(HELPER_FAKE_RUN) && mkdir -p $(HELPER_FAKE_RUN) && \
+	    mknod $(HELPER_FAKE_RUN)/vgt c 1 3
+	@$(HELPER_HOSTD) --socket $(HELPER_FAKE_RUN)/hostd.sock \
+	    2> $(HELPER_FAKE_RUN)/hostd.log & pid=$$!; \
+	    for i in $$(seq 50); do [ -S $(HELPER_FAKE_RUN)/hostd.sock ] && break; \
+	    sleep 0.1; done; \
+	    cd $(QEMU_BUILD) && LD_PRELOAD=$(HELPER_FAKE_DEV) \
+	    FAKE_VGT_DEV=$(HELPER_FAKE_RUN)/vgt \
+	    FAKE_VGT_HOSTD=$(HELPER_FAKE_RUN)/hostd.sock \
+	    VGT_QTEST_KERNEL=$(HELPER_FAKE_RUN)/vgt \
+	    QTEST_QEMU_BINARY=./qemu-system-x86_64 \
+	    $(TOP)/scripts/run-tap.sh $(TAP_DIR) qtest-vgt-kernel-fake \
+	    ./tests/qtest/vgt-kernel-test --tap -k; \
+	    kill $$pid; wait $$pid; \
+	    grep -E '^(ok|not ok)' $(TAP_DIR)/qtest-vgt-kernel-fake.tap
+
+.PHONY: check-qtest-kernel-fake
 
 CHECK_TARGETS += check-helper
 

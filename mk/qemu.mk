@@ -100,7 +100,10 @@ qemu: $(QEMU_CONFIGURED)
 	    ln -sfn $$d $(QEMU_BUILD)/qemu-bundle$$d; done
 	@echo "vgt: QEMU ready: $(QEMU_BIN)"
 
-# qtests: the device driven through QEMU's qtest protocol.
+# qtests: the device driven through QEMU's qtest protocol.  Their cases
+# over vgt.ko (vgt-kernel-test, the *-kernel ones) are registered only
+# with VGT_QTEST_KERNEL=/dev/vgt in the environment (where the module is);
+# otherwise a TAP comment says they were skipped.
 check-qtest: qemu
 	@echo "vgt: running qtests ($(QEMU_QTESTS))"
 	@cd $(QEMU_BUILD) && for t in $(QEMU_QTESTS); do \

@@ -1,6 +1,6 @@
 /*
  * vgt: the helper as a userspace library -- the ops table the device model
- * calls, its two implementations and the library's log and error helpers.
+ * calls, its three implementations and the library's log and error helpers.
  *
  * Userspace only: a kernel transport implements the same calls as ioctls
  * on the structures of hw/vgt-helper-abi.h, and a uapi header has no room
@@ -80,6 +80,19 @@ struct vgt_host_ops {
 
 extern const struct vgt_host_ops vgt_host_embedded_ops;
 extern const struct vgt_host_ops vgt_host_socket_ops;
+/*
+ * The kernel transport: /dev/vgt of vgt.ko (the ioctls at the end of
+ * hw/vgt-helper-abi.h).  connect's path is the device (NULL or "kernel":
+ * VGT_KERNEL_DEVICE); when it cannot be opened it returns -VGT_E_IO and
+ * leaves errno as open(2) set it (ENOENT: no module loaded, EACCES...),
+ * -VGT_E_VERSION when the file is not a vgt device of this ABI version.
+ * event_fd is the device itself (POLLIN while events are queued);
+ * mem_register takes hva with fd -1 (the module pins those pages);
+ * gtt_write sends VGT_GTT_WRITE_MAX entries per ioctl, all or nothing
+ * per such chunk.
+ */
+#define VGT_KERNEL_DEVICE       "/dev/vgt"
+extern const struct vgt_host_ops vgt_host_kernel_ops;
 
 /* A short English name of a (positive or negative) VGT_E_* code. */
 const char *vgt_strerror(int err);

@@ -91,13 +91,13 @@ static int blt_rect(struct swhsw_run *r, u32 dw0, u32 br13,
 			if (n > SWHSW_BLT_CHUNK)
 				n = SWHSW_BLT_CHUNK;
 			if (src) {
-				s = swhsw_xlate(r, src->ppgtt, sa, n);
+				s = swhsw_xlate(r, src->ppgtt, sa, n, false);
 				if (!s)
 					return -1;
 				memcpy(r->sw->blt_src, s, n);
 				s = r->sw->blt_src;
 			}
-			d = swhsw_xlate(r, dst->ppgtt, da, n);
+			d = swhsw_xlate(r, dst->ppgtt, da, n, true);
 			if (!d)
 				return -1;
 			if (full && rop == 0xcc && s)
@@ -152,7 +152,7 @@ static int blt_text(struct swhsw_run *r, const struct hsw_blt *b,
 			if (X < cx1 || X >= cx2 || Y < cy1 || Y >= cy2)
 				continue;
 			a = hsw_blt_addr(&b->dst, Y, X * cpp, &run);
-			d = swhsw_xlate(r, b->dst.ppgtt, a, cpp);
+			d = swhsw_xlate(r, b->dst.ppgtt, a, cpp, true);
 			if (!d)
 				return -1;
 			px = 0;

@@ -99,8 +99,8 @@ static int do_set_context(struct swhsw_run *r, const u32 *c)
 	if (r->engine != VGT_ENGINE_RCS)
 		return -1;
 	/* The whole 17-page image must be the instance's. */
-	if (!swhsw_xlate(r, false, addr, 4) ||
-	    !swhsw_xlate(r, false, addr + HSW_CXT_SIZE - 4, 4))
+	if (!swhsw_xlate(r, false, addr, 4, false) ||
+	    !swhsw_xlate(r, false, addr + HSW_CXT_SIZE - 4, 4, false))
 		return -1;
 	if (same && !(c[1] & MI_SC_FORCE_RESTORE))
 		goto out;
@@ -337,5 +337,203 @@ void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x)
 	if (r.failed)
 		sw->stats.engine_faults++;
 	sw->irq_hold = false;
+	swhsw_dma_release_locked(sw);
 	vgt_mutex_unlock(&sw->dma_lock);
+}
+
+/*
+ * The bare GPU's rings (swhsw.h): legacy ring buffers started by their
+ * registers, as i915's intel_ring_submission.c drives a real Haswell.
+ */
+static u32 *ring_reg(struct vgt_swhsw *sw, u32 off)
+{
+	return &sw->regs[off / 4];
+}
+
+/* Kick @engine if its ring is valid, running and has work. */
+static void ring_check(struct vgt_swhsw *sw, u32 engine)
+{
+	u32 base = hsw_engines[engine].mmio_base, bit = HSW_ENGINE_BIT(engine);
+
+	if (!(*ring_reg(sw, RING_CTL(base)) & RING_VALID) ||
+	    (*ring_reg(sw, RING_MI_MODE(base)) & STOP_RING) ||
+	    ((sw->ring_hung | sw->ring_kicked) & bit) ||
+	    (*ring_reg(sw, RING_HEAD(base)) & HEAD_ADDR) ==
+	    (*ring_reg(sw, RING_TAIL(base)) & TAIL_ADDR))
+		return;
+	sw->ring_kicked |= bit;
+	sw->ring_kick(sw->ring_opaque);
+}
+
+static int ring_engine(u32 offset)
+{
+	return hsw_engine_of_base(offset & ~(HSW_RING_BLOCK_SIZE - 1));
+}
+
+/* GDRST of @engine's domain: its ring registers at reset, not running. */
+static void ring_reset(struct vgt_swhsw *sw, u32 engine)
+{
+	u32 base = hsw_engines[engine].mmio_base, bit = HSW_ENGINE_BIT(engine);
+
+	*ring_reg(sw, RING_TAIL(base)) = 0;
+	*ring_reg(sw, RING_HEAD(base)) = 0;
+	*ring_reg(sw, RING_START(base)) = 0;
+	*ring_reg(sw, RING_CTL(base)) = 0;
+	*ring_reg(sw, RING_ACTHD(base)) = 0;
+	*ring_reg(sw, RING_MI_MODE(base)) = MODE_IDLE;
+	sw->ring_kicked &= ~bit;
+	sw->ring_hung &= ~bit;
+}
+
+bool swhsw_ring_write(struct vgt_swhsw *sw, u32 offset, u32 value)
+{
+	int e = ring_engine(offset);
+	u32 base, mask, *r = ring_reg(sw, offset);
+
+	if (offset == GEN6_GDRST) {
+		/* the reset completes at once: the bits read back 0 */
+		for (e = 0; e < HSW_NUM_ENGINES; e++)
+			if (value & (GEN6_GRDOM_FULL | hsw_engines[e].grdom))
+				ring_reset(sw, (u32)e);
+		*r = 0;
+		return true;
+	}
+	if (e < 0)
+		return false;
+	base = hsw_engines[e].mmio_base;
+	if (offset == RING_TAIL(base)) {
+		*r = value;
+	} else if (offset == RING_CTL(base)) {
+		/* the wait bits are status */
+		*r = value & ~(RING_WAIT | RING_WAIT_SEMAPHORE);
+		sw->ring_hung &= ~HSW_ENGINE_BIT(e);
+	} else if (offset == RING_MI_MODE(base)) {
+		/* masked; MODE_IDLE is status (swhsw_ring_read) */
+		mask = (value >> 16) & ~MODE_IDLE;
+		*r = (*r & ~mask) | (value & mask & 0xffff);
+	} else {
+		return false;
+	}
+	ring_check(sw, (u32)e);
+	return true;
+}
+
+bool swhsw_ring_read(struct vgt_swhsw *sw, u32 offset, u32 *value)
+{
+	int e = ring_engine(offset);
+	u32 base, bit;
+
+	if (e < 0)
+		return false;
+	base = hsw_engines[e].mmio_base;
+	bit = HSW_ENGINE_BIT(e);
+	if (offset != RING_MI_MODE(base))
+		return false;
+	*value = *ring_reg(sw, offset) & ~MODE_IDLE;
+	/* idle: nothing queued to run and not stuck in a hang */
+	if (!(*ring_reg(sw, RING_CTL(base)) & RING_VALID) ||
+	    !((sw->ring_kicked | sw->ring_hung) & bit))
+		*value |= MODE_IDLE;
+	return true;
+}
+
+void vgt_swhsw_set_ring_kick(struct vgt_swhsw *sw, void (*kick)(void *opaque),
+			     void *opaque)
+{
+	sw->ring_kick = kick;
+	sw->ring_opaque = opaque;
+	sw->ring_kicked = 0;
+	sw->ring_hung = 0;
+}
+
+u32 vgt_swhsw_rings_kicked(struct vgt_swhsw *sw)
+{
+	return sw->ring_kicked;
+}
+
+void vgt_swhsw_ring_run(struct vgt_swhsw *sw, u32 engine,
+			struct vgt_gpu_exec *x)
+{
+	const struct hsw_engine *he;
+	u64 max_cmds = x->max_cmds, max_bytes = x->max_bytes;
+	u64 cmds = 0, bytes = 0, start;
+	u32 base, bit, ctl, size, head, tail, irqs = 0, n, i;
+	u32 off[2], len[2], *hp;
+
+	x->status = VGT_EXEC_DONE;
+	x->cmds = 0;
+	x->bytes = 0;
+	x->user_irqs = 0;
+	x->fault_cmd = 0;
+	x->fault_addr = 0;
+	if (engine >= HSW_NUM_ENGINES) {
+		x->status = VGT_EXEC_FAULT;
+		return;
+	}
+	he = &hsw_engines[engine];
+	base = he->mmio_base;
+	bit = HSW_ENGINE_BIT(engine);
+	if (!(sw->ring_kicked & bit))
+		return;
+	sw->ring_kicked &= ~bit;
+	ctl = *ring_reg(sw, RING_CTL(base));
+	if (!(ctl & RING_VALID) || (sw->ring_hung & bit) ||
+	    (*ring_reg(sw, RING_MI_MODE(base)) & STOP_RING))
+		return;
+	size = (((ctl & RING_NR_PAGES) >> 12) + 1) * VGT_PAGE_SIZE;
+	start = *ring_reg(sw, RING_START(base)) & ~(VGT_PAGE_SIZE - 1);
+	head = *ring_reg(sw, RING_HEAD(base)) & HEAD_ADDR;
+	tail = *ring_reg(sw, RING_TAIL(base)) & TAIL_ADDR;
+	off[0] = head;
+	n = 0;
+	if (head >= size || tail >= size) {
+		/* a pointer beyond the ring: nothing is fetched */
+		x->status = VGT_EXEC_FAULT;
+		x->fault_addr = start + (tail >= size ? tail : head);
+	} else if (head <= tail) {
+		len[0] = tail - head;
+		n = 1;
+	} else {
+		/* wrapped: up to the end, then from the start */
+		len[0] = size - head;
+		off[1] = 0;
+		len[1] = tail;
+		n = tail ? 2 : 1;
+	}
+	for (i = 0; i < n; i++) {
+		x->start = start + off[i];
+		x->len = len[i];
+		/* a real GPU has no per-VM view: all of GM */
+		x->nr_ranges = 1;
+		x->range[0].base = 0;
+		x->range[0].size = HSW_GM_SIZE;
+		x->scratch_dma = 0;
+		x->shadow_base = 0;
+		x->shadow_size = 0;
+		x->max_cmds = max_cmds - cmds;
+		x->max_bytes = max_bytes - bytes;
+		swhsw_engine_exec(sw, engine, x);
+		cmds += x->cmds;
+		bytes += x->bytes;
+		irqs += x->user_irqs;
+		if (x->status != VGT_EXEC_DONE)
+			break;
+		head = off[i] + len[i] == size ? 0 : off[i] + len[i];
+	}
+	x->cmds = cmds;
+	x->bytes = bytes;
+	x->user_irqs = irqs;
+	x->max_cmds = max_cmds;
+	x->max_bytes = max_bytes;
+	if (x->status == VGT_EXEC_HANG) {
+		/* stuck where the piece began, until RING_CTL is written */
+		sw->ring_hung |= bit;
+	} else if (x->status == VGT_EXEC_FAULT) {
+		*ring_reg(sw, RING_FAULT_REG(he->hws_pga)) =
+			(u32)(x->fault_addr & ~(u64)(VGT_PAGE_SIZE - 1)) | 1;
+		head = tail;	/* the engine stops, idle */
+	}
+	hp = ring_reg(sw, RING_HEAD(base));
+	*hp = (*hp & ~HEAD_ADDR) | (head & HEAD_ADDR);
+	*ring_reg(sw, RING_ACTHD(base)) = (u32)(start + head);
 }

@@ -88,8 +88,8 @@ void swhsw_dma_unmap(void *opaque, u64 dma_addr, u64 size)
 	vgt_mutex_unlock(&sw->dma_lock);
 }
 
-/* Caller holds dma_lock. */
-u8 *swhsw_dma_lookup_locked(struct vgt_swhsw *sw, u64 dma_addr, u64 len)
+/* The dma_map table; caller holds dma_lock. */
+static u8 *swhsw_dma_table_lookup(struct vgt_swhsw *sw, u64 dma_addr, u64 len)
 {
 	u32 i;
 
@@ -103,12 +103,42 @@ u8 *swhsw_dma_lookup_locked(struct vgt_swhsw *sw, u64 dma_addr, u64 len)
 	return NULL;
 }
 
+/* Caller holds dma_lock. */
+u8 *swhsw_dma_lookup_locked(struct vgt_swhsw *sw, u64 dma_addr, u64 len,
+			    bool write)
+{
+	u64 off = dma_addr & (VGT_PAGE_SIZE - 1);
+
+	if (!sw->dma_ops)
+		return swhsw_dma_table_lookup(sw, dma_addr, len);
+	/* The bare GPU: a bus address, one page at a time. */
+	if (!len || len > VGT_PAGE_SIZE - off || dma_addr >= HSW_PTE_DMA_LIMIT)
+		return NULL;
+	return sw->dma_ops->map(sw->dma_opaque, dma_addr, (u32)len, write);
+}
+
+void swhsw_dma_release_locked(struct vgt_swhsw *sw)
+{
+	if (sw->dma_ops && sw->dma_ops->release)
+		sw->dma_ops->release(sw->dma_opaque);
+}
+
+void vgt_swhsw_set_dma_ops(struct vgt_swhsw *sw,
+			   const struct vgt_swhsw_dma_ops *ops, void *opaque)
+{
+	vgt_mutex_lock(&sw->dma_lock);
+	sw->dma_ops = ops;
+	sw->dma_opaque = opaque;
+	vgt_mutex_unlock(&sw->dma_lock);
+}
+
+/* The dma_map table only (the hook's pointers do not outlive a step). */
 void *vgt_swhsw_dma_to_host(struct vgt_swhsw *sw, u64 dma_addr, u64 len)
 {
 	void *p;
 
 	vgt_mutex_lock(&sw->dma_lock);
-	p = swhsw_dma_lookup_locked(sw, dma_addr, len);
+	p = swhsw_dma_table_lookup(sw, dma_addr, len);
 	vgt_mutex_unlock(&sw->dma_lock);
 	return p;
 }
@@ -133,7 +163,8 @@ static int swhsw_gm_access(struct vgt_swhsw *sw, u64 gm_addr, u8 *buf,
 			ret = -VGT_E_GM_UNMAPPED;
 			break;
 		}
-		host = swhsw_dma_lookup_locked(sw, hsw_pte_decode(pte) + off, chunk);
+		host = swhsw_dma_lookup_locked(sw, hsw_pte_decode(pte) + off,
+					       chunk, write);
 		if (!host) {
 			ret = -VGT_E_GM_UNMAPPED;
 			break;
@@ -146,6 +177,7 @@ static int swhsw_gm_access(struct vgt_swhsw *sw, u64 gm_addr, u8 *buf,
 		gm_addr += chunk;
 		len -= chunk;
 	}
+	swhsw_dma_release_locked(sw);
 	vgt_mutex_unlock(&sw->dma_lock);
 	return ret;
 }

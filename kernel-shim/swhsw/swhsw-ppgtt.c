@@ -41,7 +41,7 @@ static bool in_view(const struct vgt_gpu_exec *x, u64 gma, u64 len)
 	return false;
 }
 
-static u8 *ggtt_page(struct swhsw_run *r, u64 gma, u32 len)
+static u8 *ggtt_page(struct swhsw_run *r, u64 gma, u32 len, bool write)
 {
 	struct vgt_swhsw *sw = r->sw;
 	u32 pte;
@@ -54,10 +54,10 @@ static u8 *ggtt_page(struct swhsw_run *r, u64 gma, u32 len)
 	    (r->x->scratch_dma && hsw_pte_decode(pte) == r->x->scratch_dma))
 		return NULL;
 	return swhsw_dma_lookup_locked(sw, hsw_pte_decode(pte) +
-				       (gma & (VGT_PAGE_SIZE - 1)), len);
+				       (gma & (VGT_PAGE_SIZE - 1)), len, write);
 }
 
-static u8 *ppgtt_page(struct swhsw_run *r, u64 gma, u32 len)
+static u8 *ppgtt_page(struct swhsw_run *r, u64 gma, u32 len, bool write)
 {
 	struct vgt_swhsw *sw = r->sw;
 	u32 pp = sw->regs[RING_PP_DIR_BASE(r->base) / 4];
@@ -65,7 +65,8 @@ static u8 *ppgtt_page(struct swhsw_run *r, u64 gma, u32 len)
 	u32 pde, pte;
 	u8 *pt, *page;
 
-	if (gma >= HSW_PPGTT_SIZE || !r->x->gpa_to_host)
+	/* Without gpa_to_host, only the bare GPU's PTEs hold bus addresses. */
+	if (gma >= HSW_PPGTT_SIZE || (!r->x->gpa_to_host && !sw->dma_ops))
 		return NULL;
 	pde_index = hsw_ppgtt_pde_index(pp, gma);
 	pde_gm = pde_index << VGT_PAGE_SHIFT;
@@ -75,19 +76,25 @@ static u8 *ppgtt_page(struct swhsw_run *r, u64 gma, u32 len)
 	pde = sw->gtt[pde_index];
 	if (!(pde & HSW_PTE_VALID))
 		return NULL;
-	pt = swhsw_dma_lookup_locked(sw, hsw_pte_decode(pde), VGT_PAGE_SIZE);
+	pt = swhsw_dma_lookup_locked(sw, hsw_pte_decode(pde), VGT_PAGE_SIZE,
+				     false);
 	if (!pt)
 		return NULL;
 	memcpy(&pte, pt + hsw_ppgtt_pte_index(gma) * 4, 4);
 	if (!(pte & HSW_PTE_VALID))
 		return NULL;
+	if (!r->x->gpa_to_host)
+		return swhsw_dma_lookup_locked(sw, hsw_pte_decode(pte) +
+					       (gma & (VGT_PAGE_SIZE - 1)),
+					       len, write);
 	page = r->x->gpa_to_host(r->x->opaque, hsw_pte_decode(pte));
 	if (!page)
 		return NULL;
 	return page + (gma & (VGT_PAGE_SIZE - 1));
 }
 
-u8 *swhsw_xlate(struct swhsw_run *r, bool ppgtt, u64 gma, u32 len)
+u8 *swhsw_xlate(struct swhsw_run *r, bool ppgtt, u64 gma, u32 len,
+		bool write)
 {
 	u8 *p;
 
@@ -95,7 +102,8 @@ u8 *swhsw_xlate(struct swhsw_run *r, bool ppgtt, u64 gma, u32 len)
 		swhsw_fault(r, gma);
 		return NULL;
 	}
-	p = ppgtt ? ppgtt_page(r, gma, len) : ggtt_page(r, gma, len);
+	p = ppgtt ? ppgtt_page(r, gma, len, write) :
+		    ggtt_page(r, gma, len, write);
 	if (!p)
 		swhsw_fault(r, gma);
 	return p;
@@ -110,7 +118,7 @@ static int mem_access(struct swhsw_run *r, bool ppgtt, u64 gma, u8 *buf,
 
 		if (chunk > len)
 			chunk = len;
-		p = swhsw_xlate(r, ppgtt, gma, chunk);
+		p = swhsw_xlate(r, ppgtt, gma, chunk, write);
 		if (!p)
 			return -1;
 		if (write)

@@ -34,6 +34,14 @@ struct vgt_swhsw {
 	u8 blt_src[SWHSW_BLT_CHUNK];
 	u8 blt_dst[SWHSW_BLT_CHUNK];
 	u64 timestamp;		/* model clock for timestamp post-syncs */
+
+	/* The bare GPU (swhsw.h): bus addresses and register-driven rings. */
+	const struct vgt_swhsw_dma_ops *dma_ops;
+	void *dma_opaque;
+	void (*ring_kick)(void *opaque);
+	void *ring_opaque;
+	u32 ring_kicked;	/* HSW_ENGINE_BIT: to run */
+	u32 ring_hung;		/* HSW_ENGINE_BIT: wait for RING_CTL */
 };
 
 /* One workload being executed (swhsw-cs.c); lives on the stack. */
@@ -46,10 +54,21 @@ struct swhsw_run {
 	struct hsw_blt_setup blt_setup;	/* for XY_TEXT_IMMEDIATE_BLT */
 };
 
-/* swhsw-ppgtt.c: the engines' memory path (dma_lock held). */
-u8 *swhsw_dma_lookup_locked(struct vgt_swhsw *sw, u64 dma_addr, u64 len);
-/* Host pointer of [gma, gma + len), len within one page; NULL = fault. */
-u8 *swhsw_xlate(struct swhsw_run *r, bool ppgtt, u64 gma, u32 len);
+/*
+ * swhsw-mem.c: device address -> host pointer (dma_lock held): the
+ * embedder's map when set (swhsw.h), else the dma_map table.
+ */
+u8 *swhsw_dma_lookup_locked(struct vgt_swhsw *sw, u64 dma_addr, u64 len,
+			    bool write);
+/* The end of an engine run or GM access: the embedder may unmap. */
+void swhsw_dma_release_locked(struct vgt_swhsw *sw);
+/*
+ * swhsw-ppgtt.c: the engines' memory path (dma_lock held).
+ * Host pointer of [gma, gma + len), len within one page, to read or
+ * (write) to write; NULL = fault.
+ */
+u8 *swhsw_xlate(struct swhsw_run *r, bool ppgtt, u64 gma, u32 len,
+		bool write);
 int swhsw_mem_read(struct swhsw_run *r, bool ppgtt, u64 gma, void *buf,
 		   u32 len);
 int swhsw_mem_write(struct swhsw_run *r, bool ppgtt, u64 gma,
@@ -62,6 +81,10 @@ int swhsw_blt_exec(struct swhsw_run *r, const struct hsw_cmd *cmd,
 void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x);
 
 void swhsw_regs_reset(struct vgt_swhsw *sw);
+bool swhsw_irq_pending(struct vgt_swhsw *sw);
+/* swhsw-cs.c: the ring registers of the bare GPU (ring_kick set). */
+bool swhsw_ring_write(struct vgt_swhsw *sw, u32 offset, u32 value);
+bool swhsw_ring_read(struct vgt_swhsw *sw, u32 offset, u32 *value);
 u32 swhsw_read32(void *opaque, u32 offset);
 void swhsw_write32(void *opaque, u32 offset, u32 value);
 int swhsw_dma_map(void *opaque, void *va, u64 size, u64 *dma_addr);

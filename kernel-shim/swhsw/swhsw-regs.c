@@ -56,7 +56,7 @@ static inline u32 *reg(struct vgt_swhsw *sw, u32 offset)
 }
 
 /* The line is high when the master is on and an enabled IIR bit is set. */
-static bool swhsw_irq_pending(struct vgt_swhsw *sw)
+bool swhsw_irq_pending(struct vgt_swhsw *sw)
 {
 	if (!(*reg(sw, DEIER) & DE_MASTER_IRQ_CONTROL))
 		return false;
@@ -87,6 +87,11 @@ static void swhsw_latch(struct vgt_swhsw *sw, u32 isr, u32 imr, u32 iir,
 	swhsw_irq_update(sw);
 }
 
+bool vgt_swhsw_irq_pending(struct vgt_swhsw *sw)
+{
+	return swhsw_irq_pending(sw);
+}
+
 void vgt_swhsw_raise_gt(struct vgt_swhsw *sw, u32 bits)
 {
 	swhsw_latch(sw, GTISR, GTIMR, GTIIR, bits);
@@ -105,9 +110,12 @@ void vgt_swhsw_raise_de(struct vgt_swhsw *sw, u32 bits)
 u32 swhsw_read32(void *opaque, u32 offset)
 {
 	struct vgt_swhsw *sw = opaque;
+	u32 v;
 
 	if (!swhsw_reg_ok(sw, offset))
 		return 0;
+	if (sw->ring_kick && swhsw_ring_read(sw, offset, &v))
+		return v;
 	return *reg(sw, offset);
 }
 
@@ -117,6 +125,8 @@ void swhsw_write32(void *opaque, u32 offset, u32 value)
 	u32 mask;
 
 	if (!swhsw_reg_ok(sw, offset))
+		return;
+	if (sw->ring_kick && swhsw_ring_write(sw, offset, value))
 		return;
 	switch (offset) {
 	case DEIIR:

@@ -58,6 +58,9 @@ void vgt_swhsw_reset(struct vgt_swhsw *sw)
 {
 	swhsw_regs_reset(sw);
 	memset(sw->gtt, 0, (size_t)HSW_GTT_ENTRIES * sizeof(u32));
+	/* the bare GPU's rings come up stopped */
+	sw->ring_kicked = 0;
+	sw->ring_hung = 0;
 }
 
 void vgt_swhsw_get_gpu(struct vgt_swhsw *sw, struct vgt_gpu *gpu)

@@ -50,6 +50,61 @@ struct vgt_swhsw_stats {
 };
 void vgt_swhsw_get_stats(struct vgt_swhsw *sw, struct vgt_swhsw_stats *st);
 
+/*
+ * The bare GPU: the software Haswell as a whole device of its own (QEMU's
+ * -device vgt-hsw, which a kernel helper binds like a real Haswell).
+ * Neither hook is set by the helper's own use (embedded, vgt-hostd).
+ *
+ * 1. Device addresses are bus addresses the embedder resolves: map
+ *    replaces the dma_map table for every access of the engines and of
+ *    gm_read/gm_write (GGTT PTEs, PDEs, and with no gpa_to_host in the
+ *    workload the PPGTT's PTEs too).  It returns a host pointer for
+ *    [addr, addr + len), within one 4 KiB page, to read or (write) to
+ *    write, or NULL: the access faults.  The software Haswell uses a
+ *    pointer only until its next call of map or release, and calls
+ *    release at the end of every engine run and GM access: everything
+ *    map handed out may then be unmapped.
+ */
+struct vgt_swhsw_dma_ops {
+	void *(*map)(void *opaque, u64 addr, u32 len, bool write);
+	void (*release)(void *opaque);
+};
+void vgt_swhsw_set_dma_ops(struct vgt_swhsw *sw,
+			   const struct vgt_swhsw_dma_ops *ops, void *opaque);
+
+/*
+ * 2. The rings run from their registers, as on hardware (legacy ring
+ *    buffers): writing RING_TAIL while RING_CTL has RING_VALID, writing
+ *    RING_CTL with RING_VALID while HEAD != TAIL, or clearing MI_MODE's
+ *    STOP_RING with work queued marks the engine kicked and calls kick()
+ *    (from inside the register write: the embedder runs the engine
+ *    later, with vgt_swhsw_ring_run).  MI_MODE is a masked register and
+ *    its MODE_IDLE reads 1 when the engine has nothing to do.
+ *    A ring that hung (the budget ran out) waits for its RING_CTL to be
+ *    written again.  GEN6_GDRST resets the rings of the domains written
+ *    (ring registers 0, not kicked, not hung) and reads back 0 at once.
+ *    kick NULL: the register file is plain storage again.
+ */
+void vgt_swhsw_set_ring_kick(struct vgt_swhsw *sw, void (*kick)(void *opaque),
+			     void *opaque);
+/* The engines kicked and not yet run (HSW_ENGINE_BIT mask). */
+u32 vgt_swhsw_rings_kicked(struct vgt_swhsw *sw);
+/*
+ * Run @engine's ring from RING_START + HEAD up to RING_START + TAIL (in
+ * two pieces when it wraps) through the GGTT with all of GM visible.  In:
+ * x->max_cmds, x->max_bytes (the budget of the whole run), optional trace
+ * and gpa_to_host; the rest of x is set here.  Out: x->status, cmds,
+ * bytes, user_irqs, fault_cmd, fault_addr.  Done: HEAD = TAIL.  Fault:
+ * RING_FAULT_REG = fault page | valid, HEAD = TAIL.  Hang: HEAD stays at
+ * the start of the piece that ran out.  Interrupts are latched in IIR;
+ * the embedder evaluates vgt_swhsw_irq_pending afterwards.  An engine
+ * that was not kicked does nothing (status DONE, cmds 0).
+ */
+void vgt_swhsw_ring_run(struct vgt_swhsw *sw, u32 engine,
+			struct vgt_gpu_exec *x);
+/* The interrupt line: DEIER master on and an enabled IIR bit set. */
+bool vgt_swhsw_irq_pending(struct vgt_swhsw *sw);
+
 /* Device addresses start above 4 GiB so PTE bits 38:32 are exercised. */
 #define SWHSW_DMA_BASE		(1ull << 32)
 

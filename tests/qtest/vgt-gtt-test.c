@@ -419,6 +419,61 @@ static void test_two_qemus_socket(void)
     vgt_qtest_hostd_stop(&h);
 }
 
+/* The same two QEMUs on vgt.ko's /dev/vgt ($VGT_QTEST_KERNEL). */
+static void kernel_vm_start(VgtQtest *vm)
+{
+    vgt_qtest_start_on_kernel(vm, "-d guest_errors",
+                              VGT_QTEST_PROPS ",low_gm_sz=32");
+    vm_enable(vm);
+}
+
+static void test_two_qemus_kernel(void)
+{
+    VgtQtest a, b;
+
+    kernel_vm_start(&a);
+    kernel_vm_start(&b);
+    g_assert_true(disjoint(a.mbase, a.msize, b.mbase, b.msize));
+    g_assert_true(disjoint(a.nbase, a.nsize, b.nbase, b.nsize));
+    g_assert_true(disjoint(qom_u64(&a, "x-fence-base"), a.fences,
+                           qom_u64(&b, "x-fence-base"), b.fences));
+    check_isolation(&a, RAM_A, &b, RAM_A);
+    check_isolation(&b, RAM_B, &a, RAM_C);
+    g_assert_cmpuint(qom_u64(&a, "x-gtt-written"), >=, 2);
+    g_assert_cmpuint(qom_u64(&b, "x-gtt-written"), >=, 2);
+    vgt_qtest_stop(&a);
+    vgt_qtest_stop(&b);
+}
+
+/* GTT entries through the kernel helper: read back, refused frames. */
+static void test_gtt_kernel(void)
+{
+    VgtQtest vm;
+    uint32_t mb;
+
+    kernel_vm_start(&vm);
+    mb = first_mappable(&vm);
+    vgt_gtt_wr(&vm, mb, vgt_pte(RAM_A) | 0x6);
+    qpci_io_writeq(vm.dev, vm.bar0, GTT(mb + 2),
+                   ((uint64_t)vgt_pte(RAM_C) << 32) | vgt_pte(RAM_B));
+    g_assert_cmphex(vgt_gtt_rd(&vm, mb), ==, vgt_pte(RAM_A) | 0x6);
+    g_assert_cmphex(vgt_gtt_rd(&vm, mb + 3), ==, vgt_pte(RAM_C));
+    g_assert_cmpuint(qom_u64(&vm, "x-gtt-written"), ==, 3);
+    vgt_gtt_wr(&vm, mb + 4, vgt_pte(NOT_RAM));
+    vgt_gtt_wr(&vm, 0, vgt_pte(RAM_A));
+    g_assert_cmpuint(qom_u64(&vm, "x-gtt-refused-gfn"), ==, 1);
+    g_assert_cmpuint(qom_u64(&vm, "x-gtt-refused-range"), ==, 1);
+    g_assert_cmpuint(qom_u64(&vm, "x-gtt-refused-helper"), ==, 0);
+    /* the aperture reaches the pages the helper mapped */
+    qtest_memset(vm.qts, RAM_B, 'b', PAGE);
+    g_assert_cmphex(qpci_io_readl(vm.dev, vm.bar2, vm.mbase + 2 * PAGE), ==,
+                    0x62626262);
+    qtest_qmp_assert_success(vm.qts, "{ 'execute': 'system_reset' }");
+    vgt_qtest_map(&vm);
+    g_assert_cmphex(vgt_gtt_rd(&vm, mb), ==, 0);
+    vgt_qtest_stop(&vm);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -430,5 +485,10 @@ int main(int argc, char **argv)
     qtest_add_func("/vgt/isolation/two-devices", test_two_devices);
     qtest_add_func("/vgt/isolation/two-qemus-socket",
                    test_two_qemus_socket);
+    if (vgt_qtest_kernel_wanted()) {
+        qtest_add_func("/vgt/gtt/kernel", test_gtt_kernel);
+        qtest_add_func("/vgt/isolation/two-qemus-kernel",
+                       test_two_qemus_kernel);
+    }
     return g_test_run();
 }

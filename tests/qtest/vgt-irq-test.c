@@ -373,6 +373,33 @@ static void test_events_per_vm(void)
     vgt_qtest_hostd_stop(&h);
 }
 
+/* The same over vgt.ko: the events come on each QEMU's own /dev/vgt file. */
+static void test_events_per_vm_kernel(void)
+{
+    VgtQtest a, b;
+    uint64_t before_a, before_b;
+
+    vgt_qtest_start_on_kernel(&a, NULL, NULL);
+    vgt_qtest_map(&a);
+    vgt_qtest_start_on_kernel(&b, NULL, NULL);
+    vgt_qtest_map(&b);
+
+    before_a = wait_events(&a, 1);
+    before_b = wait_events(&b, 1);
+    qtest_qmp_assert_success(a.qts, "{ 'execute': 'system_reset' }");
+    g_assert_cmpuint(wait_events(&a, before_a + 1), ==, before_a + 1);
+    g_usleep(50 * 1000);
+    g_assert_cmpuint(vgt_stat(&b, NULL, "helper-events"), ==, before_b);
+    /* and B's reset reaches B only */
+    qtest_qmp_assert_success(b.qts, "{ 'execute': 'system_reset' }");
+    g_assert_cmpuint(wait_events(&b, before_b + 1), ==, before_b + 1);
+    g_usleep(50 * 1000);
+    g_assert_cmpuint(vgt_stat(&a, NULL, "helper-events"), ==, before_a + 1);
+
+    vgt_qtest_stop(&a);
+    vgt_qtest_stop(&b);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -384,5 +411,9 @@ int main(int argc, char **argv)
     qtest_add_func("/vgt/irq/flip-done", test_flip_done);
     qtest_add_func("/vgt/irq/stats", test_stats);
     qtest_add_func("/vgt/irq/events-per-vm", test_events_per_vm);
+    if (vgt_qtest_kernel_wanted()) {
+        qtest_add_func("/vgt/irq/events-per-vm-kernel",
+                       test_events_per_vm_kernel);
+    }
     return g_test_run();
 }

@@ -12,6 +12,7 @@
 #define TESTS_QTEST_VGT_QTEST_H
 
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "libqtest.h"
 #include "libqos/pci.h"
@@ -108,6 +109,63 @@ static inline void vgt_qtest_start_on_hostd(VgtQtest *t, const char *socket,
                                                  props ? "," : "",
                                                  props ? props : "");
 
+    vgt_qtest_start(t, all_args, all_props);
+}
+
+/*
+ * The kernel transport: vgt.ko's /dev/vgt, named by $VGT_QTEST_KERNEL
+ * (e.g. VGT_QTEST_KERNEL=/dev/vgt, inside the guest that loads the
+ * module).  NULL unless that is an existing character device.
+ */
+static inline const char *vgt_qtest_kernel(void)
+{
+    const char *dev = g_getenv("VGT_QTEST_KERNEL");
+    struct stat st;
+
+    if (!dev || !*dev || stat(dev, &st) || !S_ISCHR(st.st_mode)) {
+        return NULL;
+    }
+    return dev;
+}
+
+/*
+ * Whether to register the test cases over the kernel transport.  When
+ * not, they do not exist at all: a TAP comment says so (not a pass, and
+ * not a skip of a case that was never meant to run here).
+ */
+static inline bool vgt_qtest_kernel_wanted(void)
+{
+    const char *dev = g_getenv("VGT_QTEST_KERNEL");
+
+    if (vgt_qtest_kernel()) {
+        return true;
+    }
+    if (!dev || !*dev) {
+        printf("# kernel transport: VGT_QTEST_KERNEL unset, skipped\n");
+    } else {
+        printf("# kernel transport: VGT_QTEST_KERNEL=%s is not a character "
+               "device, skipped\n", dev);
+    }
+    fflush(stdout);
+    return false;
+}
+
+/*
+ * The same VM on the kernel transport ($VGT_QTEST_KERNEL, which must be
+ * there): plain guest RAM (128 MiB), which the module pins.  @props: more
+ * properties, or NULL (the GPU's whole aperture then).
+ */
+static inline void vgt_qtest_start_on_kernel(VgtQtest *t, const char *args,
+                                             const char *props)
+{
+    const char *dev = vgt_qtest_kernel();
+    g_autofree char *all_args = NULL;
+    g_autofree char *all_props = NULL;
+
+    g_assert_nonnull(dev);
+    all_args = g_strdup_printf("-m 128M %s", args ? args : "");
+    all_props = g_strdup_printf("helper=%s%s%s", dev, props ? "," : "",
+                                props ? props : "");
     vgt_qtest_start(t, all_args, all_props);
 }
 

@@ -131,6 +131,13 @@ static void gpu_start_on_hostd(Gpu *g, const char *socket)
     gpu_setup(g);
 }
 
+/* The same on vgt.ko's /dev/vgt ($VGT_QTEST_KERNEL), whole aperture. */
+static void gpu_start_on_kernel(Gpu *g)
+{
+    vgt_qtest_start_on_kernel(&g->vm, "-d guest_errors", NULL);
+    gpu_setup(g);
+}
+
 static void gpu_stop(Gpu *g)
 {
     vgt_qtest_stop(&g->vm);
@@ -199,11 +206,11 @@ static bool wait_head_at_tail(Gpu *g, const Engine *e)
     return false;
 }
 
-static void test_seqno_and_interrupt(void)
+static void seqno_and_interrupt(void (*start)(Gpu *g))
 {
     Gpu g;
 
-    gpu_start(&g);
+    start(&g);
     /* i915's xCS-style breadcrumb on the render ring */
     SUBMIT(&g, &rcs, MI_STORE_INDEX, 0x100, 0x1234, MI_USER_INT);
     g_assert_true(wait_value(&g, gpa(SLOT_HWSP_RCS) + 0x100, 0x1234));
@@ -226,12 +233,17 @@ static void test_seqno_and_interrupt(void)
     gpu_stop(&g);
 }
 
-static void test_blit(void)
+static void test_seqno_and_interrupt(void)
+{
+    seqno_and_interrupt(gpu_start);
+}
+
+static void blit(void (*start)(Gpu *g))
 {
     Gpu g;
     uint32_t pitch = 256, x, y;
 
-    gpu_start(&g);
+    start(&g);
     /* fill a 32x8 rectangle at (8, 2) of a 64-pixel-wide surface */
     SUBMIT(&g, &bcs, XY_COLOR_BLT | BLT_WRITE_ARGB,
            BLT_32BPP | BLT_ROP_PATCOPY | pitch,
@@ -252,22 +264,19 @@ static void test_blit(void)
     gpu_stop(&g);
 }
 
+static void test_blit(void)
+{
+    blit(gpu_start);
+}
+
 /*
  * Two VMs on one vgt-hostd submit at the same time: each gets its own
  * results, in its own memory, at the same guest addresses.
  */
-static void test_two_vms_socket(void)
+static void two_vms_submit(Gpu *g)
 {
-    VgtQtestHostd h;
-    Gpu g[2];
     uint32_t round, i, x;
 
-    if (!vgt_qtest_hostd_start(&h)) {
-        g_test_skip("VGT_HOSTD (path to vgt-hostd) not set");
-        return;
-    }
-    gpu_start_on_hostd(&g[0], h.socket);
-    gpu_start_on_hostd(&g[1], h.socket);
     g_assert_cmpuint(g[0].vm.mbase, !=, g[1].vm.mbase);
 
     for (round = 1; round <= 4; round++) {
@@ -292,9 +301,45 @@ static void test_two_vms_socket(void)
             }
         }
     }
+}
+
+static void test_two_vms_socket(void)
+{
+    VgtQtestHostd h;
+    Gpu g[2];
+
+    if (!vgt_qtest_hostd_start(&h)) {
+        g_test_skip("VGT_HOSTD (path to vgt-hostd) not set");
+        return;
+    }
+    gpu_start_on_hostd(&g[0], h.socket);
+    gpu_start_on_hostd(&g[1], h.socket);
+    two_vms_submit(g);
     gpu_stop(&g[0]);
     gpu_stop(&g[1]);
     vgt_qtest_hostd_stop(&h);
+}
+
+/* The same over vgt.ko: two QEMUs on one /dev/vgt. */
+static void test_two_vms_kernel(void)
+{
+    Gpu g[2];
+
+    gpu_start_on_kernel(&g[0]);
+    gpu_start_on_kernel(&g[1]);
+    two_vms_submit(g);
+    gpu_stop(&g[0]);
+    gpu_stop(&g[1]);
+}
+
+static void test_seqno_and_interrupt_kernel(void)
+{
+    seqno_and_interrupt(gpu_start_on_kernel);
+}
+
+static void test_blit_kernel(void)
+{
+    blit(gpu_start_on_kernel);
 }
 
 /* A reboot while work is queued: the engines work again afterwards. */
@@ -454,5 +499,11 @@ int main(int argc, char **argv)
     qtest_add_func("/vgt/submit/reboot", test_reboot);
     qtest_add_func("/vgt/submit/two-vms-socket", test_two_vms_socket);
     qtest_add_func("/vgt/submit/hostile", test_hostile);
+    if (vgt_qtest_kernel_wanted()) {
+        qtest_add_func("/vgt/submit/seqno-and-interrupt-kernel",
+                       test_seqno_and_interrupt_kernel);
+        qtest_add_func("/vgt/submit/blit-kernel", test_blit_kernel);
+        qtest_add_func("/vgt/submit/two-vms-kernel", test_two_vms_kernel);
+    }
     return g_test_run();
 }

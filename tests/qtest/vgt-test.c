@@ -641,6 +641,65 @@ static void test_partition_socket(void)
     vgt_qtest_hostd_stop(&h);
 }
 
+/* Two QEMUs on vgt.ko's /dev/vgt ($VGT_QTEST_KERNEL): as on vgt-hostd. */
+static void start_kernel_vm(VgtQtest *t, const char *props)
+{
+    vgt_qtest_start_on_kernel(t, NULL, props);
+    vgt_qtest_map(t);
+    vgt_qtest_read_partition(t);
+}
+
+static void test_partition_kernel(void)
+{
+    VgtQtest a, b, c;
+    uint64_t b_mbase;
+
+    /* plain guest RAM: the module pins it, no memfd needed */
+    start_kernel_vm(&a, "low_gm_sz=128");
+    start_kernel_vm(&b, NULL);
+    check_partition(&a, 128 * MiB, 448 * MiB, 4, 512 * MiB);
+    check_partition(&b, 64 * MiB, 448 * MiB, 4, 512 * MiB);
+    check_disjoint(&a, &b);
+
+    /* a VM that dies (its file closed by the kernel) frees its share */
+    qtest_kill_qemu(a.qts);
+    vgt_qtest_stop(&a);
+    start_kernel_vm(&c, "low_gm_sz=128");
+    check_partition(&c, 128 * MiB, 448 * MiB, 4, 512 * MiB);
+    check_disjoint(&b, &c);
+    b_mbase = b.mbase;
+    vgt_qtest_read_partition(&b);
+    g_assert_cmpuint(b.mbase, ==, b_mbase);
+    vgt_qtest_stop(&b);
+    vgt_qtest_stop(&c);
+}
+
+/*
+ * helper= chooses the transport: empty is the embedded helper; a
+ * character device or a path under /dev/ is vgt.ko's, and what goes wrong
+ * there is said plainly (no /dev/vgt needed for these).
+ */
+static void test_helper_kernel_errors(void)
+{
+    VgtQtest t;
+
+    vgt_qtest_start(&t, NULL, VGT_QTEST_PROPS ",helper=");
+    vgt_qtest_map(&t);
+    vgt_qtest_read_partition(&t);
+    g_assert_cmpuint(t.msize, ==, 64 * MiB);
+    vgt_qtest_stop(&t);
+
+    expect_realize_error("helper=/dev/vgt-qtest-missing",
+                         "cannot reach the helper (/dev/vgt-qtest-missing): "
+                         "cannot open /dev/vgt-qtest-missing: No such file "
+                         "or directory; is vgt.ko loaded and bound to a "
+                         "Haswell GPU?");
+    /* a character device that is not vgt's */
+    expect_realize_error("helper=/dev/null",
+                         "cannot reach the helper (/dev/null): ABI version "
+                         "mismatch: not a vgt device");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -661,5 +720,9 @@ int main(int argc, char **argv)
     qtest_add_func("/vgt/helper/partition-embedded", test_partition_embedded);
     qtest_add_func("/vgt/helper/two-devices", test_partition_two_devices);
     qtest_add_func("/vgt/helper/partition-socket", test_partition_socket);
+    qtest_add_func("/vgt/helper/kernel-errors", test_helper_kernel_errors);
+    if (vgt_qtest_kernel_wanted()) {
+        qtest_add_func("/vgt/helper/partition-kernel", test_partition_kernel);
+    }
     return g_test_run();
 }

@@ -5,9 +5,10 @@
  * VMs, writes the host GTT after validating every entry and reports GPU
  * events.  The device reaches it through one ops table
  * (include/hw/vgt-host-ops.h): embedded -- the helper core and the
- * software Haswell linked into this process, the default -- or socket,
+ * software Haswell linked into this process, the default -- socket,
  * the vgt-hostd daemon shared by many QEMU processes
- * (helper=/path/to/socket).
+ * (helper=/path/to/socket), or kernel, vgt.ko's /dev/vgt (helper=kernel
+ * or the path of that character device).
  *
  * At realize the device creates its instance (partition), then registers
  * guest RAM with the helper through a memory listener: the helper maps
@@ -90,6 +91,7 @@ static void vgt_host_region_add(MemoryListener *listener,
         return;
     }
     hva = memory_region_get_ram_ptr(sec->mr) + sec->offset_within_region;
+    /* embedded and kernel (which pins it): the host address is enough */
     region.hva = (uintptr_t)hva;
     if (s->host.ops == &vgt_host_socket_ops) {
         region.fd = memory_region_get_fd(sec->mr);
@@ -108,8 +110,12 @@ static void vgt_host_region_add(MemoryListener *listener,
     trace_vgt_host_mem_register(region.gpa, region.size, ret);
     if (ret < 0) {
         vgt_host_mem_error(s, "vgt: the helper refused guest RAM "
-                           "[0x%" PRIx64 ", +0x%" PRIx64 "): %s", region.gpa,
-                           region.size, vgt_strerror(ret));
+                           "[0x%" PRIx64 ", +0x%" PRIx64 "): %s%s", region.gpa,
+                           region.size, vgt_strerror(ret),
+                           s->host.ops == &vgt_host_kernel_ops &&
+                           ret == -VGT_E_NOMEM ? " (vgt.ko pins it: raise "
+                           "this process's locked-memory limit, ulimit -l, "
+                           "or the module's max_pinned_pages)" : "");
     }
 }
 
@@ -134,8 +140,13 @@ static void vgt_host_events(void *opaque)
     uint64_t counter;
     int i, n;
 
-    /* Reset the eventfd first, so events posted meanwhile re-arm it. */
-    if (read(s->host.event_fd, &counter, sizeof(counter)) < 0 &&
+    /*
+     * Reset the eventfd first, so events posted meanwhile re-arm it.  The
+     * kernel transport's fd is /dev/vgt itself: readable while events are
+     * queued, and read() returns the events, so events_read() alone.
+     */
+    if (s->host.ops != &vgt_host_kernel_ops &&
+        read(s->host.event_fd, &counter, sizeof(counter)) < 0 &&
         errno != EAGAIN) {
         trace_vgt_host_event_fd_error(errno);
     }
@@ -155,6 +166,16 @@ static void vgt_host_events(void *opaque)
     } while (n == ARRAY_SIZE(ev));
     if (n < 0) {
         trace_vgt_host_event_fd_error(-n);
+    }
+    if (n == -VGT_E_IO && s->host.ops == &vgt_host_kernel_ops) {
+        /*
+         * /dev/vgt lost its GPU (unbound): the file polls as hung up for
+         * good.  Stop watching it; every later call fails the same way.
+         */
+        error_report("vgt: lost the helper (%s): %s; the GPU is gone",
+                     s->conf.helper, vgt_strerror(n));
+        qemu_set_fd_handler(s->host.event_fd, NULL, NULL, NULL);
+        s->host.event_fd = -1;
     }
 }
 
@@ -179,28 +200,107 @@ static bool vgt_host_check_props(VgtState *s, Error **errp)
     return true;
 }
 
+/*
+ * Which transport helper= names: none (or empty) is the embedded helper;
+ * "kernel", a character device or a path under /dev/ is vgt.ko's device
+ * (so that a missing /dev/vgt is reported as such); anything else is
+ * vgt-hostd's socket.  *path: what connect() gets.
+ */
+static const struct vgt_host_ops *vgt_host_transport(const char *helper,
+                                                     const char **path)
+{
+    struct stat st;
+
+    *path = helper;
+    if (!helper || !*helper) {
+        *path = NULL;
+        return &vgt_host_embedded_ops;
+    }
+    if (!strcmp(helper, "kernel")) {
+        *path = VGT_KERNEL_DEVICE;
+        return &vgt_host_kernel_ops;
+    }
+    if ((!stat(helper, &st) && S_ISCHR(st.st_mode)) ||
+        g_str_has_prefix(helper, "/dev/")) {
+        return &vgt_host_kernel_ops;
+    }
+    return &vgt_host_socket_ops;
+}
+
+/*
+ * vgt.ko pins the guest RAM it is given, as VFIO does: discarding it
+ * (balloon inflation, virtio-mem unplug, postcopy) would leave the GPU
+ * pointing at pages the guest no longer has.  Held while connected.
+ */
+static bool vgt_host_kernel_connect(VgtState *s, const char *path,
+                                    Error **errp)
+{
+    int ret, err;
+
+    ret = ram_block_discard_disable(true);
+    trace_vgt_host_kernel_discard(true, ret);
+    if (ret) {
+        error_setg_errno(errp, -ret, "vgt: helper=%s pins guest RAM, but "
+                         "discarding RAM (virtio-balloon, virtio-mem) cannot "
+                         "be disabled", path);
+        return false;
+    }
+    errno = 0;
+    ret = vgt_host_kernel_ops.connect(path, &s->host.conn);
+    err = errno;
+    trace_vgt_host_kernel_connect(path, ret, err);
+    if (!ret) {
+        return true;
+    }
+    s->host.conn = NULL;
+    ram_block_discard_disable(false);
+    trace_vgt_host_kernel_discard(false, 0);
+    if (ret == -VGT_E_VERSION) {
+        error_setg(errp, "vgt: cannot reach the helper (%s): %s: not a vgt "
+                   "device, or vgt.ko speaks another helper ABI than this "
+                   "QEMU (version %d)%s%s", path, vgt_strerror(ret),
+                   VGT_ABI_VERSION, err ? ": " : "", err ? strerror(err) : "");
+    } else if (err == ENOENT || err == ENODEV || err == ENXIO) {
+        error_setg(errp, "vgt: cannot reach the helper (%s): cannot open %s: "
+                   "%s; is vgt.ko loaded and bound to a Haswell GPU?", path,
+                   path, strerror(err));
+    } else if (err) {
+        error_setg(errp, "vgt: cannot reach the helper (%s): cannot open %s: "
+                   "%s", path, path, strerror(err));
+    } else {
+        error_setg(errp, "vgt: cannot reach the helper (%s): %s", path,
+                   vgt_strerror(ret));
+    }
+    return false;
+}
+
 bool vgt_host_connect(VgtState *s, Error **errp)
 {
     struct vgt_create_req req = { 0 };
-    const char *where;
+    const char *where, *path;
     const struct vgt_instance_info *part = &s->host.part;
     int ret;
 
     if (!vgt_host_check_props(s, errp)) {
         return false;
     }
-    s->host.ops = s->conf.helper ? &vgt_host_socket_ops :
-                                   &vgt_host_embedded_ops;
-    where = s->conf.helper ? s->conf.helper : "embedded";
+    s->host.ops = vgt_host_transport(s->conf.helper, &path);
+    where = path ? path : "embedded";
     vgt_set_log_sink(vgt_host_log);
 
-    ret = s->host.ops->connect(s->conf.helper, &s->host.conn);
-    if (ret < 0) {
-        error_setg(errp, "vgt: cannot reach the helper (%s): %s%s", where,
-                   vgt_strerror(ret), s->conf.helper ?
-                   "; is vgt-hostd running with --socket on that path?" : "");
-        s->host.conn = NULL;
-        return false;
+    if (s->host.ops == &vgt_host_kernel_ops) {
+        if (!vgt_host_kernel_connect(s, path, errp)) {
+            return false;
+        }
+    } else {
+        ret = s->host.ops->connect(path, &s->host.conn);
+        if (ret < 0) {
+            error_setg(errp, "vgt: cannot reach the helper (%s): %s%s", where,
+                       vgt_strerror(ret), path ? "; is vgt-hostd running "
+                       "with --socket on that path?" : "");
+            s->host.conn = NULL;
+            return false;
+        }
     }
 
     req.mappable_size = (uint64_t)s->conf.low_gm_sz * MiB;
@@ -300,6 +400,11 @@ void vgt_host_disconnect(VgtState *s)
         /* Destroys the instance: its GTT ranges point at scratch again. */
         s->host.ops->disconnect(s->host.conn);
         s->host.conn = NULL;
+        if (s->host.ops == &vgt_host_kernel_ops) {
+            /* vgt.ko unpinned our RAM with the instance */
+            ram_block_discard_disable(false);
+            trace_vgt_host_kernel_discard(false, 0);
+        }
     }
     error_free(s->host.err);
     s->host.err = NULL;

@@ -5,6 +5,7 @@
  * drives the embedded ops table end to end.
  */
 #include <glib.h>
+#include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,23 @@ static void test_socket_without_daemon(void)
             "outside the instance's GM");
 }
 
+/* The kernel transport is in the library too; here there is no vgt.ko. */
+static void test_kernel_without_device(void)
+{
+    struct vgt_conn *c;
+
+    g_assert_cmpstr(vgt_host_kernel_ops.name, ==, "kernel");
+    errno = 0;
+    g_assert_cmpint(vgt_host_kernel_ops.connect("/nonexistent/vgt", &c), ==,
+                    -VGT_E_IO);
+    g_assert_cmpint(errno, ==, ENOENT);
+    g_assert_null(c);
+    /* a character device that is not vgt's: ENOTTY */
+    g_assert_cmpint(vgt_host_kernel_ops.connect("/dev/null", &c), ==,
+                    -VGT_E_VERSION);
+    g_assert_null(c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -188,5 +206,7 @@ int main(int argc, char **argv)
     g_test_add_func("/helper-lib/embedded-submit", test_embedded_submit);
     g_test_add_func("/helper-lib/socket-without-daemon",
             test_socket_without_daemon);
+    g_test_add_func("/helper-lib/kernel-without-device",
+                    test_kernel_without_device);
     return g_test_run();
 }
