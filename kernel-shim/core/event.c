@@ -67,6 +67,17 @@ int vgt_inst_events_read(struct vgt_instance *inst, struct vgt_event *ev,
 	return (int)n;
 }
 
+/* Queued events, without consuming them (the kernel transport's poll). */
+u32 vgt_inst_events_pending(struct vgt_instance *inst)
+{
+	u32 n;
+
+	vgt_mutex_lock(&inst->host->qlock);
+	n = inst->ev_count;
+	vgt_mutex_unlock(&inst->host->qlock);
+	return n;
+}
+
 void vgt_inst_set_notify(struct vgt_instance *inst,
 			 void (*notify)(void *opaque), void *opaque)
 {

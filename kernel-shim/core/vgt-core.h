@@ -77,6 +77,7 @@ void vgt_inst_set_notify(struct vgt_instance *inst,
 			 void (*notify)(void *opaque), void *opaque);
 int vgt_inst_events_read(struct vgt_instance *inst, struct vgt_event *ev,
 			 u32 max);
+u32 vgt_inst_events_pending(struct vgt_instance *inst);
 /* Queue an event for a VM (the IRQ path and, later, vblank timers). */
 void vgt_inst_post_event(struct vgt_instance *inst, u32 type, u32 unit,
 			 u64 data);
