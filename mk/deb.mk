@@ -1,6 +1,6 @@
 # Debian packages (scripts/deb/, docs/packages.md):
-#   make deb         build/deb/qemu-system-vgt_*.deb and vgt-hostd_*.deb,
-#                    for `apt install ./*.deb` on Debian bookworm
+#   make deb         build/deb/qemu-system-vgt_*.deb, vgt-hostd_*.deb and
+#                    vgt-dkms_*.deb, for `apt install ./*.deb` on Debian bookworm
 #   make check-deb   install them into a fresh bookworm chroot (debootstrap,
 #                    cached per day in build/deb/chroot-cache) and run the
 #                    installed QEMU and vgt-hostd: TAP in $(TAP_DIR)/deb-install.tap
@@ -16,8 +16,9 @@ DEB_MIRROR ?= http://deb.debian.org/debian
 # number of commits and the commit, so a later tree sorts higher.
 VGT_DEB_SNAPSHOT ?= 0.$(shell git -C $(TOP) rev-list --count HEAD 2>/dev/null || echo 0).g$(shell git -C $(TOP) rev-parse --short HEAD 2>/dev/null || echo unknown)
 
-deb: qemu helper | $(DEPS_STAMP)
+deb: qemu helper dkms-tree | $(DEPS_STAMP)
 	@TOP=$(TOP) QEMU_BUILD=$(QEMU_BUILD) QEMU_SRC=$(QEMU_SRC) \
+	    DKMS_TREE=$(KMOD_DKMS)/vgt-$(KMOD_VERSION) \
 	    QEMU_PREFIX=$(QEMU_PREFIX) HELPER_HOSTD=$(HELPER_HOSTD) \
 	    QEMU_DEB_VERSION='$(QEMU_VERSION)' VGT_DEB_SNAPSHOT='$(VGT_DEB_SNAPSHOT)' \
 	    $(TOP)/scripts/deb/build-debs.sh --build-data $(DEB_DIR)

@@ -5,6 +5,8 @@
 #   qemu-system-vgt   QEMU 7.2 (Debian's source and features) with -device vgt,
 #                     under /usr/lib/vgt/qemu, beside Debian's qemu-system-x86
 #   vgt-hostd         the host helper daemon and its systemd units
+#   vgt-dkms          vgt.ko's source for DKMS (/usr/src/vgt-VERSION), built
+#                     and installed by DKMS for each kernel with headers
 #
 # Depends come from dpkg-shlibdeps plus the firmware packages.  When nothing
 # changed since the last run (same binaries, same scripts/deb, same
@@ -20,6 +22,8 @@
 #     QEMU_SRC          build/qemu-src (Debian's source: debian/copyright)
 #     QEMU_PREFIX       /usr/lib/vgt/qemu (must match QEMU's --prefix)
 #     HELPER_HOSTD      build/helper/vgt-hostd
+#     DKMS_TREE         build/dkms/vgt-VERSION (make dkms-tree): the module's
+#                       source with dkms.conf; VERSION = VGT_DEB_SNAPSHOT
 #     QEMU_DEB_VERSION  Debian's QEMU version, e.g. 1:7.2+dfsg-7+deb12u18
 #     VGT_DEB_SNAPSHOT  project part of the versions, e.g. 0.61.g229d0b9
 #     DEB_MAINTAINER    Maintainer field (optional)
@@ -31,7 +35,7 @@ if [ "${1:-}" = --build-data ]; then
     shift
 fi
 out=$1
-: "${TOP:?}" "${QEMU_BUILD:?}" "${QEMU_SRC:?}" "${HELPER_HOSTD:?}"
+: "${TOP:?}" "${QEMU_BUILD:?}" "${QEMU_SRC:?}" "${HELPER_HOSTD:?}" "${DKMS_TREE:?}"
 : "${QEMU_PREFIX:=/usr/lib/vgt/qemu}"
 : "${QEMU_DEB_VERSION:?}" "${VGT_DEB_SNAPSHOT:?}"
 : "${DEB_MAINTAINER:=vgt developers <vgt-devel@example.org>}"
@@ -39,7 +43,8 @@ here=$TOP/scripts/deb
 arch=$(dpkg --print-architecture)
 
 qemu_bin=$QEMU_BUILD/qemu-system-x86_64
-for f in "$qemu_bin" "$HELPER_HOSTD" "$QEMU_BUILD/meson-info/intro-installed.json"; do
+for f in "$qemu_bin" "$HELPER_HOSTD" "$QEMU_BUILD/meson-info/intro-installed.json" \
+    "$DKMS_TREE/dkms.conf"; do
     [ -e "$f" ] || { echo "vgt: error: $f is missing (make qemu helper first)" >&2; exit 1; }
 done
 # The binary must have been configured for the prefix we package under.
@@ -53,25 +58,32 @@ fi
 qemu_upstream=${QEMU_DEB_VERSION#*:}
 qemu_version=$qemu_upstream+vgt$VGT_DEB_SNAPSHOT
 hostd_version=$VGT_DEB_SNAPSHOT-1
+# DKMS's version is the tree's (make dkms-tree: VGT_DEB_SNAPSHOT).
+dkms_version=${DKMS_TREE##*/vgt-}
+[ "$dkms_version" = "$VGT_DEB_SNAPSHOT" ] || {
+    echo "vgt: error: $DKMS_TREE is not version $VGT_DEB_SNAPSHOT (make dkms-tree)" >&2; exit 1; }
+dkms_deb_version=$dkms_version-1
 
 # ---- up to date? --------------------------------------------------------
 mkdir -p "$out"
 fingerprint=$(
     { echo "$qemu_version $hostd_version $DEB_MAINTAINER $QEMU_PREFIX"
       md5sum "$qemu_bin" "$HELPER_HOSTD" | cut -c1-32
+      (cd "$DKMS_TREE" && find . -type f | LC_ALL=C sort | xargs md5sum) | md5sum
       find "$here" -type f | LC_ALL=C sort | xargs md5sum | cut -c1-32
       cat "$QEMU_BUILD/meson-info/intro-installed.json"; } | md5sum | cut -c1-32)
 qemu_deb=$out/qemu-system-vgt_${qemu_version}_$arch.deb
 hostd_deb=$out/vgt-hostd_${hostd_version}_$arch.deb
-if [ -s "$qemu_deb" ] && [ -s "$hostd_deb" ] &&
+dkms_deb=$out/vgt-dkms_${dkms_deb_version}_all.deb
+if [ -s "$qemu_deb" ] && [ -s "$hostd_deb" ] && [ -s "$dkms_deb" ] &&
    [ "$(cat "$out/.fingerprint" 2>/dev/null)" = "$fingerprint" ]; then
-    echo "vgt: packages up to date: $(basename "$qemu_deb") $(basename "$hostd_deb")"
+    echo "vgt: packages up to date: $(basename "$qemu_deb") $(basename "$hostd_deb") $(basename "$dkms_deb")"
     exit 0
 fi
 
 stage=$out/stage
 rm -rf "$stage" "$out/.fingerprint"
-rm -f "$out"/qemu-system-vgt_*.deb "$out"/vgt-hostd_*.deb
+rm -f "$out"/qemu-system-vgt_*.deb "$out"/vgt-hostd_*.deb "$out"/vgt-dkms_*.deb
 mkdir -p "$stage"
 
 # The changelog date and the files' times come from the last commit, so two
@@ -229,5 +241,23 @@ sed -e "s/@VERSION@/$hostd_version/" -e "s/@ARCH@/$arch/" \
     "$here/vgt-hostd.control" > "$h/DEBIAN/control"
 finish vgt-hostd "$h" "$hostd_deb"
 
+# ---- vgt-dkms -------------------------------------------------------------
+k=$stage/vgt-dkms
+mkdir -p "$k/DEBIAN" "$k/usr/src"
+cp -r "$DKMS_TREE" "$k/usr/src/vgt-$dkms_version"
+find "$k/usr/src" -type f -exec chmod 0644 {} +
+for s in postinst prerm; do
+    sed "s/@VERSION@/$dkms_version/" "$here/vgt-dkms.$s" > "$k/DEBIAN/$s"
+    chmod 0755 "$k/DEBIAN/$s"
+done
+kdoc=$k/usr/share/doc/vgt-dkms
+doc_files vgt-dkms "$dkms_deb_version" "$k" \
+    "vgt-dkms, vgt.ko (the vgt host helper in the kernel) for DKMS."
+install -m 0644 "$here/vgt-dkms.README" "$kdoc/README"
+sed "s/@YEARS@/$years/" "$here/copyright.vgt" > "$kdoc/copyright"
+sed -e "s/@VERSION@/$dkms_deb_version/" -e "s|@MAINTAINER@|$DEB_MAINTAINER|" \
+    "$here/vgt-dkms.control" > "$k/DEBIAN/control"
+finish vgt-dkms "$k" "$dkms_deb"
+
 echo "$fingerprint" > "$out/.fingerprint"
-echo "vgt: packages in $out (install: apt install ./$(basename "$qemu_deb") ./$(basename "$hostd_deb"))"
+echo "vgt: packages in $out (install: apt install ./$(basename "$qemu_deb") ./$(basename "$hostd_deb") ./$(basename "$dkms_deb"))"

@@ -28,7 +28,9 @@ bail() { echo "Bail out! $*"; echo "1..$n"; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (debootstrap, chroot, mount)"; exit 0; }
 qemu_deb=$(ls "$debdir"/qemu-system-vgt_*.deb 2>/dev/null | tail -n 1)
 hostd_deb=$(ls "$debdir"/vgt-hostd_*.deb 2>/dev/null | tail -n 1)
-[ -n "$qemu_deb" ] && [ -n "$hostd_deb" ] || bail "no qemu-system-vgt_*.deb / vgt-hostd_*.deb in $debdir (make deb)"
+dkms_deb=$(ls "$debdir"/vgt-dkms_*.deb 2>/dev/null | tail -n 1)
+[ -n "$qemu_deb" ] && [ -n "$hostd_deb" ] && [ -n "$dkms_deb" ] ||
+    bail "no qemu-system-vgt_*.deb / vgt-hostd_*.deb / vgt-dkms_*.deb in $debdir (make deb)"
 
 # ---- the chroot ------------------------------------------------------------
 t0=$(date +%s)
@@ -56,7 +58,7 @@ mount --bind "$cache/apt-archives" "$root/var/cache/apt/archives" || bail "canno
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null
 # no daemon starts in the chroot (policy-rc.d, as debootstrap'd chroots do)
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d" && chmod 755 "$root/usr/sbin/policy-rc.d"
-cp "$qemu_deb" "$hostd_deb" "$root/tmp/"
+cp "$qemu_deb" "$hostd_deb" "$dkms_deb" "$root/tmp/"
 note "chroot from $(basename "$tarball") ready in $(( $(date +%s) - t0 )) s"
 inchroot() { timeout "${T:-120}" chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
     DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"; }
@@ -245,6 +247,41 @@ if command -v systemd-socket-activate >/dev/null; then
     kill -TERM "$act_pid" 2>/dev/null; wait "$act_pid" 2>/dev/null
 else
     skip "socket activation (no systemd-socket-activate on the host)"
+fi
+
+# ---- vgt-dkms: vgt.ko built by DKMS for the kernel whose headers come ----------
+# The headers of the kernel the build machine's module is built against
+# (linux-headers-amd64: bookworm's current 6.1); whichever of the two
+# packages is configured first, DKMS builds vgt.ko for that kernel.
+t3=$(date +%s)
+kd=$(basename "$dkms_deb")
+kver=$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort | tail -n 1)
+kver=${kver#/usr/src/linux-headers-}
+if [ -z "$kver" ]; then
+    nok "no /usr/src/linux-headers-6.1.*-amd64 on the build machine to pick the chroot's kernel headers"
+elif T=1500 inchroot apt-get install -y -q --no-install-recommends "./tmp/$kd" \
+        "linux-headers-$kver" > "$work/apt-dkms.log" 2>&1; then
+    ok "apt-get install ./$kd linux-headers-$kver ($(( $(date +%s) - t3 )) s)"
+    ko=$root/lib/modules/$kver/updates/dkms/vgt.ko
+    st=$(inchroot dkms status vgt 2>&1)
+    if echo "$st" | grep -q "$kver.*installed" && [ -f "$ko" ] &&
+       [ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$kver" ] &&
+       modinfo -F alias "$ko" | grep -q 'v00008086d00000412'; then
+        ok "DKMS built and installed vgt.ko for $kver (dkms status: $st)"
+    else
+        tail -n 20 "$work/apt-dkms.log" >&2
+        cat "$root"/var/lib/dkms/vgt/*/build/make.log >&2 2>/dev/null
+        nok "vgt.ko not built by DKMS for $kver (dkms status: $st)"
+    fi
+    if T=300 inchroot apt-get purge -y -q vgt-dkms > "$work/apt-dkms-purge.log" 2>&1 &&
+       [ ! -e "$ko" ] && ! ls -d "$root"/usr/src/vgt-* >/dev/null 2>&1 &&
+       [ -z "$(inchroot dkms status vgt 2>&1)" ]; then
+        ok "apt-get purge vgt-dkms: the module, its source and DKMS's record gone"
+    else
+        tail -n 20 "$work/apt-dkms-purge.log" >&2; nok "apt-get purge vgt-dkms left the module or its record"
+    fi
+else
+    tail -n 30 "$work/apt-dkms.log" >&2; nok "apt-get install ./$kd linux-headers-$kver failed"
 fi
 
 # ---- beside Debian's QEMU, then removal ------------------------------------------
