@@ -6,11 +6,22 @@
 #   OUT/modules/*.ko         i915 and its dependency chain
 #   OUT/modules.load         those modules in load order, i915 last
 #   OUT/kernel.id            "PACKAGE VERSION" of what was extracted
+#   OUT/kernel.abi           the ABI (uname -r, the /lib/modules directory)
 # The dependency chain is computed by depmod + modprobe --show-depends on the
 # package's own modules, not hard-coded.
 #   usage: fetch-kernel.sh OUT_DIR [CACHE_DIR]
 # CACHE_DIR (default OUT_DIR/deb) keeps the .deb; point it outside build/ to
 # survive `make clean`.
+#
+# Other users of a Debian kernel (mk/kernel.mk: the kernel the host's
+# headers belong to) set, in the environment:
+#   VGT_KERNEL_ABI, VGT_KERNEL_VERSION   the package instead of kernel.pin's
+#   VGT_KERNEL_MODULES   the top modules (default i915), space-separated;
+#                        their chains are loaded in this order, the last one
+#                        last
+#   VGT_KERNEL_TAG       the prefix of messages (default vgt-guest)
+#   VGT_KERNEL_PIN_HINT  where the version comes from, for the error message
+# Without them the guest's behaviour is the pinned one (scripts/guest/kernel.pin).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,14 +29,19 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 out=${1:?usage: fetch-kernel.sh OUT_DIR [CACHE_DIR]}
 cache=${2:-$out/deb}
-pkg="linux-image-$GUEST_KERNEL_ABI"
-ver="$GUEST_KERNEL_VERSION"
+abi=${VGT_KERNEL_ABI:-$GUEST_KERNEL_ABI}
+pkg="linux-image-$abi"
+ver=${VGT_KERNEL_VERSION:-$GUEST_KERNEL_VERSION}
 deb="$cache/${pkg}_${ver}_amd64.deb"
-# The driver we are here for; its dependencies are resolved, not listed.
-top_module=i915
+# The drivers we are here for; their dependencies are resolved, not listed.
+top_modules=${VGT_KERNEL_MODULES:-i915}
+top_module=${top_modules##* }
+tag=${VGT_KERNEL_TAG:-vgt-guest}
+pin_hint=${VGT_KERNEL_PIN_HINT:-"scripts/guest/kernel.pin (the build the design
+  notes cite)"}
 
-say() { echo "vgt-guest: $*"; }
-die() { echo "vgt-guest: error: $*" >&2; exit 1; }
+say() { echo "$tag: $*"; }
+die() { echo "$tag: error: $*" >&2; exit 1; }
 
 for tool in apt-get apt-cache dpkg-deb depmod modprobe; do
     command -v "$tool" >/dev/null 2>&1 || PATH="$PATH:/sbin:/usr/sbin"
@@ -49,7 +65,7 @@ check_deb() {
     p=$(dpkg-deb -f "$1" Package 2>/dev/null) || return 1
     v=$(dpkg-deb -f "$1" Version 2>/dev/null) || return 1
     if [ "$p" != "$pkg" ] || [ "$v" != "$ver" ]; then
-        die "$1 is $p $v, but kernel.pin asks for $pkg $ver; refusing a silently different kernel"
+        die "$1 is $p $v, but $pin_hint asks for $pkg $ver; refusing a silently different kernel"
     fi
     want=$(apt_sha256)
     if [ -n "$want" ]; then
@@ -71,11 +87,10 @@ else
     fi
     if ! apt_knows; then
         {
-            echo "vgt-guest: error: Debian's apt index has no $pkg version $ver."
+            echo "$tag: error: Debian's apt index has no $pkg version $ver."
             echo "  What apt offers now:"
             apt-cache policy "$pkg" 2>&1 | sed 's/^/    /'
-            echo "  The version is pinned in scripts/guest/kernel.pin (the build the design"
-            echo "  notes cite).  Either put the cached .deb at"
+            echo "  The version is pinned in $pin_hint.  Either put the cached .deb at"
             echo "    $deb"
             echo "  or change the pin deliberately (and re-check the notes' references)."
         } >&2
@@ -95,26 +110,34 @@ else
 fi
 
 # Extract into a scratch tree (about 400 MB), keep only what the guest needs.
-say "extracting vmlinuz and the $top_module module chain"
+say "extracting vmlinuz and the $top_modules module chain"
 tree="$out/.tree"
 rm -rf "$tree" && mkdir -p "$tree"
 trap 'rm -rf "$tree"' EXIT
 dpkg-deb -x "$deb" "$tree"
-kdir="$tree/lib/modules/$GUEST_KERNEL_ABI"
-[ -f "$tree/boot/vmlinuz-$GUEST_KERNEL_ABI" ] || die "no /boot/vmlinuz-$GUEST_KERNEL_ABI in $deb"
-[ -d "$kdir" ] || die "no /lib/modules/$GUEST_KERNEL_ABI in $deb"
+kdir="$tree/lib/modules/$abi"
+[ -f "$tree/boot/vmlinuz-$abi" ] || die "no /boot/vmlinuz-$abi in $deb"
+[ -d "$kdir" ] || die "no /lib/modules/$abi in $deb"
 
 # The package ships no modules.dep (its postinst runs depmod): make one.
-depmod -b "$tree" "$GUEST_KERNEL_ABI"
-chain=$(modprobe -d "$tree" -S "$GUEST_KERNEL_ABI" --show-depends "$top_module" 2>&1) ||
-    die "modprobe --show-depends $top_module failed: $chain"
+depmod -b "$tree" "$abi"
+chain=
+for m in $top_modules; do
+    c=$(modprobe -d "$tree" -S "$abi" --show-depends "$m" 2>&1) ||
+        die "modprobe --show-depends $m failed: $c"
+    chain="$chain$c
+"
+done
 
 rm -rf "$out/modules" && mkdir -p "$out/modules"
 : > "$out/modules.load.tmp"
 echo "$chain" | while read -r verb path rest; do
     case "$verb" in
+    '') ;;
     insmod)
         base=$(basename "$path")
+        # A module two top modules share is loaded once, the first time.
+        grep -qx "$(basename "${base%.ko*}")" "$out/modules.load.tmp" && continue
         case "$base" in
         *.ko) cp "$path" "$out/modules/$base" ;;
         *.ko.xz) xz -dc "$path" > "$out/modules/${base%.xz}"; base=${base%.xz} ;;
@@ -131,8 +154,9 @@ tail -n 1 "$out/modules.load.tmp" | grep -qx "$top_module" ||
     die "$top_module is not last in the computed load order"
 mv "$out/modules.load.tmp" "$out/modules.load"
 
-cp "$tree/boot/vmlinuz-$GUEST_KERNEL_ABI" "$out/vmlinuz"
-cp "$tree/boot/config-$GUEST_KERNEL_ABI" "$out/config"
+cp "$tree/boot/vmlinuz-$abi" "$out/vmlinuz"
+cp "$tree/boot/config-$abi" "$out/config"
 echo "$pkg $ver" > "$out/kernel.id"
-say "kernel $GUEST_KERNEL_ABI ($ver): $(wc -l < "$out/modules.load") modules, load order:" \
+echo "$abi" > "$out/kernel.abi"
+say "kernel $abi ($ver): $(wc -l < "$out/modules.load") modules, load order:" \
     "$(tr '\n' ' ' < "$out/modules.load")"
