@@ -91,16 +91,6 @@ $(HELPER_BUILD)/bench-helper-transport: \
 	@echo "  LINK    $(notdir $@)"
 	@gcc -o $@ $^ -lpthread
 
-# A stand-in for vgt.ko's /dev/vgt (LD_PRELOAD; see the file): the kernel
-# transport end to end where there is no module.  Not fortified: it
-# defines read() itself.
-HELPER_FAKE_DEV := $(HELPER_BUILD)/fake-dev-vgt.so
-$(HELPER_FAKE_DEV): $(TOP)/tests/unit/helper/fake-dev-vgt.c $(HELPER_LIB)
-	@echo "  LINK    $(notdir $@)"
-	@gcc $(filter-out -D_FORTIFY_SOURCE=2 -MMD -MP,$(HELPER_CFLAGS)) \
-	    -U_FORTIFY_SOURCE -shared -Wl,-Bsymbolic -o $@ $< $(HELPER_LIB) \
-	    -ldl -lpthread
-
 # Test objects are not intermediates to be deleted after linking.
 .SECONDARY: $(patsubst $(TOP)/tests/unit/helper/%.c,$(HELPER_OBJ)/tests/%.o,\
 	$(wildcard $(TOP)/tests/unit/helper/*.c))
@@ -108,7 +98,6 @@ $(HELPER_FAKE_DEV): $(TOP)/tests/unit/helper/fake-dev-vgt.c $(HELPER_LIB)
 -include $(shell find $(HELPER_OBJ) -name '*.d' 2>/dev/null)
 
 helper: $(HELPER_LIB) $(HELPER_HOSTD) $(HELPER_TESTS) $(HELPER_BENCH)
-helper: $(HELPER_FAKE_DEV)
 
 # ---- kbuild compile check ------------------------------------------------
 # The kernel groups of kernel-shim/sources.txt (core, hsw, swhsw) compiled
@@ -177,31 +166,6 @@ check-helper: check-helper-kbuild check-helper-unit check-helper-socket
 # The device's qtests start a vgt-hostd of their own (socket transport).
 check-qtest: $(HELPER_HOSTD)
 
-# The kernel transport's qtest (vgt-kernel-test) without vgt.ko: QEMU's
-# helper= on a fake character device (fake-dev-vgt.so, which passes the
-# ioctls to a vgt-hostd of its own, so that two QEMUs share one GPU).
-# Tests the device's and the client's side of /dev/vgt, not the module.
-# Not part of `make check`; needs root (mknod).
-HELPER_FAKE_RUN := $(HELPER_RUN)/kernel-fake
-check-qtest-kernel-fake: qemu $(HELPER_HOSTD) $(HELPER_FAKE_DEV)
-	@echo "vgt: running vgt-kernel-test on a fake /dev/vgt (fake-dev-vgt.so + vgt-hostd)"
-	@rm -rf $(HELPER_FAKE_RUN) && mkdir -p $(HELPER_FAKE_RUN) && \
-	    mknod $(HELPER_FAKE_RUN)/vgt c 1 3
-	@$(HELPER_HOSTD) --socket $(HELPER_FAKE_RUN)/hostd.sock \
-	    2> $(HELPER_FAKE_RUN)/hostd.log & pid=$$!; \
-	    for i in $$(seq 50); do [ -S $(HELPER_FAKE_RUN)/hostd.sock ] && break; \
-	    sleep 0.1; done; \
-	    cd $(QEMU_BUILD) && LD_PRELOAD=$(HELPER_FAKE_DEV) \
-	    FAKE_VGT_DEV=$(HELPER_FAKE_RUN)/vgt \
-	    FAKE_VGT_HOSTD=$(HELPER_FAKE_RUN)/hostd.sock \
-	    VGT_QTEST_KERNEL=$(HELPER_FAKE_RUN)/vgt \
-	    QTEST_QEMU_BINARY=./qemu-system-x86_64 \
-	    $(TOP)/scripts/run-tap.sh $(TAP_DIR) qtest-vgt-kernel-fake \
-	    ./tests/qtest/vgt-kernel-test --tap -k; \
-	    kill $$pid; wait $$pid; \
-	    grep -E '^(ok|not ok)' $(TAP_DIR)/qtest-vgt-kernel-fake.tap
-
-.PHONY: check-qtest-kernel-fake
 
 CHECK_TARGETS += check-helper
 
