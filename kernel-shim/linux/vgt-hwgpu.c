@@ -65,6 +65,7 @@ struct vgt_hwgpu {
 	atomic64_t irq_none;
 	atomic64_t irq_inline;
 	atomic64_t last_irq_ns;
+	atomic64_t last_kick_ns;	/* when the last ring was started */
 	u64 bad_ptes;
 	u64 live_ptes;
 	atomic64_t bad_mmio;
@@ -462,6 +463,7 @@ static void vgt_hw_engine_exec(void *opaque, u32 engine,
 	iowrite32((u32)(x->start & ~0xfffull), hw->regs + RING_START(base));
 	iowrite32(off, hw->regs + RING_HEAD(base));
 	iowrite32(tail, hw->regs + RING_TAIL(base));
+	atomic64_set(&hw->last_kick_ns, ktime_get_ns());
 	iowrite32(((pages - 1) << 12) | RING_VALID, hw->regs + RING_CTL(base));
 
 	poll_ns = (u64)clamp(vgt_exec_poll_us, 10u, 100000u) * NSEC_PER_USEC;
@@ -634,7 +636,13 @@ void vgt_hwgpu_get_stats(struct vgt_hwgpu *hw, struct vgt_hwgpu_stats *st)
 	st->exec_hangs = READ_ONCE(hw->exec_hangs);
 }
 
+/*
+ * The hard interrupt of the most recent ring run, or 0 when none came
+ * after it was started (its completion was seen by polling first).
+ */
 u64 vgt_hwgpu_last_irq_ns(struct vgt_hwgpu *hw)
 {
-	return atomic64_read(&hw->last_irq_ns);
+	u64 irq = atomic64_read(&hw->last_irq_ns);
+
+	return irq >= atomic64_read(&hw->last_kick_ns) ? irq : 0;
 }

@@ -56,10 +56,11 @@ struct vgt_kdev {
 
 	atomic_t instances;
 	atomic64_t pinned_pages;
-	spinlock_t lat_lock;		/* the three below */
+	spinlock_t lat_lock;		/* the four below */
 	u64 lat_sum_ns;
 	u64 lat_count;
 	u64 lat_max_ns;
+	u64 lat_before_irq;
 };
 
 /* vgt-main.c: the bound GPU (single owner) and its lifetime. */

@@ -27,7 +27,7 @@ awk '
         next
     }
     /^irq_latency_ns=/ { irq = substr($0, 16); next }
-    /^counter (irqs|spurious_irqs|irqs_serviced_inline|workloads)=/ {
+    /^counter (irqs|spurious_irqs|irqs_serviced_inline|workloads|user_irqs_before_msi)=/ {
         split($2, kv, "="); cnt = cnt " " kv[1] "=" kv[2]; next }
     END {
         printf "  %-22s %-12s %14s %14s %14s %14s\n", "metric", "unit", "kernel", "socket", "embedded", "kernel/socket"
@@ -44,7 +44,7 @@ awk '
         if (irq == "" || irq == "missing")
             printf "  vgt.ko interrupt latency (sysfs irq_latency_ns): not reported\n"
         else
-            printf "  vgt.ko interrupt latency, hard IRQ to read() of the event (sysfs irq_latency_ns): avg %.1f us, max %.1f us over %d interrupts\n", l[1] / 1000, l[2] / 1000, l[3]
+            printf "  vgt.ko interrupt latency, the bare GPU's MSI (hard IRQ) to the read() that hands its USER_IRQ event to the client (sysfs irq_latency_ns): avg %.1f us, max %.1f us over %d interrupts; events read before their MSI arrived: counter user_irqs_before_msi\n", l[1] / 1000, l[2] / 1000, l[3]
         if (cnt != "") printf "  vgt.ko counters after the runs:%s\n", cnt
         printf "  (kernel/socket: above 1 is the kernel ahead for entries/s, behind for us; all under TCG)\n"
         if (n == 0) exit 1
