@@ -12,7 +12,8 @@
  *
  * The header is written to become a Linux uapi header: it includes nothing
  * but the fixed-width types (the block below, the only place that differs
- * between the kernel and userspace), uses no function declarations, and
+ * between the kernel and userspace) and, for the ioctl numbers at its end,
+ * <linux/ioctl.h>, uses no function declarations, and
  * every structure is naturally aligned with explicit padding so that its
  * layout is the same on every 64-bit and 32-bit ABI.  The helper build
  * checks the sizes (kernel-shim/core/host.c).
@@ -332,10 +333,13 @@ struct vgt_sched_stats {
  * (counted in the caller's locked memory, RLIMIT_MEMLOCK unless
  * CAP_IPC_LOCK) until VGT_IOC_MEM_UNREGISTER, VGT_IOC_DESTROY or close.
  */
-#if defined(__KERNEL__) || defined(__linux__)
-#include <linux/ioctl.h>
+#include <linux/ioctl.h>      /* Linux's uapi: the kernel and userspace */
 
-#define VGT_IOCTL_TYPE          0xB6
+/*
+ * Free in Linux 6.1's Documentation/userspace-api/ioctl/ioctl-number.rst
+ * (0xB6 there is fpga-dfl); to be registered with the uapi header.
+ */
+#define VGT_IOCTL_TYPE          0xBC
 
 struct vgt_ioc_create {
     struct vgt_create_req req;          /* in */
@@ -363,25 +367,33 @@ struct vgt_ioc_gm_read {
 
 /* ioctl returns VGT_ABI_VERSION. */
 #define VGT_IOC_VERSION         _IO(VGT_IOCTL_TYPE, 0x00)
-#define VGT_IOC_CREATE          _IOWR(VGT_IOCTL_TYPE, 0x01, struct vgt_ioc_create)
+#define VGT_IOC_CREATE \
+    _IOWR(VGT_IOCTL_TYPE, 0x01, struct vgt_ioc_create)
 #define VGT_IOC_DESTROY         _IO(VGT_IOCTL_TYPE, 0x02)
 #define VGT_IOC_RESET           _IO(VGT_IOCTL_TYPE, 0x03)
-#define VGT_IOC_INFO            _IOR(VGT_IOCTL_TYPE, 0x04, struct vgt_instance_info)
-#define VGT_IOC_MEM_REGISTER    _IOW(VGT_IOCTL_TYPE, 0x05, struct vgt_mem_region)
+#define VGT_IOC_INFO \
+    _IOR(VGT_IOCTL_TYPE, 0x04, struct vgt_instance_info)
+#define VGT_IOC_MEM_REGISTER \
+    _IOW(VGT_IOCTL_TYPE, 0x05, struct vgt_mem_region)
 /* argument: the region's gpa */
 #define VGT_IOC_MEM_UNREGISTER  _IOW(VGT_IOCTL_TYPE, 0x06, vgt_u64)
-#define VGT_IOC_GTT_WRITE       _IOWR(VGT_IOCTL_TYPE, 0x07, struct vgt_ioc_gtt_write)
+#define VGT_IOC_GTT_WRITE \
+    _IOWR(VGT_IOCTL_TYPE, 0x07, struct vgt_ioc_gtt_write)
 /* in: index; out: the whole entry */
-#define VGT_IOC_GTT_READ        _IOWR(VGT_IOCTL_TYPE, 0x08, struct vgt_gtt_entry)
-#define VGT_IOC_FENCE_WRITE     _IOW(VGT_IOCTL_TYPE, 0x09, struct vgt_ioc_fence_write)
-#define VGT_IOC_GM_READ         _IOW(VGT_IOCTL_TYPE, 0x0a, struct vgt_ioc_gm_read)
+#define VGT_IOC_GTT_READ \
+    _IOWR(VGT_IOCTL_TYPE, 0x08, struct vgt_gtt_entry)
+#define VGT_IOC_FENCE_WRITE \
+    _IOW(VGT_IOCTL_TYPE, 0x09, struct vgt_ioc_fence_write)
+#define VGT_IOC_GM_READ \
+    _IOW(VGT_IOCTL_TYPE, 0x0a, struct vgt_ioc_gm_read)
 #define VGT_IOC_STATS           _IOR(VGT_IOCTL_TYPE, 0x0b, struct vgt_stats)
 /* out: gm_addr, size; hva 0 (mmap the file to reach the area) */
-#define VGT_IOC_SHADOW_MAP      _IOR(VGT_IOCTL_TYPE, 0x0c, struct vgt_shadow_info)
+#define VGT_IOC_SHADOW_MAP \
+    _IOR(VGT_IOCTL_TYPE, 0x0c, struct vgt_shadow_info)
 #define VGT_IOC_SUBMIT          _IOW(VGT_IOCTL_TYPE, 0x0d, struct vgt_workload)
 /* argument: VGT_WEIGHT_MIN..VGT_WEIGHT_MAX */
 #define VGT_IOC_SET_WEIGHT      _IOW(VGT_IOCTL_TYPE, 0x0e, vgt_u32)
-#define VGT_IOC_SCHED_STATS     _IOR(VGT_IOCTL_TYPE, 0x0f, struct vgt_sched_stats)
-#endif /* __KERNEL__ || __linux__ */
+#define VGT_IOC_SCHED_STATS \
+    _IOR(VGT_IOCTL_TYPE, 0x0f, struct vgt_sched_stats)
 
 #endif /* HW_VGT_HELPER_ABI_H */
