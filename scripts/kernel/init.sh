@@ -71,7 +71,10 @@ mount9p results /results cache=none || fatal "mount of the results share failed:
 # minutes the VM runs, so the page cache may keep what it read (loose).
 mount9p hostroot /host ro,cache=loose || fatal "mount of the host root failed: $(cat /tmp/mount.err)"
 [ -d "/host$VGT_OUT" ] || fatal "/host$VGT_OUT does not exist (VGT_OUT is not the host directory of the results share?)"
-mount --bind /results "/host$VGT_OUT" || fatal "bind mount of the results over /host$VGT_OUT failed"
+# The repository as the host has it, for when it lies under a directory
+# the VM mounts its own file system over below (a clone in /tmp, say).
+mkdir -p /repo
+mount --bind "/host$VGT_REPO" /repo || fatal "bind mount of /host$VGT_REPO failed"
 mount -t proc proc /host/proc || fatal "proc on /host/proc"
 mount -t sysfs sysfs /host/sys || fatal "sysfs on /host/sys"
 mount -t debugfs debugfs /host/sys/kernel/debug 2>/dev/null
@@ -81,6 +84,11 @@ mount -t devpts -o newinstance,ptmxmode=0666 devpts /host/dev/pts 2>/dev/null
 mount -t tmpfs -o mode=1777 tmpfs /host/dev/shm 2>/dev/null
 mount -t tmpfs -o mode=1777 tmpfs /host/tmp || fatal "tmpfs on /host/tmp"
 mount -t tmpfs -o mode=0755 tmpfs /host/run 2>/dev/null
+if [ ! -e "/host$VGT_SCRIPT" ]; then
+    mkdir -p "/host$VGT_REPO" && mount --bind /repo "/host$VGT_REPO" ||
+        fatal "the repository $VGT_REPO is under a directory the VM mounts over, and binding it back failed"
+fi
+mount --bind /results "/host$VGT_OUT" || fatal "bind mount of the results over /host$VGT_OUT failed"
 say "host root mounted at /host; results at $VGT_OUT; running $VGT_SCRIPT ${VGT_MODE:-check} at uptime $(cut -d' ' -f1 /proc/uptime)s"
 
 ENV="PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp TMPDIR=/tmp TERM=${TERM:-vt100} LANG=C.UTF-8"
