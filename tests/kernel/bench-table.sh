@@ -44,7 +44,7 @@ awk '
         if (irq == "" || irq == "missing")
             printf "  vgt.ko interrupt latency (sysfs irq_latency_ns): not reported\n"
         else
-            printf "  vgt.ko interrupt latency, the bare GPU's MSI (hard IRQ) to the read() that hands its USER_IRQ event to the client (sysfs irq_latency_ns): avg %.1f us, max %.1f us over %d interrupts; events read before their MSI arrived: counter user_irqs_before_msi\n", l[1] / 1000, l[2] / 1000, l[3]
+            printf "  vgt.ko interrupt latency, the MSI of the bare GPU (hard IRQ) to the read() that hands its USER_IRQ event to the client (sysfs irq_latency_ns): avg %.1f us, max %.1f us over %d interrupts; events read before their MSI arrived: counter user_irqs_before_msi\n", l[1] / 1000, l[2] / 1000, l[3]
         if (cnt != "") printf "  vgt.ko counters after the runs:%s\n", cnt
         printf "  (kernel/socket: above 1 is the kernel ahead for entries/s, behind for us; all under TCG)\n"
         if (n == 0) exit 1
