@@ -96,25 +96,12 @@ static void bus_master(VgtQtest *t, bool on)
 
 static void msi_enable(VgtQtest *t)
 {
-    uint8_t cap = qpci_find_capability(t->dev, PCI_CAP_ID_MSI, 0);
-    uint16_t flags = qpci_config_readw(t->dev, cap + PCI_MSI_FLAGS);
-
-    g_assert_true(flags & PCI_MSI_FLAGS_64BIT);
-    qpci_config_writel(t->dev, cap + PCI_MSI_ADDRESS_LO, MSI_GPA);
-    qpci_config_writel(t->dev, cap + PCI_MSI_ADDRESS_HI, 0);
-    qpci_config_writew(t->dev, cap + PCI_MSI_DATA_64, MSI_DATA);
-    qpci_config_writew(t->dev, cap + PCI_MSI_FLAGS,
-                       flags | PCI_MSI_FLAGS_ENABLE);
-    qtest_writel(t->qts, MSI_GPA, 0);
+    vgt_qtest_msi_enable(t, MSI_GPA, MSI_DATA);
 }
 
-/* Did an MSI arrive since the last call? */
 static bool msi_seen(VgtQtest *t)
 {
-    bool seen = qtest_readl(t->qts, MSI_GPA) == MSI_DATA;
-
-    qtest_writel(t->qts, MSI_GPA, 0);
-    return seen;
+    return vgt_qtest_msi_seen(t, MSI_GPA, MSI_DATA);
 }
 
 /* The GTT pages of the tests: ring, seqno page, surface, batch. */

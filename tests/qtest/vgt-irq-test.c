@@ -55,23 +55,12 @@ static void irq_start(VgtQtest *t)
 
 static void msi_enable(VgtQtest *t)
 {
-    uint8_t cap = qpci_config_readb(t->dev, PCI_CAPABILITY_LIST);
-    uint16_t flags = qpci_config_readw(t->dev, cap + PCI_MSI_FLAGS);
-
-    qpci_config_writel(t->dev, cap + PCI_MSI_ADDRESS_LO, MSI_GPA);
-    qpci_config_writew(t->dev, cap + PCI_MSI_DATA_32, MSI_DATA);
-    qpci_config_writew(t->dev, cap + PCI_MSI_FLAGS,
-                       flags | PCI_MSI_FLAGS_ENABLE);
-    qtest_writel(t->qts, MSI_GPA, 0);
+    vgt_qtest_msi_enable(t, MSI_GPA, MSI_DATA);
 }
 
-/* Did an MSI arrive since the last call? */
 static bool msi_seen(VgtQtest *t)
 {
-    bool seen = qtest_readl(t->qts, MSI_GPA) == MSI_DATA;
-
-    qtest_writel(t->qts, MSI_GPA, 0);
-    return seen;
+    return vgt_qtest_msi_seen(t, MSI_GPA, MSI_DATA);
 }
 
 /* What i915's postinstall leaves in the DE set (vblank A unmasked). */

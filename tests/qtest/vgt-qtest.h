@@ -18,6 +18,7 @@
 #include "libqos/pci.h"
 #include "libqos/pci-pc.h"
 #include "qapi/qmp/qdict.h"
+#include "hw/pci/pci_regs.h"
 #include "hw/vgt.h"
 #include "hw/vgt-helper-abi.h"
 
@@ -234,6 +235,38 @@ static inline void vgt_wr(VgtQtest *t, uint32_t reg, uint32_t value)
 static inline void vgt_qtest_vga_off(VgtQtest *t)
 {
     vgt_wr(t, VGT_QTEST_VGACNTRL, VGT_QTEST_VGA_DISP_DISABLE);
+}
+
+/*
+ * MSI into guest RAM: the message becomes a write of @data at @gpa, which
+ * the tests read back (32- or 64-bit capability, whichever the device has).
+ */
+static inline void vgt_qtest_msi_enable(VgtQtest *t, uint32_t gpa,
+                                        uint16_t data)
+{
+    uint8_t cap = qpci_find_capability(t->dev, PCI_CAP_ID_MSI, 0);
+    uint16_t flags = qpci_config_readw(t->dev, cap + PCI_MSI_FLAGS);
+
+    qpci_config_writel(t->dev, cap + PCI_MSI_ADDRESS_LO, gpa);
+    if (flags & PCI_MSI_FLAGS_64BIT) {
+        qpci_config_writel(t->dev, cap + PCI_MSI_ADDRESS_HI, 0);
+        qpci_config_writew(t->dev, cap + PCI_MSI_DATA_64, data);
+    } else {
+        qpci_config_writew(t->dev, cap + PCI_MSI_DATA_32, data);
+    }
+    qpci_config_writew(t->dev, cap + PCI_MSI_FLAGS,
+                       flags | PCI_MSI_FLAGS_ENABLE);
+    qtest_writel(t->qts, gpa, 0);
+}
+
+/* Did an MSI (@data at @gpa) arrive since the last call? */
+static inline bool vgt_qtest_msi_seen(VgtQtest *t, uint32_t gpa,
+                                      uint16_t data)
+{
+    bool seen = qtest_readl(t->qts, gpa) == data;
+
+    qtest_writel(t->qts, gpa, 0);
+    return seen;
 }
 
 static inline uint32_t vgt_gtt_rd(VgtQtest *t, uint32_t index)

@@ -32,15 +32,18 @@
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "qom/object.h"
+#include "hw/vgt.h"
+#include "hw/vgt-helper-abi.h"
 #include "kernel-shim/swhsw/swhsw.h"
 #include "trace.h"
 
 #define TYPE_VGT_HSW            "vgt-hsw"
 OBJECT_DECLARE_SIMPLE_TYPE(VgtHswState, VGT_HSW)
 
-#define VGT_HSW_BAR0_SIZE       (4 * MiB)
-#define VGT_HSW_GTT_OFFSET      (2 * MiB)
-#define VGT_HSW_PAGE            4096u
+/* The PCI face of a Haswell GT2, shared with -device vgt (hw/vgt.h). */
+#define VGT_HSW_BAR0_SIZE       VGT_BAR0_SIZE
+#define VGT_HSW_GTT_OFFSET      VGT_MMIO_SIZE
+#define VGT_HSW_PAGE            VGT_PAGE_SIZE
 /* A kick's budget: a ring that needs more has hung. */
 #define VGT_HSW_MAX_CMDS        (1ull << 20)
 #define VGT_HSW_MAX_BYTES       (256 * MiB)
@@ -504,9 +507,9 @@ static void vgt_hsw_class_init(ObjectClass *klass, void *data)
 
     k->realize = vgt_hsw_realize;
     k->exit = vgt_hsw_exit;
-    k->vendor_id = PCI_VENDOR_ID_INTEL;
-    k->device_id = 0x0412;              /* Haswell GT2 desktop */
-    k->revision = 0x06;
+    k->vendor_id = VGT_PCI_VENDOR_ID;
+    k->device_id = VGT_PCI_DEVICE_ID;   /* Haswell GT2 desktop */
+    k->revision = VGT_PCI_REVISION;
     k->class_id = PCI_CLASS_DISPLAY_VGA;
     dc->desc = "software Intel Haswell GT2 as a bare PCI GPU (vgt tests)";
     dc->reset = vgt_hsw_reset;
