@@ -31,6 +31,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/vm-watch.sh"
 qemu='' guest='' out='' machine=q35 accel=tcg timeout=300 silence=60 append='' vnc='' progress=0 vgt=1
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -119,26 +120,8 @@ if [ "$progress" = 1 ]; then
     tailer=$!
 fi
 
-result=
-while kill -0 "$qpid" 2>/dev/null; do
-    # A guest that prints nothing at all never found its kernel (firmware,
-    # option ROM, machine trouble): no point waiting for the full limit.
-    if [ ! -s "$out/serial.log" ] && [ $(( $(date +%s) - start )) -ge "$silence" ]; then
-        result="no guest output after ${silence}s"
-        kill "$qpid" 2>/dev/null || true
-        sleep 1
-        kill -9 "$qpid" 2>/dev/null || true
-        break
-    fi
-    if [ $(( $(date +%s) - start )) -ge "$timeout" ]; then
-        result="timeout ${timeout}s"
-        kill "$qpid" 2>/dev/null || true
-        sleep 1
-        kill -9 "$qpid" 2>/dev/null || true
-        break
-    fi
-    sleep 0.5
-done
+vm_watch "$qpid" "$out/serial.log" "$silence" "$timeout" "$start" "no guest output"
+result=$vm_watch_result
 rc=0
 wait "$qpid" 2>/dev/null || rc=$?
 end=$(date +%s)

@@ -22,6 +22,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../scripts/lib/vm-watch.sh"
 top=$(cd "$here/../.." && pwd)
 mode=check timeout=${VGT_KERNEL_TIMEOUT:-900} hsw=1
 while [ $# -gt 0 ]; do
@@ -135,21 +136,9 @@ if [ -z "$missing" ]; then
             grep --line-buffered -E 'VGT-KERNEL: (\[[0-9.]+\] )?(running|not ok|init: FATAL|inside.sh done)|VGT-KERNEL: .* ended \(|^\[ *[0-9.]+\] .*(Kernel panic|BUG:|WARNING:|Oops)' |
             sed -u 's/^/  vm: /' &
         tailer=$!
-        while kill -0 "$qpid" 2>/dev/null; do
-            now=$(date +%s)
-            if [ ! -s "$out/serial.log" ] && [ $((now - start)) -ge 60 ]; then
-                result="no output on the serial console after 60s"
-            elif [ $((now - start)) -ge "$timeout" ]; then
-                result="timeout ${timeout}s"
-            fi
-            if [ -n "$result" ]; then
-                kill "$qpid" 2>/dev/null || true
-                sleep 1
-                kill -9 "$qpid" 2>/dev/null || true
-                break
-            fi
-            sleep 0.5
-        done
+        vm_watch "$qpid" "$out/serial.log" 60 "$timeout" "$start" \
+            "no output on the serial console"
+        result=$vm_watch_result
         rc=0
         wait "$qpid" 2>/dev/null || rc=$?
         kill "$tailer" 2>/dev/null || true
