@@ -110,11 +110,16 @@ static void vgt_irq_handler(void *opaque)
 	struct vgt_host *host = opaque;
 
 	vgt_mutex_lock(&host->lock);
-	vgt_irq_service_locked(host);
+	vgt_irq_service_locked(host, true);
 	vgt_mutex_unlock(&host->lock);
 }
 
-void vgt_irq_service_locked(struct vgt_host *host)
+/*
+ * from_irq: called for an interrupt (then finding nothing is counted as
+ * spurious), or by the scheduler after a workload, which need not have
+ * raised anything.
+ */
+void vgt_irq_service_locked(struct vgt_host *host, bool from_irq)
 {
 	const struct vgt_gpu_ops *ops = host->gpu.ops;
 	void *gpu = host->gpu.priv;
@@ -137,7 +142,7 @@ void vgt_irq_service_locked(struct vgt_host *host)
 		vgt_route_engine(host, VGT_ENGINE_BCS);
 	if (pm & PM_VEBOX_USER_INTERRUPT)
 		vgt_route_engine(host, VGT_ENGINE_VECS);
-	if (!gt && !pm)
+	if (!gt && !pm && from_irq)
 		host->spurious_irqs++;
 	ops->write32(gpu, DEIER, ops->read32(gpu, DEIER) |
 		     DE_MASTER_IRQ_CONTROL);

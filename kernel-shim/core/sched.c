@@ -131,7 +131,7 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 	dt = vgt_engine_clock_ns() - t0;
 
 	/* Interrupts first: the memory writes before them are done. */
-	vgt_irq_service_locked(host);
+	vgt_irq_service_locked(host, false);
 
 	vgt_mutex_lock(&host->qlock);
 	es->head = (es->head + 1) % VGT_WL_QUEUE_MAX;

@@ -127,7 +127,7 @@ void vgt_mem_release_all(struct vgt_instance *inst);
 void vgt_event_post_locked(struct vgt_instance *inst, u32 type, u32 unit,
 			   u64 data);
 void vgt_events_drop(struct vgt_instance *inst);
-void vgt_irq_service_locked(struct vgt_host *host);
+void vgt_irq_service_locked(struct vgt_host *host, bool from_irq);
 
 /* Workloads and scheduling, host lock held. */
 void vgt_sched_init_instance(struct vgt_instance *inst);
