@@ -396,6 +396,24 @@ static void socket_vm_start(VgtQtest *vm, const char *socket)
     vm_enable(vm);
 }
 
+
+/*
+ * Two QEMUs on one helper: disjoint partitions and fences, neither
+ * reaches the other's RAM through the GTT; stops both.
+ */
+static void check_two_qemus(VgtQtest *a, VgtQtest *b)
+{
+    g_assert_true(disjoint(a->mbase, a->msize, b->mbase, b->msize));
+    g_assert_true(disjoint(a->nbase, a->nsize, b->nbase, b->nsize));
+    g_assert_true(disjoint(qom_u64(a, "x-fence-base"), a->fences,
+                           qom_u64(b, "x-fence-base"), b->fences));
+    check_isolation(a, RAM_A, b, RAM_A);
+    check_isolation(b, RAM_B, a, RAM_C);
+    g_assert_cmpuint(qom_u64(a, "x-gtt-written"), >=, 2);
+    g_assert_cmpuint(qom_u64(b, "x-gtt-written"), >=, 2);
+    vgt_qtest_stop(a);
+    vgt_qtest_stop(b);
+}
 static void test_two_qemus_socket(void)
 {
     VgtQtestHostd h;
@@ -407,15 +425,7 @@ static void test_two_qemus_socket(void)
     }
     socket_vm_start(&a, h.socket);
     socket_vm_start(&b, h.socket);
-    g_assert_true(disjoint(a.mbase, a.msize, b.mbase, b.msize));
-    g_assert_true(disjoint(qom_u64(&a, "x-fence-base"), a.fences,
-                           qom_u64(&b, "x-fence-base"), b.fences));
-    check_isolation(&a, RAM_A, &b, RAM_A);
-    check_isolation(&b, RAM_B, &a, RAM_C);
-    g_assert_cmpuint(qom_u64(&a, "x-gtt-written"), >=, 2);
-    g_assert_cmpuint(qom_u64(&b, "x-gtt-written"), >=, 2);
-    vgt_qtest_stop(&a);
-    vgt_qtest_stop(&b);
+    check_two_qemus(&a, &b);
     vgt_qtest_hostd_stop(&h);
 }
 
@@ -433,16 +443,7 @@ static void test_two_qemus_kernel(void)
 
     kernel_vm_start(&a);
     kernel_vm_start(&b);
-    g_assert_true(disjoint(a.mbase, a.msize, b.mbase, b.msize));
-    g_assert_true(disjoint(a.nbase, a.nsize, b.nbase, b.nsize));
-    g_assert_true(disjoint(qom_u64(&a, "x-fence-base"), a.fences,
-                           qom_u64(&b, "x-fence-base"), b.fences));
-    check_isolation(&a, RAM_A, &b, RAM_A);
-    check_isolation(&b, RAM_B, &a, RAM_C);
-    g_assert_cmpuint(qom_u64(&a, "x-gtt-written"), >=, 2);
-    g_assert_cmpuint(qom_u64(&b, "x-gtt-written"), >=, 2);
-    vgt_qtest_stop(&a);
-    vgt_qtest_stop(&b);
+    check_two_qemus(&a, &b);
 }
 
 /* GTT entries through the kernel helper: read back, refused frames. */
