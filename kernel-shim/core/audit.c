@@ -124,7 +124,8 @@ static bool vgt_audit_operand(struct vgt_audit *a,
 		return vgt_audit_gm(a, op->addr, op->len);
 	case HSW_SPACE_HWSP:
 		hws = ops->read32(a->host->gpu.priv,
-				  hsw_engines[a->engine].hws_pga) & ~0xfffull;
+				  hsw_engines[a->engine].hws_pga) &
+		      HSW_HWS_PGA_ADDR_MASK;
 		return op->addr + op->len <= HSW_HWSP_SIZE &&
 		       vgt_audit_gm(a, hws + op->addr, op->len);
 	default:

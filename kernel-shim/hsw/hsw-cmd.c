@@ -209,13 +209,16 @@ enum hsw_cmd_error hsw_cs_batch_end(const struct hsw_cs_stream *cur,
 #define PIPE_CONTROL_GLOBAL_GTT_IVB	(1u << 24)
 #define MI_REPORT_PERF_GGTT	(1u << 0)	/* DW1 */
 
+/* The operand whose address is dw[at] & mask. */
 static int hsw_operand(struct hsw_cmd_operand *op, const char *what,
-		       u8 space, u64 addr, u32 len, bool write, u8 source,
-		       u8 data)
+		       u8 space, const u32 *dw, u8 at, u32 mask, u32 len,
+		       bool write, u8 source, u8 data)
 {
 	op->what = what;
 	op->space = space;
-	op->addr = addr;
+	op->addr = dw[at] & mask;
+	op->addr_dw = at;
+	op->addr_mask = mask;
 	op->len = len;
 	op->write = write;
 	op->source = source;
@@ -223,9 +226,9 @@ static int hsw_operand(struct hsw_cmd_operand *op, const char *what,
 	return 1;
 }
 
-/* A post-sync write of MI_FLUSH_DW or PIPE_CONTROL. */
+/* A post-sync write of MI_FLUSH_DW or PIPE_CONTROL, its address at dw[at]. */
 static int hsw_post_sync(struct hsw_cmd_operand *op, const char *what,
-			 u32 flags, u32 addr_dw, u32 len, bool ggtt,
+			 const u32 *dw, u32 flags, u8 at, u32 len, bool ggtt,
 			 bool store_index, u8 data)
 {
 	u32 psop = POST_SYNC(flags);
@@ -239,11 +242,11 @@ static int hsw_post_sync(struct hsw_cmd_operand *op, const char *what,
 	else
 		source = HSW_SRC_DEPTH_COUNT;
 	if (store_index)
-		return hsw_operand(op, what, HSW_SPACE_HWSP,
-				   addr_dw & (HSW_HWSP_SIZE - 8), bytes, true,
-				   source, data);
+		return hsw_operand(op, what, HSW_SPACE_HWSP, dw, at,
+				   HSW_HWSP_SIZE - 8, bytes, true, source,
+				   data);
 	return hsw_operand(op, what, ggtt ? HSW_SPACE_GGTT : HSW_SPACE_PPGTT,
-			   addr_dw & (bytes == 8 ? ~7u : ~3u), bytes, true,
+			   dw, at, bytes == 8 ? ~7u : ~3u, bytes, true,
 			   source, data);
 }
 
@@ -256,32 +259,32 @@ static int hsw_cmd_operands_of(const struct hsw_cmd *cmd, const u32 *dw,
 
 	switch (cmd->desc->kind) {
 	case HSW_CMD_STORE_DATA_IMM:	/* DW1 reserved, DW2 address */
-		return hsw_operand(op, name, bit22, dw[2] & ~3u,
-				   (len - 3) * 4, true, HSW_SRC_IMM, 3);
+		return hsw_operand(op, name, bit22, dw, 2, ~3u, (len - 3) * 4,
+				   true, HSW_SRC_IMM, 3);
 	case HSW_CMD_STORE_DATA_INDEX:	/* DW1 offset in the status page */
-		return hsw_operand(op, name, HSW_SPACE_HWSP, dw[1] & 0xffc,
+		return hsw_operand(op, name, HSW_SPACE_HWSP, dw, 1, 0xffc,
 				   (len - 2) * 4, true, HSW_SRC_IMM, 2);
 	case HSW_CMD_STORE_REGISTER_MEM:
-		return hsw_operand(op, name, bit22, dw[2] & ~3u, 4, true,
+		return hsw_operand(op, name, bit22, dw, 2, ~3u, 4, true,
 				   HSW_SRC_REG, 1);
 	case HSW_CMD_LOAD_REGISTER_MEM:
-		return hsw_operand(op, name, bit22, dw[2] & ~3u, 4, false,
+		return hsw_operand(op, name, bit22, dw, 2, ~3u, 4, false,
 				   HSW_SRC_NONE, 0);
 	case HSW_CMD_COND_BB_END:	/* DW1 compare data, DW2 address */
-		return hsw_operand(op, name, bit22, dw[2] & ~7u, 8, false,
+		return hsw_operand(op, name, bit22, dw, 2, ~7u, 8, false,
 				   HSW_SRC_NONE, 0);
 	case HSW_CMD_REPORT_PERF_COUNT:	/* DW1 address, 64-byte report */
 		return hsw_operand(op, name, (dw[1] & MI_REPORT_PERF_GGTT) ?
-				   HSW_SPACE_GGTT : HSW_SPACE_PPGTT,
-				   dw[1] & ~0x3fu, 64, true, HSW_SRC_NONE, 0);
+				   HSW_SPACE_GGTT : HSW_SPACE_PPGTT, dw, 1,
+				   ~0x3fu, 64, true, HSW_SRC_NONE, 0);
 	case HSW_CMD_SET_CONTEXT:	/* DW1 the 17-page context image */
 		return hsw_operand(op, "MI_SET_CONTEXT image", HSW_SPACE_GGTT,
-				   dw[1] & ~0xfffu, HSW_CXT_SIZE, true,
+				   dw, 1, ~0xfffu, HSW_CXT_SIZE, true,
 				   HSW_SRC_NONE, 0);
 	case HSW_CMD_DISPLAY_FLIP:	/* DW2 the new surface */
 		return hsw_operand(op, "MI_DISPLAY_FLIP surface",
-				   HSW_SPACE_GGTT, dw[2] & ~0xfffu, 4096,
-				   false, HSW_SRC_NONE, 0);
+				   HSW_SPACE_GGTT, dw, 2, ~0xfffu, 4096, false,
+				   HSW_SRC_NONE, 0);
 	case HSW_CMD_FLUSH_DW:		/* DW1 address, DW2.. data */
 		if (!POST_SYNC(dw[0]))
 			return 0;
@@ -289,14 +292,14 @@ static int hsw_cmd_operands_of(const struct hsw_cmd *cmd, const u32 *dw,
 			*why = "MI_FLUSH_DW with the reserved post-sync operation 2";
 			return -HSW_CMD_E_FIELD;
 		}
-		return hsw_post_sync(op, "MI_FLUSH_DW post-sync write", dw[0],
-				     dw[1], len, dw[1] & MI_FLUSH_DW_USE_GTT,
+		return hsw_post_sync(op, "MI_FLUSH_DW post-sync write", dw,
+				     dw[0], 1, len, dw[1] & MI_FLUSH_DW_USE_GTT,
 				     dw[0] & MI_FLUSH_DW_STORE_INDEX, 2);
 	case HSW_CMD_PIPE_CONTROL:	/* DW1 flags, DW2 address, DW3.. */
 		if (!POST_SYNC(dw[1]))
 			return 0;
-		return hsw_post_sync(op, "PIPE_CONTROL post-sync write", dw[1],
-				     dw[2], len,
+		return hsw_post_sync(op, "PIPE_CONTROL post-sync write", dw,
+				     dw[1], 2, len,
 				     dw[1] & PIPE_CONTROL_GLOBAL_GTT_IVB,
 				     dw[1] & PIPE_CONTROL_STORE_DATA_INDEX, 3);
 	}
@@ -327,13 +330,16 @@ int hsw_cmd_operands(const struct hsw_cmd *cmd, const u32 *dw,
 
 static const u32 hsw_blt_cpp[4] = { 1, 2, 2, 4 };	/* BR13 25:24 */
 
-static int hsw_blt_surface_init(struct hsw_blt_surface *s, u32 base,
+/* A surface whose base is the whole dword at dw[at] (0: see hsw-cmd.h). */
+static int hsw_blt_surface_init(struct hsw_blt_surface *s, u32 base, u8 at,
 				u32 br13, bool tiled, bool ppgtt,
 				const char **why)
 {
 	u32 pitch = br13 & 0xffff;
 
 	s->base = base;
+	s->addr_dw = at;
+	s->addr_mask = XY_BASE_MASK;
 	s->tiled = tiled;
 	s->ppgtt = ppgtt;
 	s->cpp = hsw_blt_cpp[(br13 >> 24) & 3];
@@ -397,7 +403,8 @@ int hsw_blt_decode(const struct hsw_cmd *cmd, const u32 *dw,
 	switch (cmd->desc->kind) {
 	case HSW_CMD_XY_SETUP_BLT:
 		/* DW1 BR13, DW2/3 clip, DW4 destination, DW5/6 colours */
-		r = hsw_blt_surface_init(&blt->dst, dw[4], dw[1],
+		r = hsw_blt_surface_init(&blt->dst, dw[XY_SETUP_BLT_DST_DW],
+					 XY_SETUP_BLT_DST_DW, dw[1],
 					 dw[0] & XY_DST_TILED, st->ppgtt, why);
 		if (r)
 			return r;
@@ -406,7 +413,7 @@ int hsw_blt_decode(const struct hsw_cmd *cmd, const u32 *dw,
 		setup->br13 = dw[1];
 		setup->clip_tl = dw[2];
 		setup->clip_br = dw[3];
-		setup->dst = dw[4];
+		setup->dst = dw[XY_SETUP_BLT_DST_DW];
 		setup->bg = dw[5];
 		setup->fg = dw[6];
 		return 0;
@@ -414,7 +421,7 @@ int hsw_blt_decode(const struct hsw_cmd *cmd, const u32 *dw,
 		/* DW1 BR13, DW2/3 rectangle, DW4 base, DW5 colour */
 		hsw_blt_rect(blt, dw[1], dw[2], dw[3]);
 		blt->color = dw[5];
-		return hsw_blt_surface_init(&blt->dst, dw[4], dw[1],
+		return hsw_blt_surface_init(&blt->dst, dw[4], 4, dw[1],
 					    dw[0] & XY_DST_TILED, st->ppgtt,
 					    why);
 	case HSW_CMD_XY_SRC_COPY_BLT:
@@ -423,12 +430,12 @@ int hsw_blt_decode(const struct hsw_cmd *cmd, const u32 *dw,
 		blt->sx = dw[5] & 0xffff;
 		blt->sy = dw[5] >> 16;
 		blt->has_src = true;
-		r = hsw_blt_surface_init(&blt->dst, dw[4], dw[1],
+		r = hsw_blt_surface_init(&blt->dst, dw[4], 4, dw[1],
 					 dw[0] & XY_DST_TILED, st->ppgtt, why);
 		if (r)
 			return r;
 		/* the source has the destination's depth and its own pitch */
-		return hsw_blt_surface_init(&blt->src, dw[7],
+		return hsw_blt_surface_init(&blt->src, dw[7], 7,
 					    (dw[1] & 0xffff0000u) |
 					    (dw[6] & 0xffff),
 					    dw[0] & XY_SRC_TILED, st->ppgtt,
@@ -440,7 +447,7 @@ int hsw_blt_decode(const struct hsw_cmd *cmd, const u32 *dw,
 			return -HSW_CMD_E_FIELD;
 		}
 		hsw_blt_rect(blt, setup->br13, dw[1], dw[2]);
-		r = hsw_blt_surface_init(&blt->dst, setup->dst, setup->br13,
+		r = hsw_blt_surface_init(&blt->dst, setup->dst, 0, setup->br13,
 					 setup->tiled, st->ppgtt, why);
 		if (r || blt->x2 <= blt->x1 || blt->y2 <= blt->y1)
 			return r;

@@ -162,6 +162,11 @@ enum hsw_operand_source {
 	HSW_SRC_DEPTH_COUNT,	/* post-sync depth count */
 };
 
+/*
+ * An operand's address is dw[addr_dw] & addr_mask: where it is, so that
+ * the device can move a GGTT address to where the VM's memory is on
+ * another host (vgt-cmd.c's remap) without knowing each command's format.
+ */
 struct hsw_cmd_operand {
 	const char *what;	/* for messages: "MI_STORE_DATA_IMM", ... */
 	u64 addr;		/* GM address, or offset in the status page */
@@ -170,6 +175,8 @@ struct hsw_cmd_operand {
 	u8 source;		/* enum hsw_operand_source */
 	u8 data;		/* dword index for IMM / REG */
 	bool write;
+	u8 addr_dw;		/* the dword holding the address */
+	u32 addr_mask;		/* its address bits (the rest are flags) */
 };
 #define HSW_CMD_MAX_OPERANDS	1
 
@@ -214,7 +221,17 @@ struct hsw_blt_surface {
 	u32 cpp;		/* bytes per pixel */
 	bool tiled;		/* X-tiled */
 	bool ppgtt;		/* address space */
+	/*
+	 * base is dw[addr_dw] & addr_mask of the command, or, when addr_dw
+	 * is 0 (XY_TEXT_IMMEDIATE_BLT), dw[XY_SETUP_BLT_DST_DW] of the
+	 * XY_SETUP_BLT before it.
+	 */
+	u8 addr_dw;
+	u32 addr_mask;
 };
+
+#define XY_SETUP_BLT_DST_DW	4
+#define XY_BASE_MASK		0xffffffffu	/* a whole dword */
 
 /* XY_SETUP_BLT state: it lasts for the rest of the workload. */
 struct hsw_blt_setup {
@@ -259,6 +276,19 @@ u64 hsw_blt_addr(const struct hsw_blt_surface *s, u32 y, u32 xb, u32 *run);
  */
 void hsw_blt_span(const struct hsw_blt_surface *s, u32 x1, u32 y1, u32 x2,
 		  u32 y2, u64 *first, u64 *len);
+
+/*
+ * Engine registers that hold GGTT addresses (the device moves them too
+ * when the VM's memory is elsewhere on this host): the status page, 4 KiB
+ * aligned, and the PPGTT page directory, whose GM address (what
+ * hsw_ppgtt_pde_index reads: its first PDE is GGTT entry (PP_DIR_BASE >>
+ * 16) * 16) is PP_DIR_BASE bits 31:16 times 64 KiB; its 512 PDEs are GGTT
+ * entries, 2 MiB of GM.  i915 loads PP_DIR_BASE from the ring with
+ * MI_LOAD_REGISTER_IMM (gen7 switch_mm).
+ */
+#define HSW_HWS_PGA_ADDR_MASK		0xfffff000u
+#define HSW_PP_DIR_BASE_ADDR_MASK	0xffff0000u
+#define HSW_PPGTT_PD_GM_SIZE		((u64)HSW_PPGTT_PDES << 12)
 
 const char *hsw_cmd_error_name(enum hsw_cmd_error err);
 

@@ -86,7 +86,7 @@ static u32 read_register(struct swhsw_run *r, u32 off)
 
 static u64 hws_base(struct swhsw_run *r)
 {
-	return *regp(r, hsw_engines[r->engine].hws_pga) & ~0xfffu;
+	return *regp(r, hsw_engines[r->engine].hws_pga) & HSW_HWS_PGA_ADDR_MASK;
 }
 
 static int do_set_context(struct swhsw_run *r, const u32 *c)
