@@ -72,8 +72,9 @@ enum vgt_error {
     VGT_E_NOENT = 20,           /* no such memory region */
     VGT_E_GM_UNMAPPED = 21,     /* GM page not backed (scratch/invalid) */
     VGT_E_QUEUE_FULL = 22,      /* engine queue of this instance is full */
-    VGT_E_REG = 23,             /* register not on the flush allow-list */
+    VGT_E_REG = 23,             /* register not allowed (flush / state list) */
     VGT_E_ENGINE = 24,          /* no such engine */
+    VGT_E_BUSY = 25,            /* engine has work queued or running */
     VGT_E_COUNT = 32            /* size of per-code counter arrays */
 };
 
@@ -310,6 +311,54 @@ struct vgt_sched_stats {
 };
 
 /*
+ * Migration (appended).
+ *
+ * engine_regs_get / engine_regs_set: an instance's engine state is the
+ * helper's copy of the registers it switches between instances (the
+ * core's context register list, hsw_engine_ctx_regs: HWS_PGA, MI_MODE,
+ * INSTPM, PP_DIR_*, RING_MODE, on RCS CCID and the cache modes), as the
+ * instance last left them; read live from the GPU while the instance
+ * owns the engine.  get returns the whole list (nr_regs entries, in the
+ * helper's order; VGT_E_ENGINE for no such engine).  set stores
+ * nr_regs (0..VGT_ENGINE_REGS_MAX, else VGT_E_INVAL) of them, all or
+ * nothing: only registers on that engine's list (VGT_E_REG), only while
+ * the instance has nothing queued or running on that engine
+ * (VGT_E_BUSY, not counted as a refusal); the others keep their value.
+ * Values are plain register values: for the masked registers (MI_MODE,
+ * INSTPM, ...) what get read, not a mask/value write.
+ *
+ * dirty_log(enable): start logging (clearing any previous log) or stop
+ * it (0 also when it was off).  While it is on, the helper remembers
+ * every guest page an engine wrote; on a GPU whose writes it cannot see
+ * (vgt.ko on hardware), every page the instance's GTT entries map counts
+ * as dirty at every dirty_read instead.  The log survives reset and
+ * covers regions registered while it is on; it ends with dirty_log(0)
+ * or destroy.
+ *
+ * dirty_read(gpa, npages, bitmap): fetch and clear the bits of npages
+ * pages from gpa into bitmap: bit i % 64 of 64-bit word i / 64 is page
+ * gpa + i * 4 KiB ((npages + 63) / 64 words are written, unused bits 0).
+ * gpa 4 KiB aligned and npages 1..VGT_DIRTY_READ_MAX_PAGES, else
+ * VGT_E_INVAL; VGT_E_INVAL also when logging is off (a read then could
+ * only lie); VGT_E_NOENT when the range is not inside one registered
+ * region.
+ */
+#define VGT_ENGINE_REGS_MAX         32
+struct vgt_engine_regs {
+    vgt_u32 engine;             /* enum vgt_engine */
+    vgt_u32 nr_regs;            /* valid entries of regs[] */
+    struct vgt_reg_write regs[VGT_ENGINE_REGS_MAX];
+};
+
+#define VGT_DIRTY_READ_MAX_PAGES    (1u << 15)  /* pages per dirty_read */
+/* The VGT_IOC_DIRTY_READ argument (the other transports pass the three). */
+struct vgt_dirty_req {
+    vgt_u64 gpa;
+    vgt_u64 npages;             /* 1..VGT_DIRTY_READ_MAX_PAGES */
+    vgt_u64 bitmap;             /* user address of (npages + 63) / 64 u64 */
+};
+
+/*
  * The kernel transport: /dev/vgt (the vgt.ko module, kernel-shim/linux/).
  * One open file is one connection: at most one instance, destroyed when
  * the file is closed (also when its process dies).  The structures above
@@ -395,5 +444,15 @@ struct vgt_ioc_gm_read {
 #define VGT_IOC_SET_WEIGHT      _IOW(VGT_IOCTL_TYPE, 0x0e, vgt_u32)
 #define VGT_IOC_SCHED_STATS \
     _IOR(VGT_IOCTL_TYPE, 0x0f, struct vgt_sched_stats)
+/* in: engine; out: the whole structure */
+#define VGT_IOC_ENGINE_REGS_GET \
+    _IOWR(VGT_IOCTL_TYPE, 0x10, struct vgt_engine_regs)
+#define VGT_IOC_ENGINE_REGS_SET \
+    _IOW(VGT_IOCTL_TYPE, 0x11, struct vgt_engine_regs)
+/* argument: 1 start, 0 stop (anything else: VGT_E_INVAL) */
+#define VGT_IOC_DIRTY_LOG       _IOW(VGT_IOCTL_TYPE, 0x12, vgt_u32)
+/* the bitmap is written through dirty_req.bitmap */
+#define VGT_IOC_DIRTY_READ \
+    _IOW(VGT_IOCTL_TYPE, 0x13, struct vgt_dirty_req)
 
 #endif /* HW_VGT_HELPER_ABI_H */

@@ -12,6 +12,7 @@
 #ifndef HW_VGT_HOST_OPS_H
 #define HW_VGT_HOST_OPS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "hw/vgt-helper-abi.h"
 
@@ -45,6 +46,11 @@
  *                VGT_WL_QUEUE_MAX are waiting on that engine)
  *   set_weight   the instance's scheduling weight (1..16, default 4)
  *   sched_stats  scheduler counters (struct vgt_sched_stats)
+ *   engine_regs_get / engine_regs_set   the instance's engine state
+ *                (migration; -VGT_E_BUSY while it has work on the engine)
+ *   dirty_log    start (clearing the log) / stop logging GPU writes
+ *   dirty_read   fetch and clear the dirty bits of npages pages from gpa
+ *                ((npages + 63) / 64 words); -VGT_E_INVAL when not logging
  */
 struct vgt_conn;
 struct vgt_host_ops {
@@ -76,6 +82,14 @@ struct vgt_host_ops {
     int (*submit)(struct vgt_conn *c, const struct vgt_workload *wl);
     int (*set_weight)(struct vgt_conn *c, uint32_t weight);
     int (*sched_stats)(struct vgt_conn *c, struct vgt_sched_stats *st);
+    /* Migration (appended; vgt-helper-abi.h says what each does). */
+    int (*engine_regs_get)(struct vgt_conn *c, uint32_t engine,
+                           struct vgt_engine_regs *st);
+    int (*engine_regs_set)(struct vgt_conn *c,
+                           const struct vgt_engine_regs *st);
+    int (*dirty_log)(struct vgt_conn *c, bool enable);
+    int (*dirty_read)(struct vgt_conn *c, uint64_t gpa, uint64_t npages,
+                      uint64_t *bitmap);
 };
 
 extern const struct vgt_host_ops vgt_host_embedded_ops;

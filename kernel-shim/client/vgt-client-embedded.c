@@ -289,6 +289,35 @@ static int emb_sched_stats(struct vgt_conn *c, struct vgt_sched_stats *st)
 	return 0;
 }
 
+static int emb_engine_regs_get(struct vgt_conn *c, uint32_t engine,
+			       struct vgt_engine_regs *st)
+{
+	if (!c->inst)
+		return -VGT_E_NOINST;
+	return vgt_inst_engine_regs_get(c->inst, engine, st);
+}
+
+static int emb_engine_regs_set(struct vgt_conn *c,
+			       const struct vgt_engine_regs *st)
+{
+	if (!c->inst)
+		return -VGT_E_NOINST;
+	return vgt_inst_engine_regs_set(c->inst, st);
+}
+
+static int emb_dirty_log(struct vgt_conn *c, bool enable)
+{
+	return c->inst ? vgt_inst_dirty_log(c->inst, enable) : -VGT_E_NOINST;
+}
+
+static int emb_dirty_read(struct vgt_conn *c, uint64_t gpa, uint64_t npages,
+			  uint64_t *bitmap)
+{
+	if (!c->inst)
+		return -VGT_E_NOINST;
+	return vgt_inst_dirty_read(c->inst, gpa, npages, bitmap);
+}
+
 const struct vgt_host_ops vgt_host_embedded_ops = {
 	.abi_version = VGT_ABI_VERSION,
 	.name = "embedded",
@@ -311,4 +340,8 @@ const struct vgt_host_ops vgt_host_embedded_ops = {
 	.submit = emb_submit,
 	.set_weight = emb_set_weight,
 	.sched_stats = emb_sched_stats,
+	.engine_regs_get = emb_engine_regs_get,
+	.engine_regs_set = emb_engine_regs_set,
+	.dirty_log = emb_dirty_log,
+	.dirty_read = emb_dirty_read,
 };

@@ -377,6 +377,56 @@ static int kern_sched_stats(struct vgt_conn *c, struct vgt_sched_stats *st)
 	return ret;
 }
 
+static int kern_engine_regs_get(struct vgt_conn *c, uint32_t engine,
+				struct vgt_engine_regs *st)
+{
+	struct vgt_engine_regs io;
+	int ret;
+
+	if (!st)
+		return -VGT_E_INVAL;
+	memset(&io, 0, sizeof(io));
+	io.engine = engine;
+	ret = kern_ioctl(c, VGT_IOC_ENGINE_REGS_GET, &io);
+	if (ret)
+		return ret;
+	if (io.nr_regs > VGT_ENGINE_REGS_MAX)
+		return -VGT_E_IO;
+	*st = io;
+	return 0;
+}
+
+static int kern_engine_regs_set(struct vgt_conn *c,
+				const struct vgt_engine_regs *st)
+{
+	if (!st)
+		return -VGT_E_INVAL;
+	/* _IOW: the module only reads it */
+	return kern_ioctl(c, VGT_IOC_ENGINE_REGS_SET, (void *)st);
+}
+
+static int kern_dirty_log(struct vgt_conn *c, bool enable)
+{
+	vgt_u32 arg = enable;
+
+	return kern_ioctl(c, VGT_IOC_DIRTY_LOG, &arg);
+}
+
+/* The module writes the bitmap straight into the caller's buffer. */
+static int kern_dirty_read(struct vgt_conn *c, uint64_t gpa, uint64_t npages,
+			   uint64_t *bitmap)
+{
+	struct vgt_dirty_req io = {
+		.gpa = gpa,
+		.npages = npages,
+		.bitmap = (uintptr_t)bitmap,
+	};
+
+	if (!bitmap)
+		return -VGT_E_INVAL;
+	return kern_ioctl(c, VGT_IOC_DIRTY_READ, &io);
+}
+
 const struct vgt_host_ops vgt_host_kernel_ops = {
 	.abi_version = VGT_ABI_VERSION,
 	.name = "kernel",
@@ -399,4 +449,8 @@ const struct vgt_host_ops vgt_host_kernel_ops = {
 	.submit = kern_submit,
 	.set_weight = kern_set_weight,
 	.sched_stats = kern_sched_stats,
+	.engine_regs_get = kern_engine_regs_get,
+	.engine_regs_set = kern_engine_regs_set,
+	.dirty_log = kern_dirty_log,
+	.dirty_read = kern_dirty_read,
 };

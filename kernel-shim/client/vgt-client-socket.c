@@ -387,6 +387,54 @@ static int sock_sched_stats(struct vgt_conn *c, struct vgt_sched_stats *st)
 			       sizeof(*st));
 }
 
+static int sock_engine_regs_get(struct vgt_conn *c, uint32_t engine,
+				struct vgt_engine_regs *st)
+{
+	struct vgt_msg_u64 m = { .value = engine };
+
+	if (!st)
+		return -VGT_E_INVAL;
+	return sock_call_fixed(c, VGT_MSG_ENGINE_REGS_GET, &m, sizeof(m), -1,
+			       st, sizeof(*st));
+}
+
+static int sock_engine_regs_set(struct vgt_conn *c,
+				const struct vgt_engine_regs *st)
+{
+	if (!st)
+		return -VGT_E_INVAL;
+	return sock_call(c, VGT_MSG_ENGINE_REGS_SET, st, sizeof(*st), -1, NULL,
+			 0, NULL, NULL);
+}
+
+static int sock_dirty_log(struct vgt_conn *c, bool enable)
+{
+	struct vgt_msg_u64 m = { .value = enable };
+
+	return sock_call(c, VGT_MSG_DIRTY_LOG, &m, sizeof(m), -1, NULL, 0,
+			 NULL, NULL);
+}
+
+/* One packet: VGT_DIRTY_READ_MAX_PAGES' bitmap fits (vgt-wire.c). */
+static int sock_dirty_read(struct vgt_conn *c, uint64_t gpa, uint64_t npages,
+			   uint64_t *bitmap)
+{
+	struct vgt_msg_dirty_read m = { .gpa = gpa, .npages = npages };
+	size_t want = 0, got = 0;
+	int ret;
+
+	if (!bitmap)
+		return -VGT_E_INVAL;
+	/* The daemon refuses (and counts) a count out of range itself. */
+	if (npages && npages <= VGT_DIRTY_READ_MAX_PAGES)
+		want = (npages + 63) / 64 * sizeof(*bitmap);
+	ret = sock_call(c, VGT_MSG_DIRTY_READ, &m, sizeof(m), -1, bitmap,
+			want, &got, NULL);
+	if (!ret && got != want)
+		return -VGT_E_IO;
+	return ret;
+}
+
 const struct vgt_host_ops vgt_host_socket_ops = {
 	.abi_version = VGT_ABI_VERSION,
 	.name = "socket",
@@ -409,4 +457,8 @@ const struct vgt_host_ops vgt_host_socket_ops = {
 	.submit = sock_submit,
 	.set_weight = sock_set_weight,
 	.sched_stats = sock_sched_stats,
+	.engine_regs_get = sock_engine_regs_get,
+	.engine_regs_set = sock_engine_regs_set,
+	.dirty_log = sock_dirty_log,
+	.dirty_read = sock_dirty_read,
 };

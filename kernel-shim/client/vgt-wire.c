@@ -18,6 +18,13 @@ _Static_assert(sizeof(struct vgt_msg_gtt_write) == 8,
 	       "wire: vgt_msg_gtt_write");
 _Static_assert(sizeof(struct vgt_msg_fence) == 16, "wire: vgt_msg_fence");
 _Static_assert(sizeof(struct vgt_msg_gm_read) == 16, "wire: vgt_msg_gm_read");
+_Static_assert(sizeof(struct vgt_msg_dirty_read) == 16,
+	       "wire: vgt_msg_dirty_read");
+_Static_assert(sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_engine_regs) <=
+	       VGT_MSG_MAX_SIZE, "wire: ENGINE_REGS_SET request");
+_Static_assert(sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_msg_reply) +
+	       VGT_DIRTY_READ_MAX_PAGES / 8 <= VGT_MSG_MAX_SIZE,
+	       "wire: DIRTY_READ reply");
 _Static_assert(sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_workload) <=
 	       VGT_MSG_MAX_SIZE, "wire: SUBMIT request");
 _Static_assert(sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_msg_reply) +

@@ -48,6 +48,13 @@
  *   SUBMIT         req: vgt_workload             body: -
  *   SET_WEIGHT     req: vgt_msg_u64 (weight)     body: -
  *   SCHED_STATS    req: -                        body: vgt_sched_stats
+ *   ENGINE_REGS_GET req: vgt_msg_u64 (engine)    body: vgt_engine_regs
+ *   ENGINE_REGS_SET req: vgt_engine_regs         body: -
+ *   DIRTY_LOG      req: vgt_msg_u64 (1 start, 0 stop)  body: -
+ *   DIRTY_READ     req: vgt_msg_dirty_read
+ *                  body: (npages + 63) / 64 uint64_t, the bitmap;
+ *                  count = npages (one request is at most
+ *                  VGT_DIRTY_READ_MAX_PAGES: its bitmap fits a packet)
  * Only the SHADOW_MAP reply carries a descriptor.
  */
 enum vgt_msg_type {
@@ -69,7 +76,11 @@ enum vgt_msg_type {
 	VGT_MSG_SUBMIT = 16,
 	VGT_MSG_SET_WEIGHT = 17,
 	VGT_MSG_SCHED_STATS = 18,
-	VGT_MSG_TYPE_MAX = 18
+	VGT_MSG_ENGINE_REGS_GET = 19,
+	VGT_MSG_ENGINE_REGS_SET = 20,
+	VGT_MSG_DIRTY_LOG = 21,
+	VGT_MSG_DIRTY_READ = 22,
+	VGT_MSG_TYPE_MAX = 22
 };
 
 #define VGT_MSG_FLAG_VERSION_MASK	0xffu
@@ -115,6 +126,11 @@ struct vgt_msg_gm_read {
 	uint64_t gm_addr;
 	uint32_t len;		/* 1..VGT_GM_READ_MAX */
 	uint32_t pad;		/* must be 0 */
+};
+
+struct vgt_msg_dirty_read {
+	uint64_t gpa;
+	uint64_t npages;	/* 1..VGT_DIRTY_READ_MAX_PAGES */
 };
 
 /* Most descriptors one packet may carry; extra ones are received, closed. */

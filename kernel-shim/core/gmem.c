@@ -51,11 +51,19 @@ int vgt_inst_mem_register(struct vgt_instance *inst, u64 gpa, u64 size,
 		ret = -VGT_E_NOMEM;
 		goto out;
 	}
-	m = &inst->mem[inst->nr_mem++];
+	m = &inst->mem[inst->nr_mem];
 	m->gpa = gpa;
 	m->size = size;
 	m->va = va;
 	m->dma = dma;
+	m->dirty = NULL;
+	/* Logging covers regions registered while it is on. */
+	if (inst->dirty_log && vgt_dirty_alloc(m)) {
+		host->gpu.ops->dma_unmap(host->gpu.priv, dma, size);
+		ret = -VGT_E_NOMEM;
+		goto out;
+	}
+	inst->nr_mem++;
 	ret = 0;
 out:
 	vgt_mutex_unlock(&host->lock);
@@ -75,6 +83,7 @@ int vgt_inst_mem_unregister(struct vgt_instance *inst, u64 gpa)
 			continue;
 		vgt_gtt_unmap_mem(inst, m);
 		host->gpu.ops->dma_unmap(host->gpu.priv, m->dma, m->size);
+		vgt_dirty_free(m);	/* its log goes with it */
 		inst->mem[i] = inst->mem[--inst->nr_mem];
 		vgt_mutex_unlock(&host->lock);
 		return 0;
@@ -88,10 +97,13 @@ void vgt_mem_release_all(struct vgt_instance *inst)
 	struct vgt_host *host = inst->host;
 	u32 i;
 
-	for (i = 0; i < inst->nr_mem; i++)
+	for (i = 0; i < inst->nr_mem; i++) {
 		host->gpu.ops->dma_unmap(host->gpu.priv, inst->mem[i].dma,
 					 inst->mem[i].size);
+		vgt_dirty_free(&inst->mem[i]);
+	}
 	inst->nr_mem = 0;
+	inst->dirty_log = false;
 }
 
 const struct vgt_mem *vgt_mem_find_gfn(struct vgt_instance *inst, u64 gfn)

@@ -125,8 +125,11 @@ int vgt_inst_gtt_write(struct vgt_instance *inst, const struct vgt_gtt_entry *e,
 			goto out;
 		}
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		vgt_dirty_gtt_unmap(inst, &(struct vgt_range){
+			(u64)e[i].index << VGT_PAGE_SHIFT, VGT_PAGE_SIZE });
 		vgt_gtt_set(host, e[i].index, pte[i]);
+	}
 	vgt_host_gtt_flush(host);
 	inst->stats.gtt_written += n;
 	ret = 0;

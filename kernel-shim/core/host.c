@@ -35,6 +35,13 @@ _Static_assert((int)VGT_ENGINE_RCS == (int)HSW_RCS &&
 	       "ABI: engine numbers");
 _Static_assert(sizeof(struct vgt_sched_stats) == 64 + 8 * VGT_ENGINE_COUNT,
 	       "ABI: vgt_sched_stats");
+_Static_assert(sizeof(struct vgt_engine_regs) == 8 + 8 * VGT_ENGINE_REGS_MAX,
+	       "ABI: vgt_engine_regs");
+_Static_assert(HSW_CTX_REGS_MAX <= VGT_ENGINE_REGS_MAX,
+	       "every engine state register fits in vgt_engine_regs");
+_Static_assert(sizeof(struct vgt_dirty_req) == 24, "ABI: vgt_dirty_req");
+_Static_assert(VGT_DIRTY_READ_MAX_PAGES % 64 == 0,
+	       "dirty_read: whole bitmap words");
 _Static_assert(VGT_SHADOW_SIZE == VGT_HOST_SLOT_SIZE - VGT_HOST_SLOT_BACKED,
 	       "shadow area = upper half of the instance's helper slot");
 
@@ -64,6 +71,7 @@ static const char *const vgt_error_names[] = {
 	[VGT_E_QUEUE_FULL] = "engine queue full",
 	[VGT_E_REG] = "register not allowed",
 	[VGT_E_ENGINE] = "no such engine",
+	[VGT_E_BUSY] = "engine busy for this instance",
 };
 
 const char *vgt_strerror(int err)

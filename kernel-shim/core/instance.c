@@ -188,6 +188,9 @@ int vgt_inst_reset(struct vgt_instance *inst)
 	struct vgt_host *host = inst->host;
 
 	vgt_mutex_lock(&host->lock);
+	/* A dirty log goes on across a reset: the pages unmapped count. */
+	vgt_dirty_gtt_unmap(inst, &inst->mappable);
+	vgt_dirty_gtt_unmap(inst, &inst->nonmappable);
 	vgt_gtt_scratch_range(host, &inst->mappable);
 	if (inst->nonmappable.size)
 		vgt_gtt_scratch_range(host, &inst->nonmappable);

@@ -116,6 +116,7 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 	x.nr_ranges = 3;
 	x.gpa_to_host = vgt_gpa_to_host;
 	x.opaque = inst;
+	x.wrote = inst->dirty_log ? vgt_dirty_wrote : NULL;
 	x.scratch_dma = host->scratch_dma;
 	x.shadow_base = inst->shadow_gm.base;
 	x.shadow_size = inst->shadow_gm.size;

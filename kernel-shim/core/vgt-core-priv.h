@@ -31,6 +31,7 @@ struct vgt_mem {
 	u64 size;
 	u8 *va;
 	u64 dma;
+	u64 *dirty;		/* one bit a page while logging (dirty.c) */
 };
 
 struct vgt_instance {
@@ -47,6 +48,7 @@ struct vgt_instance {
 
 	u32 nr_mem;
 	struct vgt_mem mem[VGT_MAX_MEM_REGIONS];
+	bool dirty_log;		/* logging: every mem[].dirty allocated */
 
 	u32 ev_head;
 	u32 ev_count;
@@ -122,6 +124,18 @@ void vgt_fences_clear(struct vgt_instance *inst);
 const struct vgt_mem *vgt_mem_find_gfn(struct vgt_instance *inst, u64 gfn);
 const struct vgt_mem *vgt_mem_find_dma(struct vgt_instance *inst, u64 dma);
 void vgt_mem_release_all(struct vgt_instance *inst);
+
+/*
+ * Dirty logging (dirty.c), host lock held.  A region's bitmap while
+ * logging (alloc: 0 or -VGT_E_NOMEM); the engine's write report; GTT
+ * entries of the instance (GM range gm) about to change: the pages they
+ * map count as dirty once more when the GPU does not report its writes.
+ */
+int vgt_dirty_alloc(struct vgt_mem *m);
+void vgt_dirty_free(struct vgt_mem *m);
+void vgt_dirty_wrote(void *opaque, u64 addr, u32 len, bool gpa);
+void vgt_dirty_gtt_unmap(struct vgt_instance *inst,
+			 const struct vgt_range *gm);
 
 /* Event queue: these take qlock themselves (never call with it held). */
 void vgt_event_post_locked(struct vgt_instance *inst, u32 type, u32 unit,

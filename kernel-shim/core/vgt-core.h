@@ -98,6 +98,18 @@ void vgt_inst_get_sched_stats(struct vgt_instance *inst,
 			      struct vgt_sched_stats *st);
 
 /*
+ * Migration (ctx-switch.c, dirty.c): hw/vgt-helper-abi.h says what each
+ * does and refuses.
+ */
+int vgt_inst_engine_regs_get(struct vgt_instance *inst, u32 engine,
+			     struct vgt_engine_regs *st);
+int vgt_inst_engine_regs_set(struct vgt_instance *inst,
+			     const struct vgt_engine_regs *st);
+int vgt_inst_dirty_log(struct vgt_instance *inst, bool enable);
+int vgt_inst_dirty_read(struct vgt_instance *inst, u64 gpa, u64 npages,
+			u64 *bitmap);
+
+/*
  * The scheduler runs in a thread outside the core (user/vgt-sched-thread.c
  * in userspace, a kthread on the kernel side): it calls vgt_host_sched_run
  * until it returns false (nothing queued), then sleeps until kick(opaque)

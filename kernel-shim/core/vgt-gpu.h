@@ -54,6 +54,13 @@ struct vgt_gpu_exec {
 	 */
 	void (*trace)(void *opaque, const struct hsw_cmd_trace *t);
 	void *trace_opaque;
+	/*
+	 * Optional, on a GPU with writes_reported: each range the engine
+	 * is about to write (within one page), with opaque as gpa_to_host
+	 * gets it: a device address, or with gpa true a guest-physical
+	 * address it reached through gpa_to_host (dirty logging).
+	 */
+	void (*wrote)(void *opaque, u64 addr, u32 len, bool gpa);
 	u64 max_cmds;		/* commands, batches included */
 	u64 max_bytes;		/* bytes moved by the blitter */
 	/* out */
@@ -108,6 +115,12 @@ struct vgt_gpu {
 	 * workload before it runs (audit.c).
 	 */
 	bool view_enforced;
+	/*
+	 * true: engine_exec reports every memory write through x->wrote
+	 * (the software Haswell).  false: the core cannot see what the GPU
+	 * writes, and dirty logging counts every page the GTT maps instead.
+	 */
+	bool writes_reported;
 };
 
 #endif /* VGT_GPU_H */

@@ -271,6 +271,10 @@ static const struct {
 	[VGT_MSG_SUBMIT] = { sizeof(struct vgt_workload), 0, 1 },
 	[VGT_MSG_SET_WEIGHT] = { sizeof(struct vgt_msg_u64), 0, 1 },
 	[VGT_MSG_SCHED_STATS] = { 0, 0, 1 },
+	[VGT_MSG_ENGINE_REGS_GET] = { sizeof(struct vgt_msg_u64), 0, 1 },
+	[VGT_MSG_ENGINE_REGS_SET] = { sizeof(struct vgt_engine_regs), 0, 1 },
+	[VGT_MSG_DIRTY_LOG] = { sizeof(struct vgt_msg_u64), 0, 1 },
+	[VGT_MSG_DIRTY_READ] = { sizeof(struct vgt_msg_dirty_read), 0, 1 },
 };
 
 /* Validate the envelope; returns 0 or the error to reply with. */
@@ -309,6 +313,44 @@ static int check_envelope(struct hostd_client *cl, const struct vgt_msg_hdr *h,
 	}
 	if (msg_spec[h->type].needs_inst && !cl->inst)
 		return -VGT_E_NOINST;
+	return 0;
+}
+
+static int do_engine_regs_get(struct hostd_client *cl, const void *p,
+			      struct hostd_reply *rep)
+{
+	struct vgt_engine_regs st;
+	struct vgt_msg_u64 m;
+	int ret;
+
+	memcpy(&m, p, sizeof(m));
+	if (m.value > UINT32_MAX)
+		return -VGT_E_ENGINE;
+	ret = vgt_inst_engine_regs_get(cl->inst, (uint32_t)m.value, &st);
+	if (ret)
+		return ret;
+	memcpy(rep->body, &st, sizeof(st));
+	rep->body_len = sizeof(st);
+	return 0;
+}
+
+static int do_dirty_read(struct hostd_client *cl, const void *p,
+			 struct hostd_reply *rep)
+{
+	uint64_t bitmap[VGT_DIRTY_READ_MAX_PAGES / 64];
+	struct vgt_msg_dirty_read m;
+	int ret;
+
+	_Static_assert(sizeof(bitmap) <= sizeof(rep->body),
+		       "a whole bitmap fits the reply");
+	memcpy(&m, p, sizeof(m));
+	/* The core refuses (and counts) npages out of range before writing. */
+	ret = vgt_inst_dirty_read(cl->inst, m.gpa, m.npages, bitmap);
+	if (ret)
+		return ret;
+	rep->body_len = (m.npages + 63) / 64 * sizeof(bitmap[0]);
+	memcpy(rep->body, bitmap, rep->body_len);
+	rep->head.count = (uint32_t)m.npages;
 	return 0;
 }
 
@@ -483,6 +525,24 @@ static int dispatch_request(struct hostd_client *cl, uint32_t type,
 		rep->body_len = sizeof(st);
 		return 0;
 	}
+	case VGT_MSG_ENGINE_REGS_GET:
+		return do_engine_regs_get(cl, p, rep);
+	case VGT_MSG_ENGINE_REGS_SET: {
+		struct vgt_engine_regs st;
+
+		memcpy(&st, p, sizeof(st));
+		return vgt_inst_engine_regs_set(cl->inst, &st);
+	}
+	case VGT_MSG_DIRTY_LOG: {
+		struct vgt_msg_u64 m;
+
+		memcpy(&m, p, sizeof(m));
+		if (m.value > 1)
+			return -VGT_E_INVAL;
+		return vgt_inst_dirty_log(cl->inst, m.value);
+	}
+	case VGT_MSG_DIRTY_READ:
+		return do_dirty_read(cl, p, rep);
 	}
 	return -VGT_E_MSG;
 }

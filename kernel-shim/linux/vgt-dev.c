@@ -349,6 +349,73 @@ static int vgt_ioc_submit(struct vgt_file *f, void __user *argp)
 	return ret;
 }
 
+static int vgt_ioc_engine_regs_get(struct vgt_file *f, void __user *argp)
+{
+	struct vgt_engine_regs *st;
+	int ret;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	if (copy_from_user(st, argp, sizeof(*st)))
+		ret = -EFAULT;
+	else
+		ret = -vgt_inst_engine_regs_get(f->inst, st->engine, st);
+	if (!ret && copy_to_user(argp, st, sizeof(*st)))
+		ret = -EFAULT;
+	kfree(st);
+	return ret;
+}
+
+static int vgt_ioc_engine_regs_set(struct vgt_file *f, void __user *argp)
+{
+	struct vgt_engine_regs *st;
+	int ret;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	if (copy_from_user(st, argp, sizeof(*st)))
+		ret = -EFAULT;
+	else
+		ret = -vgt_inst_engine_regs_set(f->inst, st);
+	kfree(st);
+	return ret;
+}
+
+static int vgt_ioc_dirty_log(struct vgt_file *f, void __user *argp)
+{
+	u32 enable;
+
+	if (copy_from_user(&enable, argp, sizeof(enable)))
+		return -EFAULT;
+	if (enable > 1)
+		return VGT_E_INVAL;
+	return -vgt_inst_dirty_log(f->inst, enable);
+}
+
+static int vgt_ioc_dirty_read(struct vgt_file *f, void __user *argp)
+{
+	struct vgt_dirty_req r;
+	u64 *bitmap;
+	int ret;
+
+	if (copy_from_user(&r, argp, sizeof(r)))
+		return -EFAULT;
+	bitmap = kmalloc(VGT_DIRTY_READ_MAX_PAGES / 8, GFP_KERNEL);
+	if (!bitmap)
+		return -ENOMEM;
+	/* The core refuses npages beyond the buffer before writing it. */
+	ret = vgt_inst_dirty_read(f->inst, r.gpa, r.npages, bitmap);
+	if (ret)
+		ret = -ret;
+	else if (copy_to_user(u64_to_user_ptr(r.bitmap), bitmap,
+			      DIV_ROUND_UP(r.npages, 64) * sizeof(u64)))
+		ret = -EFAULT;	/* the bits are gone: the caller's fault */
+	kfree(bitmap);
+	return ret;
+}
+
 static int vgt_ioc_inst(struct vgt_file *f, unsigned int cmd,
 			void __user *argp)
 {
@@ -396,6 +463,14 @@ static int vgt_ioc_inst(struct vgt_file *f, unsigned int cmd,
 		vgt_inst_get_sched_stats(f->inst, &u.sst);
 		return copy_to_user(argp, &u.sst, sizeof(u.sst)) ?
 		       -EFAULT : 0;
+	case VGT_IOC_ENGINE_REGS_GET:
+		return vgt_ioc_engine_regs_get(f, argp);
+	case VGT_IOC_ENGINE_REGS_SET:
+		return vgt_ioc_engine_regs_set(f, argp);
+	case VGT_IOC_DIRTY_LOG:
+		return vgt_ioc_dirty_log(f, argp);
+	case VGT_IOC_DIRTY_READ:
+		return vgt_ioc_dirty_read(f, argp);
 	}
 	return -ENOTTY;
 }
@@ -418,6 +493,10 @@ static bool vgt_ioctl_known(unsigned int cmd)
 	case VGT_IOC_SUBMIT:
 	case VGT_IOC_SET_WEIGHT:
 	case VGT_IOC_SCHED_STATS:
+	case VGT_IOC_ENGINE_REGS_GET:
+	case VGT_IOC_ENGINE_REGS_SET:
+	case VGT_IOC_DIRTY_LOG:
+	case VGT_IOC_DIRTY_READ:
 		return true;
 	}
 	return false;

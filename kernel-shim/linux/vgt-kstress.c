@@ -285,7 +285,8 @@ static const unsigned long known[] = {
 	VGT_IOC_INFO, VGT_IOC_MEM_REGISTER, VGT_IOC_MEM_UNREGISTER,
 	VGT_IOC_GTT_WRITE, VGT_IOC_GTT_READ, VGT_IOC_FENCE_WRITE,
 	VGT_IOC_GM_READ, VGT_IOC_STATS, VGT_IOC_SHADOW_MAP, VGT_IOC_SUBMIT,
-	VGT_IOC_SET_WEIGHT, VGT_IOC_SCHED_STATS,
+	VGT_IOC_SET_WEIGHT, VGT_IOC_SCHED_STATS, VGT_IOC_ENGINE_REGS_GET,
+	VGT_IOC_ENGINE_REGS_SET, VGT_IOC_DIRTY_LOG, VGT_IOC_DIRTY_READ,
 };
 #define NKNOWN	ARRAY_SIZE(known)
 
@@ -465,6 +466,39 @@ static void cmd_garbage(void)
 		gr.len = 1u << 31;
 		ok(ioctl(fd, VGT_IOC_GM_READ, &gr) == VGT_E_INVAL,
 		   "GM_READ of 2 GiB: VGT_E_INVAL");
+	}
+	/* Migration: counts, engines, the bitmap pointer. */
+	{
+		struct vgt_engine_regs er = { .engine = VGT_ENGINE_COUNT };
+		struct vgt_dirty_req dr = { .gpa = 0, .npages = 1,
+					    .bitmap = (uintptr_t)edge };
+		unsigned int on = 2;
+
+		ok(ioctl(fd, VGT_IOC_ENGINE_REGS_GET, &er) == VGT_E_ENGINE,
+		   "ENGINE_REGS_GET of no engine: VGT_E_ENGINE");
+		er.engine = VGT_ENGINE_RCS;
+		er.nr_regs = VGT_ENGINE_REGS_MAX + 1;
+		ok(ioctl(fd, VGT_IOC_ENGINE_REGS_SET, &er) == VGT_E_INVAL,
+		   "ENGINE_REGS_SET of %u registers: VGT_E_INVAL",
+		   er.nr_regs);
+		ok(ioctl(fd, VGT_IOC_DIRTY_LOG, &on) == VGT_E_INVAL,
+		   "DIRTY_LOG 2: VGT_E_INVAL");
+		ok(ioctl(fd, VGT_IOC_DIRTY_READ, &dr) == VGT_E_INVAL,
+		   "DIRTY_READ while not logging: VGT_E_INVAL");
+		on = 1;
+		ok(ioctl(fd, VGT_IOC_DIRTY_LOG, &on) == 0, "DIRTY_LOG 1");
+		errno = 0;
+		ok(ioctl(fd, VGT_IOC_DIRTY_READ, &dr) == -1 && errno == EFAULT,
+		   "DIRTY_READ into an unmapped bitmap: EFAULT");
+		dr.npages = VGT_DIRTY_READ_MAX_PAGES + 1;
+		ok(ioctl(fd, VGT_IOC_DIRTY_READ, &dr) == VGT_E_INVAL,
+		   "DIRTY_READ of too many pages: VGT_E_INVAL");
+		dr.npages = 1;
+		dr.gpa = 1 << 20;
+		ok(ioctl(fd, VGT_IOC_DIRTY_READ, &dr) == VGT_E_NOENT,
+		   "DIRTY_READ outside registered memory: VGT_E_NOENT");
+		on = 0;
+		ok(ioctl(fd, VGT_IOC_DIRTY_LOG, &on) == 0, "DIRTY_LOG 0");
 	}
 
 	/* Random contents for every known ioctl. */

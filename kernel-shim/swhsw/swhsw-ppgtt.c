@@ -16,6 +16,8 @@
  * GM whose entry points at the helper's scratch page (never mapped by the
  * VM) is treated as not present, so VMs cannot talk through that page.
  * Anything else is a fault of the workload, never a host access.
+ * Every page handed out for a write is reported first (x->wrote): the
+ * helper's dirty log.
  */
 #include "swhsw-priv.h"
 #include "hw/vgt-helper-abi.h"
@@ -41,6 +43,16 @@ static bool in_view(const struct vgt_gpu_exec *x, u64 gma, u64 len)
 	return false;
 }
 
+/* A device address the engine reaches; a write is reported first. */
+static u8 *dma_page(struct swhsw_run *r, u64 dma, u32 len, bool write)
+{
+	u8 *p = swhsw_dma_lookup_locked(r->sw, dma, len, write);
+
+	if (p && write && r->x->wrote)
+		r->x->wrote(r->x->opaque, dma, len, false);
+	return p;
+}
+
 static u8 *ggtt_page(struct swhsw_run *r, u64 gma, u32 len, bool write)
 {
 	struct vgt_swhsw *sw = r->sw;
@@ -53,8 +65,8 @@ static u8 *ggtt_page(struct swhsw_run *r, u64 gma, u32 len, bool write)
 	if (!(pte & HSW_PTE_VALID) ||
 	    (r->x->scratch_dma && hsw_pte_decode(pte) == r->x->scratch_dma))
 		return NULL;
-	return swhsw_dma_lookup_locked(sw, hsw_pte_decode(pte) +
-				       (gma & (VGT_PAGE_SIZE - 1)), len, write);
+	return dma_page(r, hsw_pte_decode(pte) + (gma & (VGT_PAGE_SIZE - 1)),
+			len, write);
 }
 
 static u8 *ppgtt_page(struct swhsw_run *r, u64 gma, u32 len, bool write)
@@ -84,12 +96,14 @@ static u8 *ppgtt_page(struct swhsw_run *r, u64 gma, u32 len, bool write)
 	if (!(pte & HSW_PTE_VALID))
 		return NULL;
 	if (!r->x->gpa_to_host)
-		return swhsw_dma_lookup_locked(sw, hsw_pte_decode(pte) +
-					       (gma & (VGT_PAGE_SIZE - 1)),
-					       len, write);
+		return dma_page(r, hsw_pte_decode(pte) +
+				(gma & (VGT_PAGE_SIZE - 1)), len, write);
 	page = r->x->gpa_to_host(r->x->opaque, hsw_pte_decode(pte));
 	if (!page)
 		return NULL;
+	if (write && r->x->wrote)
+		r->x->wrote(r->x->opaque, hsw_pte_decode(pte) +
+			    (gma & (VGT_PAGE_SIZE - 1)), len, true);
 	return page + (gma & (VGT_PAGE_SIZE - 1));
 }
 

@@ -75,6 +75,7 @@ void vgt_swhsw_get_gpu(struct vgt_swhsw *sw, struct vgt_gpu *gpu)
 	gpu->fence_count = HSW_FENCE_COUNT;
 	gpu->dma_limit = HSW_PTE_DMA_LIMIT;
 	gpu->view_enforced = true;
+	gpu->writes_reported = true;	/* swhsw-ppgtt.c */
 }
 
 void vgt_swhsw_get_stats(struct vgt_swhsw *sw, struct vgt_swhsw_stats *st)

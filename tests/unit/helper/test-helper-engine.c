@@ -73,8 +73,9 @@ struct env {
 };
 
 /*
- * audited: the GPU says it does not enforce a workload's view (as a real
- * Haswell behind vgt.ko), so the core audits every workload first.
+ * audited: the GPU says it does not enforce a workload's view and does
+ * not report its writes (as a real Haswell behind vgt.ko), so the core
+ * audits every workload first and logs dirty pages by the GTT.
  */
 static void env_up_gpu(struct env *e, bool audited)
 {
@@ -85,6 +86,7 @@ static void env_up_gpu(struct env *e, bool audited)
     e->sw = vgt_swhsw_create();
     vgt_swhsw_get_gpu(e->sw, &e->gpu);
     e->gpu.view_enforced = !audited;
+    e->gpu.writes_reported = !audited;
     e->host = vgt_host_create(&e->gpu, &err);
     g_assert_nonnull(e->host);
     for (int k = 0; k < 2; k++) {
@@ -1274,6 +1276,333 @@ static void test_audit(void)
     env_down(&e);
 }
 
+/* ---- migration: engine state, dirty log ------------------------------- */
+
+/* Submit dwords on engine with no flush list: the saved state runs. */
+static void run_bare(struct env *e, int k, guint32 engine, const guint32 *dw,
+                     guint32 n)
+{
+    struct vgt_workload wl = { 0 };
+    struct vgt_event ev[8];
+    guint32 off = e->shadow_used[k];
+
+    memcpy(e->shadow[k] + off, dw, n * 4);
+    e->shadow_used[k] = (off + n * 4 + 63) & ~63u;
+    wl.id = ++e->next_id;
+    wl.start = e->shadow_gm[k] + off;
+    wl.length = n * 4;
+    wl.engine = engine;
+    g_assert_cmpint(vgt_inst_submit(e->inst[k], &wl), ==, 0);
+    run(e);
+    g_assert_cmpint(events(e, k, ev, 8), >=, 1);
+}
+
+static guint32 reg_of(const struct vgt_engine_regs *st, guint32 off)
+{
+    for (guint32 i = 0; i < st->nr_regs; i++) {
+        if (st->regs[i].offset == off) {
+            return st->regs[i].value;
+        }
+    }
+    g_assert_not_reached();
+}
+
+static void test_engine_regs(void)
+{
+    const guint32 sdx[] = { MI_SDX, 0x80, 0x5151, MI_NOOP };
+    guint32 hws_new;
+    struct vgt_engine_regs st, st2, set;
+    struct vgt_event evs[8];
+    struct env e;
+
+    env_up(&e);
+    hws_new = (guint32)gm(&e, 0, DATA_OFF);
+    /* Instance 0 owns VCS now: read live. */
+    run_ok(&e, 0, VGT_ENGINE_VCS, sdx, 4, 0);
+    g_assert_cmpint(vgt_inst_engine_regs_get(e.inst[0], VGT_ENGINE_VCS,
+                                             &st), ==, 0);
+    g_assert_cmpuint(st.engine, ==, VGT_ENGINE_VCS);
+    g_assert_cmpuint(st.nr_regs, >, 4);
+    g_assert_cmpuint(st.nr_regs, <=, VGT_ENGINE_REGS_MAX);
+    g_assert_cmphex(reg_of(&st, HWS_PGA_VCS), ==,
+                    (guint32)gm(&e, 0, HWS_OFF));
+    g_assert_cmphex(reg_of(&st, RING_MI_MODE(BSD_RING_BASE)), ==,
+                    MODE_IDLE);
+    /* The whole set back in: nothing changes. */
+    g_assert_cmpint(vgt_inst_engine_regs_set(e.inst[0], &st), ==, 0);
+    g_assert_cmpint(vgt_inst_engine_regs_get(e.inst[0], VGT_ENGINE_VCS,
+                                             &st2), ==, 0);
+    g_assert_cmpmem(&st, sizeof(st), &st2, sizeof(st2));
+
+    /* Refusals: engine, count, register, busy. */
+    g_assert_cmpint(vgt_inst_engine_regs_get(e.inst[0], VGT_ENGINE_COUNT,
+                                             &st2), ==, -VGT_E_ENGINE);
+    set = st;
+    set.engine = 7;
+    g_assert_cmpint(vgt_inst_engine_regs_set(e.inst[0], &set), ==,
+                    -VGT_E_ENGINE);
+    set.engine = VGT_ENGINE_VCS;
+    set.nr_regs = VGT_ENGINE_REGS_MAX + 1;
+    g_assert_cmpint(vgt_inst_engine_regs_set(e.inst[0], &set), ==,
+                    -VGT_E_INVAL);
+    set.nr_regs = 2;
+    set.regs[0].offset = HWS_PGA_VCS;
+    set.regs[0].value = hws_new;
+    set.regs[1].offset = HWS_PGA_RCS;   /* another engine's */
+    g_assert_cmpint(vgt_inst_engine_regs_set(e.inst[0], &set), ==,
+                    -VGT_E_REG);
+    set.regs[1].offset = GTIER;
+    g_assert_cmpint(vgt_inst_engine_regs_set(e.inst[0], &set), ==,
+                    -VGT_E_REG);
+    set.nr_regs = 1;
+    {
+        struct vgt_workload wl = { 0 };
+
+        memcpy(e.shadow[0] + 0x70000, sdx, sizeof(sdx));
+        wl.id = 999;
+        wl.start = e.shadow_gm[0] + 0x70000;
+        wl.length = sizeof(sdx);
+        wl.engine = VGT_ENGINE_VCS;
+        g_assert_cmpint(vgt_inst_submit(e.inst[0], &wl), ==, 0);
+        g_assert_cmpint(vgt_inst_engine_regs_set(e.inst[0], &set), ==,
+                        -VGT_E_BUSY);
+        /* Another engine is not busy. */
+        set.engine = VGT_ENGINE_BCS;
+        set.regs[0].offset = HWS_PGA_BCS;
+        g_assert_cmpint(vgt_inst_engine_regs_set(e.inst[0], &set), ==,
+                        0);
+        set.engine = VGT_ENGINE_VCS;
+        set.regs[0].offset = HWS_PGA_VCS;
+        run(&e);
+        g_assert_cmpint(events(&e, 0, evs, 8),
+                        ==, 1);
+    }
+    /* Nothing changed by the refusals. */
+    g_assert_cmpint(vgt_inst_engine_regs_get(e.inst[0], VGT_ENGINE_VCS,
+                                             &st2), ==, 0);
+    g_assert_cmphex(reg_of(&st2, HWS_PGA_VCS), ==,
+                    (guint32)gm(&e, 0, HWS_OFF));
+
+    /* Set while it owns the engine: the next workload uses the value. */
+    g_assert_cmpint(vgt_inst_engine_regs_set(e.inst[0], &set), ==, 0);
+    g_assert_cmpint(vgt_inst_engine_regs_get(e.inst[0], VGT_ENGINE_VCS,
+                                             &st2), ==, 0);
+    g_assert_cmphex(reg_of(&st2, HWS_PGA_VCS), ==, hws_new);
+    /* the registers not set kept their values */
+    g_assert_cmphex(reg_of(&st2, RING_MI_MODE(BSD_RING_BASE)), ==,
+                    MODE_IDLE);
+    run_bare(&e, 0, VGT_ENGINE_VCS, sdx, 4);
+    g_assert_cmphex(rd32(&e, 0, DATA_OFF + 0x80), ==, 0x5151);
+
+    /* Survives the other instance on the engine, then runs again. */
+    run_ok(&e, 1, VGT_ENGINE_VCS, sdx, 4, 0);
+    set.regs[0].value = hws_new + 0x1000;
+    g_assert_cmpint(vgt_inst_engine_regs_set(e.inst[0], &set), ==, 0);
+    run_ok(&e, 1, VGT_ENGINE_VCS, sdx, 4, 0);
+    g_assert_cmpint(vgt_inst_engine_regs_get(e.inst[0], VGT_ENGINE_VCS,
+                                             &st2), ==, 0);
+    g_assert_cmphex(reg_of(&st2, HWS_PGA_VCS), ==, hws_new + 0x1000);
+    g_assert_cmpint(vgt_inst_engine_regs_get(e.inst[1], VGT_ENGINE_VCS,
+                                             &st2), ==, 0);
+    g_assert_cmphex(reg_of(&st2, HWS_PGA_VCS), ==,
+                    (guint32)gm(&e, 1, HWS_OFF));
+    run_bare(&e, 0, VGT_ENGINE_VCS, sdx, 4);
+    g_assert_cmphex(rd32(&e, 0, DATA_OFF + 0x1080), ==, 0x5151);
+    env_down(&e);
+}
+
+#define RAM_PAGES       (RAM_SIZE / 4096)
+
+/* The dirty pages of [first, first + n) of instance k's RAM, as a list. */
+static GString *dirty_pages(struct env *e, int k, guint64 first, guint64 n)
+{
+    guint64 bm[RAM_PAGES / 64 + 1];
+    GString *s = g_string_new("");
+
+    memset(bm, 0xa5, sizeof(bm));
+    g_assert_cmpint(vgt_inst_dirty_read(e->inst[k], first * 4096, n, bm),
+                    ==, 0);
+    for (guint64 i = 0; i < n; i++) {
+        if (bm[i / 64] & (1ull << (i % 64))) {
+            g_string_append_printf(s, "%s0x%" G_GINT64_MODIFIER "x",
+                                   s->len ? " " : "", first + i);
+        }
+    }
+    /* bits beyond n are 0 */
+    if (n % 64) {
+        g_assert_cmphex(bm[n / 64] >> (n % 64), ==, 0);
+    }
+    return s;
+}
+
+static void expect_dirty(struct env *e, int k, guint64 first, guint64 n,
+                         const char *want)
+{
+    GString *s = dirty_pages(e, k, first, n);
+
+    g_assert_cmpstr(s->str, ==, want);
+    g_string_free(s, true);
+}
+
+static void test_dirty_precise(void)
+{
+    guint64 bm[VGT_DIRTY_READ_MAX_PAGES / 64];
+    guint32 lin;
+    struct env e;
+    guint8 *ram2 = aligned_alloc(4096, MIB(1));
+
+    env_up(&e);
+    lin = (guint32)gm(&e, 0, LIN_OFF);
+    /* Off: refused. */
+    g_assert_cmpint(vgt_inst_dirty_read(e.inst[0], 0, 1, bm), ==,
+                    -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_dirty_log(e.inst[0], true), ==, 0);
+    expect_dirty(&e, 0, 0, RAM_PAGES, "");
+    {
+        /* Fill 256 x 8 (2 pages), copy 256 x 4 of it 32 KiB on (1). */
+        const guint32 ring[] = {
+            XY_COLOR_BLT, BR13_32BPP | ROP_P | 1024, 0, (8 << 16) | 256,
+            lin, 0x11223344,
+            XY_SRC_COPY_BLT, BR13_32BPP | ROP_S | 1024,
+            0, (4 << 16) | 256, lin + 0x8000, 0, 1024, lin,
+        };
+
+        run_ok(&e, 0, VGT_ENGINE_BCS, ring, G_N_ELEMENTS(ring), 0);
+    }
+    /* Exactly the destination pages; a part read clears only its part. */
+    expect_dirty(&e, 0, 0x100, 1, "0x100");
+    expect_dirty(&e, 0, 0, RAM_PAGES, "0x101 0x108");
+    expect_dirty(&e, 0, 0, RAM_PAGES, "");
+    /* The other instance's writes are not this one's. */
+    {
+        const guint32 ring[] = {
+            XY_COLOR_BLT, BR13_32BPP | ROP_P | 1024, 0, (1 << 16) | 1,
+            (guint32)gm(&e, 1, LIN_OFF), 1,
+        };
+
+        run_ok(&e, 1, VGT_ENGINE_BCS, ring, G_N_ELEMENTS(ring), 0);
+    }
+    expect_dirty(&e, 0, 0, RAM_PAGES, "");
+    /* PPGTT writes are by guest-physical address: VA 0x1010 -> 0x381. */
+    {
+        const guint32 batch[] = { MI_SDI_PPGTT, 0, 0x1010, 7, MI_BB_END };
+        const guint32 ring[] = { MI_BB_START_PPGTT, 0x2000 };
+
+        setup_ppgtt(&e, 0);
+        put(&e, 0, PPGTT_RAM + 0x2000, batch, G_N_ELEMENTS(batch));
+        run_ok(&e, 0, VGT_ENGINE_RCS, ring, G_N_ELEMENTS(ring), 0);
+    }
+    expect_dirty(&e, 0, 0, RAM_PAGES, "0x381");
+    /* A region registered while logging is logged. */
+    memset(ram2, 0, MIB(1));
+    g_assert_cmpint(vgt_inst_mem_register(e.inst[0], MIB(64), MIB(1),
+                                          ram2), ==, 0);
+    {
+        struct vgt_gtt_entry ent = {
+            (guint32)(gm(&e, 0, MIB(8)) >> 12), VGT_PTE_VALID,
+            (MIB(64) >> 12) + 3,
+        };
+        const guint32 ring[] = {
+            MI_SDI_GGTT, 0, (guint32)gm(&e, 0, MIB(8)) + 8, 9,
+        };
+
+        g_assert_cmpint(vgt_inst_gtt_write(e.inst[0], &ent, 1, NULL),
+                        ==, 0);
+        run_ok(&e, 0, VGT_ENGINE_RCS, ring, G_N_ELEMENTS(ring), 0);
+    }
+    expect_dirty(&e, 0, 0, RAM_PAGES, "");
+    expect_dirty(&e, 0, (MIB(64) >> 12), 256, "0x4003");
+
+    /* Region checks. */
+    g_assert_cmpint(vgt_inst_dirty_read(e.inst[0], RAM_SIZE, 1, bm), ==,
+                    -VGT_E_NOENT);
+    g_assert_cmpint(vgt_inst_dirty_read(e.inst[0], 0, RAM_PAGES + 1, bm),
+                    ==, -VGT_E_NOENT);
+    g_assert_cmpint(vgt_inst_dirty_read(e.inst[0], RAM_SIZE - 4096, 2,
+                                        bm), ==, -VGT_E_NOENT);
+    g_assert_cmpint(vgt_inst_dirty_read(e.inst[0], 0, 0, bm), ==,
+                    -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_dirty_read(e.inst[0], 0,
+                                        VGT_DIRTY_READ_MAX_PAGES + 1, bm),
+                    ==, -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_dirty_read(e.inst[0], 0x800, 1, bm), ==,
+                    -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_dirty_read(e.inst[0], 0, 1, NULL), ==,
+                    -VGT_E_INVAL);
+
+    /* Off: nothing logged; on again starts from a clean log. */
+    {
+        const guint32 ring[] = {
+            XY_COLOR_BLT, BR13_32BPP | ROP_P | 1024, 0, (1 << 16) | 1,
+            lin, 2,
+        };
+
+        run_ok(&e, 0, VGT_ENGINE_BCS, ring, G_N_ELEMENTS(ring), 0);
+        g_assert_cmpint(vgt_inst_dirty_log(e.inst[0], false), ==, 0);
+        g_assert_cmpint(vgt_inst_dirty_read(e.inst[0], 0, 1, bm), ==,
+                        -VGT_E_INVAL);
+        run_ok(&e, 0, VGT_ENGINE_BCS, ring, G_N_ELEMENTS(ring), 0);
+        g_assert_cmpint(vgt_inst_dirty_log(e.inst[0], false), ==, 0);
+        g_assert_cmpint(vgt_inst_dirty_log(e.inst[0], true), ==, 0);
+        expect_dirty(&e, 0, 0, RAM_PAGES, "");
+        run_ok(&e, 0, VGT_ENGINE_BCS, ring, G_N_ELEMENTS(ring), 0);
+        g_assert_cmpint(vgt_inst_dirty_log(e.inst[0], true), ==, 0);
+        expect_dirty(&e, 0, 0, RAM_PAGES, "");
+        /* A reset keeps logging. */
+        g_assert_cmpint(vgt_inst_reset(e.inst[0]), ==, 0);
+        expect_dirty(&e, 0, 0, RAM_PAGES, "");
+    }
+    env_down(&e);
+    free(ram2);
+}
+
+/* A GPU whose writes the core cannot see: the GTT-mapped pages. */
+static void test_dirty_fallback(void)
+{
+    struct vgt_gtt_entry ent[128];
+    guint64 one[1] = { 0 };
+    guint32 base;
+    struct env e;
+
+    env_up_gpu(&e, true);
+    base = (guint32)(e.info[0].mappable_base >> 12);
+    /* Keep GM pages 0..3 (frames 0..3) mapped, unmap 4..1023. */
+    for (guint32 i = 4; i < RAM_PAGES; i += 128) {
+        guint32 n = MIN(128, RAM_PAGES - i);
+
+        for (guint32 j = 0; j < n; j++) {
+            ent[j] = (struct vgt_gtt_entry){ base + i + j, 0, 0 };
+        }
+        g_assert_cmpint(vgt_inst_gtt_write(e.inst[0], ent, n, NULL), ==, 0);
+    }
+    g_assert_cmpint(vgt_inst_dirty_read(e.inst[0], 0, 1,
+                                        one), ==,
+                    -VGT_E_INVAL);
+    g_assert_cmpint(vgt_inst_dirty_log(e.inst[0], true), ==, 0);
+    /* Mapped pages are dirty at every read, written or not. */
+    expect_dirty(&e, 0, 0, RAM_PAGES, "0x0 0x1 0x2 0x3");
+    expect_dirty(&e, 0, 0, RAM_PAGES, "0x0 0x1 0x2 0x3");
+    expect_dirty(&e, 0, 2, 8, "0x2 0x3");
+    /* Remapped while logging: the old frame once more, the new one. */
+    ent[0] = (struct vgt_gtt_entry){ base + 1, VGT_PTE_VALID, 0x2bc };
+    g_assert_cmpint(vgt_inst_gtt_write(e.inst[0], ent, 1, NULL), ==, 0);
+    expect_dirty(&e, 0, 0, RAM_PAGES, "0x0 0x1 0x2 0x3 0x2bc");
+    expect_dirty(&e, 0, 0, RAM_PAGES, "0x0 0x2 0x3 0x2bc");
+    /* A reset unmaps all: each frame once more, then nothing. */
+    g_assert_cmpint(vgt_inst_reset(e.inst[0]), ==, 0);
+    expect_dirty(&e, 0, 0, RAM_PAGES, "0x0 0x2 0x3 0x2bc");
+    expect_dirty(&e, 0, 0, RAM_PAGES, "");
+    /* Region checks as with a precise log. */
+    g_assert_cmpint(vgt_inst_dirty_read(e.inst[0], RAM_SIZE, 1,
+                                        one), ==,
+                    -VGT_E_NOENT);
+    g_assert_cmpint(vgt_inst_dirty_log(e.inst[0], false), ==, 0);
+    g_assert_cmpint(vgt_inst_dirty_read(e.inst[0], 0, 1,
+                                        one), ==,
+                    -VGT_E_INVAL);
+    env_down(&e);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1292,5 +1621,8 @@ int main(int argc, char **argv)
     g_test_add_func("/sched/idle-and-starvation",
             test_sched_idle_and_starvation);
     g_test_add_func("/sched/ctx-switch-state", test_ctx_switch_state);
+    g_test_add_func("/migration/engine-regs", test_engine_regs);
+    g_test_add_func("/migration/dirty-precise", test_dirty_precise);
+    g_test_add_func("/migration/dirty-fallback", test_dirty_fallback);
     return g_test_run();
 }

@@ -37,6 +37,8 @@ static struct {
     unsigned gtt_calls;
     uint32_t gtt_max_n;         /* largest n of one GTT_WRITE */
     void *shadow;
+    struct vgt_dirty_req last_dirty;    /* the last DIRTY_READ argument */
+    vgt_u32 last_log;                   /* the last DIRTY_LOG argument */
 } fake;
 
 static int fake_open(const char *path, int flags)
@@ -173,6 +175,26 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
         return kret(emb->set_weight(c, *(vgt_u32 *)arg));
     case VGT_IOC_SCHED_STATS:
         return kret(emb->sched_stats(c, arg));
+    case VGT_IOC_ENGINE_REGS_GET: {
+        struct vgt_engine_regs *io = arg;
+
+        return kret(emb->engine_regs_get(c, io->engine, io));
+    }
+    case VGT_IOC_ENGINE_REGS_SET:
+        return kret(emb->engine_regs_set(c, arg));
+    case VGT_IOC_DIRTY_LOG:
+        fake.last_log = *(vgt_u32 *)arg;
+        if (fake.last_log > 1) {
+            return VGT_E_INVAL;
+        }
+        return kret(emb->dirty_log(c, fake.last_log));
+    case VGT_IOC_DIRTY_READ: {
+        struct vgt_dirty_req *io = arg;
+
+        fake.last_dirty = *io;
+        return kret(emb->dirty_read(c, io->gpa, io->npages,
+                                    (uint64_t *)(uintptr_t)io->bitmap));
+    }
     }
     errno = ENOTTY;
     return -1;
@@ -521,6 +543,95 @@ static void test_submit_events(void)
     g_aligned_free(ram);
 }
 
+/* Engine state and the dirty log through the ioctls. */
+static void test_migration(void)
+{
+    struct vgt_create_req req = { 16 << 20, 0, 0, 0 };
+    struct vgt_mem_region r = { .gpa = 0, .size = RAM_PAGES * 4096,
+                                .fd = -1 };
+    struct vgt_instance_info info;
+    struct vgt_engine_regs st, st2;
+    struct vgt_gtt_entry e = { 0, VGT_PTE_VALID, 5 };
+    struct vgt_shadow_info sh;
+    struct vgt_workload wl = { 0 };
+    struct vgt_event ev[8];
+    struct vgt_conn *c;
+    guint8 *ram = g_aligned_alloc0(RAM_PAGES, 4096, 4096);
+    guint64 bm[RAM_PAGES / 64];
+    guint32 *dw;
+    int complete = 0;
+
+    fake_reset();
+    g_assert_cmpint(kops->connect(NULL, &c), ==, 0);
+    g_assert_cmpint(kops->dirty_log(c, true), ==, -VGT_E_NOINST);
+    g_assert_cmpint(kops->create(c, &req, &info), ==, 0);
+    r.hva = (guintptr)ram;
+    g_assert_cmpint(kops->mem_register(c, &r), ==, 0);
+    e.index = info.mappable_base >> 12;
+    g_assert_cmpint(kops->gtt_write(c, &e, 1, NULL), ==, 0);
+
+    g_assert_cmpint(kops->engine_regs_get(c, VGT_ENGINE_BCS, &st), ==, 0);
+    g_assert_cmpuint(st.engine, ==, VGT_ENGINE_BCS);
+    g_assert_cmpuint(st.nr_regs, >, 4);
+    g_assert_cmphex(st.regs[0].offset, ==, 0x4280);     /* HWS_PGA_BCS */
+    st.regs[0].value = info.mappable_base;
+    g_assert_cmpint(kops->engine_regs_set(c, &st), ==, 0);
+    g_assert_cmpint(kops->engine_regs_get(c, VGT_ENGINE_BCS, &st2), ==, 0);
+    g_assert_cmpmem(&st, sizeof(st), &st2, sizeof(st2));
+    g_assert_cmpint(kops->engine_regs_get(c, 4, &st2), ==, -VGT_E_ENGINE);
+    st2.regs[1].offset = 0x44004;
+    g_assert_cmpint(kops->engine_regs_set(c, &st2), ==, -VGT_E_REG);
+    g_assert_cmpint(kops->engine_regs_set(c, NULL), ==, -VGT_E_INVAL);
+
+    g_assert_cmpint(kops->dirty_read(c, 0, RAM_PAGES, bm), ==,
+                    -VGT_E_INVAL);
+    g_assert_cmpint(kops->dirty_log(c, true), ==, 0);
+    g_assert_cmpuint(fake.last_log, ==, 1);
+    /* The workload runs on the state set above: HWS page = frame 5. */
+    g_assert_cmpint(kops->shadow_map(c, &sh), ==, 0);
+    dw = (guint32 *)(uintptr_t)sh.hva;
+    dw[0] = 0x10800001;         /* MI_STORE_DATA_INDEX 0x100 */
+    dw[1] = 0x100;
+    dw[2] = 0xbeef;
+    dw[3] = 0;
+    wl.id = 3;
+    wl.start = sh.gm_addr;
+    wl.length = 16;
+    wl.engine = VGT_ENGINE_BCS;
+    g_assert_cmpint(kops->submit(c, &wl), ==, 0);
+    while (!complete) {
+        struct pollfd p = { .fd = kops->event_fd(c), .events = POLLIN };
+        int n;
+
+        g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
+        n = kops->events_read(c, ev, G_N_ELEMENTS(ev));
+        for (int i = 0; i < n; i++) {
+            complete += ev[i].type == VGT_EVENT_COMPLETE;
+        }
+    }
+    g_assert_cmphex(*(guint32 *)(ram + 5 * 4096 + 0x100), ==, 0xbeef);
+    memset(bm, 0xff, sizeof(bm));
+    g_assert_cmpint(kops->dirty_read(c, 0, RAM_PAGES, bm), ==, 0);
+    g_assert_cmpuint(fake.last_dirty.gpa, ==, 0);
+    g_assert_cmpuint(fake.last_dirty.npages, ==, RAM_PAGES);
+    g_assert_true(fake.last_dirty.bitmap == (guintptr)bm);
+    g_assert_cmphex(bm[0], ==, 1ull << 5);
+    g_assert_cmpint(kops->dirty_read(c, 0, RAM_PAGES, bm), ==, 0);
+    g_assert_cmphex(bm[0], ==, 0);
+    g_assert_cmpint(kops->dirty_read(c, 0, RAM_PAGES + 1, bm), ==,
+                    -VGT_E_NOENT);
+    g_assert_cmpint(kops->dirty_read(c, 0, 0, bm), ==, -VGT_E_INVAL);
+    g_assert_cmpint(kops->dirty_read(c, 0, 1, NULL), ==, -VGT_E_INVAL);
+    fake.fail_errno = EFAULT;   /* the module could not write the bitmap */
+    g_assert_cmpint(kops->dirty_read(c, 0, 1, bm), ==, -VGT_E_INVAL);
+    g_assert_cmpint(kops->dirty_log(c, false), ==, 0);
+    g_assert_cmpuint(fake.last_log, ==, 0);
+    g_assert_cmpint(kops->dirty_read(c, 0, RAM_PAGES, bm), ==,
+                    -VGT_E_INVAL);
+    kops->disconnect(c);
+    g_aligned_free(ram);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -530,5 +641,6 @@ int main(int argc, char **argv)
     g_test_add_func("/helper-kernel/results", test_results);
     g_test_add_func("/helper-kernel/gtt-split", test_gtt_split);
     g_test_add_func("/helper-kernel/submit-events", test_submit_events);
+    g_test_add_func("/helper-kernel/migration", test_migration);
     return g_test_run();
 }

@@ -269,6 +269,100 @@ static void test_events(void)
     g_assert_cmpint(map_page(&ca, ca.info.mappable_base >> 12, 7), ==, 0);
 }
 
+/*
+ * Migration over the wire: engine state out and in, the dirty log of a
+ * workload's store, a bitmap of VGT_DIRTY_READ_MAX_PAGES in one reply.
+ */
+static void test_migration(void)
+{
+    static guint64 bm[VGT_DIRTY_READ_MAX_PAGES / 64];
+    struct pollfd p = { .fd = ops->event_fd(ca.conn), .events = POLLIN };
+    struct vgt_mem_region big = { .gpa = MIB(1024), .size = MIB(128) };
+    guint32 a0 = ca.info.mappable_base >> 12;
+    struct vgt_engine_regs st, st2;
+    struct vgt_shadow_info sh;
+    struct vgt_workload wl = { 0 };
+    struct vgt_event ev[4];
+    int got = 0;
+
+    g_assert_cmpint(ops->engine_regs_get(ca.conn, VGT_ENGINE_RCS, &st), ==,
+                    0);
+    g_assert_cmpuint(st.engine, ==, VGT_ENGINE_RCS);
+    g_assert_cmpuint(st.nr_regs, >, 4);
+    g_assert_cmpint(ops->engine_regs_get(ca.conn, 9, &st2), ==,
+                    -VGT_E_ENGINE);
+    for (guint32 i = 0; i < st.nr_regs; i++) {
+        st.regs[i].value ^= 0x10;
+    }
+    g_assert_cmpint(ops->engine_regs_set(ca.conn, &st), ==, 0);
+    g_assert_cmpint(ops->engine_regs_get(ca.conn, VGT_ENGINE_RCS, &st2), ==,
+                    0);
+    g_assert_cmpmem(&st, sizeof(st), &st2, sizeof(st2));
+    st2.regs[0].offset = 0x2030;        /* RING_TAIL: not engine state */
+    g_assert_cmpint(ops->engine_regs_set(ca.conn, &st2), ==, -VGT_E_REG);
+    st2.nr_regs = VGT_ENGINE_REGS_MAX + 1;
+    g_assert_cmpint(ops->engine_regs_set(ca.conn, &st2), ==, -VGT_E_INVAL);
+    for (guint32 i = 0; i < st.nr_regs; i++) {
+        st.regs[i].value ^= 0x10;
+    }
+    g_assert_cmpint(ops->engine_regs_set(ca.conn, &st), ==, 0);
+
+    /* The dirty log: refused while off, then one store's page. */
+    g_assert_cmpint(ops->dirty_read(ca.conn, 0, 64, bm), ==, -VGT_E_INVAL);
+    g_assert_cmpint(ops->dirty_log(ca.conn, true), ==, 0);
+    g_assert_cmpint(map_page(&ca, a0 + 5, 9), ==, 0);
+    g_assert_cmpint(ops->shadow_map(ca.conn, &sh), ==, 0);
+    {
+        const guint32 ring[] = {
+            0x10000002u | (1u << 22), 0,
+            (guint32)ca.info.mappable_base + 5 * 4096 + 0x40, 0x600d,
+        };
+
+        memcpy((void *)(uintptr_t)sh.hva, ring, sizeof(ring));
+        wl.id = 42;
+        wl.start = sh.gm_addr;
+        wl.length = sizeof(ring);
+        wl.engine = VGT_ENGINE_RCS;
+    }
+    g_assert_cmpint(ops->submit(ca.conn, &wl), ==, 0);
+    while (!got) {
+        g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
+        got = ops->events_read(ca.conn, ev, 4);
+        g_assert_cmpint(got, >=, 0);
+    }
+    g_assert_cmpuint(ev[got - 1].type, ==, VGT_EVENT_COMPLETE);
+    g_assert_cmpuint(ev[got - 1].data, ==, 42);
+    g_assert_cmpmem(ca.ram + 9 * 4096 + 0x40, 4,
+                    &(guint32){ 0x600d }, 4);
+    memset(bm, 0xff, sizeof(bm));
+    g_assert_cmpint(ops->dirty_read(ca.conn, 0, RAM_SIZE >> 12, bm), ==, 0);
+    for (guint32 w = 0; w < (RAM_SIZE >> 12) / 64; w++) {
+        g_assert_cmphex(bm[w], ==, w == 0 ? 1ull << 9 : 0);
+    }
+    g_assert_cmpint(ops->dirty_read(ca.conn, 0, RAM_SIZE >> 12, bm), ==, 0);
+    g_assert_cmphex(bm[0], ==, 0);
+
+    /* The largest read travels in one reply. */
+    big.fd = make_memfd(big.size, true, NULL, 0);
+    g_assert_cmpint(ops->mem_register(ca.conn, &big), ==, 0);
+    memset(bm, 0xff, sizeof(bm));
+    g_assert_cmpint(ops->dirty_read(ca.conn, big.gpa,
+                                    VGT_DIRTY_READ_MAX_PAGES, bm), ==, 0);
+    for (guint32 w = 0; w < G_N_ELEMENTS(bm); w++) {
+        g_assert_cmphex(bm[w], ==, 0);
+    }
+    g_assert_cmpint(ops->dirty_read(ca.conn, big.gpa,
+                                    VGT_DIRTY_READ_MAX_PAGES + 1, bm), ==,
+                    -VGT_E_INVAL);
+    g_assert_cmpint(ops->dirty_read(ca.conn, big.gpa + big.size, 1, bm),
+                    ==, -VGT_E_NOENT);
+    g_assert_cmpint(ops->mem_unregister(ca.conn, big.gpa), ==, 0);
+    close(big.fd);
+    g_assert_cmpint(ops->dirty_log(ca.conn, false), ==, 0);
+    g_assert_cmpint(ops->dirty_read(ca.conn, 0, 64, bm), ==, -VGT_E_INVAL);
+    expect_page(&ca, ca.info.mappable_base, 'A', 7);
+}
+
 static int try_create_default(struct vgt_conn **conn)
 {
     struct vgt_create_req req = {
@@ -470,6 +564,10 @@ static const guint32 payload_size[VGT_MSG_TYPE_MAX + 1] = {
     [VGT_MSG_EVENTS_READ] = sizeof(struct vgt_msg_u64),
     [VGT_MSG_SUBMIT] = sizeof(struct vgt_workload),
     [VGT_MSG_SET_WEIGHT] = sizeof(struct vgt_msg_u64),
+    [VGT_MSG_ENGINE_REGS_GET] = sizeof(struct vgt_msg_u64),
+    [VGT_MSG_ENGINE_REGS_SET] = sizeof(struct vgt_engine_regs),
+    [VGT_MSG_DIRTY_LOG] = sizeof(struct vgt_msg_u64),
+    [VGT_MSG_DIRTY_READ] = sizeof(struct vgt_msg_dirty_read),
 };
 
 /* Give a raw connection an instance so payload handlers are reached. */
@@ -629,6 +727,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hostd/gtt-and-isolation", test_gtt_and_isolation);
     g_test_add_func("/hostd/bad-memory", test_bad_memory);
     g_test_add_func("/hostd/events", test_events);
+    g_test_add_func("/hostd/migration", test_migration);
     g_test_add_func("/hostd/kill-client-frees-share", test_kill_client);
     g_test_add_func("/hostd/malformed-messages", test_malformed_messages);
     g_test_add_func("/hostd/garbage-stream", test_garbage_stream);
