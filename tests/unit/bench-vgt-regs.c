@@ -34,11 +34,6 @@ void pci_set_irq(PCIDevice *pci_dev, int level)
     g_assert_not_reached();
 }
 
-bool vgt_gm_is_ours(VgtState *s, uint64_t gm_addr, uint64_t len)
-{
-    g_assert_not_reached();
-}
-
 const char *vgt_strerror(int err)
 {
     g_assert_not_reached();

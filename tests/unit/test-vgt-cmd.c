@@ -1,7 +1,9 @@
 /*
  * Unit tests of the command scanner: Haswell command streams as i915
  * builds them pass and are copied exactly; each audit rule has a stream
- * that breaks it.
+ * that breaks it; after a migration to another partition, every GGTT
+ * address of the copies moves by exactly the partition's offset and
+ * nothing else changes (vgt_cmd_remap).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -41,6 +43,12 @@
 #define MI_SET_CONTEXT  MI(0x18, 0)
 #define MI_WAIT_EVENT   MI(0x03, 0)
 #define MI_FLIP         MI(0x14, 1)
+#define MI_LRM          MI(0x29, 1)
+#define MI_LRR          MI(0x2a, 1)
+#define MI_RPC          MI(0x28, 1)
+#define MI_COND_BB_END  MI(0x36, 1)
+#define RCS_TIMESTAMP   0x2358
+#define RCS_PP_DIR_BASE 0x2228
 #define PIPE_CONTROL4   0x7a000002
 #define XY_COLOR_BLT    ((2u << 29) | (0x50 << 22) | 4)
 #define XY_SRC_COPY_BLT ((2u << 29) | (0x53 << 22) | 6)
@@ -575,6 +583,400 @@ static void test_garbage_streams(void)
     g_rand_free(rand);
 }
 
+/* ---- remapping to another partition (vgt_cmd_remap) ----------------- */
+
+/*
+ * The helper's partition: the VM's range [VM_BASE, view_end) moved by
+ * @delta.  view_end below VM_END plays an audit that let through more
+ * than the remap can move.
+ */
+typedef struct FakePart {
+    int64_t delta;
+    uint64_t view_end;
+} FakePart;
+
+static bool fake_to_host(void *opaque, uint64_t gma, uint64_t len,
+                         uint64_t *hma)
+{
+    FakePart *p = opaque;
+
+    if (gma < VM_BASE || gma > p->view_end || len > p->view_end - gma) {
+        return false;
+    }
+    *hma = gma + p->delta;
+    return true;
+}
+
+#define DELTA   0x10000000ll        /* 256 MiB up */
+
+static VgtCmdResult scan_remap(unsigned engine, const uint32_t *dw, size_t n,
+                               int64_t delta, VgtCmdScan *scan)
+{
+    FakePart part = { .delta = delta, .view_end = VM_END };
+
+    if (scan_ring(engine, dw, n, scan) != VGT_CMD_OK) {
+        return scan->result;
+    }
+    return vgt_cmd_remap(scan, fake_to_host, &part);
+}
+
+/*
+ * The copy of segment @seg is @orig (@n dwords) with dwords @moved[] (and
+ * only those) moved by @delta.
+ */
+static void check_moved(VgtCmdScan *scan, unsigned seg, const uint32_t *orig,
+                        size_t n, const unsigned *moved, size_t nmoved,
+                        int64_t delta)
+{
+    size_t i, j;
+
+    g_assert_cmpuint(scan->segment[seg].copy->len, >=, n * 4);
+    for (i = 0; i < n; i++) {
+        uint32_t want = orig[i];
+        uint32_t got = ldl_le_p(scan->segment[seg].copy->data + 4 * i);
+
+        for (j = 0; j < nmoved; j++) {
+            if (moved[j] == i) {
+                want = orig[i] + (uint32_t)delta;
+            }
+        }
+        if (got != want) {
+            g_printerr("segment %u dword %zu\n", seg, i);
+        }
+        g_assert_cmphex(got, ==, want);
+    }
+}
+
+static void test_remap_move_field(void)
+{
+    uint32_t v = 0x12345678;
+
+    /* address bits move, flag bits stay */
+    g_assert_true(vgt_cmd_move_field(&v, 0xfffff000, 0x12345000,
+                                     0x22345000));
+    g_assert_cmphex(v, ==, 0x22345678);
+    g_assert_true(vgt_cmd_move_field(&v, 0xfffff000, 0x22345000,
+                                     0x02345000));
+    g_assert_cmphex(v, ==, 0x02345678);
+    /* below 0, beyond 32 bits, onto flag bits: refused, unchanged */
+    g_assert_false(vgt_cmd_move_field(&v, 0xfffff000, 0x10000000, 0));
+    g_assert_false(vgt_cmd_move_field(&v, 0xfffff000, 0, 0xfe000000));
+    g_assert_false(vgt_cmd_move_field(&v, 0xfffff000, 0, 0x800));
+    g_assert_cmphex(v, ==, 0x02345678);
+    /* a whole dword (blit bases) up to its last byte */
+    v = 0xfffffff0;
+    g_assert_true(vgt_cmd_move_field(&v, 0xffffffff, 0, 0xf));
+    g_assert_cmphex(v, ==, 0xffffffff);
+    g_assert_false(vgt_cmd_move_field(&v, 0xffffffff, 0, 1));
+    /* PP_DIR_BASE: 64 KiB units */
+    v = 0x7fe00000;
+    g_assert_true(vgt_cmd_move_field(&v, HSW_PP_DIR_BASE_ADDR_MASK, 0,
+                                     0x10000));
+    g_assert_cmphex(v, ==, 0x7fe10000);
+    g_assert_false(vgt_cmd_move_field(&v, HSW_PP_DIR_BASE_ADDR_MASK, 0,
+                                      0x1000));
+}
+
+/* PP_DIR_BASE's mask says what hsw_ppgtt_pde_index reads. */
+static void test_remap_pp_dir_base_encoding(void)
+{
+    uint32_t pp = 0x7fe00000 | 0x1234;
+
+    g_assert_cmphex(hsw_ppgtt_pde_index(pp, 0) << 12, ==,
+                    pp & HSW_PP_DIR_BASE_ADDR_MASK);
+    g_assert_cmphex((hsw_ppgtt_pde_index(pp, HSW_PPGTT_SIZE - 1) + 1) << 12,
+                    ==, (pp & HSW_PP_DIR_BASE_ADDR_MASK) +
+                    HSW_PPGTT_PD_GM_SIZE);
+}
+
+/* Every GGTT operand kind of the render ring, as i915 writes them. */
+static void test_remap_rcs_operands(void)
+{
+    const uint32_t ring[] = {
+        /* 0 */ MI_SDI | MI_SDI_GGTT, 0, SCRATCH + 0x10, 42,
+        /* 4 */ MI_SDI, 0, 0x2000, 1,                   /* PPGTT */
+        /* 8 */ MI_STORE_INDEX, 0x104, 7,               /* status page */
+        /* 11 */ MI_SRM | MI_SDI_GGTT, RCS_TIMESTAMP, SCRATCH + 0x20,
+        /* 14 */ MI_LRM | MI_SDI_GGTT, RCS_TIMESTAMP, SCRATCH + 0x24,
+        /* 17 */ MI_COND_BB_END | MI_SDI_GGTT, 5, SCRATCH + 0x28,
+        /* 20 */ MI_RPC, (SCRATCH + 0x40) | 1, 3,         /* GGTT bit 0 */
+        /* 23 */ MI_RPC, 0x3000, 3,                     /* PPGTT */
+        /* 26 */ MI_SET_CONTEXT, SCRATCH | 0x100 | 0x8 | 0x1,
+        /* 28 */ MI_FLIP | (2u << 19), 4096 * 4, (SCRATCH + 0x100000) | 1,
+        /* 31 */ PIPE_CONTROL4, 0x011050a1, SCRATCH + 0x104, 42,
+        /* 35 */ PIPE_CONTROL4, 0x001050a1, 0x5004, 42, /* PPGTT */
+        /* 39 */ PIPE_CONTROL4, 0x01204000, 0x108, 1,   /* status page */
+        /* 43 */ PIPE_CONTROL4 + 1, 0x0100c000, SCRATCH + 0x208, 0, 0,
+        /* 48 */ MI_LRI(2), 0x2220, 0xffffffff,         /* PP_DIR_DCLV */
+                 RCS_PP_DIR_BASE, VM_BASE + 0x100000 + 0x10,
+        /* 53 */ MI_LRI(1), RCS_PP_DIR_BASE, 0x7fe00000, /* not the VM's */
+        /* 56 */ MI_USER_INT, MI_NOOP,
+    };
+    static const unsigned moved[] = { 2, 13, 16, 19, 21, 27, 30, 33, 45, 52 };
+    VgtCmdScan s;
+
+    setup();
+    g_assert_cmpint(scan_remap(HSW_RCS, ring, ARRAY_SIZE(ring), DELTA, &s),
+                    ==, VGT_CMD_OK);
+    g_assert_cmpuint(s.fixups->len, ==, ARRAY_SIZE(moved) + 1);
+    check_moved(&s, 0, ring, ARRAY_SIZE(ring), moved, ARRAY_SIZE(moved),
+                DELTA);
+    vgt_cmd_scan_free(&s);
+
+    /* downwards too */
+    setup();
+    g_assert_cmpint(scan_remap(HSW_RCS, ring, ARRAY_SIZE(ring),
+                               -(int64_t)(VM_BASE - 0x100000), &s),
+                    ==, VGT_CMD_OK);
+    check_moved(&s, 0, ring, ARRAY_SIZE(ring), moved, ARRAY_SIZE(moved),
+                -(int64_t)(VM_BASE - 0x100000));
+    vgt_cmd_scan_free(&s);
+
+    /* without a remap the copy is the ring, byte for byte */
+    setup();
+    g_assert_cmpint(scan_ring(HSW_RCS, ring, ARRAY_SIZE(ring), &s), ==,
+                    VGT_CMD_OK);
+    check_moved(&s, 0, ring, ARRAY_SIZE(ring), NULL, 0, 0);
+    vgt_cmd_scan_free(&s);
+}
+
+/* MI_FLUSH_DW on the other engines: bit 2 of its address dword is a flag. */
+static void test_remap_xcs_flush_dw(void)
+{
+    const uint32_t ring[] = {
+        /* 0 */ MI_FLUSH_DW | (1u << 14), (SCRATCH + 0x200) | 4, 7,
+        /* 3 */ (MI_FLUSH_DW + 1) | (3u << 14), (SCRATCH + 0x208) | 4, 0, 0,
+        /* 7 */ MI_FLUSH_DW | (1u << 14), 0x4000, 7,           /* PPGTT */
+        /* 10 */ MI_FLUSH_DW | (1u << 14) | (1u << 21), 0x104, 7, /* HWSP */
+        /* 13 */ MI_FLUSH_DW, 0, 0,                    /* no post-sync */
+        /* 16 */ MI_USER_INT, MI_NOOP,
+    };
+    static const unsigned moved[] = { 1, 4 };
+    unsigned engines[] = { HSW_VCS, HSW_BCS, HSW_VECS }, i;
+    VgtCmdScan s;
+
+    for (i = 0; i < ARRAY_SIZE(engines); i++) {
+        setup();
+        g_assert_cmpint(scan_remap(engines[i], ring, ARRAY_SIZE(ring), DELTA,
+                                   &s), ==, VGT_CMD_OK);
+        check_moved(&s, 0, ring, ARRAY_SIZE(ring), moved, ARRAY_SIZE(moved),
+                    DELTA);
+        vgt_cmd_scan_free(&s);
+    }
+}
+
+/* Blit bases: destination and source, and the setup a text blit uses. */
+static void test_remap_blits(void)
+{
+    uint32_t pitch = 4096;
+    const uint32_t ring[] = {
+        /* 0 */ XY_COLOR_BLT, BLT_32BPP | pitch, (1 << 16) | 2,
+                (3 << 16) | 8, SCRATCH, 0xff00ff,
+        /* 6 */ XY_SRC_COPY_BLT, BLT_32BPP | pitch, 0, (2 << 16) | 4,
+                SCRATCH + 0x10000, 0, pitch, SCRATCH + 0x20000,
+        /* 14 */ XY_SETUP_BLT, BLT_32BPP | pitch, 0, (768 << 16) | 1024,
+                 SCRATCH + 0x30000, 0, 0xffffff, 0xdead000,
+        /* 22 */ XY_TEXT_IMM + 4, (8 << 16) | 0, (24 << 16) | 8, 0, 0, 0, 0,
+        /* 29 */ XY_TEXT_IMM + 4, (40 << 16) | 8, (56 << 16) | 16, 0, 0, 0, 0,
+        /* 36 */ XY_COLOR_BLT, BLT_32BPP | pitch, 0, 0, 0x5000, 0, /* empty */
+        /* 42 */ MI_USER_INT, MI_NOOP,
+    };
+    /* pattern base (21) and the empty fill's base (40) are not used */
+    static const unsigned moved[] = { 4, 10, 13, 18 };
+    VgtCmdScan s;
+
+    setup();
+    g_assert_cmpint(scan_remap(HSW_BCS, ring, ARRAY_SIZE(ring), DELTA, &s),
+                    ==, VGT_CMD_OK);
+    /* the two text blits share the setup's one fixup */
+    g_assert_cmpuint(s.fixups->len, ==, 4);
+    check_moved(&s, 0, ring, ARRAY_SIZE(ring), moved, ARRAY_SIZE(moved),
+                DELTA);
+    vgt_cmd_scan_free(&s);
+}
+
+/* Batches: GGTT operands move in every privileged batch, PPGTT ones not. */
+static void test_remap_batches(void)
+{
+    const uint32_t batch[] = {
+        /* 0 */ MI_SDI | MI_SDI_GGTT, 0, SCRATCH + 0x300, 1,
+        /* 4 */ MI_BB_START | MI_BB_PPGTT | MI_BB_SECOND, PPGTT_BATCH,
+        /* 6 */ MI_BB_END,
+    };
+    const uint32_t ppgtt_batch[] = {
+        MI_SDI, 0, 0x2000, 1,
+        XY_COLOR_BLT, BLT_32BPP | 4096, 0, (1 << 16) | 1, 0x8000, 0,
+        MI_BB_END,
+    };
+    const uint32_t ring[] = { MI_BB_START, BATCH, MI_SDI | MI_SDI_GGTT, 0,
+                              SCRATCH + 0x310, 1 };
+    static const unsigned ring_moved[] = { 4 };
+    static const unsigned batch_moved[] = { 2 };
+    VgtCmdScan s;
+
+    setup();
+    put(false, BATCH, batch, ARRAY_SIZE(batch));
+    put(true, PPGTT_BATCH, ppgtt_batch, ARRAY_SIZE(ppgtt_batch));
+    g_assert_cmpint(scan_remap(HSW_BCS, ring, ARRAY_SIZE(ring), DELTA, &s),
+                    ==, VGT_CMD_OK);
+    g_assert_cmpuint(s.nsegments, ==, 3);
+    /* batch starts are vgt_cmd_relocate's: not moved here */
+    check_moved(&s, 0, ring, ARRAY_SIZE(ring), ring_moved,
+                ARRAY_SIZE(ring_moved), DELTA);
+    check_moved(&s, 1, batch, ARRAY_SIZE(batch), batch_moved,
+                ARRAY_SIZE(batch_moved), DELTA);
+    check_moved(&s, 2, ppgtt_batch, ARRAY_SIZE(ppgtt_batch), NULL, 0, DELTA);
+    vgt_cmd_scan_free(&s);
+}
+
+/* The first and last bytes of the VM's memory; what cannot move. */
+static void test_remap_boundaries(void)
+{
+    FakePart part = { .delta = DELTA, .view_end = VM_END };
+    VgtCmdScan s;
+
+    /* operands ending at the last byte of the range move */
+    setup();
+    SCAN(HSW_RCS, &s, MI_SDI | MI_SDI_GGTT, 0, VM_END - 4, 1,
+         MI_COND_BB_END | MI_SDI_GGTT, 0, VM_END - 8,
+         MI_SDI | MI_SDI_GGTT, 0, VM_BASE, 1);
+    g_assert_cmpint(vgt_cmd_remap(&s, fake_to_host, &part), ==, VGT_CMD_OK);
+    g_assert_cmphex((uint32_t)ldl_le_p(s.segment[0].copy->data + 8), ==,
+                    VM_END - 4 + DELTA);
+    g_assert_cmphex((uint32_t)ldl_le_p(s.segment[0].copy->data + 24), ==,
+                    VM_END - 8 + DELTA);
+    g_assert_cmphex(ldl_le_p(s.segment[0].copy->data + 36), ==,
+                    VM_BASE + DELTA);
+    vgt_cmd_scan_free(&s);
+
+    /* the remap's view ends earlier than the audit's: refused, not left */
+    part.view_end = VM_END - 4;
+    SCAN(HSW_RCS, &s, MI_SDI | MI_SDI_GGTT, 0, VM_END - 8, 1,
+         MI_SDI | MI_SDI_GGTT, 0, VM_END - 4, 1);
+    g_assert_cmpint(s.result, ==, VGT_CMD_OK);
+    expect(vgt_cmd_remap(&s, fake_to_host, &part), &s, VGT_CMD_BAD_ADDRESS,
+           "MI_STORE_DATA_IMM [0x2fffffc, +0x4) cannot be moved");
+    /* a blit whose span crosses that end */
+    SCAN(HSW_BCS, &s, XY_COLOR_BLT, BLT_32BPP | 4096, 0, (1 << 16) | 2,
+         VM_END - 8, 0);
+    g_assert_cmpint(s.result, ==, VGT_CMD_OK);
+    expect(vgt_cmd_remap(&s, fake_to_host, &part), &s, VGT_CMD_BAD_ADDRESS,
+           "XY_COLOR_BLT");
+    part.view_end = VM_END;
+
+    /* a move that would wrap below 0 or past 4 GiB */
+    part.delta = -(int64_t)VM_END;
+    SCAN(HSW_RCS, &s, MI_SDI | MI_SDI_GGTT, 0, VM_BASE, 1);
+    expect(vgt_cmd_remap(&s, fake_to_host, &part), &s, VGT_CMD_BAD_ADDRESS,
+           "cannot be moved");
+    part.delta = 0x100000000ll - VM_BASE;
+    SCAN(HSW_RCS, &s, MI_SDI | MI_SDI_GGTT, 0, VM_BASE, 1);
+    expect(vgt_cmd_remap(&s, fake_to_host, &part), &s, VGT_CMD_BAD_ADDRESS,
+           "cannot be moved");
+    /* a partition offset the field cannot express (a context image) */
+    part.delta = 0x800;
+    SCAN(HSW_RCS, &s, MI_SET_CONTEXT, SCRATCH | 1);
+    expect(vgt_cmd_remap(&s, fake_to_host, &part), &s, VGT_CMD_BAD_ADDRESS,
+           "MI_SET_CONTEXT image");
+    part.delta = DELTA;
+
+    /* a failed scan is not remapped */
+    SCAN(HSW_RCS, &s, MI_SDI | MI_SDI_GGTT, 0, FOREIGN, 1);
+    expect(vgt_cmd_remap(&s, fake_to_host, &part), &s, VGT_CMD_BAD_ADDRESS,
+           "outside");
+}
+
+/* GGTT addresses the device cannot see to rewrite: refused only on remap. */
+static void test_remap_refused(void)
+{
+    FakePart part = { .delta = DELTA, .view_end = VM_END };
+    VgtCmdScan s;
+
+    setup();
+    expect(SCAN(HSW_RCS, &s, MI_LRM | MI_SDI_GGTT, RCS_PP_DIR_BASE, SCRATCH),
+           &s, VGT_CMD_OK, NULL);
+    SCAN(HSW_RCS, &s, MI_LRM | MI_SDI_GGTT, RCS_PP_DIR_BASE, SCRATCH);
+    expect(vgt_cmd_remap(&s, fake_to_host, &part), &s, VGT_CMD_BAD_ADDRESS,
+           "MI_LOAD_REGISTER_MEM of PP_DIR_BASE");
+    SCAN(HSW_RCS, &s, MI_LRR, RCS_TIMESTAMP, RCS_PP_DIR_BASE);
+    expect(vgt_cmd_remap(&s, fake_to_host, &part), &s, VGT_CMD_BAD_ADDRESS,
+           "MI_LOAD_REGISTER_REG of PP_DIR_BASE");
+    /* reading it back is fine */
+    SCAN(HSW_RCS, &s, MI_SRM | MI_SDI_GGTT, RCS_PP_DIR_BASE, SCRATCH);
+    g_assert_cmpint(vgt_cmd_remap(&s, fake_to_host, &part), ==, VGT_CMD_OK);
+    vgt_cmd_scan_free(&s);
+
+    /* one setup drawn through both address spaces cannot have one base */
+    PUT(true, PPGTT_BATCH, XY_TEXT_IMM + 4, 0, (1 << 16) | 8, 0, 0, 0, 0,
+        MI_BB_END);
+    SCAN(HSW_BCS, &s, XY_SETUP_BLT, BLT_32BPP | 4096, 0, (768 << 16) | 1024,
+         SCRATCH, 0, 0xffffff, 0,
+         XY_TEXT_IMM + 4, 0, (1 << 16) | 8, 0, 0, 0, 0,
+         MI_BB_START | MI_BB_PPGTT, PPGTT_BATCH);
+    g_assert_cmpint(s.result, ==, VGT_CMD_OK);
+    expect(vgt_cmd_remap(&s, fake_to_host, &part), &s, VGT_CMD_BAD_ADDRESS,
+           "both as a GGTT and as a PPGTT");
+    /* through the PPGTT only: nothing to move */
+    SCAN(HSW_BCS, &s, XY_SETUP_BLT, BLT_32BPP | 4096, 0, (768 << 16) | 1024,
+         0x1000, 0, 0xffffff, 0, MI_BB_START | MI_BB_PPGTT, PPGTT_BATCH);
+    g_assert_cmpint(vgt_cmd_remap(&s, fake_to_host, &part), ==, VGT_CMD_OK);
+    g_assert_cmpuint(s.fixups->len, ==, 0);
+    g_assert_cmphex(ldl_le_p(s.segment[0].copy->data + 16), ==, 0x1000);
+    vgt_cmd_scan_free(&s);
+}
+
+/* Random streams: the remap changes only the bits its fixups name. */
+static void test_remap_random(void)
+{
+    GRand *rand = g_rand_new_with_seed(19);
+    static const uint32_t templates[][8] = {
+        { 4, MI_SDI | MI_SDI_GGTT, 0, 0, 1 },
+        { 3, MI_SRM | MI_SDI_GGTT, RCS_TIMESTAMP, 0 },
+        { 3, MI_COND_BB_END | MI_SDI_GGTT, 0, 0 },
+        { 2, MI_SET_CONTEXT, 0 },
+        { 4, PIPE_CONTROL4, 0x011050a1, 0, 0 },
+        { 3, MI_LRI(1), RCS_PP_DIR_BASE, 0 },
+        { 4, MI_SDI, 0, 0, 1 },
+    };
+    static const unsigned at[] = { 2, 2, 2, 1, 2, 2, 2 };
+    static const uint32_t lo_mask[] = { 3, 3, 7, 0xfff, 3, 0xffff, 3 };
+    uint32_t ring[256];
+    unsigned moved[256];
+    unsigned iter;
+
+    for (iter = 0; iter < 200; iter++) {
+        size_t n = 0, nmoved = 0;
+        int64_t delta = (int64_t)g_rand_int_range(rand, -15, 16) << 20;
+        VgtCmdScan s;
+
+        while (n < 200) {
+            unsigned k = g_rand_int_range(rand, 0, ARRAY_SIZE(templates));
+            unsigned len = templates[k][0];
+            uint32_t addr = g_rand_int_range(rand, VM_BASE + 0x100000,
+                                             VM_END - 0x300000);
+            size_t j;
+
+            for (j = 0; j < len; j++) {
+                ring[n + j] = templates[k][1 + j];
+            }
+            /* keep the low bits random where they are flags */
+            addr = (addr & ~lo_mask[k]) |
+                   (g_rand_int(rand) & lo_mask[k] & (k == 3 ? 0x1ff : 0));
+            ring[n + at[k]] = k == 6 ? addr & 0x7ffffffc : addr;
+            if (k != 6) {
+                moved[nmoved++] = n + at[k];
+            }
+            n += len;
+        }
+        setup();
+        g_assert_cmpint(scan_remap(HSW_RCS, ring, n, delta, &s), ==,
+                        VGT_CMD_OK);
+        check_moved(&s, 0, ring, n, moved, nmoved, delta);
+        vgt_cmd_scan_free(&s);
+    }
+    g_rand_free(rand);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -601,6 +1003,16 @@ int main(int argc, char **argv)
     g_test_add_func("/vgt/cmd/copy-is-what-runs", test_copy_is_what_runs);
     g_test_add_func("/vgt/cmd/relocate", test_relocate);
     g_test_add_func("/vgt/cmd/garbage-streams", test_garbage_streams);
+    g_test_add_func("/vgt/cmd/remap/move-field", test_remap_move_field);
+    g_test_add_func("/vgt/cmd/remap/pp-dir-base-encoding",
+                    test_remap_pp_dir_base_encoding);
+    g_test_add_func("/vgt/cmd/remap/rcs-operands", test_remap_rcs_operands);
+    g_test_add_func("/vgt/cmd/remap/xcs-flush-dw", test_remap_xcs_flush_dw);
+    g_test_add_func("/vgt/cmd/remap/blits", test_remap_blits);
+    g_test_add_func("/vgt/cmd/remap/batches", test_remap_batches);
+    g_test_add_func("/vgt/cmd/remap/boundaries", test_remap_boundaries);
+    g_test_add_func("/vgt/cmd/remap/refused", test_remap_refused);
+    g_test_add_func("/vgt/cmd/remap/random", test_remap_random);
     ret = g_test_run();
     g_free(gm);
     g_free(ppgtt);

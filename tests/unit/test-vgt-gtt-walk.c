@@ -2,7 +2,9 @@
  * Unit tests: graphics memory translation (vgt-gtt-walk.c): GGTT lookups
  * inside and outside the VM's partition, the gen7 PPGTT walk with its
  * PDEs in the GGTT and page tables in guest RAM, reads that cross pages,
- * and the page runs the display scans out, against a small fake guest RAM.
+ * and the page runs the display scans out, against a small fake guest RAM;
+ * and the move of GM addresses from the guest's view to the helper's
+ * partition after a migration (vgt-gm-remap.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -60,6 +62,7 @@ static VgtState *vm_new(void)
     s->host.part.mappable_size = MAP_SIZE;
     s->host.part.nonmappable_base = HIGH_BASE;
     s->host.part.nonmappable_size = HIGH_SIZE;
+    s->host.view = s->host.part;
     ram = g_malloc0(RAM_SIZE);
     return s;
 }
@@ -299,6 +302,92 @@ static void test_gm_pages(void)
     vm_free(s);
 }
 
+/*
+ * After a migration: the guest keeps its view, the helper placed the VM
+ * elsewhere (mappable 1 MiB lower, non-mappable 32 MiB higher).  Checks
+ * use the view; addresses move by the range's offset; a range that leaves
+ * one of the view's ranges (or wraps) does not move.
+ */
+#define PART_MAP_BASE   (MAP_BASE - 0x100000)
+#define PART_HIGH_BASE  (HIGH_BASE + 0x2000000)
+
+static VgtState *vm_new_migrated(void)
+{
+    VgtState *s = vm_new();
+
+    s->host.part.mappable_base = PART_MAP_BASE;
+    s->host.part.nonmappable_base = PART_HIGH_BASE;
+    return s;
+}
+
+static void test_remap_identity(void)
+{
+    VgtState *s = vm_new();
+    uint64_t hma = 0;
+
+    g_assert_false(vgt_gm_remapped(s));
+    g_assert_true(vgt_gm_to_host(s, MAP_BASE + 0x1234, 8, &hma));
+    g_assert_cmphex(hma, ==, MAP_BASE + 0x1234);
+    vm_free(s);
+}
+
+static void test_remap_boundaries(void)
+{
+    VgtState *s = vm_new_migrated();
+    uint64_t hma = 0;
+
+    g_assert_true(vgt_gm_remapped(s));
+    /* first and last byte of each range */
+    g_assert_true(vgt_gm_to_host(s, MAP_BASE, 1, &hma));
+    g_assert_cmphex(hma, ==, PART_MAP_BASE);
+    g_assert_true(vgt_gm_to_host(s, MAP_BASE + MAP_SIZE - 1, 1, &hma));
+    g_assert_cmphex(hma, ==, PART_MAP_BASE + MAP_SIZE - 1);
+    g_assert_true(vgt_gm_to_host(s, MAP_BASE, MAP_SIZE, &hma));
+    g_assert_cmphex(hma, ==, PART_MAP_BASE);
+    g_assert_true(vgt_gm_to_host(s, HIGH_BASE, 1, &hma));
+    g_assert_cmphex(hma, ==, PART_HIGH_BASE);
+    g_assert_true(vgt_gm_to_host(s, HIGH_BASE + HIGH_SIZE - 8, 8, &hma));
+    g_assert_cmphex(hma, ==, PART_HIGH_BASE + HIGH_SIZE - 8);
+
+    /* just outside, or crossing an end */
+    g_assert_false(vgt_gm_to_host(s, MAP_BASE - 1, 1, &hma));
+    g_assert_false(vgt_gm_to_host(s, MAP_BASE - 1, 2, &hma));
+    g_assert_false(vgt_gm_to_host(s, MAP_BASE + MAP_SIZE, 1, &hma));
+    g_assert_false(vgt_gm_to_host(s, MAP_BASE + MAP_SIZE - 4, 8, &hma));
+    g_assert_false(vgt_gm_to_host(s, MAP_BASE, MAP_SIZE + 1, &hma));
+    g_assert_false(vgt_gm_to_host(s, HIGH_BASE + HIGH_SIZE - 1, 2, &hma));
+    /* from one range into the other is not one range */
+    g_assert_false(vgt_gm_to_host(s, MAP_BASE, HIGH_BASE + 1 - MAP_BASE,
+                                  &hma));
+    /* wrap: lengths that overflow a 64-bit end */
+    g_assert_false(vgt_gm_to_host(s, MAP_BASE + 8, UINT64_MAX, &hma));
+    g_assert_false(vgt_gm_to_host(s, UINT64_MAX, 2, &hma));
+    g_assert_false(vgt_gm_to_host(s, UINT64_MAX - MAP_BASE + 1, MAP_BASE + 4,
+                                  &hma));
+
+    /* where the helper placed the VM is not the guest's to address */
+    g_assert_false(vgt_gm_is_ours(s, PART_MAP_BASE, 1));
+    g_assert_false(vgt_gm_is_ours(s, PART_HIGH_BASE + HIGH_SIZE - 1, 1));
+    g_assert_true(vgt_gm_is_ours(s, MAP_BASE + MAP_SIZE - 4, 4));
+    g_assert_false(vgt_gm_is_ours(s, MAP_BASE + MAP_SIZE - 4, 5));
+    g_assert_false(vgt_gm_is_ours(s, MAP_BASE, UINT64_MAX));
+    vm_free(s);
+}
+
+/* The walks follow the guest's indices, not the partition's. */
+static void test_remap_walk_uses_view(void)
+{
+    VgtState *s = vm_new_migrated();
+    uint64_t gpa = 0;
+
+    ggtt_set(s, MAP_BASE, pte(ram_page(3)));
+    ggtt_set(s, PART_MAP_BASE, pte(ram_page(4)));
+    g_assert_true(vgt_gtt_translate(s, &vgt_ggtt, MAP_BASE + 8, &gpa));
+    g_assert_cmphex(gpa, ==, ram_page(3) + 8);
+    g_assert_false(vgt_gtt_translate(s, &vgt_ggtt, PART_MAP_BASE, &gpa));
+    vm_free(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -311,5 +400,9 @@ int main(int argc, char **argv)
     g_test_add_func("/vgt/gtt-walk/ppgtt-read-crosses-pages",
                     test_ppgtt_read_crosses_pages);
     g_test_add_func("/vgt/gtt-walk/gm-pages", test_gm_pages);
+    g_test_add_func("/vgt/gtt-walk/remap-identity", test_remap_identity);
+    g_test_add_func("/vgt/gtt-walk/remap-boundaries", test_remap_boundaries);
+    g_test_add_func("/vgt/gtt-walk/remap-walk-uses-view",
+                    test_remap_walk_uses_view);
     return g_test_run();
 }

@@ -3,9 +3,11 @@
  * graphics memory, through the GTT.
  *
  * BAR2 is an IOMMU memory region whose translation is the guest's own GTT:
- * aperture page i (GM address i * 4 KiB, host GM addresses as the guest
- * sees them) translates to the guest-physical page that GTT entry i points
- * at, when that entry was accepted (vgt-gtt.c) and the page is guest RAM.
+ * aperture page i (GM address i * 4 KiB as the guest sees it: its view,
+ * which is not where the helper placed the VM after a migration to
+ * another partition; the CPU never reaches the host's GM) translates to
+ * the guest-physical page that GTT entry i points at, when that entry was
+ * accepted (vgt-gtt.c) and the page is guest RAM.
  * Under TCG the CPU's TLB then maps the aperture page straight onto that
  * RAM page: framebuffer writes run at memory speed, with no flat-view
  * change and no KVM memory slot per page.  When an entry changes, an
@@ -146,7 +148,7 @@ void vgt_aperture_unmap_refused(VgtState *s, uint32_t index, uint64_t gfn)
 static void vgt_aperture_bad_access(VgtState *s, hwaddr addr, unsigned size,
                                     bool write)
 {
-    uint64_t gm = s->host.part.mappable_base;
+    uint64_t gm = s->host.view.mappable_base;
 
     s->aperture.errors++;
     trace_vgt_aperture_unmapped(addr, size, write);
@@ -156,7 +158,7 @@ static void vgt_aperture_bad_access(VgtState *s, hwaddr addr, unsigned size,
     qemu_log_mask(LOG_GUEST_ERROR, "vgt: aperture %s of %u bytes at 0x%"
                   HWADDR_PRIx " %s: %s%s\n", write ? "write" : "read", size,
                   addr, write ? "dropped" : "reads 0",
-                  addr >= gm && addr - gm < s->host.part.mappable_size ?
+                  addr >= gm && addr - gm < s->host.view.mappable_size ?
                   (vgt_gtt_guest_pte(s, addr) & VGT_PTE_VALID ?
                    "its GTT entry was refused" :
                    "its GTT entry is not valid") :
@@ -229,8 +231,12 @@ void vgt_aperture_init(VgtState *s)
 {
     Object *owner = OBJECT(s);
 
-    s->aperture.pages = MIN(s->conf.aperture_size, s->host.part.mappable_base +
-                            s->host.part.mappable_size) >> VGT_PAGE_SHIFT;
+    /*
+     * Every page of BAR2, not only up to the end of the VM's mappable
+     * range: an incoming migration may bring a view whose range lies
+     * elsewhere in the aperture (pages outside the view have no entry).
+     */
+    s->aperture.pages = s->conf.aperture_size >> VGT_PAGE_SHIFT;
     s->aperture.gfn = g_new0(uint32_t, s->aperture.pages);
 
     memory_region_init_io(&s->aperture.trap, owner, &vgt_aperture_trap_ops,

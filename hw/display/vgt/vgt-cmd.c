@@ -8,6 +8,9 @@
  * loaded or stored are on the allow-list of the register rows
  * (hsw_reg_cmd_allowed), display events name pipes the VM has, blits stay
  * inside the VM's memory; a command the decoder does not know is refused.
+ * The scan also records where each GGTT address of the copies is (its
+ * fixups), so that vgt_cmd_remap can move them all when the VM's memory
+ * is elsewhere on this host than where the guest thinks it is.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -24,7 +27,18 @@ typedef struct VgtCmdCtx {
     VgtCmdScan *scan;
     VgtCmdSegment *seg;         /* the segment being scanned */
     uint64_t cmd_gma;           /* where the current command starts */
+    uint32_t cmd_offset;        /* where its copy starts in c->seg */
     struct hsw_blt_setup blt_setup;
+    /*
+     * The XY_SETUP_BLT of blt_setup: where its destination dword is
+     * copied, and its fixup once a text blit drew there through the GGTT
+     * (-1 before), which grows to cover every such blit.
+     */
+    unsigned setup_segment;
+    uint32_t setup_offset;
+    uint64_t setup_gma;
+    int setup_fixup;
+    bool setup_ppgtt_use;
     /* a batch buffer start seen in the current command */
     bool bb_start;
     bool bb_call;
@@ -154,6 +168,105 @@ static VgtCmdResult vgt_cmd_check_pipe(VgtCmdCtx *c, const char *cmd,
     return VGT_CMD_OK;
 }
 
+/* ---- where the GGTT addresses are (for vgt_cmd_remap) -------------- */
+
+static void vgt_cmd_add_fixup(VgtCmdCtx *c, const char *what, unsigned seg,
+                              uint64_t cmd_gma, uint32_t offset, uint32_t mask,
+                              uint64_t gma, uint64_t len, bool optional)
+{
+    VgtCmdFixup f = {
+        .gma = gma, .len = len, .cmd_gma = cmd_gma, .what = what,
+        .offset = offset, .mask = mask, .segment = seg,
+        .optional = optional,
+    };
+
+    g_array_append_val(c->scan->fixups, f);
+}
+
+/* Bits @mask of dword @at of the current command. */
+static void vgt_cmd_fixup_here(VgtCmdCtx *c, const char *what, unsigned at,
+                               uint32_t mask, uint64_t gma, uint64_t len,
+                               bool optional)
+{
+    vgt_cmd_add_fixup(c, what, c->seg - c->scan->segment, c->cmd_gma,
+                      c->cmd_offset + 4 * at, mask, gma, len, optional);
+}
+
+static void G_GNUC_PRINTF(2, 3) vgt_cmd_no_remap(VgtCmdCtx *c,
+                                                 const char *fmt, ...)
+{
+    VgtCmdScan *scan = c->scan;
+    va_list ap;
+    int n;
+
+    if (scan->remap_refused[0]) {
+        return;     /* the first reason is enough */
+    }
+    n = snprintf(scan->remap_refused, sizeof(scan->remap_refused),
+                 "%s 0x%08" PRIx64 ": ", c->seg->ppgtt ? "ppgtt" : "ggtt",
+                 c->cmd_gma);
+    va_start(ap, fmt);
+    vsnprintf(scan->remap_refused + n, sizeof(scan->remap_refused) - n, fmt,
+              ap);
+    va_end(ap);
+}
+
+static uint32_t vgt_cmd_pp_dir_base(VgtCmdCtx *c)
+{
+    return RING_PP_DIR_BASE(hsw_engines[c->env->engine].mmio_base);
+}
+
+/*
+ * A register load from memory or another register: the device cannot
+ * rewrite a GGTT address it does not see (i915 loads PP_DIR_BASE with
+ * MI_LOAD_REGISTER_IMM only).
+ */
+static void vgt_cmd_opaque_load(VgtCmdCtx *c, const char *cmd, uint32_t reg)
+{
+    if (reg == vgt_cmd_pp_dir_base(c)) {
+        vgt_cmd_no_remap(c, "%s of PP_DIR_BASE loads a graphics address "
+                         "the device cannot move to where this VM's memory "
+                         "is on this host", cmd);
+    }
+}
+
+/* The GGTT base of a blit surface, whose rectangle spans [first, +len). */
+static void vgt_cmd_blt_fixup(VgtCmdCtx *c, const char *what,
+                              const struct hsw_blt_surface *sf,
+                              uint64_t first, uint64_t len)
+{
+    VgtCmdFixup *f;
+    uint64_t end;
+
+    if (sf->addr_dw) {
+        if (!sf->ppgtt) {
+            vgt_cmd_fixup_here(c, what, sf->addr_dw, sf->addr_mask, first,
+                               len, false);
+        }
+        return;
+    }
+    /* a text blit: the base is the XY_SETUP_BLT's, in its copy */
+    if (sf->ppgtt) {
+        c->setup_ppgtt_use = true;
+    } else if (c->setup_fixup < 0) {
+        c->setup_fixup = c->scan->fixups->len;
+        vgt_cmd_add_fixup(c, "XY_SETUP_BLT destination", c->setup_segment,
+                          c->setup_gma, c->setup_offset, sf->addr_mask,
+                          first, len, false);
+    } else {
+        /* one base for every blit: one move, which must suit them all */
+        f = &g_array_index(c->scan->fixups, VgtCmdFixup, c->setup_fixup);
+        end = MAX(f->gma + f->len, first + len);
+        f->gma = MIN(f->gma, first);
+        f->len = end - f->gma;
+    }
+    if (c->setup_ppgtt_use && c->setup_fixup >= 0) {
+        vgt_cmd_no_remap(c, "the destination of the XY_SETUP_BLT at 0x%08"
+                         PRIx64 " is used both as a GGTT and as a PPGTT "
+                         "address", c->setup_gma);
+    }
+}
+
 /* ---- audits by kind ------------------------------------------------ */
 
 static VgtCmdResult vgt_cmd_wait_for_event(VgtCmdCtx *c, const uint32_t *cmd)
@@ -211,8 +324,18 @@ static VgtCmdResult vgt_cmd_lri(VgtCmdCtx *c, const uint32_t *cmd,
 
     for (i = 1; i + 1 < len && !r; i += 2) {
         r = vgt_cmd_check_reg(c, "MI_LOAD_REGISTER_IMM", cmd[i] & MI_REG_MASK);
-        if (!r && c->env->lri) {
+        if (r) {
+            break;
+        }
+        if (c->env->lri) {
             c->env->lri(c->env->opaque, cmd[i] & MI_REG_MASK, cmd[i + 1]);
+        }
+        if ((cmd[i] & MI_REG_MASK) == vgt_cmd_pp_dir_base(c)) {
+            /* the page directory's GGTT address (gen7 switch_mm) */
+            vgt_cmd_fixup_here(c, "MI_LOAD_REGISTER_IMM of PP_DIR_BASE",
+                               i + 1, HSW_PP_DIR_BASE_ADDR_MASK,
+                               cmd[i + 1] & HSW_PP_DIR_BASE_ADDR_MASK,
+                               HSW_PPGTT_PD_GM_SIZE, true);
         }
     }
     return r;
@@ -223,7 +346,7 @@ static VgtCmdResult vgt_cmd_blt(VgtCmdCtx *c, const struct hsw_cmd *cmd,
 {
     const char *why = NULL;
     struct hsw_blt blt;
-    uint64_t first, len;
+    uint64_t first, len, src_first, src_len;
     char what[64];
     VgtCmdResult r;
     int err;
@@ -232,19 +355,35 @@ static VgtCmdResult vgt_cmd_blt(VgtCmdCtx *c, const struct hsw_cmd *cmd,
     if (err) {
         return vgt_cmd_decode_fail(c, cmd, -err, why);
     }
+    if (cmd->desc->kind == HSW_CMD_XY_SETUP_BLT) {
+        /* text blits that follow draw at its destination */
+        c->setup_segment = c->seg - c->scan->segment;
+        c->setup_offset = c->cmd_offset + 4 * blt.dst.addr_dw;
+        c->setup_gma = c->cmd_gma;
+        c->setup_fixup = -1;
+        c->setup_ppgtt_use = false;
+    }
     if (blt.x2 <= blt.x1 || blt.y2 <= blt.y1) {
         return VGT_CMD_OK;          /* empty: the blitter draws nothing */
     }
     hsw_blt_span(&blt.dst, blt.x1, blt.y1, blt.x2, blt.y2, &first, &len);
     snprintf(what, sizeof(what), "%s destination", cmd->desc->name);
     r = vgt_cmd_check_range(c, what, !blt.dst.ppgtt, first, len);
-    if (r || !blt.has_src) {
+    if (r) {
         return r;
     }
-    hsw_blt_span(&blt.src, blt.sx, blt.sy, blt.sx + (blt.x2 - blt.x1),
-                 blt.sy + (blt.y2 - blt.y1), &first, &len);
-    snprintf(what, sizeof(what), "%s source", cmd->desc->name);
-    return vgt_cmd_check_range(c, what, !blt.src.ppgtt, first, len);
+    if (blt.has_src) {
+        hsw_blt_span(&blt.src, blt.sx, blt.sy, blt.sx + (blt.x2 - blt.x1),
+                     blt.sy + (blt.y2 - blt.y1), &src_first, &src_len);
+        snprintf(what, sizeof(what), "%s source", cmd->desc->name);
+        r = vgt_cmd_check_range(c, what, !blt.src.ppgtt, src_first, src_len);
+        if (r) {
+            return r;
+        }
+        vgt_cmd_blt_fixup(c, "blit source", &blt.src, src_first, src_len);
+    }
+    vgt_cmd_blt_fixup(c, cmd->desc->name, &blt.dst, first, len);
+    return VGT_CMD_OK;
 }
 
 /*
@@ -269,6 +408,10 @@ static VgtCmdResult vgt_cmd_audit(VgtCmdCtx *c, const struct hsw_cmd *cmd,
         if (r) {
             return r;
         }
+        if (t->op.space == HSW_SPACE_GGTT) {
+            vgt_cmd_fixup_here(c, t->op.what, t->op.addr_dw,
+                               t->op.addr_mask, t->op.addr, t->op.len, false);
+        }
     }
     switch (cmd->desc->kind) {
     case HSW_CMD_DENIED:
@@ -287,9 +430,12 @@ static VgtCmdResult vgt_cmd_audit(VgtCmdCtx *c, const struct hsw_cmd *cmd,
     case HSW_CMD_LOAD_REGISTER_IMM:
         return vgt_cmd_lri(c, dw, cmd->len);
     case HSW_CMD_STORE_REGISTER_MEM:
-    case HSW_CMD_LOAD_REGISTER_MEM:
         return vgt_cmd_check_reg(c, name, dw[1] & MI_REG_MASK);
-    case HSW_CMD_LOAD_REGISTER_REG:
+    case HSW_CMD_LOAD_REGISTER_MEM:
+        vgt_cmd_opaque_load(c, name, dw[1] & MI_REG_MASK);
+        return vgt_cmd_check_reg(c, name, dw[1] & MI_REG_MASK);
+    case HSW_CMD_LOAD_REGISTER_REG:     /* DW1 source, DW2 destination */
+        vgt_cmd_opaque_load(c, name, dw[2] & MI_REG_MASK);
         r = vgt_cmd_check_reg(c, name, dw[1] & MI_REG_MASK);
         return r ? r : vgt_cmd_check_reg(c, name, dw[2] & MI_REG_MASK);
     case HSW_CMD_BB_START:
@@ -396,6 +542,7 @@ static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
     uint32_t i, v;
 
     c->cmd_gma = vgt_cmd_stream_gma(st);
+    c->cmd_offset = offset;
     if (!st->limit) {
         return vgt_cmd_fail(c, VGT_CMD_LIMIT, "batch longer than %u MiB "
                             "without MI_BATCH_BUFFER_END",
@@ -527,8 +674,10 @@ VgtCmdResult vgt_cmd_scan_ring(const VgtCmdEnv *env, uint64_t ring_gma,
     VgtCmdResult r = VGT_CMD_OK;
 
     memset(scan, 0, sizeof(*scan));
+    scan->fixups = g_array_new(false, false, sizeof(VgtCmdFixup));
     c->env = env;
     c->scan = scan;
+    c->setup_fixup = -1;
     c->cmd_gma = ring_gma + head;
     hsw_cs_stream_ring(&st.cs);
     if (env->engine >= HSW_NUM_ENGINES || !ring_size ||
@@ -571,6 +720,10 @@ void vgt_cmd_scan_free(VgtCmdScan *scan)
         scan->segment[i].copy = NULL;
     }
     scan->nsegments = 0;
+    if (scan->fixups) {
+        g_array_unref(scan->fixups);
+        scan->fixups = NULL;
+    }
 }
 
 void vgt_cmd_relocate(VgtCmdScan *scan, const uint64_t *placed)
@@ -585,6 +738,56 @@ void vgt_cmd_relocate(VgtCmdScan *scan, const uint64_t *placed)
         /* only the address: privilege and address space bits stay */
         stl_le_p(bb + 4, placed[i]);
     }
+}
+
+bool vgt_cmd_move_field(uint32_t *field, uint32_t mask, uint64_t gma,
+                        uint64_t hma)
+{
+    /* GM addresses are below 4 GiB: no overflow in 64 bits */
+    int64_t moved = (int64_t)(*field & mask) + (int64_t)(hma - gma);
+
+    if (moved < 0 || ((uint64_t)moved & ~(uint64_t)mask)) {
+        return false;   /* wraps, or lands on bits that are not address */
+    }
+    *field = (*field & ~mask) | (uint32_t)moved;
+    return true;
+}
+
+VgtCmdResult vgt_cmd_remap(VgtCmdScan *scan, VgtCmdToHost *to_host,
+                           void *opaque)
+{
+    unsigned i;
+
+    if (scan->result != VGT_CMD_OK) {
+        return scan->result;
+    }
+    if (scan->remap_refused[0]) {
+        snprintf(scan->why, sizeof(scan->why), "%s", scan->remap_refused);
+        scan->result = VGT_CMD_BAD_ADDRESS;
+        return scan->result;
+    }
+    for (i = 0; scan->fixups && i < scan->fixups->len; i++) {
+        const VgtCmdFixup *f = &g_array_index(scan->fixups, VgtCmdFixup, i);
+        const VgtCmdSegment *seg = &scan->segment[f->segment];
+        uint8_t *p = seg->copy->data + f->offset;
+        uint32_t v = ldl_le_p(p);
+        uint64_t hma;
+
+        if (to_host(opaque, f->gma, f->len, &hma) &&
+            vgt_cmd_move_field(&v, f->mask, f->gma, hma)) {
+            stl_le_p(p, v);
+        } else if (!f->optional) {
+            /* the audit let it through: it lies in one of the VM's ranges */
+            snprintf(scan->why, sizeof(scan->why), "%s 0x%08" PRIx64 ": %s "
+                     "[0x%" PRIx64 ", +0x%" PRIx64 ") cannot be moved to "
+                     "where this VM's graphics memory is on this host",
+                     seg->ppgtt ? "ppgtt" : "ggtt", f->cmd_gma, f->what,
+                     f->gma, f->len);
+            scan->result = VGT_CMD_BAD_ADDRESS;
+            return scan->result;
+        }
+    }
+    return VGT_CMD_OK;
 }
 
 const char *vgt_cmd_result_name(VgtCmdResult r)

@@ -80,11 +80,41 @@ typedef struct VgtCmdSegment {
     GByteArray *copy;           /* the dwords as scanned */
 } VgtCmdSegment;
 
+/*
+ * A GGTT address in the copies, for vgt_cmd_remap: bits @mask of the
+ * little-endian dword at byte @offset of segment @segment's copy.  The
+ * memory it reaches is [gma, gma + len) (a blit's span, which may start
+ * past the base the field holds): the field moves as far as that memory.
+ */
+typedef struct VgtCmdFixup {
+    uint64_t gma;
+    uint64_t len;
+    uint64_t cmd_gma;           /* the command, for messages */
+    const char *what;           /* a static string */
+    uint32_t offset;
+    uint32_t mask;
+    uint8_t segment;
+    /*
+     * PP_DIR_BASE loads: a value outside the VM's memory is left as it
+     * is (nothing the VM can reach goes through it: the helper refuses
+     * page directory entries that are not the instance's), as the device
+     * does with the register itself.
+     */
+    bool optional;
+} VgtCmdFixup;
+
 typedef struct VgtCmdScan {
     VgtCmdResult result;
     char why[160];              /* the rule that was broken, and where */
     unsigned nsegments;
     VgtCmdSegment segment[VGT_CMD_MAX_SEGMENTS];
+    GArray *fixups;             /* VgtCmdFixup, in stream order */
+    /*
+     * Why the copies cannot be remapped ("" if they can): a GGTT address
+     * the commands take from memory or registers, where the device
+     * cannot rewrite it.  Only a remap refuses the submission for it.
+     */
+    char remap_refused[160];
     uint32_t ndwords;           /* dwords scanned */
     uint32_t ncommands;
     bool user_interrupt;        /* an MI_USER_INTERRUPT was seen */
@@ -109,6 +139,32 @@ void vgt_cmd_scan_free(VgtCmdScan *scan);
  * privilege, and the address space of its implicit operands).
  */
 void vgt_cmd_relocate(VgtCmdScan *scan, const uint64_t *placed);
+
+/*
+ * Where the VM's graphics memory is on this host: true, with *hma, when
+ * [gma, gma + len) lies inside one of the VM's ranges.
+ */
+typedef bool VgtCmdToHost(void *opaque, uint64_t gma, uint64_t len,
+                          uint64_t *hma);
+
+/*
+ * Move the address in bits @mask of *@field as far as @gma moved to @hma;
+ * false (and *@field unchanged) when the result does not fit those bits.
+ */
+bool vgt_cmd_move_field(uint32_t *field, uint32_t mask, uint64_t gma,
+                        uint64_t hma);
+
+/*
+ * Rewrite every GGTT address of the copies of a successful scan (its
+ * fixups) to where @to_host says that memory is (gMig's dynamic address
+ * remapping).  PPGTT and status-page operands are not GM addresses and
+ * batch starts are vgt_cmd_relocate's: neither is touched.  A fixup that
+ * cannot be moved sets scan->why and makes the result
+ * VGT_CMD_BAD_ADDRESS; the copies are then partly rewritten and must not
+ * run.  Returns scan->result.
+ */
+VgtCmdResult vgt_cmd_remap(VgtCmdScan *scan, VgtCmdToHost *to_host,
+                           void *opaque);
 
 const char *vgt_cmd_result_name(VgtCmdResult r);
 

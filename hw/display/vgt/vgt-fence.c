@@ -12,7 +12,9 @@
  *     the low dword first);
  *   - a HI write to a live fence reprograms it.
  * Fences beyond fence_num are not this VM's: reading them returns 0,
- * writing them is a guest error.
+ * writing them is a guest error.  The fence's range is in the guest's GM
+ * addresses (PVINFO's view): the helper gets it at the same offset of the
+ * VM's partition (vgt-gm-remap.c), which differs after a migration.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -21,6 +23,7 @@
 #include "qemu/log.h"
 #include "kernel-shim/hsw/hsw-regs.h"
 #include "vgt-internal.h"
+#include "vgt-cmd.h"
 #include "trace.h"
 
 /* Log this many fence errors of each device, then count them. */
@@ -44,6 +47,27 @@ static void G_GNUC_PRINTF(3, 4) vgt_fence_error(VgtState *s, uint32_t fence,
                   " (further fence errors are only counted)" : "");
 }
 
+/*
+ * A valid fence's value with its range [start, end) moved to the helper's
+ * partition: start in LO bits 31:12, the last page in HI bits 31:12; the
+ * pitch, tiling and valid bits stay.  False when the range is not inside
+ * one of the VM's ranges.
+ */
+static bool vgt_fence_to_host(VgtState *s, uint64_t value, uint64_t start,
+                              uint64_t end, uint64_t *host)
+{
+    uint32_t lo = value, hi = value >> 32;
+    uint64_t hma;
+
+    if (end <= start || !vgt_gm_to_host(s, start, end - start, &hma) ||
+        !vgt_cmd_move_field(&lo, FENCE_ADDR_MASK, start, hma) ||
+        !vgt_cmd_move_field(&hi, FENCE_ADDR_MASK, start, hma)) {
+        return false;
+    }
+    *host = ((uint64_t)hi << 32) | lo;
+    return true;
+}
+
 /* Send guest fence @fence's value to the helper. */
 static void vgt_fence_commit(VgtState *s, uint32_t fence)
 {
@@ -52,6 +76,7 @@ static void vgt_fence_commit(VgtState *s, uint32_t fence)
     uint64_t value = ((uint64_t)hi << 32) | lo;
     uint64_t start = lo & FENCE_ADDR_MASK;
     uint64_t end = (uint64_t)(hi & FENCE_ADDR_MASK) + VGT_PAGE_SIZE;
+    uint64_t host;
     int ret;
 
     s->fence.hi_fresh &= ~(1u << fence);
@@ -61,11 +86,14 @@ static void vgt_fence_commit(VgtState *s, uint32_t fence)
             vgt_fence_error(s, fence, "value 0x%016" PRIx64 " sets reserved "
                             "bits 11:2; fence disabled", value);
             value = 0;
-        } else if (end <= start || !vgt_gm_is_ours(s, start, end - start)) {
+        } else if (!vgt_fence_to_host(s, value, start, end, &host)) {
             vgt_fence_error(s, fence, "range [0x%" PRIx64 ", 0x%" PRIx64
                             ") is not this VM's graphics memory; fence "
                             "disabled", start, end);
             value = 0;
+        } else if (host != value) {
+            trace_vgt_fence_remap(fence, value, host);
+            value = host;
         }
     }
     if (value & FENCE_VALID) {
@@ -90,9 +118,9 @@ static uint32_t vgt_fence_read(VgtState *s, const VgtRegInfo *r,
 {
     uint32_t fence = (offset - FENCE_REG_GEN6_LO(0)) / 8;
 
-    if (fence >= s->host.part.fence_num) {
+    if (fence >= s->host.view.fence_num) {
         vgt_fence_error(s, fence, "read of a fence that is not this VM's "
-                        "(it has %u): 0", s->host.part.fence_num);
+                        "(it has %u): 0", s->host.view.fence_num);
         return 0;
     }
     return vgt_vreg(s, offset);
@@ -106,10 +134,10 @@ static void vgt_fence_write(VgtState *s, const VgtRegInfo *r,
     bool hi = offset & 4;
 
     trace_vgt_fence_write(fence, hi, value);
-    if (fence >= s->host.part.fence_num) {
+    if (fence >= s->host.view.fence_num) {
         vgt_fence_error(s, fence, "write 0x%08x to a fence that is not "
                         "this VM's (it has %u) dropped", value,
-                        s->host.part.fence_num);
+                        s->host.view.fence_num);
         return;
     }
     vgt_reg_store(s, r, offset, value);

@@ -5,7 +5,8 @@
  * display plane scans out.
  *
  * Everything reads the guest's view of the GGTT (vgt-gtt.c keeps it as
- * written) and only this VM's part of it; guest memory is reached through
+ * written, at the guest's indices) and only this VM's part of it as PVINFO
+ * gave it (s->host.view); guest memory is reached through
  * vgt_gpa_is_ram() and vgt_gpa_read() (vgt-gtt.c), so nothing but guest
  * RAM is ever read.  Pure logic otherwise: the unit tests link this file
  * with their own guest memory.
@@ -26,14 +27,16 @@ uint64_t vgt_pte_addr(uint32_t pte)
     return hsw_pte_decode(pte);
 }
 
+/*
+ * The guest's ranges are the view (PVINFO): what it may address is exactly
+ * what vgt-gm-remap.c can move to the helper's partition, so that every
+ * address the device accepts can be translated on its way out.
+ */
 bool vgt_gm_is_ours(VgtState *s, uint64_t gm_addr, uint64_t len)
 {
-    const struct vgt_instance_info *p = &s->host.part;
+    uint64_t hma;
 
-    return (gm_addr >= p->mappable_base &&
-            gm_addr - p->mappable_base + len <= p->mappable_size) ||
-           (gm_addr >= p->nonmappable_base &&
-            gm_addr - p->nonmappable_base + len <= p->nonmappable_size);
+    return vgt_gm_to_host(s, gm_addr, len, &hma);
 }
 
 uint32_t vgt_gtt_guest_pte(VgtState *s, uint64_t gma)

@@ -1,16 +1,22 @@
 /*
  * vgt: the global GTT half of BAR0 (BAR0 + 2 MiB, 512 Ki 4-byte entries).
  *
- * The guest writes Haswell PTEs in host GM addresses (its GM ranges come
- * from PVINFO), so a guest GTT index is the host index.  Every write lands
- * in the guest's view (reads return exactly what the guest wrote: i915
- * reads PDEs of its aliasing PPGTT back from here), then is checked --
- * index inside this VM's GM ranges, guest frame inside guest RAM -- and
- * handed to the helper, which validates it again and writes the host GTT.
+ * The guest writes Haswell PTEs in the GM addresses PVINFO gave it (the
+ * view), which are the helper's (the partition) until the VM migrates to
+ * a helper that placed it elsewhere: the guest's index then names the
+ * host entry at the same offset of the partition (vgt-gm-remap.c).  Every
+ * write lands in the guest's view of the GTT, indexed as the guest
+ * indexes it (reads return exactly what the guest wrote: i915 reads PDEs
+ * of its aliasing PPGTT back from here; the aperture follows it too),
+ * then is checked -- index inside this VM's GM ranges, guest frame inside
+ * guest RAM -- and handed to the helper at the host index, which
+ * validates it again and writes the host GTT.
  * A refused entry is logged, counted per reason and never reaches the
  * host GTT (an entry whose frame is refused is pointed at scratch there).
  *
- * Accepted entries are queued and sent to the helper in batches of up to
+ * Accepted entries are queued (with the guest's index, which the refusal
+ * path needs for its messages and the aperture) and sent to the helper,
+ * at host indices, in batches of up to
  * VGT_GTT_WRITE_MAX: a bottom half sends them, and so does any register
  * access (the GPU only runs what the guest starts through a register, so
  * it never sees a stale GTT).  The aperture (vgt-aperture.c) follows the
@@ -106,10 +112,38 @@ static void vgt_gtt_refuse(VgtState *s, VgtGttRefusal why, uint32_t index,
     }
 }
 
+/*
+ * The queued entries (guest indices) as the helper indexes them: @host[i]
+ * is @e[i] at its host index.  An entry the view no longer covers (it
+ * changed since the entry was queued: a reset or an incoming migration,
+ * which then writes every entry again) is dropped.  Returns how many are
+ * left, at the start of @e.
+ */
+static uint32_t vgt_gtt_to_host(VgtState *s, struct vgt_gtt_entry *e,
+                                uint32_t n, struct vgt_gtt_entry *host)
+{
+    uint32_t i, m = 0;
+    uint64_t hma;
+
+    for (i = 0; i < n; i++) {
+        if (!vgt_gm_to_host(s, (uint64_t)e[i].index << VGT_PAGE_SHIFT,
+                            VGT_PAGE_SIZE, &hma)) {
+            trace_vgt_gtt_remap_dropped(e[i].index);
+            continue;
+        }
+        e[m] = e[i];
+        host[m] = e[i];
+        host[m].index = hma >> VGT_PAGE_SHIFT;
+        m++;
+    }
+    return m;
+}
+
 /* Nothing the guest does may reach the helper ahead of queued entries. */
 void vgt_gtt_flush(VgtState *s)
 {
     struct vgt_gtt_entry *e = s->gtt.pending;
+    struct vgt_gtt_entry host[VGT_GTT_WRITE_MAX];
     uint32_t n = s->gtt.npending;
     uint32_t done = 0, bad;
     int ret;
@@ -119,8 +153,10 @@ void vgt_gtt_flush(VgtState *s)
     }
     s->gtt.npending = 0;
     trace_vgt_gtt_flush(n);
+    n = vgt_gtt_to_host(s, e, n, host);
     while (done < n) {
-        ret = s->host.ops->gtt_write(s->host.conn, &e[done], n - done, &bad);
+        ret = s->host.ops->gtt_write(s->host.conn, &host[done], n - done,
+                                     &bad);
         if (ret >= 0) {
             s->gtt.written += n - done;
             return;
@@ -139,7 +175,7 @@ void vgt_gtt_flush(VgtState *s)
             bad = 0;
         }
         /* All or nothing: resend what preceded the refused entry. */
-        if (bad && s->host.ops->gtt_write(s->host.conn, &e[done], bad,
+        if (bad && s->host.ops->gtt_write(s->host.conn, &host[done], bad,
                                           NULL) >= 0) {
             s->gtt.written += bad;
         }
@@ -149,7 +185,7 @@ void vgt_gtt_flush(VgtState *s)
         /* The CPU must not reach what the GPU may not. */
         vgt_aperture_unmap_refused(s, e[done].index, e[done].gfn);
         if (e[done].flags & VGT_PTE_VALID) {
-            struct vgt_gtt_entry scratch = { .index = e[done].index };
+            struct vgt_gtt_entry scratch = { .index = host[done].index };
 
             s->host.ops->gtt_write(s->host.conn, &scratch, 1, NULL);
         }

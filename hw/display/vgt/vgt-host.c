@@ -179,6 +179,13 @@ static void vgt_host_events(void *opaque)
     }
 }
 
+void vgt_host_poll_events(VgtState *s)
+{
+    if (s->host.conn && s->host.event_fd >= 0) {
+        vgt_host_events(s);
+    }
+}
+
 static bool vgt_host_check_props(VgtState *s, Error **errp)
 {
     if (s->conf.low_gm_sz < 1 || s->conf.low_gm_sz > VGT_LOW_GM_MAX_MB) {
@@ -314,6 +321,7 @@ bool vgt_host_connect(VgtState *s, Error **errp)
                    s->conf.fence_sz, vgt_strerror(ret));
         goto fail;
     }
+    s->host.view = s->host.part;
     trace_vgt_host_partition(where, part->vgt_id, part->mappable_base,
                              part->mappable_size, part->nonmappable_base,
                              part->nonmappable_size, part->fence_base,

@@ -166,6 +166,13 @@ typedef struct VgtHost {
     const struct vgt_host_ops *ops;
     struct vgt_conn *conn;      /* NULL: not connected */
     struct vgt_instance_info part;  /* GM ranges and fences */
+    /*
+     * The partition as the guest knows it (PVINFO): equal to part, except
+     * after a migration to a helper that placed the VM elsewhere; then
+     * every GM address on its way to the helper is remapped from view to
+     * part (vgt-gm-remap.c).  A device reset makes it part again.
+     */
+    struct vgt_instance_info view;
     MemoryListener mem_listener;
     bool mem_listener_registered;
     bool realized;
@@ -246,6 +253,36 @@ typedef struct VgtVga {
     MemoryRegion vbe_absent;    /* Bochs VBE ports: not there */
 } VgtVga;
 
+/* Migration and snapshots (vgt-migration.c) */
+typedef struct VgtMigration {
+    VMChangeStateEntry *vmstate_change;
+    Notifier state_notifier;        /* refuses postcopy */
+    MemoryListener dirty_listener;  /* GPU writes into the dirty bitmap */
+    bool dirty_listener_registered;
+    bool dirty_logging;             /* the helper's log is on */
+    Error *blocker;                 /* why this VM cannot migrate */
+    uint32_t drain_ms;              /* x-migration-drain-ms */
+    /* The stream's fixed sizes and checksum (checked on load) */
+    uint32_t magic;
+    uint32_t mmio_dwords;
+    uint32_t gtt_entries;
+    uint32_t opregion_size;
+    uint32_t crc;
+    /* The helper's engine state, read at save, written at load */
+    struct vgt_engine_regs engine[VGT_ENGINE_COUNT];
+    /* What the last save, load and drain cost, for users and benches */
+    int64_t save_start_ns;
+    int64_t load_start_ns;
+    uint64_t drain_ns;
+    uint64_t save_ns;
+    uint64_t load_ns;
+    uint64_t gtt_replayed;
+    uint64_t dirty_pages;           /* reported by the helper */
+    uint64_t drain_timeouts;
+    uint64_t saves;
+    uint64_t loads;
+} VgtMigration;
+
 struct VgtState {
     PCIDevice parent_obj;
 
@@ -269,6 +306,7 @@ struct VgtState {
     VgtDisplay display;
     VgtVga vga;
     VgtStats stats;
+    VgtMigration mig;
 };
 
 /* vgt-cfg.c */
@@ -369,7 +407,7 @@ extern const VgtGmSpace vgt_ggtt;
 
 /* The guest address a Haswell PTE or PDE points at. */
 uint64_t vgt_pte_addr(uint32_t pte);
-/* Is [gm_addr, gm_addr + len) inside this VM's GM ranges? */
+/* Is [gm_addr, gm_addr + len) inside this VM's GM ranges (its view)? */
 bool vgt_gm_is_ours(VgtState *s, uint64_t gm_addr, uint64_t len);
 /* The guest's GGTT entry for @gma, 0 (not valid) if it is not this VM's. */
 uint32_t vgt_gtt_guest_pte(VgtState *s, uint64_t gma);
@@ -410,6 +448,14 @@ void vgt_aperture_update(VgtState *s, uint32_t index, bool mapped,
                          uint64_t gfn);
 void vgt_aperture_unmap_refused(VgtState *s, uint32_t index, uint64_t gfn);
 
+/*
+ * vgt-gm-remap.c: the guest's GM addresses (the view) to the helper's
+ * (part).  True when [gma, gma + len) lies in one of the view's ranges:
+ * *hma is where it is in the helper's partition.
+ */
+bool vgt_gm_remapped(VgtState *s);
+bool vgt_gm_to_host(VgtState *s, uint64_t gma, uint64_t len, uint64_t *hma);
+
 /* vgt-fence.c: fence registers (rows: vgt_fence_reg_table) */
 void vgt_fence_init(VgtState *s);
 void vgt_fence_reset(VgtState *s);
@@ -421,6 +467,14 @@ void vgt_pvinfo_reset(VgtState *s);
 bool vgt_host_connect(VgtState *s, Error **errp);
 void vgt_host_reset(VgtState *s);
 void vgt_host_disconnect(VgtState *s);
+/* Handle what the helper has posted for this VM (events), now. */
+void vgt_host_poll_events(VgtState *s);
+
+/* vgt-migration.c: vmstate, drain at stop, dirty pages the GPU wrote */
+extern const VMStateDescription vmstate_vgt;
+bool vgt_migration_init(VgtState *s, Error **errp);
+void vgt_migration_exit(VgtState *s);
+void vgt_migration_add_properties(Object *obj);
 
 /* vgt-submit.c: ring submission through the scanner to the helper */
 bool vgt_submit_init(VgtState *s, Error **errp);

@@ -32,12 +32,14 @@
  */
 void vgt_pvinfo_reset(VgtState *s)
 {
-    vgt_vreg(s, PV(VGTIF_VGT_ID)) = s->host.part.vgt_id;
-    vgt_vreg(s, PV(VGTIF_MAPPABLE_BASE)) = s->host.part.mappable_base;
-    vgt_vreg(s, PV(VGTIF_MAPPABLE_SIZE)) = s->host.part.mappable_size;
-    vgt_vreg(s, PV(VGTIF_NONMAPPABLE_BASE)) = s->host.part.nonmappable_base;
-    vgt_vreg(s, PV(VGTIF_NONMAPPABLE_SIZE)) = s->host.part.nonmappable_size;
-    vgt_vreg(s, PV(VGTIF_FENCE_NUM)) = s->host.part.fence_num;
+    /* a reset is a new boot: the guest learns where the helper put it */
+    s->host.view = s->host.part;
+    vgt_vreg(s, PV(VGTIF_VGT_ID)) = s->host.view.vgt_id;
+    vgt_vreg(s, PV(VGTIF_MAPPABLE_BASE)) = s->host.view.mappable_base;
+    vgt_vreg(s, PV(VGTIF_MAPPABLE_SIZE)) = s->host.view.mappable_size;
+    vgt_vreg(s, PV(VGTIF_NONMAPPABLE_BASE)) = s->host.view.nonmappable_base;
+    vgt_vreg(s, PV(VGTIF_NONMAPPABLE_SIZE)) = s->host.view.nonmappable_size;
+    vgt_vreg(s, PV(VGTIF_FENCE_NUM)) = s->host.view.fence_num;
 }
 
 static void vgt_pvinfo_display_ready(VgtState *s, const VgtRegInfo *r,

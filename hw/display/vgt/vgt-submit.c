@@ -12,6 +12,11 @@
  * the GPU: the engine stops in the VM's view (HEAD stays, no interrupt)
  * until the guest resets it with GDRST, as after a hang.
  *
+ * After a migration to a helper that placed the VM's graphics memory
+ * elsewhere, every GGTT address in the copies and in the workload's
+ * registers is moved from the guest's view to the helper's partition
+ * (vgt-gm-remap.c lists what is remapped where).
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
@@ -52,6 +57,38 @@ static void vgt_submit_scan_lri(void *opaque, uint32_t reg, uint32_t value)
     if (reg == e->pp_dir_base_reg) {
         e->ppgtt.pp_dir_base = value;
     }
+}
+
+static bool vgt_submit_to_host(void *opaque, uint64_t gma, uint64_t len,
+                               uint64_t *hma)
+{
+    return vgt_gm_to_host(opaque, gma, len, hma);
+}
+
+/*
+ * The value of engine register @reg for the helper: the GGTT address in
+ * bits @mask ([addr, addr + len)) moved to where it is on this host.  A
+ * value outside the VM's memory (a register the guest has not programmed
+ * yet) goes as it is: the helper refuses anything outside the instance's
+ * GM, so nothing the VM can reach goes through it.
+ */
+static uint32_t vgt_submit_reg_to_host(VgtState *s, unsigned engine,
+                                       uint32_t reg, uint32_t mask,
+                                       uint64_t len)
+{
+    uint32_t value = vgt_vreg(s, reg), moved = value;
+    uint64_t hma;
+
+    if (!vgt_gm_remapped(s)) {
+        return value;
+    }
+    if (!vgt_gm_to_host(s, value & mask, len, &hma) ||
+        !vgt_cmd_move_field(&moved, mask, value & mask, hma)) {
+        trace_vgt_submit_reg_not_remapped(hsw_engines[engine].name, reg,
+                                          value);
+        return value;
+    }
+    return moved;
 }
 
 /* Stop the engine in the VM's view: it sees a hang it can reset. */
@@ -121,6 +158,16 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
         return;
     }
 
+    if (vgt_gm_remapped(s)) {
+        /* the batch starts are vgt_cmd_relocate's (shadow addresses) */
+        if (vgt_cmd_remap(&scan, vgt_submit_to_host, s) != VGT_CMD_OK) {
+            vgt_submit_hang(s, engine, scan.why);
+            vgt_cmd_scan_free(&scan);
+            return;
+        }
+        trace_vgt_submit_remap(hsw_engines[engine].name, scan.fixups->len);
+    }
+
     /* place the copies in the engine's slice, point the starts at them */
     for (i = 0; i < scan.nsegments; i++) {
         total += ROUND_UP(scan.segment[i].copy->len, 64);
@@ -154,11 +201,15 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     wl.engine = engine;
     wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
         hsw_engines[engine].hws_pga,
-        vgt_vreg(s, hsw_engines[engine].hws_pga) };
+        vgt_submit_reg_to_host(s, engine, hsw_engines[engine].hws_pga,
+                               HSW_HWS_PGA_ADDR_MASK, HSW_HWSP_SIZE) };
     wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
         RING_PP_DIR_DCLV(base), vgt_vreg(s, RING_PP_DIR_DCLV(base)) };
     wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
-        RING_PP_DIR_BASE(base), vgt_vreg(s, RING_PP_DIR_BASE(base)) };
+        RING_PP_DIR_BASE(base),
+        vgt_submit_reg_to_host(s, engine, RING_PP_DIR_BASE(base),
+                               HSW_PP_DIR_BASE_ADDR_MASK,
+                               HSW_PPGTT_PD_GM_SIZE) };
     wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
         RING_MODE_GEN7(base), vgt_vreg(s, RING_MODE_GEN7(base)) };
 

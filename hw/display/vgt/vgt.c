@@ -70,6 +70,17 @@ static void vgt_realize(PCIDevice *pdev, Error **errp)
     vgt_opregion_init(s);
     vgt_pipes_init(s);
     vgt_display_init(s);
+    if (!vgt_migration_init(s, errp)) {
+        vgt_display_exit(s);
+        vgt_vga_exit(s);
+        vgt_pipes_exit(s);
+        vgt_opregion_exit(s);
+        vgt_aperture_exit(s);
+        vgt_gtt_exit(s);
+        vgt_regs_exit(s);
+        vgt_host_disconnect(s);
+        return;
+    }
 
     pci_register_bar(pdev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
@@ -111,6 +122,7 @@ static void vgt_exit(PCIDevice *pdev)
 {
     VgtState *s = VGT(pdev);
 
+    vgt_migration_exit(s);
     vgt_display_exit(s);
     vgt_vga_exit(s);
     vgt_pipes_exit(s);
@@ -226,6 +238,7 @@ static void vgt_instance_init(Object *obj)
     object_property_add(obj, "stats", "VgtStats", vgt_get_stats, NULL, NULL,
                         NULL);
     vgt_display_add_properties(obj);
+    vgt_migration_add_properties(obj);
 }
 
 static Property vgt_properties[] = {
@@ -256,11 +269,6 @@ static Property vgt_properties[] = {
     DEFINE_PROP_BOOL("x-aperture-trap", VgtState, conf.aperture_trap,
                      false),
     DEFINE_PROP_END_OF_LIST(),
-};
-
-static const VMStateDescription vmstate_vgt = {
-    .name = TYPE_VGT,
-    .unmigratable = 1,  /* the GPU state in the helper is not migrated */
 };
 
 static void vgt_class_init(ObjectClass *klass, void *data)
