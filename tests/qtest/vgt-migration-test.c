@@ -27,6 +27,8 @@
 #define GTIER               0x4401c
 #define DEIER               0x4400c
 #define MASTER              (1u << 31)
+#define GDRST               0x941c
+#define GDRST_BCS           (1u << 3)
 #define DSPSTRIDE_A         0x70188
 #define FENCE_LO(i)         (0x100000 + 8 * (i))
 #define FENCE_HI(i)         (0x100004 + 8 * (i))
@@ -673,6 +675,87 @@ static void test_snapshots(void)
     rmdir(dir);
 }
 
+/*
+ * A workload that outlives the drain (x-migration-drain-ms=0): savevm
+ * stops the VM under it and records that engine as hung, the source runs
+ * on with its work done, and the VM started from the snapshot sees the
+ * hang; i915's recovery (GDRST, restart the ring) brings it back.
+ */
+static void test_drain_timeout_is_a_hang(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vgt-snap-XXXXXX", NULL);
+    g_autofree char *img = g_strdup_printf("%s/snap.qcow2", dir);
+    g_autofree char *args = NULL;
+    g_autofree char *out = NULL;
+    Gpu src, dst;
+    uint32_t i, seq;
+
+    vgt_qtest_start(&src.vm, "-m 128M -d guest_errors", NULL);
+    make_qcow2(src.vm.qts, img);
+    gpu_setup(&src);
+    for (i = 0; i < BIG_PAGES; i++) {
+        vgt_gtt_wr(&src.vm, src.vm.mbase / PAGE + BIG_SLOT + i,
+                   vgt_pte(gpa(BIG_SLOT + i)));
+    }
+    vgt_qtest_qom_set_int(&src.vm, "x-migration-drain-ms", 0);
+    /* 60 fills of 4 MiB in one batch: far longer than an HMP command */
+    seq = ++src.seqno;
+    for (i = 0; i < 60; i++) {
+        uint64_t at = gpa(SLOT_BATCH) + i * 24;
+
+        qtest_writel(src.vm.qts, at, XY_COLOR_BLT | BLT_WRITE_ARGB);
+        qtest_writel(src.vm.qts, at + 4,
+                     BLT_32BPP | BLT_ROP_PATCOPY | BIG_PITCH);
+        qtest_writel(src.vm.qts, at + 8, 0);
+        qtest_writel(src.vm.qts, at + 12,
+                     (BIG_LINES << 16) | (BIG_PITCH / 4));
+        qtest_writel(src.vm.qts, at + 16, gm(&src, BIG_SLOT));
+        qtest_writel(src.vm.qts, at + 20, i);
+    }
+    qtest_writel(src.vm.qts, gpa(SLOT_BATCH) + 60 * 24, MI_BB_END);
+    SUBMIT(&src, &bcs, MI_BB_START, gm(&src, SLOT_BATCH),
+           MI_STORE_INDEX, 0x100, seq, MI_USER_INT);
+    out = qtest_hmp(src.vm.qts, "savevm hung");
+    g_assert_nonnull(strstr(out, "vgt: the bcs workload 1 was still running "
+                            "0 ms after the VM stopped"));
+    g_assert_null(strstr(strstr(out, "still running") + 1, "still running"));
+    g_assert_cmpuint(mig_u64(&src, "drain-timeouts"), ==, 1);
+    /* the source's own workload completes: no hang there */
+    g_assert_true(wait_value(&src, gpa(SLOT_HWSP_BCS) + 0x100, seq));
+    g_assert_true(wait_head_at_tail(&src, &bcs));
+    vgt_qtest_stop(&src.vm);
+
+    args = g_strdup_printf("-m 128M -d guest_errors "
+                           "-blockdev driver=file,filename=%s,node-name=f0 "
+                           "-blockdev driver=qcow2,file=f0,node-name=disk0 "
+                           "-loadvm hung", img);
+    vgt_qtest_start(&dst.vm, args, NULL);
+    adopt(&dst, &src);
+    /* the engine hangs where the workload was: HEAD stays */
+    g_usleep(100 * 1000);
+    rd(&dst, GTIIR);
+    g_assert_cmphex(rd(&dst, bcs.base + 0x34) & 0x1ffffc, !=, dst.tail[1]);
+    /*
+     * and takes nothing more until reset (what the GPU wrote while the
+     * snapshot was taken may be in memory or not: i915 replays after it)
+     */
+    SUBMIT(&dst, &bcs, MI_STORE_INDEX, 0x104, 0x4a4a, MI_USER_INT);
+    g_usleep(100 * 1000);
+    rd(&dst, GTIIR);
+    g_assert_cmphex(qtest_readl(dst.vm.qts, gpa(SLOT_HWSP_BCS) + 0x104), !=,
+                    0x4a4a);
+    /* i915's recovery */
+    wr(&dst, GDRST, GDRST_BCS);
+    g_assert_cmphex(rd(&dst, GDRST), ==, 0);
+    engine_start(&dst, &bcs);
+    dst.tail[1] = 0;
+    qtest_memset(dst.vm.qts, gpa(SLOT_SURFACE), 0, PAGE);
+    exercise(&dst, 0xd7a10001, 0x00135790);
+    vgt_qtest_stop(&dst.vm);
+    unlink(img);
+    rmdir(dir);
+}
+
 /* ---- bad input --------------------------------------------------------- */
 
 /*
@@ -944,6 +1027,8 @@ int main(int argc, char **argv)
                    test_other_partition_on_hostd);
     qtest_add_func("/vgt/migration/gpu-writes-during-precopy",
                    test_gpu_writes_during_precopy);
+    qtest_add_func("/vgt/migration/drain-timeout-is-a-hang",
+                   test_drain_timeout_is_a_hang);
     qtest_add_func("/vgt/migration/snapshots", test_snapshots);
     qtest_add_func("/vgt/migration/bad-streams", test_bad_streams);
     qtest_add_func("/vgt/migration/refused-keeps-source",

@@ -270,6 +270,9 @@ typedef struct VgtMigration {
     uint32_t crc;
     /* The helper's engine state, read at save, written at load */
     struct vgt_engine_regs engine[VGT_ENGINE_COUNT];
+    /* Submission state as saved: an engine not drained is a hang */
+    VgtEngineState submit[VGT_ENGINE_COUNT];
+    uint64_t warned_id[VGT_ENGINE_COUNT];  /* undrained, reported once */
     /* What the last save, load and drain cost, for users and benches */
     int64_t save_start_ns;
     int64_t load_start_ns;

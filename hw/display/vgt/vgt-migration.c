@@ -106,7 +106,9 @@ static void vgt_mig_drain(VgtState *s)
     }
     s->mig.drain_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME) - t0;
     for (e = 0; e < VGT_ENGINE_COUNT; e++) {
-        if (s->submit.engine[e].busy) {
+        if (s->submit.engine[e].busy &&
+            s->mig.warned_id[e] != s->submit.engine[e].inflight_id) {
+            s->mig.warned_id[e] = s->submit.engine[e].inflight_id;
             s->mig.drain_timeouts++;
             warn_report("vgt: the %s workload %" PRIu64 " was still running "
                         "%u ms after the VM stopped; if the VM moves now, "
@@ -291,10 +293,15 @@ static int vgt_mig_pre_save(void *opaque)
     }
     vgt_gtt_flush(s);
     for (e = 0; e < VGT_ENGINE_COUNT; e++) {
-        VgtEngineState *es = &s->submit.engine[e];
+        VgtEngineState *es = &s->mig.submit[e];
 
+        /*
+         * Not drained: where the state goes, that engine hangs (see the
+         * top); here the workload still completes.
+         */
+        *es = s->submit.engine[e];
         if (es->busy) {
-            /* not drained: the destination sees the hang (see the top) */
+            es->busy = false;
             es->hung = true;
         }
         memset(&s->mig.engine[e], 0, sizeof(s->mig.engine[e]));
@@ -503,7 +510,8 @@ static int vgt_mig_post_load(void *opaque, int version_id)
     for (e = 0; e < VGT_ENGINE_COUNT; e++) {
         VgtEngineState *es = &s->submit.engine[e];
 
-        /* the source drained: nothing of this VM runs anywhere */
+        /* nothing of this VM runs in this helper: none is busy */
+        *es = s->mig.submit[e];
         if (es->busy) {
             es->busy = false;
             es->hung = true;
@@ -789,7 +797,7 @@ const VMStateDescription vmstate_vgt = {
         VMSTATE_UINT32(fence.live, VgtState),
         VMSTATE_BOOL(irq.level, VgtState),
         VMSTATE_BOOL(irq.debug_level, VgtState),
-        VMSTATE_STRUCT_ARRAY(submit.engine, VgtState, VGT_ENGINE_COUNT, 1,
+        VMSTATE_STRUCT_ARRAY(mig.submit, VgtState, VGT_ENGINE_COUNT, 1,
                              vmstate_vgt_engine, VgtEngineState),
         VMSTATE_STRUCT_ARRAY(mig.engine, VgtState, VGT_ENGINE_COUNT, 1,
                              vmstate_vgt_engine_regs, struct vgt_engine_regs),
