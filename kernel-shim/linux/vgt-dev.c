@@ -335,32 +335,24 @@ static int vgt_ioc_shadow_map(struct vgt_file *f, void __user *argp)
 
 static int vgt_ioc_submit(struct vgt_file *f, void __user *argp)
 {
-	struct vgt_workload *wl;
+	struct vgt_workload *wl = memdup_user(argp, sizeof(*wl));
 	int ret;
 
-	wl = kmalloc(sizeof(*wl), GFP_KERNEL);
-	if (!wl)
-		return -ENOMEM;
-	if (copy_from_user(wl, argp, sizeof(*wl)))
-		ret = -EFAULT;
-	else
-		ret = -vgt_inst_submit(f->inst, wl);
+	if (IS_ERR(wl))
+		return PTR_ERR(wl);
+	ret = -vgt_inst_submit(f->inst, wl);
 	kfree(wl);
 	return ret;
 }
 
 static int vgt_ioc_engine_regs_get(struct vgt_file *f, void __user *argp)
 {
-	struct vgt_engine_regs *st;
+	struct vgt_engine_regs *st = memdup_user(argp, sizeof(*st));
 	int ret;
 
-	st = kmalloc(sizeof(*st), GFP_KERNEL);
-	if (!st)
-		return -ENOMEM;
-	if (copy_from_user(st, argp, sizeof(*st)))
-		ret = -EFAULT;
-	else
-		ret = -vgt_inst_engine_regs_get(f->inst, st->engine, st);
+	if (IS_ERR(st))
+		return PTR_ERR(st);
+	ret = -vgt_inst_engine_regs_get(f->inst, st->engine, st);
 	if (!ret && copy_to_user(argp, st, sizeof(*st)))
 		ret = -EFAULT;
 	kfree(st);
@@ -369,16 +361,12 @@ static int vgt_ioc_engine_regs_get(struct vgt_file *f, void __user *argp)
 
 static int vgt_ioc_engine_regs_set(struct vgt_file *f, void __user *argp)
 {
-	struct vgt_engine_regs *st;
+	struct vgt_engine_regs *st = memdup_user(argp, sizeof(*st));
 	int ret;
 
-	st = kmalloc(sizeof(*st), GFP_KERNEL);
-	if (!st)
-		return -ENOMEM;
-	if (copy_from_user(st, argp, sizeof(*st)))
-		ret = -EFAULT;
-	else
-		ret = -vgt_inst_engine_regs_set(f->inst, st);
+	if (IS_ERR(st))
+		return PTR_ERR(st);
+	ret = -vgt_inst_engine_regs_set(f->inst, st);
 	kfree(st);
 	return ret;
 }

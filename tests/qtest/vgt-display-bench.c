@@ -16,7 +16,6 @@
 #include "libqtest.h"
 #include "vgt-qtest.h"
 
-#define PAGE                4096u
 #define W                   1920
 #define H                   1080
 #define STRIDE              (W * 4)

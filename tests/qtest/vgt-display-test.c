@@ -17,11 +17,9 @@
 #include "qapi/qmp/qlist.h"
 #include "standard-headers/linux/pci_regs.h"
 
-#define PAGE                4096u
 
 #define DEIMR               0x44004
 #define DEIIR               0x44008
-#define DEIER               0x4400c
 #define SDEISR              0xc4000
 #define SDEIMR              0xc4004
 #define SDEIIR              0xc4008

@@ -14,10 +14,7 @@
 #include "libqtest.h"
 #include "vgt-qtest.h"
 
-#define FENCE_LO(i)         (0x100000 + 8 * (i))
-#define FENCE_HI(i)         (0x100004 + 8 * (i))
 #define GTT(i)              VGT_QTEST_GTT(i)
-#define PAGE                4096
 
 /* Guest RAM pages the tests point GTT entries at (-m 128M). */
 #define RAM_A               0x01000000ull

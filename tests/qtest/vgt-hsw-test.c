@@ -15,11 +15,6 @@
 #include "hw/pci/pci_regs.h"
 
 /* Registers (kernel-shim/hsw/hsw-regs.h) */
-#define DEIER               0x4400c
-#define MASTER              (1u << 31)
-#define GTIMR               0x44014
-#define GTIIR               0x44018
-#define GTIER               0x4401c
 #define GT_BLT_USER         (1u << 22)
 #define BCS                 0x22000
 #define RING_TAIL           (BCS + 0x30)
@@ -30,15 +25,11 @@
 #define MODE_IDLE           (1u << 9)
 #define BCS_FAULT_REG       (0x4280 + 0x14)
 #define HEAD_ADDR           0x001ffffc
-#define GDRST               0x941c
 #define GRDOM_BLT           (1u << 3)
 
 /* Commands */
-#define MI_NOOP             0x00000000
 #define MI_USER_INTERRUPT   0x01000000
 #define MI_STORE_DATA_IMM   0x10400002      /* GGTT (bit 22), one dword */
-#define MI_BB_START         0x18800000      /* GGTT */
-#define XY_COLOR_BLT        0x54300004      /* 32 bpp, alpha and RGB */
 
 /* This VM's RAM, where the GPU's pages are */
 #define RING_GPA            0x00400000      /* two pages */
@@ -246,7 +237,8 @@ static void test_blit_msi(void)
 {
     VgtQtest t;
     uint32_t cmds[] = {
-        XY_COLOR_BLT, (3u << 24) | (0xf0u << 16) | SURF_PITCH,
+        XY_COLOR_BLT | BLT_WRITE_ARGB,
+        BLT_32BPP | BLT_ROP_PATCOPY | SURF_PITCH,
         (2u << 16) | 8, (6u << 16) | 24, GM_SURF, 0xff123456,
         MI_STORE_DATA_IMM, 0, GM_SEQ + 0x40, 0xc0ffee,
         MI_USER_INTERRUPT, MI_NOOP,

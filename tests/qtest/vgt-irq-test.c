@@ -16,14 +16,9 @@
 #define DEISR               0x44000
 #define DEIMR               0x44004
 #define DEIIR               0x44008
-#define DEIER               0x4400c
-#define GTIMR               0x44014
-#define GTIIR               0x44018
-#define GTIER               0x4401c
 #define PMIMR               0x44024
 #define SDEIMR              0xc4004
 #define SDEIIR              0xc4008
-#define MASTER              (1u << 31)
 #define VBLANK_A            (1u << 0)
 #define VBLANK_B            (1u << 5)
 #define FLIP_DONE_A         (1u << 3)

@@ -20,17 +20,6 @@
 #include "vgt-qtest.h"
 #include "hw/pci/pci_regs.h"
 
-#define PAGE                4096u
-
-#define GTIMR               0x44014
-#define GTIIR               0x44018
-#define GTIER               0x4401c
-#define DEIER               0x4400c
-#define GDRST               0x941c
-#define MASTER              (1u << 31)
-#define FENCE_LO(i)         (0x100000 + 8 * (i))
-#define FENCE_HI(i)         (0x100004 + 8 * (i))
-
 #define BCS_BASE            0x22000
 #define BCS_HWS_PGA         0x4280
 #define BCS_USER            (1u << 22)
@@ -41,16 +30,6 @@
 #define RING_CTL            (BCS_BASE + 0x3c)
 #define RING_MI_MODE        (BCS_BASE + 0x9c)
 #define RING_IMR            (BCS_BASE + 0xa8)
-
-#define MI(op, len)         (((op) << 23) | (len))
-#define MI_NOOP             0
-#define MI_USER_INT         MI(0x02, 0)
-#define MI_STORE_INDEX      MI(0x21, 1)
-#define MI_SDI_GGTT         (MI(0x20, 2) | (1u << 22))
-#define XY_COLOR_BLT        ((2u << 29) | (0x50 << 22) | 4)
-#define BLT_WRITE_ARGB      (3u << 20)
-#define BLT_32BPP           (3u << 24)
-#define BLT_ROP_PATCOPY     (0xf0u << 16)
 
 /* The surface: 256 x 16 pixels, 32 bpp, pitch 1 KiB: four pages. */
 #define SURF_PITCH          1024u

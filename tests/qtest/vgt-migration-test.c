@@ -18,160 +18,16 @@
 #include "qemu/units.h"
 #include "libqtest.h"
 #include "qapi/qmp/qlist.h"
-#include "vgt-qtest.h"
+#include "vgt-ring-qtest.h"
 
-#define PAGE                4096u
-
-#define GTIMR               0x44014
-#define GTIIR               0x44018
-#define GTIER               0x4401c
-#define DEIER               0x4400c
-#define MASTER              (1u << 31)
-#define GDRST               0x941c
 #define GDRST_BCS           (1u << 3)
 #define DSPSTRIDE_A         0x70188
-#define FENCE_LO(i)         (0x100000 + 8 * (i))
-#define FENCE_HI(i)         (0x100004 + 8 * (i))
 
-#define RAM_BASE            0x02000000ull
-enum {
-    SLOT_RING_RCS, SLOT_RING_BCS, SLOT_HWSP_RCS, SLOT_HWSP_BCS, SLOT_BATCH,
-    SLOT_TARGET, SLOT_SURFACE, SLOT_COUNT
-};
-/* the big surface of the long workload: pages after the slots */
+/* the big surface of the long workloads: pages after the slots */
 #define BIG_SLOT            16
 #define BIG_PAGES           1024
 #define BIG_PITCH           4096
 #define BIG_LINES           (BIG_PAGES * PAGE / BIG_PITCH)
-
-#define MI(op, len)         (((op) << 23) | (len))
-#define MI_NOOP             0
-#define MI_USER_INT         MI(0x02, 0)
-#define MI_BB_END           MI(0x0a, 0)
-#define MI_BB_START         MI(0x31, 0)
-#define MI_STORE_INDEX      MI(0x21, 1)
-#define MI_SDI_GGTT         (MI(0x20, 2) | (1u << 22))
-#define XY_COLOR_BLT        ((2u << 29) | (0x50 << 22) | 4)
-#define BLT_WRITE_ARGB      (3u << 20)
-#define BLT_32BPP           (3u << 24)
-#define BLT_ROP_PATCOPY     (0xf0u << 16)
-
-typedef struct Engine {
-    uint32_t base;
-    uint32_t hws_pga;
-    uint32_t user_bit;
-    int ring_slot, hwsp_slot, idx;
-} Engine;
-
-static const Engine rcs = { 0x02000, 0x4080, 1u << 0,
-                            SLOT_RING_RCS, SLOT_HWSP_RCS, 0 };
-static const Engine bcs = { 0x22000, 0x4280, 1u << 22,
-                            SLOT_RING_BCS, SLOT_HWSP_BCS, 1 };
-
-typedef struct Gpu {
-    VgtQtest vm;
-    uint32_t tail[2];
-    uint32_t seqno;
-} Gpu;
-
-static uint32_t rd(Gpu *g, uint32_t reg)
-{
-    return vgt_rd(&g->vm, reg);
-}
-
-static void wr(Gpu *g, uint32_t reg, uint32_t v)
-{
-    vgt_wr(&g->vm, reg, v);
-}
-
-static uint64_t gpa(int slot)
-{
-    return RAM_BASE + (uint64_t)slot * PAGE;
-}
-
-static uint32_t gm(Gpu *g, int slot)
-{
-    return g->vm.mbase + slot * PAGE;
-}
-
-static void engine_start(Gpu *g, const Engine *e)
-{
-    wr(g, e->base + 0x3c, 0);
-    wr(g, e->base + 0x34, 0);
-    wr(g, e->base + 0x30, 0);
-    wr(g, e->hws_pga, gm(g, e->hwsp_slot));
-    wr(g, e->base + 0x38, gm(g, e->ring_slot));
-    wr(g, e->base + 0x3c, 0x1);
-    wr(g, e->base + 0x9c, 0x01000000);
-    wr(g, e->base + 0xa8, ~e->user_bit);
-}
-
-static void gpu_setup(Gpu *g)
-{
-    int k;
-
-    vgt_qtest_map(&g->vm);
-    vgt_qtest_read_partition(&g->vm);
-    for (k = 0; k < SLOT_COUNT; k++) {
-        qtest_memset(g->vm.qts, gpa(k), 0, PAGE);
-        vgt_gtt_wr(&g->vm, g->vm.mbase / PAGE + k, vgt_pte(gpa(k)));
-    }
-    wr(g, GTIER, rcs.user_bit | bcs.user_bit);
-    wr(g, GTIMR, ~(rcs.user_bit | bcs.user_bit));
-    wr(g, DEIER, MASTER);
-    engine_start(g, &rcs);
-    engine_start(g, &bcs);
-    g->tail[0] = g->tail[1] = 0;
-    g->seqno = 0;
-}
-
-static void submit(Gpu *g, const Engine *e, const uint32_t *dw, size_t n)
-{
-    uint32_t tail = g->tail[e->idx];
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        qtest_writel(g->vm.qts, gpa(e->ring_slot) + tail, dw[i]);
-        tail = (tail + 4) % PAGE;
-    }
-    if (tail & 7) {
-        qtest_writel(g->vm.qts, gpa(e->ring_slot) + tail, MI_NOOP);
-        tail = (tail + 4) % PAGE;
-    }
-    g->tail[e->idx] = tail;
-    wr(g, e->base + 0x30, tail);
-}
-
-#define SUBMIT(g, e, ...) \
-    submit(g, e, (const uint32_t[]){ __VA_ARGS__ }, \
-           ARRAY_SIZE(((const uint32_t[]){ __VA_ARGS__ })))
-
-static bool wait_value(Gpu *g, uint64_t gpa_addr, uint32_t want)
-{
-    int i;
-
-    for (i = 0; i < 1000; i++) {
-        rd(g, GTIIR);
-        if (qtest_readl(g->vm.qts, gpa_addr) == want) {
-            return true;
-        }
-        g_usleep(10 * 1000);
-    }
-    return false;
-}
-
-static bool wait_head_at_tail(Gpu *g, const Engine *e)
-{
-    int i;
-
-    for (i = 0; i < 1000; i++) {
-        if ((rd(g, e->base + 0x34) & 0x1ffffc) == g->tail[e->idx]) {
-            return true;
-        }
-        g_usleep(10 * 1000);
-    }
-    return false;
-}
 
 /*
  * Work on both engines, checked: a batch in the GGTT stores @cookie into
@@ -505,7 +361,7 @@ static void test_gpu_writes_during_precopy(void)
     set_caps(dst.vm.qts);
     qtest_qmp_assert_success(src.vm.qts, "{ 'execute': "
                              "'migrate-set-parameters', 'arguments': "
-                             "{ 'max-bandwidth': %d } }", 32 * MiB);
+                             "{ 'max-bandwidth': %d } }", (int)(32 * MiB));
     qtest_qmp_assert_success(dst.vm.qts, "{ 'execute': 'migrate-incoming', "
                              "'arguments': { 'uri': %s } }", uri);
     qtest_qmp_assert_success(src.vm.qts, "{ 'execute': 'migrate', "
@@ -608,7 +464,7 @@ static void make_qcow2(QTestState *qts, const char *path)
     qtest_qmp_assert_success(qts, "{ 'execute': 'blockdev-create', "
                              "'arguments': { 'job-id': 'c1', 'options': "
                              "{ 'driver': 'qcow2', 'file': 'f0', "
-                             "'size': %d } } }", 16 * MiB);
+                             "'size': %d } } }", (int)(16 * MiB));
     wait_job(qts, "c1");
     qtest_qmp_assert_success(qts, "{ 'execute': 'blockdev-add', "
                              "'arguments': { 'driver': 'qcow2', "
@@ -998,7 +854,7 @@ static void test_postcopy_refused(void)
                              "'postcopy-ram', 'state': true } ] } }");
     qtest_qmp_assert_success(src.vm.qts, "{ 'execute': "
                              "'migrate-set-parameters', 'arguments': "
-                             "{ 'max-bandwidth': %d } }", 16 * MiB);
+                             "{ 'max-bandwidth': %d } }", (int)(16 * MiB));
     qtest_qmp_assert_success(dst.vm.qts, "{ 'execute': 'migrate-incoming', "
                              "'arguments': { 'uri': %s } }", uri);
     qtest_qmp_assert_success(src.vm.qts, "{ 'execute': 'migrate', "

@@ -40,6 +40,33 @@
 /* BAR0 offset of GTT entry @i. */
 #define VGT_QTEST_GTT(i)        (VGT_MMIO_SIZE + 4 * (uint64_t)(i))
 
+/* Registers and commands the tests use as i915 does. */
+#define PAGE                4096u
+
+#define GTIMR               0x44014
+#define GTIIR               0x44018
+#define GTIER               0x4401c
+#define DEIER               0x4400c
+#define GDRST               0x941c
+#define MASTER              (1u << 31)
+#define FENCE_LO(i)         (0x100000 + 8 * (i))
+#define FENCE_HI(i)         (0x100004 + 8 * (i))
+
+#define MI(op, len)         (((op) << 23) | (len))
+#define MI_NOOP             0
+#define MI_USER_INT         MI(0x02, 0)
+#define MI_BB_END           MI(0x0a, 0)
+#define MI_BB_START         MI(0x31, 0)
+#define MI_STORE_INDEX      MI(0x21, 1)
+#define MI_SDI_GGTT         (MI(0x20, 2) | (1u << 22))
+#define MI_LRI1             MI(0x22, 1)
+#define MI_UPDATE_GTT       MI(0x23, 1)
+#define MI_BB_NON_SECURE    (1u << 13)
+#define XY_COLOR_BLT        ((2u << 29) | (0x50 << 22) | 4)
+#define BLT_WRITE_ARGB      (3u << 20)  /* 32 bpp: write alpha and RGB */
+#define BLT_32BPP           (3u << 24)
+#define BLT_ROP_PATCOPY     (0xf0u << 16)
+
 typedef struct VgtQtest {
     QTestState *qts;
     QPCIBus *bus;

@@ -20,7 +20,6 @@
 #define   FORCEWAKE_KERNEL  (1u << 0)
 #define GTFIFODBG           0x120000
 #define GTFIFOCTL           0x120008
-#define GDRST               0x0941c
 #define FPGA_DBG            0x42300
 #define HSW_EDRAM_CAP       0x120010
 #define HSW_PAVP_FUSE1      0x0911c

@@ -18,7 +18,6 @@
 #include "vgt-qtest.h"
 #include "vgt-blit-workload.h"
 
-#define PAGE            4096u
 #define RAM_BASE        0x02000000ull   /* guest RAM the GM maps, 4 MiB */
 #define RAM_PAGES       1024
 #define HWSP_OFF        0x3ff000u

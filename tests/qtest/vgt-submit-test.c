@@ -12,110 +12,7 @@
 #include "qemu/osdep.h"
 #include "qemu/units.h"
 #include "libqtest.h"
-#include "vgt-qtest.h"
-
-#define PAGE                4096u
-
-#define GTIMR               0x44014
-#define GTIIR               0x44018
-#define GTIER               0x4401c
-#define DEIER               0x4400c
-#define GDRST               0x941c
-#define MASTER              (1u << 31)
-
-/* guest-physical pages the test uses, each mapped at GM slot k */
-#define RAM_BASE            0x02000000ull
-enum {
-    SLOT_RING_RCS, SLOT_RING_BCS, SLOT_HWSP_RCS, SLOT_HWSP_BCS, SLOT_BATCH,
-    SLOT_TARGET, SLOT_SURFACE, SLOT_SURFACE2, SLOT_COUNT
-};
-
-#define MI(op, len)         (((op) << 23) | (len))
-#define MI_NOOP             0
-#define MI_USER_INT         MI(0x02, 0)
-#define MI_BB_END           MI(0x0a, 0)
-#define MI_BB_START         MI(0x31, 0)
-#define MI_STORE_INDEX      MI(0x21, 1)
-#define MI_SDI_GGTT         (MI(0x20, 2) | (1u << 22))
-#define MI_LRI1             MI(0x22, 1)
-#define MI_UPDATE_GTT       MI(0x23, 1)
-#define MI_BB_NON_SECURE    (1u << 13)
-#define XY_COLOR_BLT        ((2u << 29) | (0x50 << 22) | 4)
-#define BLT_WRITE_ARGB      (3u << 20)  /* 32 bpp: write alpha and RGB */
-#define BLT_32BPP           (3u << 24)
-#define BLT_ROP_PATCOPY     (0xf0u << 16)
-
-typedef struct Engine {
-    uint32_t base;          /* ring registers */
-    uint32_t hws_pga;
-    uint32_t user_bit;      /* GTIIR */
-    uint32_t gdrst_bit;
-    int ring_slot, hwsp_slot;
-} Engine;
-
-static const Engine rcs = { 0x02000, 0x4080, 1u << 0, 1u << 1,
-                            SLOT_RING_RCS, SLOT_HWSP_RCS };
-static const Engine bcs = { 0x22000, 0x4280, 1u << 22, 1u << 3,
-                            SLOT_RING_BCS, SLOT_HWSP_BCS };
-
-/* A VM as its driver sees it: the device, and where its rings are. */
-typedef struct Gpu {
-    VgtQtest vm;
-    uint32_t tail[2];       /* per engine used: rcs 0, bcs 1 */
-} Gpu;
-
-static uint32_t rd(Gpu *g, uint32_t reg)
-{
-    return vgt_rd(&g->vm, reg);
-}
-
-static void wr(Gpu *g, uint32_t reg, uint32_t v)
-{
-    vgt_wr(&g->vm, reg, v);
-}
-
-static uint64_t gpa(int slot)
-{
-    return RAM_BASE + (uint64_t)slot * PAGE;
-}
-
-static uint32_t gm(Gpu *g, int slot)
-{
-    return g->vm.mbase + slot * PAGE;
-}
-
-static void engine_start(Gpu *g, const Engine *e)
-{
-    /* as i915's xcs_resume: stop, status page, start, valid, unstop */
-    wr(g, e->base + 0x3c, 0);
-    wr(g, e->base + 0x34, 0);
-    wr(g, e->base + 0x30, 0);
-    wr(g, e->hws_pga, gm(g, e->hwsp_slot));
-    wr(g, e->base + 0x38, gm(g, e->ring_slot));
-    wr(g, e->base + 0x3c, 0x1);                     /* one page, valid */
-    g_assert_cmphex(rd(g, e->base + 0x3c) & 1, ==, 1);
-    wr(g, e->base + 0x9c, 0x01000000);              /* STOP_RING off */
-    wr(g, e->base + 0xa8, ~e->user_bit);            /* RING_IMR */
-}
-
-/* Enable the device, map BAR0 and the test's pages, start both rings. */
-static void gpu_setup(Gpu *g)
-{
-    int k;
-
-    vgt_qtest_map(&g->vm);
-    vgt_qtest_read_partition(&g->vm);
-    for (k = 0; k < SLOT_COUNT; k++) {
-        qtest_memset(g->vm.qts, gpa(k), 0, PAGE);
-        vgt_gtt_wr(&g->vm, g->vm.mbase / PAGE + k, vgt_pte(gpa(k)));
-    }
-    wr(g, GTIER, rcs.user_bit | bcs.user_bit);
-    wr(g, GTIMR, ~(rcs.user_bit | bcs.user_bit));
-    wr(g, DEIER, MASTER);
-    engine_start(g, &rcs);
-    engine_start(g, &bcs);
-    g->tail[0] = g->tail[1] = 0;
-}
+#include "vgt-ring-qtest.h"
 
 /* A VM with its vgt on the embedded helper, logging guest errors. */
 static void gpu_start(Gpu *g)
@@ -146,64 +43,6 @@ static void gpu_stop(Gpu *g)
 static int log_count(Gpu *g, const char *needle)
 {
     return vgt_qtest_log_count(&g->vm, needle);
-}
-
-/* Append dwords to an engine's ring (padded to a qword) and submit. */
-static void submit(Gpu *g, const Engine *e, const uint32_t *dw, size_t n)
-{
-    int idx = e == &rcs ? 0 : 1;
-    uint32_t tail = g->tail[idx];
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        qtest_writel(g->vm.qts, gpa(e->ring_slot) + tail, dw[i]);
-        tail = (tail + 4) % PAGE;
-    }
-    if (tail & 7) {
-        qtest_writel(g->vm.qts, gpa(e->ring_slot) + tail, MI_NOOP);
-        tail = (tail + 4) % PAGE;
-    }
-    g->tail[idx] = tail;
-    wr(g, e->base + 0x30, tail);
-}
-
-#define SUBMIT(g, e, ...) \
-    submit(g, e, (const uint32_t[]){ __VA_ARGS__ }, \
-           ARRAY_SIZE(((const uint32_t[]){ __VA_ARGS__ })))
-
-/* Wait (up to 5 s) for @want at @gpa_addr, as a driver polls its seqno. */
-static bool wait_value(Gpu *g, uint64_t gpa_addr, uint32_t want)
-{
-    int i;
-
-    for (i = 0; i < 500; i++) {
-        /* a register read also lets QEMU deliver the helper's events */
-        rd(g, GTIIR);
-        if (qtest_readl(g->vm.qts, gpa_addr) == want) {
-            return true;
-        }
-        g_usleep(10 * 1000);
-    }
-    return false;
-}
-
-/*
- * Wait (up to 5 s) for HEAD to reach TAIL.  The engine writes its seqno
- * before it reports the submission complete, and HEAD moves only on
- * that report: a test that reads HEAD must wait for it, not the seqno.
- */
-static bool wait_head_at_tail(Gpu *g, const Engine *e)
-{
-    uint32_t tail = g->tail[e == &rcs ? 0 : 1];
-    int i;
-
-    for (i = 0; i < 500; i++) {
-        if ((rd(g, e->base + 0x34) & 0x1ffffc) == tail) {
-            return true;
-        }
-        g_usleep(10 * 1000);
-    }
-    return false;
 }
 
 static void seqno_and_interrupt(void (*start)(Gpu *g))
@@ -411,7 +250,7 @@ static void test_copy_is_what_runs(void)
 static void expect_rejected(Gpu *g, const Engine *e, const char *rule,
                             const uint32_t *dw, size_t n)
 {
-    int idx = e == &rcs ? 0 : 1;
+    int idx = e->idx;
     uint64_t hwsp = gpa(e->hwsp_slot) + 0x100;
     uint32_t head = rd(g, e->base + 0x34);
     g_autofree uint32_t *cmds = g_new(uint32_t, n + 4);

@@ -21,6 +21,22 @@
 #include "vgt-internal.h"
 #include "trace.h"
 
+static void vgt_exit(PCIDevice *pdev)
+{
+    VgtState *s = VGT(pdev);
+
+    vgt_migration_exit(s);
+    vgt_display_exit(s);
+    vgt_vga_exit(s);
+    vgt_pipes_exit(s);
+    vgt_opregion_exit(s);
+    vgt_aperture_exit(s);
+    vgt_gtt_exit(s);
+    vgt_regs_exit(s);
+    msi_uninit(pdev);
+    vgt_host_disconnect(s);
+}
+
 static void vgt_realize(PCIDevice *pdev, Error **errp)
 {
     VgtState *s = VGT(pdev);
@@ -71,14 +87,7 @@ static void vgt_realize(PCIDevice *pdev, Error **errp)
     vgt_pipes_init(s);
     vgt_display_init(s);
     if (!vgt_migration_init(s, errp)) {
-        vgt_display_exit(s);
-        vgt_vga_exit(s);
-        vgt_pipes_exit(s);
-        vgt_opregion_exit(s);
-        vgt_aperture_exit(s);
-        vgt_gtt_exit(s);
-        vgt_regs_exit(s);
-        vgt_host_disconnect(s);
+        vgt_exit(pdev);
         return;
     }
 
@@ -116,22 +125,6 @@ static void vgt_qdev_realize(DeviceState *dev, Error **errp)
         trace_vgt_claim_slot(PCI_SLOT(pdev->devfn));
     }
     vgt_pci_qdev_realize(dev, errp);
-}
-
-static void vgt_exit(PCIDevice *pdev)
-{
-    VgtState *s = VGT(pdev);
-
-    vgt_migration_exit(s);
-    vgt_display_exit(s);
-    vgt_vga_exit(s);
-    vgt_pipes_exit(s);
-    vgt_opregion_exit(s);
-    vgt_aperture_exit(s);
-    vgt_gtt_exit(s);
-    vgt_regs_exit(s);
-    msi_uninit(pdev);
-    vgt_host_disconnect(s);
 }
 
 static void vgt_reset(DeviceState *dev)
