@@ -471,6 +471,18 @@ static void make_qcow2(QTestState *qts, const char *path)
                              "'file': 'f0', 'node-name': 'disk0' } }");
 }
 
+/* Start a VM from snapshot @name of the qcow2 image @img. */
+static void start_from_snapshot(Gpu *g, const char *img, const char *name)
+{
+    g_autofree char *args = g_strdup_printf(
+        "-m 128M -d guest_errors "
+        "-blockdev driver=file,filename=%s,node-name=f0 "
+        "-blockdev driver=qcow2,file=f0,node-name=disk0 -loadvm %s",
+        img, name);
+
+    vgt_qtest_start(&g->vm, args, NULL);
+}
+
 static void hmp_ok(QTestState *qts, const char *cmd)
 {
     g_autofree char *out = qtest_hmp(qts, "%s", cmd);
@@ -483,7 +495,6 @@ static void test_snapshots(void)
 {
     g_autofree char *dir = g_dir_make_tmp("vgt-snap-XXXXXX", NULL);
     g_autofree char *img = g_strdup_printf("%s/snap.qcow2", dir);
-    g_autofree char *args = NULL;
     Gpu g, saved, again;
     uint32_t seq;
 
@@ -515,11 +526,7 @@ static void test_snapshots(void)
     vgt_qtest_stop(&g.vm);
 
     /* the same snapshot at start-up */
-    args = g_strdup_printf("-m 128M -d guest_errors "
-                           "-blockdev driver=file,filename=%s,node-name=f0 "
-                           "-blockdev driver=qcow2,file=f0,node-name=disk0 "
-                           "-loadvm s1", img);
-    vgt_qtest_start(&again.vm, args, NULL);
+    start_from_snapshot(&again, img, "s1");
     again.vm.bar0 = saved.vm.bar0;
     memcpy(again.tail, saved.tail, sizeof(again.tail));
     again.seqno = saved.seqno;
@@ -541,7 +548,6 @@ static void test_drain_timeout_is_a_hang(void)
 {
     g_autofree char *dir = g_dir_make_tmp("vgt-snap-XXXXXX", NULL);
     g_autofree char *img = g_strdup_printf("%s/snap.qcow2", dir);
-    g_autofree char *args = NULL;
     g_autofree char *out = NULL;
     Gpu src, dst;
     uint32_t i, seq;
@@ -581,11 +587,7 @@ static void test_drain_timeout_is_a_hang(void)
     g_assert_true(wait_head_at_tail(&src, &bcs));
     vgt_qtest_stop(&src.vm);
 
-    args = g_strdup_printf("-m 128M -d guest_errors "
-                           "-blockdev driver=file,filename=%s,node-name=f0 "
-                           "-blockdev driver=qcow2,file=f0,node-name=disk0 "
-                           "-loadvm hung", img);
-    vgt_qtest_start(&dst.vm, args, NULL);
+    start_from_snapshot(&dst, img, "hung");
     adopt(&dst, &src);
     /* the engine hangs where the workload was: HEAD stays */
     g_usleep(100 * 1000);
