@@ -228,12 +228,28 @@ static bool mig_remapped(Gpu *g)
 /* ---- the cases --------------------------------------------------------- */
 
 /* Every piece of state, the same partition, embedded to embedded. */
+/* Firmware's part: the OpRegion mapped where ASLS says (in guest RAM). */
+#define ASLS                0xfc
+#define OPREGION_GPA        0x07000000u
+
+static void check_opregion(Gpu *g)
+{
+    char sig[17] = { 0 };
+
+    g_assert_cmphex(qpci_config_readl(g->vm.dev, ASLS), ==, OPREGION_GPA);
+    qtest_memread(g->vm.qts, OPREGION_GPA, sig, 16);
+    g_assert_cmpstr(sig, ==, "IntelGraphicsMem");
+}
+
 static void test_same_partition(void)
 {
     Gpu src, dst;
     g_autofree char *st = NULL;
 
     vgt_qtest_start(&src.vm, "-m 128M -d guest_errors", NULL);
+    /* before the driver, as firmware does */
+    qpci_config_writel(src.vm.dev, ASLS, OPREGION_GPA);
+    check_opregion(&src);
     gpu_setup(&src);
     vgt_qtest_map_aperture(&src.vm);
     program_state(&src);
@@ -246,6 +262,7 @@ static void test_same_partition(void)
     wait_running(dst.vm.qts);
     adopt(&dst, &src);
     check_state(&dst, &src);
+    check_opregion(&dst);
     /* the aperture reaches the same guest pages through the new GTT */
     g_assert_cmphex(qpci_io_readl(dst.vm.dev, dst.vm.bar2,
                                   gm(&dst, SLOT_TARGET) + 16), ==,

@@ -273,6 +273,8 @@ typedef struct VgtMigration {
     /* Submission state as saved: an engine not drained is a hang */
     VgtEngineState submit[VGT_ENGINE_COUNT];
     uint64_t warned_id[VGT_ENGINE_COUNT];  /* undrained, reported once */
+    /* Where the OpRegion is mapped (ASLS), 0: not; the live map follows */
+    uint32_t opregion_asls;
     /* What the last save, load and drain cost, for users and benches */
     int64_t save_start_ns;
     int64_t load_start_ns;

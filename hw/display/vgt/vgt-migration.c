@@ -49,6 +49,7 @@
 #include "migration/blocker.h"
 #include "migration/migration.h"
 #include "migration/misc.h"
+#include "migration/qemu-file-types.h"
 #include "migration/vmstate.h"
 #include "sysemu/runstate.h"
 #include "sysemu/xen.h"
@@ -317,6 +318,7 @@ static int vgt_mig_pre_save(void *opaque)
             return -EINVAL;
         }
     }
+    s->mig.opregion_asls = s->opregion.mapped ? s->opregion.addr : 0;
     s->mig.magic = VGT_MIG_MAGIC;
     s->mig.crc = vgt_mig_crc(s);
     trace_vgt_mig_pre_save(s->mig.crc);
@@ -493,6 +495,12 @@ static int vgt_mig_post_load(void *opaque, int version_id)
     if (!vgt_mig_check_view(s, &view) || !vgt_mig_check_state(s)) {
         goto refuse;
     }
+    /*
+     * The live OpRegion mapping is this QEMU's: it follows what the guest
+     * set.  First: mapping it splits guest RAM, which the helper sees as
+     * regions going and coming (dropping what pointed into them).
+     */
+    vgt_opregion_map(s, s->mig.opregion_asls);
     /* The helper forgets what it had for this VM, then hears it again. */
     vgt_host_reset(s);
     s->host.view = view;
@@ -526,7 +534,6 @@ static int vgt_mig_post_load(void *opaque, int version_id)
             goto refuse;
         }
     }
-    vgt_opregion_map(s, s->opregion.mapped ? s->opregion.addr : 0);
     s->display.console.invalidate = true;
     vgt_irq_update(s);
     s->mig.load_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME) -
@@ -809,8 +816,7 @@ const VMStateDescription vmstate_vgt = {
                        VgtGmbus),
         VMSTATE_VBUFFER_UINT32(opregion.live, VgtState, 1, NULL,
                                mig.opregion_size),
-        VMSTATE_BOOL(opregion.mapped, VgtState),
-        VMSTATE_UINT64(opregion.addr, VgtState),
+        VMSTATE_UINT32(mig.opregion_asls, VgtState),
         /* last: covers the register file, the GTT and the view */
         VMSTATE_UINT32(mig.crc, VgtState),
         VMSTATE_END_OF_LIST()
