@@ -463,6 +463,28 @@ int hsw_blt_decode(const struct hsw_cmd *cmd, const u32 *dw,
 	return 0;	/* XY_SETUP_CLIP_BLT: no operand */
 }
 
+bool hsw_reg_gm_field(u32 engine, u32 offset, u32 *mask, u64 *span)
+{
+	u32 base;
+
+	if (engine >= HSW_NUM_ENGINES)
+		return false;
+	base = hsw_engines[engine].mmio_base;
+	if (offset == hsw_engines[engine].hws_pga) {
+		*mask = HSW_HWS_PGA_ADDR_MASK;
+		*span = HSW_HWSP_SIZE;
+	} else if (offset == RING_PP_DIR_BASE(base)) {
+		*mask = HSW_PP_DIR_BASE_ADDR_MASK;
+		*span = HSW_PPGTT_PD_GM_SIZE;
+	} else if (engine == HSW_RCS && offset == CCID) {
+		*mask = HSW_CCID_ADDR_MASK;
+		*span = HSW_CXT_SIZE;
+	} else {
+		return false;
+	}
+	return true;
+}
+
 const char *hsw_cmd_error_name(enum hsw_cmd_error err)
 {
 	static const char *const names[] = {

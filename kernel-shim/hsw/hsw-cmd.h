@@ -289,6 +289,14 @@ void hsw_blt_span(const struct hsw_blt_surface *s, u32 x1, u32 y1, u32 x2,
 #define HSW_HWS_PGA_ADDR_MASK		0xfffff000u
 #define HSW_PP_DIR_BASE_ADDR_MASK	0xffff0000u
 #define HSW_PPGTT_PD_GM_SIZE		((u64)HSW_PPGTT_PDES << 12)
+#define HSW_CCID_ADDR_MASK		0xfffff000u
+
+/*
+ * Whether register @offset of @engine holds a GGTT address: HWS_PGA,
+ * PP_DIR_BASE and (render) CCID, the current context image.  *mask: its
+ * address bits; *span: the bytes of GM it names.
+ */
+bool hsw_reg_gm_field(u32 engine, u32 offset, u32 *mask, u64 *span);
 
 const char *hsw_cmd_error_name(enum hsw_cmd_error err);
 

@@ -21,9 +21,13 @@
  *    (vgt_gtt_flush translates the queued entries).
  *  - Fences (vgt-fence.c): start and last page of the value sent to the
  *    helper; the registers keep what the guest wrote.
- *  - Workload registers (vgt-submit.c): HWS_PGA and PP_DIR_BASE (whose
- *    GM address is bits 31:16 x 64 KiB; hsw-cmd.h).  A value outside the
- *    view goes as it is (nothing walks it that the helper would allow).
+ *  - Engine registers that hold a GGTT address (hsw_reg_gm_field:
+ *    HWS_PGA, PP_DIR_BASE, whose GM address is bits 31:16 x 64 KiB, and
+ *    CCID): the ones each workload carries (vgt-submit.c), and the
+ *    helper's engine state a migration carries (vgt-migration.c), which
+ *    travels in the guest's addresses (vgt_gm_reg_to_guest at the source,
+ *    vgt_gm_reg_to_host at the destination).  A value outside the range
+ *    goes as it is (nothing walks it that the helper would allow).
  *  - Commands (vgt-cmd.c, vgt_cmd_remap on the copies that run): every
  *    GGTT operand hsw_cmd_operands describes (MI_STORE_DATA_IMM,
  *    MI_STORE/LOAD_REGISTER_MEM, MI_CONDITIONAL_BATCH_BUFFER_END,
@@ -55,6 +59,8 @@
 
 #include "qemu/osdep.h"
 #include "vgt-internal.h"
+#include "vgt-cmd.h"
+#include "trace.h"
 
 bool vgt_gm_remapped(VgtState *s)
 {
@@ -83,4 +89,55 @@ bool vgt_gm_to_host(VgtState *s, uint64_t gma, uint64_t len, uint64_t *hma)
         return true;
     }
     return false;
+}
+
+/* The inverse: the helper's address @hma back to the guest's. */
+bool vgt_gm_to_guest(VgtState *s, uint64_t hma, uint64_t len, uint64_t *gma)
+{
+    const struct vgt_instance_info *v = &s->host.view;
+    const struct vgt_instance_info *p = &s->host.part;
+
+    if (vgt_gm_within(hma, len, p->mappable_base, p->mappable_size)) {
+        *gma = hma - p->mappable_base + v->mappable_base;
+        return true;
+    }
+    if (vgt_gm_within(hma, len, p->nonmappable_base, p->nonmappable_size)) {
+        *gma = hma - p->nonmappable_base + v->nonmappable_base;
+        return true;
+    }
+    return false;
+}
+
+/* Move the address in @value of @engine's register @reg, one way or back. */
+static uint32_t vgt_gm_reg_move(VgtState *s, unsigned engine, uint32_t reg,
+                                uint32_t value, bool to_host)
+{
+    uint32_t mask, moved = value;
+    uint64_t span, to;
+    bool ok;
+
+    if (!vgt_gm_remapped(s) || !hsw_reg_gm_field(engine, reg, &mask, &span) ||
+        !(value & mask)) {
+        return value;
+    }
+    ok = to_host ? vgt_gm_to_host(s, value & mask, span, &to) :
+                   vgt_gm_to_guest(s, value & mask, span, &to);
+    if (!ok || !vgt_cmd_move_field(&moved, mask, value & mask, to)) {
+        trace_vgt_gm_reg_not_remapped(hsw_engines[engine].name, reg, value,
+                                      to_host);
+        return value;
+    }
+    return moved;
+}
+
+uint32_t vgt_gm_reg_to_host(VgtState *s, unsigned engine, uint32_t reg,
+                            uint32_t value)
+{
+    return vgt_gm_reg_move(s, engine, reg, value, true);
+}
+
+uint32_t vgt_gm_reg_to_guest(VgtState *s, unsigned engine, uint32_t reg,
+                             uint32_t value)
+{
+    return vgt_gm_reg_move(s, engine, reg, value, false);
 }

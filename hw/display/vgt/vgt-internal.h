@@ -460,6 +460,16 @@ void vgt_aperture_unmap_refused(VgtState *s, uint32_t index, uint64_t gfn);
  */
 bool vgt_gm_remapped(VgtState *s);
 bool vgt_gm_to_host(VgtState *s, uint64_t gma, uint64_t len, uint64_t *hma);
+/* The inverse, for what the helper holds in its addresses. */
+bool vgt_gm_to_guest(VgtState *s, uint64_t hma, uint64_t len, uint64_t *gma);
+/*
+ * @value of @engine's register @reg with its GGTT address moved (if it
+ * holds one, hsw_reg_gm_field): to the helper's partition, or back.
+ */
+uint32_t vgt_gm_reg_to_host(VgtState *s, unsigned engine, uint32_t reg,
+                            uint32_t value);
+uint32_t vgt_gm_reg_to_guest(VgtState *s, unsigned engine, uint32_t reg,
+                             uint32_t value);
 
 /* vgt-fence.c: fence registers (rows: vgt_fence_reg_table) */
 void vgt_fence_init(VgtState *s);

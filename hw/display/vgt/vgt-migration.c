@@ -276,6 +276,25 @@ static uint32_t vgt_mig_crc(VgtState *s)
     return crc;
 }
 
+/*
+ * The helper's engine registers that hold GGTT addresses (the current
+ * context, the status page, the page directory) travel in the guest's
+ * addresses: each side's helper may have the VM elsewhere.
+ */
+static void vgt_mig_engine_regs_move(VgtState *s, struct vgt_engine_regs *r,
+                                     bool to_host)
+{
+    uint32_t i;
+
+    for (i = 0; i < r->nr_regs && i < VGT_ENGINE_REGS_MAX; i++) {
+        r->regs[i].value = to_host ?
+            vgt_gm_reg_to_host(s, r->engine, r->regs[i].offset,
+                               r->regs[i].value) :
+            vgt_gm_reg_to_guest(s, r->engine, r->regs[i].offset,
+                                r->regs[i].value);
+    }
+}
+
 static int vgt_mig_pre_save(void *opaque)
 {
     VgtState *s = opaque;
@@ -317,6 +336,7 @@ static int vgt_mig_pre_save(void *opaque)
                          ret < 0 ? vgt_strerror(ret) : "too many registers");
             return -EINVAL;
         }
+        vgt_mig_engine_regs_move(s, &s->mig.engine[e], false);
     }
     s->mig.opregion_asls = s->opregion.mapped ? s->opregion.addr : 0;
     s->mig.magic = VGT_MIG_MAGIC;
@@ -524,6 +544,7 @@ static int vgt_mig_post_load(void *opaque, int version_id)
             es->busy = false;
             es->hung = true;
         }
+        vgt_mig_engine_regs_move(s, &s->mig.engine[e], true);
         ret = s->host.ops->engine_regs_set ?
               s->host.ops->engine_regs_set(s->host.conn, &s->mig.engine[e]) :
               -VGT_E_INVAL;

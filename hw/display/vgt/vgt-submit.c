@@ -72,25 +72,6 @@ static bool vgt_submit_to_host(void *opaque, uint64_t gma, uint64_t len,
  * yet) goes as it is: the helper refuses anything outside the instance's
  * GM, so nothing the VM can reach goes through it.
  */
-static uint32_t vgt_submit_reg_to_host(VgtState *s, unsigned engine,
-                                       uint32_t reg, uint32_t mask,
-                                       uint64_t len)
-{
-    uint32_t value = vgt_vreg(s, reg), moved = value;
-    uint64_t hma;
-
-    if (!vgt_gm_remapped(s)) {
-        return value;
-    }
-    if (!vgt_gm_to_host(s, value & mask, len, &hma) ||
-        !vgt_cmd_move_field(&moved, mask, value & mask, hma)) {
-        trace_vgt_submit_reg_not_remapped(hsw_engines[engine].name, reg,
-                                          value);
-        return value;
-    }
-    return moved;
-}
-
 /* Stop the engine in the VM's view: it sees a hang it can reset. */
 static void vgt_submit_hang(VgtState *s, unsigned engine, const char *why)
 {
@@ -201,15 +182,14 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     wl.engine = engine;
     wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
         hsw_engines[engine].hws_pga,
-        vgt_submit_reg_to_host(s, engine, hsw_engines[engine].hws_pga,
-                               HSW_HWS_PGA_ADDR_MASK, HSW_HWSP_SIZE) };
+        vgt_gm_reg_to_host(s, engine, hsw_engines[engine].hws_pga,
+                           vgt_vreg(s, hsw_engines[engine].hws_pga)) };
     wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
         RING_PP_DIR_DCLV(base), vgt_vreg(s, RING_PP_DIR_DCLV(base)) };
     wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
         RING_PP_DIR_BASE(base),
-        vgt_submit_reg_to_host(s, engine, RING_PP_DIR_BASE(base),
-                               HSW_PP_DIR_BASE_ADDR_MASK,
-                               HSW_PPGTT_PD_GM_SIZE) };
+        vgt_gm_reg_to_host(s, engine, RING_PP_DIR_BASE(base),
+                           vgt_vreg(s, RING_PP_DIR_BASE(base))) };
     wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
         RING_MODE_GEN7(base), vgt_vreg(s, RING_MODE_GEN7(base)) };
 
