@@ -40,8 +40,12 @@ typedef int32_t vgt_s32;
 typedef uint64_t vgt_u64;
 #endif
 
-/* Major version: bumped on any incompatible change of this header. */
-#define VGT_ABI_VERSION         1
+/*
+ * Major version: bumped on any incompatible change of this header.
+ * 2: migration (engine registers, dirty log), GTT writes of up to 480
+ * entries a call (a migration replays the whole GTT).
+ */
+#define VGT_ABI_VERSION         2
 
 /*
  * Error codes.  Every call returns 0 (or a count, where documented) on
@@ -81,7 +85,7 @@ enum vgt_error {
 #define VGT_PAGE_SHIFT          12
 #define VGT_PAGE_SIZE           (1u << VGT_PAGE_SHIFT)
 #define VGT_MAX_MEM_REGIONS     64   /* per instance (RAM sections) */
-#define VGT_GTT_WRITE_MAX       128  /* entries per gtt_write call */
+#define VGT_GTT_WRITE_MAX       480  /* entries per gtt_write call */
 #define VGT_GM_READ_MAX         4096 /* bytes per gm_read call */
 #define VGT_EVENT_READ_MAX      64   /* events per events_read call */
 

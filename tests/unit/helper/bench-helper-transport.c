@@ -359,7 +359,7 @@ int main(int argc, char **argv)
     }
 
     metric("gtt_write_1", gtt_rate(ops, c, &info, 1, seconds), "entries/s");
-    metric("gtt_write_128", gtt_rate(ops, c, &info, VGT_GTT_WRITE_MAX,
+    metric("gtt_write_batch", gtt_rate(ops, c, &info, VGT_GTT_WRITE_MAX,
                                      seconds), "entries/s");
 
     /* the first mappable page is guest frame 0: where the numbers go */

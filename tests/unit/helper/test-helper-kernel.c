@@ -360,13 +360,17 @@ static void test_results(void)
 
 #define RAM_PAGES 64
 
+/* GTT writes split in chunks the module takes: two whole ones and 44 */
+#define CH              VGT_GTT_WRITE_MAX
+#define GTT_SPLIT_N     (2 * CH + 44)
+
 static void test_gtt_split(void)
 {
     struct vgt_create_req req = { 16 << 20, 0, 0, 0 };
     struct vgt_mem_region r = { .gpa = 0, .size = RAM_PAGES * 4096,
                                 .fd = -1 };
     struct vgt_instance_info info;
-    struct vgt_gtt_entry e[300], got;
+    struct vgt_gtt_entry e[GTT_SPLIT_N], got;
     struct vgt_stats st;
     struct vgt_conn *c;
     guint8 *ram = g_aligned_alloc0(RAM_PAGES, 4096, 4096);
@@ -388,39 +392,41 @@ static void test_gtt_split(void)
         e[i] = (struct vgt_gtt_entry){ first + i, VGT_PTE_VALID,
                                        i % RAM_PAGES };
     }
-    /* 300 entries: 128 + 128 + 44, never more than the module takes */
-    g_assert_cmpint(kops->gtt_write(c, e, 300, &bad), ==, 0);
+    /* two whole chunks and 44: never more than the module takes */
+    g_assert_cmpint(kops->gtt_write(c, e, GTT_SPLIT_N, &bad), ==, 0);
     g_assert_cmpuint(bad, ==, 0);
     g_assert_cmpuint(fake.gtt_calls, ==, 3);
     g_assert_cmpuint(fake.gtt_max_n, ==, VGT_GTT_WRITE_MAX);
-    g_assert_cmpint(kops->gtt_read(c, first + 299, &got), ==, 0);
-    g_assert_cmpuint(got.gfn, ==, 299 % RAM_PAGES);
+    g_assert_cmpint(kops->gtt_read(c, first + GTT_SPLIT_N - 1, &got), ==, 0);
+    g_assert_cmpuint(got.gfn, ==, (GTT_SPLIT_N - 1) % RAM_PAGES);
     g_assert_cmpuint(got.flags & VGT_PTE_VALID, ==, VGT_PTE_VALID);
 
     /*
-     * A bad frame at 200 (second chunk): *bad is its index in the whole
+     * A bad frame in the second chunk: *bad is its index in the whole
      * array; the first chunk stays written, the second and third do not.
      */
     for (uint32_t i = 0; i < G_N_ELEMENTS(e); i++) {
         e[i].gfn = (i + 1) % RAM_PAGES;
     }
-    e[200].gfn = RAM_PAGES + 5;
+    e[CH + 72].gfn = RAM_PAGES + 5;
     fake.gtt_calls = 0;
-    g_assert_cmpint(kops->gtt_write(c, e, 300, &bad), ==, -VGT_E_GFN);
-    g_assert_cmpuint(bad, ==, 200);
+    g_assert_cmpint(kops->gtt_write(c, e, GTT_SPLIT_N, &bad), ==, -VGT_E_GFN);
+    g_assert_cmpuint(bad, ==, CH + 72);
     g_assert_cmpuint(fake.gtt_calls, ==, 2);
-    g_assert_cmpint(kops->gtt_read(c, first + 127, &got), ==, 0);
-    g_assert_cmpuint(got.gfn, ==, 128 % RAM_PAGES);
-    g_assert_cmpint(kops->gtt_read(c, first + 128, &got), ==, 0);
-    g_assert_cmpuint(got.gfn, ==, 128 % RAM_PAGES);
-    g_assert_cmpint(kops->gtt_read(c, first + 299, &got), ==, 0);
-    g_assert_cmpuint(got.gfn, ==, 299 % RAM_PAGES);
+    g_assert_cmpint(kops->gtt_read(c, first + CH - 1, &got), ==, 0);
+    g_assert_cmpuint(got.gfn, ==, CH % RAM_PAGES);
+    g_assert_cmpint(kops->gtt_read(c, first + CH, &got), ==, 0);
+    g_assert_cmpuint(got.gfn, ==, CH % RAM_PAGES);
+    g_assert_cmpint(kops->gtt_read(c, first + GTT_SPLIT_N - 1, &got), ==, 0);
+    g_assert_cmpuint(got.gfn, ==, (GTT_SPLIT_N - 1) % RAM_PAGES);
     /* the first entry of a chunk */
-    e[200].gfn = 0;
-    e[256].index = 1;                   /* the helper's share */
-    g_assert_cmpint(kops->gtt_write(c, e, 300, &bad), ==, -VGT_E_GM_RANGE);
-    g_assert_cmpuint(bad, ==, 256);
-    g_assert_cmpint(kops->gtt_write(c, e, 300, NULL), ==, -VGT_E_GM_RANGE);
+    e[CH + 72].gfn = 0;
+    e[2 * CH].index = 1;                /* the helper's share */
+    g_assert_cmpint(kops->gtt_write(c, e, GTT_SPLIT_N, &bad), ==,
+                    -VGT_E_GM_RANGE);
+    g_assert_cmpuint(bad, ==, 2 * CH);
+    g_assert_cmpint(kops->gtt_write(c, e, GTT_SPLIT_N, NULL), ==,
+                    -VGT_E_GM_RANGE);
     /* exactly one chunk; none (refused and counted by the helper) */
     fake.gtt_calls = 0;
     g_assert_cmpint(kops->gtt_write(c, e, VGT_GTT_WRITE_MAX, &bad), ==, 0);
@@ -432,7 +438,9 @@ static void test_gtt_split(void)
     g_assert_cmpuint(st.refused[VGT_E_GFN], ==, 1);
     g_assert_cmpuint(st.refused[VGT_E_GM_RANGE], ==, 2);
     g_assert_cmpuint(st.refused[VGT_E_INVAL], ==, 1);
-    g_assert_cmpuint(st.gtt_written, ==, 300 + 128 + 256 + 256 + 128);
+    /* all, the first chunk, the first two twice, one chunk */
+    g_assert_cmpuint(st.gtt_written, ==,
+                     GTT_SPLIT_N + CH + 2 * CH + 2 * CH + CH);
 
     g_assert_cmpint(kops->mem_unregister(c, 4096), ==, -VGT_E_NOENT);
     g_assert_cmpint(kops->mem_unregister(c, 0), ==, 0);

@@ -106,7 +106,7 @@ static void test_embedded_submit(void)
     g_assert_cmpint(ops->mem_register(c, &r), ==, 0);
     for (guint32 i = 0; i < VGT_GTT_WRITE_MAX; i++) {
         e[i] = (struct vgt_gtt_entry){ (info.mappable_base >> 12) + i,
-                           VGT_PTE_VALID, i };
+                           VGT_PTE_VALID, i % 256 };   /* 1 MiB of RAM */
     }
     g_assert_cmpint(ops->gtt_write(c, e, VGT_GTT_WRITE_MAX, NULL), ==, 0);
     g_assert_cmpint(ops->shadow_map(c, &sh), ==, 0);

@@ -105,14 +105,15 @@ static void vm_up(struct vm *v, int k, guint32 weight)
     r.fd = v->memfd;
     g_assert_cmpint(ops->mem_register(v->conn, &r), ==, 0);
     for (guint32 i = 0; i < RAM_SIZE / 4096; i += VGT_GTT_WRITE_MAX) {
-        for (guint32 j = 0; j < VGT_GTT_WRITE_MAX; j++) {
+        guint32 n = MIN(VGT_GTT_WRITE_MAX, RAM_SIZE / 4096 - i);
+
+        for (guint32 j = 0; j < n; j++) {
             e[j].index = (guint32)(v->info.mappable_base >> 12) +
                      i + j;
             e[j].flags = VGT_PTE_VALID;
             e[j].gfn = i + j;
         }
-        g_assert_cmpint(ops->gtt_write(v->conn, e, VGT_GTT_WRITE_MAX,
-                           NULL), ==, 0);
+        g_assert_cmpint(ops->gtt_write(v->conn, e, n, NULL), ==, 0);
     }
     g_assert_cmpint(ops->shadow_map(v->conn, &v->shadow), ==, 0);
     g_assert_cmpuint(v->shadow.size, ==, VGT_SHADOW_SIZE);
