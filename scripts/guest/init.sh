@@ -13,6 +13,17 @@
 #   vgtguest.diag=1     dump i915's debugfs (engines, display, swizzle) even
 #                       when nothing went wrong
 #   vgtguest.shell=1    drop to a shell on the console instead of powering off
+#   vgtguest.migrate=1  the live-migration test (tests/migration/,
+#                       docs/migration.md): once the screen is drawn, do
+#                       not hold it and power off, but obey commands read
+#                       from the console (ttyS0), one a line: "step N"
+#                       (write a new line to tty1, submit GPU work with
+#                       /bin/vgt-gem-exec, report wedge, i915 errors and the
+#                       framebuffer's MD5; ends with "VGT-GUEST: step-done
+#                       N ..."), "busy N" (keep every engine busy with
+#                       vgt-gem-exec --loop until the next step, which
+#                       reports it), "done" (go on to the power-off)
+#   vgtguest.rounds=N   batches per engine in each step (default 4)
 #   MODULE.PARAM=VALUE  passed to insmod of MODULE (e.g. i915.enable_fbc=0,
 #                       drm.debug=0x0e), as modprobe would do.
 
@@ -43,6 +54,7 @@ SETTLE=$(arg settle 3)
 HOLD=$(arg hold 4)
 PROBE=$(arg probe 120)
 SHELL_AT_END=$(arg shell 0)
+MIGRATE=$(arg migrate 0)
 
 finish() {
     say "done"
@@ -226,11 +238,87 @@ if [ -e /sys/class/graphics/fb0 ] && [ -e /dev/tty1 ]; then
     cols=$(stty -F /dev/tty1 size 2>/dev/null | cut -d' ' -f2)
     [ -n "$cols" ] && head -c $((cols * 4)) /dev/vcs1 | fold -w "$cols" | sed 's/ *$//; s/^/VGT-GUEST: vcs| /'
     echo
-    say "screen-ready w=$w h=$h stride=$stride bpp=$bpp md5=$sum hold=${HOLD}s"
-    sleep "$HOLD"
-    say "screen-released"
+    if [ "$MIGRATE" = 1 ]; then
+        # The screen stays as it is while the host migrates: no hold.
+        say "screen-ready w=$w h=$h stride=$stride bpp=$bpp md5=$sum hold=0s"
+    else
+        say "screen-ready w=$w h=$h stride=$stride bpp=$bpp md5=$sum hold=${HOLD}s"
+        sleep "$HOLD"
+        say "screen-released"
+    fi
 else
     say "no framebuffer console: nothing to show on the screen"
+fi
+
+# ---- live migration test: obey the host's commands on the console -----------
+# (vgtguest.migrate=1 only; see tests/migration/ and docs/migration.md)
+migrate_dmesg() {  # the kernel lines since the last call that may be trouble
+    local n
+    n=$(dmesg | wc -l)
+    dmesg | tail -n +$((DMESG_SEEN + 1)) |
+        grep -E 'i915|drm|WARNING|BUG|Oops|Call Trace|panic|hung_task|blocked for more' |
+        grep -iE 'error|fail|warn|hang|wedge|taint|reset|heartbeat|BUG|Oops|Call Trace|panic|blocked|timed out' |
+        head -n 40 | sed 's/^/VGT-GUEST: mig! /'
+    say "dmesg-new lines=$((n - DMESG_SEEN))"
+    DMESG_SEEN=$n
+}
+BUSY=
+migrate_busy() {   # keep the engines busy (in the background) until the next step
+    if [ -z "$BUSY" ]; then
+        vgt-gem-exec --loop --base $((0x5b000000 + ($1 % 64) * 0x100000)) > /tmp/busy.out 2>&1 &
+        BUSY=$!
+    fi
+    say "busy-started $1 pid=$BUSY"
+}
+migrate_step() {
+    local n=$1 sum W h cols
+    F=/sys/class/graphics/fb0
+    say "step $n begin at uptime $(cut -d' ' -f1 /proc/uptime)s"
+    if [ -n "$BUSY" ]; then
+        # The work that ran across the migration: stop it, and its report.
+        kill "$BUSY" 2>/dev/null
+        wait "$BUSY"
+        BUSY=
+        sed 's/^/VGT-GUEST: /' /tmp/busy.out
+    fi
+    if [ -e $F ] && [ -e /dev/tty1 ]; then
+        echo "VGT-GUEST MIGRATION STEP $n: pack my box with five dozen liquor jugs ($n)" > /dev/tty1
+    fi
+    if [ -x /bin/vgt-gem-exec ]; then
+        # Bounded: a stuck ioctl must not keep the report from the host.
+        timeout 120 vgt-gem-exec --rounds "$(arg rounds 4)" \
+            --base $((0x7a000000 + (n % 64) * 0x10000)) 2>&1 | sed 's/^/VGT-GUEST: /'
+        timeout 20 vgt-gem-exec --pvinfo 2>&1 | sed 's/^/VGT-GUEST: /'
+    else
+        say "gem error=no-/bin/vgt-gem-exec"
+    fi
+    W=
+    [ -e "$D/i915_wedged" ] && W=$(bounded_cat "$D/i915_wedged")
+    migrate_dmesg
+    sum=none
+    if [ -e $F ]; then
+        h=$(cut -d, -f2 $F/virtual_size)
+        sum=$(head -c $(($(cat $F/stride) * h)) /dev/fb0 | md5sum | cut -d' ' -f1)
+        cols=$(stty -F /dev/tty1 size 2>/dev/null | cut -d' ' -f2)
+        [ -n "$cols" ] && head -c $((cols * 12)) /dev/vcs1 | fold -w "$cols" | sed 's/ *$//; /^$/d; s/^/VGT-GUEST: vcs| /'
+    fi
+    say "step-done $n md5=$sum wedged=${W:-none} uptime=$(cut -d' ' -f1 /proc/uptime)s"
+}
+if [ "$MIGRATE" = 1 ]; then
+    DMESG_SEEN=$(dmesg | wc -l)
+    stty -echo < /dev/console 2>/dev/null
+    say "migrate-ready: waiting for commands on the console (step N | busy N | done)"
+    while read -r cmd a1 rest; do
+        a1=$(echo "$a1" | tr -cd '0-9')
+        case "$cmd" in
+        *step) migrate_step "${a1:-0}" ;;
+        *busy) migrate_busy "${a1:-0}" ;;
+        *done)
+            [ -n "$BUSY" ] && kill "$BUSY" 2>/dev/null && wait "$BUSY"
+            say "migrate-done"; break ;;
+        *) [ -n "$cmd" ] && say "unknown command: $cmd" ;;
+        esac
+    done
 fi
 
 # ---- diagnostics: i915's debugfs dumps, only when something is wrong --------

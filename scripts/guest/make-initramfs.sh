@@ -6,7 +6,9 @@
 # KERNEL_DIR is fetch-kernel.sh's output (modules/, modules.load, kernel.id,
 # kernel.abi).  Another /init than the guest's: VGT_INIT=FILE in the
 # environment (mk/kernel.mk: scripts/kernel/init.sh; VGT_KERNEL_TAG: the
-# prefix of its messages).
+# prefix of its messages).  Extra static programs for the guest's /bin:
+# VGT_GUEST_BIN="FILE..." (mk/migration.mk: vgt-gem-exec, which submits
+# GPU work through i915's uapi; see docs/migration.md).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,6 +43,17 @@ cp "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 cp "$init" "$root/init"
 chmod 0755 "$root/init" "$root/bin/busybox"
+extra=
+for b in ${VGT_GUEST_BIN:-}; do
+    [ -f "$b" ] || die "$b missing (VGT_GUEST_BIN)"
+    # Only a static program runs in the initramfs (no libc there).
+    if file -b "$b" 2>/dev/null | grep -q 'dynamically linked'; then
+        die "$b is dynamically linked: the initramfs has no libc"
+    fi
+    cp "$b" "$root/bin/${b##*/}"
+    chmod 0755 "$root/bin/${b##*/}"
+    extra="$extra + ${b##*/}"
+done
 
 mdir="$root/lib/modules/$abi"
 while read -r m; do
@@ -58,4 +71,4 @@ mkdir -p "$root/etc" && mv "$root/etc-vgt-guest.txt" "$root/etc/vgt-guest"
 find "$root" -exec touch -h -d @0 {} +
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -n -6 > "$out.tmp"
 mv "$out.tmp" "$out"
-echo "$tag: initramfs $out ($(du -k "$out" | cut -f1) KiB): busybox + $(wc -l < "$kdir/modules.load") modules + /init"
+echo "$tag: initramfs $out ($(du -k "$out" | cut -f1) KiB): busybox + $(wc -l < "$kdir/modules.load") modules + /init$extra"

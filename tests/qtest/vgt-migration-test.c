@@ -21,6 +21,11 @@
 #include "vgt-ring-qtest.h"
 
 #define GDRST_BCS           (1u << 3)
+#define MI_SET_CONTEXT      MI(0x18, 0)
+/* i915's gen7 flags: GGTT image, extended state saved and restored */
+#define MI_SET_CONTEXT_FLAGS    ((1u << 8) | (1u << 3) | (1u << 2))
+#define MI_RESTORE_INHIBIT  (1u << 0)
+#define CTX_PAGES           17
 #define DSPSTRIDE_A         0x70188
 
 /* the big surface of the long workloads: pages after the slots */
@@ -292,6 +297,7 @@ static void test_other_partition_on_hostd(void)
     VgtQtestHostd h;
     Gpu src, dst, other;
     g_autofree char *st = NULL;
+    uint32_t i;
 
     if (!vgt_qtest_hostd_start(&h)) {
         g_test_skip("VGT_HOSTD not set (make check-qtest sets it)");
@@ -301,6 +307,20 @@ static void test_other_partition_on_hostd(void)
     gpu_setup(&src);
     program_state(&src);
     exercise(&src, 0xbeef0001, 0x00112233);
+    /*
+     * Two render context images, the second current (CCID): the next
+     * MI_SET_CONTEXT saves into it, wherever the helper has it now.
+     */
+    for (i = 0; i < 2 * 32; i++) {
+        vgt_gtt_wr(&src.vm, src.vm.mbase / PAGE + BIG_SLOT + i,
+                   vgt_pte(gpa(BIG_SLOT + i)));
+    }
+    SUBMIT(&src, &rcs, MI_SET_CONTEXT, gm(&src, BIG_SLOT) |
+           MI_SET_CONTEXT_FLAGS | MI_RESTORE_INHIBIT,
+           MI_SET_CONTEXT, gm(&src, BIG_SLOT + 32) |
+           MI_SET_CONTEXT_FLAGS | MI_RESTORE_INHIBIT,
+           MI_STORE_INDEX, 0x100, ++src.seqno, MI_USER_INT);
+    g_assert_true(wait_value(&src, gpa(SLOT_HWSP_RCS) + 0x100, src.seqno));
 
     /* another VM on the daemon first: the first partition is taken */
     vgt_qtest_start_on_hostd(&other.vm, h.socket, "-d guest_errors", NULL);
@@ -315,6 +335,12 @@ static void test_other_partition_on_hostd(void)
     g_test_message("vGPU state into vgt-hostd: load %" PRIu64 " us (a "
                    "measure, not a check)", mig_u64(&dst, "load-ns") / 1000);
     check_state(&dst, &src);
+    /* back to the first context: the current one is saved where it is */
+    SUBMIT(&dst, &rcs, MI_SET_CONTEXT, gm(&dst, BIG_SLOT) |
+           MI_SET_CONTEXT_FLAGS,
+           MI_STORE_INDEX, 0x100, ++dst.seqno, MI_USER_INT);
+    g_assert_true(wait_value(&dst, gpa(SLOT_HWSP_RCS) + 0x100, dst.seqno));
+    g_assert_true(wait_head_at_tail(&dst, &rcs));
     exercise(&dst, 0xbeef0002, 0x00445566);
     /* the VM on the first partition saw none of it */
     g_assert_cmphex(qtest_readl(other.vm.qts, gpa(SLOT_TARGET) + 16), ==, 0);
