@@ -376,7 +376,10 @@ static uint64_t ram_transferred(QTestState *qts)
  * go: the stop comes while it runs.  The destination must have every
  * page as the GPU left it.
  */
-static void test_gpu_writes_during_precopy(void)
+/* Where the source's engines run. */
+typedef enum { IN_QEMU, IN_HOSTD, IN_KERNEL } EngineHome;
+
+static void gpu_writes_during_precopy(EngineHome home, const char *hostd)
 {
     g_autofree char *dir = g_dir_make_tmp("vgt-mig-XXXXXX", NULL);
     g_autofree char *uri = g_strdup_printf("unix:%s/mig.sock", dir);
@@ -386,7 +389,20 @@ static void test_gpu_writes_during_precopy(void)
     uint32_t i, seq;
     int tries;
 
-    vgt_qtest_start(&src.vm, "-m 128M -d guest_errors", NULL);
+    /* the engines run in this QEMU, in vgt-hostd or behind /dev/vgt */
+    if (home == IN_HOSTD) {
+        vgt_qtest_start_on_hostd(&src.vm, hostd, "-d guest_errors", NULL);
+        vgt_qtest_start(&dst.vm, VGT_QTEST_MEMFD_RAM " -d guest_errors "
+                        "-incoming defer", "");
+    } else if (home == IN_KERNEL) {
+        vgt_qtest_start_on_kernel(&src.vm, "-d guest_errors", NULL);
+        vgt_qtest_start(&dst.vm, "-m 128M -d guest_errors -incoming defer",
+                        "");
+    } else {
+        vgt_qtest_start(&src.vm, "-m 128M -d guest_errors", NULL);
+        vgt_qtest_start(&dst.vm, "-m 128M -d guest_errors -incoming defer",
+                        NULL);
+    }
     gpu_setup(&src);
     /* every page holds data: none goes over as a zero page */
     qtest_memset(src.vm.qts, RAM_BASE + SLOT_COUNT * PAGE, 0x5a,
@@ -398,8 +414,6 @@ static void test_gpu_writes_during_precopy(void)
                    vgt_pte(gpa(BIG_SLOT + i)));
     }
 
-    vgt_qtest_start(&dst.vm, "-m 128M -d guest_errors -incoming defer",
-                    NULL);
     set_caps(src.vm.qts);
     set_caps(dst.vm.qts);
     qtest_qmp_assert_success(src.vm.qts, "{ 'execute': "
@@ -459,6 +473,30 @@ static void test_gpu_writes_during_precopy(void)
     g_assert_cmpint(vgt_qtest_log_count(&dst.vm, "vgt"), ==, 0);
     vgt_qtest_stop(&src.vm);
     vgt_qtest_stop(&dst.vm);
+}
+
+static void test_gpu_writes_during_precopy(void)
+{
+    gpu_writes_during_precopy(IN_QEMU, NULL);
+}
+
+/* vgt.ko cannot see the GPU's writes: every page mapped counts as dirty */
+static void test_gpu_writes_during_precopy_kernel(void)
+{
+    gpu_writes_during_precopy(IN_KERNEL, NULL);
+}
+
+/* The same with the engines in vgt-hostd: its dirty log, over the socket. */
+static void test_gpu_writes_during_precopy_hostd(void)
+{
+    VgtQtestHostd h;
+
+    if (!vgt_qtest_hostd_start(&h)) {
+        g_test_skip("VGT_HOSTD not set (make check-qtest sets it)");
+        return;
+    }
+    gpu_writes_during_precopy(IN_HOSTD, h.socket);
+    vgt_qtest_hostd_stop(&h);
 }
 
 /* ---- snapshots --------------------------------------------------------- */
@@ -922,12 +960,16 @@ int main(int argc, char **argv)
                        test_embedded_to_kernel);
         qtest_add_func("/vgt/migration/kernel-to-embedded",
                        test_kernel_to_embedded);
+        qtest_add_func("/vgt/migration/gpu-writes-during-precopy-kernel",
+                       test_gpu_writes_during_precopy_kernel);
     }
     qtest_add_func("/vgt/migration/same-partition", test_same_partition);
     qtest_add_func("/vgt/migration/other-partition-on-hostd",
                    test_other_partition_on_hostd);
     qtest_add_func("/vgt/migration/gpu-writes-during-precopy",
                    test_gpu_writes_during_precopy);
+    qtest_add_func("/vgt/migration/gpu-writes-during-precopy-hostd",
+                   test_gpu_writes_during_precopy_hostd);
     qtest_add_func("/vgt/migration/drain-timeout-is-a-hang",
                    test_drain_timeout_is_a_hang);
     qtest_add_func("/vgt/migration/snapshots", test_snapshots);
