@@ -15,6 +15,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
+#include "qemu/timer.h"
 #include "qemu/units.h"
 #include "libqtest.h"
 #include "qapi/qmp/qlist.h"
@@ -246,10 +247,59 @@ static void check_opregion(Gpu *g)
     g_assert_cmpstr(sig, ==, "IntelGraphicsMem");
 }
 
+/*
+ * The display and legacy VGA, left mid-way: pipe A scanning (its frame
+ * counter on the virtual clock), a VGA sequencer and CRTC register, and a
+ * user interrupt latched in GTIIR that the driver has not acked.
+ */
+#define PIPECONF_A          0x70008
+#define FRMCOUNT_A          0x70040
+#define PIPE_ENABLE         (1u << 31)
+#define PIPE_STATE          (1u << 30)
+
+static uint8_t vga_read(Gpu *g, uint16_t port, uint8_t idx)
+{
+    qtest_outb(g->vm.qts, port, idx);
+    return qtest_inb(g->vm.qts, port + 1);
+}
+
+static void program_display(Gpu *g)
+{
+    qtest_outb(g->vm.qts, 0x3c2, 0x67);     /* colour: CRTC at 0x3d4 */
+    qtest_outb(g->vm.qts, 0x3c4, 0x02);
+    qtest_outb(g->vm.qts, 0x3c5, 0x05);
+    qtest_outb(g->vm.qts, 0x3d4, 0x13);
+    qtest_outb(g->vm.qts, 0x3d5, 0x28);
+    wr(g, PIPECONF_A, PIPE_ENABLE);
+    qtest_clock_step(g->vm.qts, 50 * SCALE_MS);
+    g_assert_cmpuint(rd(g, FRMCOUNT_A), >=, 2);
+    SUBMIT(g, &bcs, MI_STORE_INDEX, 0x100, ++g->seqno, MI_USER_INT);
+    g_assert_true(wait_value(g, gpa(SLOT_HWSP_BCS) + 0x100, g->seqno));
+    g_assert_true(wait_head_at_tail(g, &bcs));
+    g_assert_cmphex(rd(g, GTIIR) & bcs.user_bit, ==, bcs.user_bit);
+}
+
+static void check_display(Gpu *g, uint32_t frames)
+{
+    g_assert_cmphex(vga_read(g, 0x3c4, 0x02), ==, 0x05);
+    g_assert_cmphex(vga_read(g, 0x3d4, 0x13), ==, 0x28);
+    g_assert_cmphex(rd(g, PIPECONF_A), ==, PIPE_ENABLE | PIPE_STATE);
+    g_assert_cmpuint(rd(g, FRMCOUNT_A), ==, frames);
+    /*
+     * The vblank timer runs on.  (qtest's virtual clock starts again at
+     * the destination, where a real one migrates: step past the source's.)
+     */
+    qtest_clock_step(g->vm.qts, 100 * SCALE_MS);
+    g_assert_cmpuint(rd(g, FRMCOUNT_A), >, frames);
+    g_assert_cmphex(rd(g, GTIIR) & bcs.user_bit, ==, bcs.user_bit);
+    wr(g, GTIIR, rcs.user_bit | bcs.user_bit);
+}
+
 static void test_same_partition(void)
 {
     Gpu src, dst;
     g_autofree char *st = NULL;
+    uint32_t frames;
 
     vgt_qtest_start(&src.vm, "-m 128M -d guest_errors", NULL);
     /* before the driver, as firmware does */
@@ -259,6 +309,8 @@ static void test_same_partition(void)
     vgt_qtest_map_aperture(&src.vm);
     program_state(&src);
     exercise(&src, 0xcafe0001, 0x00ff8800);
+    program_display(&src);
+    frames = rd(&src, FRMCOUNT_A);
 
     vgt_qtest_start(&dst.vm, "-m 128M -d guest_errors -incoming defer",
                     NULL);
@@ -268,6 +320,7 @@ static void test_same_partition(void)
     adopt(&dst, &src);
     check_state(&dst, &src);
     check_opregion(&dst);
+    check_display(&dst, frames);
     /* the aperture reaches the same guest pages through the new GTT */
     g_assert_cmphex(qpci_io_readl(dst.vm.dev, dst.vm.bar2,
                                   gm(&dst, SLOT_TARGET) + 16), ==,
