@@ -179,6 +179,38 @@ static void set_caps(QTestState *qts)
  * Migrate @src to @dst (started with -incoming defer) over a UNIX socket.
  * Returns the source's final status; the destination runs on success.
  */
+/*
+ * Start migrating @src to @dst (started with -incoming defer) at @uri:
+ * the capabilities, a bandwidth limit (0: QEMU's), postcopy allowed.
+ */
+static void begin_migration(Gpu *src, Gpu *dst, const char *uri,
+                            int64_t bandwidth, bool postcopy)
+{
+    QTestState *both[] = { src->vm.qts, dst->vm.qts };
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(both); i++) {
+        set_caps(both[i]);
+        if (postcopy) {
+            qtest_qmp_assert_success(both[i], "{ 'execute': "
+                                     "'migrate-set-capabilities', "
+                                     "'arguments': { 'capabilities': [ "
+                                     "{ 'capability': 'postcopy-ram', "
+                                     "'state': true } ] } }");
+        }
+    }
+    if (bandwidth) {
+        qtest_qmp_assert_success(src->vm.qts, "{ 'execute': "
+                                 "'migrate-set-parameters', 'arguments': "
+                                 "{ 'max-bandwidth': %" PRId64 " } }",
+                                 bandwidth);
+    }
+    qtest_qmp_assert_success(dst->vm.qts, "{ 'execute': 'migrate-incoming', "
+                             "'arguments': { 'uri': %s } }", uri);
+    qtest_qmp_assert_success(src->vm.qts, "{ 'execute': 'migrate', "
+                             "'arguments': { 'uri': %s } }", uri);
+}
+
 static char *migrate(Gpu *src, Gpu *dst)
 {
     g_autofree char *dir = g_dir_make_tmp("vgt-mig-XXXXXX", NULL);
@@ -186,12 +218,7 @@ static char *migrate(Gpu *src, Gpu *dst)
     g_autofree char *sock = g_strdup_printf("%s/mig.sock", dir);
     char *st;
 
-    set_caps(src->vm.qts);
-    set_caps(dst->vm.qts);
-    qtest_qmp_assert_success(dst->vm.qts, "{ 'execute': 'migrate-incoming', "
-                             "'arguments': { 'uri': %s } }", uri);
-    qtest_qmp_assert_success(src->vm.qts, "{ 'execute': 'migrate', "
-                             "'arguments': { 'uri': %s } }", uri);
+    begin_migration(src, dst, uri, 0, false);
     st = wait_migration(src->vm.qts);
     unlink(sock);
     rmdir(dir);
@@ -467,15 +494,7 @@ static void gpu_writes_during_precopy(EngineHome home, const char *hostd)
                    vgt_pte(gpa(BIG_SLOT + i)));
     }
 
-    set_caps(src.vm.qts);
-    set_caps(dst.vm.qts);
-    qtest_qmp_assert_success(src.vm.qts, "{ 'execute': "
-                             "'migrate-set-parameters', 'arguments': "
-                             "{ 'max-bandwidth': %d } }", (int)(32 * MiB));
-    qtest_qmp_assert_success(dst.vm.qts, "{ 'execute': 'migrate-incoming', "
-                             "'arguments': { 'uri': %s } }", uri);
-    qtest_qmp_assert_success(src.vm.qts, "{ 'execute': 'migrate', "
-                             "'arguments': { 'uri': %s } }", uri);
+    begin_migration(&src, &dst, uri, 32 * MiB, false);
     /* pages go in address order: wait until the surface's went */
     for (tries = 0; tries < 3000 &&
          ram_transferred(src.vm.qts) < RAM_BASE + 8 * MiB; tries++) {
@@ -978,23 +997,7 @@ static void test_postcopy_refused(void)
     vgt_qtest_start(&dst.vm, "-m 128M -incoming defer", NULL);
     /* the source hangs up: the destination ends "not a migration stream" */
     qtest_set_expected_status(dst.vm.qts, 1);
-    set_caps(src.vm.qts);
-    set_caps(dst.vm.qts);
-    qtest_qmp_assert_success(src.vm.qts, "{ 'execute': "
-                             "'migrate-set-capabilities', 'arguments': "
-                             "{ 'capabilities': [ { 'capability': "
-                             "'postcopy-ram', 'state': true } ] } }");
-    qtest_qmp_assert_success(dst.vm.qts, "{ 'execute': "
-                             "'migrate-set-capabilities', 'arguments': "
-                             "{ 'capabilities': [ { 'capability': "
-                             "'postcopy-ram', 'state': true } ] } }");
-    qtest_qmp_assert_success(src.vm.qts, "{ 'execute': "
-                             "'migrate-set-parameters', 'arguments': "
-                             "{ 'max-bandwidth': %d } }", (int)(16 * MiB));
-    qtest_qmp_assert_success(dst.vm.qts, "{ 'execute': 'migrate-incoming', "
-                             "'arguments': { 'uri': %s } }", uri);
-    qtest_qmp_assert_success(src.vm.qts, "{ 'execute': 'migrate', "
-                             "'arguments': { 'uri': %s } }", uri);
+    begin_migration(&src, &dst, uri, 16 * MiB, true);
     st = wait_migration(src.vm.qts);
     g_assert_true(!strcmp(st, "cancelled") || !strcmp(st, "failed"));
     wait_running(src.vm.qts);
