@@ -460,7 +460,8 @@ static void vgt_mig_replay_gtt(VgtState *s)
     };
     unsigned r;
 
-    memset(s->aperture.gfn, 0, s->aperture.pages * sizeof(*s->aperture.gfn));
+    /* forget every translation, TCG's cached ones too (loadvm) */
+    vgt_aperture_reset(s);
     for (r = 0; r < ARRAY_SIZE(range); r++) {
         uint64_t first = range[r].base >> VGT_PAGE_SHIFT;
         uint64_t n = range[r].size >> VGT_PAGE_SHIFT, i;
