@@ -42,12 +42,6 @@
 #define GMBUS1              0xc5104
 #define GMBUS2              0xc5108
 #define GMBUS3              0xc510c
-#define AUX_CTL_B           0xe4110
-#define AUX_CTL_D           0xe4310
-#define AUX_BUSY            (1u << 31)
-#define AUX_DONE            (1u << 30)
-#define AUX_TIMEOUT         (1u << 28)
-#define AUX_RECV_ERR        (1u << 25)
 
 #define PIPECONF_A          0x70008
 #define HTOTAL_A            0x60000
@@ -81,64 +75,6 @@ static void dev_start(VgtQtest *d, const char *props)
     g_assert_cmpuint(d->msize, >=, 4 * MiB);
 }
 
-/*
- * One AUX transaction as i915 does it (request packed big-endian, CTL
- * with BUSY, wait, ack): the reply length, or -1 for a timeout.
- */
-static int aux(VgtQtest *d, uint32_t ctl, const uint8_t *req, int nreq,
-               uint8_t *reply)
-{
-    uint32_t status, v;
-    int i, n;
-
-    for (i = 0; i < nreq; i += 4) {
-        v = 0;
-        for (n = 0; n < 4; n++) {
-            v |= (i + n < nreq ? req[i + n] : 0) << (24 - n * 8);
-        }
-        vgt_wr(d, ctl + 4 + i, v);
-    }
-    vgt_wr(d, ctl, AUX_BUSY | AUX_DONE | AUX_TIMEOUT | AUX_RECV_ERR |
-           (nreq << 20) | (3 << 16) | 63);
-    status = vgt_rd(d, ctl);
-    g_assert_false(status & AUX_BUSY);
-    g_assert_true(status & AUX_DONE);
-    vgt_wr(d, ctl, status | AUX_DONE | AUX_TIMEOUT | AUX_RECV_ERR);
-    /* the ack starts nothing and clears the status */
-    g_assert_cmphex(vgt_rd(d, ctl) & (AUX_BUSY | AUX_DONE | AUX_TIMEOUT), ==,
-                    0);
-    if (status & AUX_TIMEOUT) {
-        return -1;
-    }
-    n = (status >> 20) & 0x1f;
-    g_assert_cmpint(n, >=, 1);
-    g_assert_cmpint(n, <=, 20);
-    for (i = 0; i < n; i++) {
-        reply[i] = vgt_rd(d, ctl + 4 + (i & ~3)) >> (24 - (i & 3) * 8);
-    }
-    return n;
-}
-
-static void dpcd_read(VgtQtest *d, uint32_t addr, uint8_t *buf, int len)
-{
-    uint8_t req[4] = { 0x90 | (addr >> 16), addr >> 8, addr, len - 1 };
-    uint8_t reply[20];
-
-    g_assert_cmpint(aux(d, AUX_CTL_B, req, 4, reply), ==, 1 + len);
-    g_assert_cmphex(reply[0], ==, 0);       /* ACK */
-    memcpy(buf, reply + 1, len);
-}
-
-static void dpcd_write(VgtQtest *d, uint32_t addr, const uint8_t *buf, int len)
-{
-    uint8_t req[20] = { 0x80 | (addr >> 16), addr >> 8, addr, len - 1 };
-    uint8_t reply[20];
-
-    memcpy(req + 4, buf, len);
-    g_assert_cmpint(aux(d, AUX_CTL_B, req, 4 + len, reply), ==, 1);
-    g_assert_cmphex(reply[0], ==, 0);
-}
-
 /* drm_do_probe_ddc_edid over AUX: offset write, 16-byte reads, stop. */
 static void edid_read_aux(VgtQtest *d, uint8_t *edid, int len)
 {
@@ -149,15 +85,15 @@ static void edid_read_aux(VgtQtest *d, uint8_t *edid, int len)
     uint8_t stop[3] = { 0x10, 0, 0x50 };        /* read, no MOT */
     int i;
 
-    g_assert_cmpint(aux(d, AUX_CTL_B, start, 3, reply), ==, 1);
-    g_assert_cmpint(aux(d, AUX_CTL_B, off, 5, reply), ==, 1);
+    g_assert_cmpint(vgt_qtest_aux(d, AUX_CTL_B, start, 3, reply), ==, 1);
+    g_assert_cmpint(vgt_qtest_aux(d, AUX_CTL_B, off, 5, reply), ==, 1);
     g_assert_cmphex(reply[0], ==, 0);
     for (i = 0; i < len; i += 16) {
-        g_assert_cmpint(aux(d, AUX_CTL_B, rd16, 4, reply), ==, 17);
+        g_assert_cmpint(vgt_qtest_aux(d, AUX_CTL_B, rd16, 4, reply), ==, 17);
         g_assert_cmphex(reply[0], ==, 0);
         memcpy(edid + i, reply + 1, 16);
     }
-    g_assert_cmpint(aux(d, AUX_CTL_B, stop, 3, reply), ==, 1);
+    g_assert_cmpint(vgt_qtest_aux(d, AUX_CTL_B, stop, 3, reply), ==, 1);
 }
 
 static void check_edid(const uint8_t *edid, uint32_t xres, uint32_t yres)
@@ -192,20 +128,20 @@ static void test_edid_aux(void)
     g_assert_cmphex(vgt_rd(&d, SFUSE_STRAP) & 0xcf, ==, 0x44);
     g_assert_true(vgt_rd(&d, SDEISR) & SDE_PORTB_HOTPLUG);
 
-    dpcd_read(&d, 0x000, caps, 15);
+    vgt_qtest_dpcd_read(&d, 0x000, caps, 15);
     g_assert_cmphex(caps[0], ==, 0x12);                 /* DPCD 1.2 */
     g_assert_true(caps[1] == 0x06 || caps[1] == 0x0a || caps[1] == 0x14);
     g_assert_cmphex(caps[2] & 0x1f, ==, 4);
     g_assert_cmphex(caps[5] & 1, ==, 0);                /* not a branch */
     /* unknown DPCD addresses: ACK and zeros (no NAK retries) */
-    dpcd_read(&d, 0x3000, caps, 1);
+    vgt_qtest_dpcd_read(&d, 0x3000, caps, 1);
     g_assert_cmphex(caps[0], ==, 0);
 
     edid_read_aux(&d, edid, 256);
     check_edid(edid, 1920, 1080);
     g_assert_cmpuint(edid[126], >=, 1);
     /* other I2C addresses NAK */
-    g_assert_cmpint(aux(&d, AUX_CTL_B, bad, 4, reply), ==, 1);
+    g_assert_cmpint(vgt_qtest_aux(&d, AUX_CTL_B, bad, 4, reply), ==, 1);
     g_assert_cmphex(reply[0], ==, 0x40);
 
     /* GMBUS on the monitor's pin (DPB = 5): the same EDID */
@@ -259,14 +195,14 @@ static void test_link_training(void)
     vgt_wr(&d, DP_TP_CTL_B, 0x80040000);
     vgt_wr(&d, DDI_BUF_CTL_B, 0x80000002);
     g_assert_cmphex(vgt_rd(&d, DDI_BUF_CTL_B), ==, 0x80000002);
-    dpcd_write(&d, 0x100, cfg, 2);
-    dpcd_write(&d, 0x102, &tps1, 1);
-    dpcd_read(&d, 0x202, st, 6);
+    vgt_qtest_dpcd_write(&d, 0x100, cfg, 2);
+    vgt_qtest_dpcd_write(&d, 0x102, &tps1, 1);
+    vgt_qtest_dpcd_read(&d, 0x202, st, 6);
     g_assert_cmphex(st[0], ==, 0x77);                   /* lanes 0, 1 */
     g_assert_cmphex(st[1], ==, 0x00);                   /* 2, 3 unused */
     g_assert_cmphex(st[2] & 1, ==, 1);                  /* aligned */
     g_assert_cmphex(st[4] | st[5], ==, 0);              /* no adjust */
-    dpcd_read(&d, 0x100, st, 2);
+    vgt_qtest_dpcd_read(&d, 0x100, st, 2);
     g_assert_cmpmem(st, 2, cfg, 2);
     /* idle pattern, then normal */
     vgt_wr(&d, DP_TP_CTL_B, 0x80040200);
@@ -287,9 +223,9 @@ static void test_port_d(void)
     g_assert_cmphex(vgt_rd(&d, SFUSE_STRAP) & 0xf, ==, 0x1);
     g_assert_true(vgt_rd(&d, SDEISR) & (1u << 23));
     g_assert_false(vgt_rd(&d, SDEISR) & SDE_PORTB_HOTPLUG);
-    g_assert_cmpint(aux(&d, AUX_CTL_D, req, 4, reply), ==, 2);
+    g_assert_cmpint(vgt_qtest_aux(&d, AUX_CTL_D, req, 4, reply), ==, 2);
     g_assert_cmphex(reply[1], ==, 0x12);
-    g_assert_cmpint(aux(&d, AUX_CTL_B, req, 4, reply), ==, -1);
+    g_assert_cmpint(vgt_qtest_aux(&d, AUX_CTL_B, req, 4, reply), ==, -1);
     vgt_qtest_stop(&d);
 }
 
@@ -578,7 +514,7 @@ static void test_hotplug(void)
     vgt_wr(&d, DEIIR, DE_PCH_EVENT);
     g_assert_cmphex(vgt_rd(&d, DEIIR), ==, 0);
     /* nothing on the AUX channel now */
-    g_assert_cmpint(aux(&d, AUX_CTL_B, req, 4, reply), ==, -1);
+    g_assert_cmpint(vgt_qtest_aux(&d, AUX_CTL_B, req, 4, reply), ==, -1);
     console = vgt_qtest_display_console(&d);
     g_assert_cmpstr(console, ==, "no display");
 
@@ -587,7 +523,7 @@ static void test_hotplug(void)
     g_assert_true(vgt_rd(&d, SDEIIR) & SDE_PORTB_HOTPLUG);
     g_assert_true(vgt_rd(&d, DEIIR) & DE_PCH_EVENT);
     g_assert_cmphex(vgt_rd(&d, PCH_PORT_HOTPLUG) & 3, ==, 2);
-    g_assert_cmpint(aux(&d, AUX_CTL_B, req, 4, reply), ==, 2);
+    g_assert_cmpint(vgt_qtest_aux(&d, AUX_CTL_B, req, 4, reply), ==, 2);
     g_assert_cmphex(reply[1], ==, 0x12);
     vgt_qtest_stop(&d);
 }

@@ -275,9 +275,10 @@ static void check_opregion(Gpu *g)
 }
 
 /*
- * The display and legacy VGA, left mid-way: pipe A scanning (its frame
- * counter on the virtual clock), a VGA sequencer and CRTC register, and a
- * user interrupt latched in GTIIR that the driver has not acked.
+ * The display and legacy VGA, left mid-way: the DP sink's link settings
+ * (DPCD over AUX), pipe A scanning (its frame counter on the virtual
+ * clock), a VGA sequencer and CRTC register, and a user interrupt latched
+ * in GTIIR that the driver has not acked.
  */
 #define PIPECONF_A          0x70008
 #define FRMCOUNT_A          0x70040
@@ -297,6 +298,9 @@ static void program_display(Gpu *g)
     qtest_outb(g->vm.qts, 0x3c5, 0x05);
     qtest_outb(g->vm.qts, 0x3d4, 0x13);
     qtest_outb(g->vm.qts, 0x3d5, 0x28);
+    /* the sink's link configuration and power state, as link training */
+    vgt_qtest_dpcd_write(&g->vm, 0x100, (const uint8_t[]){ 0x0a, 0x84 }, 2);
+    vgt_qtest_dpcd_write(&g->vm, 0x600, (const uint8_t[]){ 0x01 }, 1);
     wr(g, PIPECONF_A, PIPE_ENABLE);
     qtest_clock_step(g->vm.qts, 50 * SCALE_MS);
     g_assert_cmpuint(rd(g, FRMCOUNT_A), >=, 2);
@@ -308,6 +312,13 @@ static void program_display(Gpu *g)
 
 static void check_display(Gpu *g, uint32_t frames)
 {
+    uint8_t dpcd[2];
+
+    vgt_qtest_dpcd_read(&g->vm, 0x100, dpcd, 2);
+    g_assert_cmphex(dpcd[0], ==, 0x0a);
+    g_assert_cmphex(dpcd[1], ==, 0x84);
+    vgt_qtest_dpcd_read(&g->vm, 0x600, dpcd, 1);
+    g_assert_cmphex(dpcd[0], ==, 0x01);
     g_assert_cmphex(vga_read(g, 0x3c4, 0x02), ==, 0x05);
     g_assert_cmphex(vga_read(g, 0x3d4, 0x13), ==, 0x28);
     g_assert_cmphex(rd(g, PIPECONF_A), ==, PIPE_ENABLE | PIPE_STATE);

@@ -404,6 +404,77 @@ static inline void vgt_qtest_qom_set_bool(VgtQtest *t, const char *prop,
                              "'value': %i } }", path, prop, value);
 }
 
+/* DP AUX on port B, the monitor's: registers and transactions. */
+#define AUX_CTL_B           0xe4110
+#define AUX_CTL_D           0xe4310
+#define AUX_BUSY            (1u << 31)
+#define AUX_DONE            (1u << 30)
+#define AUX_TIMEOUT         (1u << 28)
+#define AUX_RECV_ERR        (1u << 25)
+
+/*
+ * One AUX transaction as i915 does it (request packed big-endian, CTL
+ * with BUSY, wait, ack): the reply length, or -1 for a timeout.
+ */
+static inline int vgt_qtest_aux(VgtQtest *d, uint32_t ctl,
+                                const uint8_t *req, int nreq,
+                                uint8_t *reply)
+{
+    uint32_t status, v;
+    int i, n;
+
+    for (i = 0; i < nreq; i += 4) {
+        v = 0;
+        for (n = 0; n < 4; n++) {
+            v |= (i + n < nreq ? req[i + n] : 0) << (24 - n * 8);
+        }
+        vgt_wr(d, ctl + 4 + i, v);
+    }
+    vgt_wr(d, ctl, AUX_BUSY | AUX_DONE | AUX_TIMEOUT | AUX_RECV_ERR |
+           (nreq << 20) | (3 << 16) | 63);
+    status = vgt_rd(d, ctl);
+    g_assert_false(status & AUX_BUSY);
+    g_assert_true(status & AUX_DONE);
+    vgt_wr(d, ctl, status | AUX_DONE | AUX_TIMEOUT | AUX_RECV_ERR);
+    /* the ack starts nothing and clears the status */
+    g_assert_cmphex(vgt_rd(d, ctl) & (AUX_BUSY | AUX_DONE | AUX_TIMEOUT), ==,
+                    0);
+    if (status & AUX_TIMEOUT) {
+        return -1;
+    }
+    n = (status >> 20) & 0x1f;
+    g_assert_cmpint(n, >=, 1);
+    g_assert_cmpint(n, <=, 20);
+    for (i = 0; i < n; i++) {
+        reply[i] = vgt_rd(d, ctl + 4 + (i & ~3)) >> (24 - (i & 3) * 8);
+    }
+    return n;
+}
+
+static inline void vgt_qtest_dpcd_read(VgtQtest *d, uint32_t addr,
+                                       uint8_t *buf, int len)
+{
+    uint8_t req[4] = { 0x90 | (addr >> 16), addr >> 8, addr, len - 1 };
+    uint8_t reply[20];
+
+    g_assert_cmpint(vgt_qtest_aux(d, AUX_CTL_B, req, 4, reply), ==,
+                    1 + len);
+    g_assert_cmphex(reply[0], ==, 0);       /* ACK */
+    memcpy(buf, reply + 1, len);
+}
+
+static inline void vgt_qtest_dpcd_write(VgtQtest *d, uint32_t addr,
+                                        const uint8_t *buf, int len)
+{
+    uint8_t req[20] = { 0x80 | (addr >> 16), addr >> 8, addr, len - 1 };
+    uint8_t reply[20];
+
+    memcpy(req + 4, buf, len);
+    g_assert_cmpint(vgt_qtest_aux(d, AUX_CTL_B, req, 4 + len, reply), ==,
+                    1);
+    g_assert_cmphex(reply[0], ==, 0);
+}
+
 /* A vgt-hostd of a test's own (the binary from make: VGT_HOSTD). */
 typedef struct VgtQtestHostd {
     GPid pid;
