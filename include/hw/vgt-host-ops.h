@@ -108,8 +108,15 @@ extern const struct vgt_host_ops vgt_host_socket_ops;
 #define VGT_KERNEL_DEVICE       "/dev/vgt"
 extern const struct vgt_host_ops vgt_host_kernel_ops;
 
-/* A short English name of a (positive or negative) VGT_E_* code. */
+/*
+ * A short English name of a (positive or negative) VGT_E_* code.  Both
+ * the core's and the clients' header declare it: the embedded client
+ * includes the two (-Wredundant-decls).
+ */
+#ifndef VGT_STRERROR_DECLARED
+#define VGT_STRERROR_DECLARED
 const char *vgt_strerror(int err);
+#endif
 
 /*
  * Where the in-process helper (embedded transport) logs: by default stderr,

@@ -17,8 +17,15 @@
 struct vgt_host;
 struct vgt_instance;
 
-/* A short English name of a (positive or negative) VGT_E_* code. */
+/*
+ * A short English name of a (positive or negative) VGT_E_* code.  Both
+ * the core's and the clients' header declare it: the embedded client
+ * includes the two (-Wredundant-decls).
+ */
+#ifndef VGT_STRERROR_DECLARED
+#define VGT_STRERROR_DECLARED
 const char *vgt_strerror(int err);
+#endif
 
 /*
  * Host layout: the helper keeps the first VGT_HOST_SHARE_SIZE bytes of the
