@@ -43,7 +43,6 @@
 #define GMBUS2              0xc5108
 #define GMBUS3              0xc510c
 
-#define PIPECONF_A          0x70008
 #define HTOTAL_A            0x60000
 #define VTOTAL_A            0x6000c
 #define PIPESRC_A           0x6001c
@@ -52,7 +51,6 @@
 #define CURBASE_A           0x70084
 #define CURPOS_A            0x70088
 #define DSPCNTR_A           0x70180
-#define DSPSTRIDE_A         0x70188
 #define DSPSURF_A           0x7019c
 #define DSPOFFSET_A         0x701a4
 #define FMT_565             5

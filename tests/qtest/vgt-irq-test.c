@@ -24,10 +24,6 @@
 #define FLIP_DONE_A         (1u << 3)
 
 #define PIPEDSL_A           0x70000
-#define PIPECONF_A          0x70008
-#define PIPECONF_B          0x71008
-#define FRMCOUNT_A          0x70040
-#define FRMCOUNT_B          0x71040
 #define FLIPCOUNT_A         0x70044
 #define DSPSURF_A           0x7019c
 #define DSPSURFLIVE_A       0x701ac

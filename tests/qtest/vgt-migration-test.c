@@ -27,7 +27,6 @@
 #define MI_SET_CONTEXT_FLAGS    ((1u << 8) | (1u << 3) | (1u << 2))
 #define MI_RESTORE_INHIBIT  (1u << 0)
 #define CTX_PAGES           17
-#define DSPSTRIDE_A         0x70188
 
 /* the big surface of the long workloads: pages after the slots */
 #define BIG_SLOT            16
@@ -280,8 +279,6 @@ static void check_opregion(Gpu *g)
  * clock), a VGA sequencer and CRTC register, and a user interrupt latched
  * in GTIIR that the driver has not acked.
  */
-#define PIPECONF_A          0x70008
-#define FRMCOUNT_A          0x70040
 #define PIPE_ENABLE         (1u << 31)
 #define PIPE_STATE          (1u << 30)
 

@@ -51,6 +51,11 @@
 #define MASTER              (1u << 31)
 #define FENCE_LO(i)         (0x100000 + 8 * (i))
 #define FENCE_HI(i)         (0x100004 + 8 * (i))
+#define PIPECONF_A          0x70008
+#define PIPECONF_B          0x71008
+#define FRMCOUNT_A          0x70040
+#define FRMCOUNT_B          0x71040
+#define DSPSTRIDE_A         0x70188
 
 #define MI(op, len)         (((op) << 23) | (len))
 #define MI_NOOP             0
