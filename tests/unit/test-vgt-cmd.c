@@ -85,7 +85,7 @@ static VgtCmdEnv env_for(unsigned engine)
 {
     VgtCmdEnv env = {
         .read = fake_read, .gm_ok = fake_gm_ok, .engine = engine,
-        .npipes = 3,
+        .npipes = 3, .remap = true,
     };
     return env;
 }

@@ -180,7 +180,9 @@ static void vgt_cmd_add_fixup(VgtCmdCtx *c, const char *what, unsigned seg,
         .optional = optional,
     };
 
-    g_array_append_val(c->scan->fixups, f);
+    if (c->scan->fixups) {
+        g_array_append_val(c->scan->fixups, f);
+    }
 }
 
 /* Bits @mask of dword @at of the current command. */
@@ -238,6 +240,9 @@ static void vgt_cmd_blt_fixup(VgtCmdCtx *c, const char *what,
     VgtCmdFixup *f;
     uint64_t end;
 
+    if (!c->scan->fixups) {
+        return;     /* not remapping: nothing to record */
+    }
     if (sf->addr_dw) {
         if (!sf->ppgtt) {
             vgt_cmd_fixup_here(c, what, sf->addr_dw, sf->addr_mask, first,
@@ -674,7 +679,8 @@ VgtCmdResult vgt_cmd_scan_ring(const VgtCmdEnv *env, uint64_t ring_gma,
     VgtCmdResult r = VGT_CMD_OK;
 
     memset(scan, 0, sizeof(*scan));
-    scan->fixups = g_array_new(false, false, sizeof(VgtCmdFixup));
+    scan->fixups = env->remap ?
+                   g_array_new(false, false, sizeof(VgtCmdFixup)) : NULL;
     c->env = env;
     c->scan = scan;
     c->setup_fixup = -1;
@@ -759,6 +765,12 @@ VgtCmdResult vgt_cmd_remap(VgtCmdScan *scan, VgtCmdToHost *to_host,
     unsigned i;
 
     if (scan->result != VGT_CMD_OK) {
+        return scan->result;
+    }
+    if (!scan->fixups) {
+        snprintf(scan->why, sizeof(scan->why), "the scan did not record "
+                 "where its graphics addresses are (VgtCmdEnv.remap)");
+        scan->result = VGT_CMD_BAD_ADDRESS;
         return scan->result;
     }
     if (scan->remap_refused[0]) {

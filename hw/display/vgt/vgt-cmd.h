@@ -61,6 +61,11 @@ typedef struct VgtCmdEnv {
                   const struct hsw_cmd_trace *t);
     unsigned engine;            /* enum hsw_engine_id */
     unsigned npipes;            /* display pipes the VM has */
+    /*
+     * Record where the GGTT addresses are (VgtCmdScan.fixups), for
+     * vgt_cmd_remap: only a VM whose memory moved needs it.
+     */
+    bool remap;
 } VgtCmdEnv;
 
 /* A piece of the command stream the scan copied. */

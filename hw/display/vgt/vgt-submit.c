@@ -117,6 +117,7 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
         .lri = vgt_submit_scan_lri,
         .engine = engine,
         .npipes = VGT_NPIPES,
+        .remap = vgt_gm_remapped(s),
     };
     struct vgt_workload wl = { 0 };
     g_autofree uint64_t *placed = NULL;
