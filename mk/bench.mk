@@ -8,6 +8,9 @@
 # (Included before helper.mk: helper paths in prerequisites are spelled
 # out, since its variables are not set yet when these are read.)
 
+# gnuplot draws bench-scale's plot.
+DEB_PACKAGES += gnuplot-nox
+
 BENCH_DIR       := $(BUILD)/bench
 BENCH_HOSTD     := $(BUILD)/helper/vgt-hostd
 BENCH_HELPER_ENV = VGT_HOSTD=$(BENCH_HOSTD) VGT_TEST_DIR=$(BUILD)/helper/run
@@ -89,7 +92,19 @@ BENCH_RUN_helper-transport = $(BENCH_TRANSPORT) embedded && \
 	$(BENCH_HELPER_ENV) $(BENCH_TRANSPORT) socket && \
 	if [ -c /dev/vgt ]; then $(BENCH_TRANSPORT) kernel; fi
 
-BENCHES := cmd display gtt regs submit helper-gtt helper-cs helper-transport
+# Scale (tests/unit/helper/bench-helper-scale.c): N = 1, 2, 4, 8, 16, 32
+# instances at the default partition (sharing GM slots: GTT swaps),
+# weights 1,2,3,4, every one keeping blit workloads queued: aggregate
+# workloads/s against N = 1, engine-time shares against weights, context
+# switch and GTT swap rates and costs; through vgt-hostd and embedded.
+# The issue's limits last; a plot of throughput and switch cost against N
+# in build/bench/scale.png.
+bench-scale: $(BUILD)/helper/bench-helper-scale $(BENCH_HOSTD) | $(DEPS_STAMP)
+BENCH_RUN_scale = $(BENCH_HELPER_ENV) $(BUILD)/helper/bench-helper-scale \
+	--plot $(BENCH_DIR)/scale.png
+
+BENCHES := cmd display gtt regs submit helper-gtt helper-cs helper-transport \
+	scale
 
 # The one recipe: build what QEMU's build must make, run, record.
 $(addprefix bench-,$(BENCHES)): bench-%:
@@ -98,7 +113,7 @@ $(addprefix bench-,$(BENCHES)): bench-%:
 	@{ $(BENCH_RUN_$*); } | tee $(BENCH_DIR)/$*.txt
 
 BENCH_TARGETS += bench-cmd bench-display bench-gtt bench-regs bench-submit \
-	bench-helper
+	bench-helper bench-scale
 
 # The GTT benchmark's guest as a test of the TCG fast path, which qtests
 # cannot reach (they run without a CPU): its checks pass in every

@@ -37,8 +37,11 @@ HELPER_TESTS := $(HELPER_BUILD)/test-helper-core \
 	$(HELPER_BUILD)/test-hostd-socket $(HELPER_BUILD)/test-helper-engine \
 	$(HELPER_BUILD)/test-hostd-sched
 HELPER_TESTS += $(HELPER_BUILD)/test-helper-kernel
+HELPER_TESTS += $(HELPER_BUILD)/test-helper-share
+HELPER_TESTS += $(HELPER_BUILD)/test-helper-switch
 HELPER_BENCH := $(HELPER_BUILD)/bench-helper-gtt $(HELPER_BUILD)/bench-helper-cs
 HELPER_BENCH += $(HELPER_BUILD)/bench-helper-transport
+HELPER_BENCH += $(HELPER_BUILD)/bench-helper-scale
 
 $(HELPER_OBJ)/%.o: $(HELPER_SRC)/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -143,6 +146,8 @@ HELPER_RUN := $(HELPER_BUILD)/run
 HELPER_UNIT_RUNS   := core:test-helper-core swhsw:test-helper-swhsw \
 	lib:test-helper-lib engine:test-helper-engine
 HELPER_UNIT_RUNS   += kernel:test-helper-kernel
+HELPER_UNIT_RUNS   += share:test-helper-share
+HELPER_UNIT_RUNS   += switch:test-helper-switch
 HELPER_SOCKET_RUNS := hostd-socket:test-hostd-socket \
 	hostd-sched:test-hostd-sched
 

@@ -62,9 +62,11 @@ $(KMOD_KO): $(KMOD_INPUTS) | $(DEPS_STAMP)
 
 kmod: $(KMOD_KO) $(KMOD_KSTRESS)
 
-# Userspace: libc and the ABI header only (it runs in the test VM).
+# Userspace: libc, the ABI header and the device's defaults only (it runs
+# in the test VM).
 $(KMOD_KSTRESS): $(KMOD_SRC)/linux/vgt-kstress.c \
-		$(TOP)/include/hw/vgt-helper-abi.h | $(DEPS_STAMP)
+		$(TOP)/include/hw/vgt-helper-abi.h $(TOP)/include/hw/vgt.h \
+		| $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      vgt-kstress"
 	@gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -I$(TOP)/include \

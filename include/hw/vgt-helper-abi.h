@@ -44,8 +44,9 @@ typedef uint64_t vgt_u64;
  * Major version: bumped on any incompatible change of this header.
  * 2: migration (engine registers, dirty log), GTT writes of up to 480
  * entries a call (a migration replays the whole GTT).
+ * 3: shared GM slots (16+ instances): GTT swap counters in sched_stats.
  */
-#define VGT_ABI_VERSION         2
+#define VGT_ABI_VERSION         3
 
 /*
  * Error codes.  Every call returns 0 (or a count, where documented) on
@@ -300,6 +301,11 @@ struct vgt_shadow_info {
  *   switch_ns   time spent in those switches (save + restore)
  *   underruns   times one of its engine queues ran empty (the instance
  *               then rejoins at the engine's current virtual time)
+ *   gtt_swaps   times its GTT entries were loaded into a shared GM slot
+ *               (instances sharing a slot take turns; docs/scale.md)
+ *   gtt_swap_ns time spent in those loads (evicting the other instance's
+ *               entries and engine state included)
+ *   gtt_swap_entries  host GTT entries written by those loads
  */
 struct vgt_sched_stats {
     vgt_u32 weight;
@@ -312,6 +318,9 @@ struct vgt_sched_stats {
     vgt_u64 switches;
     vgt_u64 switch_ns;
     vgt_u64 underruns;
+    vgt_u64 gtt_swaps;
+    vgt_u64 gtt_swap_ns;
+    vgt_u64 gtt_swap_entries;
 };
 
 /*

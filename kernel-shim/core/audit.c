@@ -17,9 +17,9 @@
  *  - PPGTT is refused: on such a GPU the engines would walk the guest's
  *    own page tables, whose entries are guest-physical; that needs the
  *    shadow page tables (issue 18);
- *  - register loads and reads reach only the registers a VM may load
- *    from a command (HSW_REG_CMD: state of the running context), the
- *    engine's per-VM state (HSW_REG_CTX) and its timestamp;
+ *  - register loads reach only the registers a VM may load from a
+ *    command (HSW_REG_CMD: state of the running context); reads also the
+ *    engine's switched per-VM state (HSW_REG_STORE) and its timestamp;
  *  - denied commands never pass; a walk beyond the command budget is a
  *    hang, without running anything.
  *
@@ -98,19 +98,24 @@ static u8 *vgt_audit_copy_at(const struct vgt_audit *a, u64 gma)
 }
 
 /*
- * The registers a VM may load from a command (the scanner's allow-list,
- * HSW_REG_CMD): on a real Haswell they are state of the running context.
+ * The registers a VM may load from a command (LRI, LRM, the destination
+ * of LRR: the scanner's allow-list, HSW_REG_CMD): on a real Haswell they
+ * are state of the running context.
  */
 static bool vgt_audit_reg_load(const struct vgt_audit *a, u32 off)
 {
 	return hsw_reg_cmd_allowed(a->engine, off & MI_REG_MASK);
 }
 
+/*
+ * The registers a VM may read from a command (SRM, the source of LRR):
+ * those it may load and its own switched engine state (HSW_REG_STORE).
+ */
 static bool vgt_audit_reg_read(const struct vgt_audit *a, u32 off)
 {
 	off &= MI_REG_MASK;
 	return off == RING_TIMESTAMP(a->base) ||
-	       (hsw_reg_flags(a->engine, off) & (HSW_REG_CMD | HSW_REG_CTX));
+	       hsw_reg_store_allowed(a->engine, off);
 }
 
 static bool vgt_audit_operand(struct vgt_audit *a,

@@ -83,7 +83,7 @@ void vgt_dirty_gtt_unmap(struct vgt_instance *inst,
 	if (!inst->dirty_log || host->gpu.writes_reported)
 		return;
 	for (; index < end; index++) {
-		u32 pte = host->gpu.ops->gtt_read(host->gpu.priv, index);
+		u32 pte = vgt_gtt_get_pte(inst, index);
 		u64 dma = hsw_pte_decode(pte);
 		const struct vgt_mem *m;
 
@@ -118,25 +118,26 @@ int vgt_inst_dirty_log(struct vgt_instance *inst, bool enable)
 	return ret;
 }
 
-/* Fallback: the pages of m's [first, first + npages) the GTT maps now. */
+/*
+ * Fallback: the pages of m's [first, first + npages) the instance's GTT
+ * maps now (its private GTT: only the entries that are not scratch).
+ */
 static void vgt_dirty_gtt_mapped(struct vgt_instance *inst,
 				 const struct vgt_mem *m, u64 first,
 				 u64 npages, u64 *bitmap)
 {
-	const struct vgt_range *gm[] = { &inst->mappable, &inst->nonmappable };
-	struct vgt_host *host = inst->host;
 	u64 lo = m->dma + (first << VGT_PAGE_SHIFT);
 	u64 hi = lo + (npages << VGT_PAGE_SHIFT);
-	u32 r, index, end;
+	u32 words = (inst->gtt_n + 63) / 64, w;
 
-	for (r = 0; r < VGT_ARRAY_SIZE(gm); r++) {
-		index = (u32)(gm[r]->base >> VGT_PAGE_SHIFT);
-		end = (u32)((gm[r]->base + gm[r]->size) >> VGT_PAGE_SHIFT);
-		for (; index < end; index++) {
-			u32 pte = host->gpu.ops->gtt_read(host->gpu.priv,
-							  index);
+	for (w = 0; w < words; w++) {
+		u64 bits = inst->gtt_used[w];
+
+		while (bits) {
+			u32 pte = inst->gtt[w * 64 + __builtin_ctzll(bits)];
 			u64 dma = hsw_pte_decode(pte), i;
 
+			bits &= bits - 1;
 			if (!(pte & HSW_PTE_VALID) || dma < lo || dma >= hi)
 				continue;
 			i = (dma - lo) >> VGT_PAGE_SHIFT;

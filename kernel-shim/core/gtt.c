@@ -16,7 +16,7 @@ static inline void vgt_gtt_set(struct vgt_host *host, u32 index, u32 pte)
 }
 
 /* Posting read + flush, as i915 does after a batch of GGTT writes. */
-static void vgt_host_gtt_flush(struct vgt_host *host)
+void vgt_host_gtt_flush(struct vgt_host *host)
 {
 	host->gpu.ops->write32(host->gpu.priv, GFX_FLSH_CNTL_GEN6, 1);
 }
@@ -41,29 +41,50 @@ void vgt_gtt_map_host(struct vgt_host *host, u64 gm_addr, u64 dma, u64 size)
 	vgt_host_gtt_flush(host);
 }
 
-static void vgt_gtt_unmap_range(struct vgt_host *host,
-				const struct vgt_range *gm,
-				const struct vgt_mem *m)
-{
-	u32 i = (u32)(gm->base >> VGT_PAGE_SHIFT);
-	u32 end = (u32)((gm->base + gm->size) >> VGT_PAGE_SHIFT);
-
-	for (; i < end; i++) {
-		u64 dma = hsw_pte_decode(host->gpu.ops->gtt_read(host->gpu.priv,
-								 i));
-
-		if (dma >= m->dma && dma - m->dma < m->size)
-			vgt_gtt_set(host, i, host->scratch_pte);
-	}
-}
-
-/* Before a region goes away, no entry of the instance may point into it. */
+/*
+ * Before a region goes away, no entry of the instance may point into it
+ * (its private GTT; the host GTT too while it is resident).
+ */
 void vgt_gtt_unmap_mem(struct vgt_instance *inst, const struct vgt_mem *m)
 {
-	vgt_gtt_unmap_range(inst->host, &inst->mappable, m);
-	if (inst->nonmappable.size)
-		vgt_gtt_unmap_range(inst->host, &inst->nonmappable, m);
-	vgt_host_gtt_flush(inst->host);
+	struct vgt_host *host = inst->host;
+	u32 words = (inst->gtt_n + 63) / 64, w, i;
+
+	for (w = 0; w < words; w++) {
+		u64 bits = inst->gtt_used[w];
+
+		while (bits) {
+			u64 dma;
+
+			i = w * 64 + (u32)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			dma = hsw_pte_decode(inst->gtt[i]);
+			if (dma >= m->dma && dma - m->dma < m->size)
+				vgt_gtt_set_pte(inst,
+						vgt_gtt_host_index(inst, i),
+						host->scratch_pte);
+		}
+	}
+	vgt_gtt_flush_resident(inst);
+}
+
+/* Every entry of the instance back to scratch (reset). */
+void vgt_gtt_scratch_inst(struct vgt_instance *inst)
+{
+	struct vgt_host *host = inst->host;
+	u32 words = (inst->gtt_n + 63) / 64, w, i;
+
+	for (w = 0; w < words; w++) {
+		u64 bits = inst->gtt_used[w];
+
+		while (bits) {
+			i = w * 64 + (u32)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			vgt_gtt_set_pte(inst, vgt_gtt_host_index(inst, i),
+					host->scratch_pte);
+		}
+	}
+	vgt_gtt_flush_resident(inst);
 }
 
 static bool vgt_in_gm(const struct vgt_instance *inst, u64 addr, u64 len)
@@ -128,9 +149,9 @@ int vgt_inst_gtt_write(struct vgt_instance *inst, const struct vgt_gtt_entry *e,
 	for (i = 0; i < n; i++) {
 		vgt_dirty_gtt_unmap(inst, &(struct vgt_range){
 			(u64)e[i].index << VGT_PAGE_SHIFT, VGT_PAGE_SIZE });
-		vgt_gtt_set(host, e[i].index, pte[i]);
+		vgt_gtt_set_pte(inst, e[i].index, pte[i]);
 	}
-	vgt_host_gtt_flush(host);
+	vgt_gtt_flush_resident(inst);
 	inst->stats.gtt_written += n;
 	ret = 0;
 out:
@@ -158,7 +179,7 @@ int vgt_inst_gtt_read(struct vgt_instance *inst, u32 index,
 		ret = vgt_refuse(inst, VGT_E_GM_RANGE, "GTT read", index);
 		goto out;
 	}
-	pte = host->gpu.ops->gtt_read(host->gpu.priv, index);
+	pte = vgt_gtt_get_pte(inst, index);
 	dma = hsw_pte_decode(pte);
 	if (!(pte & HSW_PTE_VALID) || dma == host->scratch_dma)
 		goto out;	/* unmapped: flags 0 */
@@ -181,8 +202,7 @@ out:
 int vgt_inst_fence_write(struct vgt_instance *inst, u32 fence, u64 value)
 {
 	struct vgt_host *host = inst->host;
-	const struct vgt_gpu_ops *ops = host->gpu.ops;
-	u32 lo = (u32)value, hi = (u32)(value >> 32), reg;
+	u32 lo = (u32)value, hi = (u32)(value >> 32);
 	int ret = 0;
 
 	vgt_mutex_lock(&host->lock);
@@ -207,11 +227,7 @@ int vgt_inst_fence_write(struct vgt_instance *inst, u32 fence, u64 value)
 		lo = 0;
 		hi = 0;
 	}
-	reg = inst->fence_base + fence;
-	/* Disable, then program, as i915 orders it for gen6+. */
-	ops->write32(host->gpu.priv, FENCE_REG_GEN6_LO(reg), 0);
-	ops->write32(host->gpu.priv, FENCE_REG_GEN6_HI(reg), hi);
-	ops->write32(host->gpu.priv, FENCE_REG_GEN6_LO(reg), lo);
+	vgt_fence_set(inst, fence, (u64)hi << 32 | lo);
 out:
 	vgt_mutex_unlock(&host->lock);
 	return ret;
@@ -219,21 +235,14 @@ out:
 
 void vgt_fences_clear(struct vgt_instance *inst)
 {
-	struct vgt_host *host = inst->host;
 	u32 i;
 
-	for (i = 0; i < inst->fence_num; i++) {
-		u32 reg = inst->fence_base + i;
-
-		host->gpu.ops->write32(host->gpu.priv, FENCE_REG_GEN6_LO(reg),
-				       0);
-		host->gpu.ops->write32(host->gpu.priv, FENCE_REG_GEN6_HI(reg),
-				       0);
-	}
+	for (i = 0; i < inst->fence_num; i++)
+		vgt_fence_set(inst, i, 0);
 }
 
 /*
- * GM read through the GTT, as the aperture would show it.  The source page
+ * GM read through the instance's GTT, as the aperture would show it.  The source page
  * must be the instance's own registered memory: anything else (scratch, a
  * stale entry) is refused rather than read.
  */
@@ -256,7 +265,7 @@ int vgt_inst_gm_read(struct vgt_instance *inst, u64 gm_addr, void *buf, u32 len)
 		u32 off = (u32)(gm_addr & (VGT_PAGE_SIZE - 1));
 		u32 chunk = VGT_PAGE_SIZE - off;
 		u32 index = (u32)(gm_addr >> VGT_PAGE_SHIFT);
-		u32 pte = host->gpu.ops->gtt_read(host->gpu.priv, index);
+		u32 pte = vgt_gtt_get_pte(inst, index);
 		u64 dma = hsw_pte_decode(pte);
 		const struct vgt_mem *m = NULL;
 

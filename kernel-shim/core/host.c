@@ -33,7 +33,7 @@ _Static_assert((int)VGT_ENGINE_RCS == (int)HSW_RCS &&
 	       (int)VGT_ENGINE_VECS == (int)HSW_VECS &&
 	       (int)VGT_ENGINE_COUNT == (int)HSW_NUM_ENGINES,
 	       "ABI: engine numbers");
-_Static_assert(sizeof(struct vgt_sched_stats) == 64 + 8 * VGT_ENGINE_COUNT,
+_Static_assert(sizeof(struct vgt_sched_stats) == 88 + 8 * VGT_ENGINE_COUNT,
 	       "ABI: vgt_sched_stats");
 _Static_assert(sizeof(struct vgt_engine_regs) == 8 + 8 * VGT_ENGINE_REGS_MAX,
 	       "ABI: vgt_engine_regs");
@@ -56,7 +56,7 @@ static const char *const vgt_error_names[] = {
 	[VGT_E_NOSPC_MAPPABLE] = "mappable GM exhausted",
 	[VGT_E_NOSPC_NONMAPPABLE] = "non-mappable GM exhausted",
 	[VGT_E_NOSPC_FENCE] = "fence registers exhausted",
-	[VGT_E_NOSPC_HOST] = "helper share exhausted (instance limit)",
+	[VGT_E_NOSPC_HOST] = "instance limit reached (or helper share exhausted)",
 	[VGT_E_GTT_INDEX] = "GTT index beyond the GTT",
 	[VGT_E_GM_RANGE] = "outside the instance's GM",
 	[VGT_E_GFN] = "frame outside registered memory",
@@ -207,6 +207,7 @@ struct vgt_host *vgt_host_create(const struct vgt_gpu *gpu, int *err)
 	vgt_mutex_init(&host->lock);
 	vgt_mutex_init(&host->qlock);
 	vgt_ctx_init(host);
+	host->slice_ns = VGT_SCHED_SLICE_NS;
 
 	vgt_pool_init(&host->host_share, "helper share", 0,
 		      VGT_HOST_SHARE_SIZE, VGT_HOST_SLOT_SIZE);

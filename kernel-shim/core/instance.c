@@ -8,24 +8,12 @@ static void vgt_instance_release(struct vgt_instance *inst)
 {
 	struct vgt_host *host = inst->host;
 
-	/* GTT first: nothing may reach memory we are about to give back. */
-	if (inst->mappable.size) {
-		vgt_gtt_scratch_range(host, &inst->mappable);
-		vgt_pool_free(&host->mappable, inst->mappable.base);
-	}
-	if (inst->nonmappable.size) {
-		vgt_gtt_scratch_range(host, &inst->nonmappable);
-		vgt_pool_free(&host->nonmappable, inst->nonmappable.base);
-	}
+	/*
+	 * GTT first: nothing may reach memory we are about to give back.
+	 * Only a resident instance has entries in the host GTT.
+	 */
 	vgt_shadow_detach_locked(inst);
-	if (inst->host_gm.size) {
-		vgt_gtt_scratch_range(host, &inst->host_gm);
-		vgt_pool_free(&host->host_share, inst->host_gm.base);
-	}
-	if (inst->fence_num) {
-		vgt_fences_clear(inst);
-		vgt_pool_free(&host->fences, inst->fence_base);
-	}
+	vgt_slot_detach(inst);
 	vgt_mem_release_all(inst);
 	if (inst->host_mem) {
 		host->gpu.ops->dma_unmap(host->gpu.priv, inst->host_dma,
@@ -34,64 +22,30 @@ static void vgt_instance_release(struct vgt_instance *inst)
 	}
 }
 
-static int vgt_nospc(struct vgt_pool *pool, u64 want, int err)
+/* The lowest free instance id (1..VGT_MAX_INSTANCES), or 0. */
+static u32 vgt_instance_new_id(struct vgt_host *host)
 {
-	vgt_log_warn("cannot create instance: %s exhausted: need %llu KiB, largest free %llu KiB of %llu KiB free",
-		     pool->name, (unsigned long long)(want >> 10),
-		     (unsigned long long)(vgt_pool_largest_free(pool) >> 10),
-		     (unsigned long long)(vgt_pool_free_total(pool) >> 10));
-	return err;
+	u32 id;
+
+	for (id = 1; id <= VGT_MAX_INSTANCES; id++)
+		if (!host->inst[id])
+			return id;
+	return 0;
 }
 
 static int vgt_instance_partition(struct vgt_instance *inst,
 				  const struct vgt_create_req *req)
 {
 	struct vgt_host *host = inst->host;
-	u64 base;
-	int ret;
 
-	ret = vgt_pool_alloc(&host->host_share, VGT_HOST_SLOT_SIZE,
-			     -VGT_E_NOSPC_HOST, &base);
-	if (ret)
-		return vgt_nospc(&host->host_share, VGT_HOST_SLOT_SIZE, ret);
-	inst->host_gm.base = base;
-	inst->host_gm.size = VGT_HOST_SLOT_SIZE;
-	inst->id = (u32)(base / VGT_HOST_SLOT_SIZE);
-
-	ret = vgt_pool_alloc(&host->mappable, req->mappable_size,
-			     -VGT_E_NOSPC_MAPPABLE, &base);
-	if (ret)
-		return vgt_nospc(&host->mappable, req->mappable_size, ret);
-	inst->mappable.base = base;
-	inst->mappable.size = req->mappable_size;
-
-	if (req->nonmappable_size) {
-		ret = vgt_pool_alloc(&host->nonmappable, req->nonmappable_size,
-				     -VGT_E_NOSPC_NONMAPPABLE, &base);
-		if (ret)
-			return vgt_nospc(&host->nonmappable,
-					 req->nonmappable_size, ret);
-		inst->nonmappable.base = base;
-		inst->nonmappable.size = req->nonmappable_size;
-	} else {
-		/* i915 wants the base at or above the aperture end anyway. */
-		inst->nonmappable.base = host->gpu.aperture_size;
+	inst->id = vgt_instance_new_id(host);
+	if (!inst->id) {
+		vgt_log_warn("cannot create instance: the helper's limit of %u instances is reached",
+			     VGT_MAX_INSTANCES);
+		return -VGT_E_NOSPC_HOST;
 	}
-
-	if (req->fence_num) {
-		ret = vgt_pool_alloc(&host->fences, req->fence_num,
-				     -VGT_E_NOSPC_FENCE, &base);
-		if (ret) {
-			vgt_log_warn("cannot create instance: fences exhausted: need %u, largest free run %llu",
-				     req->fence_num,
-				     (unsigned long long)
-				     vgt_pool_largest_free(&host->fences));
-			return ret;
-		}
-		inst->fence_base = (u32)base;
-		inst->fence_num = req->fence_num;
-	}
-	return 0;
+	return vgt_slot_attach(inst, req->mappable_size,
+			       req->nonmappable_size, req->fence_num);
 }
 
 /* Back the head of the instance's host slot with helper-owned pages. */
@@ -110,8 +64,7 @@ static int vgt_instance_host_area(struct vgt_instance *inst)
 		inst->host_mem = NULL;
 		return -VGT_E_NOMEM;
 	}
-	vgt_gtt_map_host(host, inst->host_gm.base, inst->host_dma,
-			 VGT_HOST_SLOT_BACKED);
+	vgt_slot_map_host_area(inst);
 	return 0;
 }
 
@@ -152,8 +105,9 @@ int vgt_inst_create(struct vgt_host *host,
 	host->nr_inst++;
 	vgt_mutex_unlock(&host->lock);
 
-	vgt_log_info("vgt%u: created: mappable 0x%llx+%llu MiB, non-mappable 0x%llx+%llu MiB, fences %u+%u",
-		     inst->id, (unsigned long long)inst->mappable.base,
+	vgt_log_info("vgt%u: created in GM slot %u (%u sharing): mappable 0x%llx+%llu MiB, non-mappable 0x%llx+%llu MiB, fences %u+%u",
+		     inst->id, inst->slot->index, inst->slot->members,
+		     (unsigned long long)inst->mappable.base,
 		     (unsigned long long)(inst->mappable.size >> 20),
 		     (unsigned long long)inst->nonmappable.base,
 		     (unsigned long long)(inst->nonmappable.size >> 20),
@@ -191,9 +145,7 @@ int vgt_inst_reset(struct vgt_instance *inst)
 	/* A dirty log goes on across a reset: the pages unmapped count. */
 	vgt_dirty_gtt_unmap(inst, &inst->mappable);
 	vgt_dirty_gtt_unmap(inst, &inst->nonmappable);
-	vgt_gtt_scratch_range(host, &inst->mappable);
-	if (inst->nonmappable.size)
-		vgt_gtt_scratch_range(host, &inst->nonmappable);
+	vgt_gtt_scratch_inst(inst);
 	vgt_fences_clear(inst);
 	vgt_events_drop(inst);
 	vgt_sched_drop_instance(inst);

@@ -9,8 +9,11 @@
 #include "partition.h"
 #include "../hsw/hsw-regs.h"
 
-/* Scheduler: time slice an instance keeps an engine for (see sched.c). */
-#define VGT_SCHED_SLICE_NS	1000000ull
+/*
+ * Scheduler: time slice an instance keeps an engine for (see sched.c),
+ * unless vgt_host_set_slice_ns says otherwise.
+ */
+#define VGT_SCHED_SLICE_NS	4000000ull
 /* Budget of one workload before it counts as a hang. */
 #define VGT_WL_MAX_CMDS		(1u << 20)
 #define VGT_WL_MAX_BYTES	(256ull << 20)
@@ -34,14 +37,52 @@ struct vgt_mem {
 	u64 *dirty;		/* one bit a page while logging (dirty.c) */
 };
 
+/*
+ * A GM slot (gm-slot.c): host ranges that one or more instances share.
+ * The host GTT entries and fence registers of the ranges hold the
+ * resident instance's values; the others' live in their private GTT.
+ */
+struct vgt_gm_slot {
+	u32 index;			/* host->slot[index], for logs */
+	struct vgt_range host_gm;	/* its 2 MiB of the helper share */
+	struct vgt_range mappable;
+	struct vgt_range nonmappable;
+	u32 fence_base;
+	u32 fence_num;
+	u32 members;
+	struct vgt_instance *resident;	/* NULL: every entry scratch */
+	u64 resident_since;		/* vgt_now_ns() of the last swap */
+	u64 hold_ns;			/* how long the resident keeps it */
+	u64 swaps;
+};
+
+/*
+ * A resident keeps its slot for at least a scheduler slice and for
+ * VGT_SLOT_HOLD_RATIO times what loading it cost, while it has work:
+ * swaps then take at most 1/VGT_SLOT_HOLD_RATIO of the GPU's time.
+ */
+#define VGT_SLOT_HOLD_RATIO	20u
+
 struct vgt_instance {
 	struct vgt_host *host;
-	u32 id;			/* = host slot index, 1..VGT_MAX_INSTANCES */
+	u32 id;			/* 1..VGT_MAX_INSTANCES */
+	/* Copies of its slot's ranges (what the instance may address). */
 	struct vgt_range mappable;
 	struct vgt_range nonmappable;
 	struct vgt_range host_gm;	/* its slot in the helper's share */
 	u32 fence_base;
 	u32 fence_num;
+
+	/*
+	 * Private GTT (gm-slot.c): the host PTE of every entry of mappable
+	 * then non-mappable GM as this instance set it, a bit per entry
+	 * that is not scratch (a swap writes only those), and its fences.
+	 */
+	struct vgt_gm_slot *slot;
+	u32 *gtt;
+	u64 *gtt_used;
+	u32 gtt_n;
+	u64 fence_val[HSW_FENCE_COUNT];
 
 	u8 *host_mem;		/* helper-owned backing of host_gm's head */
 	u64 host_dma;
@@ -92,6 +133,8 @@ struct vgt_host {
 
 	struct vgt_instance *inst[VGT_MAX_INSTANCES + 1];	/* by id */
 	u32 nr_inst;
+	struct vgt_gm_slot *slot[VGT_MAX_SLOTS];
+	u32 nr_slots;
 	u32 engine_owner[VGT_ENGINE_COUNT];
 
 	u64 event_seq;
@@ -104,6 +147,7 @@ struct vgt_host {
 	u32 ctx_flags[VGT_ENGINE_COUNT][HSW_CTX_REGS_MAX];
 	u64 engine_vtime[VGT_ENGINE_COUNT];
 	u64 slice_used[VGT_ENGINE_COUNT];
+	u64 slice_ns;			/* VGT_SCHED_SLICE_NS by default */
 	u32 rr_next[VGT_ENGINE_COUNT];
 	void (*kick)(void *opaque);
 	void *kick_opaque;
@@ -118,7 +162,36 @@ int vgt_refuse(struct vgt_instance *inst, int err, const char *what,
 void vgt_gtt_scratch_range(struct vgt_host *host, const struct vgt_range *gm);
 void vgt_gtt_map_host(struct vgt_host *host, u64 gm_addr, u64 dma, u64 size);
 void vgt_gtt_unmap_mem(struct vgt_instance *inst, const struct vgt_mem *m);
+void vgt_gtt_scratch_inst(struct vgt_instance *inst);
+void vgt_host_gtt_flush(struct vgt_host *host);
 void vgt_fences_clear(struct vgt_instance *inst);
+
+/*
+ * GM slots and private GTTs (gm-slot.c), host lock held.  attach finds or
+ * makes the instance's slot (0 or -VGT_E_NOSPC_*, logged) and allocates
+ * its private GTT; detach scratches what it had loaded and leaves.
+ * set_pte is the only writer of an instance's GTT entries: the private
+ * copy always, the host GTT while the instance is resident.  A workload
+ * runs only after make_resident, which first switches the resident
+ * instance it evicts off every engine it owns (its engine state and
+ * context images are saved while its entries are still loaded).
+ */
+int vgt_slot_attach(struct vgt_instance *inst, u64 mappable_size,
+		    u64 nonmappable_size, u32 fence_num);
+void vgt_slot_detach(struct vgt_instance *inst);
+bool vgt_slot_is_resident(const struct vgt_instance *inst);
+/* May the scheduler run inst now (qlock held)?  See VGT_SLOT_HOLD_RATIO. */
+bool vgt_slot_may_run(const struct vgt_instance *inst, u64 now);
+void vgt_slot_make_resident(struct vgt_instance *inst);
+/* Private entry of GTT index (-1: not in the instance's GM ranges). */
+int vgt_gtt_private_index(const struct vgt_instance *inst, u32 index);
+u32 vgt_gtt_host_index(const struct vgt_instance *inst, u32 i);
+u32 vgt_gtt_get_pte(const struct vgt_instance *inst, u32 index);
+void vgt_gtt_set_pte(struct vgt_instance *inst, u32 index, u32 pte);
+void vgt_gtt_flush_resident(struct vgt_instance *inst);
+/* Its helper area (context save + shadow) in the host GTT, if resident. */
+void vgt_slot_map_host_area(struct vgt_instance *inst);
+void vgt_fence_set(struct vgt_instance *inst, u32 fence, u64 value);
 
 /* Memory registry, host lock held. */
 const struct vgt_mem *vgt_mem_find_gfn(struct vgt_instance *inst, u64 gfn);
@@ -147,8 +220,15 @@ void vgt_irq_service_locked(struct vgt_host *host, bool from_irq);
 void vgt_sched_init_instance(struct vgt_instance *inst);
 void vgt_sched_drop_instance(struct vgt_instance *inst);
 void vgt_ctx_init(struct vgt_host *host);
+void vgt_ctx_switch_out_locked(struct vgt_host *host, u32 engine);
 void vgt_ctx_switch_locked(struct vgt_host *host, u32 engine,
 			   struct vgt_instance *next);
+/*
+ * Save @engine's state (registers and, on RCS, the render context into the
+ * owner's own images, through its GM view) into its owner and leave the
+ * engine with none.  Call it before the owner's GTT entries change.
+ */
+void vgt_ctx_switch_out_locked(struct vgt_host *host, u32 engine);
 int vgt_ctx_reg_index(struct vgt_host *host, u32 engine, u32 offset);
 void vgt_ctx_reset_engine(struct vgt_instance *inst, u32 engine);
 void vgt_shadow_detach_locked(struct vgt_instance *inst);

@@ -30,14 +30,18 @@ const char *vgt_strerror(int err);
 /*
  * Host layout: the helper keeps the first VGT_HOST_SHARE_SIZE bytes of the
  * aperture for itself (as XenGT did): slot 0 for its own use (reserved
- * ring), one VGT_HOST_SLOT_SIZE slot per instance for context save areas
- * and shadow buffers.  This also bounds the number of instances.
+ * ring), one VGT_HOST_SLOT_SIZE slot per GM slot (gm-slot.c) for context
+ * save areas and shadow buffers.  A GM slot is one set of host ranges
+ * (helper slot, mappable, non-mappable GM, fences); instances that share
+ * it take turns having their GTT entries loaded, so the number of
+ * instances is bounded by VGT_MAX_INSTANCES and memory, not by GM.
  */
 #define VGT_HOST_SHARE_SIZE	VGT_MIB(32)
 #define VGT_HOST_SLOT_SIZE	VGT_MIB(2)
 #define VGT_HOST_SLOT_BACKED	VGT_MIB(1)	/* 4 x 256 KiB context save */
-#define VGT_MAX_INSTANCES	\
+#define VGT_MAX_SLOTS		\
 	((u32)(VGT_HOST_SHARE_SIZE / VGT_HOST_SLOT_SIZE) - 1)
+#define VGT_MAX_INSTANCES	64u
 #define VGT_EVENT_QUEUE_LEN	256
 
 struct vgt_host *vgt_host_create(const struct vgt_gpu *gpu, int *err);
@@ -46,6 +50,8 @@ void vgt_host_destroy(struct vgt_host *host);
 u64 vgt_host_refused_total(struct vgt_host *host);
 u64 vgt_host_spurious_irqs(struct vgt_host *host);
 u32 vgt_host_nr_instances(struct vgt_host *host);
+/* GM slots in use (gm-slot.c): instances share them beyond this count. */
+u32 vgt_host_nr_slots(struct vgt_host *host);
 /* Which instance owns an engine's interrupts (scheduler; 0 = none). */
 int vgt_host_set_engine_owner(struct vgt_host *host, u32 engine, u32 vgt_id);
 /* The helper-owned scratch page's device address (tests, teardown). */
@@ -128,6 +134,12 @@ int vgt_inst_dirty_read(struct vgt_instance *inst, u64 gpa, u64 npages,
 void vgt_host_set_kick(struct vgt_host *host, void (*kick)(void *opaque),
 		       void *opaque);
 bool vgt_host_sched_run(struct vgt_host *host);
+/*
+ * The time slice (ns, 10 us .. 1 s; default VGT_SCHED_SLICE_NS in the
+ * core's private header): longer slices keep caches warm, shorter ones
+ * bound how long a VM waits for an engine (docs/scale.md).
+ */
+int vgt_host_set_slice_ns(struct vgt_host *host, u64 ns);
 
 struct vgt_host_sched_stats {
 	u64 workloads;

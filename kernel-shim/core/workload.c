@@ -4,7 +4,10 @@
  *
  * QEMU is not trusted: a workload may start only inside the instance's own
  * GM or its shadow area, may flush only the engine's shadowed registers
- * (the HSW_REG_FLUSH register rows), and queues are bounded.  What
+ * (the HSW_REG_FLUSH register rows), and queues are bounded.  A flushed
+ * value is what the register reads; the queued copy of a masked one
+ * (HSW_REG_MASKED) is the write that sets all of it, HSW_MASKED_FULL, as
+ * the engine state's shadow holds it (ctx-switch.c).  What
  * the commands reach while executing is checked again by the GPU's view
  * (sched.c), so a forged command stream can only touch its own instance.
  */
@@ -42,7 +45,7 @@ int vgt_inst_shadow_attach(struct vgt_instance *inst, void *va, u64 *gm_addr)
 	inst->shadow_dma = dma;
 	inst->shadow_gm.base = inst->host_gm.base + VGT_HOST_SLOT_BACKED;
 	inst->shadow_gm.size = VGT_SHADOW_SIZE;
-	vgt_gtt_map_host(host, inst->shadow_gm.base, dma, VGT_SHADOW_SIZE);
+	vgt_slot_map_host_area(inst);	/* loaded now if resident */
 	*gm_addr = inst->shadow_gm.base;
 out:
 	vgt_mutex_unlock(&host->lock);
@@ -55,7 +58,8 @@ void vgt_shadow_detach_locked(struct vgt_instance *inst)
 
 	if (!inst->shadow_gm.size)
 		return;
-	vgt_gtt_scratch_range(host, &inst->shadow_gm);
+	if (vgt_slot_is_resident(inst))
+		vgt_gtt_scratch_range(host, &inst->shadow_gm);
 	host->gpu.ops->dma_unmap(host->gpu.priv, inst->shadow_dma,
 				 VGT_SHADOW_SIZE);
 	inst->shadow_gm.size = 0;
@@ -84,6 +88,7 @@ int vgt_inst_submit(struct vgt_instance *inst,
 {
 	struct vgt_host *host = inst->host;
 	struct vgt_engine_state *es;
+	struct vgt_workload *q;
 	u32 i;
 	int ret = 0;
 
@@ -116,7 +121,12 @@ int vgt_inst_submit(struct vgt_instance *inst,
 	/* An idle instance banks no credit: it rejoins at the engine's time. */
 	if (!es->count && es->vtime < host->engine_vtime[wl->engine])
 		es->vtime = host->engine_vtime[wl->engine];
-	es->q[(es->head + es->count) % VGT_WL_QUEUE_MAX] = *wl;
+	q = &es->q[(es->head + es->count) % VGT_WL_QUEUE_MAX];
+	*q = *wl;
+	for (i = 0; i < q->nr_regs; i++)
+		if (hsw_reg_flags(q->engine, q->regs[i].offset) &
+		    HSW_REG_MASKED)
+			q->regs[i].value = HSW_MASKED_FULL(q->regs[i].value);
 	es->count++;
 	inst->sst.submitted++;
 	if (host->kick)
@@ -173,7 +183,11 @@ void vgt_sched_drop_instance(struct vgt_instance *inst)
 	vgt_mutex_unlock(&host->qlock);
 	for (e = 0; e < VGT_ENGINE_COUNT; e++) {
 		vgt_ctx_reset_engine(inst, e);
-		if (host->engine_owner[e] == inst->id)
-			host->engine_owner[e] = 0;
+		if (host->engine_owner[e] != inst->id)
+			continue;
+		host->engine_owner[e] = 0;
+		/* nothing of it is saved through the next owner's view */
+		if (e == VGT_ENGINE_RCS)
+			host->gpu.ops->write32(host->gpu.priv, CCID, 0);
 	}
 }

@@ -35,7 +35,7 @@
 #include "hostd.h"
 
 #define HOSTD_DEFAULT_SOCKET	"/run/vgt-hostd.sock"
-#define HOSTD_MAX_CLIENTS	64
+#define HOSTD_MAX_CLIENTS	(2 * VGT_MAX_INSTANCES)
 
 /* A connected client: its socket and its state in the dispatch. */
 struct hostd_conn {

@@ -116,6 +116,10 @@ static inline u32 hsw_ppgtt_pte_index(u64 gma)
 #define  RING_NR_PAGES		0x001ff000u	/* ring size - 1, in pages */
 #define  RING_WAIT_SEMAPHORE	(1u << 10)	/* status: read-only */
 #define  RING_WAIT		(1u << 11)	/* status: read-only */
+/* Semaphore mailboxes: the values the other engines signalled. */
+#define RING_SYNC_0(base)	((base) + 0x40)
+#define RING_SYNC_1(base)	((base) + 0x44)
+#define RING_SYNC_2(base)	((base) + 0x48)
 #define RING_PSMI_CTL(base)	((base) + 0x50)
 #define RING_ACTHD_UDW(base)	((base) + 0x5c)
 #define RING_IPEIR(base)	((base) + 0x64)
@@ -135,6 +139,14 @@ static inline u32 hsw_ppgtt_pte_index(u64 gma)
 #define RING_INSTPM(base)	((base) + 0xc0)
 #define  INSTPM_SYNC_FLUSH	(1u << 5)
 #define RING_BBSTATE(base)	((base) + 0x110)
+/*
+ * Not in i915 (XenGT's reg.h names them): the execute condition code
+ * (VCS, BCS, VECS), the head pointer update register and, on RCS, the
+ * batch buffer preemption address (a GGTT address; i915 never sets it).
+ */
+#define RING_EXCC(base)		((base) + 0x28)
+#define RING_UHPTR(base)	((base) + 0x134)
+#define RING_BB_PREEMPT_ADDR(base) ((base) + 0x148)
 #define RING_BBADDR(base)	((base) + 0x140)
 #define RING_BBADDR_UDW(base)	((base) + 0x168)
 #define RING_CCID(base)		((base) + 0x180)
@@ -153,6 +165,10 @@ static inline u32 hsw_ppgtt_pte_index(u64 gma)
 #define CACHE_MODE_0_GEN7	0x7000u
 #define CACHE_MODE_1		0x7004u
 #define GEN7_GT_MODE		0x7008u
+#define GEN7_COMMON_SLICE_CHICKEN1	0x7010u
+#define _3D_CHICKEN3		0x2090u
+#define GEN7_L3CNTLREG1		0xb01cu
+#define GEN7_L3_CHICKEN_MODE_REGISTER	0xb030u
 #define HWS_PGA_RCS		0x4080u
 #define HWS_PGA_VCS		0x4180u
 #define HWS_PGA_BCS		0x4280u
@@ -208,19 +224,31 @@ int hsw_engine_of_base(u32 base);
  * Register rows: what a VM's command streams and the helper may do with a
  * register.  One row per register or range (offsets absolute, or relative
  * to each engine's ring base with HSW_REG_PER_ENGINE).
- *   HSW_REG_CMD    MI_LOAD_REGISTER_IMM/MEM/REG may load it and
- *                  MI_STORE_REGISTER_MEM / LRR may read it (the command
- *                  scanner's allow-list, for the engines in @engines)
+ *   HSW_REG_CMD    MI_LOAD_REGISTER_IMM/MEM/REG may load it (and
+ *                  MI_STORE_REGISTER_MEM may read it): the command
+ *                  scanner's load allow-list, for the engines in @engines
+ *                  (i915's Haswell command parser tables)
+ *   HSW_REG_STORE  MI_STORE_REGISTER_MEM (and the source of LRR) may read
+ *                  it although no command may load it: the VM's own
+ *                  switched engine state, which reading leaks nothing
+ *                  and loading could hang the GPU (chicken, arbitration)
  *   HSW_REG_CTX    per-VM engine state: the helper saves and restores it
- *                  on a context switch; the software Haswell keeps
- *                  command loads of it (others are not modelled per VM)
+ *                  on a switch between VMs (XenGT's Haswell list); the
+ *                  software Haswell keeps command loads of it
  *   HSW_REG_FLUSH  the device may flush it with a workload (vgt_workload
  *                  regs) from the VM's register file
+ *   HSW_REG_MASKED bits 31:16 of a write enable the write of bits 15:0;
+ *                  a read returns 0 in bits 31:16
  */
 #define HSW_REG_CMD		(1u << 0)
 #define HSW_REG_CTX		(1u << 1)
 #define HSW_REG_FLUSH		(1u << 2)
+#define HSW_REG_MASKED		(1u << 3)
+#define HSW_REG_STORE		(1u << 4)
 #define HSW_REG_PER_ENGINE	(1u << 7)
+
+/* The write that sets a masked register to @value (all 16 bits). */
+#define HSW_MASKED_FULL(value)	(0xffff0000u | ((value) & 0xffffu))
 
 struct hsw_reg_row {
 	const char *name;
@@ -236,16 +264,27 @@ extern const u32 hsw_reg_nrows;
 /* The flags of register @offset for @engine (0: nothing allowed). */
 u32 hsw_reg_flags(u32 engine, u32 offset);
 
+/* A command of @engine may load register @offset (LRI, LRM, LRR dest). */
 static inline bool hsw_reg_cmd_allowed(u32 engine, u32 offset)
 {
 	return !(offset & 3) && (hsw_reg_flags(engine, offset) & HSW_REG_CMD);
 }
 
+/* A command of @engine may read register @offset (SRM, LRR source). */
+static inline bool hsw_reg_store_allowed(u32 engine, u32 offset)
+{
+	return !(offset & 3) &&
+	       (hsw_reg_flags(engine, offset) & (HSW_REG_CMD | HSW_REG_STORE));
+}
+
+/* Register @offset is masked (HSW_REG_MASKED for any engine). */
+bool hsw_reg_is_masked(u32 offset);
+
 /*
  * The per-VM engine state of @engine (HSW_REG_CTX rows, absolute offsets),
  * at most HSW_CTX_REGS_MAX; @flags gets each row's flags.  Returns how many.
  */
-#define HSW_CTX_REGS_MAX	16u
+#define HSW_CTX_REGS_MAX	32u
 u32 hsw_engine_ctx_regs(u32 engine, u32 *regs, u32 *flags);
 
 #define FORCEWAKE_MT		0xa188u

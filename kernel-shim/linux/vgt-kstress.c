@@ -14,6 +14,11 @@
  *                      read-only memory, beyond the address space
  *     exec-timeout     exec_timeout_ms=1 (root): long workloads may end as
  *                      HANG, each still completes, the engine runs on
+ *     scale N          N instances at the device's default partition (64 +
+ *                      448 MiB, 4 fences: more than GM holds, so they share
+ *                      GM slots), each storing its own pattern into its own
+ *                      memory on all four engines at once; every instance
+ *                      sees its whole partition and only its own results
  *     unbind-while-open BDF   unbind the PCI GPU under an open file with an
  *                      instance, pinned memory, a mapped shadow and queued
  *                      work; ioctls/read/poll then fail; bind it again
@@ -42,6 +47,7 @@
 #include <sys/wait.h>
 #include <linux/capability.h>
 #include "hw/vgt-helper-abi.h"
+#include "hw/vgt.h"		/* the device's default partition */
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -889,6 +895,144 @@ static int gpu_is_haswell(void)
 	return !strncmp(buf, "haswell", 7);
 }
 
+/* ---- scale ------------------------------------------------------------------ */
+
+#define SCALE_MAX	64
+#define SCALE_RAM	(1u << 20)
+#define SCALE_DATA	0x1000u		/* frame 1: one dword per engine */
+
+struct scale_vm {
+	int fd;
+	struct vgt_instance_info info;
+	struct vgt_shadow_info si;
+	uint8_t *ram;
+	uint32_t *sh;
+	uint32_t done;
+};
+
+static uint32_t scale_value(int k, uint32_t e)
+{
+	return 0x5c000000u | (uint32_t)k << 8 | e;
+}
+
+static int scale_up(struct scale_vm *v)
+{
+	struct vgt_ioc_create c;
+	struct vgt_gtt_entry ent[4];
+	struct vgt_ioc_gtt_write gw = { .entries = (uintptr_t)ent, .n = 4 };
+	uint32_t i;
+
+	v->fd = open_dev();
+	if (v->fd < 0)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	c.req.mappable_size = VGT_DEFAULT_MAPPABLE_SIZE;
+	c.req.nonmappable_size = VGT_DEFAULT_NONMAPPABLE_SIZE;
+	c.req.fence_num = VGT_DEFAULT_FENCE_NUM;
+	if (ioctl(v->fd, VGT_IOC_CREATE, &c))
+		return -1;
+	v->info = c.info;
+	v->ram = anon(SCALE_RAM);
+	if (!v->ram || mem_register(v->fd, 0, SCALE_RAM, v->ram))
+		return -1;
+	for (i = 0; i < 4; i++) {	/* GM pages 0..3 = frames 0..3 */
+		ent[i].index = (uint32_t)(v->info.mappable_base >> 12) + i;
+		ent[i].flags = VGT_PTE_VALID;
+		ent[i].gfn = i;
+	}
+	if (ioctl(v->fd, VGT_IOC_GTT_WRITE, &gw))
+		return -1;
+	v->sh = shadow(v->fd, &v->si);
+	return v->sh ? 0 : -1;
+}
+
+/* MI_STORE_DATA_IMM (GGTT) of the VM's value for engine e, then irq. */
+static int scale_submit(struct scale_vm *v, int k, uint32_t e)
+{
+	uint32_t *c = v->sh + e * 16;
+	struct vgt_workload wl;
+
+	c[0] = 0x10000002u | (1u << 22);
+	c[1] = 0;
+	c[2] = (uint32_t)v->info.mappable_base + SCALE_DATA + 4 * e;
+	c[3] = scale_value(k, e);
+	c[4] = 0x01000000u;		/* MI_USER_INTERRUPT */
+	c[5] = 0;
+	memset(&wl, 0, sizeof(wl));
+	wl.id = e + 1;
+	wl.start = v->si.gm_addr + e * 64;
+	wl.length = 24;
+	wl.engine = e;
+	return ioctl(v->fd, VGT_IOC_SUBMIT, &wl);
+}
+
+static void cmd_scale(int n)
+{
+	static struct scale_vm vm[SCALE_MAX];
+	uint64_t end = now_ms() + 60000;
+	int k, up = 0, sizes = 1, own = 1, ids = 1, sub = 1, pending;
+	struct vgt_event ev[VGT_EVENT_READ_MAX];
+	uint32_t e;
+
+	if (n > SCALE_MAX)
+		n = SCALE_MAX;
+	for (k = 0; k < n; k++)
+		vm[k].fd = -1;
+	for (k = 0; k < n && !scale_up(&vm[k]); k++)
+		up++;
+	ok(up == n, "scale: %d instances at the default partition created (%d asked)",
+	   up, n);
+	for (k = 0; k < up; k++) {
+		sizes &= vm[k].info.mappable_size == VGT_DEFAULT_MAPPABLE_SIZE &&
+			 vm[k].info.nonmappable_size ==
+			 VGT_DEFAULT_NONMAPPABLE_SIZE &&
+			 vm[k].info.fence_num == VGT_DEFAULT_FENCE_NUM;
+		for (int j = 0; j < k; j++)
+			ids &= vm[j].info.vgt_id != vm[k].info.vgt_id;
+	}
+	ok(sizes, "scale: every instance has the whole 64 + 448 MiB and 4 fences");
+	ok(ids, "scale: every instance has its own id");
+	/* All of them on all four engines before any completion is read. */
+	for (e = 0; e < VGT_ENGINE_COUNT; e++)
+		for (k = 0; k < up; k++)
+			sub &= scale_submit(&vm[k], k, e) == 0;
+	ok(sub, "scale: %d workloads submitted", up * VGT_ENGINE_COUNT);
+	do {
+		pending = 0;
+		for (k = 0; k < up; k++) {
+			struct pollfd p = { .fd = vm[k].fd, .events = POLLIN };
+			ssize_t r;
+
+			/* read() waits for an event: only when one is there */
+			while (poll(&p, 1, 0) > 0 &&
+			       (r = read(vm[k].fd, ev, sizeof(ev))) > 0)
+				for (size_t i = 0; i < r / sizeof(ev[0]); i++)
+					vm[k].done += ev[i].type ==
+						      VGT_EVENT_COMPLETE;
+			pending += vm[k].done < VGT_ENGINE_COUNT;
+		}
+		if (pending)
+			usleep(2000);
+	} while (pending && now_ms() < end);
+	ok(!pending, "scale: every workload completed (%d instances waiting)",
+	   pending);
+	for (k = 0; k < up; k++)
+		for (e = 0; e < VGT_ENGINE_COUNT; e++) {
+			uint32_t got;
+
+			memcpy(&got, vm[k].ram + SCALE_DATA + 4 * e, 4);
+			if (got != scale_value(k, e)) {
+				own = 0;
+				diag("instance %d engine %u: 0x%08x, not 0x%08x",
+				     k, e, got, scale_value(k, e));
+			}
+		}
+	ok(own, "scale: each instance's memory holds exactly its own results");
+	for (k = 0; k < n; k++)
+		if (vm[k].fd >= 0)
+			close(vm[k].fd);
+}
+
 /* ---- exec-timeout ------------------------------------------------------------ */
 
 /* Wait for the COMPLETE of @id; counts HANG/FAULT events of it. */
@@ -1060,7 +1204,7 @@ static void cmd_unbind_while_open(const char *bdf)
 
 static int print_usage(void)
 {
-	fprintf(stderr, "usage: vgt-kstress [--dev PATH] [--sysfs DIR] open-storm N | garbage | kill-mid-submit | pin-limits | exec-timeout | unbind-while-open BDF\n");
+	fprintf(stderr, "usage: vgt-kstress [--dev PATH] [--sysfs DIR] open-storm N | garbage | kill-mid-submit | pin-limits | exec-timeout | scale N | unbind-while-open BDF\n");
 	return 2;
 }
 
@@ -1095,6 +1239,8 @@ int main(int argc, char **argv)
 		cmd_pin_limits();
 	else if (!strcmp(cmd, "exec-timeout"))
 		cmd_exec_timeout();
+	else if (!strcmp(cmd, "scale") && i + 1 < argc)
+		cmd_scale(atoi(argv[i + 1]) > 0 ? atoi(argv[i + 1]) : 1);
 	else if (!strcmp(cmd, "unbind-while-open") && i + 1 < argc)
 		cmd_unbind_while_open(argv[i + 1]);
 	else

@@ -17,11 +17,22 @@
  *
  * Executed: MI_USER_INTERRUPT, MI_BATCH_BUFFER_START/END,
  * MI_STORE_DATA_IMM, MI_STORE_DATA_INDEX (HWS page from HWS_PGA),
- * MI_LOAD_REGISTER_IMM/MEM/REG (kept only for the engine's per-VM
- * registers, HSW_REG_CTX rows; other loads are dropped and counted),
+ * MI_LOAD_REGISTER_IMM/MEM/REG (kept for the engine's per-VM registers,
+ * HSW_REG_CTX rows, and the render context's registers; other loads are
+ * dropped and counted; a masked register honours the write enables),
  * MI_STORE_REGISTER_MEM, MI_FLUSH_DW and PIPE_CONTROL post-sync writes
  * (immediate, timestamp, depth count 0), MI_SET_CONTEXT (RCS: save and
  * restore of the context image), and on BCS the blitter (swhsw-blt.c).
+ *
+ * The render context (what MI_SET_CONTEXT saves into the image of the
+ * context CCID names and loads from the next one's) is, in the model,
+ * INSTPM, the cache and GT modes and every render register a command may
+ * load that is not switched per VM by the helper (HSW_REG_CMD rows of RCS
+ * alone: predicates, 3DPRIM, GPGPU dispatch, the GPRs, statistics and
+ * stream-out counters, the command-loadable L3 registers), as on a real
+ * Haswell whose context image holds that state.  The image is in the
+ * model's format: an MI_LOAD_REGISTER_IMM of those registers (masked ones
+ * with all enables set) followed by MI_BATCH_BUFFER_END.
  * Other commands the decoder knows (arbitration, waits, flips, predicates,
  * conditional ends, all 3D/media state) are accepted without effect:
  * nothing is rendered.  Commands it refuses are faults.
@@ -37,11 +48,49 @@
 #define MI_SC_KEEP		((1u << 8) | (1u << 3) | (1u << 2))
 
 /* Context image: the render registers the model keeps per context. */
-static const u32 swhsw_ctx_regs[] = {
+static const u32 swhsw_ctx_base_regs[] = {
 	CACHE_MODE_0_GEN7, CACHE_MODE_1, GEN7_GT_MODE,
 	RING_INSTPM(RENDER_RING_BASE),
 };
-#define CTX_IMG_DWORDS	(3 + 2 * VGT_ARRAY_SIZE(swhsw_ctx_regs))
+
+static bool ctx_img_has(struct vgt_swhsw *sw, u32 off)
+{
+	u32 i;
+
+	for (i = 0; i < sw->nr_ctx_img; i++)
+		if (sw->ctx_img_reg[i] == off)
+			return true;
+	return false;
+}
+
+static void ctx_img_add(struct vgt_swhsw *sw, u32 off)
+{
+	if (!ctx_img_has(sw, off) && sw->nr_ctx_img < SWHSW_CTX_IMG_REGS)
+		sw->ctx_img_reg[sw->nr_ctx_img++] = off;
+}
+
+void swhsw_ctx_img_init(struct vgt_swhsw *sw)
+{
+	u32 i, off;
+
+	sw->nr_ctx_img = 0;
+	for (i = 0; i < VGT_ARRAY_SIZE(swhsw_ctx_base_regs); i++)
+		ctx_img_add(sw, swhsw_ctx_base_regs[i]);
+	for (i = 0; i < hsw_reg_nrows; i++) {
+		const struct hsw_reg_row *row = &hsw_reg_rows[i];
+
+		if (row->engines != HSW_ENGINE_BIT(HSW_RCS) ||
+		    (row->flags & (HSW_REG_CMD | HSW_REG_CTX)) != HSW_REG_CMD)
+			continue;
+		for (off = 0; off < row->size; off += 4)
+			ctx_img_add(sw, row->offset + off);
+	}
+}
+
+static bool in_ctx_img(struct swhsw_run *r, u32 off)
+{
+	return r->engine == HSW_RCS && ctx_img_has(r->sw, off);
+}
 
 static void user_interrupt(struct swhsw_run *r)
 {
@@ -59,17 +108,28 @@ static u32 *regp(struct swhsw_run *r, u32 off)
 	return &r->sw->regs[off / 4];
 }
 
+/* A register load that is kept, as the register file's write would. */
+static void store_reg(struct vgt_swhsw *sw, u32 off, u32 val)
+{
+	if (swhsw_reg_masked(sw, off))
+		swhsw_masked_store(sw, off, val);
+	else
+		sw->regs[off / 4] = val;
+}
+
 /*
- * Only per-VM engine state is kept: the model has one register file for
- * every instance, and the helper switches just the HSW_REG_CTX rows.
+ * Only per-VM state is kept: the model has one register file for every
+ * instance; the helper switches the HSW_REG_CTX rows, MI_SET_CONTEXT the
+ * render context's registers.
  */
 static void load_register(struct swhsw_run *r, u32 off, u32 val)
 {
-	u32 need = HSW_REG_CMD | HSW_REG_CTX;
+	u32 need = HSW_REG_CMD | HSW_REG_CTX, f;
 
 	off &= MI_REG_MASK;
-	if ((hsw_reg_flags(r->engine, off) & need) == need)
-		*regp(r, off) = val;
+	f = hsw_reg_flags(r->engine, off);
+	if ((f & need) == need || ((f & HSW_REG_CMD) && in_ctx_img(r, off)))
+		store_reg(r->sw, off, val);
 	else
 		r->sw->stats.lri_dropped++;
 }
@@ -79,7 +139,8 @@ static u32 read_register(struct swhsw_run *r, u32 off)
 	off &= MI_REG_MASK;
 	if (off == RING_TIMESTAMP(r->base))
 		return (u32)r->sw->timestamp;
-	if (hsw_reg_flags(r->engine, off) & HSW_REG_CTX)
+	if ((hsw_reg_flags(r->engine, off) & HSW_REG_CTX) ||
+	    in_ctx_img(r, off))
 		return *regp(r, off);
 	return 0;
 }
@@ -91,13 +152,15 @@ static u64 hws_base(struct swhsw_run *r)
 
 static int do_set_context(struct swhsw_run *r, const u32 *c)
 {
-	u32 img[CTX_IMG_DWORDS];
-	u32 cur = *regp(r, CCID), i, n = VGT_ARRAY_SIZE(swhsw_ctx_regs);
+	struct vgt_swhsw *sw = r->sw;
+	u32 *img = sw->ctx_img, n = sw->nr_ctx_img, hdr, i, v;
+	u32 cur = *regp(r, CCID), size = (3 + 2 * n) * 4;
 	u64 addr = c[1] & ~0xfffu;
 	bool same = (cur & CCID_EN) && (cur & ~0xfffu) == addr;
 
 	if (r->engine != VGT_ENGINE_RCS)
 		return -1;
+	hdr = 0x11000000 | (2 * n - 1);		/* MI_LOAD_REGISTER_IMM */
 	/* The whole 17-page image must be the instance's. */
 	if (!swhsw_xlate(r, false, addr, 4, false) ||
 	    !swhsw_xlate(r, false, addr + HSW_CXT_SIZE - 4, 4, false))
@@ -105,25 +168,28 @@ static int do_set_context(struct swhsw_run *r, const u32 *c)
 	if (same && !(c[1] & MI_SC_FORCE_RESTORE))
 		goto out;
 	if ((cur & CCID_EN) && !same) {
+		/* save the current context into its own image */
 		img[0] = 0;			/* MI_NOOP */
-		img[1] = 0x11000000 | (2 * n - 1);
+		img[1] = hdr;
 		for (i = 0; i < n; i++) {
-			img[2 + 2 * i] = swhsw_ctx_regs[i];
-			img[3 + 2 * i] = *regp(r, swhsw_ctx_regs[i]);
+			v = *regp(r, sw->ctx_img_reg[i]);
+			img[2 + 2 * i] = sw->ctx_img_reg[i];
+			img[3 + 2 * i] = swhsw_reg_masked(sw, sw->ctx_img_reg[i]) ?
+					 HSW_MASKED_FULL(v) : v;
 		}
 		img[2 + 2 * n] = 0x05000000;	/* MI_BATCH_BUFFER_END */
-		if (swhsw_mem_write(r, false, cur & ~0xfffu, img, sizeof(img)))
+		if (swhsw_mem_write(r, false, cur & ~0xfffu, img, size))
 			return -1;
 	}
 	if (!(c[1] & MI_SC_RESTORE_INHIBIT)) {
-		if (swhsw_mem_read(r, false, addr, img, sizeof(img)))
+		if (swhsw_mem_read(r, false, addr, img, size))
 			return -1;
 		/* Only an image in the model's format carries state. */
-		if (img[1] == (0x11000000 | (2 * n - 1)))
+		if (img[1] == hdr)
 			for (i = 0; i < n; i++)
-				if (img[2 + 2 * i] == swhsw_ctx_regs[i])
-					*regp(r, swhsw_ctx_regs[i]) =
-						img[3 + 2 * i];
+				if (img[2 + 2 * i] == sw->ctx_img_reg[i])
+					store_reg(sw, sw->ctx_img_reg[i],
+						  img[3 + 2 * i]);
 	}
 out:
 	*regp(r, CCID) = (u32)addr | (c[1] & MI_SC_KEEP) | CCID_EN;

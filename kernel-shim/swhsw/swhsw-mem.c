@@ -91,13 +91,21 @@ void swhsw_dma_unmap(void *opaque, u64 dma_addr, u64 size)
 /* The dma_map table; caller holds dma_lock. */
 static u8 *swhsw_dma_table_lookup(struct vgt_swhsw *sw, u64 dma_addr, u64 len)
 {
-	u32 i;
+	u32 lo = 0, hi = sw->nr_dma;
 
-	for (i = 0; i < sw->nr_dma; i++) {
-		struct swhsw_dma *d = &sw->dma[i];
+	/* sorted by base (first fit keeps the order): binary search */
+	while (lo < hi) {
+		u32 mid = (lo + hi) / 2;
 
-		if (dma_addr >= d->base && len <= d->size &&
-		    dma_addr - d->base <= d->size - len)
+		if (sw->dma[mid].base <= dma_addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo) {
+		struct swhsw_dma *d = &sw->dma[lo - 1];
+
+		if (len <= d->size && dma_addr - d->base <= d->size - len)
 			return d->va + (dma_addr - d->base);
 	}
 	return NULL;

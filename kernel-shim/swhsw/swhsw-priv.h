@@ -6,9 +6,13 @@
 #include "swhsw.h"
 #include "../hsw/hsw-cmd.h"
 
-#define SWHSW_MAX_DMA		512
+/* 64 instances, each its save pages, shadow area and RAM sections */
+#define SWHSW_MAX_DMA		4096
 #define SWHSW_CMD_MAX		HSW_CMD_MAX_BUFFERED	/* longest command loaded */
 #define SWHSW_BLT_CHUNK		4096	/* blitter row chunk, bytes */
+#define SWHSW_MASKED_MAX	64	/* masked registers (HSW_REG_MASKED) */
+#define SWHSW_CTX_IMG_REGS	160	/* registers of the render context */
+#define SWHSW_CTX_IMG_DWORDS	(3 + 2 * SWHSW_CTX_IMG_REGS)
 
 struct swhsw_dma {
 	u64 base;
@@ -19,6 +23,13 @@ struct swhsw_dma {
 struct vgt_swhsw {
 	u32 *regs;		/* HSW_MMIO_SIZE bytes */
 	u32 *gtt;		/* HSW_GTT_ENTRIES entries */
+	/* the HSW_REG_MASKED registers, sorted (swhsw_regs_init) */
+	u32 masked[SWHSW_MASKED_MAX];
+	u32 nr_masked;
+	/* the render context image's registers (swhsw-cs.c) */
+	u32 ctx_img_reg[SWHSW_CTX_IMG_REGS];
+	u32 nr_ctx_img;
+	u32 ctx_img[SWHSW_CTX_IMG_DWORDS];	/* MI_SET_CONTEXT scratch */
 
 	vgt_mutex_t dma_lock;	/* the engines' path may run elsewhere */
 	u32 nr_dma;
@@ -78,9 +89,14 @@ void swhsw_fault(struct swhsw_run *r, u64 gma);
 int swhsw_blt_exec(struct swhsw_run *r, const struct hsw_cmd *cmd,
 		   const u32 *c, const struct hsw_cs_stream *st);
 /* swhsw-cs.c */
+void swhsw_ctx_img_init(struct vgt_swhsw *sw);
 void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x);
 
+void swhsw_regs_init(struct vgt_swhsw *sw);
 void swhsw_regs_reset(struct vgt_swhsw *sw);
+/* A masked register (HSW_REG_MASKED row): its write honours bits 31:16. */
+bool swhsw_reg_masked(struct vgt_swhsw *sw, u32 offset);
+void swhsw_masked_store(struct vgt_swhsw *sw, u32 offset, u32 value);
 bool swhsw_irq_pending(struct vgt_swhsw *sw);
 /* swhsw-cs.c: the ring registers of the bare GPU (ring_kick set). */
 bool swhsw_ring_write(struct vgt_swhsw *sw, u32 offset, u32 value);

@@ -4,8 +4,13 @@
  *
  * 2 MiB of 32-bit registers: plain storage except for the registers with
  * side effects the helper relies on (write-1-to-clear IIRs, read-only ISRs,
- * masked forcewake and its ACK).  Offsets outside the file or unaligned
- * are dropped and counted, as a bus would.
+ * masked forcewake and its ACK) and the masked registers of the shared
+ * tables (HSW_REG_MASKED rows: MI_MODE, INSTPM, the ring modes, the cache
+ * modes, ...), which hold their state as a real Haswell does: a write
+ * changes only the bits 15:0 whose enable bit 31:16 is set, a read
+ * returns 0 in bits 31:16.  MI_MODE's MODE_IDLE is status (idle between
+ * workloads).  Offsets outside the file or unaligned are dropped and
+ * counted, as a bus would.
  */
 #include "swhsw-priv.h"
 #include "hw/vgt-helper-abi.h"
@@ -30,6 +35,68 @@ static const struct swhsw_reset_value swhsw_reset_values[] = {
 	{ RING_MI_MODE(BLT_RING_BASE), MODE_IDLE },
 	{ RING_MI_MODE(VEBOX_RING_BASE), MODE_IDLE },
 };
+
+/* The masked registers, from the shared rows (once, at create). */
+void swhsw_regs_init(struct vgt_swhsw *sw)
+{
+	u32 off, i, j, v;
+
+	sw->nr_masked = 0;
+	for (i = 0; i < hsw_reg_nrows; i++) {
+		const struct hsw_reg_row *row = &hsw_reg_rows[i];
+		u32 e;
+
+		if (!(row->flags & HSW_REG_MASKED))
+			continue;
+		for (e = 0; e < HSW_NUM_ENGINES; e++) {
+			if (!(row->engines & HSW_ENGINE_BIT(e)))
+				continue;
+			for (off = 0; off < row->size; off += 4) {
+				v = row->offset + off;
+				if (row->flags & HSW_REG_PER_ENGINE)
+					v += hsw_engines[e].mmio_base;
+				if (swhsw_reg_masked(sw, v) ||
+				    sw->nr_masked == SWHSW_MASKED_MAX)
+					continue;
+				/* insertion keeps them sorted */
+				for (j = sw->nr_masked;
+				     j && sw->masked[j - 1] > v; j--)
+					sw->masked[j] = sw->masked[j - 1];
+				sw->masked[j] = v;
+				sw->nr_masked++;
+			}
+		}
+	}
+	swhsw_ctx_img_init(sw);
+}
+
+bool swhsw_reg_masked(struct vgt_swhsw *sw, u32 offset)
+{
+	u32 lo = 0, hi = sw->nr_masked;
+
+	while (lo < hi) {
+		u32 mid = (lo + hi) / 2;
+
+		if (sw->masked[mid] == offset)
+			return true;
+		if (sw->masked[mid] < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* A write to a masked register; MI_MODE's MODE_IDLE is status. */
+void swhsw_masked_store(struct vgt_swhsw *sw, u32 offset, u32 value)
+{
+	u32 mask = value >> 16, *r = &sw->regs[offset / 4];
+	int e = hsw_engine_of_base(offset & ~(HSW_RING_BLOCK_SIZE - 1));
+
+	if (e >= 0 && offset == RING_MI_MODE(hsw_engines[e].mmio_base))
+		mask &= ~MODE_IDLE;
+	*r = (*r & ~mask) | (value & mask & 0xffff);
+}
 
 void swhsw_regs_reset(struct vgt_swhsw *sw)
 {
@@ -150,6 +217,9 @@ void swhsw_write32(void *opaque, u32 offset, u32 value)
 		*reg(sw, FORCEWAKE_ACK_HSW) = *reg(sw, offset);
 		return;
 	default:
-		*reg(sw, offset) = value;
+		if (swhsw_reg_masked(sw, offset))
+			swhsw_masked_store(sw, offset, value);
+		else
+			*reg(sw, offset) = value;
 	}
 }

@@ -40,6 +40,7 @@ struct vgt_swhsw *vgt_swhsw_create(void)
 		return NULL;
 	}
 	vgt_mutex_init(&sw->dma_lock);
+	swhsw_regs_init(sw);
 	vgt_swhsw_reset(sw);
 	return sw;
 }

@@ -43,18 +43,10 @@
 #define GMBUS2              0xc5108
 #define GMBUS3              0xc510c
 
-#define HTOTAL_A            0x60000
-#define VTOTAL_A            0x6000c
-#define PIPESRC_A           0x6001c
-#define DDI_FUNC_CTL_A      0x60400
 #define CURCNTR_A           0x70080
 #define CURBASE_A           0x70084
 #define CURPOS_A            0x70088
-#define DSPCNTR_A           0x70180
-#define DSPSURF_A           0x7019c
-#define DSPOFFSET_A         0x701a4
 #define FMT_565             5
-#define FMT_XRGB8888        6
 #define FMT_XRGB2101010     10
 #define FMT_XBGR8888        14
 
@@ -317,40 +309,12 @@ static void fb_create(VgtQtest *d, Fb *fb, int fmt, bool tiled, bool scattered)
 static void modeset(VgtQtest *d, uint64_t surf, uint32_t stride, int fmt,
                     bool tiled)
 {
-    vgt_qtest_vga_off(d);
-    vgt_wr(d, HTOTAL_A, (W - 1) | (W + 99) << 16);
-    vgt_wr(d, VTOTAL_A, (H - 1) | (H + 9) << 16);
-    vgt_wr(d, PIPESRC_A, (W - 1) << 16 | (H - 1));
-    vgt_wr(d, DDI_FUNC_CTL_A, 0x92000002);          /* on, DDI B, DP SST */
-    vgt_wr(d, DSPSTRIDE_A, stride);
-    vgt_wr(d, DSPOFFSET_A, 0);
-    vgt_wr(d, DSPCNTR_A, (1u << 31) | fmt << 26 | (tiled ? 1u << 10 : 0));
-    vgt_wr(d, DSPSURF_A, surf);
-    vgt_wr(d, PIPECONF_A, 1u << 31);
+    vgt_qtest_modeset(d, surf, stride, fmt, tiled, W, H);
 }
 
 static uint8_t *screendump(VgtQtest *d, int *w, int *h)
 {
-    g_autofree char *path = NULL;
-    g_autofree char *data = NULL;
-    int fd = g_file_open_tmp("vgt-display-test-XXXXXX.ppm", &path, NULL);
-    size_t len;
-    int max, n = 0;
-    uint8_t *pix;
-
-    g_assert_cmpint(fd, >=, 0);
-    close(fd);
-    qtest_qmp_assert_success(d->qts, "{ 'execute': 'screendump', "
-                             "'arguments': { 'filename': %s, "
-                             "'device': 'gpu' } }", path);
-    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
-    unlink(path);
-    g_assert_cmpint(sscanf(data, "P6 %d %d %d%n", w, h, &max, &n), ==, 3);
-    g_assert_cmpint(max, ==, 255);
-    g_assert_cmpuint(len, ==, n + 1 + (size_t)*w * *h * 3);
-    pix = g_malloc(*w * *h * 3);
-    memcpy(pix, data + n + 1, *w * *h * 3);
-    return pix;
+    return vgt_qtest_screendump(d, w, h);
 }
 
 static void check_frame(VgtQtest *d, int fmt)

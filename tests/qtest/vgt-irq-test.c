@@ -25,13 +25,9 @@
 
 #define PIPEDSL_A           0x70000
 #define FLIPCOUNT_A         0x70044
-#define DSPSURF_A           0x7019c
 #define DSPSURFLIVE_A       0x701ac
-#define HTOTAL_A            0x60000
-#define VTOTAL_A            0x6000c
 #define LINK_M1_A           0x60040
 #define LINK_N1_A           0x60044
-#define DDI_FUNC_CTL_A      0x60400
 #define PORT_CLK_SEL_B      0x46104
 
 #define MSI_GPA             0x05000000

@@ -19,6 +19,7 @@
 #include "libqos/pci-pc.h"
 #include "qapi/qmp/qdict.h"
 #include "hw/pci/pci_regs.h"
+#include "qemu/host-utils.h"
 #include "hw/vgt.h"
 #include "hw/vgt-helper-abi.h"
 
@@ -56,6 +57,14 @@
 #define FRMCOUNT_A          0x70040
 #define FRMCOUNT_B          0x71040
 #define DSPSTRIDE_A         0x70188
+#define HTOTAL_A            0x60000
+#define VTOTAL_A            0x6000c
+#define PIPESRC_A           0x6001c
+#define DDI_FUNC_CTL_A      0x60400
+#define DSPCNTR_A           0x70180
+#define DSPSURF_A           0x7019c
+#define DSPOFFSET_A         0x701a4
+#define FMT_XRGB8888        6
 
 #define MI(op, len)         (((op) << 23) | (len))
 #define MI_NOOP             0
@@ -241,10 +250,43 @@ static inline void vgt_qtest_map(VgtQtest *t)
     g_assert_cmpuint(size, ==, VGT_BAR0_SIZE);
 }
 
-/* Map the aperture (BAR2), after BAR0. */
+/*
+ * Map the aperture (BAR2), after BAR0.  libqos places BARs in the 512 MiB
+ * below 4 GiB and writes only their low dword: the GPU's whole aperture
+ * (512 MiB, the default) does not fit there after BAR0, so it goes at
+ * 8 GiB (BAR2 is a 64-bit BAR), both dwords written here.  libqos's pc
+ * bus cuts memory addresses to 32 bits: reach the aperture with
+ * vgt_ap_rd()/vgt_ap_wr(), which do not.
+ */
 static inline void vgt_qtest_map_aperture(VgtQtest *t)
 {
-    t->bar2 = qpci_iomap(t->dev, 2, NULL);
+    uint64_t high = 8ull << 30, size;
+    uint32_t lo;
+
+    qpci_config_writel(t->dev, PCI_BASE_ADDRESS_2, 0xffffffff);
+    lo = qpci_config_readl(t->dev, PCI_BASE_ADDRESS_2) &
+         PCI_BASE_ADDRESS_MEM_MASK;
+    size = 1ull << ctz32(lo);
+    if (QEMU_ALIGN_UP(t->bus->mmio_alloc_ptr, size) + size <=
+        t->bus->mmio_limit) {
+        t->bar2 = qpci_iomap(t->dev, 2, NULL);
+        return;
+    }
+    qpci_config_writel(t->dev, PCI_BASE_ADDRESS_2, (uint32_t)high);
+    qpci_config_writel(t->dev, PCI_BASE_ADDRESS_3, high >> 32);
+    t->bar2.addr = high;
+    t->bar2.is_io = false;
+}
+
+/* The aperture at GM offset @off (BAR2 anywhere in the address space). */
+static inline uint32_t vgt_ap_rd(VgtQtest *t, uint64_t off)
+{
+    return qtest_readl(t->qts, t->bar2.addr + off);
+}
+
+static inline void vgt_ap_wr(VgtQtest *t, uint64_t off, uint32_t value)
+{
+    qtest_writel(t->qts, t->bar2.addr + off, value);
 }
 
 static inline uint32_t vgt_rd(VgtQtest *t, uint32_t reg)
@@ -267,6 +309,51 @@ static inline void vgt_wr(VgtQtest *t, uint32_t reg, uint32_t value)
 static inline void vgt_qtest_vga_off(VgtQtest *t)
 {
     vgt_wr(t, VGT_QTEST_VGACNTRL, VGT_QTEST_VGA_DISP_DISABLE);
+}
+
+/*
+ * i915's modeset of pipe A / transcoder A on DDI B at @w x @h, its primary
+ * plane scanning out @surf (GM address) with @stride bytes a line.
+ */
+static inline void vgt_qtest_modeset(VgtQtest *d, uint64_t surf,
+                                     uint32_t stride, int fmt, bool tiled,
+                                     int w, int h)
+{
+    vgt_qtest_vga_off(d);
+    vgt_wr(d, HTOTAL_A, (w - 1) | (w + 99) << 16);
+    vgt_wr(d, VTOTAL_A, (h - 1) | (h + 9) << 16);
+    vgt_wr(d, PIPESRC_A, (w - 1) << 16 | (h - 1));
+    vgt_wr(d, DDI_FUNC_CTL_A, 0x92000002);          /* on, DDI B, DP SST */
+    vgt_wr(d, DSPSTRIDE_A, stride);
+    vgt_wr(d, DSPOFFSET_A, 0);
+    vgt_wr(d, DSPCNTR_A, (1u << 31) | fmt << 26 | (tiled ? 1u << 10 : 0));
+    vgt_wr(d, DSPSURF_A, surf);
+    vgt_wr(d, PIPECONF_A, 1u << 31);
+}
+
+/* The VM's console as QMP's screendump writes it: RGB, g_free it. */
+static inline uint8_t *vgt_qtest_screendump(VgtQtest *d, int *w, int *h)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *data = NULL;
+    int fd = g_file_open_tmp("vgt-qtest-XXXXXX.ppm", &path, NULL);
+    size_t len;
+    int max, n = 0;
+    uint8_t *pix;
+
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    qtest_qmp_assert_success(d->qts, "{ 'execute': 'screendump', "
+                             "'arguments': { 'filename': %s, "
+                             "'device': %s } }", path, d->id);
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    unlink(path);
+    g_assert_cmpint(sscanf(data, "P6 %d %d %d%n", w, h, &max, &n), ==, 3);
+    g_assert_cmpint(max, ==, 255);
+    g_assert_cmpuint(len, ==, n + 1 + (size_t)*w * *h * 3);
+    pix = g_malloc(*w * *h * 3);
+    memcpy(pix, data + n + 1, *w * *h * 3);
+    return pix;
 }
 
 /*
@@ -487,17 +574,32 @@ typedef struct VgtQtestHostd {
     char *socket;
 } VgtQtestHostd;
 
-/* The daemon goes when the test goes, even if an assertion kills it. */
-static inline void vgt_qtest_hostd_child_setup(gpointer unused)
+/*
+ * The daemon goes when the test goes, even if an assertion kills it.  Its
+ * stderr goes to @log (a path), or nowhere.
+ */
+static inline void vgt_qtest_hostd_child_setup(gpointer log)
 {
+    int fd = open(log ? log : "/dev/null", O_WRONLY | O_CREAT | O_APPEND,
+                  0600);
+
+    if (fd >= 0) {
+        dup2(fd, 2);
+        close(fd);
+    }
     prctl(PR_SET_PDEATHSIG, SIGTERM);
 }
 
-/* Start one; false (nothing started) when VGT_HOSTD is not set. */
-static inline bool vgt_qtest_hostd_start(VgtQtestHostd *h)
+/*
+ * Start one; false (nothing started) when VGT_HOSTD is not set.  With
+ * @log, it runs --verbose and *log names the file its messages go to
+ * (g_free it; it lives in h->dir).
+ */
+static inline bool vgt_qtest_hostd_start_logged(VgtQtestHostd *h,
+                                                char **log)
 {
     const char *bin = g_getenv("VGT_HOSTD");
-    const char *argv[4];
+    const char *argv[5];
     int i;
 
     if (!bin) {
@@ -509,19 +611,27 @@ static inline bool vgt_qtest_hostd_start(VgtQtestHostd *h)
     argv[0] = bin;
     argv[1] = "--socket";
     argv[2] = h->socket;
-    argv[3] = NULL;
+    argv[3] = log ? "--verbose" : NULL;
+    argv[4] = NULL;
+    if (log) {
+        *log = g_build_filename(h->dir, "hostd.log", NULL);
+    }
     g_assert_true(g_spawn_async(NULL, (char **)argv, NULL,
                                 G_SPAWN_DO_NOT_REAP_CHILD |
-                                G_SPAWN_STDOUT_TO_DEV_NULL |
-                                G_SPAWN_STDERR_TO_DEV_NULL,
-                                vgt_qtest_hostd_child_setup, NULL,
-                                &h->pid, NULL));
+                                G_SPAWN_STDOUT_TO_DEV_NULL,
+                                vgt_qtest_hostd_child_setup,
+                                log ? *log : NULL, &h->pid, NULL));
     for (i = 0; i < 500 && !g_file_test(h->socket, G_FILE_TEST_EXISTS);
          i++) {
         g_usleep(10 * 1000);
     }
     g_assert_true(g_file_test(h->socket, G_FILE_TEST_EXISTS));
     return true;
+}
+
+static inline bool vgt_qtest_hostd_start(VgtQtestHostd *h)
+{
+    return vgt_qtest_hostd_start_logged(h, NULL);
 }
 
 static inline bool vgt_qtest_hostd_alive(VgtQtestHostd *h)
@@ -532,6 +642,7 @@ static inline bool vgt_qtest_hostd_alive(VgtQtestHostd *h)
 /* SIGTERM: the daemon must shut down cleanly (exit status 0). */
 static inline void vgt_qtest_hostd_stop(VgtQtestHostd *h)
 {
+    g_autofree char *log = g_build_filename(h->dir, "hostd.log", NULL);
     int status;
 
     kill(h->pid, SIGTERM);
@@ -540,6 +651,7 @@ static inline void vgt_qtest_hostd_stop(VgtQtestHostd *h)
     g_assert_cmpint(WEXITSTATUS(status), ==, 0);
     g_spawn_close_pid(h->pid);
     unlink(h->socket);
+    unlink(log);                /* vgt_qtest_hostd_start_logged's */
     rmdir(h->dir);
     g_free(h->socket);
     g_free(h->dir);

@@ -146,13 +146,27 @@ static VgtCmdResult vgt_cmd_check_operand(VgtCmdCtx *c,
                                op->addr, op->len);
 }
 
+/* A register a command loads (LRI, LRM, the destination of LRR). */
 static VgtCmdResult vgt_cmd_check_reg(VgtCmdCtx *c, const char *cmd,
                                       uint32_t reg)
 {
     if (!hsw_reg_cmd_allowed(c->env->engine, reg)) {
         return vgt_cmd_fail(c, VGT_CMD_BAD_REGISTER, "%s of register "
-                            "0x%05x, which a VM may not load or store", cmd,
-                            reg);
+                            "0x%05x, which a VM may not load", cmd, reg);
+    }
+    return VGT_CMD_OK;
+}
+
+/*
+ * A register a command reads (SRM, the source of LRR): also the engine's
+ * switched state, which only the VM's own values are in.
+ */
+static VgtCmdResult vgt_cmd_check_store(VgtCmdCtx *c, const char *cmd,
+                                        uint32_t reg)
+{
+    if (!hsw_reg_store_allowed(c->env->engine, reg)) {
+        return vgt_cmd_fail(c, VGT_CMD_BAD_REGISTER, "%s of register "
+                            "0x%05x, which a VM may not read", cmd, reg);
     }
     return VGT_CMD_OK;
 }
@@ -435,13 +449,13 @@ static VgtCmdResult vgt_cmd_audit(VgtCmdCtx *c, const struct hsw_cmd *cmd,
     case HSW_CMD_LOAD_REGISTER_IMM:
         return vgt_cmd_lri(c, dw, cmd->len);
     case HSW_CMD_STORE_REGISTER_MEM:
-        return vgt_cmd_check_reg(c, name, dw[1] & MI_REG_MASK);
+        return vgt_cmd_check_store(c, name, dw[1] & MI_REG_MASK);
     case HSW_CMD_LOAD_REGISTER_MEM:
         vgt_cmd_opaque_load(c, name, dw[1] & MI_REG_MASK);
         return vgt_cmd_check_reg(c, name, dw[1] & MI_REG_MASK);
     case HSW_CMD_LOAD_REGISTER_REG:     /* DW1 source, DW2 destination */
         vgt_cmd_opaque_load(c, name, dw[2] & MI_REG_MASK);
-        r = vgt_cmd_check_reg(c, name, dw[1] & MI_REG_MASK);
+        r = vgt_cmd_check_store(c, name, dw[1] & MI_REG_MASK);
         return r ? r : vgt_cmd_check_reg(c, name, dw[2] & MI_REG_MASK);
     case HSW_CMD_BB_START:
         if (hsw_cs_batch_start(&st->cs, dw[0], &c->bb_stream, &c->bb_call,

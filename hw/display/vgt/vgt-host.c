@@ -322,6 +322,10 @@ bool vgt_host_connect(VgtState *s, Error **errp)
         goto fail;
     }
     s->host.view = s->host.part;
+    /* the weight given on the command line (the helper starts at 4) */
+    if (!vgt_host_set_weight(s, s->conf.weight, errp)) {
+        goto fail;
+    }
     trace_vgt_host_partition(where, part->vgt_id, part->mappable_base,
                              part->mappable_size, part->nonmappable_base,
                              part->nonmappable_size, part->fence_base,
@@ -376,6 +380,52 @@ bool vgt_host_connect(VgtState *s, Error **errp)
 fail:
     vgt_host_disconnect(s);
     return false;
+}
+
+/* The helper= value, as messages name it. */
+static const char *vgt_host_where(VgtState *s)
+{
+    return s->conf.helper && *s->conf.helper ? s->conf.helper : "embedded";
+}
+
+bool vgt_host_set_weight(VgtState *s, uint32_t weight, Error **errp)
+{
+    int ret;
+
+    if (!s->host.conn) {
+        error_setg(errp, "vgt: no helper connection to set the weight on");
+        return false;
+    }
+    ret = s->host.ops->set_weight(s->host.conn, weight);
+    trace_vgt_host_set_weight(weight, ret);
+    if (ret < 0) {
+        error_setg(errp, "vgt: the helper (%s) refused weight %u: %s",
+                   vgt_host_where(s), weight,
+                   vgt_strerror(ret));
+        return false;
+    }
+    return true;
+}
+
+bool vgt_host_sched_stats(VgtState *s, struct vgt_sched_stats *st,
+                          Error **errp)
+{
+    int ret;
+
+    if (!s->host.conn) {
+        error_setg(errp, "vgt: no helper connection: no scheduler counters");
+        return false;
+    }
+    memset(st, 0, sizeof(*st));
+    ret = s->host.ops->sched_stats(s->host.conn, st);
+    trace_vgt_host_sched_stats(ret);
+    if (ret < 0) {
+        error_setg(errp, "vgt: the helper (%s) gave no scheduler counters: "
+                   "%s", vgt_host_where(s),
+                   vgt_strerror(ret));
+        return false;
+    }
+    return true;
 }
 
 void vgt_host_reset(VgtState *s)

@@ -136,6 +136,7 @@ typedef struct VgtConf {
     uint32_t low_gm_sz;         /* MiB of mappable GM */
     uint32_t high_gm_sz;        /* MiB of non-mappable GM */
     uint32_t fence_sz;          /* fence registers */
+    uint32_t weight;            /* scheduling weight (run time: qom-set) */
     uint32_t xres;              /* virtual monitor, pixels */
     uint32_t yres;
     char *port_name;            /* "port": DDI B, C or D */
@@ -221,6 +222,9 @@ typedef struct VgtIrq {
 typedef struct VgtSubmit {
     VgtEngineState engine[VGT_ENGINE_COUNT];
     struct vgt_shadow_info shadow;  /* the helper's area for our copies */
+    /* Engine state last flushed with a workload (vgt_submit_flush_regs) */
+    bool flush_valid[VGT_ENGINE_COUNT];
+    uint32_t flush_sent[VGT_ENGINE_COUNT][VGT_ENGINE_REGS_MAX];
 } VgtSubmit;
 
 /* The virtual monitor and what the pipes show (vgt-pipe.c to -display.c) */
@@ -484,6 +488,11 @@ void vgt_host_reset(VgtState *s);
 void vgt_host_disconnect(VgtState *s);
 /* Handle what the helper has posted for this VM (events), now. */
 void vgt_host_poll_events(VgtState *s);
+/* The VM's scheduling weight (VGT_WEIGHT_MIN..MAX) in the helper. */
+bool vgt_host_set_weight(VgtState *s, uint32_t weight, Error **errp);
+/* The helper's scheduler counters of this VM. */
+bool vgt_host_sched_stats(VgtState *s, struct vgt_sched_stats *st,
+                          Error **errp);
 
 /* vgt-migration.c: vmstate, drain at stop, dirty pages the GPU wrote */
 extern const VMStateDescription vmstate_vgt;

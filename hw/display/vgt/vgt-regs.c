@@ -15,10 +15,45 @@
 #include "qemu/log.h"
 #include "qapi/visitor.h"
 #include "vgt-internal.h"
+#include "kernel-shim/hsw/hsw-regs.h"
 #include "trace.h"
+
+/*
+ * The engine state a switch between VMs carries (the HSW_REG_CTX rows of
+ * kernel-shim/hsw/hsw-regs.c) that no concern's table has: per-VM values
+ * the device flushes with the engine's workloads (vgt-submit.c).  Masked
+ * registers store what they read, as every MASKED row does.
+ */
+static const VgtRegInfo vgt_switch_regs[] = {
+    { "RCS_SYNC_0/1/2", RING_SYNC_0(RENDER_RING_BASE), 12, VGT_REG_SHADOW,
+      0, 0 },
+    { "RCS_UHPTR", RING_UHPTR(RENDER_RING_BASE), 4, VGT_REG_SHADOW, 0, 0 },
+    { "VCS_SYNC_0/1/2", RING_SYNC_0(BSD_RING_BASE), 12, VGT_REG_SHADOW,
+      0, 0 },
+    { "VCS_UHPTR", RING_UHPTR(BSD_RING_BASE), 4, VGT_REG_SHADOW, 0, 0 },
+    { "BCS_SYNC_0/1/2", RING_SYNC_0(BLT_RING_BASE), 12, VGT_REG_SHADOW,
+      0, 0 },
+    { "BCS_UHPTR", RING_UHPTR(BLT_RING_BASE), 4, VGT_REG_SHADOW, 0, 0 },
+    { "VECS_SYNC_0/1/2", RING_SYNC_0(VEBOX_RING_BASE), 12, VGT_REG_SHADOW,
+      0, 0 },
+    { "VECS_UHPTR", RING_UHPTR(VEBOX_RING_BASE), 4, VGT_REG_SHADOW, 0, 0 },
+    { "VCS_EXCC", RING_EXCC(BSD_RING_BASE), 4, VGT_REG_SHADOW, 0, 0 },
+    { "BCS_EXCC", RING_EXCC(BLT_RING_BASE), 4, VGT_REG_SHADOW, 0, 0 },
+    { "VECS_EXCC", RING_EXCC(VEBOX_RING_BASE), 4, VGT_REG_SHADOW, 0, 0 },
+    { "RCS_BB_PREEMPT_ADDR", RING_BB_PREEMPT_ADDR(RENDER_RING_BASE), 4,
+      VGT_REG_SHADOW, 0, 0 },
+    { "3D_CHICKEN3", _3D_CHICKEN3, 4, VGT_REG_MASKED, 0, 0 },
+    { "COMMON_SLICE_CHICKEN1", GEN7_COMMON_SLICE_CHICKEN1, 4,
+      VGT_REG_MASKED, 0, 0 },
+    { "L3CNTLREG1", GEN7_L3CNTLREG1, 4, VGT_REG_SHADOW, 0, 0 },
+    { "L3_CHICKEN_MODE", GEN7_L3_CHICKEN_MODE_REGISTER, 4, VGT_REG_SHADOW,
+      0, 0 },
+};
+static const VgtRegTable vgt_switch_reg_table = VGT_REG_TABLE(vgt_switch_regs);
 
 /* Every concern's rows. */
 static const VgtRegTable *const vgt_reg_tables[] = {
+    &vgt_switch_reg_table,
     &vgt_pvinfo_reg_table,
     &vgt_fence_reg_table,
     &vgt_irq_reg_table,

@@ -72,12 +72,61 @@ static bool vgt_submit_to_host(void *opaque, uint64_t gma, uint64_t len,
  * yet) goes as it is: the helper refuses anything outside the instance's
  * GM, so nothing the VM can reach goes through it.
  */
+/*
+ * The engine state the device flushes with a workload (every HSW_REG_FLUSH
+ * register of kernel-shim/hsw/hsw-regs.c): the registers whose value in
+ * the VM's register file changed since the engine's last workload, so
+ * that the VM's MMIO writes reach its engine state while what its own
+ * commands loaded (LRI, MI_SET_CONTEXT) stays, as on a real GPU.  All of
+ * them after a reset, a hang or a rejected submission (the helper's copy
+ * may then be at power-on), and at the first workload.  The values sent
+ * are what the registers read (masked ones without their enable half: the
+ * helper writes them with every enable bit); GGTT addresses in them are
+ * moved to this host (vgt_gm_reg_to_host).
+ */
+QEMU_BUILD_BUG_ON(HSW_CTX_REGS_MAX > VGT_ENGINE_REGS_MAX);
+
+static void vgt_flush_invalidate(VgtState *s, uint32_t engines)
+{
+    unsigned e;
+
+    for (e = 0; e < VGT_ENGINE_COUNT; e++) {
+        if (engines & (1u << e)) {
+            s->submit.flush_valid[e] = false;
+        }
+    }
+}
+
+/* Fill @wl's flush list; @sent gets every FLUSH register's value. */
+static void vgt_submit_flush_regs(VgtState *s, unsigned engine,
+                                  struct vgt_workload *wl, uint32_t *sent)
+{
+    uint32_t regs[HSW_CTX_REGS_MAX], flags[HSW_CTX_REGS_MAX];
+    uint32_t n = hsw_engine_ctx_regs(engine, regs, flags), i, v;
+    bool all = !s->submit.flush_valid[engine];
+
+    for (i = 0; i < n; i++) {
+        if (!(flags[i] & HSW_REG_FLUSH)) {
+            continue;
+        }
+        v = vgt_gm_reg_to_host(s, engine, regs[i], vgt_vreg(s, regs[i]));
+        sent[i] = v;
+        if ((!all && s->submit.flush_sent[engine][i] == v) ||
+            wl->nr_regs == VGT_WL_REGS_MAX) {
+            continue;
+        }
+        trace_vgt_submit_flush(hsw_engines[engine].name, regs[i], v);
+        wl->regs[wl->nr_regs++] = (struct vgt_reg_write) { regs[i], v };
+    }
+}
+
 /* Stop the engine in the VM's view: it sees a hang it can reset. */
 static void vgt_submit_hang(VgtState *s, unsigned engine, const char *why)
 {
     VgtEngineState *es = &s->submit.engine[engine];
 
     es->hung = true;
+    vgt_flush_invalidate(s, 1u << engine);
     s->stats.submit_rejected++;
     trace_vgt_submit_rejected(hsw_engines[engine].name, why);
     qemu_log_mask(LOG_GUEST_ERROR, "vgt: %s submission rejected, engine "
@@ -120,6 +169,7 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
         .remap = vgt_gm_remapped(s),
     };
     struct vgt_workload wl = { 0 };
+    uint32_t sent[HSW_CTX_REGS_MAX] = { 0 };
     g_autofree uint64_t *placed = NULL;
     uint64_t off;
     uint32_t total = 0;
@@ -181,18 +231,7 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     wl.start = placed[0];
     wl.length = scan.segment[0].copy->len;
     wl.engine = engine;
-    wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
-        hsw_engines[engine].hws_pga,
-        vgt_gm_reg_to_host(s, engine, hsw_engines[engine].hws_pga,
-                           vgt_vreg(s, hsw_engines[engine].hws_pga)) };
-    wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
-        RING_PP_DIR_DCLV(base), vgt_vreg(s, RING_PP_DIR_DCLV(base)) };
-    wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
-        RING_PP_DIR_BASE(base),
-        vgt_gm_reg_to_host(s, engine, RING_PP_DIR_BASE(base),
-                           vgt_vreg(s, RING_PP_DIR_BASE(base))) };
-    wl.regs[wl.nr_regs++] = (struct vgt_reg_write) {
-        RING_MODE_GEN7(base), vgt_vreg(s, RING_MODE_GEN7(base)) };
+    vgt_submit_flush_regs(s, engine, &wl, sent);
 
     ret = s->host.ops->submit(s->host.conn, &wl);
     trace_vgt_submit(hsw_engines[engine].name, wl.id, wl.start,
@@ -203,6 +242,8 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
         vgt_cmd_scan_free(&scan);
         return;
     }
+    memcpy(s->submit.flush_sent[engine], sent, sizeof(sent));
+    s->submit.flush_valid[engine] = true;
     es->busy = true;
     es->inflight_id = wl.id;
     es->inflight_tail = tail;
@@ -283,6 +324,7 @@ void vgt_submit_device_reset(VgtState *s)
         s->submit.engine[e].busy = false;
         s->submit.engine[e].hung = false;
     }
+    vgt_flush_invalidate(s, (1u << VGT_ENGINE_COUNT) - 1);
 }
 
 void vgt_submit_reset(VgtState *s, uint32_t engines)
@@ -293,6 +335,7 @@ void vgt_submit_reset(VgtState *s, uint32_t engines)
         if (engines & (1u << e)) {
             /* an in-flight workload still completes: keep its bookkeeping */
             s->submit.engine[e].hung = false;
+            vgt_flush_invalidate(s, 1u << e);
         }
     }
 }

@@ -19,6 +19,7 @@
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "vgt-internal.h"
+#include "kernel-shim/hsw/hsw-regs.h"
 #include "trace.h"
 
 static void vgt_exit(PCIDevice *pdev)
@@ -222,13 +223,92 @@ static void vgt_get_stats(Object *obj, Visitor *v, const char *name,
     visit_end_struct(v, NULL);
 }
 
+/*
+ * "weight" (uint32, 1..16, default 4): this VM's share of each engine
+ * against the other VMs' on the same GPU (the helper's weighted fair
+ * scheduler).  A -device option and, at run time, qom-set.
+ */
+static void vgt_get_weight(Object *obj, Visitor *v, const char *name,
+                           void *opaque, Error **errp)
+{
+    uint32_t value = VGT(obj)->conf.weight;
+
+    visit_type_uint32(v, name, &value, errp);
+}
+
+static void vgt_set_weight(Object *obj, Visitor *v, const char *name,
+                           void *opaque, Error **errp)
+{
+    VgtState *s = VGT(obj);
+    uint32_t value;
+
+    if (!visit_type_uint32(v, name, &value, errp)) {
+        return;
+    }
+    if (value < VGT_WEIGHT_MIN || value > VGT_WEIGHT_MAX) {
+        error_setg(errp, "vgt: weight must be %d..%d (this VM's share of "
+                   "each engine against the other VMs' weights), got %u",
+                   VGT_WEIGHT_MIN, VGT_WEIGHT_MAX, value);
+        return;
+    }
+    /* before realize, vgt_host_connect passes it on */
+    if (DEVICE(obj)->realized && !vgt_host_set_weight(s, value, errp)) {
+        return;
+    }
+    s->conf.weight = value;
+}
+
+/*
+ * "sched" (read-only, qom-get): the helper's scheduler counters of this
+ * VM (struct vgt_sched_stats), e.g. how the weight works out.
+ */
+static void vgt_get_sched(Object *obj, Visitor *v, const char *name,
+                          void *opaque, Error **errp)
+{
+    struct vgt_sched_stats st;
+    unsigned e;
+    bool ok;
+
+    if (!vgt_host_sched_stats(VGT(obj), &st, errp) ||
+        !visit_start_struct(v, name, NULL, 0, errp)) {
+        return;
+    }
+    ok = vgt_visit_u64(v, "weight", st.weight, errp) &&
+         vgt_visit_u64(v, "submitted", st.submitted, errp) &&
+         vgt_visit_u64(v, "completed", st.completed, errp) &&
+         vgt_visit_u64(v, "faults", st.faults, errp) &&
+         vgt_visit_u64(v, "hangs", st.hangs, errp) &&
+         vgt_visit_u64(v, "queued", st.queued, errp) &&
+         visit_start_struct(v, "busy-ns", NULL, 0, errp);
+    if (ok) {
+        for (e = 0; ok && e < VGT_ENGINE_COUNT; e++) {
+            ok = vgt_visit_u64(v, hsw_engines[e].name, st.busy_ns[e], errp);
+        }
+        ok = ok && visit_check_struct(v, errp);
+        visit_end_struct(v, NULL);
+    }
+    ok = ok && vgt_visit_u64(v, "switches", st.switches, errp) &&
+         vgt_visit_u64(v, "switch-ns", st.switch_ns, errp) &&
+         vgt_visit_u64(v, "underruns", st.underruns, errp) &&
+         vgt_visit_u64(v, "gtt-swaps", st.gtt_swaps, errp) &&
+         vgt_visit_u64(v, "gtt-swap-ns", st.gtt_swap_ns, errp) &&
+         vgt_visit_u64(v, "gtt-swap-entries", st.gtt_swap_entries, errp) &&
+         visit_check_struct(v, errp);
+    visit_end_struct(v, NULL);
+}
+
 static void vgt_instance_init(Object *obj)
 {
     VGT(obj)->host.event_fd = -1;
+    VGT(obj)->conf.weight = VGT_WEIGHT_DEFAULT;
     object_property_add_bool(obj, "x-debug-irq", vgt_get_debug_irq,
                              vgt_set_debug_irq);
     object_property_add_str(obj, "x-reg-table", vgt_get_reg_table, NULL);
     object_property_add(obj, "stats", "VgtStats", vgt_get_stats, NULL, NULL,
+                        NULL);
+    object_property_add(obj, "weight", "uint32", vgt_get_weight,
+                        vgt_set_weight, NULL, NULL);
+    object_property_add(obj, "sched", "VgtSched", vgt_get_sched, NULL, NULL,
                         NULL);
     vgt_display_add_properties(obj);
     vgt_migration_add_properties(obj);

@@ -200,8 +200,13 @@ static void test_instance_defaults_exhaust(void)
                            info[j].fence_num));
         }
     }
-    /* 1536 MiB of non-mappable GM holds three 448 MiB slices. */
-    mk_default(&f, -VGT_E_NOSPC_NONMAPPABLE);
+    /*
+     * 1536 MiB of non-mappable GM holds three 448 MiB slices: a fourth
+     * VM shares a GM slot (test-helper-share.c); another size that no
+     * longer fits is refused.
+     */
+    g_assert_cmpuint(vgt_host_nr_slots(f.host), ==, 3);
+    mk(&f, MIB(64), MIB(256), 4, -VGT_E_NOSPC_NONMAPPABLE);
     g_assert_cmpuint(vgt_host_nr_instances(f.host), ==, 3);
     /* Freeing one makes room again, at the same place (first fit). */
     vgt_inst_destroy(inst[1]);
@@ -226,8 +231,11 @@ static void test_instance_exhaust_each(void)
     for (int i = 0; i < 7; i++) {
         v[i] = mk(&f, MIB(64), 0, 0, 0);
     }
-    mk(&f, MIB(64), 0, 0, -VGT_E_NOSPC_MAPPABLE);
+    mk(&f, MIB(96), 0, 0, -VGT_E_NOSPC_MAPPABLE);
     mk(&f, MIB(32), 0, 0, 0);
+    /* The same size again shares one of the seven slots. */
+    mk(&f, MIB(64), 0, 0, 0);
+    g_assert_cmpuint(vgt_host_nr_slots(f.host), ==, 8);
     fx_down(&f);
 
     /* Fences: 32 in all, contiguous per instance. */
@@ -238,14 +246,23 @@ static void test_instance_exhaust_each(void)
     mk(&f, MIB(1), 0, 1, -VGT_E_NOSPC_FENCE);
     vgt_inst_destroy(v[0]);
     mk(&f, MIB(1), 0, 8, 0);
+    mk(&f, MIB(1), 0, 16, 0);   /* shares the first slot */
+    g_assert_cmpuint(vgt_host_nr_slots(f.host), ==, 3);
     fx_down(&f);
 
-    /* Helper share: 15 slots of 2 MiB besides its own. */
+    /*
+     * Helper share: 15 slots of 2 MiB besides its own; then instances
+     * share them up to the helper's instance limit.
+     */
     fx_up(&f);
     for (int i = 0; i < 15; i++) {
         v[i] = mk(&f, 4096, 0, 0, 0);
     }
-    g_assert_cmpuint(VGT_MAX_INSTANCES, ==, 15);
+    g_assert_cmpuint(vgt_host_nr_slots(f.host), ==, VGT_MAX_SLOTS);
+    mk(&f, 8192, 0, 0, -VGT_E_NOSPC_HOST);
+    for (guint32 i = 15; i < VGT_MAX_INSTANCES; i++) {
+        mk(&f, 4096, 0, 0, 0);
+    }
     mk(&f, 4096, 0, 0, -VGT_E_NOSPC_HOST);
     fx_down(&f);
 }

@@ -1,19 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Command submission through vgt-hostd: 2 and then 8 VMs (socket clients,
- * one thread each) submit blitter workloads concurrently with different
- * weights.  Every VM keeps its queue full; the test checks that every
- * workload completed in order with its user interrupt, that each VM's
- * memory holds exactly its own last result, and that the engine-time
+ * Command submission through vgt-hostd: 2, 8 and then 16 VMs (socket
+ * clients, one thread each) submit blitter workloads concurrently with
+ * different weights.  Every VM keeps its queue full; the test checks that
+ * every workload completed in order with its user interrupt, that each
+ * VM's memory holds exactly its own last result, and that the engine-time
  * shares measured in a window while all are backlogged are within +-5%
- * of the weights.  Then a VM submits random command streams next to a
- * well-behaved one: the daemon survives, the other VM is unaffected.
+ * of the weights.  The 16 VMs have XenGT's default partition (64 MiB
+ * mappable, 448 MiB non-mappable GM, 4 fences), so they share GM slots
+ * and take turns having their GTT entries loaded.  Then 16 VMs of which
+ * only 4 stay busy: the idle ones cost nothing (no context switch, no
+ * GTT swap, no engine time) and keep their own results.  Then a VM
+ * submits random command streams next to a well-behaved one: the daemon
+ * survives, the other VM is unaffected.
  * $VGT_HOSTD is the daemon, $VGT_TEST_DIR holds its socket.
  */
 #define _GNU_SOURCE
 #include <glib.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <signal.h>
@@ -46,6 +52,7 @@ static pid_t daemon_pid;
 struct vm {
     int k;
     guint32 weight;
+    bool busy;                  /* keeps its queue full (else: one workload) */
     struct vgt_conn *conn;
     struct vgt_instance_info info;
     struct vgt_shadow_info shadow;
@@ -82,17 +89,31 @@ static gboolean daemon_alive(void)
     return waitpid(daemon_pid, &status, WNOHANG) == 0;
 }
 
-static void vm_up(struct vm *v, int k, guint32 weight)
+/* The partition of the 2- and 8-VM cases; the 16-VM ones take XenGT's. */
+static const struct vgt_create_req small_req = { MIB(8), 0, 0, 0 };
+static const struct vgt_create_req default_req = {
+    VGT_DEFAULT_MAPPABLE_SIZE, VGT_DEFAULT_NONMAPPABLE_SIZE,
+    VGT_DEFAULT_FENCE_NUM, 0
+};
+
+static void vm_up(struct vm *v, int k, guint32 weight,
+                  const struct vgt_create_req *req)
 {
-    struct vgt_create_req req = { MIB(8), 0, 0, 0 };
     struct vgt_mem_region r = { 0 };
     struct vgt_gtt_entry e[VGT_GTT_WRITE_MAX];
+    int ret;
 
     memset(v, 0, sizeof(*v));
     v->k = k;
     v->weight = weight;
     g_assert_cmpint(ops->connect(sock_path, &v->conn), ==, 0);
-    g_assert_cmpint(ops->create(v->conn, &req, &v->info), ==, 0);
+    ret = ops->create(v->conn, req, &v->info);
+    if (ret) {
+        g_error("vm %d: create (%llu MiB + %llu MiB, %u fences): %s", k,
+                (unsigned long long)(req->mappable_size >> 20),
+                (unsigned long long)(req->nonmappable_size >> 20),
+                req->fence_num, vgt_strerror(ret));
+    }
     v->memfd = memfd_create("vgt-sched-ram", MFD_CLOEXEC |
                 MFD_ALLOW_SEALING);
     g_assert_cmpint(ftruncate(v->memfd, RAM_SIZE), ==, 0);
@@ -276,45 +297,100 @@ static void check_results(struct vm *v)
     }
 }
 
+/* An idle VM's one workload, waited for before the busy ones start. */
+static void vm_one_workload(struct vm *v)
+{
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+    g_assert_cmpint(vm_submit(v), ==, 0);
+    while (v->inflight && g_get_monotonic_time() < deadline) {
+        vm_events(v, 100);
+    }
+    if (v->failed || v->inflight) {
+        g_error("idle vm %d: its workload: %s", v->k,
+                v->failed ? v->why : "never completed");
+    }
+}
+
 /*
- * Run @n VMs and check their work and their engine-time shares.  The
- * shares mean something only if every VM stayed backlogged through the
- * window; on a loaded host a client thread can be starved and let its
- * queue run dry.  Then, unless this is the @last_try, the shares are not
- * judged and false is returned so that the caller measures again.
+ * Run @n VMs and check their work and their engine-time shares.  VMs
+ * not @busy (NULL: all are) run one workload first and are idle while
+ * the others run: they must get no context switch, no GTT swap and no
+ * engine time, and keep their own results.  The shares mean something
+ * only if every busy VM stayed backlogged through the window; on a
+ * loaded host a client thread can be starved and let its queue run dry.
+ * Then, unless this is the @last_try, the shares are not judged and
+ * false is returned so that the caller measures again.
  */
-static bool run_vms(int n, const guint32 *weights, double window_s,
+static bool run_vms(int n, const guint32 *weights, const bool *busy,
+                    const struct vgt_create_req *req, double window_s,
                     bool last_try)
 {
     struct vm *vm = g_new0(struct vm, n);
     gint64 start;
-    double total_busy = 0, total_w = 0;
-    guint64 switches = 0, switch_ns = 0;
+    double total_busy = 0, total_w = 0, worst = 0;
+    guint64 switches = 0, switch_ns = 0, swaps = 0, swap_ns = 0;
+    guint64 swap_entries = 0;
     bool backlogged = true;
+    int nbusy = 0;
 
     for (int k = 0; k < n; k++) {
-        vm_up(&vm[k], k, weights[k]);
+        vm_up(&vm[k], k, weights[k], req);
+        vm[k].busy = !busy || busy[k];
+        nbusy += vm[k].busy;
+    }
+    for (int k = 0; k < n; k++) {
+        if (!vm[k].busy) {
+            vm_one_workload(&vm[k]);
+            g_assert_cmpint(ops->sched_stats(vm[k].conn, &vm[k].s0), ==, 0);
+        }
     }
     start = g_get_monotonic_time();
     for (int k = 0; k < n; k++) {
+        if (!vm[k].busy) {
+            continue;
+        }
         /* Warm-up first: the window starts with everyone backlogged. */
         vm[k].t0 = start + 400 * 1000;
         vm[k].t1 = vm[k].t0 + (gint64)(window_s * G_USEC_PER_SEC);
         vm[k].thread = g_thread_new("vm", vm_main, &vm[k]);
     }
     for (int k = 0; k < n; k++) {
-        g_thread_join(vm[k].thread);
+        if (vm[k].busy) {
+            g_thread_join(vm[k].thread);
+        }
     }
     g_assert_true(daemon_alive());
     for (int k = 0; k < n; k++) {
-        if (vm[k].failed) {
-            g_error("vm %d: %s", k, vm[k].why);
+        struct vm *v = &vm[k];
+
+        if (v->failed) {
+            g_error("vm %d: %s", k, v->why);
         }
-        total_busy += vm[k].s1.busy_ns[VGT_ENGINE_BCS] -
-                  vm[k].s0.busy_ns[VGT_ENGINE_BCS];
+        check_results(v);
+        if (!v->busy) {
+            /* Idle through the run: nothing of it may have moved. */
+            g_assert_cmpint(ops->sched_stats(v->conn, &v->s1), ==, 0);
+            if (v->s1.switches != v->s0.switches ||
+                v->s1.gtt_swaps != v->s0.gtt_swaps ||
+                v->s1.gtt_swap_entries != v->s0.gtt_swap_entries ||
+                memcmp(v->s1.busy_ns, v->s0.busy_ns,
+                       sizeof(v->s0.busy_ns))) {
+                g_error("idle vm %d was run: %llu switches, %llu GTT "
+                        "swaps, %llu ns on BCS while idle", k,
+                        (unsigned long long)(v->s1.switches -
+                                             v->s0.switches),
+                        (unsigned long long)(v->s1.gtt_swaps -
+                                             v->s0.gtt_swaps),
+                        (unsigned long long)(v->s1.busy_ns[VGT_ENGINE_BCS] -
+                                             v->s0.busy_ns[VGT_ENGINE_BCS]));
+            }
+            continue;
+        }
+        total_busy += v->s1.busy_ns[VGT_ENGINE_BCS] -
+                  v->s0.busy_ns[VGT_ENGINE_BCS];
         total_w += weights[k];
-        check_results(&vm[k]);
-        if (vm[k].s1.underruns != vm[k].s0.underruns) {
+        if (v->s1.underruns != v->s0.underruns) {
             backlogged = false;
         }
     }
@@ -328,25 +404,43 @@ static bool run_vms(int n, const guint32 *weights, double window_s,
         return false;
     }
     for (int k = 0; k < n; k++) {
-        double busy = vm[k].s1.busy_ns[VGT_ENGINE_BCS] -
-                  vm[k].s0.busy_ns[VGT_ENGINE_BCS];
-        double share = busy / total_busy, want = weights[k] / total_w;
+        struct vm *v = &vm[k];
+        double busy_ns, share, want;
 
-        switches += vm[k].s1.switches;
-        switch_ns += vm[k].s1.switch_ns;
+        switches += v->s1.switches;
+        switch_ns += v->s1.switch_ns;
+        swaps += v->s1.gtt_swaps;
+        swap_ns += v->s1.gtt_swap_ns;
+        swap_entries += v->s1.gtt_swap_entries;
+        if (!v->busy) {
+            continue;
+        }
+        busy_ns = v->s1.busy_ns[VGT_ENGINE_BCS] -
+                  v->s0.busy_ns[VGT_ENGINE_BCS];
+        share = busy_ns / total_busy;
+        want = weights[k] / total_w;
         g_test_message("vm %d weight %u: %llu workloads, share %.4f "
-                       "(want %.4f, %+.1f%%), underruns in window %llu",
+                       "(want %.4f, %+.1f%%), underruns in window %llu, "
+                       "%llu switches, %llu GTT swaps",
                    k, weights[k],
-                   (unsigned long long)vm[k].next_id, share, want,
+                   (unsigned long long)v->next_id, share, want,
                    100.0 * (share - want) / want,
-                   (unsigned long long)(vm[k].s1.underruns -
-                            vm[k].s0.underruns));
+                   (unsigned long long)(v->s1.underruns -
+                            v->s0.underruns),
+                   (unsigned long long)v->s1.switches,
+                   (unsigned long long)v->s1.gtt_swaps);
+        worst = MAX(worst, fabs(share - want) / want);
         g_assert_cmpfloat(share, >=, want * 0.95);
         g_assert_cmpfloat(share, <=, want * 1.05);
     }
-    g_test_message("%d VMs: %llu context switches, %.0f ns each", n,
+    g_test_message("%d VMs (%d busy): worst share deviation %.1f%%; "
+                   "%llu context switches, %.0f ns each; %llu GTT swaps, "
+                   "%.0f ns and %.0f entries each", n, nbusy, 100 * worst,
                (unsigned long long)switches,
-               switches ? (double)switch_ns / switches : 0.0);
+               switches ? (double)switch_ns / switches : 0.0,
+               (unsigned long long)swaps,
+               swaps ? (double)swap_ns / swaps : 0.0,
+               swaps ? (double)swap_entries / swaps : 0.0);
     for (int k = 0; k < n; k++) {
         vm_down(&vm[k]);
     }
@@ -369,7 +463,7 @@ static void test_api(void)
     struct vgt_workload wl = { 0 };
     struct vm v;
 
-    vm_up(&v, 3, 2);
+    vm_up(&v, 3, 2, &small_req);
     g_assert_cmpint(ops->shadow_map(v.conn, &sh2), ==, 0);
     g_assert_cmpuint(sh2.gm_addr, ==, v.shadow.gm_addr);
     g_assert_cmpuint(sh2.hva, ==, v.shadow.hva);
@@ -415,7 +509,7 @@ static void test_two_vms(void)
 
     int try = 0;
 
-    while (!run_vms(2, w, 1.5, try == 2)) {
+    while (!run_vms(2, w, NULL, &small_req, 1.5, try == 2)) {
         try++;
     }
 }
@@ -426,7 +520,51 @@ static void test_eight_vms(void)
 
     int try = 0;
 
-    while (!run_vms(8, w, 3.0, try == 2)) {
+    while (!run_vms(8, w, NULL, &small_req, 3.0, try == 2)) {
+        try++;
+    }
+}
+
+/* Weights 1, 2, 3, 4 repeating. */
+static void weights_1234(guint32 *w, int n)
+{
+    for (int k = 0; k < n; k++) {
+        w[k] = 1 + k % 4;
+    }
+}
+
+/*
+ * 16 VMs at XenGT's default partition: more than the GM holds side by
+ * side (3 non-mappable ranges of 448 MiB), so they share GM slots and
+ * their GTT entries are swapped in when they run.  A weight-1 VM gets
+ * 1/40 of the engine: 6 s are about 40 of its 4 ms slices, so that one
+ * slice more or less at the window's edges stays well inside 5%.
+ */
+static void test_sixteen_vms(void)
+{
+    guint32 w[16];
+    int try = 0;
+
+    weights_1234(w, 16);
+    while (!run_vms(16, w, NULL, &default_req, 6.0, try == 2)) {
+        try++;
+    }
+}
+
+/*
+ * 16 VMs at the default partition, 4 of them busy (weights 1, 2, 3, 4,
+ * spread over the instances so that they share slots with idle ones):
+ * the 12 idle ones are never switched to nor swapped in, and the busy
+ * ones' shares follow their weights.
+ */
+static void test_idle_vms(void)
+{
+    bool busy[16] = { [0] = true, [5] = true, [10] = true, [15] = true };
+    guint32 w[16];
+    int try = 0;
+
+    weights_1234(w, 16);
+    while (!run_vms(16, w, busy, &default_req, 2.0, try == 2)) {
         try++;
     }
 }
@@ -448,8 +586,8 @@ static void test_garbage_workloads(void)
     guint64 accepted = 0, refused = 0, faults = 0, done = 0;
     guint8 *sh;
 
-    vm_up(&good, 1, 4);
-    vm_up(&bad, 2, 4);
+    vm_up(&good, 1, 4, &small_req);
+    vm_up(&bad, 2, 4, &small_req);
     sh = (guint8 *)(uintptr_t)bad.shadow.hva;
     /* Sprinkle the bad VM's RAM and shadow with plausible commands. */
     for (guint32 i = 0; i < VGT_SHADOW_SIZE / 4; i++) {
@@ -570,6 +708,8 @@ int main(int argc, char **argv)
     g_test_add_func("/hostd-sched/api", test_api);
     g_test_add_func("/hostd-sched/two-vms", test_two_vms);
     g_test_add_func("/hostd-sched/eight-vms", test_eight_vms);
+    g_test_add_func("/hostd-sched/sixteen-vms", test_sixteen_vms);
+    g_test_add_func("/hostd-sched/idle-vms", test_idle_vms);
     g_test_add_func("/hostd-sched/garbage-workloads",
             test_garbage_workloads);
     g_test_add_func("/hostd-sched/stop", test_stop);
