@@ -24,6 +24,12 @@
 #                       vgt-gem-exec --loop until the next step, which
 #                       reports it), "done" (go on to the power-off)
 #   vgtguest.rounds=N   batches per engine in each step (default 4)
+#   vgtguest.name=NAME  several guests on one vgt-hostd (tests/scale/,
+#                       docs/guest.md): once fbcon is up, write
+#                       "VGT-GUEST NAME: this is guest NAME" on tty1
+#   vgtguest.color=RRGGBB  and fill rows [h*3/4, h*3/4 + h/8) of fb0 (every
+#                       column) with that colour; reported as "VGT-GUEST:
+#                       mark name=NAME color=RRGGBB rows=Y0+N w=W"
 #   MODULE.PARAM=VALUE  passed to insmod of MODULE (e.g. i915.enable_fbc=0,
 #                       drm.debug=0x0e), as modprobe would do.
 
@@ -229,6 +235,26 @@ if [ -e /sys/class/graphics/fb0 ] && [ -e /dev/tty1 ]; then
         echo "kernel $(uname -r), i915 on 0000:00:02.0 ($(sed s/0x// $GPU/vendor):$(sed s/0x// $GPU/device))"
         echo "VGT-GUEST SCREEN TEST: the quick brown fox jumps over the lazy dog 0123456789"
     } > /dev/tty1
+    # Several guests on one vgt-hostd (vgtguest.name / vgtguest.color):
+    # this guest's identity on its own screen.
+    NAME=$(arg name "")
+    [ -n "$NAME" ] && echo "VGT-GUEST NAME: this is guest $NAME" > /dev/tty1
+    COLOR=$(arg color "")
+    if [ -n "$COLOR" ]; then
+        # A band of whole rows in one colour: rows [h*3/4, h*3/4 + h/8),
+        # every column, written to /dev/fb0 (XRGB8888: B, G, R, 0).
+        w=$(cut -d, -f1 $F/virtual_size); h=$(cut -d, -f2 $F/virtual_size)
+        stride=$(cat $F/stride)
+        y0=$((h * 3 / 4)); rows=$((h / 8))
+        c=$((0x$COLOR))
+        printf "\\$(printf %o $((c & 255)))\\$(printf %o $(((c >> 8) & 255)))\\$(printf %o $(((c >> 16) & 255)))\\000" > /tmp/band
+        while [ "$(wc -c < /tmp/band)" -lt $((stride * rows)) ]; do
+            cat /tmp/band /tmp/band > /tmp/band2 && mv /tmp/band2 /tmp/band
+        done
+        dd if=/tmp/band of=/dev/fb0 bs="$stride" seek="$y0" count="$rows" conv=notrunc 2>/dev/null
+        rm -f /tmp/band
+        say "mark name=$NAME color=$COLOR rows=$y0+$rows w=$w"
+    fi
     sleep 1
     w=$(cut -d, -f1 $F/virtual_size); h=$(cut -d, -f2 $F/virtual_size)
     stride=$(cat $F/stride); bpp=$(cat $F/bits_per_pixel)

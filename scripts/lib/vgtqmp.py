@@ -106,9 +106,14 @@ def alive(pid):
         return True
     try:
         os.kill(pid, 0)
-        return True
     except OSError:
         return False
+    # A child that exited but was not reaped yet is a zombie: gone too.
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def connect(path, timeout, pid=None, qmp_timeout=10.0):

@@ -51,17 +51,12 @@ it booted with, and no guest-error/unimp lines from either QEMU.
 Timings are reported, never asserted.  When a hop fails the chain goes on
 from the VM that still runs, so every hop says what it can.
 """
-import atexit
-import hashlib
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -69,261 +64,13 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 sys.path.insert(0, os.path.join(TOP, "scripts", "lib"))
 import vgtqmp  # noqa: E402
 import vgtppm  # noqa: E402
+# The QEMU/guest plumbing, shared with tests/scale/multi-guest-test.py.
+from vgtvm import (VM, Fail, BAD_KERNEL, KLINE,  # noqa: E402
+                   install_cleanup, start_hostd, parse_step, gem_problems,
+                   gem_summary, pvinfo_view, run_and_clean)
 
-DEVICE = "vgt0"
-QOM = "/machine/peripheral/" + DEVICE
-ENGINES = ("rcs0", "vcs0", "bcs0", "vecs0")
 CMDLINE = ("console=ttyS0,115200 loglevel=8 drm.debug=0x0e log_buf_len=8M "
            "panic=1 vgtguest.migrate=1")
-# What a kernel line must not say (the boot judge's patterns, boot-steps.py).
-BAD_KERNEL = re.compile(
-    r"GPU HANG|Resetting (chip|rcs|bcs|vcs|vecs)|stopped heartbeat|"
-    r"no heartbeat|failed to wait for idle|not idle before sync flush|"
-    r"Failed to reset chip|declaring it wedged|CI tainted|[Ww]edged|"
-    r"\*ERROR\*|WARNING: CPU:|BUG:|Oops|general protection fault|"
-    r"Call Trace:|Kernel panic|blocked for more than")
-
-KCRASH = re.compile(r"BUG:|Oops|Kernel panic|general protection fault")
-KLINE = re.compile(r"^\[\s*\d+\.\d+\] ")     # a kernel line on the console
-
-PROCS = []          # every process we started: ended at exit
-
-
-def cleanup():
-    for p in PROCS:
-        if p.poll() is None:
-            try:
-                p.terminate()
-            except OSError:
-                pass
-    t = time.time() + 5
-    for p in PROCS:
-        try:
-            p.wait(max(0.1, t - time.time()))
-        except subprocess.TimeoutExpired:
-            p.kill()
-
-
-def on_signal(sig, frame):
-    cleanup()
-    sys.exit(128 + sig)
-
-
-class Fail(Exception):
-    """A check failed; the text says why."""
-
-
-class VM:
-    """One QEMU: QMP, a serial console we can type into, its own logs."""
-
-    def __init__(self, ctx, name, helper=None, incoming=False):
-        self.ctx, self.name, self.helper = ctx, name, helper
-        out, sd = ctx.out, ctx.sockdir
-        self.qmp_path = os.path.join(sd, name + ".qmp")
-        self.ser_path = os.path.join(sd, name + ".ser")
-        self.mig_path = os.path.join(sd, name + ".mig")
-        self.serial = os.path.join(out, "serial-%s.log" % name)
-        self.unimp = os.path.join(out, "unimp-%s.log" % name)
-        self.qemu_log = os.path.join(out, "qemu-%s.log" % name)
-        self.events = os.path.join(out, "events-%s.txt" % name)
-        for f in (self.serial, self.unimp, self.qemu_log, self.events):
-            if os.path.exists(f):
-                os.unlink(f)
-        self.pos = 0
-        self.pending = b""
-        self.incoming = incoming
-        self.proc = self.qmp = self.ser = None
-        self.unimp_seen = 0     # lines of unimp.log already judged
-
-    def command(self):
-        c = self.ctx
-        dev = "vgt,addr=2,id=%s" % DEVICE
-        if self.helper:
-            dev += ",helper=" + self.helper
-        args = [c.qemu, "-machine", c.machine + ",memory-backend=mem",
-                "-accel", "tcg", "-m", c.mem,
-                "-object", "memory-backend-memfd,id=mem,size=%s,share=on" % c.mem,
-                "-nodefaults", "-no-user-config", "-vga", "none", "-no-reboot",
-                "-kernel", c.kernel, "-initrd", c.initrd, "-append", CMDLINE,
-                "-L", "/usr/share/seabios", "-L", "/usr/share/qemu",
-                "-chardev", "socket,id=ser0,path=%s,server=on,wait=off,"
-                "logfile=%s,logappend=on" % (self.ser_path, self.serial),
-                "-serial", "chardev:ser0",
-                "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path,
-                "-d", "unimp,guest_errors", "-D", self.unimp,
-                "-display", "none"]
-        if not c.no_vgt:
-            args += ["-device", dev]
-        args += ["-incoming", "defer"] if self.incoming else ["-S"]
-        if self.incoming and c.gdb:
-            args = ["gdb", "-q", "-batch", "-ex", "handle SIGUSR1 SIGPIPE nostop noprint",
-                    "-ex", "run", "-ex", "bt 30", "-ex", "thread apply all bt 8",
-                    "--args"] + args
-        return args
-
-    def start(self):
-        args = self.command()
-        with open(os.path.join(self.ctx.out, "command-%s.txt" % self.name), "w") as f:
-            f.write(" ".join(args) + "\n")
-        self.started = time.time()
-        self.proc = subprocess.Popen(args, stdout=open(self.qemu_log, "w"),
-                                     stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
-        PROCS.append(self.proc)
-        try:
-            self.qmp = vgtqmp.connect(self.qmp_path, 30, self.proc.pid, 30.0)
-        except ConnectionError as e:
-            raise Fail("%s: %s; QEMU said: %s" % (self.name, e, self.said()))
-        self.qmp.events = open(self.events, "a")
-        # The console: we type commands into it, and drain what the guest
-        # prints (the chardev's logfile keeps all of it).
-        self.ser = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.ser.connect(self.ser_path)
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self):
-        try:
-            while self.ser.recv(65536):
-                pass
-        except OSError:
-            pass
-
-    def said(self):
-        """QEMU's last words; under gdb, the crash and its first frames
-        in the device."""
-        try:
-            with open(self.qemu_log, errors="replace") as f:
-                lines = [l.strip() for l in f.read().splitlines() if l.strip()]
-        except FileNotFoundError:
-            return "nothing"
-        if self.ctx.gdb and self.incoming:
-            msg = [l for l in lines if not l.startswith(("[", "#", "Using host", "Thread ", "__"))
-                   and "No such file" not in l and not re.match(r"\d+\s", l)]
-            frames = [re.sub(r" \(.*\) at ", " at ", l) for l in lines
-                      if l.startswith("#") and re.search(r" in (vgt|qemu_loadvm|vmstate)", l)]
-            got = msg[:2] + frames[:4]
-            if got:
-                return " | ".join(got)
-        return " | ".join(lines[-4:]) or "nothing"
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def cmd(self, name, **args):
-        return self.qmp.cmd(name, **args)
-
-    def execute(self, name, **args):
-        return self.qmp.execute(name, **args)
-
-    def status(self):
-        try:
-            return self.cmd("query-status")["status"]
-        except (vgtqmp.QMPError, OSError, ConnectionError) as e:
-            return "gone (%s)" % e
-
-    def qom(self, prop):
-        r = self.execute("qom-get", path=QOM, property=prop)
-        return r.get("return", {"error": r.get("error", {}).get("desc", r)})
-
-    def type(self, line):
-        self.ser.sendall(line.encode() + b"\n")
-
-    def new_lines(self):
-        try:
-            with open(self.serial, "rb") as f:
-                f.seek(self.pos)
-                data = f.read()
-        except FileNotFoundError:
-            data = b""
-        self.pos += len(data)
-        self.pending += data
-        lines = self.pending.split(b"\n")
-        self.pending = lines.pop()
-        return [l.decode("utf-8", "replace").replace("\r", "") for l in lines]
-
-    def wait_line(self, pattern, timeout, silence=None):
-        """The guest's lines up to the first matching @pattern, the match
-        last; Fail when QEMU ends, @timeout passes or the guest says
-        nothing for @silence seconds."""
-        rx = re.compile(pattern)
-        got = []
-        t0 = last = time.time()
-        while True:
-            self.ctx.check_deadline()
-            new = self.new_lines()
-            if new:
-                last = time.time()
-            for i, l in enumerate(new):
-                got.append(l)
-                if KLINE.match(l) and KCRASH.search(l):
-                    # The guest kernel crashed: no point waiting for more.
-                    time.sleep(2)
-                    got += self.new_lines()
-                    crash = [x for x in got if KLINE.match(x) and KCRASH.search(x)]
-                    raise Fail("%s: the guest kernel crashed waiting for '%s': %s"
-                               % (self.name, pattern, " / ".join(crash[:4])))
-                if rx.search(l):
-                    # keep the rest for the next wait
-                    rest = "\n".join(new[i + 1:])
-                    if rest or new[i + 1:]:
-                        self.pending = (rest + "\n").encode() + self.pending
-                    return got
-            if not self.alive():
-                got += self.new_lines()
-                # A guest that crashed: its first kernel BUG/Oops/panic line.
-                crash = [l for l in got if KLINE.match(l) and KCRASH.search(l)]
-                raise Fail("%s: QEMU exited (%s) waiting for '%s'; %slast guest line: %s; QEMU said: %s"
-                           % (self.name, self.proc.returncode, pattern,
-                              "the guest crashed: %s; " % " / ".join(crash[:3]) if crash else "",
-                              got[-1] if got else "-", self.said()))
-            if time.time() - t0 > timeout:
-                raise Fail("%s: no '%s' within %ss; last guest line: %s"
-                           % (self.name, pattern, timeout, got[-1] if got else "-"))
-            if silence and time.time() - last > silence:
-                raise Fail("%s: the guest said nothing for %ss waiting for '%s'; last line: %s"
-                           % (self.name, silence, pattern, got[-1] if got else "-"))
-            try:
-                self.qmp.poll_events()
-            except ConnectionError:
-                pass
-            time.sleep(0.1)
-
-    def screendump(self, name):
-        """(w, h, rgb, md5 over XRGB8888 as the guest's fb0) of the vgt
-        console, kept as OUT/name.ppm and .png."""
-        ppm = os.path.join(self.ctx.out, name + ".ppm")
-        if os.path.exists(ppm):
-            os.unlink(ppm)
-        args = {"filename": ppm}
-        if not self.ctx.no_vgt:
-            args["device"] = DEVICE
-        self.cmd("screendump", **args)
-        w, h, rgb = vgtppm.read_ppm(ppm)
-        vgtppm.write_png(os.path.join(self.ctx.out, name + ".png"), w, h, rgb)
-        xrgb = bytearray(w * h * 4)
-        xrgb[0::4] = rgb[2::3]
-        xrgb[1::4] = rgb[1::3]
-        xrgb[2::4] = rgb[0::3]
-        return w, h, rgb, hashlib.md5(bytes(xrgb)).hexdigest()
-
-    def unimp_lines(self):
-        try:
-            with open(self.unimp, errors="replace") as f:
-                return [l.rstrip("\n") for l in f if l.strip()]
-        except FileNotFoundError:
-            return []
-
-    def quit(self):
-        if self.alive():
-            try:
-                self.qmp.execute("quit")
-            except (OSError, ConnectionError, ValueError):
-                pass
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 class Ctx:
@@ -332,6 +79,7 @@ class Ctx:
         self.kernel = os.path.abspath(os.path.join(a.guest, "kernel", "vmlinuz"))
         self.initrd = os.path.abspath(a.initrd)
         self.machine, self.mem, self.no_vgt = a.machine, "1G", a.no_vgt
+        self.append = CMDLINE
         self.hostd = a.hostd and os.path.abspath(a.hostd)
         self.gdb = a.gdb
         self.busy = a.busy and not a.idle and not a.no_vgt
@@ -353,43 +101,6 @@ class Ctx:
 
 # ---- the guest's step report ---------------------------------------------
 
-def parse_step(lines, n):
-    """What the guest reported for "step N" (its VGT-GUEST lines)."""
-    g = [l.split("VGT-GUEST: ", 1)[1] for l in lines if "VGT-GUEST: " in l]
-    r = {"loop": None, "loop_line": None, "gem": {}, "gem_result": None, "pvinfo": None, "mig": [], "vcs": [],
-         "md5": None, "wedged": None, "errors": []}
-    for l in g:
-        m = re.match(r"gem engine=(\S+) (.*)", l)
-        if m:
-            r["gem"][m[1]] = dict(re.findall(r"(\w+)=(\S+)", m[2]))
-        elif l.startswith("gem loop "):
-            r["loop"] = dict(re.findall(r"([\w-]+)=(\S+)", l))
-            r["loop_line"] = l
-        elif l.startswith("gem result"):
-            r["gem_result"] = l
-        elif l.startswith("gem error="):
-            r["errors"].append(l)
-        elif l.startswith("pvinfo "):
-            r["pvinfo"] = l
-        elif l.startswith("mig! "):
-            r["mig"].append(l[5:])
-        elif l.startswith("vcs| "):
-            r["vcs"].append(l[5:])
-        elif l.startswith("step-done %d " % n):
-            m = re.search(r"md5=(\S+) wedged=(\S+)", l)
-            if m:
-                r["md5"], r["wedged"] = m[1], m[2]
-    return r
-
-
-def pvinfo_view(line):
-    """The partition in a "pvinfo ..." line: (mappable, nonmappable, fences)."""
-    if not line:
-        return None
-    m = re.search(r"mappable=(\S+) nonmappable=(\S+) fences=(\d+)", line)
-    return m.groups() if m else None
-
-
 def do_step(ctx, vm, n, before, label, boot_pvinfo, busy=False, emit=True):
     """Tell the guest "step N" and judge it; returns the step's report.
     @busy: the guest ran vgt-gem-exec --loop across the migration."""
@@ -406,17 +117,7 @@ def do_step(ctx, vm, n, before, label, boot_pvinfo, busy=False, emit=True):
         r["ok"], r["why"] = True, "the guest obeyed 'step %d' on %s" % (n, vm.name)
         return r
     # GPU work on every engine.
-    for e in ENGINES:
-        x = r["gem"].get(e)
-        if not x:
-            why.append("%s: no result" % e)
-        elif not (x.get("exec") == "ok" and x.get("store") == "ok" and x.get("nop") == "ok"):
-            why.append("%s: exec=%s store=%s nop=%s%s" % (
-                e, x.get("exec"), x.get("store"), x.get("nop"),
-                " value=%s expected=%s" % (x.get("value"), x.get("expected"))
-                if x.get("store") == "bad" else
-                (" error=" + x["error"] if "error" in x else "")))
-    why += r["errors"]
+    why += gem_problems(r)
     lp = r["loop"]
     if busy and not lp:
         why.append("no report of the GPU work that ran across the migration")
@@ -445,7 +146,7 @@ def do_step(ctx, vm, n, before, label, boot_pvinfo, busy=False, emit=True):
     # The guest keeps the PVINFO (partition view) it booted with.
     if boot_pvinfo and pvinfo_view(r["pvinfo"]) != pvinfo_view(boot_pvinfo):
         why.append("PVINFO changed: %s (booted with %s)" % (r["pvinfo"], boot_pvinfo))
-    gem = " ".join("%s:%sus" % (e, r["gem"].get(e, {}).get("us", "?")) for e in ENGINES)
+    gem = gem_summary(r)
     across = ""
     if busy and lp:
         across = "%s batches across the migration all done and checked (longest %s us); " % (
@@ -688,15 +389,7 @@ def chain(ctx):
     if ctx.hostd and not ctx.no_vgt:
         hostd_sock = os.path.join(ctx.sockdir, "hostd.sock")
         hostd_log = os.path.join(ctx.out, "vgt-hostd.log")
-        p = subprocess.Popen([ctx.hostd, "--socket", hostd_sock, "--verbose"],
-                             stdout=subprocess.DEVNULL, stderr=open(hostd_log, "w"),
-                             stdin=subprocess.DEVNULL)
-        PROCS.append(p)
-        for _ in range(500):
-            if os.path.exists(hostd_sock) or p.poll() is not None:
-                break
-            time.sleep(0.01)
-        if not os.path.exists(hostd_sock):
+        if not start_hostd(ctx.hostd, hostd_sock, hostd_log):
             hostd_sock = None
 
     # Boot S and judge the boot as far as this test needs it.
@@ -878,26 +571,11 @@ def main(argv):
     for f in os.listdir(a.out):
         if re.match(r"(serial|unimp|qemu|events|command)-|screen-|step-|query-migrate-|boot\.txt|vgt-hostd\.log", f):
             os.unlink(os.path.join(a.out, f))
-    atexit.register(cleanup)
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    install_cleanup()
     ctx = Ctx(a)
     ctx.s_part = ctx.boot_view = None
     t0 = time.time()
-    try:
-        chain(ctx)
-    except Fail as e:
-        ctx.result(False, "the chain stopped", str(e))
-    except (vgtqmp.QMPError, OSError, ConnectionError) as e:
-        ctx.result(False, "the chain stopped", "%s: %s" % (type(e).__name__, e))
-    finally:
-        cleanup()
-        try:
-            for f in os.listdir(ctx.sockdir):
-                os.unlink(os.path.join(ctx.sockdir, f))
-            os.rmdir(ctx.sockdir)
-        except OSError:
-            pass
+    run_and_clean(ctx, lambda: chain(ctx), "chain")
     with open(os.path.join(a.out, "figures.json"), "w") as f:
         json.dump(ctx.figures, f, indent=1, default=str)
     print("# chain took %.0fs; files in %s" % (time.time() - t0, a.out))
