@@ -32,11 +32,9 @@
  *     Both bracketed by MI_ARB_ON_OFF.
  *
  * The save area, its spare and the page the helper's commands run from
- * are the last 140 KiB of the instance's helper-owned area (host_mem, in
- * its GM view at host_gm): no VM can write them.  (On a GPU without an
- * enforced view the audit's exec copies use the same pages for VECS
- * commands past 884 KiB of the engine's slice, which the device never
- * fills that far.)
+ * are the instance's helper-owned context area (VGT_HOST_CTX_OFF of its
+ * helper slot, vgt-core.h): outside every range a VM's workload may
+ * address, apart from the audit's copies of its commands.
  *
  * Order (XenGT's E.1): switch out = save the registers, save the render
  * context; switch in = restore the render context, then the registers.
@@ -46,9 +44,9 @@
  */
 #include "vgt-core-priv.h"
 
-/* The helper's part of host_mem (see above). */
+/* Offsets in the instance's context area (see above). */
 #define VGT_CTX_AREA_SIZE	(2 * HSW_CXT_SIZE + VGT_PAGE_SIZE)
-#define VGT_CTX_SAVE_OFF	(VGT_HOST_SLOT_BACKED - VGT_CTX_AREA_SIZE)
+#define VGT_CTX_SAVE_OFF	0u
 #define VGT_CTX_SPARE_OFF	(VGT_CTX_SAVE_OFF + HSW_CXT_SIZE)
 #define VGT_CTX_CMD_OFF		(VGT_CTX_SPARE_OFF + HSW_CXT_SIZE)
 /* Last dword of the command page: the save area holds a saved context. */
@@ -67,9 +65,19 @@
 #define VGT_CCID_ADDR		0xfffff000u
 #define VGT_NULL_LRI_REGS	16
 
-_Static_assert(VGT_CTX_SAVE_OFF % VGT_PAGE_SIZE == 0 &&
-	       VGT_CTX_AREA_SIZE <= VGT_HOST_SLOT_BACKED / 2,
-	       "the render save area fits the helper-owned area");
+_Static_assert(VGT_CTX_AREA_SIZE <= VGT_HOST_CTX_SIZE,
+	       "the render save area fits the helper's context area");
+
+/* Where context-area offset @off is for the CPU and in the GM. */
+static u8 *vgt_ctx_va(struct vgt_instance *inst, u32 off)
+{
+	return inst->host_mem + VGT_HOST_SLOT_BACKED + off;
+}
+
+static u64 vgt_ctx_gm(struct vgt_instance *inst, u32 off)
+{
+	return inst->host_gm.base + VGT_HOST_CTX_OFF + off;
+}
 
 void vgt_ctx_init(struct vgt_host *host)
 {
@@ -122,13 +130,13 @@ void vgt_ctx_reset_engine(struct vgt_instance *inst, u32 engine)
 	}
 	/* Its render context starts from the null context again. */
 	if (engine == VGT_ENGINE_RCS && inst->host_mem)
-		*(u32 *)(inst->host_mem + VGT_CTX_MARK_OFF) = 0;
+		*(u32 *)vgt_ctx_va(inst, VGT_CTX_MARK_OFF) = 0;
 }
 
 /* Where the helper writes the commands it runs for @inst. */
 static u32 *vgt_ctx_cmds(struct vgt_instance *inst)
 {
-	return (u32 *)(inst->host_mem + VGT_CTX_CMD_OFF);
+	return (u32 *)vgt_ctx_va(inst, VGT_CTX_CMD_OFF);
 }
 
 /*
@@ -144,14 +152,14 @@ static int vgt_ctx_run(struct vgt_host *host, struct vgt_instance *inst,
 	if (n & 1)
 		vgt_ctx_cmds(inst)[n++] = 0;	/* MI_NOOP: a qword tail */
 	memset(&x, 0, sizeof(x));
-	x.start = inst->host_gm.base + VGT_CTX_CMD_OFF;
+	x.start = vgt_ctx_gm(inst, VGT_CTX_CMD_OFF);
 	x.len = n * 4;
 	x.range[0].base = inst->mappable.base;
 	x.range[0].size = inst->mappable.size;
 	x.range[1].base = inst->nonmappable.base;
 	x.range[1].size = inst->nonmappable.size;
-	x.range[2].base = inst->host_gm.base;
-	x.range[2].size = VGT_HOST_SLOT_BACKED;
+	x.range[2].base = inst->host_gm.base + VGT_HOST_CTX_OFF;
+	x.range[2].size = VGT_HOST_CTX_SIZE;
 	x.nr_ranges = 3;
 	x.opaque = inst;
 	/* the GPU writes the VM's context image: its memory is dirty */
@@ -179,9 +187,9 @@ static void vgt_ctx_failed(struct vgt_instance *inst, const char *what,
 static void vgt_ctx_render_save(struct vgt_host *host,
 				struct vgt_instance *inst, u32 ccid)
 {
-	u64 save = inst->host_gm.base + VGT_CTX_SAVE_OFF;
-	u64 spare = inst->host_gm.base + VGT_CTX_SPARE_OFF;
-	u32 *mark = (u32 *)(inst->host_mem + VGT_CTX_MARK_OFF);
+	u64 save = vgt_ctx_gm(inst, VGT_CTX_SAVE_OFF);
+	u64 spare = vgt_ctx_gm(inst, VGT_CTX_SPARE_OFF);
+	u32 *mark = (u32 *)vgt_ctx_va(inst, VGT_CTX_MARK_OFF);
 	u32 *cmd = vgt_ctx_cmds(inst), n = 0;
 
 	*mark = 0;
@@ -203,8 +211,8 @@ static void vgt_ctx_render_save(struct vgt_host *host,
 static void vgt_ctx_render_restore(struct vgt_host *host,
 				   struct vgt_instance *inst, u32 ccid)
 {
-	u64 save = inst->host_gm.base + VGT_CTX_SAVE_OFF;
-	bool saved = *(u32 *)(inst->host_mem + VGT_CTX_MARK_OFF) ==
+	u64 save = vgt_ctx_gm(inst, VGT_CTX_SAVE_OFF);
+	bool saved = *(u32 *)vgt_ctx_va(inst, VGT_CTX_MARK_OFF) ==
 		     VGT_CTX_MARK;
 	u32 *cmd = vgt_ctx_cmds(inst), n = 0, i, k, hdr = 0, cnt = 0;
 

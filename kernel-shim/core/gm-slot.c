@@ -97,15 +97,18 @@ void vgt_slot_map_host_area(struct vgt_instance *inst)
 {
 	struct vgt_host *host = inst->host;
 	struct vgt_range shadow = {
-		inst->host_gm.base + VGT_HOST_SLOT_BACKED,
-		VGT_HOST_SLOT_SIZE - VGT_HOST_SLOT_BACKED
+		inst->host_gm.base + VGT_HOST_SLOT_BACKED, VGT_SHADOW_SIZE
 	};
 
 	if (!vgt_slot_is_resident(inst))
 		return;
-	if (inst->host_mem)
+	if (inst->host_mem) {
 		vgt_gtt_map_host(host, inst->host_gm.base, inst->host_dma,
 				 VGT_HOST_SLOT_BACKED);
+		vgt_gtt_map_host(host, inst->host_gm.base + VGT_HOST_CTX_OFF,
+				 inst->host_dma + VGT_HOST_SLOT_BACKED,
+				 VGT_HOST_CTX_SIZE);
+	}
 	if (inst->shadow_gm.size)
 		vgt_gtt_map_host(host, inst->shadow_gm.base, inst->shadow_dma,
 				 inst->shadow_gm.size);
@@ -169,7 +172,7 @@ void vgt_slot_make_resident(struct vgt_instance *inst)
 	slot->resident = inst;
 	slot->swaps++;
 	vgt_slot_map_host_area(inst);
-	written += VGT_HOST_SLOT_SIZE >> VGT_PAGE_SHIFT;
+	written += (VGT_HOST_CTX_OFF + VGT_HOST_CTX_SIZE) >> VGT_PAGE_SHIFT;
 	for (i = 0; i < inst->fence_num; i++)
 		vgt_fence_load(host, inst->fence_base + i, inst->fence_val[i]);
 	vgt_host_gtt_flush(host);

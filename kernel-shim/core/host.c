@@ -42,8 +42,8 @@ _Static_assert(HSW_CTX_REGS_MAX <= VGT_ENGINE_REGS_MAX,
 _Static_assert(sizeof(struct vgt_dirty_req) == 24, "ABI: vgt_dirty_req");
 _Static_assert(VGT_DIRTY_READ_MAX_PAGES % 64 == 0,
 	       "dirty_read: whole bitmap words");
-_Static_assert(VGT_SHADOW_SIZE == VGT_HOST_SLOT_SIZE - VGT_HOST_SLOT_BACKED,
-	       "shadow area = upper half of the instance's helper slot");
+_Static_assert(VGT_HOST_CTX_OFF + VGT_HOST_CTX_SIZE <= VGT_HOST_SLOT_SIZE,
+	       "layout: the helper slot holds copies, shadow and context area");
 
 static const char *const vgt_error_names[] = {
 	[VGT_OK] = "ok",

@@ -17,7 +17,7 @@ static void vgt_instance_release(struct vgt_instance *inst)
 	vgt_mem_release_all(inst);
 	if (inst->host_mem) {
 		host->gpu.ops->dma_unmap(host->gpu.priv, inst->host_dma,
-					 VGT_HOST_SLOT_BACKED);
+					 VGT_HOST_MEM_SIZE);
 		vgt_free_host_pages(inst->host_mem);
 	}
 }
@@ -53,13 +53,13 @@ static int vgt_instance_host_area(struct vgt_instance *inst)
 {
 	struct vgt_host *host = inst->host;
 
-	inst->host_mem = vgt_alloc_host_pages(VGT_HOST_SLOT_BACKED);
+	inst->host_mem = vgt_alloc_host_pages(VGT_HOST_MEM_SIZE);
 	if (!inst->host_mem)
 		return -VGT_E_NOMEM;
 	if (host->gpu.ops->dma_map(host->gpu.priv, inst->host_mem,
-				   VGT_HOST_SLOT_BACKED, &inst->host_dma) ||
+				   VGT_HOST_MEM_SIZE, &inst->host_dma) ||
 	    inst->host_dma >= host->gpu.dma_limit ||
-	    host->gpu.dma_limit - inst->host_dma < VGT_HOST_SLOT_BACKED) {
+	    host->gpu.dma_limit - inst->host_dma < VGT_HOST_MEM_SIZE) {
 		vgt_free_host_pages(inst->host_mem);
 		inst->host_mem = NULL;
 		return -VGT_E_NOMEM;
@@ -105,13 +105,13 @@ int vgt_inst_create(struct vgt_host *host,
 	host->nr_inst++;
 	vgt_mutex_unlock(&host->lock);
 
-	vgt_log_info("vgt%u: created in GM slot %u (%u sharing): mappable 0x%llx+%llu MiB, non-mappable 0x%llx+%llu MiB, fences %u+%u",
-		     inst->id, inst->slot->index, inst->slot->members,
-		     (unsigned long long)inst->mappable.base,
+	vgt_log_info("vgt%u: created: mappable 0x%llx+%llu MiB, non-mappable 0x%llx+%llu MiB, fences %u+%u; GM slot %u, %u sharing it",
+		     inst->id, (unsigned long long)inst->mappable.base,
 		     (unsigned long long)(inst->mappable.size >> 20),
 		     (unsigned long long)inst->nonmappable.base,
 		     (unsigned long long)(inst->nonmappable.size >> 20),
-		     inst->fence_base, inst->fence_num);
+		     inst->fence_base, inst->fence_num, inst->slot->index,
+		     inst->slot->members);
 	*out = inst;
 	return 0;
 }
@@ -149,7 +149,7 @@ int vgt_inst_reset(struct vgt_instance *inst)
 	vgt_fences_clear(inst);
 	vgt_events_drop(inst);
 	vgt_sched_drop_instance(inst);
-	memset(inst->host_mem, 0, VGT_HOST_SLOT_BACKED);
+	memset(inst->host_mem, 0, VGT_HOST_MEM_SIZE);
 	vgt_event_post_locked(inst, VGT_EVENT_RESET, 0, 0);
 	vgt_mutex_unlock(&host->lock);
 	return 0;

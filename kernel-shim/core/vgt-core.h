@@ -29,16 +29,26 @@ const char *vgt_strerror(int err);
 
 /*
  * Host layout: the helper keeps the first VGT_HOST_SHARE_SIZE bytes of the
- * aperture for itself (as XenGT did): slot 0 for its own use (reserved
- * ring), one VGT_HOST_SLOT_SIZE slot per GM slot (gm-slot.c) for context
- * save areas and shadow buffers.  A GM slot is one set of host ranges
- * (helper slot, mappable, non-mappable GM, fences); instances that share
- * it take turns having their GTT entries loaded, so the number of
- * instances is bounded by VGT_MAX_INSTANCES and memory, not by GM.
+ * aperture for itself (as XenGT did): slot 0 for its own use, one
+ * VGT_HOST_SLOT_SIZE slot per GM slot (gm-slot.c).  A GM slot is one set
+ * of host ranges (helper slot, mappable, non-mappable GM, fences);
+ * instances that share it take turns having their GTT entries loaded, so
+ * the number of instances is bounded by VGT_MAX_INSTANCES and memory, not
+ * by GM.  Within a helper slot, the resident instance's:
+ *   [0, 1 MiB)      helper-owned pages: the audit's copies of the shadow
+ *                   area (audit.c), at the same offsets
+ *   [1 MiB, 2 MiB)  its shadow area (VGT_SHADOW_SIZE, transport memory)
+ *   [2 MiB, +256K)  helper-owned pages: its render context save area and
+ *                   the commands the helper runs for it (ctx-switch.c)
+ * and scratch above.  A VM's workloads reach the first two only.
  */
 #define VGT_HOST_SHARE_SIZE	VGT_MIB(32)
-#define VGT_HOST_SLOT_SIZE	VGT_MIB(2)
-#define VGT_HOST_SLOT_BACKED	VGT_MIB(1)	/* 4 x 256 KiB context save */
+#define VGT_HOST_SLOT_SIZE	VGT_MIB(4)
+#define VGT_HOST_SLOT_BACKED	VGT_MIB(1)	/* the audit's copies */
+#define VGT_HOST_CTX_OFF	(VGT_HOST_SLOT_BACKED + VGT_SHADOW_SIZE)
+#define VGT_HOST_CTX_SIZE	(256u << 10)
+/* The helper-owned pages of an instance: the copies, then the context. */
+#define VGT_HOST_MEM_SIZE	(VGT_HOST_SLOT_BACKED + VGT_HOST_CTX_SIZE)
 #define VGT_MAX_SLOTS		\
 	((u32)(VGT_HOST_SHARE_SIZE / VGT_HOST_SLOT_SIZE) - 1)
 #define VGT_MAX_INSTANCES	64u

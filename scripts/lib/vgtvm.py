@@ -76,6 +76,32 @@ class Fail(Exception):
     """A check failed; the text says why."""
 
 
+def tap_write(results, path, summary=()):
+    """Write TAP for results, tuples (ok, name, why, diag[, skip]), to path
+    (if any) and stdout, summary lines as comments; returns how many
+    failed."""
+    out = ["1..%d" % len(results)]
+    failed = 0
+    for n, r in enumerate(results, 1):
+        ok, name, why, diag = r[:4]
+        skip = r[4] if len(r) > 4 else None
+        if skip:
+            out.append("ok %d - %s # SKIP %s" % (n, name, skip))
+        else:
+            out.append("%s %d - %s" % ("ok" if ok else "not ok", n, name))
+            failed += not ok
+        if why:
+            out.append("#   " + why.replace("\n", " "))
+        out += ["#     " + d.replace("\n", " ") for d in diag]
+    out += ["# " + s for s in summary]
+    text = "\n".join(out) + "\n"
+    if path:
+        with open(path, "w") as f:
+            f.write(text)
+    sys.stdout.write(text)
+    return failed
+
+
 def run_and_clean(ctx, body, what):
     """body(); a failure ends it as ctx's result "the WHAT stopped".  Then
     every process the test started ends and ctx.sockdir goes.  Returns

@@ -67,7 +67,7 @@ import vgtppm  # noqa: E402
 # The QEMU/guest plumbing, shared with tests/scale/multi-guest-test.py.
 from vgtvm import (VM, Fail, BAD_KERNEL, KLINE,  # noqa: E402
                    install_cleanup, start_hostd, parse_step, gem_problems,
-                   gem_summary, pvinfo_view, run_and_clean)
+                   gem_summary, pvinfo_view, run_and_clean, tap_write)
 
 CMDLINE = ("console=ttyS0,115200 loglevel=8 drm.debug=0x0e log_buf_len=8M "
            "panic=1 vgtguest.migrate=1")
@@ -490,23 +490,7 @@ def complete_plan(ctx):
 
 def write_tap(ctx, path):
     complete_plan(ctx)
-    out = ["1..%d" % len(ctx.results)]
-    failed = 0
-    for n, (ok, name, why, diag, skip) in enumerate(ctx.results, 1):
-        if skip:
-            out.append("ok %d - %s # SKIP %s" % (n, name, skip))
-        else:
-            out.append("%s %d - %s" % ("ok" if ok else "not ok", n, name))
-            failed += not ok
-        if why:
-            out.append("#   " + why.replace("\n", " "))
-        out += ["#     " + d.replace("\n", " ") for d in diag]
-    text = "\n".join(out) + "\n"
-    if path:
-        with open(path, "w") as f:
-            f.write(text)
-    sys.stdout.write(text)
-    return failed
+    return tap_write(ctx.results, path)
 
 
 def fmt_ns(v):

@@ -49,7 +49,7 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 sys.path.insert(0, os.path.join(TOP, "scripts", "lib"))
 import vgtqmp  # noqa: E402
 from vgtvm import (VM, Fail, BAD_KERNEL, install_cleanup,  # noqa: E402
-                   run_and_clean,
+                   run_and_clean, tap_write,
                    start_hostd, parse_step, gem_problems, gem_summary,
                    pvinfo_view)
 
@@ -523,21 +523,7 @@ def write_tap(ctx, path, n, gem, summary):
     for p in plan(n, gem):
         if not any(r[1].startswith(p) for r in ctx.results):
             ctx.results.append((False, p, "not run: the test stopped before it", []))
-    out = ["1..%d" % len(ctx.results)]
-    failed = 0
-    for i, (ok, name, why, diag) in enumerate(ctx.results, 1):
-        out.append("%s %d - %s" % ("ok" if ok else "not ok", i, name))
-        failed += not ok
-        if why:
-            out.append("#   " + why.replace("\n", " "))
-        out += ["#     " + d.replace("\n", " ") for d in diag]
-    out += ["# " + s for s in summary]
-    text = "\n".join(out) + "\n"
-    if path:
-        with open(path, "w") as f:
-            f.write(text)
-    sys.stdout.write(text)
-    return failed
+    return tap_write(ctx.results, path, summary)
 
 
 def main(argv):

@@ -226,16 +226,16 @@ static void test_instance_exhaust_each(void)
     struct fixture f;
     struct vgt_instance *v[16];
 
-    /* Mappable: 480 MiB after the helper's 32 MiB = 7 x 64 MiB. */
+    /* Mappable: 480 MiB after the helper's 32 MiB = 3 x 128 + 96 MiB. */
     fx_up(&f);
-    for (int i = 0; i < 7; i++) {
-        v[i] = mk(&f, MIB(64), 0, 0, 0);
+    for (int i = 0; i < 3; i++) {
+        v[i] = mk(&f, MIB(128), 0, 0, 0);
     }
-    mk(&f, MIB(96), 0, 0, -VGT_E_NOSPC_MAPPABLE);
-    mk(&f, MIB(32), 0, 0, 0);
-    /* The same size again shares one of the seven slots. */
-    mk(&f, MIB(64), 0, 0, 0);
-    g_assert_cmpuint(vgt_host_nr_slots(f.host), ==, 8);
+    mk(&f, MIB(112), 0, 0, -VGT_E_NOSPC_MAPPABLE);
+    mk(&f, MIB(96), 0, 0, 0);
+    /* The same size again shares one of the slots. */
+    mk(&f, MIB(128), 0, 0, 0);
+    g_assert_cmpuint(vgt_host_nr_slots(f.host), ==, 4);
     fx_down(&f);
 
     /* Fences: 32 in all, contiguous per instance. */
@@ -251,16 +251,17 @@ static void test_instance_exhaust_each(void)
     fx_down(&f);
 
     /*
-     * Helper share: 15 slots of 2 MiB besides its own; then instances
+     * Helper share: 7 slots of 4 MiB besides its own; then instances
      * share them up to the helper's instance limit.
      */
     fx_up(&f);
-    for (int i = 0; i < 15; i++) {
+    g_assert_cmpuint(VGT_MAX_SLOTS, ==, 7);
+    for (guint32 i = 0; i < VGT_MAX_SLOTS; i++) {
         v[i] = mk(&f, 4096, 0, 0, 0);
     }
     g_assert_cmpuint(vgt_host_nr_slots(f.host), ==, VGT_MAX_SLOTS);
     mk(&f, 8192, 0, 0, -VGT_E_NOSPC_HOST);
-    for (guint32 i = 15; i < VGT_MAX_INSTANCES; i++) {
+    for (guint32 i = VGT_MAX_SLOTS; i < VGT_MAX_INSTANCES; i++) {
         mk(&f, 4096, 0, 0, 0);
     }
     mk(&f, 4096, 0, 0, -VGT_E_NOSPC_HOST);
@@ -631,8 +632,13 @@ static void test_reset_and_teardown(void)
     ram_init(&rb, 0, MIB(1));
     ram_register(a, &ra);
     ram_register(b, &rb);
-    /* Helper-owned context area of each instance is mapped. */
-    g_assert_false(range_is_scratch(&f, ia.vgt_id * MIB(2), 4096));
+    /*
+     * Helper-owned pages of each instance are mapped: A's helper slot is
+     * the first after the helper's own (slot 0 of the share).
+     */
+    g_assert_false(range_is_scratch(&f, VGT_HOST_SLOT_SIZE, 4096));
+    g_assert_false(range_is_scratch(&f, VGT_HOST_SLOT_SIZE +
+                                    VGT_HOST_CTX_OFF, VGT_HOST_CTX_SIZE));
 
     for (guint32 i = 0; i < 16; i++) {
         e = (struct vgt_gtt_entry){ (ia.mappable_base >> 12) + i, 1, i };
@@ -665,7 +671,8 @@ static void test_reset_and_teardown(void)
     g_assert_true(range_is_scratch(&f, ia.mappable_base, ia.mappable_size));
     g_assert_true(range_is_scratch(&f, ia.nonmappable_base,
                        ia.nonmappable_size));
-    g_assert_true(range_is_scratch(&f, ia.vgt_id * MIB(2), MIB(2)));
+    g_assert_true(range_is_scratch(&f, VGT_HOST_SLOT_SIZE,
+                                   VGT_HOST_SLOT_SIZE));
     g_assert_cmphex(f.gpu.ops->read32(f.sw,
             FENCE_REG_GEN6_LO(ia.fence_base)), ==, 0);
     g_assert_cmphex(pte_at(&f, ib.mappable_base >> 12), ==, b_pte);
