@@ -137,6 +137,44 @@ void vgt_fence_set(struct vgt_instance *inst, u32 fence, u64 value)
 }
 
 /*
+ * The first private entry from @i on that inst or prev uses (@used true)
+ * or that neither uses (false); gtt_n if none.
+ */
+static u32 vgt_slot_next_used(const struct vgt_instance *inst,
+			      const struct vgt_instance *prev, u32 i,
+			      bool used)
+{
+	while (i < inst->gtt_n) {
+		u32 w = i / 64;
+		u64 bits = inst->gtt_used[w] | (prev ? prev->gtt_used[w] : 0);
+
+		if (!used)
+			bits = ~bits;
+		bits &= ~0ull << (i % 64);
+		if (bits) {
+			i = w * 64 + (u32)__builtin_ctzll(bits);
+			return i < inst->gtt_n ? i : inst->gtt_n;
+		}
+		i = (w + 1) * 64;
+	}
+	return inst->gtt_n;
+}
+
+static void vgt_gtt_write_run(struct vgt_host *host, u32 index,
+			      const u32 *pte, u32 n)
+{
+	const struct vgt_gpu_ops *ops = host->gpu.ops;
+	u32 k;
+
+	if (ops->gtt_write_range) {
+		ops->gtt_write_range(host->gpu.priv, index, pte, n);
+		return;
+	}
+	for (k = 0; k < n; k++)
+		ops->gtt_write(host->gpu.priv, index + k, pte[k]);
+}
+
+/*
  * Load inst's entries in place of the resident's.  Host lock held, no
  * workload running (the scheduler runs them under the same lock).
  */
@@ -145,8 +183,7 @@ void vgt_slot_make_resident(struct vgt_instance *inst)
 	struct vgt_host *host = inst->host;
 	struct vgt_gm_slot *slot = inst->slot;
 	struct vgt_instance *prev = slot->resident;
-	const struct vgt_gpu_ops *ops = host->gpu.ops;
-	u32 words = (inst->gtt_n + 63) / 64, w, e, i;
+	u32 e, i;
 	u64 t0, dt, written = 0;
 
 	if (prev == inst)
@@ -157,17 +194,21 @@ void vgt_slot_make_resident(struct vgt_instance *inst)
 			if (host->engine_owner[e] == prev->id)
 				vgt_ctx_switch_out_locked(host, e);
 	}
-	for (w = 0; w < words; w++) {
-		u64 bits = inst->gtt_used[w] | (prev ? prev->gtt_used[w] : 0);
+	/* Runs of entries either uses, in one call each where the GPU can. */
+	for (i = 0; i < inst->gtt_n; ) {
+		u32 end;
 
-		while (bits) {
-			i = w * 64 + (u32)__builtin_ctzll(bits);
-			bits &= bits - 1;
-			ops->gtt_write(host->gpu.priv,
-				       vgt_gtt_host_index(inst, i),
-				       inst->gtt[i]);
-			written++;
-		}
+		i = vgt_slot_next_used(inst, prev, i, true);
+		if (i >= inst->gtt_n)
+			break;
+		end = vgt_slot_next_used(inst, prev, i, false);
+		/* A run does not cross from mappable into non-mappable. */
+		if (i < vgt_slot_pages(inst) && end > vgt_slot_pages(inst))
+			end = vgt_slot_pages(inst);
+		vgt_gtt_write_run(host, vgt_gtt_host_index(inst, i),
+				  &inst->gtt[i], end - i);
+		written += end - i;
+		i = end;
 	}
 	slot->resident = inst;
 	slot->swaps++;

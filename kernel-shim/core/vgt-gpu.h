@@ -80,6 +80,11 @@ struct vgt_gpu_ops {
 	u32 (*gtt_read)(void *gpu, u32 index);
 	void (*gtt_write)(void *gpu, u32 index, u32 pte);
 	/*
+	 * Optional: entries [index, index + n) at once (a GM slot's swap
+	 * writes hundreds of thousands); NULL: gtt_write one by one.
+	 */
+	void (*gtt_write_range)(void *gpu, u32 index, const u32 *pte, u32 n);
+	/*
 	 * Make size bytes of host memory at va reachable by the GPU: returns
 	 * the device-visible base address of a contiguous range (an IOVA on
 	 * an IOMMU, a model address on the software Haswell).  va and size

@@ -32,6 +32,17 @@ void swhsw_gtt_write(void *opaque, u32 index, u32 pte)
 	sw->gtt[index] = pte;
 }
 
+void swhsw_gtt_write_range(void *opaque, u32 index, const u32 *pte, u32 n)
+{
+	struct vgt_swhsw *sw = opaque;
+
+	if (index >= HSW_GTT_ENTRIES || n > HSW_GTT_ENTRIES - index) {
+		sw->stats.bad_gtt++;
+		return;
+	}
+	memcpy(&sw->gtt[index], pte, (size_t)n * sizeof(*pte));
+}
+
 int swhsw_dma_map(void *opaque, void *va, u64 size, u64 *dma_addr)
 {
 	struct vgt_swhsw *sw = opaque;

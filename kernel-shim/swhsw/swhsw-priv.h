@@ -107,5 +107,6 @@ int swhsw_dma_map(void *opaque, void *va, u64 size, u64 *dma_addr);
 void swhsw_dma_unmap(void *opaque, u64 dma_addr, u64 size);
 u32 swhsw_gtt_read(void *opaque, u32 index);
 void swhsw_gtt_write(void *opaque, u32 index, u32 pte);
+void swhsw_gtt_write_range(void *opaque, u32 index, const u32 *pte, u32 n);
 
 #endif /* VGT_SWHSW_PRIV_H */

@@ -19,6 +19,7 @@ static const struct vgt_gpu_ops swhsw_gpu_ops = {
 	.write32 = swhsw_write32,
 	.gtt_read = swhsw_gtt_read,
 	.gtt_write = swhsw_gtt_write,
+	.gtt_write_range = swhsw_gtt_write_range,
 	.dma_map = swhsw_dma_map,
 	.dma_unmap = swhsw_dma_unmap,
 	.set_irq_handler = swhsw_set_irq_handler,

@@ -487,6 +487,8 @@ def run(ctx, a):
         m = re.search(r"VmHWM:\s+(\d+) kB", read("/proc/%d/status" % g.vm.proc.pid)
                       if g.vm.alive() else "")
         g.hwm_mb = int(m[1]) // 1024 if m else None
+        # and what the helper's scheduler counted for it (docs/scale.md)
+        g.sched = g.vm.qom("sched") if g.vm.alive() else {}
 
     # Every guest powers off; then vgt-hostd.
     for g in guests:
@@ -566,6 +568,15 @@ def main(argv):
                "up per guest: %s; QEMU peak RSS %s MiB (sum %d MiB); load average at the end: %s"
                % (", ".join(ups) or "-", "/".join(map(str, hwm)) or "-", sum(hwm),
                   " ".join(read("/proc/loadavg").split()[:3])),
+               "helper per guest: %s" % ("; ".join(
+                   "%s %s workloads, %s context switches, %s GTT swaps of %s "
+                   "entries each, %.0f us each"
+                   % (g.name, st.get("completed", "-"), st.get("switches", "-"),
+                      st.get("gtt-swaps", "-"),
+                      st["gtt-swap-entries"] // max(1, st["gtt-swaps"])
+                      if "gtt-swap-entries" in st else "-",
+                      st.get("gtt-swap-ns", 0) / 1e3 / max(1, st.get("gtt-swaps", 0)))
+                   for g in guests for st in [getattr(g, "sched", None) or {}]) or "-"),
                "files in %s" % a.out]
     failed = write_tap(ctx, a.tap, a.guests, not a.no_gem, summary)
     return 1 if failed else 0

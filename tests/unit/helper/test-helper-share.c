@@ -12,6 +12,7 @@
  */
 #include "hw/vgt.h"
 #include "hsw/hsw-regs.h"
+#include "core/vgt-core-priv.h"     /* vgt_slot_make_resident */
 #include "helper-env.h"
 
 #define MIB(x)          ((guint64)(x) << 20)
@@ -218,6 +219,98 @@ static void test_defaults_64(void)
 }
 
 /* ---- private GTTs ---------------------------------------------------- */
+
+/* Make @inst resident as the scheduler does before its workload. */
+static void make_resident(struct vgt_instance *inst)
+{
+    vgt_mutex_lock(&inst->host->lock);
+    vgt_slot_make_resident(inst);
+    vgt_mutex_unlock(&inst->host->lock);
+}
+
+/*
+ * A swap writes runs of entries: across the end of the mappable range
+ * and the start of the non-mappable one (two host ranges far apart),
+ * whole 64-entry words and single entries, each exactly.
+ */
+static void test_swap_runs(void)
+{
+    struct vgt_swhsw *sw = vgt_swhsw_create();
+    struct vgt_create_req req = { MIB(64), MIB(448), 4, 0 };
+    struct vgt_instance *v[4];
+    struct vgt_instance_info a, d;
+    guint8 *ram = aligned_alloc(4096, MIB(1));
+    guint32 mlast, nfirst, scratch, next;
+    struct vgt_host *host;
+    struct vgt_gpu gpu;
+    int err;
+
+    vgt_swhsw_get_gpu(sw, &gpu);
+    host = vgt_host_create(&gpu, &err);
+    for (int k = 0; k < 4; k++) {
+        g_assert_cmpint(vgt_inst_create(host, &req, &v[k]), ==, 0);
+        g_assert_cmpint(vgt_inst_mem_register(v[k], 0, MIB(1), ram), ==, 0);
+    }
+    vgt_inst_get_info(v[0], &a);
+    vgt_inst_get_info(v[3], &d);
+    g_assert_cmphex(d.mappable_base, ==, a.mappable_base);    /* shared */
+    mlast = (guint32)((a.mappable_base + a.mappable_size) >> 12) - 1;
+    nfirst = (guint32)(a.nonmappable_base >> 12);
+    scratch = hsw_pte_encode(vgt_host_scratch_dma(host), HSW_PTE_VALID);
+    /* v0: the last mappable page, the first 70 non-mappable ones. */
+    {
+        struct vgt_gtt_entry e[71];
+
+        e[0] = (struct vgt_gtt_entry){ mlast, VGT_PTE_VALID, 5 };
+        for (guint32 i = 0; i < 70; i++) {
+            e[1 + i] = (struct vgt_gtt_entry){ nfirst + i, VGT_PTE_VALID,
+                                               100 + i };
+        }
+        g_assert_cmpint(vgt_inst_gtt_write(v[0], e, 71, NULL), ==, 0);
+    }
+    /* v3: the page before v0's last mappable one, and non-mappable 65. */
+    {
+        struct vgt_gtt_entry e[2] = {
+            { mlast - 1, VGT_PTE_VALID, 7 },
+            { nfirst + 65, VGT_PTE_VALID, 9 },
+        };
+
+        g_assert_cmpint(vgt_inst_gtt_write(v[3], e, 2, NULL), ==, 0);
+    }
+    /* The next slot's first page: a run must never spill into it. */
+    g_assert_cmpint(vgt_inst_gtt_write(v[1], &(struct vgt_gtt_entry){
+                        mlast + 1, VGT_PTE_VALID, 3 }, 1, NULL), ==, 0);
+    next = gpu.ops->gtt_read(gpu.priv, mlast + 1);
+    g_assert_cmphex(next, !=, scratch);
+    make_resident(v[3]);
+    g_assert_cmphex(gpu.ops->gtt_read(gpu.priv, mlast + 1), ==, next);
+    g_assert_cmphex(gpu.ops->gtt_read(gpu.priv, mlast - 1), ==,
+                    vgt_gtt_get_pte(v[3], mlast - 1));
+    g_assert_cmphex(gpu.ops->gtt_read(gpu.priv, mlast), ==, scratch);
+    for (guint32 i = 0; i < 70; i++) {
+        g_assert_cmphex(gpu.ops->gtt_read(gpu.priv, nfirst + i), ==,
+                        i == 65 ? vgt_gtt_get_pte(v[3], nfirst + 65)
+                                : scratch);
+    }
+    g_assert_cmphex(gpu.ops->gtt_read(gpu.priv, nfirst + 70), ==, scratch);
+    make_resident(v[0]);
+    g_assert_cmphex(gpu.ops->gtt_read(gpu.priv, mlast + 1), ==, next);
+    g_assert_cmphex(gpu.ops->gtt_read(gpu.priv, mlast - 1), ==, scratch);
+    g_assert_cmphex(gpu.ops->gtt_read(gpu.priv, mlast), ==,
+                    vgt_gtt_get_pte(v[0], mlast));
+    for (guint32 i = 0; i < 70; i++) {
+        g_assert_cmphex(gpu.ops->gtt_read(gpu.priv, nfirst + i), ==,
+                        vgt_gtt_get_pte(v[0], nfirst + i));
+        g_assert_cmphex(gpu.ops->gtt_read(gpu.priv, nfirst + i), !=,
+                        scratch);
+    }
+    for (int k = 0; k < 4; k++) {
+        vgt_inst_destroy(v[k]);
+    }
+    vgt_host_destroy(host);
+    vgt_swhsw_destroy(sw);
+    free(ram);
+}
 
 static void test_private_gtt(void)
 {
@@ -507,6 +600,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/helper/share/defaults-64-instances", test_defaults_64);
     g_test_add_func("/helper/share/private-gtt", test_private_gtt);
+    g_test_add_func("/helper/share/swap-runs", test_swap_runs);
     g_test_add_func("/helper/share/isolation", test_isolation);
     g_test_add_func("/helper/share/isolation-audited",
                     test_isolation_audited);
