@@ -80,6 +80,7 @@ enum vgt_error {
     VGT_E_REG = 23,             /* register not allowed (flush / state list) */
     VGT_E_ENGINE = 24,          /* no such engine */
     VGT_E_BUSY = 25,            /* engine has work queued or running */
+    VGT_E_QUOTA = 26,           /* over this client's quota (vgt-hostd) */
     VGT_E_COUNT = 32            /* size of per-code counter arrays */
 };
 

@@ -20,7 +20,12 @@
  * The ops table.  QEMU picks one (embedded unless helper= is given), calls
  * connect once per device, then create, mem_register for each RAM range,
  * and gtt_write for every guest GTT write it accepts.  Every call may fail
- * with -VGT_E_IO on the socket transport when vgt-hostd is gone.
+ * with -VGT_E_IO on the socket transport when vgt-hostd is gone: once the
+ * connection is lost (the daemon died or closed it, no reply within 10 s,
+ * a reply that does not fit the request) every later call returns
+ * -VGT_E_IO at once, without I/O, and sets errno to why it was lost
+ * (ECONNRESET, EPIPE, ETIMEDOUT, EPROTO...); only disconnect remains.  A
+ * connection is never re-established: a new connect makes a new instance.
  *   connect      path: the vgt-hostd socket (socket); ignored (embedded)
  *   disconnect   destroys the instance if any, releases everything
  *   create       one instance per connection; fills *info
@@ -38,7 +43,10 @@
  *                valid fence must cover only this instance's GM
  *   gm_read      reads GM through the GTT (the aperture path); only within
  *                the instance's ranges, at most VGT_GM_READ_MAX bytes
- *   event_fd     the eventfd to poll (owned by the connection)
+ *   event_fd     a descriptor to poll for POLLIN (owned by the
+ *                connection; not to be read): events are queued, or, on
+ *                the socket transport, the connection was lost, which the
+ *                next events_read reports (-VGT_E_IO)
  *   events_read  returns the number of events copied (0..max)
  *   stats        refusal counters of this instance
  *   shadow_map   the instance's shadow area (struct vgt_shadow_info)

@@ -6,12 +6,23 @@
  * timeout) for the reply with the same type and sequence number.  Guest
  * memory travels as a memfd (SCM_RIGHTS); events are signalled on an
  * eventfd handed to the daemon at connect time.
+ *
+ * The connection is lost for good when the daemon goes away (EOF, a reset
+ * or a failed send), does not answer within the timeout or sends a reply
+ * that does not belong to the request: the socket is shut down, and every
+ * later call fails at once with -VGT_E_IO and errno set to why, without
+ * touching the socket.  The descriptor event_fd returns is an epoll set
+ * of the eventfd and the socket: between calls nothing arrives on the
+ * socket but its hang-up, so it also becomes readable (and stays so) when
+ * the daemon dies while the caller waits for events, and events_read then
+ * reports the loss.
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -24,10 +35,27 @@
 struct vgt_conn {
 	int sock;
 	int efd;
+	int epfd;			/* event_fd(): efd and the hang-up of sock */
+	int lost;			/* errno of why the connection broke; 0 */
 	uint32_t seq;
 	void *shadow;			/* shared mapping of the daemon's memfd */
 	struct vgt_shadow_info shadow_info;
 };
+
+/*
+ * The connection is unusable from now on (@err says why): shut the socket
+ * down so that the daemon drops this client and epfd polls readable; keep
+ * the descriptor until disconnect.
+ */
+static int sock_lost(struct vgt_conn *c, int err)
+{
+	if (!c->lost) {
+		c->lost = err > 0 ? err : EPROTO;
+		shutdown(c->sock, SHUT_RDWR);
+	}
+	errno = c->lost;
+	return -VGT_E_IO;
+}
 
 /*
  * One round trip.  reply_body receives up to body_max bytes of the reply
@@ -50,21 +78,33 @@ static int sock_call_fd(struct vgt_conn *c, uint32_t type, const void *req,
 	};
 	struct vgt_msg_reply rep;
 	struct pollfd pfd = { .fd = c->sock, .events = POLLIN };
-	int fds[VGT_WIRE_MAX_FDS], nfds, trunc;
+	int fds[VGT_WIRE_MAX_FDS], nfds, trunc, err = EPROTO;
 	size_t body;
 	ssize_t n;
 
-	if (c->sock < 0)
+	if (c->lost) {
+		errno = c->lost;
 		return -VGT_E_IO;
-	if (vgt_wire_send(c->sock, &hdr, req, req_len, fd, 0))
+	}
+	n = vgt_wire_send(c->sock, &hdr, req, req_len, fd, 0);
+	if (n) {
+		err = n == -EIO ? EPROTO : (int)-n;
 		goto broken;
+	}
 	do {
 		n = poll(&pfd, 1, VGT_SOCK_REPLY_TIMEOUT_MS);
 	} while (n < 0 && errno == EINTR);
-	if (n <= 0)
+	if (n <= 0) {
+		err = n ? errno : ETIMEDOUT;
 		goto broken;
+	}
 	n = vgt_wire_recv(c->sock, in.bytes, sizeof(in.bytes), fds, &nfds,
 			  &trunc, 0);
+	if (n <= 0) {
+		/* EOF: the daemon closed the connection or died */
+		err = n ? (int)-n : ECONNRESET;
+		goto broken;
+	}
 	/* Only a reply the caller expects one on may keep a descriptor. */
 	if (fd_out && nfds == 1 && n > 0) {
 		*fd_out = fds[0];
@@ -97,9 +137,7 @@ broken:
 		*fd_out = -1;
 	}
 	/* A lost or garbled reply desynchronises the stream: give up. */
-	close(c->sock);
-	c->sock = -1;
-	return -VGT_E_IO;
+	return sock_lost(c, err);
 }
 
 static int sock_call(struct vgt_conn *c, uint32_t type, const void *req,
@@ -127,6 +165,7 @@ static int sock_connect(const char *path, struct vgt_conn **out)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct vgt_msg_hello hello = { .version = VGT_ABI_VERSION }, got;
+	struct epoll_event ev = { 0 };
 	struct vgt_conn *c;
 	int ret;
 
@@ -138,6 +177,7 @@ static int sock_connect(const char *path, struct vgt_conn **out)
 	if (!c)
 		return -VGT_E_NOMEM;
 	c->efd = -1;
+	c->epfd = -1;
 	c->sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (c->sock < 0 ||
 	    connect(c->sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -161,6 +201,19 @@ static int sock_connect(const char *path, struct vgt_conn **out)
 			NULL, NULL);
 	if (ret)
 		goto fail;
+	ret = -VGT_E_NOMEM;
+	c->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (c->epfd < 0)
+		goto fail;
+	ev.events = EPOLLIN;
+	ev.data.fd = c->efd;
+	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, c->efd, &ev))
+		goto fail;
+	/* nothing but a hang-up comes between calls: EPOLLHUP is implied */
+	ev.events = EPOLLIN | EPOLLRDHUP;
+	ev.data.fd = c->sock;
+	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, c->sock, &ev))
+		goto fail;
 	*out = c;
 	return 0;
 fail:
@@ -168,6 +221,8 @@ fail:
 		close(c->sock);
 	if (c->efd >= 0)
 		close(c->efd);
+	if (c->epfd >= 0)
+		close(c->epfd);
 	free(c);
 	return ret;
 }
@@ -187,6 +242,7 @@ static void sock_disconnect(struct vgt_conn *c)
 	/* The daemon tears the instance down when the socket closes. */
 	if (c->sock >= 0)
 		close(c->sock);
+	close(c->epfd);
 	close(c->efd);
 	free(c);
 }
@@ -299,7 +355,7 @@ static int sock_gm_read(struct vgt_conn *c, uint64_t gm_addr, void *buf,
 
 static int sock_event_fd(struct vgt_conn *c)
 {
-	return c->efd;
+	return c->epfd;
 }
 
 static int sock_events_read(struct vgt_conn *c, struct vgt_event *ev,
@@ -313,6 +369,10 @@ static int sock_events_read(struct vgt_conn *c, struct vgt_event *ev,
 	if (max > VGT_EVENT_READ_MAX)
 		max = VGT_EVENT_READ_MAX;
 	m.value = max;
+	if (c->lost) {
+		errno = c->lost;
+		return -VGT_E_IO;
+	}
 	if (read(c->efd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
 		return -VGT_E_IO;
 	ret = sock_call(c, VGT_MSG_EVENTS_READ, &m, sizeof(m), -1, ev,

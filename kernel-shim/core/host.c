@@ -72,6 +72,7 @@ static const char *const vgt_error_names[] = {
 	[VGT_E_REG] = "register not allowed",
 	[VGT_E_ENGINE] = "no such engine",
 	[VGT_E_BUSY] = "engine busy for this instance",
+	[VGT_E_QUOTA] = "over this client's quota",
 };
 
 const char *vgt_strerror(int err)

@@ -22,9 +22,66 @@
 #include "hw/vgt-host-ops.h"
 #include "hostd.h"
 
-/* Largest single guest RAM region accepted (guards the model's DMA space). */
-#define HOSTD_MAX_REGION	(64ull << 30)
 #define HOSTD_MSG_LOG_BUDGET	16
+
+/* Bytes as the log shows them: "64 GiB", "1536 MiB", "12 KiB". */
+static const char *size_str(char *buf, size_t len, uint64_t bytes)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	unsigned int u = 0;
+
+	while (u + 1 < VGT_ARRAY_SIZE(unit) && bytes &&
+	       !(bytes & 1023)) {
+		bytes >>= 10;
+		u++;
+	}
+	snprintf(buf, len, "%llu %s", (unsigned long long)bytes, unit[u]);
+	return buf;
+}
+
+/*
+ * A quota refusal: logged the first time for each kind and client, past
+ * the rate limit of hostd_client_log (an operator must see it), then only
+ * answered.
+ */
+static void quota_log(struct hostd_client *cl, unsigned int kind,
+		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void quota_log(struct hostd_client *cl, unsigned int kind,
+		      const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cl->quota_logged & kind)
+		return;
+	cl->quota_logged |= kind;
+	va_start(ap, fmt);
+	fprintf(stderr, "vgt-hostd: client %u (pid %d): ", cl->id,
+		(int)cl->pid);
+	vfprintf(stderr, fmt, ap);
+	fputs(" (reported once)\n", stderr);
+	va_end(ap);
+}
+
+void hostd_quota_pool(struct hostd_quota *q, uint64_t space_bytes,
+		      unsigned int entries, unsigned int max_instances,
+		      unsigned int mappings_per_inst, uint64_t mapping_size)
+{
+	/* A mapping takes its bytes and a guard page; count two. */
+	uint64_t one = mapping_size + 2 * VGT_PAGE_SIZE;
+	unsigned int own = max_instances * mappings_per_inst + 1; /* scratch */
+	uint64_t keep;
+
+	/*
+	 * Kept back: every instance's own mappings, and enough free space
+	 * that one hole fits a mapping however guest memory fragmented it
+	 * (first fit leaves at most entries + 1 holes).
+	 */
+	keep = (uint64_t)(own + entries + 1) * one;
+	q->pool_bytes = space_bytes > keep ? space_bytes - keep : 0;
+	q->pool_entries = entries > own ? entries - own : 0;
+	q->pool_used = 0;
+	q->pool_entries_used = 0;
+}
 
 void hostd_client_log(struct hostd_client *cl, const char *fmt, ...)
 {
@@ -52,6 +109,17 @@ static void client_notify(void *opaque)
 		return;	/* counter saturated: still readable */
 }
 
+/* Unmap a region and return what it took from the quotas. */
+static void client_mem_put(struct hostd_client *cl, struct hostd_mem *m)
+{
+	struct hostd_quota *q = cl->quota;
+
+	munmap(m->map, m->len);
+	cl->mem_bytes -= m->len;
+	q->pool_used -= m->len + VGT_PAGE_SIZE;
+	q->pool_entries_used--;
+}
+
 static void client_release_instance(struct hostd_client *cl)
 {
 	unsigned int i;
@@ -66,15 +134,16 @@ static void client_release_instance(struct hostd_client *cl)
 		close(cl->shadow_fd);
 	cl->shadow_fd = -1;
 	for (i = 0; i < cl->nr_mem; i++)
-		munmap(cl->mem[i].map, cl->mem[i].len);
+		client_mem_put(cl, &cl->mem[i]);
 	cl->nr_mem = 0;
 }
 
 void hostd_client_init(struct hostd_client *cl, struct vgt_host *host,
-		       unsigned int id, pid_t pid)
+		       struct hostd_quota *quota, unsigned int id, pid_t pid)
 {
 	memset(cl, 0, sizeof(*cl));
 	cl->host = host;
+	cl->quota = quota;
 	cl->id = id;
 	cl->pid = pid;
 	cl->efd = -1;
@@ -151,6 +220,43 @@ static int check_fd_is_sealed_memfd(int fd, uint64_t offset, uint64_t size)
 	return 0;
 }
 
+/*
+ * This client's quotas first (its own doing: VGT_E_QUOTA), then the share
+ * of the device address space all clients' memory has (VGT_E_NOMEM: the
+ * host is full, as when dma_map itself fails).
+ */
+static int check_mem_quota(struct hostd_client *cl, uint64_t size)
+{
+	struct hostd_quota *q = cl->quota;
+	char a[32], b[32], c[32];
+
+	if (cl->nr_mem >= q->mem_regions) {
+		quota_log(cl, HOSTD_LOGGED_MEM_REGIONS,
+			  "guest memory region refused: %u regions registered, the quota is %u (--max-regions-per-vm)",
+			  cl->nr_mem, q->mem_regions);
+		return -VGT_E_QUOTA;
+	}
+	if (size > q->mem_bytes - cl->mem_bytes) {
+		quota_log(cl, HOSTD_LOGGED_MEM_BYTES,
+			  "guest memory region of %s refused: %s registered, the quota is %s (--max-mem-per-vm)",
+			  size_str(a, sizeof(a), size),
+			  size_str(b, sizeof(b), cl->mem_bytes),
+			  size_str(c, sizeof(c), q->mem_bytes));
+		return -VGT_E_QUOTA;
+	}
+	if (q->pool_entries_used >= q->pool_entries ||
+	    size + VGT_PAGE_SIZE > q->pool_bytes - q->pool_used) {
+		quota_log(cl, HOSTD_LOGGED_POOL,
+			  "guest memory region of %s refused: the device address space for guest memory is taken (%llu of %llu MiB, %u of %u regions, all clients)",
+			  size_str(a, sizeof(a), size),
+			  (unsigned long long)(q->pool_used >> 20),
+			  (unsigned long long)(q->pool_bytes >> 20),
+			  q->pool_entries_used, q->pool_entries);
+		return -VGT_E_NOMEM;
+	}
+	return 0;
+}
+
 static int do_mem_register(struct hostd_client *cl,
 			   const struct vgt_mem_region *r, int fd)
 {
@@ -160,12 +266,16 @@ static int do_mem_register(struct hostd_client *cl,
 
 	if (!cl->inst)
 		return -VGT_E_NOINST;
-	if (r->flags || !r->size || r->size > HOSTD_MAX_REGION ||
+	/* The size is bounded by the quota (check_mem_quota). */
+	if (r->flags || !r->size ||
 	    ((r->size | r->fd_offset | r->gpa) & (VGT_PAGE_SIZE - 1)) ||
 	    r->fd_offset > (uint64_t)LLONG_MAX)
 		return -VGT_E_INVAL;
 	if (cl->nr_mem == VGT_MAX_MEM_REGIONS)
 		return -VGT_E_MEM_FULL;
+	ret = check_mem_quota(cl, r->size);
+	if (ret)
+		return ret;
 	ret = check_fd_is_sealed_memfd(fd, r->fd_offset, r->size);
 	if (ret)
 		return ret;
@@ -182,6 +292,9 @@ static int do_mem_register(struct hostd_client *cl,
 	m->gpa = r->gpa;
 	m->map = map;
 	m->len = r->size;
+	cl->mem_bytes += r->size;
+	cl->quota->pool_used += r->size + VGT_PAGE_SIZE;
+	cl->quota->pool_entries_used++;
 	return 0;
 }
 
@@ -198,7 +311,7 @@ static int do_mem_unregister(struct hostd_client *cl, uint64_t gpa)
 	for (i = 0; i < cl->nr_mem; i++) {
 		if (cl->mem[i].gpa != gpa)
 			continue;
-		munmap(cl->mem[i].map, cl->mem[i].len);
+		client_mem_put(cl, &cl->mem[i]);
 		cl->mem[i] = cl->mem[--cl->nr_mem];
 		break;
 	}

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -37,10 +38,38 @@
 #define HOSTD_DEFAULT_SOCKET	"/run/vgt-hostd.sock"
 #define HOSTD_MAX_CLIENTS	(2 * VGT_MAX_INSTANCES)
 
+/* Quota defaults (docs/helper.md, "vgt-hostd's quotas"). */
+#define HOSTD_DEFAULT_MEM_PER_VM	(64ull << 30)
+#define HOSTD_DEFAULT_REGIONS_PER_VM	32u
+/*
+ * Three quarters of the slots: a host whose VMs all run under one uid
+ * (libvirt's) still runs the helper's VGT_MAX_INSTANCES VMs and then
+ * hears "instance limit", and other uids keep 32 slots.
+ */
+#define HOSTD_DEFAULT_CONNS_PER_UID	(HOSTD_MAX_CLIENTS * 3 / 4)
+/* Largest --max-mem-per-vm: the whole device address space of a PTE. */
+#define HOSTD_MAX_MEM_PER_VM		HSW_PTE_DMA_LIMIT
+
+/*
+ * A refused connection waits (at most HOSTD_REFUSAL_MS) for its first
+ * request, which is answered with the reason, then it is closed: the
+ * client sees VGT_E_QUOTA from connect, not a hang-up.  Bounded: beyond
+ * HOSTD_MAX_REFUSALS at once, refused connections are just closed.
+ */
+#define HOSTD_MAX_REFUSALS	8
+#define HOSTD_REFUSAL_MS	1000
+
 /* A connected client: its socket and its state in the dispatch. */
 struct hostd_conn {
 	int sock;
+	uid_t uid;
 	struct hostd_client client;
+};
+
+struct hostd_refusal {
+	int sock;		/* -1: free */
+	int err;		/* -VGT_E_* to answer with */
+	long long deadline;	/* ms, CLOCK_MONOTONIC */
 };
 
 static struct {
@@ -54,6 +83,11 @@ static struct {
 	struct hostd_conn *conns[HOSTD_MAX_CLIENTS];
 	unsigned int next_id;
 	int verbose;
+	struct hostd_quota quota;
+	unsigned int conns_per_uid;
+	struct hostd_refusal refusals[HOSTD_MAX_REFUSALS];
+	long long refusal_logged;	/* ms of the last refusal line */
+	unsigned int refusals_unlogged;
 } hd = { .listen_fd = -1, .signal_fd = -1 };
 
 static void hlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -83,10 +117,87 @@ static void conn_drop(unsigned int slot, const char *why)
 	hd.conns[slot] = NULL;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Refuse a connection with err (answered to its first request).  One log
+ * line per refused connection, but at most one a second (a flood of
+ * connections must not flood the log): the next line counts the rest.
+ */
+static void conn_refuse(int fd, int err, const struct ucred *cred,
+			const char *why, unsigned int n)
+{
+	long long now = now_ms();
+	unsigned int i;
+
+	if (!hd.refusal_logged || now - hd.refusal_logged >= 1000) {
+		hlog("refusing connection of pid %d (uid %u): %s (%u): %s [+%u in 1 s]",
+		     (int)cred->pid, (unsigned int)cred->uid, why, n,
+		     vgt_strerror(err), hd.refusals_unlogged);
+		hd.refusal_logged = now;
+		hd.refusals_unlogged = 0;
+	} else {
+		hd.refusals_unlogged++;
+	}
+	for (i = 0; i < HOSTD_MAX_REFUSALS; i++) {
+		if (hd.refusals[i].sock >= 0)
+			continue;
+		hd.refusals[i].sock = fd;
+		hd.refusals[i].err = err;
+		hd.refusals[i].deadline = now + HOSTD_REFUSAL_MS;
+		return;
+	}
+	close(fd);
+}
+
+/* Answer a refused connection's first request with the reason, close it. */
+static void refusal_answer(struct hostd_refusal *r)
+{
+	uint8_t in[VGT_MSG_MAX_SIZE];
+	struct vgt_msg_hdr req = { 0 }, hdr;
+	struct vgt_msg_reply head = { .result = r->err };
+	int fds[VGT_WIRE_MAX_FDS], nfds, trunc;
+	ssize_t n;
+
+	n = vgt_wire_recv(r->sock, in, sizeof(in), fds, &nfds, &trunc,
+			  MSG_DONTWAIT);
+	vgt_wire_close_fds(fds, nfds);
+	if (n == -EAGAIN)
+		return;
+	if (n > 0) {
+		memcpy(&req, in, (size_t)n < sizeof(req) ? (size_t)n :
+		       sizeof(req));
+		hdr.type = req.type;
+		hdr.flags = VGT_ABI_VERSION | VGT_MSG_FLAG_REPLY;
+		hdr.size = sizeof(head);
+		hdr.seq = req.seq;
+		vgt_wire_send(r->sock, &hdr, &head, sizeof(head), -1,
+			      MSG_DONTWAIT);
+	}
+	close(r->sock);
+	r->sock = -1;
+}
+
+static unsigned int conns_of_uid(uid_t uid)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < HOSTD_MAX_CLIENTS; i++)
+		if (hd.conns[i] && hd.conns[i]->uid == uid)
+			n++;
+	return n;
+}
+
 static void conn_accept(void)
 {
 	struct hostd_conn *conn;
-	struct ucred cred = { .pid = 0 };
+	struct ucred cred = { .pid = 0, .uid = (uid_t)-1 };
 	socklen_t len = sizeof(cred);
 	unsigned int slot;
 	int fd;
@@ -94,22 +205,33 @@ static void conn_accept(void)
 	fd = accept4(hd.listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
+		cred.pid = 0;
+		cred.uid = (uid_t)-1;
+	}
+	if (conns_of_uid(cred.uid) >= hd.conns_per_uid) {
+		conn_refuse(fd, -VGT_E_QUOTA, &cred,
+			    "this uid's connections are at the quota (--max-conns-per-uid)",
+			    hd.conns_per_uid);
+		return;
+	}
 	for (slot = 0; slot < HOSTD_MAX_CLIENTS; slot++)
 		if (!hd.conns[slot])
 			break;
 	conn = slot < HOSTD_MAX_CLIENTS ? calloc(1, sizeof(*conn)) : NULL;
 	if (!conn) {
-		hlog("refusing connection: %u clients already",
-		     HOSTD_MAX_CLIENTS);
-		close(fd);
+		conn_refuse(fd, -VGT_E_NOSPC_HOST, &cred,
+			    "every connection slot of the daemon is taken",
+			    HOSTD_MAX_CLIENTS);
 		return;
 	}
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
-		cred.pid = 0;
 	conn->sock = fd;
-	hostd_client_init(&conn->client, hd.host, ++hd.next_id, cred.pid);
+	conn->uid = cred.uid;
+	hostd_client_init(&conn->client, hd.host, &hd.quota, ++hd.next_id,
+			  cred.pid);
 	hd.conns[slot] = conn;
-	hlog("client %u (pid %d) connected", conn->client.id, (int)cred.pid);
+	hlog("client %u (pid %d, uid %u) connected", conn->client.id,
+	     (int)cred.pid, (unsigned int)cred.uid);
 }
 
 static int peer_hung_up(int fd)
@@ -206,13 +328,65 @@ static int listen_on(const char *path)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vgt-hostd [--socket PATH] [--verbose]\n"
+		"usage: vgt-hostd [--socket PATH] [--verbose] [QUOTAS]\n"
 		"  Serves the vgt helper (software Haswell) to QEMU:\n"
 		"  -device vgt,helper=PATH\n"
 		"  --socket PATH   UNIX socket to listen on (default %s)\n"
 		"  --verbose       log instance creation and helper info\n"
+		"  Quotas (each connection is one VM with one instance):\n"
+		"  --max-conns-per-uid N    connections of one uid (SO_PEERCRED)\n"
+		"                           at once, 1..%u (default %u)\n"
+		"  --max-mem-per-vm SIZE    guest memory one VM may register,\n"
+		"                           SIZE[K|M|G|T], at least 1M (default %lluG)\n"
+		"  --max-regions-per-vm N   guest memory regions of one VM,\n"
+		"                           1..%u (default %u)\n"
 		"  Runs in the foreground, logs to stderr, exits on SIGTERM.\n",
-		HOSTD_DEFAULT_SOCKET);
+		HOSTD_DEFAULT_SOCKET, HOSTD_MAX_CLIENTS,
+		HOSTD_DEFAULT_CONNS_PER_UID,
+		(unsigned long long)(HOSTD_DEFAULT_MEM_PER_VM >> 30),
+		VGT_MAX_MEM_REGIONS, HOSTD_DEFAULT_REGIONS_PER_VM);
+}
+
+/* A number in [min, max], with a K/M/G/T suffix (powers of 1024) if size. */
+static int parse_num(const char *opt, const char *arg, int size,
+		     unsigned long long min, unsigned long long max,
+		     unsigned long long *out)
+{
+	unsigned long long v, mul = 1;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (size && *end) {
+		switch (*end) {
+		case 'K': case 'k':
+			mul = 1ull << 10;
+			break;
+		case 'M': case 'm':
+			mul = 1ull << 20;
+			break;
+		case 'G': case 'g':
+			mul = 1ull << 30;
+			break;
+		case 'T': case 't':
+			mul = 1ull << 40;
+			break;
+		default:
+			mul = 0;
+			break;
+		}
+		if (mul)
+			end++;
+	}
+	if (errno || end == arg || *end || !mul || arg[0] == '-' ||
+	    v > max / mul || v * mul < min || v * mul > max) {
+		hlog("%s %s: expected %s from %llu to %llu", opt, arg,
+		     size ? "a size in bytes (or K, M, G, T)" : "a number",
+		     min, max);
+		return -1;
+	}
+	*out = v * mul;
+	return 0;
 }
 
 static int parse_args(int argc, char **argv)
@@ -221,11 +395,18 @@ static int parse_args(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "max-conns-per-uid", required_argument, NULL, 'U' },
+		{ "max-mem-per-vm", required_argument, NULL, 'M' },
+		{ "max-regions-per-vm", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
+	unsigned long long v;
 	int c;
 
 	hd.socket_path = HOSTD_DEFAULT_SOCKET;
+	hd.conns_per_uid = HOSTD_DEFAULT_CONNS_PER_UID;
+	hd.quota.mem_bytes = HOSTD_DEFAULT_MEM_PER_VM;
+	hd.quota.mem_regions = HOSTD_DEFAULT_REGIONS_PER_VM;
 	while ((c = getopt_long(argc, argv, "s:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -237,6 +418,25 @@ static int parse_args(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			exit(0);
+		case 'U':
+			if (parse_num("--max-conns-per-uid", optarg, 0, 1,
+				      HOSTD_MAX_CLIENTS, &v))
+				return -1;
+			hd.conns_per_uid = (unsigned int)v;
+			break;
+		case 'M':
+			if (parse_num("--max-mem-per-vm", optarg, 1, 1ull << 20,
+				      HOSTD_MAX_MEM_PER_VM, &v))
+				return -1;
+			/* Whole pages: a region is made of them. */
+			hd.quota.mem_bytes = v & ~(uint64_t)(VGT_PAGE_SIZE - 1);
+			break;
+		case 'R':
+			if (parse_num("--max-regions-per-vm", optarg, 0, 1,
+				      VGT_MAX_MEM_REGIONS, &v))
+				return -1;
+			hd.quota.mem_regions = (unsigned int)v;
+			break;
 		default:
 			usage(stderr);
 			return -1;
@@ -249,17 +449,47 @@ static int parse_args(int argc, char **argv)
 	return 0;
 }
 
+/* The quotas, and how many VMs the shared device address space holds. */
+static void log_quotas(void)
+{
+	const struct hostd_quota *q = &hd.quota;
+	uint64_t full = q->pool_bytes /
+			(q->mem_bytes + q->mem_regions * VGT_PAGE_SIZE);
+
+	hlog("quotas: 1 instance a connection, %u connections a uid",
+	     hd.conns_per_uid);
+	hlog("quotas: %llu MiB and %u regions of guest memory a VM",
+	     (unsigned long long)(q->mem_bytes >> 20), q->mem_regions);
+	hlog("guest memory of all VMs: %llu MiB, %u regions (%llu VMs at full quota%s)",
+	     (unsigned long long)(q->pool_bytes >> 20), q->pool_entries,
+	     (unsigned long long)full,
+	     full < VGT_MAX_INSTANCES ? ": overcommitted" : "");
+}
+
 int main(int argc, char **argv)
 {
-	struct pollfd pfd[HOSTD_MAX_CLIENTS + 2];
-	unsigned int map[HOSTD_MAX_CLIENTS + 2];
+	struct pollfd pfd[HOSTD_MAX_CLIENTS + HOSTD_MAX_REFUSALS + 2];
+	unsigned int map[HOSTD_MAX_CLIENTS + HOSTD_MAX_REFUSALS + 2];
 	struct vgt_gpu gpu;
 	sigset_t mask;
-	int err, running = 1;
-	unsigned int i, n;
+	int err, running = 1, timeout;
+	unsigned int i, n, nconn;
+	long long now;
+	uint64_t own = VGT_HOST_MEM_SIZE;
 
+	for (i = 0; i < HOSTD_MAX_REFUSALS; i++)
+		hd.refusals[i].sock = -1;
 	if (parse_args(argc, argv))
 		return 2;
+	/*
+	 * The guest memory of all clients shares the software Haswell's
+	 * device address space and dma_map table with each instance's own
+	 * mappings (helper pages, shadow area) and the scratch page.
+	 */
+	if (own < VGT_SHADOW_SIZE)
+		own = VGT_SHADOW_SIZE;
+	hostd_quota_pool(&hd.quota, HSW_PTE_DMA_LIMIT - SWHSW_DMA_BASE,
+			 SWHSW_MAX_DMA, VGT_MAX_INSTANCES, 2, own);
 	vgt_log_level = hd.verbose ? VGT_LOG_INFO : VGT_LOG_WARN;
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
@@ -289,6 +519,7 @@ int main(int argc, char **argv)
 	}
 	hlog("listening on %s (ABI %u, software Haswell, up to %u VMs)",
 	     hd.socket_path, VGT_ABI_VERSION, VGT_MAX_INSTANCES);
+	log_quotas();
 
 	while (running) {
 		n = 0;
@@ -303,7 +534,26 @@ int main(int argc, char **argv)
 			pfd[n].fd = hd.conns[i]->sock;
 			pfd[n++].events = POLLIN;
 		}
-		if (poll(pfd, n, -1) < 0) {
+		nconn = n;
+		timeout = -1;
+		now = now_ms();
+		for (i = 0; i < HOSTD_MAX_REFUSALS; i++) {
+			struct hostd_refusal *r = &hd.refusals[i];
+
+			if (r->sock < 0)
+				continue;
+			if (now >= r->deadline) {
+				close(r->sock);
+				r->sock = -1;
+				continue;
+			}
+			if (timeout < 0 || r->deadline - now < timeout)
+				timeout = (int)(r->deadline - now);
+			map[n] = i;
+			pfd[n].fd = r->sock;
+			pfd[n++].events = POLLIN;
+		}
+		if (poll(pfd, n, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			hlog("poll: %s", strerror(errno));
@@ -317,8 +567,11 @@ int main(int argc, char **argv)
 			running = 0;
 			break;
 		}
+		for (i = nconn; i < n; i++)
+			if (pfd[i].revents)
+				refusal_answer(&hd.refusals[map[i]]);
 		/* One packet per client per round: nobody starves the rest. */
-		for (i = 2; i < n; i++) {
+		for (i = 2; i < nconn; i++) {
 			if (!pfd[i].revents || !hd.conns[map[i]])
 				continue;
 			if (pfd[i].revents & POLLIN)
@@ -333,6 +586,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < HOSTD_MAX_CLIENTS; i++)
 		if (hd.conns[i])
 			conn_drop(i, "daemon shutting down");
+	for (i = 0; i < HOSTD_MAX_REFUSALS; i++)
+		if (hd.refusals[i].sock >= 0)
+			close(hd.refusals[i].sock);
 	vgt_sched_thread_stop(hd.sched);
 	vgt_host_destroy(hd.host);
 	vgt_swhsw_destroy(hd.sw);

@@ -25,16 +25,41 @@ struct hostd_mem {
 	size_t len;
 };
 
+/*
+ * The quotas every client gets (set from the command line) and the part of
+ * the software Haswell's device address space and dma_map table that the
+ * guest memory of all clients shares (the rest is kept back so that an
+ * instance can always be created and its shadow area mapped).
+ */
+struct hostd_quota {
+	uint64_t mem_bytes;		/* guest memory per client */
+	unsigned int mem_regions;	/* guest memory regions per client */
+	uint64_t pool_bytes;		/* device address space, all clients */
+	uint64_t pool_used;
+	unsigned int pool_entries;	/* dma_map entries, all clients */
+	unsigned int pool_entries_used;
+};
+
+/* Which refusals a client has been told about in the log already. */
+enum {
+	HOSTD_LOGGED_MEM_BYTES = 1u << 0,
+	HOSTD_LOGGED_MEM_REGIONS = 1u << 1,
+	HOSTD_LOGGED_POOL = 1u << 2,
+};
+
 /* One client: its instance and what the daemon holds on its behalf. */
 struct hostd_client {
 	struct vgt_host *host;
+	struct hostd_quota *quota;	/* shared by all clients */
 	unsigned int id;	/* for the log */
 	pid_t pid;		/* for the log */
 	struct vgt_instance *inst;
 	int efd;		/* eventfd signalled when events are queued */
 	unsigned int nr_mem;
 	struct hostd_mem mem[VGT_MAX_MEM_REGIONS];
+	uint64_t mem_bytes;	/* sum of mem[].len */
 	unsigned int log_budget;
+	unsigned int quota_logged;	/* HOSTD_LOGGED_* */
 	int shadow_fd;		/* memfd backing the shadow area */
 	void *shadow;
 	uint64_t shadow_gm;
@@ -51,7 +76,7 @@ struct hostd_reply {
 };
 
 void hostd_client_init(struct hostd_client *cl, struct vgt_host *host,
-		       unsigned int id, pid_t pid);
+		       struct hostd_quota *quota, unsigned int id, pid_t pid);
 /* Destroys the instance and releases everything the client holds. */
 void hostd_client_release(struct hostd_client *cl);
 
@@ -64,6 +89,16 @@ void hostd_client_release(struct hostd_client *cl);
 void hostd_dispatch(struct hostd_client *cl, const void *pkt, size_t n,
 		    int *fds, int nfds, int truncated,
 		    struct hostd_reply *rep);
+
+/*
+ * What the guest memory of all clients may take of a device address space
+ * of space_bytes bytes and entries dma_map entries, given that up to
+ * max_instances instances each map mappings_per_inst ranges of at most
+ * mapping_size bytes of their own.
+ */
+void hostd_quota_pool(struct hostd_quota *q, uint64_t space_bytes,
+		      unsigned int entries, unsigned int max_instances,
+		      unsigned int mappings_per_inst, uint64_t mapping_size);
 
 /* Log a line about this client (rate-limited per client). */
 void hostd_client_log(struct hostd_client *cl, const char *fmt, ...)

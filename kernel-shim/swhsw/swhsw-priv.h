@@ -6,8 +6,6 @@
 #include "swhsw.h"
 #include "../hsw/hsw-cmd.h"
 
-/* 64 instances, each its save pages, shadow area and RAM sections */
-#define SWHSW_MAX_DMA		4096
 #define SWHSW_CMD_MAX		HSW_CMD_MAX_BUFFERED	/* longest command loaded */
 #define SWHSW_BLT_CHUNK		4096	/* blitter row chunk, bytes */
 #define SWHSW_MASKED_MAX	64	/* masked registers (HSW_REG_MASKED) */

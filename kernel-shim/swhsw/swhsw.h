@@ -105,6 +105,12 @@ void vgt_swhsw_ring_run(struct vgt_swhsw *sw, u32 engine,
 /* The interrupt line: DEIER master on and an enabled IIR bit set. */
 bool vgt_swhsw_irq_pending(struct vgt_swhsw *sw);
 
+/*
+ * Regions dma_map can hold at once (64 instances, each its own pages,
+ * shadow area and RAM sections): vgt-hostd divides them among clients.
+ */
+#define SWHSW_MAX_DMA		4096
+
 /* Device addresses start above 4 GiB so PTE bits 38:32 are exercised. */
 #define SWHSW_DMA_BASE		(1ull << 32)
 

@@ -3,8 +3,9 @@
  * AUX channel (DPCD, link training, EDID over I2C-over-AUX), GMBUS, the
  * DDI and PLL registers it polls, a framebuffer written into guest memory
  * and mapped through the GTT, scanned out on a pipe and checked with a
- * QMP screendump; the cursor, hot-plug, and a surface outside the VM's
- * graphics memory.
+ * QMP screendump; the cursor, hot-plug, a surface outside the VM's
+ * graphics memory, and plane, cursor and VGA settings no guest may take
+ * QEMU down with.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -835,6 +836,421 @@ static void test_vga_off(void)
     vgt_qtest_stop(&d);
 }
 
+/*
+ * ---- hostile layouts ----
+ *
+ * Nothing a guest writes to the plane, pipe or cursor registers may take
+ * QEMU down on the next console refresh.  Each case below is written over
+ * a good layout (W x H XRGB8888, linear, on the test pattern, cursor off),
+ * followed by two screendumps (a refresh each): QEMU answers, the console
+ * shows what docs/device.md says, a refused or broken layout logs exactly
+ * one guest error however often it is refreshed, and the good layout then
+ * comes back.
+ */
+#define DSPLINOFF_A         0x70184
+#define DSPCNTR_ON          (1u << 31)
+#define DSPCNTR_TILED       (1u << 10)
+#define SRC(w, h)           (((w) - 1u) << 16 | ((h) - 1u))
+
+typedef enum HostileOutcome {
+    SHOWN,          /* the plane at w x h (@pattern: the test pattern) */
+    BLACK,          /* a black w x h frame: the surface is not this VM's */
+    REFUSED,        /* not shown: the placeholder, xres x yres */
+} HostileOutcome;
+
+/* What a written value is relative to */
+typedef enum HostileBase {
+    ABS,            /* the value itself */
+    FB,             /* the framebuffer's GM address + value */
+    MEND,           /* the end of the VM's mappable GM - value */
+} HostileBase;
+
+typedef struct HostileReg {
+    uint32_t reg;
+    HostileBase base;
+    uint32_t value;
+} HostileReg;
+
+typedef struct HostileCase {
+    const char *what;
+    HostileReg regs[5];         /* written in order; ends at reg 0 */
+    HostileOutcome outcome;
+    int w, h;                   /* SHOWN, BLACK: the console's size */
+    bool pattern;               /* SHOWN: exactly the test pattern */
+    bool error;                 /* one guest error */
+    /* SHOWN: the framebuffer's bytes as linear RGB565 from pixel @x */
+    bool raw565;
+    int x;
+} HostileCase;
+
+#define CNTR(fmt)           (DSPCNTR_ON | (fmt) << 26)
+
+static const HostileCase hostile_cases[] = {
+    /*
+     * RGB565 lines of an odd number of pixels: QEMU 7.2 aborted here
+     * (pixman refuses a console surface whose lines are not whole 32-bit
+     * words); an odd x
+     */
+    { "RGB565 x-tiled, 201 wide",
+      { { DSPCNTR_A, ABS, CNTR(FMT_565) | DSPCNTR_TILED },
+        { DSPSTRIDE_A, ABS, 512 }, { PIPESRC_A, ABS, SRC(201, H) } },
+      SHOWN, 201, H },
+    { "RGB565 linear, 201 wide",
+      { { DSPCNTR_A, ABS, CNTR(FMT_565) }, { PIPESRC_A, ABS, SRC(201, H) } },
+      SHOWN, 201, H, .raw565 = true },
+    { "RGB565 linear, 1x1",
+      { { DSPCNTR_A, ABS, CNTR(FMT_565) }, { PIPESRC_A, ABS, SRC(1, 1) } },
+      SHOWN, 1, 1, .raw565 = true },
+    { "RGB565 linear, x offset 1",
+      { { DSPCNTR_A, ABS, CNTR(FMT_565) }, { DSPOFFSET_A, ABS, 1 } },
+      SHOWN, W, H, .raw565 = true, .x = 1 },
+    { "RGB565 linear, 199 wide at x 201",
+      { { DSPCNTR_A, ABS, CNTR(FMT_565) }, { PIPESRC_A, ABS, SRC(199, H) },
+        { DSPOFFSET_A, ABS, 201 } }, SHOWN, 199, H, .raw565 = true, .x = 201 },
+    { "RGB565 linear, 201 wide, with a cursor",
+      { { DSPCNTR_A, ABS, CNTR(FMT_565) }, { PIPESRC_A, ABS, SRC(201, H) },
+        { CURCNTR_A, ABS, 0x27 } }, SHOWN, 201, H },
+    { "RGB565 x-tiled, 8191 wide",
+      { { DSPCNTR_A, ABS, CNTR(FMT_565) | DSPCNTR_TILED },
+        { DSPSTRIDE_A, ABS, 16384 }, { PIPESRC_A, ABS, SRC(8191, 1) } },
+      REFUSED, .error = true },
+
+    /* PIPESRC: 1 .. 8192 pixels each way */
+    { "1x1", { { PIPESRC_A, ABS, SRC(1, 1) } }, SHOWN, 1, 1 },
+    { "1 wide", { { PIPESRC_A, ABS, SRC(1, H) } }, SHOWN, 1, H },
+    { "4096 wide, one line",
+      { { PIPESRC_A, ABS, SRC(4096, 1) }, { DSPSTRIDE_A, ABS, 16384 } },
+      SHOWN, 4096, 1 },
+    { "4096 lines of 1 pixel",
+      { { PIPESRC_A, ABS, SRC(1, 4096) }, { DSPSTRIDE_A, ABS, 64 } },
+      SHOWN, 1, 4096 },
+    { "4096x4096, stride too small",
+      { { PIPESRC_A, ABS, SRC(4096, 4096) } }, REFUSED, .error = true },
+    { "4097 wide", { { PIPESRC_A, ABS, SRC(4097, H) },
+                     { DSPSTRIDE_A, ABS, 32768 } }, REFUSED, .error = true },
+    { "4097 lines", { { PIPESRC_A, ABS, SRC(W, 4097) } },
+      REFUSED, .error = true },
+    { "8192x8192 (all ones)", { { PIPESRC_A, ABS, 0xffffffff },
+                                { DSPSTRIDE_A, ABS, 32768 } },
+      REFUSED, .error = true },
+    { "4096x4096 past the end of the partition",
+      { { PIPESRC_A, ABS, SRC(4096, 4096) }, { DSPSTRIDE_A, ABS, 16384 },
+        { DSPSURF_A, MEND, 2 * PAGE } }, BLACK, 4096, 4096, .error = true },
+
+    /* DSPSTRIDE */
+    { "stride 0", { { DSPSTRIDE_A, ABS, 0 } }, REFUSED, .error = true },
+    /* the test pattern's stride is 832: 800 bytes of pixels, padding */
+    { "stride low bits (ignored)", { { DSPSTRIDE_A, ABS, 832 + 0x3f } },
+      SHOWN, W, H, true },
+    { "stride sign bit (ignored)", { { DSPSTRIDE_A, ABS, 0x80000000 | 832 } },
+      SHOWN, W, H, true },
+    { "stride 800 (low bits: 768)", { { DSPSTRIDE_A, ABS, 800 } },
+      REFUSED, .error = true },
+    { "stride all ones", { { DSPSTRIDE_A, ABS, 0xffffffff } },
+      REFUSED, .error = true },
+    { "stride one line short", { { DSPSTRIDE_A, ABS, 768 } },
+      REFUSED, .error = true },
+    { "stride 32 KiB + 64", { { DSPSTRIDE_A, ABS, 32768 + 64 } },
+      REFUSED, .error = true },
+    { "stride 32 KiB", { { DSPSTRIDE_A, ABS, 32768 } }, SHOWN, W, H },
+
+    /* DSPSURF, DSPOFFSET (DSPTILEOFF), DSPLINOFF */
+    { "surface not page aligned (ignored)", { { DSPSURF_A, FB, 0x123 } },
+      SHOWN, W, H, true },
+    { "surface at 4 GiB - 4 KiB", { { DSPSURF_A, ABS, 0xfffff000 } },
+      BLACK, W, H, .error = true },
+    { "surface across the end of the partition",
+      { { DSPSURF_A, MEND, PAGE } }, BLACK, W, H, .error = true },
+    { "offset 8191,8191", { { DSPOFFSET_A, ABS, 0x1fff1fff } },
+      REFUSED, .error = true },
+    { "offset 8191 lines past the end of the partition",
+      { { DSPSURF_A, MEND, 16 * PAGE }, { DSPOFFSET_A, ABS, 0x1fff0000 } },
+      BLACK, W, H, .error = true },
+    { "offset wrapping 32 bits",
+      { { DSPSURF_A, ABS, 0xffffe000 }, { DSPSTRIDE_A, ABS, 32768 },
+        { DSPOFFSET_A, ABS, 0x1fff0000 } }, BLACK, W, H, .error = true },
+    { "x offset to the stride's end",
+      { { DSPSTRIDE_A, ABS, 32768 }, { DSPOFFSET_A, ABS, 8192 - W } },
+      SHOWN, W, H },
+    { "DSPLINOFF all ones (unused)", { { DSPLINOFF_A, ABS, 0xffffffff } },
+      SHOWN, W, H, true },
+
+    /* X tiling */
+    { "x-tiled, stride not whole tiles",
+      { { DSPCNTR_A, ABS, CNTR(FMT_XRGB8888) | DSPCNTR_TILED } },
+      REFUSED, .error = true },
+    { "x-tiled", { { DSPCNTR_A, ABS, CNTR(FMT_XRGB8888) | DSPCNTR_TILED },
+                   { DSPSTRIDE_A, ABS, 1024 } }, SHOWN, W, H },
+    { "x-tiled, 1023 lines down",
+      { { DSPCNTR_A, ABS, CNTR(FMT_XRGB8888) | DSPCNTR_TILED },
+        { DSPSTRIDE_A, ABS, 1024 }, { DSPOFFSET_A, ABS, 0x03ff0000 } },
+      SHOWN, W, H },
+
+    /* the cursor: modes, position, base */
+    { "cursor 64", { { CURCNTR_A, ABS, 0x27 } }, SHOWN, W, H },
+    { "cursor 256 on a 1x1 plane",
+      { { CURCNTR_A, ABS, 0x23 }, { PIPESRC_A, ABS, SRC(1, 1) } },
+      SHOWN, 1, 1 },
+    { "cursor 128 at -32767,-32767",
+      { { CURCNTR_A, ABS, 0x22 }, { CURPOS_A, ABS, 0xffffffff } },
+      SHOWN, W, H, true },
+    { "cursor at 32767,32767",
+      { { CURCNTR_A, ABS, 0x27 }, { CURPOS_A, ABS, 0x7fff7fff } },
+      SHOWN, W, H, true },
+    { "cursor one pixel in, top left",
+      { { CURCNTR_A, ABS, 0x23 }, { CURPOS_A, ABS, 0x80ff80ff } },
+      SHOWN, W, H },
+    { "cursor one pixel in, bottom right",
+      { { CURCNTR_A, ABS, 0x27 }, { CURPOS_A, ABS, (H - 1) << 16 | (W - 1) } },
+      SHOWN, W, H },
+    { "cursor at -0,-0", { { CURCNTR_A, ABS, 0x27 },
+                           { CURPOS_A, ABS, 0x80008000 } }, SHOWN, W, H },
+    { "cursor control all ones", { { CURCNTR_A, ABS, 0xffffffff } },
+      SHOWN, W, H },
+    { "cursor mode not ARGB", { { CURCNTR_A, ABS, 0x05 } }, SHOWN, W, H, true },
+    { "cursor at 4 GiB - 4 KiB",
+      { { CURCNTR_A, ABS, 0x27 }, { CURBASE_A, ABS, 0xfffff000 } },
+      SHOWN, W, H, .error = true },
+    { "cursor 256 across the end of the partition",
+      { { CURCNTR_A, ABS, 0x23 }, { CURBASE_A, MEND, 4 * PAGE } },
+      SHOWN, W, H, .error = true },
+};
+
+typedef struct Hostile {
+    VgtQtest d;
+    Fb fb;
+    uint64_t cur_gm;
+} Hostile;
+
+static uint64_t guest_errors(VgtQtest *d)
+{
+    QDict *stats = vgt_qtest_qom_dict(d, "stats");
+    uint64_t n = qdict_get_int(stats, "guest-errors");
+
+    qobject_unref(stats);
+    return n;
+}
+
+/* The good layout, on the test pattern, and a 64x64 cursor image (off). */
+static void hostile_restore(Hostile *t)
+{
+    VgtQtest *d = &t->d;
+
+    vgt_wr(d, CURCNTR_A, 0);
+    vgt_wr(d, CURPOS_A, 0);
+    vgt_wr(d, CURBASE_A, t->cur_gm);
+    vgt_wr(d, DSPLINOFF_A, 0);
+    vgt_qtest_modeset(d, t->fb.gm, t->fb.stride, FMT_XRGB8888, false, W, H);
+    qtest_clock_step(d->qts, 20 * SCALE_MS);    /* a vblank latches DSPSURF */
+}
+
+/* The test pattern's bytes read as RGB565 from pixel @x0, expanded. */
+static void check_raw565(Hostile *t, const char *what, const uint8_t *pix,
+                         int w, int h, int x0)
+{
+    g_autofree uint8_t *fb = g_malloc(t->fb.pages * PAGE);
+    int x, y;
+
+    qtest_memread(t->d.qts, FB_GPA, fb, t->fb.pages * PAGE);
+    for (y = 0; y < h; y++) {
+        for (x = 0; x < w; x++) {
+            const uint8_t *p = fb + y * t->fb.stride + (x0 + x) * 2;
+            const uint8_t *got = pix + (y * w + x) * 3;
+            uint16_t v = p[0] | p[1] << 8;
+            uint8_t r = v >> 11, g = (v >> 5) & 0x3f, b = v & 0x1f;
+            uint8_t want[3] = { r << 3 | r >> 2, g << 2 | g >> 4,
+                                b << 3 | b >> 2 };
+
+            if (memcmp(got, want, 3)) {
+                g_error("%s: pixel %d,%d: %02x%02x%02x, expected "
+                        "%02x%02x%02x", what, x, y, got[0], got[1], got[2],
+                        want[0], want[1], want[2]);
+            }
+        }
+    }
+}
+
+static void hostile_check(Hostile *t, const char *what,
+                          HostileOutcome outcome, int cw, int ch,
+                          bool pattern_shown, bool error,
+                          const HostileCase *c)
+{
+    VgtQtest *d = &t->d;
+    g_autofree char *console = NULL;
+    uint64_t errors = guest_errors(d);
+    int i, n, w, h;
+
+    for (n = 0; n < 2; n++) {
+        g_autofree uint8_t *pix = screendump(d, &w, &h);
+
+        if (g_test_verbose()) {
+            g_test_message("%s: %dx%d", what, w, h);
+        }
+        switch (outcome) {
+        case REFUSED:
+            g_assert_cmpint(w, ==, 1024);
+            g_assert_cmpint(h, ==, 768);
+            break;
+        case BLACK:
+            g_assert_cmpint(w, ==, cw);
+            g_assert_cmpint(h, ==, ch);
+            for (i = 0; i < w * h * 3; i++) {
+                if (pix[i]) {
+                    g_error("%s: byte %d of the frame is %02x, not black",
+                            what, i, pix[i]);
+                }
+            }
+            break;
+        case SHOWN:
+            g_assert_cmpint(w, ==, cw);
+            g_assert_cmpint(h, ==, ch);
+            if (c && c->raw565) {
+                check_raw565(t, what, pix, w, h, c->x);
+            }
+            break;
+        }
+    }
+    if (outcome == SHOWN && pattern_shown) {
+        check_frame(d, FMT_XRGB8888);
+    }
+    console = vgt_qtest_display_console(d);
+    if (outcome == REFUSED) {
+        g_assert_cmpstr(console, ==, "no display");
+    } else {
+        g_assert_true(g_str_has_prefix(console, "pipe A: "));
+    }
+    /* one guest error for a layout, however often it is refreshed */
+    if (guest_errors(d) != errors + error) {
+        g_error("%s: %" PRIu64 " guest errors, expected %d", what,
+                guest_errors(d) - errors, error);
+    }
+}
+
+static void hostile_start(Hostile *t, const char *props)
+{
+    g_autofree uint32_t *cur = g_new(uint32_t, 64 * 64);
+    VgtQtest *d = &t->d;
+    int i;
+
+    dev_start(d, props);
+    fb_create(d, &t->fb, FMT_XRGB8888, false, false);
+    /* a 64x64 half-transparent white cursor, its pages after the fb's */
+    for (i = 0; i < 64 * 64; i++) {
+        cur[i] = 0x80808080;
+    }
+    t->cur_gm = d->mbase + 256 * PAGE;
+    for (i = 0; i < 4; i++) {
+        uint64_t gpa = FB_GPA + 4 * MiB + i * PAGE;
+
+        qtest_memwrite(d->qts, gpa, (uint8_t *)cur + i * PAGE, PAGE);
+        vgt_gtt_wr(d, t->cur_gm / PAGE + i, vgt_pte(gpa));
+    }
+    hostile_restore(t);
+    check_frame(d, FMT_XRGB8888);
+}
+
+static void test_hostile_layouts(const void *opaque)
+{
+    const char *props = opaque;
+    Hostile t;
+    VgtQtest *d = &t.d;
+    unsigned i, j, fmt;
+
+    hostile_start(&t, props);
+    for (i = 0; i < ARRAY_SIZE(hostile_cases); i++) {
+        const HostileCase *c = &hostile_cases[i];
+
+        for (j = 0; j < ARRAY_SIZE(c->regs) && c->regs[j].reg; j++) {
+            const HostileReg *r = &c->regs[j];
+            uint64_t v = r->value;
+
+            switch (r->base) {
+            case ABS:
+                break;
+            case FB:
+                v += t.fb.gm;
+                break;
+            case MEND:
+                v = d->mbase + d->msize - v;
+                break;
+            }
+            vgt_wr(d, r->reg, v);
+        }
+        qtest_clock_step(d->qts, 20 * SCALE_MS);
+        hostile_check(&t, c->what, c->outcome, c->w, c->h, c->pattern,
+                      c->error, c);
+        hostile_restore(&t);
+        check_frame(d, FMT_XRGB8888);
+    }
+
+    /*
+     * Every DSPCNTR pixel format: the five vgt shows; 8-bit indexed,
+     * which Haswell has, is not shown (unimplemented, not a guest error);
+     * the reserved values are not shown and are guest errors.
+     */
+    for (fmt = 0; fmt < 16; fmt++) {
+        bool shown = fmt == FMT_565 || fmt == FMT_XRGB8888 || fmt == 8 ||
+                     fmt == FMT_XRGB2101010 || fmt == FMT_XBGR8888;
+        g_autofree char *what = g_strdup_printf("pixel format %u", fmt);
+
+        vgt_wr(d, DSPCNTR_A, CNTR(fmt));
+        hostile_check(&t, what, shown ? SHOWN : REFUSED, W, H,
+                      fmt == FMT_XRGB8888, !shown && fmt != 2, NULL);
+        hostile_restore(&t);
+    }
+    check_frame(d, FMT_XRGB8888);
+    vgt_qtest_stop(d);
+}
+
+/*
+ * Legacy VGA with every CRTC, sequencer and graphics register at its
+ * extremes: QEMU's VGA code draws something, and answers.
+ */
+static void test_hostile_vga(void)
+{
+    static const uint8_t vals[] = { 0x00, 0xff, 0x7f, 0x80, 0x01 };
+    g_autofree uint8_t *pix = NULL;
+    VgtQtest d;
+    unsigned i, r;
+    int w, h;
+
+    dev_start(&d, "");
+    vga_text_mode(&d);
+    check_vga_text(&d);
+    for (i = 0; i < ARRAY_SIZE(vals); i++) {
+        qtest_outb(d.qts, 0x3c2, vals[i] | 1);
+        vga_idx(&d, 0x3d4, 0x11, 0x00);         /* CRTC writable */
+        for (r = 0; r < 0x19; r++) {
+            if (r != 0x11) {
+                vga_idx(&d, 0x3d4, r, vals[i]);
+            }
+        }
+        for (r = 1; r < 5; r++) {
+            vga_idx(&d, 0x3c4, r, vals[i]);
+        }
+        for (r = 0; r < 9; r++) {
+            vga_idx(&d, 0x3ce, r, vals[i]);
+        }
+        qtest_inb(d.qts, 0x3da);
+        for (r = 0x10; r < 0x15; r++) {
+            qtest_outb(d.qts, 0x3c0, r);
+            qtest_outb(d.qts, 0x3c0, vals[i]);
+        }
+        qtest_outb(d.qts, 0x3c0, 0x20);
+        g_free(pix);
+        pix = screendump(&d, &w, &h);
+        g_assert_cmpint(w, >, 0);
+        g_assert_cmpint(h, >, 0);
+        g_free(pix);
+        pix = screendump(&d, &w, &h);
+        qtest_qmp_assert_success(d.qts, "{ 'execute': 'query-status' }");
+    }
+    /* back to text mode: shown as before */
+    vga_text_mode(&d);
+    check_vga_text(&d);
+    vgt_qtest_stop(&d);
+}
+
 static const ScanoutCase cases[] = {
     { FMT_XRGB8888, false, false, "pipe A: 200x40 XRGB8888 linear, zero" },
     { FMT_XRGB8888, false, true, "pipe A: 200x40 XRGB8888 linear, copy" },
@@ -877,5 +1293,10 @@ int main(int argc, char **argv)
     qtest_add_func("/vgt/display/vga-handover", test_vga_handover);
     qtest_add_func("/vgt/display/vga-rom", test_vga_rom);
     qtest_add_func("/vgt/display/vga-off", test_vga_off);
+    qtest_add_data_func("/vgt/display/hostile-layouts/zero-copy", "",
+                        test_hostile_layouts);
+    qtest_add_data_func("/vgt/display/hostile-layouts/copy",
+                        ",x-display-zero-copy=off", test_hostile_layouts);
+    qtest_add_func("/vgt/display/hostile-vga", test_hostile_vga);
     return g_test_run();
 }

@@ -331,14 +331,18 @@ static inline void vgt_qtest_modeset(VgtQtest *d, uint64_t surf,
     vgt_wr(d, PIPECONF_A, 1u << 31);
 }
 
-/* The VM's console as QMP's screendump writes it: RGB, g_free it. */
+/*
+ * The VM's console as QMP's screendump writes it: RGB, g_free it.  QEMU
+ * 7.2's PPM writer pads each line to 4 bytes (pixman's stride): a frame
+ * whose width * 3 is not a multiple of 4 comes back without the padding.
+ */
 static inline uint8_t *vgt_qtest_screendump(VgtQtest *d, int *w, int *h)
 {
     g_autofree char *path = NULL;
     g_autofree char *data = NULL;
     int fd = g_file_open_tmp("vgt-qtest-XXXXXX.ppm", &path, NULL);
-    size_t len;
-    int max, n = 0;
+    size_t len, line, pitch;
+    int max, n = 0, y;
     uint8_t *pix;
 
     g_assert_cmpint(fd, >=, 0);
@@ -350,9 +354,13 @@ static inline uint8_t *vgt_qtest_screendump(VgtQtest *d, int *w, int *h)
     unlink(path);
     g_assert_cmpint(sscanf(data, "P6 %d %d %d%n", w, h, &max, &n), ==, 3);
     g_assert_cmpint(max, ==, 255);
-    g_assert_cmpuint(len, ==, n + 1 + (size_t)*w * *h * 3);
-    pix = g_malloc(*w * *h * 3);
-    memcpy(pix, data + n + 1, *w * *h * 3);
+    line = (size_t)*w * 3;
+    pitch = len == n + 1 + line * *h ? line : ROUND_UP(line, 4);
+    g_assert_cmpuint(len, ==, n + 1 + pitch * *h);
+    pix = g_malloc(line * *h);
+    for (y = 0; y < *h; y++) {
+        memcpy(pix + y * line, data + n + 1 + y * pitch, line);
+    }
     return pix;
 }
 

@@ -25,6 +25,13 @@
  * while the monitor is unplugged, the console shows a placeholder saying
  * so.
  *
+ * Whatever the guest writes, the console only ever gets surfaces QEMU and
+ * pixman take: at most 4096 x 4096 (Haswell's pipes), lines of whole
+ * 32-bit words, pixels in guest RAM 4-byte aligned (zero-copy) or in the
+ * console's own buffer.  A plane that cannot be shown (reserved format,
+ * PIPESRC beyond 4096, a stride that cannot hold a line) shows the
+ * placeholder and is reported once, not at every frame.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
@@ -53,6 +60,12 @@ static const struct VgtFormat {
     { DISP_FORMAT_RGBX888, PIXMAN_x8b8g8r8, 4, "XBGR8888" },
 };
 
+/* Haswell's pipes are at most 4096 x 4096 (PIPESRC's fields hold 8192) */
+#define VGT_PIPE_MAX_SRC            4096u
+
+/* The one primary plane format Haswell has that vgt does not show. */
+#define VGT_DISP_FORMAT_C8          (2u << DISP_FORMAT_SHIFT)
+
 static const struct VgtFormat *vgt_format(uint32_t field)
 {
     unsigned i;
@@ -65,9 +78,29 @@ static const struct VgtFormat *vgt_format(uint32_t field)
     return NULL;
 }
 
+/*
+ * Why vgt_scanout_decode() found nothing to show, or (the last two) what
+ * vgt_display_render() found wrong.  In bits 63:56 of the last bad layout
+ * reported (VgtConsole.bad_surface): never 0 there.
+ */
+typedef enum VgtRefusal {
+    VGT_SCANOUT_OK,
+    VGT_SCANOUT_OFF,            /* the plane is disabled */
+    VGT_SCANOUT_UNIMP,          /* 8-bit indexed (LOG_UNIMP) */
+    VGT_SCANOUT_RESERVED,       /* reserved pixel format */
+    VGT_SCANOUT_SIZE,           /* PIPESRC beyond Haswell's pipes */
+    VGT_SCANOUT_STRIDE,         /* DSPSTRIDE cannot hold a line */
+    VGT_SCANOUT_OUTSIDE,        /* surface outside the VM's GM: black */
+    VGT_CURSOR_OUTSIDE,         /* cursor outside the VM's GM: not shown */
+} VgtRefusal;
+
+#define VGT_BAD_KEY(why, value)     ((uint64_t)(why) << 56 | (value))
+
 /* What one pipe scans out, decoded from its registers. */
 typedef struct VgtScanout {
     int pipe;
+    VgtRefusal refusal;
+    uint32_t src, cntr, off;    /* PIPESRC, DSPCNTR, DSPOFFSET as written */
     uint32_t width, height, stride;
     const struct VgtFormat *fmt;
     uint32_t format_field;
@@ -97,7 +130,11 @@ static bool vgt_scanout_decode(VgtState *s, unsigned p, VgtScanout *so,
 
     memset(so, 0, sizeof(*so));
     so->pipe = p;
+    so->src = src;
+    so->cntr = cntr;
+    so->off = off;
     if (!(cntr & DISP_ENABLE)) {
+        so->refusal = VGT_SCANOUT_OFF;
         *why = "the primary plane is disabled";
         return false;
     }
@@ -111,12 +148,24 @@ static bool vgt_scanout_decode(VgtState *s, unsigned p, VgtScanout *so,
     so->y = DSPOFFSET_Y(off);
     so->tiled = cntr & DISP_TILED;
     if (!so->fmt) {
-        *why = "unsupported pixel format";
+        if (so->format_field == VGT_DISP_FORMAT_C8) {
+            so->refusal = VGT_SCANOUT_UNIMP;
+            *why = "8-bit indexed pixels are not shown";
+        } else {
+            so->refusal = VGT_SCANOUT_RESERVED;
+            *why = "reserved pixel format";
+        }
+        return false;
+    }
+    if (so->width > VGT_PIPE_MAX_SRC || so->height > VGT_PIPE_MAX_SRC) {
+        so->refusal = VGT_SCANOUT_SIZE;
+        *why = "the pipe source is larger than 4096x4096";
         return false;
     }
     line = (uint64_t)(so->x + so->width) * so->fmt->cpp;
     if (!so->stride || so->stride > HSW_MAX_STRIDE || line > so->stride ||
         (so->tiled && so->stride % HSW_TILE_X_WIDTH)) {
+        so->refusal = VGT_SCANOUT_STRIDE;
         *why = "stride does not fit the plane";
         return false;
     }
@@ -130,7 +179,81 @@ static bool vgt_scanout_decode(VgtState *s, unsigned p, VgtScanout *so,
         so->len = (uint64_t)(so->height - 1) * so->stride +
                   so->width * so->fmt->cpp;
     }
+    so->refusal = VGT_SCANOUT_OK;
     return true;
+}
+
+/*
+ * Bytes per line of the console's own copy of the plane: pixman takes
+ * whole 32-bit words only (an odd number of RGB565 pixels is not).
+ */
+static size_t vgt_scanout_pitch(const VgtScanout *so)
+{
+    return ROUND_UP((size_t)so->width * so->fmt->cpp, 4);
+}
+
+/*
+ * Report a plane vgt_scanout_decode() refused: once for a layout, not at
+ * every frame; a guest error, but for the format Haswell has and vgt does
+ * not show.
+ */
+static void vgt_scanout_refused(VgtState *s, const VgtScanout *so,
+                                const char *why)
+{
+    VgtConsole *d = &s->display.console;
+    char pipe = 'A' + so->pipe;
+    uint64_t key;
+
+    switch (so->refusal) {
+    case VGT_SCANOUT_UNIMP:
+    case VGT_SCANOUT_RESERVED:
+        key = so->format_field;
+        break;
+    case VGT_SCANOUT_SIZE:
+        key = so->src;
+        break;
+    case VGT_SCANOUT_STRIDE:
+        /* 18 + 13 + 12 + 3 + 1 bits */
+        key = so->stride | (uint64_t)so->x << 18 |
+              (uint64_t)(so->width - 1) << 31 |
+              (uint64_t)so->fmt->cpp << 44 | (uint64_t)so->tiled << 47;
+        break;
+    default:
+        return;
+    }
+    key = VGT_BAD_KEY(so->refusal, key);
+    if (d->bad_surface == key) {
+        return;
+    }
+    d->bad_surface = key;
+    trace_vgt_display_refused(so->pipe, why, so->src, so->cntr, so->stride,
+                              so->off, so->surf);
+    switch (so->refusal) {
+    case VGT_SCANOUT_UNIMP:
+        qemu_log_mask(LOG_UNIMP, "vgt: display: pipe %c pixel format %u "
+                      "(8-bit indexed) not shown\n", pipe,
+                      so->format_field >> DISP_FORMAT_SHIFT);
+        return;
+    case VGT_SCANOUT_RESERVED:
+        qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: pipe %c pixel format "
+                      "%u is reserved: not shown\n", pipe,
+                      so->format_field >> DISP_FORMAT_SHIFT);
+        break;
+    case VGT_SCANOUT_SIZE:
+        qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: pipe %c source %ux%u "
+                      "is larger than Haswell's %ux%u: not shown\n", pipe,
+                      so->width, so->height, VGT_PIPE_MAX_SRC,
+                      VGT_PIPE_MAX_SRC);
+        break;
+    default:
+        /* enabled, known format, but the stride cannot hold a line */
+        qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: pipe %c stride %u "
+                      "for %u pixels of %s at x %u%s: not shown\n",
+                      pipe, so->stride, so->width, so->fmt->name, so->x,
+                      so->tiled ? " (X-tiled: a multiple of 512)" : "");
+        break;
+    }
+    s->stats.guest_errors++;
 }
 
 /*
@@ -354,8 +477,9 @@ static bool vgt_cursor_draw(VgtState *s, const VgtScanout *so,
         return false;
     }
     if (!vgt_gm_is_ours(s, base, size * size * 4)) {
-        if (d->bad_surface != (base | 1)) {
-            d->bad_surface = base | 1;
+        if (d->bad_surface != VGT_BAD_KEY(VGT_CURSOR_OUTSIDE, base)) {
+            d->bad_surface = VGT_BAD_KEY(VGT_CURSOR_OUTSIDE, base);
+            trace_vgt_display_cursor_refused(so->pipe, base, size);
             s->stats.guest_errors++;
             qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: pipe %c cursor at "
                           "GM 0x%08x is outside this VM's graphics memory: "
@@ -376,8 +500,17 @@ static bool vgt_cursor_draw(VgtState *s, const VgtScanout *so,
     src = pixman_image_create_bits(PIXMAN_a8r8g8b8, size, size,
                                    (uint32_t *)pixels, size * 4);
     dst = pixman_image_create_bits(so->fmt->pixman, so->width, so->height,
-                                   (uint32_t *)d->buf,
-                                   so->width * so->fmt->cpp);
+                                   (uint32_t *)d->buf, vgt_scanout_pitch(so));
+    if (!src || !dst) {
+        /* not for any layout vgt_scanout_decode() lets through */
+        if (src) {
+            pixman_image_unref(src);
+        }
+        if (dst) {
+            pixman_image_unref(dst);
+        }
+        return false;
+    }
     pixman_image_composite(PIXMAN_OP_OVER, src, NULL, dst, 0, 0, 0, 0,
                            x, y, size, size);
     pixman_image_unref(src);
@@ -422,6 +555,7 @@ static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
                        VGT_PAGE_SHIFT) - first;
     g_autofree uint8_t **pages = g_new(uint8_t *, npages);
     size_t linelen = (size_t)so->width * so->fmt->cpp;
+    size_t pitch = vgt_scanout_pitch(so);
     bool zero_copy, geometry, outside;
     int dirty_from = -1, cy = 0, ch = 0;
     MemoryRegion *mr = NULL;
@@ -430,8 +564,11 @@ static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
 
     outside = !vgt_gm_is_ours(s, so->start, so->len);
     if (outside) {
-        if (d->bad_surface != so->surf) {
-            d->bad_surface = so->surf;
+        if (d->bad_surface != VGT_BAD_KEY(VGT_SCANOUT_OUTSIDE, so->surf)) {
+            d->bad_surface = VGT_BAD_KEY(VGT_SCANOUT_OUTSIDE, so->surf);
+            trace_vgt_display_refused(so->pipe, "outside the VM's GM: black",
+                                      so->src, so->cntr, so->stride, so->off,
+                                      so->surf);
             s->stats.guest_errors++;
             qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: pipe %c surface at "
                           "GM 0x%" PRIx64 " (+0x%" PRIx64 " bytes) is outside "
@@ -442,8 +579,12 @@ static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
     } else if (vgt_gm_pages(s, first, npages, pages, &mr)) {
         host = pages[0] + (so->start & (VGT_PAGE_SIZE - 1));
     }
+    /*
+     * pixman's pixels are uint32_t *: in place only from a 4-byte aligned
+     * start (DSPSTRIDE is a multiple of 64), so not RGB565 from an odd x
+     */
     zero_copy = mr && !so->tiled && d->zero_copy_allowed &&
-                !vgt_cursor_visible(s, so->pipe);
+                !((uintptr_t)host & 3) && !vgt_cursor_visible(s, so->pipe);
 
     geometry = d->pipe != so->pipe || d->width != so->width ||
                d->height != so->height || d->format != so->format_field ||
@@ -474,11 +615,17 @@ static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
     }
 
     if (geometry || !d->buf) {
-        uint8_t *buf = g_malloc0(linelen * so->height);
+        /* up to 4096 lines of 16 KiB: refuse rather than abort */
+        uint8_t *buf = g_try_malloc0(pitch * so->height);
 
+        if (!buf) {
+            trace_vgt_display_no_memory(so->pipe, pitch * so->height);
+            vgt_display_placeholder(s, "no host memory for the plane");
+            return;
+        }
         vgt_display_replace(s, qemu_create_displaysurface_from(
                                 so->width, so->height, so->fmt->pixman,
-                                linelen, buf), NULL, buf);
+                                pitch, buf), NULL, buf);
         trace_vgt_display_surface(so->pipe, so->width, so->height,
                                   so->fmt->name, so->stride, so->start,
                                   so->tiled, false);
@@ -494,7 +641,7 @@ static void vgt_display_render(VgtState *s, const VgtScanout *so, bool force)
         bool changed = false;
 
         if (y < so->height) {
-            uint8_t *out = d->buf + (size_t)y * linelen;
+            uint8_t *out = d->buf + (size_t)y * pitch;
 
             if (outside) {
                 memset(d->line, 0, linelen);
@@ -573,21 +720,7 @@ static void vgt_display_update(void *opaque)
             vgt_display_render(s, &so, force);
             return;
         }
-        if (so.fmt == NULL && (vgt_vreg(s, DSPCNTR(p)) & DISP_ENABLE) &&
-            d->bad_surface != (0x80000000u | so.format_field)) {
-            d->bad_surface = 0x80000000u | so.format_field;
-            qemu_log_mask(LOG_UNIMP, "vgt: display: pipe %c pixel format "
-                          "%u not shown\n", 'A' + p,
-                          so.format_field >> DISP_FORMAT_SHIFT);
-        } else if (so.fmt && d->bad_surface != (0x40000000u | so.stride)) {
-            /* enabled, known format, but the stride cannot hold a line */
-            d->bad_surface = 0x40000000u | so.stride;
-            s->stats.guest_errors++;
-            qemu_log_mask(LOG_GUEST_ERROR, "vgt: display: pipe %c stride %u "
-                          "for %u pixels of %s at x %u%s: not shown\n",
-                          'A' + p, so.stride, so.width, so.fmt->name, so.x,
-                          so.tiled ? " (X-tiled: a multiple of 512)" : "");
-        }
+        vgt_scanout_refused(s, &so, why);
         break;
     }
     vgt_display_placeholder(s, why);

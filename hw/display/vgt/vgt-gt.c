@@ -43,8 +43,13 @@ static void vgt_gt_gdrst_write(VgtState *s, const VgtRegInfo *r,
                       "domains 0x%08x ignored\n", value & ~GDRST_DOMAINS);
     }
     vgt_ring_gdrst(s, value & GDRST_DOMAINS);
-    /* The reset is done when the bits read back clear: at once. */
-    vgt_vreg(s, offset) = 0;
+    /*
+     * The reset is done when the bits read back clear: at once.  Without
+     * a helper there is no GPU to reset: the bits stay, i915's wait for
+     * them times out, it reports the failed reset and wedges the GPU,
+     * and the VM runs on without it.
+     */
+    vgt_vreg(s, offset) = vgt_host_gone(s) ? value & GDRST_DOMAINS : 0;
 }
 
 static void vgt_gt_pcode_write(VgtState *s, const VgtRegInfo *r,

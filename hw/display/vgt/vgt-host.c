@@ -14,6 +14,14 @@
  * guest RAM with the helper through a memory listener: the helper maps
  * guest frames only inside what was registered.
  *
+ * The helper may go away while the VM runs: vgt-hostd dies (its socket
+ * hangs up) or vgt.ko loses the GPU.  The device then says so once, stops
+ * the engines as hung (the guest's driver sees a GPU hang it cannot reset
+ * away), keeps GTT and fence writes in its own copy only, refuses
+ * migration, and never calls the helper again (vgt_host_gone_ops).  The
+ * display and everything else that does not need the GPU keep working.
+ * A VM gets its GPU back only by being restarted on a running helper.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
@@ -25,6 +33,9 @@
 #include "qapi/error.h"
 #include "exec/address-spaces.h"
 #include "exec/memory.h"
+#include "migration/blocker.h"
+#include "migration/migration.h"
+#include "migration/misc.h"
 #include "sysemu/xen.h"
 #include "vgt-internal.h"
 #include "trace.h"
@@ -42,6 +53,261 @@ static void vgt_host_log(int level, const char *msg)
         /* refusals: something the VM (or we) asked for was not allowed */
         qemu_log_mask(LOG_GUEST_ERROR, "vgt helper: %s\n", msg);
     }
+}
+
+/* The helper= value, as messages name it. */
+static const char *vgt_host_where(VgtState *s)
+{
+    return s->conf.helper && *s->conf.helper ? s->conf.helper : "embedded";
+}
+
+/*
+ * The ops once the helper went away: nothing reaches it.  What the guest
+ * writes to the GTT and the fences stays in the device's copy (the
+ * aperture and the display read that), so those "succeed"; everything
+ * that needs the helper fails with -VGT_E_IO.  The dirty log "starts" and
+ * "stops", but each read fails: the caller then counts every page as
+ * written by the GPU, which is safe.
+ */
+static int vgt_gone_io(struct vgt_conn *c)
+{
+    return -VGT_E_IO;
+}
+
+static int vgt_gone_connect(const char *path, struct vgt_conn **out)
+{
+    *out = NULL;
+    return -VGT_E_IO;
+}
+
+static void vgt_gone_disconnect(struct vgt_conn *c)
+{
+}
+
+static int vgt_gone_create(struct vgt_conn *c, const struct vgt_create_req *r,
+                           struct vgt_instance_info *info)
+{
+    return -VGT_E_IO;
+}
+
+static int vgt_gone_info(struct vgt_conn *c, struct vgt_instance_info *info)
+{
+    return -VGT_E_IO;
+}
+
+static int vgt_gone_mem_register(struct vgt_conn *c,
+                                 const struct vgt_mem_region *region)
+{
+    return -VGT_E_IO;
+}
+
+static int vgt_gone_mem_unregister(struct vgt_conn *c, uint64_t gpa)
+{
+    return -VGT_E_IO;
+}
+
+static int vgt_gone_gtt_write(struct vgt_conn *c,
+                              const struct vgt_gtt_entry *e, uint32_t n,
+                              uint32_t *bad)
+{
+    trace_vgt_host_gone_gtt(n);
+    return 0;
+}
+
+static int vgt_gone_gtt_read(struct vgt_conn *c, uint32_t index,
+                             struct vgt_gtt_entry *out)
+{
+    return -VGT_E_IO;
+}
+
+static int vgt_gone_fence_write(struct vgt_conn *c, uint32_t fence,
+                                uint64_t value)
+{
+    trace_vgt_host_gone_fence(fence, value);
+    return 0;
+}
+
+static int vgt_gone_gm_read(struct vgt_conn *c, uint64_t gm_addr, void *buf,
+                            uint32_t len)
+{
+    return -VGT_E_IO;
+}
+
+static int vgt_gone_event_fd(struct vgt_conn *c)
+{
+    return -1;
+}
+
+static int vgt_gone_events_read(struct vgt_conn *c, struct vgt_event *ev,
+                                uint32_t max)
+{
+    return 0;
+}
+
+static int vgt_gone_stats(struct vgt_conn *c, struct vgt_stats *st)
+{
+    return -VGT_E_IO;
+}
+
+static int vgt_gone_shadow_map(struct vgt_conn *c,
+                               struct vgt_shadow_info *out)
+{
+    return -VGT_E_IO;
+}
+
+static int vgt_gone_submit(struct vgt_conn *c, const struct vgt_workload *wl)
+{
+    return -VGT_E_IO;
+}
+
+static int vgt_gone_u32(struct vgt_conn *c, uint32_t value)
+{
+    return -VGT_E_IO;
+}
+
+static int vgt_gone_sched_stats(struct vgt_conn *c,
+                                struct vgt_sched_stats *st)
+{
+    return -VGT_E_IO;
+}
+
+static int vgt_gone_engine_regs_get(struct vgt_conn *c, uint32_t engine,
+                                    struct vgt_engine_regs *st)
+{
+    return -VGT_E_IO;
+}
+
+static int vgt_gone_engine_regs_set(struct vgt_conn *c,
+                                    const struct vgt_engine_regs *st)
+{
+    return -VGT_E_IO;
+}
+
+static int vgt_gone_dirty_log(struct vgt_conn *c, bool enable)
+{
+    return 0;
+}
+
+static int vgt_gone_dirty_read(struct vgt_conn *c, uint64_t gpa,
+                               uint64_t npages, uint64_t *bitmap)
+{
+    return -VGT_E_IO;
+}
+
+static const struct vgt_host_ops vgt_host_gone_ops = {
+    .abi_version = VGT_ABI_VERSION,
+    .name = "gone",
+    .connect = vgt_gone_connect,
+    .disconnect = vgt_gone_disconnect,
+    .create = vgt_gone_create,
+    .destroy = vgt_gone_io,
+    .reset = vgt_gone_io,
+    .info = vgt_gone_info,
+    .mem_register = vgt_gone_mem_register,
+    .mem_unregister = vgt_gone_mem_unregister,
+    .gtt_write = vgt_gone_gtt_write,
+    .gtt_read = vgt_gone_gtt_read,
+    .fence_write = vgt_gone_fence_write,
+    .gm_read = vgt_gone_gm_read,
+    .event_fd = vgt_gone_event_fd,
+    .events_read = vgt_gone_events_read,
+    .stats = vgt_gone_stats,
+    .shadow_map = vgt_gone_shadow_map,
+    .submit = vgt_gone_submit,
+    .set_weight = vgt_gone_u32,
+    .sched_stats = vgt_gone_sched_stats,
+    .engine_regs_get = vgt_gone_engine_regs_get,
+    .engine_regs_set = vgt_gone_engine_regs_set,
+    .dirty_log = vgt_gone_dirty_log,
+    .dirty_read = vgt_gone_dirty_read,
+};
+
+/*
+ * Refuse migration once the helper went away: with a blocker (a clear
+ * error at "migrate"), which cannot be added while a migration runs (the
+ * one that was running is cancelled) or with --only-migratable; until it
+ * is in place, a migration that starts is cancelled.
+ */
+static void vgt_host_gone_block(VgtState *s)
+{
+    int ret;
+
+    if (!s->host.gone_blocker_added && migration_is_idle()) {
+        ret = migrate_add_blocker(s->host.gone_blocker, NULL);
+        trace_vgt_host_gone_blocker(ret);
+        s->host.gone_blocker_added = ret >= 0;
+    }
+}
+
+static void vgt_host_gone_migration(Notifier *notifier, void *data)
+{
+    VgtState *s = container_of(notifier, VgtState, host.gone_notifier);
+
+    if (migration_in_setup(data)) {
+        /* QEMU reports it when the migration ends (and in query-migrate) */
+        migration_cancel(s->host.gone_blocker);
+        return;
+    }
+    vgt_host_gone_block(s);
+}
+
+/* Why the socket transport lost vgt-hostd (the errno it left). */
+static const char *vgt_host_lost_reason(int err)
+{
+    switch (err) {
+    case ECONNRESET:
+    case EPIPE:
+    case ENOTCONN:
+        return "vgt-hostd closed the connection (it exited or was killed)";
+    case ETIMEDOUT:
+        return "vgt-hostd did not answer for 10 s";
+    case EPROTO:
+        return "vgt-hostd answered out of turn";
+    default:
+        return err ? strerror(err) : "connection lost";
+    }
+}
+
+/*
+ * The helper went away for good (@err: the errno the transport left).
+ * Say it once, stop listening, stop the engines as hung and never call
+ * the helper again; migration is refused from now on.
+ */
+static void vgt_host_went_away(VgtState *s, int err)
+{
+    const char *where = vgt_host_where(s);
+    const char *id = DEVICE(s)->id ? DEVICE(s)->id : "the vGPU";
+
+    if (s->host.gone) {
+        return;
+    }
+    s->host.gone = true;
+    trace_vgt_host_gone(where, err);
+    if (s->host.transport == &vgt_host_kernel_ops) {
+        error_report("vgt: lost the helper (%s): %s; the GPU is gone", where,
+                     vgt_strerror(-VGT_E_IO));
+    } else {
+        error_report("vgt: the helper (%s) went away: %s; the GPU is stopped "
+                     "for this VM (restart vgt-hostd, then this VM, to use "
+                     "the GPU again)", where, vgt_host_lost_reason(err));
+    }
+    if (s->host.event_fd >= 0) {
+        qemu_set_fd_handler(s->host.event_fd, NULL, NULL, NULL);
+        s->host.event_fd = -1;
+    }
+    s->host.ops = &vgt_host_gone_ops;
+    vgt_submit_helper_gone(s);
+
+    error_setg(&s->host.gone_blocker, "vgt: %s cannot migrate: the GPU "
+               "state its helper (%s) held is lost; restart the VM on a "
+               "running helper to migrate it", id, where);
+    s->host.gone_notifier.notify = vgt_host_gone_migration;
+    add_migration_state_change_notifier(&s->host.gone_notifier);
+    if (!migration_is_idle()) {
+        /* a migration is reading the GPU's dirty pages: it cannot finish */
+        migration_cancel(s->host.gone_blocker);
+    }
+    vgt_host_gone_block(s);
 }
 
 static bool vgt_host_region_wanted(MemoryRegionSection *sec)
@@ -83,6 +349,10 @@ static void vgt_host_region_add(MemoryListener *listener,
     if (!vgt_host_region_wanted(sec)) {
         return;
     }
+    if (s->host.gone) {
+        trace_vgt_host_gone_skip("mem_register");
+        return;
+    }
     region.gpa = sec->offset_within_address_space;
     region.size = int128_get64(sec->size);
     if ((region.gpa | region.size) & (VGT_PAGE_SIZE - 1)) {
@@ -93,7 +363,7 @@ static void vgt_host_region_add(MemoryListener *listener,
     hva = memory_region_get_ram_ptr(sec->mr) + sec->offset_within_region;
     /* embedded and kernel (which pins it): the host address is enough */
     region.hva = (uintptr_t)hva;
-    if (s->host.ops == &vgt_host_socket_ops) {
+    if (s->host.transport == &vgt_host_socket_ops) {
         region.fd = memory_region_get_fd(sec->mr);
         memory_region_from_host(hva, &offset);
         region.fd_offset = offset;
@@ -112,7 +382,7 @@ static void vgt_host_region_add(MemoryListener *listener,
         vgt_host_mem_error(s, "vgt: the helper refused guest RAM "
                            "[0x%" PRIx64 ", +0x%" PRIx64 "): %s%s", region.gpa,
                            region.size, vgt_strerror(ret),
-                           s->host.ops == &vgt_host_kernel_ops &&
+                           s->host.transport == &vgt_host_kernel_ops &&
                            ret == -VGT_E_NOMEM ? " (vgt.ko pins it: raise "
                            "this process's locked-memory limit, ulimit -l, "
                            "or the module's max_pinned_pages)" : "");
@@ -129,6 +399,10 @@ static void vgt_host_region_del(MemoryListener *listener,
     if (!vgt_host_region_wanted(sec)) {
         return;
     }
+    if (s->host.gone) {
+        trace_vgt_host_gone_skip("mem_unregister");
+        return;
+    }
     ret = s->host.ops->mem_unregister(s->host.conn, gpa);
     trace_vgt_host_mem_unregister(gpa, ret);
 }
@@ -138,20 +412,24 @@ static void vgt_host_events(void *opaque)
     VgtState *s = opaque;
     struct vgt_event ev[VGT_EVENT_READ_MAX];
     uint64_t counter;
-    int i, n;
+    int i, n, err;
 
     /*
      * Reset the eventfd first, so events posted meanwhile re-arm it.  The
      * kernel transport's fd is /dev/vgt itself: readable while events are
-     * queued, and read() returns the events, so events_read() alone.
+     * queued, and read() returns the events, so events_read() alone.  The
+     * socket transport's is an epoll set (the eventfd and the hang-up of
+     * the socket) that events_read() resets itself.
      */
-    if (s->host.ops != &vgt_host_kernel_ops &&
+    if (s->host.transport == &vgt_host_embedded_ops &&
         read(s->host.event_fd, &counter, sizeof(counter)) < 0 &&
         errno != EAGAIN) {
         trace_vgt_host_event_fd_error(errno);
     }
     do {
+        errno = 0;
         n = s->host.ops->events_read(s->host.conn, ev, ARRAY_SIZE(ev));
+        err = errno;
         for (i = 0; i < n; i++) {
             /* The helper routes by instance: these are this VM's. */
             trace_vgt_host_event(ev[i].type, ev[i].unit, ev[i].data,
@@ -167,15 +445,13 @@ static void vgt_host_events(void *opaque)
     if (n < 0) {
         trace_vgt_host_event_fd_error(-n);
     }
-    if (n == -VGT_E_IO && s->host.ops == &vgt_host_kernel_ops) {
+    if (n == -VGT_E_IO && s->host.transport != &vgt_host_embedded_ops) {
         /*
-         * /dev/vgt lost its GPU (unbound): the file polls as hung up for
-         * good.  Stop watching it; every later call fails the same way.
+         * vgt-hostd went away (the socket hung up), or /dev/vgt lost its
+         * GPU (unbound: the file polls as hung up for good).  Every later
+         * call would fail the same way.
          */
-        error_report("vgt: lost the helper (%s): %s; the GPU is gone",
-                     s->conf.helper, vgt_strerror(n));
-        qemu_set_fd_handler(s->host.event_fd, NULL, NULL, NULL);
-        s->host.event_fd = -1;
+        vgt_host_went_away(s, err);
     }
 }
 
@@ -292,6 +568,8 @@ bool vgt_host_connect(VgtState *s, Error **errp)
         return false;
     }
     s->host.ops = vgt_host_transport(s->conf.helper, &path);
+    s->host.transport = s->host.ops;
+    s->host.gone = false;
     where = path ? path : "embedded";
     vgt_set_log_sink(vgt_host_log);
 
@@ -382,18 +660,17 @@ fail:
     return false;
 }
 
-/* The helper= value, as messages name it. */
-static const char *vgt_host_where(VgtState *s)
-{
-    return s->conf.helper && *s->conf.helper ? s->conf.helper : "embedded";
-}
-
 bool vgt_host_set_weight(VgtState *s, uint32_t weight, Error **errp)
 {
     int ret;
 
     if (!s->host.conn) {
         error_setg(errp, "vgt: no helper connection to set the weight on");
+        return false;
+    }
+    if (s->host.gone) {
+        error_setg(errp, "vgt: the helper (%s) went away: no weight to set; "
+                   "restart the VM on a running helper", vgt_host_where(s));
         return false;
     }
     ret = s->host.ops->set_weight(s->host.conn, weight);
@@ -416,6 +693,11 @@ bool vgt_host_sched_stats(VgtState *s, struct vgt_sched_stats *st,
         error_setg(errp, "vgt: no helper connection: no scheduler counters");
         return false;
     }
+    if (s->host.gone) {
+        error_setg(errp, "vgt: the helper (%s) went away: no scheduler "
+                   "counters", vgt_host_where(s));
+        return false;
+    }
     memset(st, 0, sizeof(*st));
     ret = s->host.ops->sched_stats(s->host.conn, st);
     trace_vgt_host_sched_stats(ret);
@@ -433,6 +715,11 @@ void vgt_host_reset(VgtState *s)
     int ret;
 
     if (!s->host.conn) {
+        return;
+    }
+    if (s->host.gone) {
+        /* said once already: the VM reboots with its engines stopped */
+        trace_vgt_host_gone_skip("reset");
         return;
     }
     /* GTT ranges back to scratch, fences cleared; the partition stays. */
@@ -454,11 +741,26 @@ void vgt_host_disconnect(VgtState *s)
         memory_listener_unregister(&s->host.mem_listener);
         s->host.mem_listener_registered = false;
     }
+    if (s->host.gone_notifier.notify) {
+        remove_migration_state_change_notifier(&s->host.gone_notifier);
+        s->host.gone_notifier.notify = NULL;
+    }
+    if (s->host.gone_blocker_added) {
+        migrate_del_blocker(s->host.gone_blocker);
+        s->host.gone_blocker_added = false;
+    }
+    error_free(s->host.gone_blocker);
+    s->host.gone_blocker = NULL;
     if (s->host.conn) {
-        /* Destroys the instance: its GTT ranges point at scratch again. */
-        s->host.ops->disconnect(s->host.conn);
+        /*
+         * Destroys the instance: its GTT ranges point at scratch again
+         * (when the helper went away: releases what is left of the
+         * connection).
+         */
+        s->host.transport->disconnect(s->host.conn);
         s->host.conn = NULL;
-        if (s->host.ops == &vgt_host_kernel_ops) {
+        s->host.ops = s->host.transport;
+        if (s->host.transport == &vgt_host_kernel_ops) {
             /* vgt.ko unpinned our RAM with the instance */
             ram_block_discard_disable(false);
             trace_vgt_host_kernel_discard(false, 0);

@@ -108,7 +108,8 @@ typedef struct VgtConsole {
     MemoryRegion *mr;           /* guest RAM the zero-copy surface shows */
     uint8_t *buf;               /* copy path: the surface's pixels */
     uint8_t *line;              /* copy path: one line being gathered */
-    uint32_t bad_surface;       /* last DSPSURF reported as a guest error */
+    /* the last bad layout reported (vgt-display.c): once, not per frame */
+    uint64_t bad_surface;
     uint64_t updates;
     uint64_t copied_lines;
     uint64_t errors;
@@ -164,7 +165,9 @@ typedef struct VgtOpRegion {
 
 /* The host helper (vgt-host.c) and the share of the GPU it gave us. */
 typedef struct VgtHost {
+    /* the transport's, or vgt_host_gone_ops once the helper went away */
     const struct vgt_host_ops *ops;
+    const struct vgt_host_ops *transport;   /* embedded, socket or kernel */
     struct vgt_conn *conn;      /* NULL: not connected */
     struct vgt_instance_info part;  /* GM ranges and fences */
     /*
@@ -179,6 +182,16 @@ typedef struct VgtHost {
     bool realized;
     Error *err;                 /* first guest-RAM registration error */
     int event_fd;
+    /*
+     * The helper went away (vgt-hostd died, vgt.ko lost the GPU): said
+     * once, the engines stopped as hung, nothing more goes to it (ops),
+     * migration refused (gone_blocker, gone_notifier).  For good: conn is
+     * kept only for its disconnect.
+     */
+    bool gone;
+    bool gone_blocker_added;
+    Error *gone_blocker;
+    Notifier gone_notifier;
 } VgtHost;
 
 /* GGTT (vgt-gtt.c): the guest's view, and entries queued for the helper */
@@ -488,6 +501,11 @@ void vgt_host_reset(VgtState *s);
 void vgt_host_disconnect(VgtState *s);
 /* Handle what the helper has posted for this VM (events), now. */
 void vgt_host_poll_events(VgtState *s);
+/* Whether the helper went away (see VgtHost.gone). */
+static inline bool vgt_host_gone(VgtState *s)
+{
+    return s->host.gone;
+}
 /* The VM's scheduling weight (VGT_WEIGHT_MIN..MAX) in the helper. */
 bool vgt_host_set_weight(VgtState *s, uint32_t weight, Error **errp);
 /* The helper's scheduler counters of this VM. */
@@ -506,6 +524,8 @@ void vgt_submit_tail_written(VgtState *s, uint32_t ring_base);
 void vgt_submit_event(VgtState *s, const struct vgt_event *ev);
 void vgt_submit_reset(VgtState *s, uint32_t engines);
 void vgt_submit_device_reset(VgtState *s);
+/* The helper went away: what was in flight will never complete. */
+void vgt_submit_helper_gone(VgtState *s);
 
 /* vgt-pipe.c: pipe timing, vblank */
 void vgt_pipes_init(VgtState *s);

@@ -182,6 +182,12 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
         head == tail) {
         return;
     }
+    if (vgt_host_gone(s)) {
+        /* no GPU behind us any more: the engine hangs, not the guest's doing */
+        es->hung = true;
+        trace_vgt_submit_helper_gone(hsw_engines[engine].name, head, tail);
+        return;
+    }
     trace_vgt_submit_scan(hsw_engines[engine].name, head, tail);
     if (vgt_cmd_scan_ring(&cenv, vgt_vreg(s, RING_START(base)) & ~0xfffu,
                           size, head, tail, &scan) != VGT_CMD_OK) {
@@ -236,6 +242,17 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     ret = s->host.ops->submit(s->host.conn, &wl);
     trace_vgt_submit(hsw_engines[engine].name, wl.id, wl.start,
                      wl.length, scan.nsegments, ret);
+    if (ret == -VGT_E_IO && s->host.transport == &vgt_host_socket_ops) {
+        /*
+         * The connection broke (vgt_host_events says so when the event
+         * channel reports it): the engine hangs, not the guest's doing.
+         */
+        es->hung = true;
+        vgt_flush_invalidate(s, 1u << engine);
+        trace_vgt_submit_helper_gone(hsw_engines[engine].name, head, tail);
+        vgt_cmd_scan_free(&scan);
+        return;
+    }
     if (ret < 0) {
         /* the helper's own audit refused it: same outcome for the VM */
         vgt_submit_hang(s, engine, vgt_strerror(ret));
@@ -325,6 +342,27 @@ void vgt_submit_device_reset(VgtState *s)
         s->submit.engine[e].hung = false;
     }
     vgt_flush_invalidate(s, (1u << VGT_ENGINE_COUNT) - 1);
+}
+
+/*
+ * The helper went away: a workload it held never completes.  The engine
+ * stops where it was, as after a hang (HEAD stays, no interrupt); GDRST
+ * and later submissions find no GPU either (vgt_submit_engine_kick), so
+ * it stays hung until the VM is restarted on a running helper.
+ */
+void vgt_submit_helper_gone(VgtState *s)
+{
+    unsigned e;
+
+    for (e = 0; e < VGT_ENGINE_COUNT; e++) {
+        VgtEngineState *es = &s->submit.engine[e];
+
+        if (es->busy) {
+            trace_vgt_submit_lost(hsw_engines[e].name, es->inflight_id);
+            es->busy = false;
+            es->hung = true;
+        }
+    }
 }
 
 void vgt_submit_reset(VgtState *s, uint32_t engines)

@@ -4,7 +4,10 @@
  * memfd memory and writes GTT entries; neither reaches the other's memory
  * or GM; a client killed mid-request frees its share while the other goes
  * on; a stream of garbage packets does not bring the daemon down; SIGTERM
- * stops it cleanly.  The daemon binary comes from $VGT_HOSTD, its socket
+ * stops it cleanly.  The quotas: one client cannot take what another VM
+ * needs to start and run (guest memory, regions, the software Haswell's
+ * device address space and dma_map table, connections of a uid), and is
+ * told so.  The daemon binary comes from $VGT_HOSTD, its socket
  * lives in $VGT_TEST_DIR.  Bounded in packets and in time.
  */
 #define _GNU_SOURCE
@@ -23,15 +26,19 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <limits.h>
 #include "hw/vgt.h"
 #include "hw/vgt-host-ops.h"
 #include "core/vgt-core.h"      /* VGT_MAX_INSTANCES */
 #include "hostd-spawn.h"
+#include <sys/prctl.h>
 #include "client/vgt-wire.h"
 
 #define MIB(x) ((guint64)(x) << 20)
+#define GIB(x) ((guint64)(x) << 30)
 #define RAM_SIZE MIB(4)
 #define GARBAGE_PACKETS 3000
+#define HOSTD_TEST_MAX_CLIENTS 128     /* vgt-hostd's connection slots */
 
 static const struct vgt_host_ops *ops = &vgt_host_socket_ops;
 static char sock_path[108];
@@ -124,6 +131,8 @@ static void test_start(void)
          dir ? dir : "/tmp", (int)getpid());
     daemon_pid = vgt_test_hostd_spawn(bin, sock_path);
     g_assert_true(daemon_alive());
+    /* Other uids connect too (a uid has 96 connections: --max-conns-per-uid). */
+    g_assert_cmpint(chmod(sock_path, 0666), ==, 0);
 }
 
 static void test_two_clients_partitions(void)
@@ -390,7 +399,15 @@ static void test_kill_client(void)
     if (!child) {
         struct client k;
 
-        /* A full VM: instance, memory, mapped pages; then killed. */
+        /*
+         * A full VM: instance, memory, mapped pages; then killed.  Of
+         * another uid: this one fills the other 63 instances and one more
+         * connection.
+         */
+        if (!geteuid() && (setresgid(65534, 65534, 65534) ||
+                           setresuid(65534, 65534, 65534))) {
+            _exit(1);
+        }
         client_up(&k, 'K');
         map_page(&k, k.info.mappable_base >> 12, 1);
         if (write(ready[1], "r", 1) != 1) {
@@ -693,6 +710,493 @@ static void test_garbage_stream(void)
     }
 }
 
+/* ---- quotas ------------------------------------------------------------- */
+
+/* The log (stderr) of the daemon on sock holds needle. */
+static bool log_has(const char *sock, const char *needle)
+{
+    char path[PATH_MAX];
+    gchar *text = NULL;
+    bool found;
+
+    snprintf(path, sizeof(path), "%s.log", sock);
+    if (!g_file_get_contents(path, &text, NULL, NULL)) {
+        return false;
+    }
+    found = strstr(text, needle) != NULL;
+    g_free(text);
+    return found;
+}
+
+static int connect_create(const char *sock, struct vgt_conn **conn,
+                          struct vgt_instance_info *info)
+{
+    struct vgt_create_req req = {
+        VGT_DEFAULT_MAPPABLE_SIZE, VGT_DEFAULT_NONMAPPABLE_SIZE,
+        VGT_DEFAULT_FENCE_NUM, 0,
+    };
+    int ret = ops->connect(sock, conn);
+
+    return ret ? ret : ops->create(*conn, &req, info);
+}
+
+static int map_gfn(struct vgt_conn *c, guint32 index, guint64 gfn)
+{
+    struct vgt_gtt_entry e = { index, VGT_PTE_VALID, gfn };
+
+    return ops->gtt_write(c, &e, 1, NULL);
+}
+
+/*
+ * A VM at work: 1 MiB of RAM at gpa 0, its page 3 in GM, a store there
+ * through the shadow area, the workload's COMPLETE and the value in RAM.
+ */
+static void vm_workload(struct vgt_conn *c, const struct vgt_instance_info *in,
+                        guint32 value)
+{
+    struct vgt_mem_region r = { .gpa = 0, .size = MIB(1) };
+    struct pollfd p = { .fd = ops->event_fd(c), .events = POLLIN };
+    const guint32 ring[] = {
+        0x10000002u | (1u << 22), 0, (guint32)in->mappable_base + 0x40,
+        value,
+    };
+    struct vgt_workload wl = { 0 };
+    struct vgt_shadow_info sh;
+    struct vgt_event ev[8];
+    bool done = false;
+    guint8 *ram;
+
+    r.fd = make_memfd(r.size, true, &ram, 'W');
+    g_assert_cmpint(ops->mem_register(c, &r), ==, 0);
+    g_assert_cmpint(map_gfn(c, in->mappable_base >> 12, 3), ==, 0);
+    g_assert_cmpint(ops->shadow_map(c, &sh), ==, 0);
+    memcpy((void *)(uintptr_t)sh.hva, ring, sizeof(ring));
+    wl.id = 77;
+    wl.start = sh.gm_addr;
+    wl.length = sizeof(ring);
+    wl.engine = VGT_ENGINE_RCS;
+    g_assert_cmpint(ops->submit(c, &wl), ==, 0);
+    while (!done) {
+        int got;
+
+        g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
+        got = ops->events_read(c, ev, G_N_ELEMENTS(ev));
+        g_assert_cmpint(got, >=, 0);
+        for (int i = 0; i < got; i++) {
+            g_assert_cmpuint(ev[i].type, !=, VGT_EVENT_FAULT);
+            done |= ev[i].type == VGT_EVENT_COMPLETE && ev[i].data == 77;
+        }
+    }
+    g_assert_cmpmem(ram + 3 * 4096 + 0x40, 4, &value, 4);
+    g_assert_cmpint(ops->mem_unregister(c, 0), ==, 0);
+    munmap(ram, r.size);
+    close(r.fd);
+}
+
+/*
+ * Register as much of a sparse memfd as the daemon takes: pieces of size
+ * bytes, halved on each refusal down to 1 MiB.  Returns the bytes taken;
+ * *last is the last refusal.
+ */
+static guint64 fill_sparse(struct vgt_conn *c, int fd, guint64 size,
+                           guint64 *gpa, int *nreg, int *last)
+{
+    guint64 got = 0;
+
+    while (size >= MIB(1) && *nreg < VGT_MAX_MEM_REGIONS) {
+        struct vgt_mem_region r = { .gpa = *gpa, .size = size, .fd = fd };
+        int ret = ops->mem_register(c, &r);
+
+        if (!ret) {
+            *gpa += size;
+            got += size;
+            (*nreg)++;
+        } else {
+            *last = ret;
+            size /= 2;
+        }
+    }
+    return got;
+}
+
+/*
+ * One client registers sparse memory until refused.  Without a quota it
+ * took the software Haswell's whole device address space (508 GiB) and
+ * the next VM could not be created (VGT_E_NOMEM).  Now: 64 GiB, then
+ * VGT_E_QUOTA, logged; the client goes on working, another VM runs.
+ */
+static void test_quota_sparse_memory(void)
+{
+    struct vgt_instance_info xi, yi;
+    struct vgt_conn *x, *y;
+    struct vgt_mem_region r = { .gpa = 0, .size = GIB(64) };
+    int fd = make_memfd(GIB(64), true, NULL, 0), nreg = 0, last = 0, ret;
+    guint64 gpa = 0, got;
+
+    g_assert_cmpint(connect_create(sock_path, &x, &xi), ==, 0);
+    got = fill_sparse(x, fd, GIB(64), &gpa, &nreg, &last);
+    g_test_message("one client registered %" G_GUINT64_FORMAT " MiB of "
+                   "sparse memory in %d regions, then: %s", got >> 20, nreg,
+                   vgt_strerror(last));
+    ret = connect_create(sock_path, &y, &yi);
+    g_test_message("another VM's create: %s", vgt_strerror(ret));
+    g_assert_cmpint(ret, ==, 0);
+    vm_workload(y, &yi, 0x5a5a0001);
+
+    g_assert_cmpuint(got, ==, GIB(64));
+    g_assert_cmpint(last, ==, -VGT_E_QUOTA);
+    g_assert_true(log_has(sock_path, "guest memory region of 64 GiB refused: "
+                          "64 GiB registered, the quota is 64 GiB "
+                          "(--max-mem-per-vm)"));
+    /* Its other requests are answered; what it gives back it gets again. */
+    g_assert_cmpint(map_gfn(x, xi.mappable_base >> 12, 5), ==, 0);
+    r.fd = fd;
+    r.gpa = gpa;
+    g_assert_cmpint(ops->mem_register(x, &r), ==, -VGT_E_QUOTA);
+    g_assert_cmpint(ops->mem_unregister(x, 0), ==, 0);
+    g_assert_cmpint(ops->mem_register(x, &r), ==, 0);
+    /* A region larger than the quota: the quota's error, not EINVAL. */
+    g_assert_cmpint(ops->mem_unregister(x, gpa), ==, 0);
+    r.size = GIB(65);
+    g_assert_cmpint(ops->mem_register(x, &r), ==, -VGT_E_QUOTA);
+    ops->disconnect(x);
+    ops->disconnect(y);
+    close(fd);
+    expect_page(&ca, ca.info.mappable_base, 'A', 7);
+}
+
+/* Regions: 32 a client by default, then VGT_E_QUOTA. */
+static void test_quota_regions(void)
+{
+    struct vgt_instance_info xi, yi;
+    struct vgt_conn *x, *y;
+    struct vgt_mem_region r = { .size = 4096 };
+    struct vgt_stats st;
+    guint32 n = 0;
+    int ret;
+
+    r.fd = make_memfd(MIB(1), true, NULL, 0);
+    g_assert_cmpint(connect_create(sock_path, &x, &xi), ==, 0);
+    while (n <= VGT_MAX_MEM_REGIONS) {
+        r.gpa = (guint64)n * 8192;
+        ret = ops->mem_register(x, &r);
+        if (ret) {
+            break;
+        }
+        n++;
+    }
+    g_assert_cmpint(ret, ==, -VGT_E_QUOTA);
+    g_assert_cmpuint(n, ==, 32);
+    g_assert_true(log_has(sock_path, "guest memory region refused: 32 "
+                          "regions registered, the quota is 32 "
+                          "(--max-regions-per-vm)"));
+    g_assert_cmpint(ops->stats(x, &st), ==, 0);
+    g_assert_cmpint(map_gfn(x, xi.mappable_base >> 12, 2), ==, 0);
+    g_assert_cmpint(ops->mem_unregister(x, 0), ==, 0);
+    r.gpa = 0;
+    g_assert_cmpint(ops->mem_register(x, &r), ==, 0);
+    g_assert_cmpint(connect_create(sock_path, &y, &yi), ==, 0);
+    vm_workload(y, &yi, 0x5a5a0002);
+    ops->disconnect(x);
+    ops->disconnect(y);
+    close(r.fd);
+}
+
+/*
+ * Guest memory of all VMs shares the device address space (508 GiB) with
+ * what each instance maps of its own.  Eight VMs take what they can: the
+ * eighth is refused with VGT_E_NOMEM when the share is gone, and a new VM
+ * can still be created and map its shadow area (the daemon kept that
+ * back); once one of them leaves, it runs.
+ */
+/*
+ * Once a client that held the shared space has gone (the daemon sees the
+ * hang-up in its own time), @c's region @r is accepted: register it, give
+ * it back, and run a workload storing @seq.
+ */
+static void register_once_freed(struct vgt_conn *c,
+                                const struct vgt_instance_info *info,
+                                const struct vgt_mem_region *r, guint32 seq)
+{
+    int ret = 1;
+
+    for (int i = 0; i < 200 && ret; i++) {
+        ret = ops->mem_register(c, r);
+        if (ret) {
+            g_usleep(10000);
+        }
+    }
+    g_assert_cmpint(ret, ==, 0);
+    g_assert_cmpint(ops->mem_unregister(c, r->gpa), ==, 0);
+    vm_workload(c, info, seq);
+}
+
+static void test_quota_shared_space(void)
+{
+    struct vgt_conn *x[8], *y;
+    struct vgt_instance_info xi, yi;
+    struct vgt_shadow_info sh;
+    struct vgt_mem_region r = { .gpa = 0, .size = MIB(1) };
+    int fd = make_memfd(GIB(64), true, NULL, 0), last = 0;
+    guint64 total = 0;
+
+    for (int i = 0; i < 8; i++) {
+        int nreg = 0;
+        guint64 gpa = 0;
+
+        g_assert_cmpint(connect_create(sock_path, &x[i], &xi), ==, 0);
+        total += fill_sparse(x[i], fd, GIB(64), &gpa, &nreg, &last);
+    }
+    g_test_message("8 clients registered %" G_GUINT64_FORMAT " MiB, then: "
+                   "%s", total >> 20, vgt_strerror(last));
+    g_assert_cmpint(last, ==, -VGT_E_NOMEM);
+    g_assert_cmpuint(total, >, GIB(500));
+    g_assert_true(log_has(sock_path, "the device address space for guest "
+                          "memory is taken"));
+    g_assert_cmpint(connect_create(sock_path, &y, &yi), ==, 0);
+    g_assert_cmpint(ops->shadow_map(y, &sh), ==, 0);
+    r.fd = fd;
+    g_assert_cmpint(ops->mem_register(y, &r), ==, -VGT_E_NOMEM);
+    ops->disconnect(x[7]);
+    register_once_freed(y, &yi, &r, 0x5a5a0003);
+    for (int i = 0; i < 7; i++) {
+        ops->disconnect(x[i]);
+    }
+    ops->disconnect(y);
+    close(fd);
+}
+
+/* A VM of another uid, in a child: 0 if it could start and work. */
+static int other_uid_vm(const char *sock)
+{
+    pid_t child = fork();
+    int status;
+
+    g_assert_cmpint(child, >=, 0);
+    if (!child) {
+        struct vgt_instance_info info;
+        struct vgt_conn *c;
+
+        if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534)
+            || connect_create(sock, &c, &info)) {
+            _exit(2);
+        }
+        vm_workload(c, &info, 0x5a5a0004);
+        ops->disconnect(c);
+        _exit(0);
+    }
+    g_assert_cmpint(waitpid(child, &status, 0), ==, child);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/*
+ * Connections of one uid: 96 by default (the daemon has 128 slots), then
+ * connect fails with VGT_E_QUOTA.  Another uid still gets in.
+ */
+static void test_quota_conns_per_uid(void)
+{
+    struct vgt_conn *c[HOSTD_TEST_MAX_CLIENTS];
+    guint32 n = 0;
+    int ret = 0;
+
+    if (geteuid()) {
+        g_test_skip("needs root for a second uid");
+        return;
+    }
+    /* ca and cb are this uid's two connections so far. */
+    while (n < G_N_ELEMENTS(c) && !(ret = ops->connect(sock_path, &c[n]))) {
+        n++;
+    }
+    g_assert_cmpint(ret, ==, -VGT_E_QUOTA);
+    g_assert_cmpuint(n + 2, ==, 96);
+    g_assert_true(log_has(sock_path, "this uid's connections are at the "
+                          "quota (--max-conns-per-uid) (96): over this "
+                          "client's quota"));
+    /* Its connections work; another uid's VM starts and runs. */
+    expect_page(&ca, ca.info.mappable_base, 'A', 7);
+    g_assert_cmpint(other_uid_vm(sock_path), ==, 0);
+    /* One gone, one more may come. */
+    ops->disconnect(c[--n]);
+    ret = 1;
+    for (int i = 0; i < 200 && ret; i++) {
+        ret = ops->connect(sock_path, &c[n]);
+        if (ret) {
+            g_usleep(10000);
+        }
+    }
+    g_assert_cmpint(ret, ==, 0);
+    n++;
+    while (n) {
+        ops->disconnect(c[--n]);
+    }
+}
+
+/*
+ * A client that sends requests and reads no replies has one request in
+ * the daemon at a time; when its replies cannot be sent it is dropped.
+ * The others are served meanwhile.
+ */
+static void test_quota_flood(void)
+{
+    guint8 pkt[sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_msg_hello)];
+    struct vgt_msg_hdr h = { VGT_MSG_HELLO, VGT_ABI_VERSION,
+                             sizeof(struct vgt_msg_hello), 0 };
+    struct vgt_msg_hello hello = { VGT_ABI_VERSION, 0 };
+    int fd = raw_connect(), sent = 0;
+    gint64 deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+    bool dropped = false;
+
+    while (!dropped && g_get_monotonic_time() < deadline) {
+        h.seq++;
+        memcpy(pkt, &h, sizeof(h));
+        memcpy(pkt + sizeof(h), &hello, sizeof(hello));
+        if (send(fd, pkt, sizeof(pkt), MSG_DONTWAIT | MSG_NOSIGNAL) ==
+            (ssize_t)sizeof(pkt)) {
+            sent++;
+        } else if (errno == EPIPE || errno == ECONNRESET) {
+            dropped = true;
+        } else {
+            /* Its queue is full: the others still get answers. */
+            expect_page(&ca, ca.info.mappable_base, 'A', 7);
+            g_usleep(1000);
+        }
+    }
+    g_test_message("flood: %d requests sent before the drop", sent);
+    g_assert_true(dropped);
+    g_assert_true(log_has(sock_path, "reply could not be sent"));
+    close(fd);
+    expect_page(&cb, cb.info.mappable_base, 'B', 7);
+}
+
+/* ---- a vgt-hostd with options of its own -------------------------------- */
+
+/* Start vgt-hostd with args; wait for its socket if wait_sock. */
+static pid_t spawn_with(const char *sock, const char *const *args,
+                        bool wait_sock)
+{
+    const char *bin = g_getenv("VGT_HOSTD");
+    pid_t pid = fork();
+
+    g_assert_cmpint(pid, >=, 0);
+    if (!pid) {
+        const char *argv[16] = { bin, "--socket", sock };
+        char log[PATH_MAX];
+        int fd, n = 3;
+
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        snprintf(log, sizeof(log), "%s.log", sock);
+        fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            dup2(fd, STDERR_FILENO);
+        }
+        while (*args && n < 15) {
+            argv[n++] = *args++;
+        }
+        execv(bin, (char **)argv);
+        _exit(127);
+    }
+    for (int i = 0; wait_sock && i < 500; i++) {
+        struct stat st;
+
+        if (!stat(sock, &st) && S_ISSOCK(st.st_mode)) {
+            return pid;
+        }
+        g_usleep(10000);
+    }
+    if (wait_sock) {
+        g_error("vgt-hostd did not create %s; see %s.log", sock, sock);
+    }
+    return pid;
+}
+
+static void stop_daemon(pid_t pid)
+{
+    int status;
+
+    kill(pid, SIGTERM);
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+}
+
+/*
+ * The software Haswell's dma_map table (4096 entries) is shared: with 64
+ * regions allowed per VM, 63 VMs of 64 tiny regions each would fill it and
+ * the last VM could not be created.  The daemon keeps each instance's
+ * entries back: the regions beyond the share are refused (VGT_E_NOMEM),
+ * a new VM is created and maps its shadow area, and runs once room is
+ * made.  Options are checked too.
+ */
+static void test_quota_dma_table(void)
+{
+    static const char *const args[] = {
+        "--max-regions-per-vm", "64", "--max-conns-per-uid", "128", NULL,
+    };
+    static const char *const bad[][3] = {
+        { "--max-mem-per-vm", "1X", NULL },
+        { "--max-mem-per-vm", "4K", NULL },
+        { "--max-regions-per-vm", "65", NULL },
+        { "--max-conns-per-uid", "0", NULL },
+    };
+    struct vgt_conn *x[VGT_MAX_INSTANCES], *y;
+    struct vgt_instance_info xi, yi;
+    struct vgt_mem_region r = { .size = 4096 };
+    struct vgt_shadow_info sh;
+    char sock[sizeof(sock_path) + 8];
+    guint32 nx = 0, total = 0;
+    int last = 0, ret = 1;
+    pid_t pid;
+
+    snprintf(sock, sizeof(sock), "%s.dma", sock_path);
+    for (guint32 i = 0; i < G_N_ELEMENTS(bad); i++) {
+        int status;
+
+        pid = spawn_with(sock, bad[i], false);
+        g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+        g_assert_true(WIFEXITED(status));
+        g_assert_cmpint(WEXITSTATUS(status), ==, 2);
+    }
+    pid = spawn_with(sock, args, true);
+    r.fd = make_memfd(MIB(1), true, NULL, 0);
+    while (nx < VGT_MAX_INSTANCES - 1 &&
+           !connect_create(sock, &x[nx], &xi)) {
+        for (guint32 i = 0; i < VGT_MAX_MEM_REGIONS; i++) {
+            r.gpa = (guint64)i * 8192;
+            ret = ops->mem_register(x[nx], &r);
+            if (ret) {
+                last = ret;
+                break;
+            }
+            total++;
+        }
+        nx++;
+    }
+    g_test_message("%u VMs registered %u regions, then: %s", nx, total,
+                   vgt_strerror(last));
+    ret = connect_create(sock, &y, &yi);
+    g_test_message("another VM's create: %s", vgt_strerror(ret));
+    g_assert_cmpint(ret, ==, 0);
+    g_assert_cmpint(ops->shadow_map(y, &sh), ==, 0);
+    g_assert_cmpint(nx, ==, VGT_MAX_INSTANCES - 1);
+    g_assert_cmpint(last, ==, -VGT_E_NOMEM);
+    /* 4096 entries less the scratch page and 2 for each instance. */
+    g_assert_cmpuint(total, ==, 4096 - 1 - 2 * VGT_MAX_INSTANCES);
+    g_assert_true(log_has(sock, "the device address space for guest "
+                          "memory is taken"));
+    g_assert_true(log_has(sock, "overcommitted"));
+    r.gpa = 0;
+    g_assert_cmpint(ops->mem_register(y, &r), ==, -VGT_E_NOMEM);
+    ops->disconnect(x[--nx]);
+    ops->disconnect(x[--nx]);
+    register_once_freed(y, &yi, &r, 0x5a5a0005);
+    while (nx) {
+        ops->disconnect(x[--nx]);
+    }
+    ops->disconnect(y);
+    close(r.fd);
+    stop_daemon(pid);
+}
+
 static void test_destroy_frees(void)
 {
     struct vgt_instance_info again;
@@ -743,6 +1247,12 @@ int main(int argc, char **argv)
     g_test_add_func("/hostd/kill-client-frees-share", test_kill_client);
     g_test_add_func("/hostd/malformed-messages", test_malformed_messages);
     g_test_add_func("/hostd/garbage-stream", test_garbage_stream);
+    g_test_add_func("/hostd/quota-sparse-memory", test_quota_sparse_memory);
+    g_test_add_func("/hostd/quota-regions", test_quota_regions);
+    g_test_add_func("/hostd/quota-shared-space", test_quota_shared_space);
+    g_test_add_func("/hostd/quota-conns-per-uid", test_quota_conns_per_uid);
+    g_test_add_func("/hostd/quota-flood", test_quota_flood);
+    g_test_add_func("/hostd/quota-dma-table", test_quota_dma_table);
     g_test_add_func("/hostd/destroy-frees", test_destroy_frees);
     g_test_add_func("/hostd/sigterm", test_sigterm);
     ret = g_test_run();
