@@ -54,14 +54,6 @@
 #define VGT_CTX_MARK		0x76677363u		/* "vgsc" */
 #define VGT_CTX_CMDS_MAX	((VGT_PAGE_SIZE - 8) / 4)
 
-/* Commands (hsw-cmd.c encodings; XenGT E.3 flags). */
-#define VGT_MI_ARB_OFF		0x04000000u	/* MI_ARB_ON_OFF, disable */
-#define VGT_MI_ARB_ON		0x04000001u
-#define VGT_MI_SET_CONTEXT	0x0c000000u	/* 2 dwords */
-#define VGT_MI_LRI(n)		(0x11000000u | (2 * (n) - 1))
-#define  VGT_SC_RESTORE_INHIBIT	(1u << 0)
-#define  VGT_SC_FORCE_RESTORE	(1u << 1)
-#define  VGT_SC_KEEP		((1u << 8) | (1u << 3) | (1u << 2))
 #define VGT_CCID_ADDR		0xfffff000u
 #define VGT_NULL_LRI_REGS	16
 
@@ -193,12 +185,12 @@ static void vgt_ctx_render_save(struct vgt_host *host,
 	u32 *cmd = vgt_ctx_cmds(inst), n = 0;
 
 	*mark = 0;
-	cmd[n++] = VGT_MI_ARB_OFF;
-	cmd[n++] = VGT_MI_SET_CONTEXT;
-	cmd[n++] = (u32)save | VGT_SC_KEEP | VGT_SC_RESTORE_INHIBIT;
-	cmd[n++] = VGT_MI_SET_CONTEXT;
-	cmd[n++] = (u32)spare | VGT_SC_KEEP | VGT_SC_RESTORE_INHIBIT;
-	cmd[n++] = VGT_MI_ARB_ON;
+	cmd[n++] = MI_ARB_ON_OFF_DISABLE;
+	cmd[n++] = MI_SET_CONTEXT_DW0;
+	cmd[n++] = (u32)save | MI_SC_KEEP | MI_SC_RESTORE_INHIBIT;
+	cmd[n++] = MI_SET_CONTEXT_DW0;
+	cmd[n++] = (u32)spare | MI_SC_KEEP | MI_SC_RESTORE_INHIBIT;
+	cmd[n++] = MI_ARB_ON_OFF_ENABLE;
 	if (!vgt_ctx_run(host, inst, n))
 		*mark = VGT_CTX_MARK;
 	else
@@ -218,10 +210,10 @@ static void vgt_ctx_render_restore(struct vgt_host *host,
 
 	/* CCID names nothing: the first MI_SET_CONTEXT saves nothing. */
 	host->gpu.ops->write32(host->gpu.priv, CCID, 0);
-	cmd[n++] = VGT_MI_ARB_OFF;
-	cmd[n++] = VGT_MI_SET_CONTEXT;
-	cmd[n++] = (u32)save | VGT_SC_KEEP |
-		   (saved ? VGT_SC_FORCE_RESTORE : VGT_SC_RESTORE_INHIBIT);
+	cmd[n++] = MI_ARB_ON_OFF_DISABLE;
+	cmd[n++] = MI_SET_CONTEXT_DW0;
+	cmd[n++] = (u32)save | MI_SC_KEEP |
+		   (saved ? MI_SC_FORCE_RESTORE : MI_SC_RESTORE_INHIBIT);
 	/*
 	 * The null context: 0 in every render register a command may load
 	 * that the register list does not switch (RCS-only HSW_REG_CMD rows).
@@ -242,14 +234,14 @@ static void vgt_ctx_render_restore(struct vgt_host *host,
 			}
 			cmd[n++] = row->offset + k;
 			cmd[n++] = 0;
-			cmd[hdr] = VGT_MI_LRI(++cnt);
+			cmd[hdr] = MI_LRI_DW0(++cnt);
 		}
 	}
 	if (ccid & CCID_EN) {
-		cmd[n++] = VGT_MI_SET_CONTEXT;
-		cmd[n++] = (ccid & VGT_CCID_ADDR) | (ccid & VGT_SC_KEEP);
+		cmd[n++] = MI_SET_CONTEXT_DW0;
+		cmd[n++] = (ccid & VGT_CCID_ADDR) | (ccid & MI_SC_KEEP);
 	}
-	cmd[n++] = VGT_MI_ARB_ON;
+	cmd[n++] = MI_ARB_ON_OFF_ENABLE;
 	if (vgt_ctx_run(host, inst, n)) {
 		vgt_ctx_failed(inst, "restore", ccid);
 		host->gpu.ops->write32(host->gpu.priv, CCID, 0);

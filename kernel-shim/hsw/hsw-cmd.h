@@ -119,6 +119,18 @@ static inline bool hsw_cmd_is_skipped(const struct hsw_cmd *cmd)
 /* Register fields of LRI/SRM/LRM/LRR. */
 #define MI_REG_MASK		0x007ffffcu
 
+/* Whole commands the helper itself emits (ctx-switch.c), as i915 does. */
+#define MI_ARB_ON_OFF_DISABLE	0x04000000u
+#define MI_ARB_ON_OFF_ENABLE	0x04000001u
+#define MI_SET_CONTEXT_DW0	0x0c000000u	/* then the context dword */
+#define MI_LRI_DW0(n)		(0x11000000u | (2 * (n) - 1))	/* n regs */
+
+/* MI_SET_CONTEXT DW1 below the context address (XenGT's, i915's). */
+#define MI_SC_RESTORE_INHIBIT	(1u << 0)
+#define MI_SC_FORCE_RESTORE	(1u << 1)
+/* GTT space, extended state save and restore: kept as CCID has them */
+#define MI_SC_KEEP		((1u << 8) | (1u << 3) | (1u << 2))
+
 /* The stream a command is fetched from. */
 struct hsw_cs_stream {
 	u8 level;		/* 0 ring, 1 first-level, 2 second-level */

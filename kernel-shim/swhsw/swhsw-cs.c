@@ -43,10 +43,6 @@
 #include "swhsw-priv.h"
 #include "hw/vgt-helper-abi.h"
 
-#define MI_SC_RESTORE_INHIBIT	(1u << 0)
-#define MI_SC_FORCE_RESTORE	(1u << 1)
-#define MI_SC_KEEP		((1u << 8) | (1u << 3) | (1u << 2))
-
 /* Context image: the render registers the model keeps per context. */
 static const u32 swhsw_ctx_base_regs[] = {
 	CACHE_MODE_0_GEN7, CACHE_MODE_1, GEN7_GT_MODE,
