@@ -279,8 +279,10 @@ static int cmp_double(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* Queue one 256 MiB fill (XY_COLOR_BLT, 32 bpp: the workload budget) of
- * the hostile VM. */
+/*
+ * Queue one 256 MiB fill (XY_COLOR_BLT, 32 bpp: the workload budget) of
+ * the hostile VM.
+ */
 static void hostile_fill(const struct vgt_host_ops *ops, struct client *a)
 {
     guint32 rows = 8192, pitch = 32768, k = a->next % 4;

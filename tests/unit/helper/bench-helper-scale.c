@@ -507,7 +507,8 @@ static void print_table(const char *title, const struct row *rows)
     printf("  %3s %8s %6s %10s %6s %6s %11s %4s | %8s %7s %7s %7s %7s "
            "%6s %6s | %5s %5s %5s %5s\n",
            "N", "wl/s", "vs N=1", "wl/sched-s", "vs N=1", "engine",
-           "share/wght", "dry", "switch/s", "swap/s", "switch", "swap", "entries",
+           "share/wght", "dry", "switch/s", "swap/s", "switch", "swap",
+           "entries",
            "engine", "sw+swp", "sched", "cpu", "hostd", "other");
     printf("  %3s %8s %6s %10s %6s %6s %11s %4s | %8s %7s %7s %7s %7s "
            "%6s %6s | %5s %5s %5s %5s\n",

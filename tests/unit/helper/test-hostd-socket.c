@@ -131,7 +131,7 @@ static void test_start(void)
          dir ? dir : "/tmp", (int)getpid());
     daemon_pid = vgt_test_hostd_spawn(bin, sock_path);
     g_assert_true(daemon_alive());
-    /* Other uids connect too (a uid has 96 connections: --max-conns-per-uid). */
+    /* Other uids connect too (a uid has 96 connections: --max-conns-per-uid) */
     g_assert_cmpint(chmod(sock_path, 0666), ==, 0);
 }
 
