@@ -32,8 +32,12 @@
  * exec copy - the helper-owned first half of its slot, right below the
  * shadow area, which no workload may write and no client can map - with
  * MI_BATCH_BUFFER_START targets moved by the same distance.  The GPU then
- * runs the copy.  3D and media state commands are copied by the length
- * their audited header gives (their bodies are not audited yet: issue 18).
+ * runs the copy.  3D and media state that names graphics memory
+ * (STATE_BASE_ADDRESS, vertex/index/constant/stream-out buffers, depth
+ * and stencil buffers, ...: hsw_cmd_3d_lookup) is audited field by field
+ * with the device scanner's operand list; other 3D and media state is
+ * copied by the length its audited header gives.  GFXPIPE on the video
+ * engines (MFX, VEBOX) is refused unread: not audited.
  */
 #include "vgt-core-priv.h"
 
@@ -153,6 +157,38 @@ static bool vgt_audit_surface(struct vgt_audit *a,
 	return vgt_audit_gm(a, first, len);
 }
 
+/*
+ * 3D/media state naming graphics memory: the operands the device's
+ * scanner checks (hsw_cmd_3d_operand, which also refuses what no view
+ * makes safe), each in the view and backed.  A batch here is in the GGTT
+ * (PPGTT batches are refused above), and so are its 3D operands.
+ */
+static bool vgt_audit_3d(struct vgt_audit *a, const struct hsw_cmd_3d *c3,
+			 const struct hsw_cmd *cmd, const u32 *c,
+			 const struct hsw_cs_stream *st)
+{
+	struct hsw_cmd_operand op = { .what = NULL };
+	const char *why = NULL;
+	u32 pos = 0;
+	int n;
+
+	while ((n = hsw_cmd_3d_operand(c3, cmd, c, st, &pos, &op, &why)) > 0) {
+		if (op.space != HSW_SPACE_GGTT) {
+			a->why = "PPGTT operand (needs shadow page tables on this GPU)";
+			return false;
+		}
+		if (!vgt_audit_gm(a, op.addr, op.len)) {
+			a->why = "3D/media state address outside the VM's memory";
+			return false;
+		}
+	}
+	if (n < 0) {
+		a->why = why ? why : hsw_cmd_error_name(-n);
+		return false;
+	}
+	return true;
+}
+
 /* One command (all its dwords at c) other than a batch start or end. */
 static bool vgt_audit_cmd(struct vgt_audit *a, const struct hsw_cmd *cmd,
 			  const u32 *c, const struct hsw_cs_stream *st,
@@ -164,6 +200,8 @@ static bool vgt_audit_cmd(struct vgt_audit *a, const struct hsw_cmd *cmd,
 	int nops;
 	u32 i;
 
+	if (hsw_cmd_is_skipped(cmd))
+		return vgt_audit_3d(a, hsw_cmd_3d_lookup(c[0]), cmd, c, st);
 	switch (cmd->desc->kind) {
 	case HSW_CMD_LOAD_REGISTER_IMM:
 		for (i = 1; i + 1 < cmd->len; i += 2)
@@ -202,6 +240,10 @@ static bool vgt_audit_cmd(struct vgt_audit *a, const struct hsw_cmd *cmd,
 		}
 		if (blt.x2 <= blt.x1 || blt.y2 <= blt.y1)
 			return true;
+		if (hsw_blt_audit(&blt, &why)) {
+			a->why = why;
+			return false;
+		}
 		if (!vgt_audit_surface(a, &blt.dst, blt.x1, blt.y1, blt.x2,
 				       blt.y2))
 			return false;
@@ -313,14 +355,18 @@ int vgt_audit_workload(struct vgt_host *host, struct vgt_instance *inst,
 		    cmd.len > HSW_CMD_MAX_BUFFERED ||
 		    (depth == 0 && (u64)cmd.len * 4 > l->end - at) ||
 		    !vgt_audit_in_shadow(&a, at, (u64)cmd.len * 4)) {
-			a.why = cmd.desc->kind == HSW_CMD_DENIED ?
-				"command never allowed from a VM" :
-				"command beyond its buffer";
+			/* MFX/VEBOX: the descriptor's name says why */
+			if (cmd.desc->kind != HSW_CMD_DENIED)
+				a.why = "command beyond its buffer";
+			else if ((c[0] >> 29) == 3)
+				a.why = cmd.desc->name;
+			else
+				a.why = "command never allowed from a VM";
 			return vgt_audit_fail(&a, VGT_EXEC_FAULT, c[0], at);
 		}
 		l->ptr += (u64)cmd.len * 4;
-		if (hsw_cmd_is_skipped(&cmd)) {
-			/* Header as decoded, body by that length. */
+		if (hsw_cmd_is_skipped(&cmd) && !hsw_cmd_3d_lookup(c[0])) {
+			/* No address: header as decoded, body by that length. */
 			memcpy(vgt_audit_copy_at(&a, at), c, 4);
 			memcpy(vgt_audit_copy_at(&a, at) + 4,
 			       src + (at + 4 - inst->shadow_gm.base),

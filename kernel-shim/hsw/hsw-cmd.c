@@ -97,6 +97,17 @@ static const struct hsw_cmd_desc hsw_gfx_gpgpu = {
 	"GPGPU_OBJECT/GPGPU_WALKER", HSW_CMD_GFX_STATE, RCS, 0, 0xff, 2, 0x101,
 };
 
+/*
+ * GFXPIPE on the video engines: MFX (VCS) and VEBOX (VECS) state and
+ * objects carry graphics addresses whose layouts vgt does not audit yet:
+ * refused unread, by name (lengths: DWord Length 11:0 as MFX has it).
+ */
+static const struct hsw_cmd_desc hsw_mfx_vebox = {
+	"MFX/VEBOX command (MFX/VEBOX: not audited)", HSW_CMD_DENIED,
+	HSW_ENGINE_BIT(HSW_VCS) | HSW_ENGINE_BIT(HSW_VECS), 0, 0xfff, 2,
+	0x1001,
+};
+
 static const struct hsw_cmd_desc *hsw_gfx_lookup(u32 dw0)
 {
 	u32 subtype = (dw0 >> 27) & 3, opcode = (dw0 >> 24) & 7;
@@ -134,7 +145,10 @@ enum hsw_cmd_error hsw_cmd_decode(u32 dw0, u32 engine, struct hsw_cmd *cmd)
 		d = &hsw_blt_cmds[(dw0 >> 22) & 0x7f];
 		break;
 	case 3:
-		d = hsw_gfx_lookup(dw0);
+		if (engine == HSW_VCS || engine == HSW_VECS)
+			d = &hsw_mfx_vebox;
+		else
+			d = hsw_gfx_lookup(dw0);
 		break;
 	}
 	if (!d || !d->name)
@@ -223,6 +237,9 @@ static int hsw_operand(struct hsw_cmd_operand *op, const char *what,
 	op->write = write;
 	op->source = source;
 	op->data = data;
+	op->unbounded = false;
+	op->bound_dw = 0;
+	op->bound_mask = 0;
 	return 1;
 }
 
@@ -324,6 +341,301 @@ int hsw_cmd_operands(const struct hsw_cmd *cmd, const u32 *dw,
 		return -HSW_CMD_E_RANGE;
 	}
 	return n;
+}
+
+/* ---- 3D and media state with graphics addresses ----------------------- */
+
+#define A4K		0xfffff000u
+#define MODIFY		(1u << 0)	/* STATE_BASE_ADDRESS modify enables */
+
+/* A STATE_BASE_ADDRESS base at DW @b with its upper bound at DW @ub. */
+#define SBA_BASE(n, b, ub) {						\
+	.name = n, .dw = b, .mask = A4K, .extent = HSW_EXT_BOUND,	\
+	.end_dw = ub, .end_mask = A4K, .end_enable = MODIFY,		\
+	.write = true, .state_base = true,				\
+	.skip = { { b, MODIFY, 0 } },					\
+}
+
+static const struct hsw_addr_field hsw_sba_fields[] = {
+	SBA_BASE("General State Base Address", 1, 6),
+	{
+		/* no upper bound on Haswell */
+		.name = "Surface State Base Address", .dw = 2, .mask = A4K,
+		.extent = HSW_EXT_UNBOUNDED, .write = true,
+		.state_base = true, .skip = { { 2, MODIFY, 0 } },
+	},
+	SBA_BASE("Dynamic State Base Address", 3, 7),
+	SBA_BASE("Indirect Object Base Address", 4, 8),
+	SBA_BASE("Instruction Base Address", 5, 9),
+};
+
+/* VERTEX_BUFFER_STATE: DW0 flags, DW1 start, DW2 end (inclusive). */
+#define VB_NULL			(1u << 13)
+#define VB_ADDRESS_MODIFY	(1u << 14)
+static const struct hsw_addr_field hsw_vb_fields[] = {
+	{
+		.name = "Buffer Starting Address", .dw = 1, .mask = ~0u,
+		.extent = HSW_EXT_END_INCL, .end_dw = 2, .end_mask = ~0u,
+		.skip = { { 0, VB_NULL, VB_NULL },
+			  { 0, VB_ADDRESS_MODIFY, 0 } },
+	},
+};
+
+static const struct hsw_addr_field hsw_ib_fields[] = {
+	{
+		.name = "Buffer Starting Address", .dw = 1, .mask = ~0u,
+		.extent = HSW_EXT_END_INCL, .end_dw = 2, .end_mask = ~0u,
+	},
+};
+
+static const struct hsw_addr_field hsw_so_buffer_fields[] = {
+	{
+		.name = "Surface Base Address", .dw = 2, .mask = ~3u,
+		.extent = HSW_EXT_END_EXCL, .end_dw = 3, .end_mask = ~3u,
+		.write = true,
+	},
+};
+
+/*
+ * 3DSTATE_CONSTANT_BODY: read lengths (256-bit units) in DW1 15:0, 31:16
+ * and DW2 15:0, 31:16; buffers 0-3 in DW3-DW6 31:5.  A length of 0: the
+ * buffer is not read.
+ */
+#define CONST_BUF(n, i) {						\
+	.name = n, .dw = 3 + (i), .mask = ~0x1fu,			\
+	.extent = HSW_EXT_CONST_READ, .end_dw = 1 + (i) / 2,		\
+	.end_mask = 0xffffu << (16 * ((i) % 2)),			\
+	.end_shift = 16 * ((i) % 2),					\
+	.skip = { { 1 + (i) / 2, 0xffffu << (16 * ((i) % 2)), 0 } },	\
+}
+static const struct hsw_addr_field hsw_constant_fields[] = {
+	CONST_BUF("Constant Buffer 0", 0),
+	CONST_BUF("Constant Buffer 1", 1),
+	CONST_BUF("Constant Buffer 2", 2),
+	CONST_BUF("Constant Buffer 3", 3),
+};
+
+/* Depth: surface type NULL (DW1 31:29 = 7) reads nothing. */
+static const struct hsw_addr_field hsw_depth_fields[] = {
+	{
+		.name = "Surface Base Address", .dw = 2, .mask = ~0u,
+		.extent = HSW_EXT_UNBOUNDED, .write = true,
+		.skip = { { 1, 0xe0000000u, 0xe0000000u } },
+	},
+};
+
+static const struct hsw_addr_field hsw_stencil_fields[] = {
+	{
+		.name = "Surface Base Address", .dw = 2, .mask = ~0u,
+		.extent = HSW_EXT_UNBOUNDED, .write = true,
+		.skip = { { 1, 1u << 31, 0 } },	/* Stencil Buffer Enable */
+	},
+};
+
+static const struct hsw_addr_field hsw_hiz_fields[] = {
+	{
+		.name = "Surface Base Address", .dw = 2, .mask = ~0u,
+		.extent = HSW_EXT_UNBOUNDED, .write = true,
+	},
+};
+
+/* The resource streamer's pools: DW1 base 31:12, enable 11; DW2 bound. */
+static const struct hsw_addr_field hsw_pool_fields[] = {
+	{
+		.name = "Pool Base Address", .dw = 1, .mask = A4K,
+		.extent = HSW_EXT_BOUND, .end_dw = 2, .end_mask = A4K,
+		.write = true, .skip = { { 1, 1u << 11, 0 } },
+	},
+};
+
+static const struct hsw_addr_field hsw_base_page_fields[] = {
+	{
+		.name = "Base Address", .dw = 1, .mask = A4K,
+		.extent = HSW_EXT_UNBOUNDED, .write = true,
+	},
+};
+
+/* STATE_PREFETCH: DW1 31:6 the pointer, 2:0 cachelines - 1 (at most 8). */
+static const struct hsw_addr_field hsw_prefetch_fields[] = {
+	{
+		.name = "Prefetch Pointer", .dw = 1, .mask = ~0x3fu,
+		.extent = HSW_EXT_FIXED, .size = 8 * 64,
+	},
+};
+
+#define C3D(op, n, l, f) \
+	{ n, op, l, 0, 0, ARRAY_SIZE(f), f }
+
+/* DW0 31:16 (type 3, subtype, opcode, sub-opcode), in gen75.xml's terms. */
+static const struct hsw_cmd_3d hsw_cmds_3d[] = {
+	C3D(0x6003, "STATE_PREFETCH", 2, hsw_prefetch_fields),
+	C3D(0x6101, "STATE_BASE_ADDRESS", 10, hsw_sba_fields),
+	C3D(0x6103, "SWTESS_BASE_ADDRESS", 2, hsw_base_page_fields),
+	C3D(0x6104, "GPGPU_CSR_BASE_ADDRESS", 2, hsw_base_page_fields),
+	C3D(0x7805, "3DSTATE_DEPTH_BUFFER", 7, hsw_depth_fields),
+	C3D(0x7806, "3DSTATE_STENCIL_BUFFER", 3, hsw_stencil_fields),
+	C3D(0x7807, "3DSTATE_HIER_DEPTH_BUFFER", 3, hsw_hiz_fields),
+	{ "3DSTATE_VERTEX_BUFFERS", 0x7808, 0, 1, 4,
+	  ARRAY_SIZE(hsw_vb_fields), hsw_vb_fields },
+	C3D(0x780a, "3DSTATE_INDEX_BUFFER", 3, hsw_ib_fields),
+	C3D(0x7815, "3DSTATE_CONSTANT_VS", 7, hsw_constant_fields),
+	C3D(0x7816, "3DSTATE_CONSTANT_GS", 7, hsw_constant_fields),
+	C3D(0x7817, "3DSTATE_CONSTANT_PS", 7, hsw_constant_fields),
+	C3D(0x7819, "3DSTATE_CONSTANT_HS", 7, hsw_constant_fields),
+	C3D(0x781a, "3DSTATE_CONSTANT_DS", 7, hsw_constant_fields),
+	C3D(0x7918, "3DSTATE_SO_BUFFER", 4, hsw_so_buffer_fields),
+	C3D(0x7919, "3DSTATE_BINDING_TABLE_POOL_ALLOC", 3, hsw_pool_fields),
+	C3D(0x791a, "3DSTATE_GATHER_POOL_ALLOC", 3, hsw_pool_fields),
+};
+
+const struct hsw_cmd_3d *hsw_cmd_3d_lookup(u32 dw0)
+{
+	u32 op = dw0 >> 16, i;
+
+	if ((dw0 >> 29) != 3)
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(hsw_cmds_3d); i++)
+		if (hsw_cmds_3d[i].opcode == op)
+			return &hsw_cmds_3d[i];
+	return NULL;
+}
+
+static bool hsw_field_skipped(const struct hsw_addr_field *f, const u32 *e)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(f->skip); i++)
+		if (f->skip[i].mask &&
+		    (e[f->skip[i].dw] & f->skip[i].mask) == f->skip[i].value)
+			return true;
+	return false;
+}
+
+/*
+ * The extent of field @f of element @e at @addr: bytes (up to 2^32), or
+ * false when nothing in the command bounds it.  *bound_dw: the dword of
+ * the end address or upper bound, relative to the element (0: none).
+ */
+static bool hsw_field_extent(const struct hsw_addr_field *f, const u32 *e,
+			     u64 addr, u64 *len, u8 *bound_dw)
+{
+	u64 end;
+
+	*bound_dw = 0;
+	switch (f->extent) {
+	case HSW_EXT_FIXED:
+		*len = f->size;
+		return true;
+	case HSW_EXT_END_INCL:
+		/* an end below the start: the hardware fetches nothing */
+		end = (u64)(e[f->end_dw] & f->end_mask) + 1;
+		*len = end > addr ? end - addr : 0;
+		*bound_dw = f->end_dw;
+		return true;
+	case HSW_EXT_END_EXCL:
+		end = e[f->end_dw] & f->end_mask;
+		*len = end > addr ? end - addr : 0;
+		*bound_dw = f->end_dw;
+		return true;
+	case HSW_EXT_BOUND:
+		if (f->end_enable && !(e[f->end_dw] & f->end_enable))
+			return false;	/* the bound of an earlier command */
+		end = e[f->end_dw] & f->end_mask;
+		if (!end)
+			return false;	/* 0 disables the bound check */
+		*bound_dw = f->end_dw;
+		*len = end > addr ? end - addr : 0;
+		return true;
+	case HSW_EXT_CONST_READ:
+		*len = (u64)((e[f->end_dw] & f->end_mask) >> f->end_shift) * 32;
+		return true;
+	}
+	return false;
+}
+
+int hsw_cmd_3d_operand(const struct hsw_cmd_3d *c3, const struct hsw_cmd *cmd,
+		       const u32 *dw, const struct hsw_cs_stream *st, u32 *pos,
+		       struct hsw_cmd_operand *op, const char **why)
+{
+	const struct hsw_addr_field *f;
+	const u32 *e;
+	u32 nelem = 1, elem, first = 0;
+	u64 addr, len;
+	u8 bound_dw;
+	bool known;
+
+	if (c3->elem_len) {
+		if (cmd->len < c3->elem_dw + c3->elem_len ||
+		    (cmd->len - c3->elem_dw) % c3->elem_len) {
+			*why = "a length that is not whole elements";
+			return -HSW_CMD_E_LENGTH;
+		}
+		nelem = (cmd->len - c3->elem_dw) / c3->elem_len;
+		first = c3->elem_dw;
+	} else if (cmd->len != c3->len) {
+		*why = "a length other than the command's";
+		return -HSW_CMD_E_LENGTH;
+	}
+	for (; *pos < nelem * c3->nfields; ++*pos) {
+		elem = *pos / c3->nfields;
+		f = &c3->fields[*pos % c3->nfields];
+		e = dw + first + elem * c3->elem_len;
+		op->what = f->name;
+		if (hsw_field_skipped(f, e)) {
+			/* a new bound for a base set earlier: unknown base */
+			if (f->state_base && f->extent == HSW_EXT_BOUND &&
+			    (e[f->end_dw] & f->end_enable) && !st->ppgtt) {
+				*why = "an upper bound without its base in the GGTT";
+				return -HSW_CMD_E_RANGE;
+			}
+			continue;
+		}
+		addr = e[f->dw] & f->mask;
+		known = hsw_field_extent(f, e, addr, &len, &bound_dw);
+		op->addr = addr;
+		op->space = st->ppgtt ? HSW_SPACE_PPGTT : HSW_SPACE_GGTT;
+		op->source = HSW_SRC_NONE;
+		op->data = 0;
+		op->write = f->write;
+		op->addr_dw = (u8)(e - dw) + f->dw;
+		op->addr_mask = f->mask;
+		op->unbounded = !known;
+		op->bound_dw = bound_dw ? (u8)(e - dw) + bound_dw : 0;
+		op->bound_mask = bound_dw ? f->end_mask : 0;
+		if (st->ppgtt) {
+			if (addr >= HSW_PPGTT_SIZE) {
+				*why = "an address beyond the PPGTT's 2 GiB";
+				return -HSW_CMD_E_RANGE;
+			}
+			/* a bound past the PPGTT bounds nothing more */
+			if (!known)
+				len = 4096;
+			if ((!known || f->extent == HSW_EXT_BOUND) &&
+			    len > HSW_PPGTT_SIZE - addr)
+				len = HSW_PPGTT_SIZE - addr;
+			if (len > HSW_PPGTT_SIZE - addr) {
+				*why = "an extent beyond the PPGTT's 2 GiB";
+				return -HSW_CMD_E_RANGE;
+			}
+		} else if (!known) {
+			if (!f->state_base) {
+				*why = "an extent nothing bounds, in the GGTT";
+				return -HSW_CMD_E_RANGE;
+			}
+			if (!st->privileged) {
+				*why = "an unbounded base in a non-privileged GGTT batch";
+				return -HSW_CMD_E_RANGE;
+			}
+			len = 4096;	/* the page at the base: see hsw-cmd.h */
+		} else if (len > 0xffffffffull) {
+			*why = "an extent of 4 GiB";
+			return -HSW_CMD_E_RANGE;
+		}
+		op->len = (u32)len;
+		++*pos;
+		return 1;
+	}
+	return 0;
 }
 
 /* ---- the blitter ------------------------------------------------------ */
@@ -430,6 +742,7 @@ int hsw_blt_decode(const struct hsw_cmd *cmd, const u32 *dw,
 		blt->sx = dw[5] & 0xffff;
 		blt->sy = dw[5] >> 16;
 		blt->has_src = true;
+
 		r = hsw_blt_surface_init(&blt->dst, dw[4], 4, dw[1],
 					 dw[0] & XY_DST_TILED, st->ppgtt, why);
 		if (r)
@@ -461,6 +774,37 @@ int hsw_blt_decode(const struct hsw_cmd *cmd, const u32 *dw,
 		return 0;
 	}
 	return 0;	/* XY_SETUP_CLIP_BLT: no operand */
+}
+
+static u32 hsw_blt_pitch_field(const struct hsw_blt_surface *s)
+{
+	return s->tiled ? s->pitch / 4 : s->pitch;
+}
+
+int hsw_blt_audit(const struct hsw_blt *blt, const char **why)
+{
+	/*
+	 * The pitch is a signed 16-bit field (Mesa flips blits with negative
+	 * pitches and keeps positive ones below 32768): a "negative" one
+	 * walks down from the base, where hsw_blt_span does not reach.
+	 */
+	if ((hsw_blt_pitch_field(&blt->dst) & 0x8000) ||
+	    (blt->has_src && (hsw_blt_pitch_field(&blt->src) & 0x8000))) {
+		*why = "a negative surface pitch (the pitch field is signed)";
+		return -HSW_CMD_E_FIELD;
+	}
+	/*
+	 * The source corner moves with 16-bit coordinates: a source
+	 * rectangle past 65535 would wrap to column or row 0, outside the
+	 * span audited.
+	 */
+	if (blt->has_src && blt->x2 > blt->x1 && blt->y2 > blt->y1 &&
+	    (blt->sx + (blt->x2 - blt->x1) > 0x10000 ||
+	     blt->sy + (blt->y2 - blt->y1) > 0x10000)) {
+		*why = "a source rectangle beyond coordinate 65535";
+		return -HSW_CMD_E_FIELD;
+	}
+	return 0;
 }
 
 bool hsw_reg_gm_field(u32 engine, u32 offset, u32 *mask, u64 *span)

@@ -104,7 +104,10 @@ enum hsw_cmd_error hsw_cmd_decode(u32 dw0, u32 engine, struct hsw_cmd *cmd);
 /* The longest command whose dwords an audit or an execution needs. */
 #define HSW_CMD_MAX_BUFFERED	(0xffu + 2)
 
-/* Does the command need its dwords (audited or executed), or only skip? */
+/*
+ * Does an engine only skip the command (3D/media state: never executed)?
+ * An audit still reads those with address fields (hsw_cmd_3d_lookup).
+ */
 static inline bool hsw_cmd_is_skipped(const struct hsw_cmd *cmd)
 {
 	return cmd->desc->kind == HSW_CMD_GFX_STATE;
@@ -189,6 +192,15 @@ struct hsw_cmd_operand {
 	bool write;
 	u8 addr_dw;		/* the dword holding the address */
 	u32 addr_mask;		/* its address bits (the rest are flags) */
+	/*
+	 * 3D/media state only (hsw_cmd_3d_operand): the extent is not
+	 * known from the command (len is then 4096: the page at addr), and
+	 * the dword of an end address or upper bound that moves with the
+	 * address (0: none), with its address bits.
+	 */
+	bool unbounded;
+	u8 bound_dw;
+	u32 bound_mask;
 };
 #define HSW_CMD_MAX_OPERANDS	1
 
@@ -201,6 +213,91 @@ struct hsw_cmd_operand {
 int hsw_cmd_operands(const struct hsw_cmd *cmd, const u32 *dw,
 		     const struct hsw_cs_stream *st,
 		     struct hsw_cmd_operand *op, const char **why);
+
+/*
+ * 3D and media state (GFXPIPE, render engine) that names graphics memory:
+ * the address fields of every such Haswell command, from the field
+ * layouts of Mesa's genxml gen75.xml (fields of type "address") and the
+ * PRM.  They stay length-only commands for an engine (hsw_cmd_is_skipped:
+ * the software Haswell never executes them); an audit reads them whole
+ * and walks their operands with hsw_cmd_3d_operand.
+ *
+ * Not listed, because they are offsets from a STATE_BASE_ADDRESS base and
+ * hardware keeps them below that base's upper bound: kernel start
+ * pointers, scratch space pointers (general state), binding table,
+ * sampler, viewport, blend, depth-stencil and CC state pointers,
+ * MEDIA_CURBE_LOAD, MEDIA_INTERFACE_DESCRIPTOR_LOAD and the indirect data
+ * of MEDIA_OBJECT / GPGPU_OBJECT / GPGPU_WALKER / MEDIA_OBJECT_WALKER.
+ */
+enum hsw_extent {
+	HSW_EXT_FIXED = 0,	/* size bytes */
+	HSW_EXT_END_INCL,	/* dw[end_dw] & end_mask is the last byte */
+	HSW_EXT_END_EXCL,	/* dw[end_dw] & end_mask is one past the end */
+	/*
+	 * dw[end_dw] & end_mask is an exclusive upper bound when bit
+	 * end_enable of that dword is set (a modify-enable or enable bit);
+	 * a bound of 0 disables the bound check: unbounded.
+	 */
+	HSW_EXT_BOUND,
+	HSW_EXT_CONST_READ,	/* 3DSTATE_CONSTANT_*: read length x 32 bytes */
+	HSW_EXT_UNBOUNDED,	/* nothing in the command bounds it */
+};
+
+/* When a field is not used: (dw[skip_dw] & skip_mask) == skip_value. */
+struct hsw_field_skip {
+	u8 dw;			/* relative to the element, 0: no rule */
+	u32 mask;
+	u32 value;
+};
+
+struct hsw_addr_field {
+	const char *name;	/* "Surface State Base Address", ... */
+	u8 dw;			/* of the address, relative to the element */
+	u32 mask;
+	u8 extent;		/* enum hsw_extent */
+	u8 end_dw;		/* END_*, BOUND, CONST_READ: relative dword */
+	u32 end_mask;		/* CONST_READ: the read length's bits */
+	u8 end_shift;		/* CONST_READ: and their shift */
+	u32 end_enable;		/* BOUND: its modify/enable bit */
+	u32 size;		/* FIXED */
+	bool write;
+	bool state_base;	/* a STATE_BASE_ADDRESS base */
+	struct hsw_field_skip skip[2];
+};
+
+struct hsw_cmd_3d {
+	const char *name;
+	u32 opcode;		/* DW0 bits 31:16 */
+	u16 len;		/* the only valid length; 0: elements */
+	u8 elem_dw;		/* first element (VERTEX_BUFFER_STATE: DW1) */
+	u8 elem_len;		/* dwords per element, 0: no elements */
+	u8 nfields;
+	const struct hsw_addr_field *fields;
+};
+
+/* The 3D/media descriptor of @dw0 (render engine), or NULL. */
+const struct hsw_cmd_3d *hsw_cmd_3d_lookup(u32 dw0);
+
+/* The longest 3D/media command with address fields (fits the buffer). */
+#define HSW_CMD_3D_MAX_LEN	(0xffu + 2)
+
+/*
+ * The next memory operand of 3D/media command @c3 (all @cmd->len dwords
+ * at @dw) in stream @st, from position *@pos (start at 0): returns 1 with
+ * @op filled and *@pos advanced, 0 when there are no more, or the negated
+ * error with @why.  The decoder applies the policy that needs no view:
+ *  - a PPGTT operand (batch in the PPGTT) starts below the PPGTT's 2 GiB
+ *    and its known extent ends there without wrapping (an upper bound
+ *    beyond 2 GiB is cut to 2 GiB: the PPGTT maps nothing above);
+ *  - a GGTT operand with an unbounded extent is refused, except a
+ *    STATE_BASE_ADDRESS base in a privileged GGTT batch (i915's
+ *    null-state batch, gt/gen7_renderstate.c), whose page at the base
+ *    the caller checks (op->unbounded): see docs/device.md.
+ * The caller checks GGTT operands against the VM's view.
+ */
+int hsw_cmd_3d_operand(const struct hsw_cmd_3d *c3, const struct hsw_cmd *cmd,
+		       const u32 *dw, const struct hsw_cs_stream *st, u32 *pos,
+		       struct hsw_cmd_operand *op, const char **why);
 
 /*
  * One command as a walker (scanner or engine) decoded it: for trace
@@ -277,6 +374,13 @@ struct hsw_blt {
 int hsw_blt_decode(const struct hsw_cmd *cmd, const u32 *dw,
 		   const struct hsw_cs_stream *st, struct hsw_blt_setup *setup,
 		   struct hsw_blt *blt, const char **why);
+
+/*
+ * What an audit refuses of a decoded non-empty blit although an engine
+ * could run it: a negative (signed) pitch, a source rectangle past
+ * coordinate 65535.  Returns 0 or the negated error with @why.
+ */
+int hsw_blt_audit(const struct hsw_blt *blt, const char **why);
 
 /* GM address of byte @xb of row @y, and how many bytes follow in it. */
 u64 hsw_blt_addr(const struct hsw_blt_surface *s, u32 y, u32 xb, u32 *run);

@@ -446,6 +446,218 @@ static void test_rule_blits(void)
            "engine");
 }
 
+/* Blits at the edges of the blitter's 16-bit fields. */
+static void test_rule_blit_boundaries(void)
+{
+    VgtCmdScan s;
+
+    setup();
+    /* the pitch is signed: 0x7fff is the largest, 0x8000 walks down */
+    expect(SCAN(HSW_BCS, &s, XY_COLOR_BLT, BLT_32BPP | 0x7fff, 0,
+                (1 << 16) | 1, VM_BASE, 0), &s, VGT_CMD_OK, NULL);
+    expect(SCAN(HSW_BCS, &s, XY_COLOR_BLT, BLT_32BPP | 0x8000, 0,
+                (1 << 16) | 1, VM_BASE + 0x100000, 0), &s,
+           VGT_CMD_BAD_COMMAND, "negative");
+    expect(SCAN(HSW_BCS, &s, XY_COLOR_BLT, BLT_32BPP | 0xffff, 0,
+                (2 << 16) | 1, VM_BASE + 0x100000, 0), &s,
+           VGT_CMD_BAD_COMMAND, "negative");
+    expect(SCAN(HSW_BCS, &s, XY_COLOR_BLT, BLT_32BPP | 0, 0,
+                (1 << 16) | 1, VM_BASE, 0), &s, VGT_CMD_BAD_COMMAND,
+           "pitch of 0");
+    /* empty rectangles (x2 <= x1) reach nothing, wherever they are */
+    expect(SCAN(HSW_BCS, &s, XY_COLOR_BLT, BLT_32BPP | 64, 0xffffffff,
+                0xffffffff, FOREIGN, 0), &s, VGT_CMD_OK, NULL);
+    /* source corners: up to 65535 inclusive, then they would wrap */
+    expect(SCAN(HSW_BCS, &s, XY_SRC_COPY_BLT, BLT_32BPP | 4, 0,
+                (1 << 16) | 16, VM_BASE, 0xfff0, 4, VM_BASE), &s,
+           VGT_CMD_OK, NULL);
+    expect(SCAN(HSW_BCS, &s, XY_SRC_COPY_BLT, BLT_32BPP | 4, 0,
+                (1 << 16) | 17, VM_BASE, 0xfff0, 4, VM_BASE), &s,
+           VGT_CMD_BAD_COMMAND, "65535");
+    expect(SCAN(HSW_BCS, &s, XY_SRC_COPY_BLT, BLT_32BPP | 4, 0,
+                (2 << 16) | 1, VM_BASE, 0xffffu << 16, 4, VM_BASE), &s,
+           VGT_CMD_BAD_COMMAND, "65535");
+    /* the largest rectangle, 32 bpp: its span, in 64 bits */
+    expect(SCAN(HSW_BCS, &s, XY_COLOR_BLT, BLT_32BPP | 0x7fff, 0,
+                0xffffffff, VM_BASE, 0), &s, VGT_CMD_BAD_ADDRESS,
+           "XY_COLOR_BLT");
+}
+
+/* ---- 3D and media state (hsw_cmd_3d_operand) ------------------------ */
+
+#define SBA             0x61010008u
+#define SBA_MODIFY      1u
+#define VB(n)           (0x78080000u | (4 * (n) - 1))
+#define VB_NULL         (1u << 13)
+#define VB_MODIFY       (1u << 14)
+#define IB              0x780a0001u
+#define CONSTANT_VS     0x78150005u
+#define DEPTH_BUFFER    0x78050005u
+#define SO_BUFFER       0x79180002u
+#define GATHER_POOL     0x791a0001u
+#define STATE_PREFETCH  0x60030000u
+#define GTT_4G          0xffffffffu
+
+/* Scan @n dwords as a GGTT batch started from the ring (privileged or not). */
+static VgtCmdResult scan_batch(bool privileged, bool pp, const uint32_t *dw,
+                               size_t n, VgtCmdScan *s)
+{
+    uint32_t at = pp ? PPGTT_BATCH : BATCH;
+
+    put(pp, put(pp, at, dw, n), (const uint32_t[]){ MI_BB_END }, 1);
+    return SCAN(HSW_RCS, s, MI_BB_START | (pp ? MI_BB_PPGTT : 0) |
+                (privileged ? 0 : (1u << 13)), at);
+}
+
+#define BATCH_SCAN(priv, pp, s, ...) \
+    scan_batch(priv, pp, (const uint32_t[]){ __VA_ARGS__ }, \
+               ARRAY_SIZE(((const uint32_t[]){ __VA_ARGS__ })), s)
+
+static void test_rule_3d_ggtt(void)
+{
+    VgtCmdScan s;
+
+    setup();
+    /*
+     * i915's null-state batch (gt/gen7_renderstate.c): surface, dynamic
+     * and instruction bases at the batch, bounds "modify to 0" (none),
+     * a null vertex buffer whose end is 0xffffffff: a privileged GGTT
+     * batch may do that, the bases' pages being the VM's.
+     */
+    expect(BATCH_SCAN(true, false, &s, 0x69040000, SBA, 0, BATCH | 1,
+                      BATCH | 1, 0, BATCH | 1, 0, 1, 0, 1,
+                      0x78080003, 0x6008 | VB_MODIFY, BATCH + 0x340,
+                      GTT_4G, 0, 0x7b000005, 0xf, 3, 0, 1, 0, 0),
+           &s, VGT_CMD_OK, NULL);
+    expect(BATCH_SCAN(false, false, &s, SBA, 0, BATCH | 1, 0, 0, 0, 0, 0,
+                      0, 0), &s, VGT_CMD_BAD_ADDRESS, "non-privileged");
+    expect(BATCH_SCAN(true, false, &s, SBA, 0, FOREIGN | 1, 0, 0, 0, 0, 0,
+                      0, 0), &s, VGT_CMD_BAD_ADDRESS,
+           "STATE_BASE_ADDRESS Surface State Base Address");
+    /* bounded bases: [base, bound) wholly the VM's */
+    expect(SCAN(HSW_RCS, &s, SBA, 0, 0, VM_BASE | 1, 0, 0, 0, VM_END | 1,
+                0, 0), &s, VGT_CMD_OK, NULL);
+    expect(SCAN(HSW_RCS, &s, SBA, 0, 0, VM_BASE | 1, 0, 0, 0,
+                (VM_END + 0x1000) | 1, 0, 0), &s, VGT_CMD_BAD_ADDRESS,
+           "Dynamic State Base Address");
+    expect(SCAN(HSW_RCS, &s, SBA, 0, 0, 0, 0, (VM_BASE - 0x1000) | 1, 0, 0,
+                0, (VM_BASE + 0x1000) | 1), &s, VGT_CMD_BAD_ADDRESS,
+           "Instruction Base Address");
+    /* a bound at or below its base: nothing is reachable */
+    expect(SCAN(HSW_RCS, &s, SBA, FOREIGN | 1, 0, 0, 0, 0, FOREIGN | 1, 0,
+                0, 0), &s, VGT_CMD_OK, NULL);
+    /* a new bound for an old base: the base is not known here */
+    expect(SCAN(HSW_RCS, &s, SBA, 0, 0, 0, 0, 0, 0, VM_END | 1, 0, 0), &s,
+           VGT_CMD_BAD_ADDRESS, "without its base");
+    /*
+     * an unbounded base: STATE_BASE_ADDRESS's in a privileged batch (the
+     * page at the base), anything else refused
+     */
+    expect(SCAN(HSW_RCS, &s, SBA, 0, 0, 0, VM_BASE | 1, 0, 0, 0, 0, 0), &s,
+           VGT_CMD_OK, NULL);
+    expect(SCAN(HSW_RCS, &s, SBA, 0, 0, 0, (VM_END - 0x1000) | 1, 0, 0, 0, 0,
+                0), &s, VGT_CMD_OK, NULL);
+    expect(SCAN(HSW_RCS, &s, SBA, 0, 0, 0, VM_END | 1, 0, 0, 0, 0, 0), &s,
+           VGT_CMD_BAD_ADDRESS, "Indirect Object Base Address");
+    expect(SCAN(HSW_RCS, &s, DEPTH_BUFFER, 1u << 29, VM_BASE, 0, 0, 0, 0),
+           &s, VGT_CMD_BAD_ADDRESS, "nothing bounds");
+    expect(SCAN(HSW_RCS, &s, DEPTH_BUFFER, 7u << 29, FOREIGN, 0, 0, 0, 0),
+           &s, VGT_CMD_OK, NULL);
+    expect(SCAN(HSW_RCS, &s, GATHER_POOL, VM_BASE | (1 << 11), 0), &s,
+           VGT_CMD_BAD_ADDRESS, "nothing bounds");
+    expect(SCAN(HSW_RCS, &s, GATHER_POOL, VM_BASE | (1 << 11), VM_END), &s,
+           VGT_CMD_OK, NULL);
+    /* lengths other than the command's: refused before any field */
+    expect(SCAN(HSW_RCS, &s, 0x61010000, 0), &s, VGT_CMD_BAD_COMMAND,
+           "STATE_BASE_ADDRESS length 2");
+    expect(SCAN(HSW_RCS, &s, 0x610100ff), &s, VGT_CMD_BAD_COMMAND, NULL);
+}
+
+static void test_rule_3d_boundaries(void)
+{
+    VgtCmdScan s;
+
+    setup();
+    /* vertex buffers: end inclusive; 0, 1, the last byte, one past */
+    expect(SCAN(HSW_RCS, &s, VB(1), VB_MODIFY, VM_END - 1, VM_END - 1, 0),
+           &s, VGT_CMD_OK, NULL);
+    expect(SCAN(HSW_RCS, &s, VB(1), VB_MODIFY, VM_END - 16, VM_END, 0), &s,
+           VGT_CMD_BAD_ADDRESS, "3DSTATE_VERTEX_BUFFERS");
+    expect(SCAN(HSW_RCS, &s, VB(2), VB_MODIFY, VM_BASE, VM_BASE + 15, 0,
+                VB_MODIFY | (1u << 26), FOREIGN, FOREIGN + 15, 0), &s,
+           VGT_CMD_BAD_ADDRESS, "Buffer Starting Address");
+    /* an end below the start: the hardware fetches nothing */
+    expect(SCAN(HSW_RCS, &s, VB(1), VB_MODIFY, FOREIGN, FOREIGN - 1, 0), &s,
+           VGT_CMD_OK, NULL);
+    /* [0, 0xffffffff]: 4 GiB, which a 32-bit length would call 0 */
+    expect(SCAN(HSW_RCS, &s, VB(1), VB_MODIFY, 0, GTT_4G, 0), &s,
+           VGT_CMD_BAD_ADDRESS, "4 GiB");
+    /* not modified, or null: not read */
+    expect(SCAN(HSW_RCS, &s, VB(1), 0, FOREIGN, FOREIGN + 15, 0), &s,
+           VGT_CMD_OK, NULL);
+    expect(SCAN(HSW_RCS, &s, VB(1), VB_MODIFY | VB_NULL, 0, GTT_4G, 0), &s,
+           VGT_CMD_OK, NULL);
+    /* not whole VERTEX_BUFFER_STATEs */
+    expect(SCAN(HSW_RCS, &s, 0x78080001, VB_MODIFY, VM_BASE), &s,
+           VGT_CMD_BAD_COMMAND, "whole elements");
+    expect(SCAN(HSW_RCS, &s, 0x78080004, VB_MODIFY, VM_BASE, VM_BASE, 0, 0),
+           &s, VGT_CMD_BAD_COMMAND, "whole elements");
+    /* index buffers the same way */
+    expect(SCAN(HSW_RCS, &s, IB, VM_BASE, VM_END - 1), &s, VGT_CMD_OK,
+           NULL);
+    expect(SCAN(HSW_RCS, &s, IB, VM_BASE, VM_END), &s, VGT_CMD_BAD_ADDRESS,
+           "3DSTATE_INDEX_BUFFER");
+    /* stream-out: an exclusive end, written */
+    expect(SCAN(HSW_RCS, &s, SO_BUFFER, 0, VM_END - 4, VM_END), &s,
+           VGT_CMD_OK, NULL);
+    expect(SCAN(HSW_RCS, &s, SO_BUFFER, 0, VM_END - 4, VM_END + 4), &s,
+           VGT_CMD_BAD_ADDRESS, "3DSTATE_SO_BUFFER");
+    /* push constants: read length x 32 bytes; length 0 is unused */
+    expect(SCAN(HSW_RCS, &s, CONSTANT_VS, 1, 0, VM_END - 32, 0, 0, 0), &s,
+           VGT_CMD_OK, NULL);
+    expect(SCAN(HSW_RCS, &s, CONSTANT_VS, 2, 0, VM_END - 32, 0, 0, 0), &s,
+           VGT_CMD_BAD_ADDRESS, "Constant Buffer 0");
+    expect(SCAN(HSW_RCS, &s, CONSTANT_VS, 0xffffu << 16, 0, 0,
+                VM_END - 32, 0, 0), &s, VGT_CMD_BAD_ADDRESS,
+           "Constant Buffer 1");
+    expect(SCAN(HSW_RCS, &s, CONSTANT_VS, 0, 0, FOREIGN, FOREIGN, FOREIGN,
+                FOREIGN), &s, VGT_CMD_OK, NULL);
+    /* a prefetch reads up to 8 cachelines */
+    expect(SCAN(HSW_RCS, &s, STATE_PREFETCH, VM_END - 512), &s, VGT_CMD_OK,
+           NULL);
+    expect(SCAN(HSW_RCS, &s, STATE_PREFETCH, VM_END - 64), &s,
+           VGT_CMD_BAD_ADDRESS, "Prefetch Pointer");
+}
+
+static void test_rule_3d_ppgtt(void)
+{
+    VgtCmdScan s;
+
+    setup();
+    /* Mesa's bounds (0xfffff000) and unbounded state: the PPGTT's pages */
+    expect(BATCH_SCAN(false, true, &s, SBA, 1, 1, 1, 1, 1, 0xfffff001,
+                      0xfffff001, 0xfffff001, 0xfffff001), &s, VGT_CMD_OK,
+           NULL);
+    expect(BATCH_SCAN(false, true, &s, DEPTH_BUFFER, 1u << 29, 0x7ffff000,
+                      0, 0, 0, 0), &s, VGT_CMD_OK, NULL);
+    expect(BATCH_SCAN(false, true, &s, SBA, 0, 0x80000001, 0, 0, 0, 0, 0,
+                      0, 0), &s, VGT_CMD_BAD_ADDRESS, "2 GiB");
+    /* known extents end inside the PPGTT, without wrapping */
+    expect(BATCH_SCAN(false, true, &s, VB(1), VB_MODIFY, 0, 0x7fffffff, 0),
+           &s, VGT_CMD_OK, NULL);
+    expect(BATCH_SCAN(false, true, &s, VB(1), VB_MODIFY, 0x7ffff000,
+                      0x80000fff, 0), &s, VGT_CMD_BAD_ADDRESS, "2 GiB");
+    expect(BATCH_SCAN(false, true, &s, VB(1), VB_MODIFY, 0x80000000,
+                      0x80000000, 0), &s, VGT_CMD_BAD_ADDRESS, "2 GiB");
+    expect(BATCH_SCAN(false, true, &s, VB(1), VB_MODIFY, 0, GTT_4G, 0), &s,
+           VGT_CMD_BAD_ADDRESS, "2 GiB");
+    /* i915's clear-residuals batch: PPGTT bases, media offsets */
+    expect(BATCH_SCAN(false, true, &s, 0x69040001, SBA, 1, 1, 1, 1, 1, 1,
+                      1, 1, 1, 0x70000006, 0, 0, 0, 0, 0, 0, 0,
+                      0x70020002, 0, 0x40, 0, 0x71000007, 0, 0, 0, 0, 0, 0,
+                      0, 0), &s, VGT_CMD_OK, NULL);
+}
+
 static void test_rule_display(void)
 {
     VgtCmdEnv env = env_for(HSW_RCS);
@@ -483,8 +695,12 @@ static void test_rule_unknown(void)
     /* an unaudited blitter command */
     expect(SCAN(HSW_BCS, &s, (2u << 29) | (0x54 << 22) | 6, 0, 0, 0, 0,
                 0, 0, 0), &s, VGT_CMD_BAD_COMMAND, "unknown");
-    /* 3D commands on the video ring */
+    /* 3D commands on the video ring: MFX/VEBOX, refused by name */
     expect(SCAN(HSW_VCS, &s, PIPE_CONTROL4, 0, 0, 0), &s,
+           VGT_CMD_DENIED, "MFX/VEBOX: not audited");
+    expect(SCAN(HSW_VECS, &s, 0x74000002, 0, 0, 0), &s,
+           VGT_CMD_DENIED, "not audited");
+    expect(SCAN(HSW_BCS, &s, PIPE_CONTROL4, 0, 0, 0), &s,
            VGT_CMD_BAD_COMMAND, "engine");
     /* MI_BATCH_BUFFER_END directly in the ring */
     expect(SCAN(HSW_RCS, &s, MI_BB_END, MI_NOOP), &s,
@@ -645,6 +861,26 @@ static void check_moved(VgtCmdScan *scan, unsigned seg, const uint32_t *orig,
         }
         g_assert_cmphex(got, ==, want);
     }
+}
+
+/* 3D state in the GGTT moves with the VM's memory: base and bound. */
+static void test_remap_3d(void)
+{
+    const uint32_t ring[] = {
+        /* 0 */ SBA, 0, 0, SCRATCH | 1, 0, 0, 0, (SCRATCH + 0x10000) | 1,
+                0, 0,
+        /* 10 */ VB(1), VB_MODIFY, SCRATCH + 0x100, SCRATCH + 0x1ff, 0,
+        /* 15 */ MI_NOOP,
+    };
+    static const unsigned moved[] = { 3, 7, 12, 13 };
+    VgtCmdScan s;
+
+    setup();
+    g_assert_cmpint(scan_remap(HSW_RCS, ring, ARRAY_SIZE(ring), DELTA, &s),
+                    ==, VGT_CMD_OK);
+    check_moved(&s, 0, ring, ARRAY_SIZE(ring), moved, ARRAY_SIZE(moved),
+                DELTA);
+    vgt_cmd_scan_free(&s);
 }
 
 static void test_remap_move_field(void)
@@ -997,6 +1233,12 @@ int main(int argc, char **argv)
     g_test_add_func("/vgt/cmd/rule-update-gtt", test_rule_update_gtt);
     g_test_add_func("/vgt/cmd/rule-addresses", test_rule_addresses);
     g_test_add_func("/vgt/cmd/rule-blits", test_rule_blits);
+    g_test_add_func("/vgt/cmd/rule-blit-boundaries",
+                    test_rule_blit_boundaries);
+    g_test_add_func("/vgt/cmd/rule-3d-ggtt", test_rule_3d_ggtt);
+    g_test_add_func("/vgt/cmd/rule-3d-boundaries", test_rule_3d_boundaries);
+    g_test_add_func("/vgt/cmd/rule-3d-ppgtt", test_rule_3d_ppgtt);
+    g_test_add_func("/vgt/cmd/remap/3d", test_remap_3d);
     g_test_add_func("/vgt/cmd/rule-display", test_rule_display);
     g_test_add_func("/vgt/cmd/rule-unknown", test_rule_unknown);
     g_test_add_func("/vgt/cmd/runaway", test_runaway);

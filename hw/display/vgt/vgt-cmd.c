@@ -385,6 +385,10 @@ static VgtCmdResult vgt_cmd_blt(VgtCmdCtx *c, const struct hsw_cmd *cmd,
     if (blt.x2 <= blt.x1 || blt.y2 <= blt.y1) {
         return VGT_CMD_OK;          /* empty: the blitter draws nothing */
     }
+    err = hsw_blt_audit(&blt, &why);
+    if (err) {
+        return vgt_cmd_decode_fail(c, cmd, -err, why);
+    }
     hsw_blt_span(&blt.dst, blt.x1, blt.y1, blt.x2, blt.y2, &first, &len);
     snprintf(what, sizeof(what), "%s destination", cmd->desc->name);
     r = vgt_cmd_check_range(c, what, !blt.dst.ppgtt, first, len);
@@ -406,6 +410,52 @@ static VgtCmdResult vgt_cmd_blt(VgtCmdCtx *c, const struct hsw_cmd *cmd,
 }
 
 /*
+ * 3D/media state that names graphics memory (hsw_cmd_3d_operand): the
+ * decoder refuses what no view makes safe (PPGTT bounds, unbounded GGTT
+ * extents); every GGTT operand must lie in the VM's memory, and its
+ * address (and upper bound) moves with it on a remap.
+ */
+static VgtCmdResult vgt_cmd_audit_3d(VgtCmdCtx *c, const struct hsw_cmd_3d *c3,
+                                     const struct hsw_cmd *cmd,
+                                     const uint32_t *dw, const VgtCmdStream *st)
+{
+    struct hsw_cmd_operand op = { .what = NULL };
+    const char *why = NULL;
+    uint32_t pos = 0;
+    char what[96];
+    VgtCmdResult r;
+    int n;
+
+    while ((n = hsw_cmd_3d_operand(c3, cmd, dw, &st->cs, &pos, &op,
+                                   &why)) > 0) {
+        snprintf(what, sizeof(what), "%s %s", c3->name, op.what);
+        r = vgt_cmd_check_range(c, what, op.space == HSW_SPACE_GGTT,
+                                op.addr, op.len);
+        if (r) {
+            return r;
+        }
+        if (op.space != HSW_SPACE_GGTT || !op.len) {
+            continue;
+        }
+        vgt_cmd_fixup_here(c, op.what, op.addr_dw, op.addr_mask, op.addr,
+                           op.len, false);
+        if (op.bound_dw) {
+            /* the end address or upper bound moves as far as its start */
+            vgt_cmd_fixup_here(c, op.what, op.bound_dw, op.bound_mask,
+                               op.addr, op.len, false);
+        }
+    }
+    if (n < 0) {
+        return vgt_cmd_fail(c, n == -HSW_CMD_E_LENGTH ? VGT_CMD_BAD_COMMAND :
+                            VGT_CMD_BAD_ADDRESS, "%s%s%s length %u: %s",
+                            c3->name, op.what ? " " : "",
+                            op.what ? op.what : "", cmd->len,
+                            why ? why : hsw_cmd_error_name(-n));
+    }
+    return VGT_CMD_OK;
+}
+
+/*
  * Audit one decoded command (all its dwords in @dw, CPU order) of stream
  * @st; records a batch start or end for the walk.
  */
@@ -414,9 +464,14 @@ static VgtCmdResult vgt_cmd_audit(VgtCmdCtx *c, const struct hsw_cmd *cmd,
                                   struct hsw_cmd_trace *t)
 {
     const char *name = cmd->desc->name, *why = NULL;
+    const struct hsw_cmd_3d *c3;
     VgtCmdResult r;
     int n;
 
+    if (hsw_cmd_is_skipped(cmd)) {
+        c3 = hsw_cmd_3d_lookup(dw[0]);
+        return c3 ? vgt_cmd_audit_3d(c, c3, cmd, dw, st) : VGT_CMD_OK;
+    }
     n = hsw_cmd_operands(cmd, dw, &st->cs, &t->op, &why);
     if (n < 0) {
         return vgt_cmd_decode_fail(c, cmd, -n, why);
@@ -434,6 +489,12 @@ static VgtCmdResult vgt_cmd_audit(VgtCmdCtx *c, const struct hsw_cmd *cmd,
     }
     switch (cmd->desc->kind) {
     case HSW_CMD_DENIED:
+        if (dw[0] >> 29 == 3) {
+            /* GFXPIPE on the video engines (hsw-cmd.c) */
+            return vgt_cmd_fail(c, VGT_CMD_DENIED, "%s (0x%08x) is refused: "
+                                "its graphics addresses are not audited",
+                                name, dw[0]);
+        }
         return vgt_cmd_fail(c, VGT_CMD_DENIED, "%s (0x%08x) is never allowed "
                             "to a VM (it would change the host's GTT or "
                             "another engine's state)", name, dw[0]);
@@ -587,7 +648,7 @@ static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
     t.len = cmd.len;
     t.st = st->cs;
     t.nops = 0;
-    if (hsw_cmd_is_skipped(&cmd)) {
+    if (hsw_cmd_is_skipped(&cmd) && !hsw_cmd_3d_lookup(dw[0])) {
         /* nothing to audit: copy the dwords as they are, a page run a time */
         uint32_t left = cmd.len, run, off;
         uint64_t gma;
@@ -614,7 +675,7 @@ static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
             return vgt_cmd_audit(c, &cmd, dw, st, &t);
         }
         if (cmd.len > ARRAY_SIZE(dw)) {
-            /* hsw-cmd.c's audited kinds all fit: a table error */
+            /* audited kinds and 3D state with addresses all fit */
             return vgt_cmd_fail(c, VGT_CMD_BAD_COMMAND, "%s of %u dwords, "
                                 "longer than the scanner reads", cmd.desc->name,
                                 cmd.len);
