@@ -39,6 +39,7 @@ HELPER_TESTS := $(HELPER_BUILD)/test-helper-core \
 HELPER_TESTS += $(HELPER_BUILD)/test-helper-kernel
 HELPER_TESTS += $(HELPER_BUILD)/test-helper-share
 HELPER_TESTS += $(HELPER_BUILD)/test-helper-switch
+HELPER_TESTS += $(HELPER_BUILD)/test-helper-isolation
 HELPER_BENCH := $(HELPER_BUILD)/bench-helper-gtt $(HELPER_BUILD)/bench-helper-cs
 HELPER_BENCH += $(HELPER_BUILD)/bench-helper-transport
 HELPER_BENCH += $(HELPER_BUILD)/bench-helper-scale
@@ -148,6 +149,7 @@ HELPER_UNIT_RUNS   := core:test-helper-core swhsw:test-helper-swhsw \
 HELPER_UNIT_RUNS   += kernel:test-helper-kernel
 HELPER_UNIT_RUNS   += share:test-helper-share
 HELPER_UNIT_RUNS   += switch:test-helper-switch
+HELPER_UNIT_RUNS   += isolation:test-helper-isolation
 HELPER_SOCKET_RUNS := hostd-socket:test-hostd-socket \
 	hostd-sched:test-hostd-sched
 

@@ -402,7 +402,11 @@ int vgt_inst_engine_regs_set(struct vgt_instance *inst,
 			goto out;
 		}
 	}
-	/* Under host->lock nothing runs: only the queue can be non-empty. */
+	/*
+	 * The switch below may run helper commands on RCS: nothing else may
+	 * run then.  Its own running workload is still counted as queued.
+	 */
+	vgt_exec_wait_idle(host);
 	vgt_mutex_lock(&host->qlock);
 	busy = inst->eng[e].count != 0;
 	vgt_mutex_unlock(&host->qlock);

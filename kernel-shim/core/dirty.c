@@ -102,6 +102,7 @@ int vgt_inst_dirty_log(struct vgt_instance *inst, bool enable)
 	u32 i;
 
 	vgt_mutex_lock(&host->lock);
+	vgt_exec_wait_inst(inst);	/* its workload reports into them */
 	for (i = 0; i < inst->nr_mem; i++)
 		vgt_dirty_free(&inst->mem[i]);
 	inst->dirty_log = false;
@@ -156,6 +157,8 @@ int vgt_inst_dirty_read(struct vgt_instance *inst, u64 gpa, u64 npages,
 	u32 k;
 
 	vgt_mutex_lock(&host->lock);
+	/* Its running workload sets bits without the lock: no lost bit. */
+	vgt_exec_wait_inst(inst);
 	if (!bitmap || !npages || npages > VGT_DIRTY_READ_MAX_PAGES ||
 	    (gpa & (VGT_PAGE_SIZE - 1))) {
 		ret = vgt_refuse(inst, VGT_E_INVAL, "dirty read pages", npages);

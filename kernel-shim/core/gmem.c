@@ -23,6 +23,7 @@ int vgt_inst_mem_register(struct vgt_instance *inst, u64 gpa, u64 size,
 	int ret;
 
 	vgt_mutex_lock(&host->lock);
+	vgt_exec_wait_idle(host);	/* dma_map */
 	if (!size || ((gpa | size) & (VGT_PAGE_SIZE - 1)) || gpa + size < gpa ||
 	    !va || ((unsigned long)va & (VGT_PAGE_SIZE - 1))) {
 		ret = vgt_refuse(inst, VGT_E_INVAL, "memory region", gpa);
@@ -76,6 +77,7 @@ int vgt_inst_mem_unregister(struct vgt_instance *inst, u64 gpa)
 	u32 i;
 
 	vgt_mutex_lock(&host->lock);
+	vgt_exec_wait_idle(host);	/* dma_unmap */
 	for (i = 0; i < inst->nr_mem; i++) {
 		struct vgt_mem *m = &inst->mem[i];
 

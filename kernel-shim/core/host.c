@@ -207,6 +207,7 @@ struct vgt_host *vgt_host_create(const struct vgt_gpu *gpu, int *err)
 	host->gpu = *gpu;
 	vgt_mutex_init(&host->lock);
 	vgt_mutex_init(&host->qlock);
+	vgt_cond_init(&host->exec_cond);
 	vgt_ctx_init(host);
 	host->slice_ns = VGT_SCHED_SLICE_NS;
 
@@ -254,6 +255,7 @@ struct vgt_host *vgt_host_create(const struct vgt_gpu *gpu, int *err)
 fail_scratch:
 	vgt_free_host_pages(host->scratch_va);
 fail:
+	vgt_cond_destroy(&host->exec_cond);
 	vgt_mutex_destroy(&host->qlock);
 	vgt_mutex_destroy(&host->lock);
 	vgt_free(host);
@@ -274,6 +276,7 @@ void vgt_host_destroy(struct vgt_host *host)
 	host->gpu.ops->dma_unmap(host->gpu.priv, host->scratch_dma,
 				 VGT_PAGE_SIZE);
 	vgt_free_host_pages(host->scratch_va);
+	vgt_cond_destroy(&host->exec_cond);
 	vgt_mutex_destroy(&host->qlock);
 	vgt_mutex_destroy(&host->lock);
 	vgt_free(host);

@@ -91,6 +91,7 @@ int vgt_inst_create(struct vgt_host *host,
 	inst->log_budget = VGT_REFUSAL_LOG_BUDGET;
 
 	vgt_mutex_lock(&host->lock);
+	vgt_exec_wait_idle(host);	/* it maps helper pages (dma_map) */
 	ret = vgt_instance_partition(inst, req);
 	if (!ret)
 		ret = vgt_instance_host_area(inst);
@@ -125,6 +126,8 @@ void vgt_inst_destroy(struct vgt_instance *inst)
 		return;
 	host = inst->host;
 	vgt_mutex_lock(&host->lock);
+	/* Its running workload first; then its mappings go (dma_unmap). */
+	vgt_exec_wait_idle(host);
 	for (e = 0; e < VGT_ENGINE_COUNT; e++)
 		if (host->engine_owner[e] == inst->id)
 			host->engine_owner[e] = 0;
@@ -142,6 +145,8 @@ int vgt_inst_reset(struct vgt_instance *inst)
 	struct vgt_host *host = inst->host;
 
 	vgt_mutex_lock(&host->lock);
+	/* Its running workload finishes first (others go on running). */
+	vgt_exec_wait_inst(inst);
 	/* A dirty log goes on across a reset: the pages unmapped count. */
 	vgt_dirty_gtt_unmap(inst, &inst->mappable);
 	vgt_dirty_gtt_unmap(inst, &inst->nonmappable);

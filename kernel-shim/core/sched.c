@@ -21,6 +21,12 @@
  * Switches happen between workloads (a workload is not preempted; its
  * command budget bounds it: exceeding it is a hang).  Same holder: no
  * context switch at all.
+ * A workload executes with host->lock dropped (vgt-core-priv.h, "Locking"):
+ * only its preparation (GM slot, context switch, register flush, the
+ * audit) and its completion hold the lock, so the other instances' GTT,
+ * fence, reset and event traffic never waits for it.  One workload runs
+ * at a time: vgt_host_sched_run starts none while one runs or while a
+ * client waits for the GPU (exec_waiters), so waiters cannot starve.
  * Instances that share a GM slot (gm-slot.c) also take turns at the slot:
  * while its resident has work, the others wait until the resident has
  * held it for max(slice, VGT_SLOT_HOLD_RATIO x the swap's cost), so
@@ -106,7 +112,42 @@ static struct vgt_instance *vgt_sched_pick(struct vgt_host *host, u32 e)
 	return best;
 }
 
-/* host->lock held; wl is a copy of the head of inst's queue on e. */
+void vgt_exec_wait_idle(struct vgt_host *host)
+{
+	if (!host->exec_inst)
+		return;
+	host->exec_waiters++;
+	while (host->exec_inst)
+		vgt_cond_wait(&host->exec_cond, &host->lock);
+	/* The scheduler waits for the last waiter before it goes on. */
+	if (!--host->exec_waiters)
+		vgt_cond_broadcast(&host->exec_cond);
+}
+
+void vgt_exec_wait_inst(struct vgt_instance *inst)
+{
+	struct vgt_host *host = inst->host;
+
+	if (host->exec_inst != inst)
+		return;
+	host->exec_waiters++;
+	while (host->exec_inst == inst)
+		vgt_cond_wait(&host->exec_cond, &host->lock);
+	if (!--host->exec_waiters)
+		vgt_cond_broadcast(&host->exec_cond);
+}
+
+/* Host lock held: until the GPU is ours to start a workload on. */
+static void vgt_sched_wait_turn(struct vgt_host *host)
+{
+	while (host->exec_inst || host->exec_waiters)
+		vgt_cond_wait(&host->exec_cond, &host->lock);
+}
+
+/*
+ * host->lock held on entry and on return, dropped while the workload
+ * executes; wl is a copy of the head of inst's queue on e.
+ */
 static void vgt_sched_exec(struct vgt_host *host, u32 e,
 			   struct vgt_instance *inst,
 			   const struct vgt_workload *wl)
@@ -151,11 +192,23 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 	x.max_bytes = VGT_WL_MAX_BYTES;
 
 	t0 = vgt_engine_clock_ns();
-	if (!ops->engine_exec)
+	if (!ops->engine_exec) {
 		x.status = VGT_EXEC_FAULT;	/* no engine to run it on */
-	else if (host->gpu.view_enforced ||
-		 !vgt_audit_workload(host, inst, e, &x))
+	} else if (host->gpu.view_enforced ||
+		   !vgt_audit_workload(host, inst, e, &x)) {
+		/*
+		 * Without the lock: inst's memory, dirty log and ranges stay
+		 * (their changes wait for exec_inst), its GM slot stays loaded
+		 * (only the scheduler swaps), and nothing else runs.
+		 */
+		host->exec_inst = inst;
+		host->exec_engine = e;
+		vgt_mutex_unlock(&host->lock);
 		ops->engine_exec(host->gpu.priv, e, &x);
+		vgt_mutex_lock(&host->lock);
+		host->exec_inst = NULL;
+		vgt_cond_broadcast(&host->exec_cond);
+	}
 	dt = vgt_engine_clock_ns() - t0;
 
 	/* Interrupts first: the memory writes before them are done. */
@@ -204,10 +257,12 @@ bool vgt_host_sched_run(struct vgt_host *host)
 	bool more = false;
 	u32 e, k;
 
-	vgt_mutex_lock(&host->lock);
 	for (e = 0; e < VGT_ENGINE_COUNT; e++) {
 		struct vgt_instance *inst;
 
+		/* The lock is let go between engines: waiters get their turn. */
+		vgt_mutex_lock(&host->lock);
+		vgt_sched_wait_turn(host);
 		vgt_mutex_lock(&host->qlock);
 		inst = vgt_sched_pick(host, e);
 		if (inst)
@@ -215,7 +270,9 @@ bool vgt_host_sched_run(struct vgt_host *host)
 		vgt_mutex_unlock(&host->qlock);
 		if (inst)
 			vgt_sched_exec(host, e, inst, &wl);
+		vgt_mutex_unlock(&host->lock);
 	}
+	vgt_mutex_lock(&host->lock);
 	vgt_mutex_lock(&host->qlock);
 	for (e = 0; e < VGT_ENGINE_COUNT && !more; e++)
 		for (k = 1; k <= VGT_MAX_INSTANCES && !more; k++)

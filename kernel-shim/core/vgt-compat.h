@@ -5,7 +5,8 @@
  * The core is built three ways: inside a Linux kernel module, inside the
  * vgt-hostd daemon and inside QEMU (embedded transport).  Everything it
  * needs from its surroundings is named here once: fixed-width types,
- * zeroed allocation, a mutex, string helpers and a log sink.
+ * zeroed allocation, a mutex and a condition, string helpers and a log
+ * sink.
  */
 #ifndef VGT_COMPAT_H
 #define VGT_COMPAT_H
@@ -22,6 +23,7 @@
 #include <linux/printk.h>
 #include <linux/vmalloc.h>
 #include <linux/timekeeping.h>
+#include <linux/wait.h>
 
 static inline u64 vgt_now_ns(void)
 {
@@ -45,6 +47,42 @@ typedef struct mutex vgt_mutex_t;
 #define vgt_mutex_destroy(m)		mutex_destroy(m)
 #define vgt_mutex_lock(m)		mutex_lock(m)
 #define vgt_mutex_unlock(m)		mutex_unlock(m)
+
+/*
+ * A condition to wait for under a vgt_mutex_t: vgt_cond_wait drops the
+ * mutex while it sleeps and holds it again on return; vgt_cond_broadcast
+ * is called with the same mutex held, so a wake-up is never lost between
+ * a waiter's test and its sleep (the waiter reads seq under the mutex).
+ */
+typedef struct {
+	wait_queue_head_t wq;
+	unsigned long seq;
+} vgt_cond_t;
+
+static inline void vgt_cond_init(vgt_cond_t *c)
+{
+	init_waitqueue_head(&c->wq);
+	c->seq = 0;
+}
+
+static inline void vgt_cond_destroy(vgt_cond_t *c)
+{
+}
+
+static inline void vgt_cond_wait(vgt_cond_t *c, struct mutex *m)
+{
+	unsigned long seq = c->seq;
+
+	mutex_unlock(m);
+	wait_event(c->wq, READ_ONCE(c->seq) != seq);
+	mutex_lock(m);
+}
+
+static inline void vgt_cond_broadcast(vgt_cond_t *c)
+{
+	WRITE_ONCE(c->seq, c->seq + 1);
+	wake_up_all(&c->wq);
+}
 
 #define vgt_log_err(fmt, ...)	pr_err("vgt: " fmt "\n", ##__VA_ARGS__)
 #define vgt_log_warn(fmt, ...)	pr_warn_ratelimited("vgt: " fmt "\n", \
@@ -119,6 +157,13 @@ typedef pthread_mutex_t vgt_mutex_t;
 #define vgt_mutex_destroy(m)		pthread_mutex_destroy(m)
 #define vgt_mutex_lock(m)		pthread_mutex_lock(m)
 #define vgt_mutex_unlock(m)		pthread_mutex_unlock(m)
+
+/* Waited for with its vgt_mutex_t held; broadcast with it held too. */
+typedef pthread_cond_t vgt_cond_t;
+#define vgt_cond_init(c)		pthread_cond_init((c), NULL)
+#define vgt_cond_destroy(c)		pthread_cond_destroy(c)
+#define vgt_cond_wait(c, m)		pthread_cond_wait((c), (m))
+#define vgt_cond_broadcast(c)		pthread_cond_broadcast(c)
 
 /*
  * Log sink: levels 0 error, 1 warning (refusals), 2 info.  The default

@@ -110,17 +110,39 @@ struct vgt_instance {
 };
 
 /*
- * Locking: host->lock covers the GPU, the GTT, partitions, memory and
- * everything an engine touches; the scheduler holds it while a workload
- * executes.  host->qlock (taken inside host->lock, never the other way
- * round) covers the workload queues, the scheduler's accounting and the
- * event queues, so that submitting work and draining events never wait
- * for a running workload.
+ * Locking: host->lock covers the GPU, the GTT, partitions, memory and the
+ * instances' state; host->qlock (taken inside host->lock, never the other
+ * way round) covers the workload queues, the scheduler's accounting and
+ * the event queues, so that submitting work and draining events never
+ * wait for host->lock.
+ *
+ * A workload executes WITHOUT host->lock (sched.c): the scheduler picks
+ * and prepares it under the lock (GM slot, context switch, flush), sets
+ * exec_inst and drops the lock; the GPU runs it; the scheduler retakes
+ * the lock, clears exec_inst and completes it.  Meanwhile other
+ * instances' GTT, fence, reset and event traffic goes on.  What must not
+ * change under a running workload waits on exec_cond (the wait drops
+ * host->lock), counted in exec_waiters so that the scheduler starts no
+ * new workload before the waiters have had their turn:
+ *   - vgt_exec_wait_inst: the running instance's memory, dirty log,
+ *     reset and destroy (its workload reads them without the lock);
+ *   - vgt_exec_wait_idle: whatever changes the GPU's device address
+ *     mappings (dma_map/dma_unmap: create, destroy, memory and shadow
+ *     registration) or runs helper commands on an engine (engine state
+ *     set): the GPU's own locks may be held for the whole execution, and
+ *     blocking on them with host->lock held would stall everyone.
+ * GTT and fence writes never wait: a running workload reads only its own
+ * instance's GTT entries (its view), and the GM slot it uses cannot be
+ * swapped (swaps happen only in the scheduler, between workloads).
  */
 struct vgt_host {
 	struct vgt_gpu gpu;
 	vgt_mutex_t lock;
 	vgt_mutex_t qlock;
+	vgt_cond_t exec_cond;		/* exec_inst or exec_waiters changed */
+	struct vgt_instance *exec_inst;	/* its workload runs; NULL: idle */
+	u32 exec_engine;
+	u32 exec_waiters;
 
 	struct vgt_pool mappable;	/* aperture above the host share */
 	struct vgt_pool nonmappable;
@@ -215,6 +237,13 @@ void vgt_event_post_locked(struct vgt_instance *inst, u32 type, u32 unit,
 			   u64 data);
 void vgt_events_drop(struct vgt_instance *inst);
 void vgt_irq_service_locked(struct vgt_host *host, bool from_irq);
+
+/*
+ * Host lock held; return with it held, possibly after dropping it while
+ * waiting: until no workload runs (idle), or none of inst's (inst).
+ */
+void vgt_exec_wait_idle(struct vgt_host *host);
+void vgt_exec_wait_inst(struct vgt_instance *inst);
 
 /* Workloads and scheduling, host lock held. */
 void vgt_sched_init_instance(struct vgt_instance *inst);

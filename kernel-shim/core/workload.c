@@ -26,6 +26,7 @@ int vgt_inst_shadow_attach(struct vgt_instance *inst, void *va, u64 *gm_addr)
 	int ret = 0;
 
 	vgt_mutex_lock(&host->lock);
+	vgt_exec_wait_idle(host);	/* dma_map */
 	if (inst->shadow_gm.size) {
 		ret = -VGT_E_EXISTS;
 		goto out;
@@ -81,7 +82,8 @@ static int vgt_submit_refuse(struct vgt_instance *inst, int err,
 /*
  * Only qlock on the accepting path: the instance's ranges do not change
  * while its transport is busy here (create, shadow attach and destroy run
- * on the same transport thread), and a running workload holds host->lock.
+ * on the same transport thread), and the scheduler copies a queued
+ * workload under qlock.
  */
 int vgt_inst_submit(struct vgt_instance *inst,
 		    const struct vgt_workload *wl)

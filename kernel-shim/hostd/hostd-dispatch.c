@@ -55,10 +55,12 @@ static void quota_log(struct hostd_client *cl, unsigned int kind,
 		return;
 	cl->quota_logged |= kind;
 	va_start(ap, fmt);
+	flockfile(stderr);	/* one line, whatever other clients log */
 	fprintf(stderr, "vgt-hostd: client %u (pid %d): ", cl->id,
 		(int)cl->pid);
 	vfprintf(stderr, fmt, ap);
 	fputs(" (reported once)\n", stderr);
+	funlockfile(stderr);
 	va_end(ap);
 }
 
@@ -81,6 +83,7 @@ void hostd_quota_pool(struct hostd_quota *q, uint64_t space_bytes,
 	q->pool_entries = entries > own ? entries - own : 0;
 	q->pool_used = 0;
 	q->pool_entries_used = 0;
+	pthread_mutex_init(&q->lock, NULL);
 }
 
 void hostd_client_log(struct hostd_client *cl, const char *fmt, ...)
@@ -91,12 +94,14 @@ void hostd_client_log(struct hostd_client *cl, const char *fmt, ...)
 		return;
 	cl->log_budget--;
 	va_start(ap, fmt);
+	flockfile(stderr);
 	fprintf(stderr, "vgt-hostd: client %u (pid %d): ", cl->id,
 		(int)cl->pid);
 	vfprintf(stderr, fmt, ap);
 	if (!cl->log_budget)
 		fputs(" (further messages suppressed)", stderr);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 	va_end(ap);
 }
 
@@ -109,15 +114,21 @@ static void client_notify(void *opaque)
 		return;	/* counter saturated: still readable */
 }
 
+/* Give back what a region reserved of the pool all clients share. */
+static void pool_put(struct hostd_quota *q, uint64_t size)
+{
+	pthread_mutex_lock(&q->lock);
+	q->pool_used -= size + VGT_PAGE_SIZE;
+	q->pool_entries_used--;
+	pthread_mutex_unlock(&q->lock);
+}
+
 /* Unmap a region and return what it took from the quotas. */
 static void client_mem_put(struct hostd_client *cl, struct hostd_mem *m)
 {
-	struct hostd_quota *q = cl->quota;
-
 	munmap(m->map, m->len);
 	cl->mem_bytes -= m->len;
-	q->pool_used -= m->len + VGT_PAGE_SIZE;
-	q->pool_entries_used--;
+	pool_put(cl->quota, m->len);
 }
 
 static void client_release_instance(struct hostd_client *cl)
@@ -244,16 +255,25 @@ static int check_mem_quota(struct hostd_client *cl, uint64_t size)
 			  size_str(c, sizeof(c), q->mem_bytes));
 		return -VGT_E_QUOTA;
 	}
+	/* Reserved now: another client's registration runs meanwhile. */
+	pthread_mutex_lock(&q->lock);
 	if (q->pool_entries_used >= q->pool_entries ||
 	    size + VGT_PAGE_SIZE > q->pool_bytes - q->pool_used) {
+		uint64_t used = q->pool_used;
+		unsigned int entries = q->pool_entries_used;
+
+		pthread_mutex_unlock(&q->lock);
 		quota_log(cl, HOSTD_LOGGED_POOL,
 			  "guest memory region of %s refused: the device address space for guest memory is taken (%llu of %llu MiB, %u of %u regions, all clients)",
 			  size_str(a, sizeof(a), size),
-			  (unsigned long long)(q->pool_used >> 20),
+			  (unsigned long long)(used >> 20),
 			  (unsigned long long)(q->pool_bytes >> 20),
-			  q->pool_entries_used, q->pool_entries);
+			  entries, q->pool_entries);
 		return -VGT_E_NOMEM;
 	}
+	q->pool_used += size + VGT_PAGE_SIZE;
+	q->pool_entries_used++;
+	pthread_mutex_unlock(&q->lock);
 	return 0;
 }
 
@@ -273,29 +293,32 @@ static int do_mem_register(struct hostd_client *cl,
 		return -VGT_E_INVAL;
 	if (cl->nr_mem == VGT_MAX_MEM_REGIONS)
 		return -VGT_E_MEM_FULL;
-	ret = check_mem_quota(cl, r->size);
+	ret = check_mem_quota(cl, r->size);	/* reserves on success */
 	if (ret)
 		return ret;
 	ret = check_fd_is_sealed_memfd(fd, r->fd_offset, r->size);
 	if (ret)
-		return ret;
+		goto fail;
 	map = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		   (off_t)r->fd_offset);
-	if (map == MAP_FAILED)
-		return -VGT_E_BADFD;
+	if (map == MAP_FAILED) {
+		ret = -VGT_E_BADFD;
+		goto fail;
+	}
 	ret = vgt_inst_mem_register(cl->inst, r->gpa, r->size, map);
 	if (ret) {
 		munmap(map, r->size);
-		return ret;
+		goto fail;
 	}
 	m = &cl->mem[cl->nr_mem++];
 	m->gpa = r->gpa;
 	m->map = map;
 	m->len = r->size;
 	cl->mem_bytes += r->size;
-	cl->quota->pool_used += r->size + VGT_PAGE_SIZE;
-	cl->quota->pool_entries_used++;
 	return 0;
+fail:
+	pool_put(cl->quota, r->size);
+	return ret;
 }
 
 static int do_mem_unregister(struct hostd_client *cl, uint64_t gpa)

@@ -5,8 +5,16 @@
  * vhost-user).  This file is its server loop; requests are decoded and
  * carried out by hostd-dispatch.c.
  *
- * One poll loop serves the clients; one scheduler thread runs the
- * engines on the workloads they submit.  Each connection is one VM: its
+ * The main thread accepts connections and handles signals; each client
+ * is served by a thread of its own, so a request that waits in the core
+ * (a registration waiting for the GPU, a reset waiting for that VM's
+ * running workload) or a slow client never stalls another client; one
+ * scheduler thread runs the engines on the workloads they submit.  A
+ * client's state is touched only by its thread; the connection table and
+ * the shared quota pool have locks (hd.lock, hostd_quota.lock).  A
+ * client has one request in flight at a time: its thread reads the next
+ * packet only after it has sent the reply (the socket buffer holds what
+ * a client sends ahead).  Each connection is one VM: its
  * instance, its memory mappings (memfds passed with SCM_RIGHTS), its
  * shadow area (a memfd it gets back) and its eventfd.  A client that goes
  * away mid-request only takes its own instance with it.  Foreground, logs
@@ -18,6 +26,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +34,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -59,11 +69,17 @@
 #define HOSTD_MAX_REFUSALS	8
 #define HOSTD_REFUSAL_MS	1000
 
-/* A connected client: its socket and its state in the dispatch. */
+/* Stack of a client thread: the dispatch's buffers are small. */
+#define HOSTD_CONN_STACK	(1u << 20)
+
+/* A connected client: its socket, its state in the dispatch, its thread. */
 struct hostd_conn {
 	int sock;
 	uid_t uid;
+	unsigned int slot;		/* in hd.conns */
 	struct hostd_client client;
+	uint8_t in[VGT_MSG_MAX_SIZE];	/* the request being served */
+	struct hostd_reply rep;
 };
 
 struct hostd_refusal {
@@ -78,6 +94,10 @@ static struct {
 	struct vgt_sched_thread *sched;
 	int listen_fd;
 	int signal_fd;
+	int stop_fd;		/* eventfd, readable once shutting down */
+	pthread_mutex_t lock;	/* conns, nr_threads */
+	pthread_cond_t gone;	/* a client thread ended */
+	unsigned int nr_threads;
 	const char *socket_path;
 	int unlink_on_exit;
 	struct hostd_conn *conns[HOSTD_MAX_CLIENTS];
@@ -88,7 +108,10 @@ static struct {
 	struct hostd_refusal refusals[HOSTD_MAX_REFUSALS];
 	long long refusal_logged;	/* ms of the last refusal line */
 	unsigned int refusals_unlogged;
-} hd = { .listen_fd = -1, .signal_fd = -1 };
+} hd = {
+	.listen_fd = -1, .signal_fd = -1, .stop_fd = -1,
+	.lock = PTHREAD_MUTEX_INITIALIZER, .gone = PTHREAD_COND_INITIALIZER,
+};
 
 static void hlog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void hlog(const char *fmt, ...)
@@ -96,25 +119,31 @@ static void hlog(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	flockfile(stderr);	/* one line, whatever client threads log */
 	fputs("vgt-hostd: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 	va_end(ap);
 }
 
 /* ---- connections ------------------------------------------------------- */
 
-static void conn_drop(unsigned int slot, const char *why)
+/* In the client's thread, its last act: the slot is free afterwards. */
+static void conn_drop(struct hostd_conn *conn, const char *why)
 {
-	struct hostd_conn *conn = hd.conns[slot];
 	struct hostd_client *cl = &conn->client;
 
 	hlog("client %u (pid %d) gone: %s%s", cl->id, (int)cl->pid, why,
 	     cl->inst ? "; instance destroyed" : "");
 	hostd_client_release(cl);
 	close(conn->sock);
+	pthread_mutex_lock(&hd.lock);
+	hd.conns[conn->slot] = NULL;
+	hd.nr_threads--;
+	pthread_cond_broadcast(&hd.gone);
+	pthread_mutex_unlock(&hd.lock);
 	free(conn);
-	hd.conns[slot] = NULL;
 }
 
 static long long now_ms(void)
@@ -184,6 +213,7 @@ static void refusal_answer(struct hostd_refusal *r)
 	r->sock = -1;
 }
 
+/* hd.lock held. */
 static unsigned int conns_of_uid(uid_t uid)
 {
 	unsigned int i, n = 0;
@@ -194,13 +224,17 @@ static unsigned int conns_of_uid(uid_t uid)
 	return n;
 }
 
+static void *conn_thread(void *opaque);
+
 static void conn_accept(void)
 {
 	struct hostd_conn *conn;
 	struct ucred cred = { .pid = 0, .uid = (uid_t)-1 };
 	socklen_t len = sizeof(cred);
-	unsigned int slot;
-	int fd;
+	pthread_attr_t attr;
+	pthread_t thread;
+	unsigned int slot, uid_conns;
+	int fd, ret;
 
 	fd = accept4(hd.listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
@@ -209,15 +243,18 @@ static void conn_accept(void)
 		cred.pid = 0;
 		cred.uid = (uid_t)-1;
 	}
-	if (conns_of_uid(cred.uid) >= hd.conns_per_uid) {
+	pthread_mutex_lock(&hd.lock);
+	uid_conns = conns_of_uid(cred.uid);
+	for (slot = 0; slot < HOSTD_MAX_CLIENTS; slot++)
+		if (!hd.conns[slot])
+			break;
+	pthread_mutex_unlock(&hd.lock);
+	if (uid_conns >= hd.conns_per_uid) {
 		conn_refuse(fd, -VGT_E_QUOTA, &cred,
 			    "this uid's connections are at the quota (--max-conns-per-uid)",
 			    hd.conns_per_uid);
 		return;
 	}
-	for (slot = 0; slot < HOSTD_MAX_CLIENTS; slot++)
-		if (!hd.conns[slot])
-			break;
 	conn = slot < HOSTD_MAX_CLIENTS ? calloc(1, sizeof(*conn)) : NULL;
 	if (!conn) {
 		conn_refuse(fd, -VGT_E_NOSPC_HOST, &cred,
@@ -227,11 +264,26 @@ static void conn_accept(void)
 	}
 	conn->sock = fd;
 	conn->uid = cred.uid;
+	conn->slot = slot;
 	hostd_client_init(&conn->client, hd.host, &hd.quota, ++hd.next_id,
 			  cred.pid);
+	/* Only this thread fills slots: the one found is still free. */
+	pthread_mutex_lock(&hd.lock);
 	hd.conns[slot] = conn;
+	hd.nr_threads++;
+	pthread_mutex_unlock(&hd.lock);
 	hlog("client %u (pid %d, uid %u) connected", conn->client.id,
 	     (int)cred.pid, (unsigned int)cred.uid);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, HOSTD_CONN_STACK);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	ret = pthread_create(&thread, &attr, conn_thread, conn);
+	pthread_attr_destroy(&attr);
+	if (ret) {
+		hlog("cannot start a thread for client %u: %s",
+		     conn->client.id, strerror(ret));
+		conn_drop(conn, "no thread to serve it");
+	}
 }
 
 static int peer_hung_up(int fd)
@@ -242,38 +294,60 @@ static int peer_hung_up(int fd)
 	       (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
-/* Serve one packet; returns 0 to keep the connection, -1 if dropped. */
-static int conn_serve_one(unsigned int slot)
+/* Serve one packet; NULL to keep the connection, else why it ends. */
+static const char *conn_serve_one(struct hostd_conn *conn)
 {
-	struct hostd_conn *conn = hd.conns[slot];
-	static uint8_t in[VGT_MSG_MAX_SIZE];
-	static struct hostd_reply rep;
+	struct hostd_reply *rep = &conn->rep;
 	int fds[VGT_WIRE_MAX_FDS], nfds, trunc, ret;
 	ssize_t n;
 
-	n = vgt_wire_recv(conn->sock, in, sizeof(in), fds, &nfds, &trunc,
-			  MSG_DONTWAIT);
+	n = vgt_wire_recv(conn->sock, conn->in, sizeof(conn->in), fds, &nfds,
+			  &trunc, MSG_DONTWAIT);
 	if (n == -EAGAIN || n == -EWOULDBLOCK) {
 		vgt_wire_close_fds(fds, nfds);
-		return 0;
+		return NULL;
 	}
 	/* An empty packet (SEQPACKET has them) is not end of stream. */
 	if (n < 0 || (n == 0 && peer_hung_up(conn->sock))) {
 		vgt_wire_close_fds(fds, nfds);
-		conn_drop(slot, n ? strerror((int)-n) : "disconnected");
-		return -1;
+		return n ? strerror((int)-n) : "disconnected";
 	}
-	hostd_dispatch(&conn->client, in, (size_t)n, fds, nfds, trunc, &rep);
+	hostd_dispatch(&conn->client, conn->in, (size_t)n, fds, nfds, trunc,
+		       rep);
 	vgt_wire_close_fds(fds, nfds);
 	/* Header, result and body are contiguous in struct hostd_reply. */
-	ret = vgt_wire_send(conn->sock, &rep.hdr, &rep.head, rep.hdr.size,
-			    rep.fd, MSG_DONTWAIT);
-	if (ret) {
-		/* A client that does not read its replies is dropped. */
-		conn_drop(slot, "reply could not be sent");
-		return -1;
+	ret = vgt_wire_send(conn->sock, &rep->hdr, &rep->head, rep->hdr.size,
+			    rep->fd, MSG_DONTWAIT);
+	/* A client that does not read its replies is dropped. */
+	return ret ? "reply could not be sent" : NULL;
+}
+
+/* A client's thread: its requests one at a time, until it goes. */
+static void *conn_thread(void *opaque)
+{
+	struct hostd_conn *conn = opaque;
+	const char *why = NULL;
+
+	while (!why) {
+		struct pollfd p[2] = {
+			{ .fd = conn->sock, .events = POLLIN },
+			{ .fd = hd.stop_fd, .events = POLLIN },
+		};
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno != EINTR)
+				why = "poll failed";
+			continue;
+		}
+		if (p[1].revents)
+			why = "daemon shutting down";
+		else if (p[0].revents & POLLIN)
+			why = conn_serve_one(conn);
+		else if (p[0].revents)
+			why = "hang-up";
 	}
-	return 0;
+	conn_drop(conn, why);
+	return NULL;
 }
 
 /* ---- setup and main loop ------------------------------------------------ */
@@ -468,8 +542,8 @@ static void log_quotas(void)
 
 int main(int argc, char **argv)
 {
-	struct pollfd pfd[HOSTD_MAX_CLIENTS + HOSTD_MAX_REFUSALS + 2];
-	unsigned int map[HOSTD_MAX_CLIENTS + HOSTD_MAX_REFUSALS + 2];
+	struct pollfd pfd[HOSTD_MAX_REFUSALS + 2];
+	unsigned int map[HOSTD_MAX_REFUSALS + 2];
 	struct vgt_gpu gpu;
 	sigset_t mask;
 	int err, running = 1, timeout;
@@ -497,6 +571,7 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGINT);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	hd.signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	hd.stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 
 	hd.sw = vgt_swhsw_create();
 	if (!hd.sw) {
@@ -510,7 +585,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	hd.listen_fd = listen_on(hd.socket_path);
-	if (hd.listen_fd < 0 || hd.signal_fd < 0)
+	if (hd.listen_fd < 0 || hd.signal_fd < 0 || hd.stop_fd < 0)
 		return 1;
 	hd.sched = vgt_sched_thread_start(hd.host);
 	if (!hd.sched) {
@@ -527,13 +602,6 @@ int main(int argc, char **argv)
 		pfd[n++].events = POLLIN;
 		pfd[n].fd = hd.listen_fd;
 		pfd[n++].events = POLLIN;
-		for (i = 0; i < HOSTD_MAX_CLIENTS; i++) {
-			if (!hd.conns[i])
-				continue;
-			map[n] = i;
-			pfd[n].fd = hd.conns[i]->sock;
-			pfd[n++].events = POLLIN;
-		}
 		nconn = n;
 		timeout = -1;
 		now = now_ms();
@@ -570,22 +638,17 @@ int main(int argc, char **argv)
 		for (i = nconn; i < n; i++)
 			if (pfd[i].revents)
 				refusal_answer(&hd.refusals[map[i]]);
-		/* One packet per client per round: nobody starves the rest. */
-		for (i = 2; i < nconn; i++) {
-			if (!pfd[i].revents || !hd.conns[map[i]])
-				continue;
-			if (pfd[i].revents & POLLIN)
-				conn_serve_one(map[i]);
-			else
-				conn_drop(map[i], "hang-up");
-		}
 		if (pfd[1].revents & POLLIN)
 			conn_accept();
 	}
 
-	for (i = 0; i < HOSTD_MAX_CLIENTS; i++)
-		if (hd.conns[i])
-			conn_drop(i, "daemon shutting down");
+	/* Every client thread sees stop_fd, drops its client and ends. */
+	if (eventfd_write(hd.stop_fd, 1))
+		hlog("cannot stop the client threads: %s", strerror(errno));
+	pthread_mutex_lock(&hd.lock);
+	while (hd.nr_threads)
+		pthread_cond_wait(&hd.gone, &hd.lock);
+	pthread_mutex_unlock(&hd.lock);
 	for (i = 0; i < HOSTD_MAX_REFUSALS; i++)
 		if (hd.refusals[i].sock >= 0)
 			close(hd.refusals[i].sock);
@@ -595,6 +658,7 @@ int main(int argc, char **argv)
 	if (hd.unlink_on_exit)
 		unlink(hd.socket_path);
 	close(hd.listen_fd);
+	close(hd.stop_fd);
 	hlog("stopped");
 	return 0;
 }

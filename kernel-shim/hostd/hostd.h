@@ -11,6 +11,7 @@
 #ifndef VGT_HOSTD_H
 #define VGT_HOSTD_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -29,14 +30,18 @@ struct hostd_mem {
  * The quotas every client gets (set from the command line) and the part of
  * the software Haswell's device address space and dma_map table that the
  * guest memory of all clients shares (the rest is kept back so that an
- * instance can always be created and its shadow area mapped).
+ * instance can always be created and its shadow area mapped).  Clients
+ * are served concurrently: lock covers pool_used and pool_entries_used,
+ * which a registration reserves before it maps and gives back if it
+ * fails (hostd_quota_pool initialises it).
  */
 struct hostd_quota {
 	uint64_t mem_bytes;		/* guest memory per client */
 	unsigned int mem_regions;	/* guest memory regions per client */
 	uint64_t pool_bytes;		/* device address space, all clients */
-	uint64_t pool_used;
 	unsigned int pool_entries;	/* dma_map entries, all clients */
+	pthread_mutex_t lock;
+	uint64_t pool_used;
 	unsigned int pool_entries_used;
 };
 
@@ -47,7 +52,10 @@ enum {
 	HOSTD_LOGGED_POOL = 1u << 2,
 };
 
-/* One client: its instance and what the daemon holds on its behalf. */
+/*
+ * One client: its instance and what the daemon holds on its behalf.  Only
+ * the thread serving the client touches it (hostd-server.c).
+ */
 struct hostd_client {
 	struct vgt_host *host;
 	struct hostd_quota *quota;	/* shared by all clients */

@@ -422,8 +422,10 @@ static bool vgt_hw_ring_idle(struct vgt_hwgpu *hw, u32 base, u32 tail)
 /*
  * Legacy ring submission of one command segment: the ring is pointed at
  * the segment's page(s), HEAD at its first command and TAIL after its
- * last; done when HEAD reaches TAIL.  Runs with the core's lock held in
- * the scheduler thread: nothing here calls back into the core.
+ * last; done when HEAD reaches TAIL.  Runs in the scheduler thread
+ * without the core's lock (the interrupt thread may take it meanwhile
+ * and route this engine's user interrupt): nothing here calls back into
+ * the core.
  */
 static void vgt_hw_engine_exec(void *opaque, u32 engine,
 			       struct vgt_gpu_exec *x)

@@ -285,7 +285,8 @@ static int cmp_double(const void *x, const void *y)
  */
 static void hostile_fill(const struct vgt_host_ops *ops, struct client *a)
 {
-    guint32 rows = 8192, pitch = 32768, k = a->next % 4;
+    /* 16 KiB rows: BR13's pitch is signed (32 KiB would read -32 KiB) */
+    guint32 rows = 16384, pitch = 16384, k = a->next % 4;
     guint32 *dw = (guint32 *)((guint8 *)(uintptr_t)a->sh.hva + k * SLOT);
     struct vgt_workload wl = { 0 };
 

@@ -37,10 +37,10 @@ struct env {
  * its writes (as a real Haswell behind vgt.ko): the core audits every
  * workload and logs dirty pages by the GTT.
  */
-static inline void env_up_n(struct env *e, int n,
-                            const struct vgt_create_req *req,
-                            guint64 ram_size, guint32 map_pages,
-                            bool audited)
+static inline void env_up_ops(struct env *e, int n,
+                              const struct vgt_create_req *req,
+                              guint64 ram_size, guint32 map_pages,
+                              bool audited, const struct vgt_gpu_ops *ops)
 {
     struct vgt_gtt_entry ent[128];
     int err;
@@ -50,6 +50,9 @@ static inline void env_up_n(struct env *e, int n,
     e->n = n;
     e->sw = vgt_swhsw_create();
     vgt_swhsw_get_gpu(e->sw, &e->gpu);
+    if (ops) {
+        e->gpu.ops = ops;       /* a test's wrapper of the swhsw's table */
+    }
     e->gpu.view_enforced = !audited;
     e->gpu.writes_reported = !audited;
     e->host = vgt_host_create(&e->gpu, &err);
@@ -78,6 +81,14 @@ static inline void env_up_n(struct env *e, int n,
         g_assert_cmpint(vgt_inst_shadow_attach(e->inst[k], e->shadow[k],
                                                &e->shadow_gm[k]), ==, 0);
     }
+}
+
+static inline void env_up_n(struct env *e, int n,
+                            const struct vgt_create_req *req,
+                            guint64 ram_size, guint32 map_pages,
+                            bool audited)
+{
+    env_up_ops(e, n, req, ram_size, map_pages, audited, NULL);
 }
 
 static inline void env_down(struct env *e)

@@ -689,6 +689,133 @@ static void test_garbage_workloads(void)
     g_rand_free(rnd);
 }
 
+/*
+ * vgt-hostd serves its clients concurrently (issue 18): while VM Z's
+ * memory registration waits in the daemon for the GPU (VM X runs 256 MiB
+ * fills, the workload budget), VM Y's GTT writes are answered.  A
+ * daemon with one thread for all clients answers none of them until Z's
+ * request is done.  Counted, not timed: Y's writes that completed while
+ * Z's request was outstanding.
+ */
+struct blocked {
+    struct vm *z;
+    int memfd;
+    gint inflight;              /* Z's request is outstanding */
+    gint done;
+    int ret;
+};
+
+static gpointer blocked_register(gpointer opaque)
+{
+    struct blocked *b = opaque;
+    struct vgt_mem_region r = { .gpa = MIB(1024), .size = MIB(1),
+                                .fd = b->memfd };
+
+    g_atomic_int_set(&b->inflight, 1);
+    b->ret = ops->mem_register(b->z->conn, &r);
+    g_atomic_int_set(&b->inflight, 0);
+    if (!b->ret) {
+        b->ret = ops->mem_unregister(b->z->conn, r.gpa);
+    }
+    g_atomic_int_set(&b->done, 1);
+    return NULL;
+}
+
+static void hostile_fill(struct vm *x, guint64 *id)
+{
+    guint32 off = (guint32)(++*id % NSLOTS) * SLOT;
+    guint32 *dw = (guint32 *)((guint8 *)(uintptr_t)x->shadow.hva + off);
+    struct vgt_workload wl = { 0 };
+
+    dw[0] = 0x54300004u;                            /* XY_COLOR_BLT */
+    /* 16 KiB rows: BR13's pitch is signed (32 KiB would read -32 KiB) */
+    dw[1] = (3u << 24) | (0xf0u << 16) | 16384u;
+    dw[2] = 0;
+    dw[3] = (16384u << 16) | (16384u / 4);
+    dw[4] = (guint32)x->info.nonmappable_base;
+    dw[5] = 0x5a5a5a5a;
+    dw[6] = 0;
+    dw[7] = 0;
+    wl.id = *id;
+    wl.start = x->shadow.gm_addr + off;
+    wl.length = 32;
+    wl.engine = VGT_ENGINE_BCS;
+    g_assert_cmpint(ops->submit(x->conn, &wl), ==, 0);
+}
+
+static void test_blocked_client(void)
+{
+    static const struct vgt_create_req big = { MIB(8), MIB(256), 0, 0 };
+    struct vgt_gtt_entry e[VGT_GTT_WRITE_MAX];
+    struct vm x, y, z;
+    guint64 id = 0, done = 0;
+    guint32 pages = MIB(256) >> 12;
+    int best = 0;
+
+    vm_up(&x, 0, 4, &big);
+    vm_up(&y, 1, 4, &small_req);
+    vm_up(&z, 2, 4, &small_req);
+    for (guint32 i = 0; i < pages; i += VGT_GTT_WRITE_MAX) {
+        guint32 n = MIN(VGT_GTT_WRITE_MAX, pages - i);
+
+        for (guint32 j = 0; j < n; j++) {
+            e[j].index = (guint32)(x.info.nonmappable_base >> 12) + i + j;
+            e[j].flags = VGT_PTE_VALID;
+            e[j].gfn = (i + j) % (RAM_SIZE >> 12);
+        }
+        g_assert_cmpint(ops->gtt_write(x.conn, e, n, NULL), ==, 0);
+    }
+    for (int round = 0; round < 6 && best < 20; round++) {
+        struct blocked b = { .z = &z };
+        struct vgt_event ev[VGT_EVENT_READ_MAX];
+        GThread *th;
+        int count = 0;
+
+        b.memfd = memfd_create("vgt-blocked", MFD_CLOEXEC |
+                               MFD_ALLOW_SEALING);
+        g_assert_cmpint(ftruncate(b.memfd, MIB(1)), ==, 0);
+        g_assert_cmpint(fcntl(b.memfd, F_ADD_SEALS,
+                              F_SEAL_SHRINK | F_SEAL_GROW), ==, 0);
+        hostile_fill(&x, &id);
+        hostile_fill(&x, &id);
+        g_usleep(5000);         /* the first fill on the GPU */
+        th = g_thread_new("vm-z", blocked_register, &b);
+        while (!g_atomic_int_get(&b.done)) {
+            struct vgt_gtt_entry w = {
+                (guint32)(y.info.mappable_base >> 12) + count % 64,
+                VGT_PTE_VALID, (guint32)count % 64 };
+            bool before = g_atomic_int_get(&b.inflight);
+
+            g_assert_cmpint(ops->gtt_write(y.conn, &w, 1, NULL), ==, 0);
+            count += before && g_atomic_int_get(&b.inflight);
+        }
+        g_thread_join(th);
+        g_assert_cmpint(b.ret, ==, 0);
+        close(b.memfd);
+        best = MAX(best, count);
+        while (done < id) {
+            struct pollfd p = { .fd = ops->event_fd(x.conn),
+                                .events = POLLIN };
+            int n;
+
+            g_assert_cmpint(poll(&p, 1, 10000), ==, 1);
+            n = ops->events_read(x.conn, ev, VGT_EVENT_READ_MAX);
+            for (int i = 0; i < n; i++) {
+                g_assert_cmpuint(ev[i].type, ==, VGT_EVENT_COMPLETE);
+                done++;
+            }
+        }
+    }
+    if (g_test_verbose()) {
+        g_test_message("Y's GTT writes answered while Z waited: %d", best);
+    }
+    g_assert_cmpint(best, >=, 20);
+    vm_down(&z);
+    vm_down(&y);
+    vm_down(&x);
+    g_assert_true(daemon_alive());
+}
+
 static void test_stop(void)
 {
     int status;
@@ -712,6 +839,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hostd-sched/idle-vms", test_idle_vms);
     g_test_add_func("/hostd-sched/garbage-workloads",
             test_garbage_workloads);
+    g_test_add_func("/hostd-sched/blocked-client", test_blocked_client);
     g_test_add_func("/hostd-sched/stop", test_stop);
     return g_test_run();
 }
