@@ -20,10 +20,13 @@ BENCH_TARGETS :=
 help:
 	@echo "vgt: make demo | make check | make bench | make clean (see README.md)"
 
+# (the helper's variables come before the fragments that build on them:
+# the sanitized and fuzzing builds)
 include mk/deps.mk
 include mk/qemu.mk
 include mk/unit.mk
--include $(filter-out mk/deps.mk mk/qemu.mk mk/unit.mk,$(wildcard mk/*.mk))
+include mk/helper.mk
+-include $(filter-out mk/deps.mk mk/qemu.mk mk/unit.mk mk/helper.mk,$(wildcard mk/*.mk))
 
 # The main job.  Fragments may point DEMO_TARGET at something bigger.
 DEMO_TARGET ?= demo-pci

@@ -15,6 +15,11 @@ HELPER_CFLAGS := -std=gnu11 -O2 -g -fPIC -Wall -Wextra -Wno-unused-parameter \
 	-Werror -I$(TOP)/include -I$(HELPER_SRC) -MMD -MP \
 	-fstack-protector-strong -Wformat -Werror=format-security -D_FORTIFY_SOURCE=2
 HELPER_LDFLAGS := -Wl,-z,relro -Wl,-z,now
+# Sanitizer flags for every compile and link: empty here; `make check-asan`
+# builds the helper again with ASan and UBSan under build/asan (mk/asan.mk).
+HELPER_SAN :=
+HELPER_CFLAGS += $(HELPER_SAN)
+HELPER_LDFLAGS += $(HELPER_SAN)
 HELPER_GLIB_CFLAGS = $(shell pkg-config --cflags glib-2.0)
 HELPER_GLIB_LIBS   = $(shell pkg-config --libs glib-2.0)
 
@@ -75,17 +80,17 @@ $(HELPER_HOSTD): $(HELPER_HOSTD_OBJS) $(HELPER_SOURCES)
 $(HELPER_BUILD)/test-%: $(HELPER_OBJ)/tests/test-%.o $(HELPER_LIB_OBJS) \
 		$(HELPER_SOURCES)
 	@echo "  LINK    $(notdir $@)"
-	@gcc -o $@ $(filter %.o,$^) $(HELPER_GLIB_LIBS) -lpthread
+	@gcc $(HELPER_SAN) -o $@ $(filter %.o,$^) $(HELPER_GLIB_LIBS) -lpthread
 
 # This one links the library, and nothing else of ours.
 $(HELPER_BUILD)/test-helper-lib: $(HELPER_OBJ)/tests/test-helper-lib.o $(HELPER_LIB)
 	@echo "  LINK    $(notdir $@)"
-	@gcc -o $@ $^ $(HELPER_GLIB_LIBS) -lpthread
+	@gcc $(HELPER_SAN) -o $@ $^ $(HELPER_GLIB_LIBS) -lpthread
 
 $(HELPER_BUILD)/bench-%: $(HELPER_OBJ)/tests/bench-%.o $(HELPER_LIB_OBJS) \
 		$(HELPER_SOURCES)
 	@echo "  LINK    $(notdir $@)"
-	@gcc -o $@ $(filter %.o,$^) $(HELPER_GLIB_LIBS) -lpthread
+	@gcc $(HELPER_SAN) -o $@ $(filter %.o,$^) $(HELPER_GLIB_LIBS) -lpthread
 
 # One transport given on its command line (embedded, socket PATH, kernel
 # PATH): a client of the library alone, libc and pthreads, so that it
@@ -93,7 +98,7 @@ $(HELPER_BUILD)/bench-%: $(HELPER_OBJ)/tests/bench-%.o $(HELPER_LIB_OBJS) \
 $(HELPER_BUILD)/bench-helper-transport: \
 		$(HELPER_OBJ)/tests/bench-helper-transport.o $(HELPER_LIB)
 	@echo "  LINK    $(notdir $@)"
-	@gcc -o $@ $^ -lpthread
+	@gcc $(HELPER_SAN) -o $@ $^ -lpthread
 
 # Test objects are not intermediates to be deleted after linking.
 .SECONDARY: $(patsubst $(TOP)/tests/unit/helper/%.c,$(HELPER_OBJ)/tests/%.o,\

@@ -47,7 +47,13 @@ prune "$src/tests/qtest"
 link "$top/tests/qtest/meson.build" "$src/tests/qtest/vgt/meson.build"
 
 link "$top/tests/unit/meson.build" "$src/tests/unit/vgt/meson.build"
-for f in "$top"/tests/unit/test-vgt-*.c "$top"/tests/unit/bench-vgt-*.c; do
+for f in "$top"/tests/unit/test-vgt-*.c "$top"/tests/unit/bench-vgt-*.c \
+         "$top"/tests/unit/vgt-*.c "$top"/tests/unit/vgt-*.h; do
     [ -e "$f" ] && link "$f" "$src/tests/unit/vgt/$(basename "$f")"
 done
 prune "$src/tests/unit/vgt"
+
+# The fuzz harnesses (tests/fuzz): tests/unit/meson.build builds the
+# in-process ones, hw/display/vgt/meson.build registers the device's
+# targets with QEMU's fuzzer.
+link "$top/tests/fuzz" "$src/tests/vgt-fuzz"

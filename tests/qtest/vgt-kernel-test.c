@@ -192,7 +192,7 @@ static void submit(Vm *vm, const uint32_t *dw, size_t n)
 
 #define SUBMIT(vm, ...) \
     submit(vm, (const uint32_t[]){ __VA_ARGS__ }, \
-           ARRAY_SIZE(((const uint32_t[]){ __VA_ARGS__ })))
+           sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t))
 
 /*
  * The blit of @colour into [x0, x1) x [y0, y1), the seqno @seq stored

@@ -114,9 +114,10 @@ static inline void submit(Gpu *g, const Engine *e, const uint32_t *dw,
     wr(g, e->base + 0x30, tail);
 }
 
+/* (sizeof: clang refuses ARRAY_SIZE's type check on a run-time literal) */
 #define SUBMIT(g, e, ...) \
     submit(g, e, (const uint32_t[]){ __VA_ARGS__ }, \
-           ARRAY_SIZE(((const uint32_t[]){ __VA_ARGS__ })))
+           sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t))
 
 /* Wait (up to 10 s) for @want at @gpa_addr, as a driver polls its seqno. */
 static inline bool wait_value(Gpu *g, uint64_t gpa_addr, uint32_t want)

@@ -141,7 +141,7 @@ static void ring_emit(ScaleVm *v, unsigned e, const uint32_t *dw, size_t n)
 
 #define EMIT(v, e, ...) \
     ring_emit(v, e, (const uint32_t[]){ __VA_ARGS__ }, \
-              ARRAY_SIZE(((const uint32_t[]){ __VA_ARGS__ })))
+              sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t))
 
 static uint64_t hwsp(unsigned e)
 {

@@ -1,0 +1,110 @@
+# Sanitizers (issue 18 item 7) and the device-level fuzz target.
+#
+# `make check-asan` builds the device, the helper and vgt-hostd with
+# AddressSanitizer and UndefinedBehaviorSanitizer and runs the qtest,
+# helper and fuzz-regression suites on those builds.  It is not part of
+# `make check`: the sanitized QEMU is a second QEMU build (about 25
+# minutes cold on 2 cores, see docs/fuzzing.md), which the CI budget of
+# `make check` does not have room for.
+#
+# The sanitized QEMU is configured with Debian's clang, --enable-sanitizers
+# and --enable-fuzzing, so the same build gives the ASan/UBSan
+# qemu-system-x86_64 and qtests, and qemu-fuzz-x86_64 with QEMU's
+# generic-fuzz target (the device as a whole through BAR0/BAR2/BAR4 and
+# config space: mk/fuzz.mk).  Only the features the device and its qtests
+# need are enabled, to keep that build short.
+
+DEB_PACKAGES += clang libclang-rt-14-dev llvm
+
+QEMU_SAN_BUILD := $(BUILD)/qemu-san
+QEMU_SAN_BIN   := $(QEMU_SAN_BUILD)/qemu-system-x86_64
+QEMU_SAN_FUZZ  := $(QEMU_SAN_BUILD)/qemu-fuzz-x86_64
+QEMU_SAN_FLAGS := --cc="ccache clang" --cxx="ccache clang++" --meson=meson \
+	--enable-fuzzing --enable-sanitizers --without-default-features \
+	--enable-vgt --enable-tcg --enable-slirp --enable-png \
+	--target-list=x86_64-softmmu --disable-docs --disable-install-blobs \
+	--firmwarepath=$(QEMU_FIRMWARE) --with-git-submodules=ignore
+QEMU_SAN_CONF_ID = $(shell echo '$(QEMU_SAN_FLAGS)' | md5sum | cut -c1-12)
+QEMU_SAN_CONFIGURED = $(STAMPS)/qemu-san-configured-$(QEMU_PATCH_ID)-$(QEMU_SAN_CONF_ID)
+
+$(QEMU_SAN_CONFIGURED): $(QEMU_UNPACKED) | $(QEMU_BUILD_DEPS) $(DEPS_STAMP)
+	@$(TOP)/scripts/qemu-overlay.sh $(TOP) $(QEMU_SRC)
+	@echo "vgt: configuring the sanitized QEMU (clang, ASan+UBSan, libFuzzer)"
+	@rm -rf $(QEMU_SAN_BUILD) $(STAMPS)/qemu-san-configured-* && mkdir -p $(QEMU_SAN_BUILD)
+	@cd $(QEMU_SAN_BUILD) && $(QEMU_SRC)/configure $(QEMU_SAN_FLAGS) \
+	    > configure.log 2>&1 || { tail -30 configure.log; \
+	    echo "vgt: error: configure of the sanitized QEMU failed (build/qemu-san/configure.log)"; exit 1; }
+	@touch $@
+
+QEMU_SAN_TARGETS = qemu-system-x86_64 qemu-fuzz-x86_64 \
+	$(addprefix tests/qtest/,$(QEMU_HOST_QTESTS))
+
+# Like `make qemu`, in the sanitized build directory.
+qemu-san: $(QEMU_SAN_CONFIGURED)
+	@$(TOP)/scripts/qemu-overlay.sh $(TOP) $(QEMU_SRC)
+	@if [ ! -x $(QEMU_SAN_BIN) ]; then \
+	    echo "vgt: building the sanitized QEMU (first build: about 25 minutes on 2 cores)"; fi
+	@ninja -C $(QEMU_SAN_BUILD) $(QEMU_SAN_TARGETS) > $(QEMU_SAN_BUILD)/ninja.log 2>&1 || { \
+	    grep -a -E -A6 '^FAILED:|error:' $(QEMU_SAN_BUILD)/ninja.log | cut -c1-400 | \
+	    head -60; echo "vgt: error: sanitized QEMU build failed (build/qemu-san/ninja.log)"; \
+	    exit 1; }
+	@for d in $(subst :, ,$(QEMU_FIRMWARE)); do \
+	    mkdir -p $(QEMU_SAN_BUILD)/qemu-bundle$$(dirname $$d); \
+	    ln -sfn $$d $(QEMU_SAN_BUILD)/qemu-bundle$$d; done
+	@echo "vgt: sanitized QEMU ready: $(QEMU_SAN_BIN)"
+
+.PHONY: qemu-san
+
+# ---- make check-asan -------------------------------------------------------
+ASAN_BUILD   := $(BUILD)/asan
+ASAN_TAP_DIR := $(BUILD)/tap-asan
+ASAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+# A report is a failure: UBSan stops at the first one, ASan always does.
+# Leaks are reported at exit for the helper's programs; QEMU's own exit
+# leaks (its objects are not all freed) are not ours to judge here.
+ASAN_ENV := UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+ASAN_QEMU_ENV := UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+QEMU_SAN_TARGETS += tests/qtest/vgt-fuzz-replay \
+	$(FUZZ_QEMU_HARNESSES:%=tests/unit/vgt/fuzz-%)
+
+# The helper, vgt-hostd and their tests, built by gcc with the sanitizers
+# into build/asan/helper (the same rules, mk/helper.mk).
+check-asan-helper:
+	@echo "vgt: the helper's suites with ASan and UBSan (build/asan/helper)"
+	@$(ASAN_ENV) $(MAKE) -s HELPER_BUILD=$(ASAN_BUILD)/helper \
+	    HELPER_SAN="$(ASAN_FLAGS)" TAP_DIR=$(ASAN_TAP_DIR) \
+	    check-helper-unit check-helper-socket
+
+check-asan-qtest: qemu-san check-asan-helper
+	@echo "vgt: qtests on the sanitized QEMU ($(QEMU_HOST_QTESTS))"
+	@cd $(QEMU_SAN_BUILD) && for t in $(QEMU_HOST_QTESTS); do \
+	    $(ASAN_QEMU_ENV) QTEST_QEMU_BINARY=./qemu-system-x86_64 \
+	    VGT_HOSTD=$(ASAN_BUILD)/helper/vgt-hostd \
+	    $(TOP)/scripts/run-tap.sh $(ASAN_TAP_DIR) qtest-$$t ./tests/qtest/$$t --tap -k; \
+	    done
+
+# The fuzz corpora once each, on the sanitized harnesses (libFuzzer's
+# -runs=0 runs the given corpus and stops) and the sanitized QEMU.
+check-asan-fuzz: qemu-san $(FUZZ_HOSTD)
+	@echo "vgt: the fuzz corpora on the sanitized builds"
+	@for h in $(FUZZ_QEMU_HARNESSES); do \
+	    $(ASAN_ENV) $(TOP)/scripts/run-tap.sh $(ASAN_TAP_DIR) fuzz-$$h \
+	    $(TOP)/scripts/fuzz-tap.sh $(QEMU_SAN_BUILD)/tests/unit/vgt/fuzz-$$h \
+	    $(FUZZ_CORPUS)/$$h; done
+	@$(ASAN_ENV) $(TOP)/scripts/run-tap.sh $(ASAN_TAP_DIR) fuzz-hostd-wire \
+	    $(TOP)/scripts/fuzz-tap.sh $(FUZZ_HOSTD) $(FUZZ_CORPUS)/hostd-wire
+	@cd $(QEMU_SAN_BUILD) && $(ASAN_QEMU_ENV) QTEST_QEMU_BINARY=./qemu-system-x86_64 \
+	    VGT_FUZZ_CORPUS=$(FUZZ_CORPUS) $(TOP)/scripts/run-tap.sh $(ASAN_TAP_DIR) \
+	    fuzz-device ./tests/qtest/vgt-fuzz-replay --tap -k
+
+check-asan-start:
+	@rm -rf $(ASAN_TAP_DIR) && mkdir -p $(ASAN_TAP_DIR)
+
+check-asan: check-asan-start check-asan-helper check-asan-qtest check-asan-fuzz
+	@$(TOP)/scripts/tap-summary.sh $(ASAN_TAP_DIR)
+
+.PHONY: check-asan check-asan-start check-asan-helper check-asan-qtest \
+	check-asan-fuzz
