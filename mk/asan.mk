@@ -2,17 +2,16 @@
 #
 # `make check-asan` builds the device, the helper and vgt-hostd with
 # AddressSanitizer and UndefinedBehaviorSanitizer and runs the qtest,
-# helper and fuzz-regression suites on those builds.  It is not part of
-# `make check`: the sanitized QEMU is a second QEMU build (about 25
-# minutes cold on 2 cores, see docs/fuzzing.md), which the CI budget of
-# `make check` does not have room for.
+# helper and fuzz-regression suites on those builds (TAP: asan-<suite>).
+# `make check` runs them too: the sanitized QEMU is a second, smaller QEMU
+# build (about 10 minutes cold on 2 cores, ccache makes it seconds after),
+# and its suites take about 4 minutes (docs/fuzzing.md).
 #
 # The sanitized QEMU is configured with Debian's clang, --enable-sanitizers
 # and --enable-fuzzing, so the same build gives the ASan/UBSan
-# qemu-system-x86_64 and qtests, and qemu-fuzz-x86_64 with QEMU's
-# generic-fuzz target (the device as a whole through BAR0/BAR2/BAR4 and
-# config space: mk/fuzz.mk).  Only the features the device and its qtests
-# need are enabled, to keep that build short.
+# qemu-system-x86_64 and qtests, and qemu-fuzz-x86_64 with vgt's device
+# targets (mk/fuzz.mk).  Only the features the device and its qtests need
+# are enabled, to keep that build short.
 
 DEB_PACKAGES += clang libclang-rt-14-dev llvm
 
@@ -57,7 +56,6 @@ qemu-san: $(QEMU_SAN_CONFIGURED)
 
 # ---- make check-asan -------------------------------------------------------
 ASAN_BUILD   := $(BUILD)/asan
-ASAN_TAP_DIR := $(BUILD)/tap-asan
 ASAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 # A report is a failure: UBSan stops at the first one, ASan always does.
@@ -75,7 +73,7 @@ QEMU_SAN_TARGETS += tests/qtest/vgt-fuzz-replay \
 check-asan-helper:
 	@echo "vgt: the helper's suites with ASan and UBSan (build/asan/helper)"
 	@$(ASAN_ENV) $(MAKE) -s HELPER_BUILD=$(ASAN_BUILD)/helper \
-	    HELPER_SAN="$(ASAN_FLAGS)" TAP_DIR=$(ASAN_TAP_DIR) \
+	    HELPER_SAN="$(ASAN_FLAGS)" TAP_DIR=$(TAP_DIR) HELPER_TAP_PREFIX=asan- \
 	    check-helper-unit check-helper-socket
 
 check-asan-qtest: qemu-san check-asan-helper
@@ -83,7 +81,7 @@ check-asan-qtest: qemu-san check-asan-helper
 	@cd $(QEMU_SAN_BUILD) && for t in $(QEMU_HOST_QTESTS); do \
 	    $(ASAN_QEMU_ENV) QTEST_QEMU_BINARY=./qemu-system-x86_64 \
 	    VGT_HOSTD=$(ASAN_BUILD)/helper/vgt-hostd \
-	    $(TOP)/scripts/run-tap.sh $(ASAN_TAP_DIR) qtest-$$t ./tests/qtest/$$t --tap -k; \
+	    $(TOP)/scripts/run-tap.sh $(TAP_DIR) asan-qtest-$$t ./tests/qtest/$$t --tap -k; \
 	    done
 
 # The fuzz corpora once each, on the sanitized harnesses (libFuzzer's
@@ -91,20 +89,22 @@ check-asan-qtest: qemu-san check-asan-helper
 check-asan-fuzz: qemu-san $(FUZZ_HOSTD)
 	@echo "vgt: the fuzz corpora on the sanitized builds"
 	@for h in $(FUZZ_QEMU_HARNESSES); do \
-	    $(ASAN_ENV) $(TOP)/scripts/run-tap.sh $(ASAN_TAP_DIR) fuzz-$$h \
+	    $(ASAN_ENV) $(TOP)/scripts/run-tap.sh $(TAP_DIR) asan-fuzz-$$h \
 	    $(TOP)/scripts/fuzz-tap.sh $(QEMU_SAN_BUILD)/tests/unit/vgt/fuzz-$$h \
 	    $(FUZZ_CORPUS)/$$h; done
-	@$(ASAN_ENV) $(TOP)/scripts/run-tap.sh $(ASAN_TAP_DIR) fuzz-hostd-wire \
+	@$(ASAN_ENV) $(TOP)/scripts/run-tap.sh $(TAP_DIR) asan-fuzz-hostd-wire \
 	    $(TOP)/scripts/fuzz-tap.sh $(FUZZ_HOSTD) $(FUZZ_CORPUS)/hostd-wire
 	@cd $(QEMU_SAN_BUILD) && $(ASAN_QEMU_ENV) QTEST_QEMU_BINARY=./qemu-system-x86_64 \
-	    VGT_FUZZ_CORPUS=$(FUZZ_CORPUS) $(TOP)/scripts/run-tap.sh $(ASAN_TAP_DIR) \
-	    fuzz-device ./tests/qtest/vgt-fuzz-replay --tap -k
+	    VGT_FUZZ_CORPUS=$(FUZZ_CORPUS) $(TOP)/scripts/run-tap.sh $(TAP_DIR) \
+	    asan-fuzz-device ./tests/qtest/vgt-fuzz-replay --tap -k
 
-check-asan-start:
-	@rm -rf $(ASAN_TAP_DIR) && mkdir -p $(ASAN_TAP_DIR)
+check-asan-suites: check-asan-helper check-asan-qtest check-asan-fuzz
 
-check-asan: check-asan-start check-asan-helper check-asan-qtest check-asan-fuzz
-	@$(TOP)/scripts/tap-summary.sh $(ASAN_TAP_DIR)
+CHECK_TARGETS += check-asan-suites
 
-.PHONY: check-asan check-asan-start check-asan-helper check-asan-qtest \
+# Alone: its own summary (TAP in build/tap, as make check's).
+check-asan: check-start check-asan-suites
+	@$(TOP)/scripts/tap-summary.sh $(TAP_DIR)
+
+.PHONY: check-asan check-asan-suites check-asan-helper check-asan-qtest \
 	check-asan-fuzz

@@ -113,6 +113,7 @@ CHECK_TARGETS += check-fuzz
 # (read-only) into build/fuzz/corpus/NAME; crashes in build/fuzz/crashes.
 fuzz_run = mkdir -p $(FUZZ_BUILD)/corpus/$(1) $(FUZZ_BUILD)/crashes/$(1) && \
 	echo "vgt: fuzzing $(1) for $(FUZZ_TIME) s" && \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	/usr/bin/time -o $(FUZZ_BUILD)/$(1).time -f '%U %S %e' \
 	$(3) $(2) -max_total_time=$(FUZZ_TIME) -timeout=10 \
 	    $(FUZZ_JOBS_FLAGS) \

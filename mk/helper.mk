@@ -18,6 +18,8 @@ HELPER_LDFLAGS := -Wl,-z,relro -Wl,-z,now
 # Sanitizer flags for every compile and link: empty here; `make check-asan`
 # builds the helper again with ASan and UBSan under build/asan (mk/asan.mk).
 HELPER_SAN :=
+# (and their suites' TAP names get a prefix: asan-helper-*)
+HELPER_TAP_PREFIX :=
 HELPER_CFLAGS += $(HELPER_SAN)
 HELPER_LDFLAGS += $(HELPER_SAN)
 HELPER_GLIB_CFLAGS = $(shell pkg-config --cflags glib-2.0)
@@ -161,7 +163,7 @@ HELPER_SOCKET_RUNS := hostd-socket:test-hostd-socket \
 # Run suites $(1); the socket ones start vgt-hostd daemons of their own.
 helper_run_suites = mkdir -p $(HELPER_RUN) && for r in $(1); do \
 	VGT_HOSTD=$(HELPER_HOSTD) VGT_TEST_DIR=$(HELPER_RUN) \
-	$(TOP)/scripts/run-tap.sh $(TAP_DIR) helper-$${r%%:*} \
+	$(TOP)/scripts/run-tap.sh $(TAP_DIR) $(HELPER_TAP_PREFIX)helper-$${r%%:*} \
 	timeout 180 $(HELPER_BUILD)/$${r\#*:} --tap; done
 
 check-helper-unit: $(HELPER_TESTS)

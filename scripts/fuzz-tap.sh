@@ -11,7 +11,11 @@ if [ "$n" = 0 ]; then
     echo "not ok 1 - $(basename "$corpus"): no corpus inputs"
     exit 1
 fi
-if "$harness" -runs=0 "$corpus" >&2; then
+# (a failing input is already in the corpus: artifacts go to a scratch
+# directory, not the current one)
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+if "$harness" -runs=0 -artifact_prefix="$scratch/" "$corpus" >&2; then
     echo "ok 1 - $(basename "$corpus"): $n inputs"
 else
     echo "not ok 1 - $(basename "$corpus"): the harness failed (see the log)"

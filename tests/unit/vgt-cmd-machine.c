@@ -198,8 +198,11 @@ VgtCmdResult vcm_run(unsigned engine, uint32_t tail)
     }
     vgt_cmd_relocate(&scan, placed);
     for (i = 0; i < scan.nsegments; i++) {
-        memcpy(vcm.shadow + (placed[i] - VCM_SHADOW_BASE),
-               scan.segment[i].copy->data, scan.segment[i].copy->len);
+        /* (an empty ring has an empty copy, with no data) */
+        if (scan.segment[i].copy->len) {
+            memcpy(vcm.shadow + (placed[i] - VCM_SHADOW_BASE),
+                   scan.segment[i].copy->data, scan.segment[i].copy->len);
+        }
     }
 
     x.start = placed[0];

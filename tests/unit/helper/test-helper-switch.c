@@ -66,7 +66,9 @@ static void submit(struct env *e, int k, guint32 engine, const guint32 *dw,
     wl.length = n * 4;
     wl.engine = engine;
     g_assert_cmpuint(nregs, <=, VGT_WL_REGS_MAX);
-    memcpy(wl.regs, regs, nregs * sizeof(*regs));
+    if (nregs) {
+        memcpy(wl.regs, regs, nregs * sizeof(*regs));
+    }
     wl.nr_regs = nregs;
     g_assert_cmpint(vgt_inst_submit(e->inst[k], &wl), ==, 0);
 }
