@@ -246,6 +246,28 @@ static void test_opregion(void)
     qpci_config_writel(t.dev, 0xfc, 0);
     g_assert_cmphex(qtest_readl(t.qts, OPREGION_GPA + 0x10000), ==, 0);
 
+    /*
+     * ASLS holds a page address: the low bits a guest writes are dropped,
+     * so the OpRegion never sits across pages it does not own (found by
+     * the vgt-device fuzz target).  An access across the OpRegion's end
+     * (which QEMU's memory core hands the device whole: it wrote past the
+     * OpRegion's 8 KiB buffer) takes its bytes from the OpRegion and the
+     * memory after it, as a CPU access does.
+     */
+    qpci_config_writel(t.dev, 0xfc, OPREGION_GPA + 0x10ffd);
+    g_assert_cmphex(qpci_config_readl(t.dev, 0xfc), ==,
+                    OPREGION_GPA + 0x10000);
+    qtest_memread(t.qts, OPREGION_GPA + 0x10000, buf, sizeof(buf));
+    g_assert_cmpmem(buf, 16, "IntelGraphicsMem", 16);
+    qtest_memset(t.qts, OPREGION_GPA + 0x10000 + 0x2000 - 40, 0x5a, 80);
+    qtest_writeq(t.qts, OPREGION_GPA + 0x10000 + 0x2000 - 2,
+                 0x1122334455667788ull);
+    g_assert_cmphex(qtest_readw(t.qts, OPREGION_GPA + 0x10000 + 0x2000 - 2),
+                    ==, 0x7788);
+    g_assert_cmphex(qtest_readl(t.qts, OPREGION_GPA + 0x10000 + 0x2000),
+                    ==, 0x33445566);
+    qpci_config_writel(t.dev, 0xfc, 0);
+
     /* a reset unmaps it (firmware writes ASLS again on the next boot) */
     qpci_config_writel(t.dev, 0xfc, OPREGION_GPA);
     qtest_qmp_assert_success(t.qts, "{ 'execute': 'system_reset' }");

@@ -16,6 +16,12 @@
 #define VGT_CFG_MSI             0x90    /* MSI capability, as on Haswell */
 #define VGT_CFG_MSI_SIZE        10      /* 32-bit address, no masking */
 #define VGT_CFG_ASLS            0xfc    /* u32, OpRegion address (ASL storage) */
+/*
+ * ASLS holds the OpRegion's page address: firmware (SeaBIOS, hvmloader)
+ * writes a page-aligned one; bits 11:0 read as zero, so that the 8 KiB
+ * OpRegion never starts inside a page.
+ */
+#define VGT_ASLS_MASK           0xfffff000u
 
 /* GMCH_CTRL, gen6/gen7 layout. */
 #define VGT_GMCH_IVD            (1u << 1)  /* IGD VGA disable */

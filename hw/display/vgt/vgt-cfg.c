@@ -120,7 +120,7 @@ bool vgt_cfg_init(VgtState *s, Error **errp)
            PCI_CONFIG_SPACE_SIZE - PCI_CONFIG_HEADER_SIZE);
     pci_set_word(c + VGT_CFG_GMCH, gmch);
     pci_set_long(pdev->wmask + VGT_CFG_BDSM, VGT_BDSM_MASK);
-    pci_set_long(pdev->wmask + VGT_CFG_ASLS, 0xffffffff);
+    pci_set_long(pdev->wmask + VGT_CFG_ASLS, VGT_ASLS_MASK);
 
     /* One vector, 32-bit address, no per-vector masking, as on Haswell. */
     ret = msi_init(pdev, VGT_CFG_MSI, 1, false, false, &err);

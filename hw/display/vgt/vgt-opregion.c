@@ -19,11 +19,35 @@
 #include "vgt-internal.h"
 #include "trace.h"
 
+/*
+ * QEMU 7.2's memory core passes an unaligned access that starts in the
+ * region whole, even when it runs past the region's end (found by the
+ * vgt-device fuzz target: an 8-byte write 2 bytes before the end wrote
+ * 6 bytes past the OpRegion's buffer).  The OpRegion is memory to the
+ * guest, so such an access takes its bytes inside from the OpRegion and
+ * the rest from guest memory after it, as a CPU access would.
+ */
+static unsigned vgt_opregion_bytes_inside(hwaddr addr, unsigned size)
+{
+    return addr >= VGT_OPREGION_SIZE ? 0 :
+           MIN(size, VGT_OPREGION_SIZE - (unsigned)addr);
+}
+
 static uint64_t vgt_opregion_read(void *opaque, hwaddr addr, unsigned size)
 {
     VgtState *s = opaque;
-    uint64_t value = ldn_le_p(s->opregion.live + addr, size);
+    unsigned inside = vgt_opregion_bytes_inside(addr, size);
+    uint8_t bytes[8] = { 0 };
+    uint64_t value;
 
+    memcpy(bytes, s->opregion.live + addr, inside);
+    if (inside < size) {
+        address_space_read(&address_space_memory,
+                           s->opregion.addr + addr + inside,
+                           MEMTXATTRS_UNSPECIFIED, bytes + inside,
+                           size - inside);
+    }
+    value = ldn_le_p(bytes, size);
     trace_vgt_opregion_read(addr, size, value);
     return value;
 }
@@ -32,10 +56,19 @@ static void vgt_opregion_write(void *opaque, hwaddr addr, uint64_t value,
                                unsigned size)
 {
     VgtState *s = opaque;
+    unsigned inside = vgt_opregion_bytes_inside(addr, size);
+    uint8_t bytes[8];
 
     /* The driver writes its mailbox fields (drdy, csts, chpd, didl). */
     trace_vgt_opregion_write(addr, size, value);
-    stn_le_p(s->opregion.live + addr, size, value);
+    stn_le_p(bytes, size, value);
+    memcpy(s->opregion.live + addr, bytes, inside);
+    if (inside < size) {
+        address_space_write(&address_space_memory,
+                            s->opregion.addr + addr + inside,
+                            MEMTXATTRS_UNSPECIFIED, bytes + inside,
+                            size - inside);
+    }
 }
 
 static const MemoryRegionOps vgt_opregion_ops = {
@@ -80,6 +113,8 @@ void vgt_opregion_init(VgtState *s)
 
 void vgt_opregion_map(VgtState *s, uint32_t asls)
 {
+    /* a page address (VGT_ASLS_MASK), also when a migration stream says */
+    asls &= VGT_ASLS_MASK;
     if (s->opregion.mapped) {
         memory_region_del_subregion(get_system_memory(), &s->opregion.mr);
         s->opregion.mapped = false;
