@@ -115,7 +115,7 @@ fuzz_run = mkdir -p $(FUZZ_BUILD)/corpus/$(1) $(FUZZ_BUILD)/crashes/$(1) && \
 	echo "vgt: fuzzing $(1) for $(FUZZ_TIME) s" && \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	/usr/bin/time -o $(FUZZ_BUILD)/$(1).time -f '%U %S %e' \
-	$(3) $(2) -max_total_time=$(FUZZ_TIME) -timeout=10 \
+	$(3) $(2) -max_total_time=$(FUZZ_TIME) -timeout=60 \
 	    $(FUZZ_JOBS_FLAGS) \
 	    -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/crashes/$(1)/ \
 	    $(FUZZ_BUILD)/corpus/$(1) $(FUZZ_CORPUS)/$(1) \

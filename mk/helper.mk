@@ -47,6 +47,8 @@ HELPER_TESTS += $(HELPER_BUILD)/test-helper-kernel
 HELPER_TESTS += $(HELPER_BUILD)/test-helper-share
 HELPER_TESTS += $(HELPER_BUILD)/test-helper-switch
 HELPER_TESTS += $(HELPER_BUILD)/test-helper-isolation
+HELPER_TESTS += $(HELPER_BUILD)/test-helper-preempt
+HELPER_TESTS += $(HELPER_BUILD)/test-helper-ppgtt
 HELPER_BENCH := $(HELPER_BUILD)/bench-helper-gtt $(HELPER_BUILD)/bench-helper-cs
 HELPER_BENCH += $(HELPER_BUILD)/bench-helper-transport
 HELPER_BENCH += $(HELPER_BUILD)/bench-helper-scale
@@ -157,6 +159,8 @@ HELPER_UNIT_RUNS   += kernel:test-helper-kernel
 HELPER_UNIT_RUNS   += share:test-helper-share
 HELPER_UNIT_RUNS   += switch:test-helper-switch
 HELPER_UNIT_RUNS   += isolation:test-helper-isolation
+HELPER_UNIT_RUNS   += preempt:test-helper-preempt
+HELPER_UNIT_RUNS   += ppgtt:test-helper-ppgtt
 HELPER_SOCKET_RUNS := hostd-socket:test-hostd-socket \
 	hostd-sched:test-hostd-sched
 

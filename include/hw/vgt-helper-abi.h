@@ -81,6 +81,7 @@ enum vgt_error {
     VGT_E_ENGINE = 24,          /* no such engine */
     VGT_E_BUSY = 25,            /* engine has work queued or running */
     VGT_E_QUOTA = 26,           /* over this client's quota (vgt-hostd) */
+    VGT_E_NOTSUP = 27,          /* the GPU cannot do it (appended, ABI 3) */
     VGT_E_COUNT = 32            /* size of per-code counter arrays */
 };
 
@@ -357,6 +358,24 @@ struct vgt_sched_stats {
  * only lie); VGT_E_NOENT when the range is not inside one registered
  * region.
  */
+/*
+ * ppgtt_sync(pd_gm) (appended, ABI 3; docs/helper.md "Shadow PPGTT"): the
+ * GPU walks the gen7 PPGTT through shadow page tables the helper builds
+ * from the guest's, never through the guest's own.  pd_gm is the GM
+ * address of the page directory the instance's workloads name in
+ * PP_DIR_BASE (bits 31:16 of the register: 64 KiB aligned), whose 512
+ * PDEs are the GGTT entries of [pd_gm, pd_gm + 2 MiB), all inside one of
+ * the instance's GM ranges (else VGT_E_GM_RANGE; VGT_E_INVAL when not
+ * aligned); VGT_PPGTT_NO_PD drops the shadow.  Every call re-reads every
+ * page table the PDEs name from the instance's registered memory and
+ * re-validates the entries that changed since the last call: the caller
+ * calls it before each submission that uses the PPGTT.  Returns the
+ * number of shadow PTEs rewritten (>= 0).  VGT_E_NOTSUP on a GPU that
+ * cannot walk helper-built page tables (it then runs no PPGTT work).
+ * Reset and destroy drop the shadow.
+ */
+#define VGT_PPGTT_NO_PD             (~(vgt_u64)0)
+
 #define VGT_ENGINE_REGS_MAX         32
 struct vgt_engine_regs {
     vgt_u32 engine;             /* enum vgt_engine */
@@ -370,6 +389,13 @@ struct vgt_dirty_req {
     vgt_u64 gpa;
     vgt_u64 npages;             /* 1..VGT_DIRTY_READ_MAX_PAGES */
     vgt_u64 bitmap;             /* user address of (npages + 63) / 64 u64 */
+};
+
+/* The VGT_IOC_PPGTT_SYNC argument. */
+struct vgt_ioc_ppgtt_sync {
+    vgt_u64 pd_gm;              /* in */
+    vgt_u32 changed;            /* out: shadow PTEs rewritten */
+    vgt_u32 pad;                /* 0 */
 };
 
 /*
@@ -468,5 +494,8 @@ struct vgt_ioc_gm_read {
 /* the bitmap is written through dirty_req.bitmap */
 #define VGT_IOC_DIRTY_READ \
     _IOW(VGT_IOCTL_TYPE, 0x13, struct vgt_dirty_req)
+/* appended (ABI 3): the shadow PPGTT (ppgtt_sync above) */
+#define VGT_IOC_PPGTT_SYNC \
+    _IOWR(VGT_IOCTL_TYPE, 0x14, struct vgt_ioc_ppgtt_sync)
 
 #endif /* HW_VGT_HELPER_ABI_H */

@@ -59,6 +59,10 @@
  *   dirty_log    start (clearing the log) / stop logging GPU writes
  *   dirty_read   fetch and clear the dirty bits of npages pages from gpa
  *                ((npages + 63) / 64 words); -VGT_E_INVAL when not logging
+ *   ppgtt_sync   the page directory the instance's workloads use (GM
+ *                address, or VGT_PPGTT_NO_PD); re-validates the shadow
+ *                page tables against the guest's; returns the number of
+ *                shadow PTEs rewritten (vgt-helper-abi.h)
  */
 struct vgt_conn;
 struct vgt_host_ops {
@@ -98,6 +102,8 @@ struct vgt_host_ops {
     int (*dirty_log)(struct vgt_conn *c, bool enable);
     int (*dirty_read)(struct vgt_conn *c, uint64_t gpa, uint64_t npages,
                       uint64_t *bitmap);
+    /* Shadow PPGTT (appended). */
+    int (*ppgtt_sync)(struct vgt_conn *c, uint64_t pd_gm);
 };
 
 extern const struct vgt_host_ops vgt_host_embedded_ops;

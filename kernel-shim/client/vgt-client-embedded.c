@@ -310,6 +310,11 @@ static int emb_dirty_log(struct vgt_conn *c, bool enable)
 	return c->inst ? vgt_inst_dirty_log(c->inst, enable) : -VGT_E_NOINST;
 }
 
+static int emb_ppgtt_sync(struct vgt_conn *c, uint64_t pd_gm)
+{
+	return c->inst ? vgt_inst_ppgtt_sync(c->inst, pd_gm) : -VGT_E_NOINST;
+}
+
 static int emb_dirty_read(struct vgt_conn *c, uint64_t gpa, uint64_t npages,
 			  uint64_t *bitmap)
 {
@@ -344,4 +349,5 @@ const struct vgt_host_ops vgt_host_embedded_ops = {
 	.engine_regs_set = emb_engine_regs_set,
 	.dirty_log = emb_dirty_log,
 	.dirty_read = emb_dirty_read,
+	.ppgtt_sync = emb_ppgtt_sync,
 };

@@ -405,6 +405,16 @@ static int kern_engine_regs_set(struct vgt_conn *c,
 	return kern_ioctl(c, VGT_IOC_ENGINE_REGS_SET, (void *)st);
 }
 
+static int kern_ppgtt_sync(struct vgt_conn *c, uint64_t pd_gm)
+{
+	struct vgt_ioc_ppgtt_sync io = { .pd_gm = pd_gm };
+	int ret = kern_ioctl(c, VGT_IOC_PPGTT_SYNC, &io);
+
+	if (ret)
+		return ret;
+	return io.changed > (vgt_u32)INT32_MAX ? INT32_MAX : (int)io.changed;
+}
+
 static int kern_dirty_log(struct vgt_conn *c, bool enable)
 {
 	vgt_u32 arg = enable;
@@ -453,4 +463,5 @@ const struct vgt_host_ops vgt_host_kernel_ops = {
 	.engine_regs_set = kern_engine_regs_set,
 	.dirty_log = kern_dirty_log,
 	.dirty_read = kern_dirty_read,
+	.ppgtt_sync = kern_ppgtt_sync,
 };

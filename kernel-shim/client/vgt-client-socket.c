@@ -475,6 +475,19 @@ static int sock_dirty_log(struct vgt_conn *c, bool enable)
 			 NULL, NULL);
 }
 
+static int sock_ppgtt_sync(struct vgt_conn *c, uint64_t pd_gm)
+{
+	struct vgt_msg_u64 m = { .value = pd_gm };
+	uint32_t count = 0;
+	int ret;
+
+	ret = sock_call(c, VGT_MSG_PPGTT_SYNC, &m, sizeof(m), -1, NULL, 0,
+			NULL, &count);
+	if (ret)
+		return ret;
+	return count > (uint32_t)INT32_MAX ? INT32_MAX : (int)count;
+}
+
 /* One packet: VGT_DIRTY_READ_MAX_PAGES' bitmap fits (vgt-wire.c). */
 static int sock_dirty_read(struct vgt_conn *c, uint64_t gpa, uint64_t npages,
 			   uint64_t *bitmap)
@@ -521,4 +534,5 @@ const struct vgt_host_ops vgt_host_socket_ops = {
 	.engine_regs_set = sock_engine_regs_set,
 	.dirty_log = sock_dirty_log,
 	.dirty_read = sock_dirty_read,
+	.ppgtt_sync = sock_ppgtt_sync,
 };

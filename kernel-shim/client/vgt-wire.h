@@ -55,6 +55,8 @@
  *                  body: (npages + 63) / 64 uint64_t, the bitmap;
  *                  count = npages (one request is at most
  *                  VGT_DIRTY_READ_MAX_PAGES: its bitmap fits a packet)
+ *   PPGTT_SYNC     req: vgt_msg_u64 (pd_gm)      body: -; count = shadow
+ *                  PTEs rewritten (appended)
  * Only the SHADOW_MAP reply carries a descriptor.
  */
 enum vgt_msg_type {
@@ -80,7 +82,8 @@ enum vgt_msg_type {
 	VGT_MSG_ENGINE_REGS_SET = 20,
 	VGT_MSG_DIRTY_LOG = 21,
 	VGT_MSG_DIRTY_READ = 22,
-	VGT_MSG_TYPE_MAX = 22
+	VGT_MSG_PPGTT_SYNC = 23,
+	VGT_MSG_TYPE_MAX = 23
 };
 
 #define VGT_MSG_FLAG_VERSION_MASK	0xffu

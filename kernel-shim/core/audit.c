@@ -14,9 +14,14 @@
  *  - GGTT operands, blitter surfaces and context images lie in the view
  *    and every page of them is mapped to the instance's memory (not the
  *    shared scratch page);
- *  - PPGTT is refused: on such a GPU the engines would walk the guest's
- *    own page tables, whose entries are guest-physical; that needs the
- *    shadow page tables (issue 18);
+ *  - PPGTT batches and operands only through the instance's shadow
+ *    PPGTT (ppgtt-shadow.c): PP_DIR_BASE at the start and every value an
+ *    LRI loads into it must name the page directory the helper
+ *    shadowed (LRM/LRR into it are refused: their value is not known
+ *    here), every page of a PPGTT operand must be mapped by the shadow
+ *    (the instance's memory, not scratch) and lie outside the helper's
+ *    PDE (which maps the exec copy for batch fetch); the shadowed PD's
+ *    own GM is no GGTT target (its entries map the shadow tables);
  *  - register loads reach only the registers a VM may load from a
  *    command (HSW_REG_CMD: state of the running context); reads also the
  *    engine's switched per-VM state (HSW_REG_STORE) and its timestamp;
@@ -47,6 +52,7 @@ struct vgt_audit {
 	struct vgt_gpu_exec *x;
 	u32 engine;
 	u32 base;
+	bool ppgtt;		/* PP_DIR_BASE names the shadowed PD */
 	const char *why;
 };
 
@@ -64,9 +70,42 @@ static bool vgt_audit_in_view(const struct vgt_audit *a, u64 gma, u64 len)
 {
 	const struct vgt_instance *inst = a->inst;
 
+	/* The shadowed PD's GGTT entries map the shadow page tables. */
+	if (vgt_ppgtt_in_pd_window(inst, gma, len))
+		return false;
 	return vgt_audit_in_range(&inst->mappable, gma, len) ||
 	       vgt_audit_in_range(&inst->nonmappable, gma, len) ||
 	       vgt_audit_in_range(&inst->shadow_gm, gma, len);
+}
+
+/*
+ * [gma, gma + len) in the PPGTT: through the shadow of the PD the engine
+ * uses, every page mapped to the instance's memory, not the helper's PDE.
+ */
+static bool vgt_audit_ppgtt(struct vgt_audit *a, u64 gma, u64 len)
+{
+	u64 page, last;
+
+	if (!len)
+		return true;
+	if (!a->ppgtt) {
+		a->why = "PPGTT access without a shadowed PD";
+		return false;
+	}
+	if (gma >= HSW_PPGTT_SIZE || len > HSW_PPGTT_SIZE - gma ||
+	    vgt_ppgtt_helper_range(a->inst, gma, len)) {
+		a->why = "PPGTT address outside the VM's PPGTT";
+		return false;
+	}
+	last = (gma + len - 1) >> VGT_PAGE_SHIFT;
+	for (page = gma >> VGT_PAGE_SHIFT; page <= last; page++) {
+		if (!(vgt_ppgtt_shadow_pte(a->inst, page << VGT_PAGE_SHIFT) &
+		      HSW_PTE_VALID)) {
+			a->why = "PPGTT page not mapped to the VM's memory";
+			return false;
+		}
+	}
+	return true;
 }
 
 /* [gma, gma + len) in the view and every page of it backed (not scratch). */
@@ -111,6 +150,25 @@ static bool vgt_audit_reg_load(const struct vgt_audit *a, u32 off)
 	return hsw_reg_cmd_allowed(a->engine, off & MI_REG_MASK);
 }
 
+static bool vgt_audit_is_pp_dir_base(const struct vgt_audit *a, u32 off)
+{
+	return (off & MI_REG_MASK) == RING_PP_DIR_BASE(a->base);
+}
+
+/*
+ * An LRI of PP_DIR_BASE: the GPU then walks the page directory it names,
+ * which must be the one the helper shadowed (or none at all: PPGTT
+ * access is then refused).
+ */
+static bool vgt_audit_pp_dir_base(struct vgt_audit *a, u32 value)
+{
+	a->ppgtt = vgt_ppgtt_active(a->inst, value);
+	if (a->ppgtt || !(value & HSW_PP_DIR_BASE_ADDR_MASK))
+		return true;
+	a->why = "PP_DIR_BASE names a page directory the helper did not shadow";
+	return false;
+}
+
 /*
  * The registers a VM may read from a command (SRM, the source of LRR):
  * those it may load and its own switched engine state (HSW_REG_STORE).
@@ -137,8 +195,9 @@ static bool vgt_audit_operand(struct vgt_audit *a,
 		      HSW_HWS_PGA_ADDR_MASK;
 		return op->addr + op->len <= HSW_HWSP_SIZE &&
 		       vgt_audit_gm(a, hws + op->addr, op->len);
+	case HSW_SPACE_PPGTT:
+		return vgt_audit_ppgtt(a, op->addr, op->len);
 	default:
-		a->why = "PPGTT operand (needs shadow page tables on this GPU)";
 		return false;
 	}
 }
@@ -149,19 +208,17 @@ static bool vgt_audit_surface(struct vgt_audit *a,
 {
 	u64 first, len;
 
-	if (s->ppgtt) {
-		a->why = "PPGTT surface (needs shadow page tables on this GPU)";
-		return false;
-	}
 	hsw_blt_span(s, x1, y1, x2, y2, &first, &len);
+	if (s->ppgtt)
+		return vgt_audit_ppgtt(a, first, len);
 	return vgt_audit_gm(a, first, len);
 }
 
 /*
  * 3D/media state naming graphics memory: the operands the device's
  * scanner checks (hsw_cmd_3d_operand, which also refuses what no view
- * makes safe), each in the view and backed.  A batch here is in the GGTT
- * (PPGTT batches are refused above), and so are its 3D operands.
+ * makes safe), each in the view and backed: in the GGTT or through the
+ * shadow PPGTT.
  */
 static bool vgt_audit_3d(struct vgt_audit *a, const struct hsw_cmd_3d *c3,
 			 const struct hsw_cmd *cmd, const u32 *c,
@@ -173,9 +230,10 @@ static bool vgt_audit_3d(struct vgt_audit *a, const struct hsw_cmd_3d *c3,
 	int n;
 
 	while ((n = hsw_cmd_3d_operand(c3, cmd, c, st, &pos, &op, &why)) > 0) {
-		if (op.space != HSW_SPACE_GGTT) {
-			a->why = "PPGTT operand (needs shadow page tables on this GPU)";
-			return false;
+		if (op.space == HSW_SPACE_PPGTT) {
+			if (!vgt_audit_ppgtt(a, op.addr, op.len))
+				return false;
+			continue;
 		}
 		if (!vgt_audit_gm(a, op.addr, op.len)) {
 			a->why = "3D/media state address outside the VM's memory";
@@ -204,18 +262,26 @@ static bool vgt_audit_cmd(struct vgt_audit *a, const struct hsw_cmd *cmd,
 		return vgt_audit_3d(a, hsw_cmd_3d_lookup(c[0]), cmd, c, st);
 	switch (cmd->desc->kind) {
 	case HSW_CMD_LOAD_REGISTER_IMM:
-		for (i = 1; i + 1 < cmd->len; i += 2)
+		for (i = 1; i + 1 < cmd->len; i += 2) {
 			if (!vgt_audit_reg_load(a, c[i]))
 				goto reg;
+			if (vgt_audit_is_pp_dir_base(a, c[i]) &&
+			    !vgt_audit_pp_dir_base(a, c[i + 1]))
+				return false;
+		}
 		return true;
 	case HSW_CMD_LOAD_REGISTER_MEM:
 		if (!vgt_audit_reg_load(a, c[1]))
 			goto reg;
+		if (vgt_audit_is_pp_dir_base(a, c[1]))
+			goto pd;
 		break;
 	case HSW_CMD_LOAD_REGISTER_REG:
 		if (!vgt_audit_reg_read(a, c[1]) ||
 		    !vgt_audit_reg_load(a, c[2]))
 			goto reg;
+		if (vgt_audit_is_pp_dir_base(a, c[2]))
+			goto pd;
 		return true;
 	case HSW_CMD_STORE_REGISTER_MEM:
 		if (!vgt_audit_reg_read(a, c[1]))
@@ -270,6 +336,9 @@ static bool vgt_audit_cmd(struct vgt_audit *a, const struct hsw_cmd *cmd,
 reg:
 	a->why = "a register no VM may load or read";
 	return false;
+pd:
+	a->why = "PP_DIR_BASE from memory or a register (must be the shadowed PD)";
+	return false;
 }
 
 struct vgt_audit_level {
@@ -310,10 +379,13 @@ int vgt_audit_workload(struct vgt_host *host, struct vgt_instance *inst,
 	u32 c[HSW_CMD_MAX_BUFFERED];
 	u64 cmds = 0;
 	int depth = 0;
+	u32 pp;
 
 	if (engine >= HSW_NUM_ENGINES || !inst->host_mem)
 		return vgt_audit_fail(&a, VGT_EXEC_FAULT, 0, x->start);
 	a.base = hsw_engines[engine].mmio_base;
+	pp = host->gpu.ops->read32(host->gpu.priv, RING_PP_DIR_BASE(a.base));
+	a.ppgtt = vgt_ppgtt_active(inst, pp);
 	if (!vgt_audit_in_shadow(&a, x->start, x->len)) {
 		a.why = "commands outside the shadow area";
 		return vgt_audit_fail(&a, VGT_EXEC_FAULT, 0, x->start);
@@ -400,9 +472,15 @@ int vgt_audit_workload(struct vgt_host *host, struct vgt_instance *inst,
 				return vgt_audit_fail(&a, VGT_EXEC_FAULT, c[0],
 						      at);
 			}
-			/* Such a GPU would fetch it through the guest's PTEs. */
-			if (next.ppgtt) {
-				a.why = "PPGTT batch (needs shadow page tables on this GPU)";
+			/*
+			 * Such a GPU fetches it through the PPGTT: from the
+			 * exec copy, which the shadow's helper PDE maps.
+			 */
+			if (next.ppgtt && (!a.ppgtt ||
+					   !vgt_ppgtt_helper_range(inst,
+						target - VGT_HOST_SLOT_BACKED,
+						4))) {
+				a.why = "PPGTT batch without a shadowed PD";
 				return vgt_audit_fail(&a, VGT_EXEC_FAULT, c[0],
 						      at);
 			}

@@ -6,19 +6,21 @@
  * bit a page.  How bits get there depends on the GPU:
  *
  * Precise (writes_reported: the software Haswell).  The engine reports
- * every range it writes (vgt_gpu_exec.wrote): a device address (GGTT)
- * is mapped back through the region it lies in, a guest-physical one
- * (PPGTT) directly.  Device addresses of the helper's own memory (the
- * shadow area, the context save pages) are not guest memory: skipped.
+ * every range it writes (vgt_gpu_exec.wrote): a device address (GGTT,
+ * and the PPGTT through the shadow's device addresses) is mapped back
+ * through the region it lies in, a guest-physical one directly.  Device
+ * addresses of the helper's own memory (the shadow area, the context
+ * save pages) are not guest memory: skipped.
  *
  * Fallback (a GPU whose writes the core cannot see: vgt.ko on a real
  * Haswell).  XenGT's approach: the GPU may write any page the instance's
  * GTT entries map at any time, so every such page counts as dirty at
- * every dirty_read.  That is all a workload can write there: on such a
- * GPU the audit (audit.c) refuses PPGTT access and keeps GGTT operands
- * inside the instance's GM, whose entries map only its registered memory
- * (the shadow area and save pages in its helper slot are not guest
- * memory).  A page whose entry is rewritten or unmapped while logging
+ * every dirty_read, and so does every page its shadow PPGTT maps
+ * (ppgtt-shadow.c).  That is all a workload can write there: on such a
+ * GPU the audit (audit.c) keeps GGTT operands inside the instance's GM,
+ * whose entries map only its registered memory (the shadow area and save
+ * pages in its helper slot are not guest memory), and PPGTT operands in
+ * its shadow PPGTT.  A page whose entry is rewritten or unmapped while logging
  * gets a bit in the bitmap, so a write made before the remap is still
  * reported once.
  */
@@ -196,8 +198,10 @@ int vgt_inst_dirty_read(struct vgt_instance *inst, u64 gpa, u64 npages,
 			bitmap[i / 64] |= 1ull << (i % 64);
 		}
 	}
-	if (!host->gpu.writes_reported)
+	if (!host->gpu.writes_reported) {
 		vgt_dirty_gtt_mapped(inst, m, first, npages, bitmap);
+		vgt_ppgtt_dirty_mapped(inst, m, first, npages, bitmap);
+	}
 out:
 	vgt_mutex_unlock(&host->lock);
 	return ret;

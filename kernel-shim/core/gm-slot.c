@@ -83,6 +83,9 @@ void vgt_gtt_set_pte(struct vgt_instance *inst, u32 index, u32 pte)
 		inst->gtt_used[i / 64] &= ~(1ull << (i % 64));
 	else
 		inst->gtt_used[i / 64] |= 1ull << (i % 64);
+	/* A PDE of the shadowed directory: the GPU gets the shadow's. */
+	if (vgt_ppgtt_window_index(inst, index))
+		pte = vgt_ppgtt_pde_changed(inst, index);
 	if (vgt_slot_is_resident(inst))
 		host->gpu.ops->gtt_write(host->gpu.priv, index, pte);
 }
@@ -193,6 +196,12 @@ void vgt_slot_make_resident(struct vgt_instance *inst)
 		for (e = 0; e < VGT_ENGINE_COUNT; e++)
 			if (host->engine_owner[e] == prev->id)
 				vgt_ctx_switch_out_locked(host, e);
+		/*
+		 * Its shadow PDEs first: the runs below write only entries
+		 * either uses, and a PDE prev's guest left invalid would
+		 * otherwise keep naming prev's shadow table.
+		 */
+		vgt_ppgtt_unload_for(prev, inst);
 	}
 	/* Runs of entries either uses, in one call each where the GPU can. */
 	for (i = 0; i < inst->gtt_n; ) {
@@ -213,6 +222,7 @@ void vgt_slot_make_resident(struct vgt_instance *inst)
 	slot->resident = inst;
 	slot->swaps++;
 	vgt_slot_map_host_area(inst);
+	vgt_ppgtt_load(inst);
 	written += (VGT_HOST_CTX_OFF + VGT_HOST_CTX_SIZE) >> VGT_PAGE_SHIFT;
 	for (i = 0; i < inst->fence_num; i++)
 		vgt_fence_load(host, inst->fence_base + i, inst->fence_val[i]);

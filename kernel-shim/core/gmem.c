@@ -65,6 +65,8 @@ int vgt_inst_mem_register(struct vgt_instance *inst, u64 gpa, u64 size,
 		goto out;
 	}
 	inst->nr_mem++;
+	/* Shadow PTEs naming it were scratch: the next sync looks again. */
+	vgt_ppgtt_mem_added(inst);
 	ret = 0;
 out:
 	vgt_mutex_unlock(&host->lock);
@@ -84,6 +86,7 @@ int vgt_inst_mem_unregister(struct vgt_instance *inst, u64 gpa)
 		if (m->gpa != gpa)
 			continue;
 		vgt_gtt_unmap_mem(inst, m);
+		vgt_ppgtt_unmap_mem(inst, m);
 		host->gpu.ops->dma_unmap(host->gpu.priv, m->dma, m->size);
 		vgt_dirty_free(m);	/* its log goes with it */
 		inst->mem[i] = inst->mem[--inst->nr_mem];

@@ -40,6 +40,8 @@ _Static_assert(sizeof(struct vgt_engine_regs) == 8 + 8 * VGT_ENGINE_REGS_MAX,
 _Static_assert(HSW_CTX_REGS_MAX <= VGT_ENGINE_REGS_MAX,
 	       "every engine state register fits in vgt_engine_regs");
 _Static_assert(sizeof(struct vgt_dirty_req) == 24, "ABI: vgt_dirty_req");
+_Static_assert(sizeof(struct vgt_ioc_ppgtt_sync) == 16,
+	       "ABI: vgt_ioc_ppgtt_sync");
 _Static_assert(VGT_DIRTY_READ_MAX_PAGES % 64 == 0,
 	       "dirty_read: whole bitmap words");
 _Static_assert(VGT_HOST_CTX_OFF + VGT_HOST_CTX_SIZE <= VGT_HOST_SLOT_SIZE,
@@ -73,6 +75,7 @@ static const char *const vgt_error_names[] = {
 	[VGT_E_ENGINE] = "no such engine",
 	[VGT_E_BUSY] = "engine busy for this instance",
 	[VGT_E_QUOTA] = "over this client's quota",
+	[VGT_E_NOTSUP] = "not supported by this GPU",
 };
 
 const char *vgt_strerror(int err)

@@ -13,6 +13,7 @@ static void vgt_instance_release(struct vgt_instance *inst)
 	 * Only a resident instance has entries in the host GTT.
 	 */
 	vgt_shadow_detach_locked(inst);
+	vgt_ppgtt_free(inst);	/* its PD window back to the guest's */
 	vgt_slot_detach(inst);
 	vgt_mem_release_all(inst);
 	if (inst->host_mem) {
@@ -147,6 +148,8 @@ int vgt_inst_reset(struct vgt_instance *inst)
 	vgt_mutex_lock(&host->lock);
 	/* Its running workload finishes first (others go on running). */
 	vgt_exec_wait_inst(inst);
+	/* The shadow is derived state: the device syncs it again. */
+	vgt_ppgtt_free(inst);
 	/* A dirty log goes on across a reset: the pages unmapped count. */
 	vgt_dirty_gtt_unmap(inst, &inst->mappable);
 	vgt_dirty_gtt_unmap(inst, &inst->nonmappable);

@@ -18,9 +18,21 @@
  *     the others' grows;
  *   - an idle instance costs nothing (it is not looked at) and banks no
  *     credit: it rejoins at the engine's current virtual time (workload.c).
- * Switches happen between workloads (a workload is not preempted; its
- * command budget bounds it: exceeding it is a hang).  Same holder: no
- * context switch at all.
+ * Switches happen between workloads and when a workload outlives the
+ * slice: on a GPU that can stop one (the software Haswell: vgt-gpu.h,
+ * swhsw-cs.c), it is preempted at the next command boundary or between
+ * two row bands of a blit once the engine time left in the slice is
+ * spent.  It stays at the head of its instance's queue on that engine
+ * (nothing of that instance runs there before it: completions and seqnos
+ * keep their order), its piece is charged like a workload, the engine
+ * goes to whoever is next, and when the instance gets the engine again
+ * the workload goes on where it stopped, after its GM slot and engine
+ * state are back (vgt_slot_make_resident, vgt_ctx_switch_locked).  Its
+ * budget (VGT_WL_MAX_CMDS, VGT_WL_MAX_BYTES) counts all its pieces:
+ * exceeding it is still a hang.  A workload the core audited (a GPU that
+ * does not enforce the view: a real Haswell) runs whole: its exec copy
+ * is one per instance, and a real Haswell cannot be stopped this way.
+ * Same holder: no context switch at all.
  * A workload executes with host->lock dropped (vgt-core-priv.h, "Locking"):
  * only its preparation (GM slot, context switch, register flush, the
  * audit) and its completion hold the lock, so the other instances' GTT,
@@ -144,25 +156,39 @@ static void vgt_sched_wait_turn(struct vgt_host *host)
 		vgt_cond_wait(&host->exec_cond, &host->lock);
 }
 
+/* The engine asks between commands: is the slice's engine time spent? */
+static bool vgt_sched_preempt_due(void *opaque)
+{
+	const u64 *deadline = opaque;
+
+	return vgt_engine_clock_ns() >= *deadline;
+}
+
 /*
  * host->lock held on entry and on return, dropped while the workload
- * executes; wl is a copy of the head of inst's queue on e.
+ * executes; wl is a copy of the head of inst's queue on e, resuming when
+ * it was preempted before.
  */
 static void vgt_sched_exec(struct vgt_host *host, u32 e,
 			   struct vgt_instance *inst,
-			   const struct vgt_workload *wl)
+			   const struct vgt_workload *wl, bool resuming)
 {
 	const struct vgt_gpu_ops *ops = host->gpu.ops;
 	struct vgt_engine_state *es = &inst->eng[e];
 	struct vgt_gpu_exec x;
-	u64 t0, dt;
+	bool preempted;
+	u64 t0, dt, deadline;
 	u32 i;
 
 	/* Its GM slot's entries first: the switch may restore its context. */
 	vgt_slot_make_resident(inst);
 	vgt_ctx_switch_locked(host, e, inst);
-	/* The workload's flush list: its register state from now on. */
-	for (i = 0; i < wl->nr_regs; i++) {
+	/*
+	 * The workload's flush list: its register state from now on.  Not
+	 * again when it resumes: what its own commands loaded since stays
+	 * (the switch restored it).
+	 */
+	for (i = 0; i < wl->nr_regs && !resuming; i++) {
 		int k = vgt_ctx_reg_index(host, e, wl->regs[i].offset);
 
 		if (k < 0)
@@ -192,7 +218,18 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 	x.max_bytes = VGT_WL_MAX_BYTES;
 
 	t0 = vgt_engine_clock_ns();
-	if (!ops->engine_exec) {
+	/* What is left of the slice (the pick left some: sched_pick). */
+	deadline = t0;
+	if (host->slice_used[e] < host->slice_ns)
+		deadline += host->slice_ns - host->slice_used[e];
+	if (host->gpu.view_enforced) {
+		x.preempt = vgt_sched_preempt_due;
+		x.preempt_opaque = &deadline;
+		x.resume = &es->resume;
+		x.resuming = resuming;
+	}
+	if (!ops->engine_exec ||
+	    (resuming && !host->gpu.view_enforced)) {
 		x.status = VGT_EXEC_FAULT;	/* no engine to run it on */
 	} else if (host->gpu.view_enforced ||
 		   !vgt_audit_workload(host, inst, e, &x)) {
@@ -214,15 +251,26 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 	/* Interrupts first: the memory writes before them are done. */
 	vgt_irq_service_locked(host, false);
 
+	preempted = x.status == VGT_EXEC_PREEMPTED;
 	vgt_mutex_lock(&host->qlock);
+	es->vtime += dt * VGT_WEIGHT_MAX / (inst->weight ? inst->weight : 1);
+	host->slice_used[e] += dt;
+	host->hst.exec_ns += dt;
+	inst->sst.busy_ns[e] += dt;
+	es->preempted = preempted;
+	if (preempted) {
+		/* Still the head of its queue; the engine goes to the next. */
+		es->preemptions++;
+		host->preemptions++;
+		if (host->slice_used[e] < host->slice_ns)
+			host->slice_used[e] = host->slice_ns;
+		vgt_mutex_unlock(&host->qlock);
+		return;
+	}
 	es->head = (es->head + 1) % VGT_WL_QUEUE_MAX;
 	if (!--es->count)
 		inst->sst.underruns++;
-	es->vtime += dt * VGT_WEIGHT_MAX / (inst->weight ? inst->weight : 1);
-	host->slice_used[e] += dt;
 	host->hst.workloads++;
-	host->hst.exec_ns += dt;
-	inst->sst.busy_ns[e] += dt;
 	inst->sst.completed++;
 	if (x.status == VGT_EXEC_HANG)
 		inst->sst.hangs++;
@@ -254,7 +302,7 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 bool vgt_host_sched_run(struct vgt_host *host)
 {
 	struct vgt_workload wl;
-	bool more = false;
+	bool more = false, resuming = false;
 	u32 e, k;
 
 	for (e = 0; e < VGT_ENGINE_COUNT; e++) {
@@ -265,11 +313,13 @@ bool vgt_host_sched_run(struct vgt_host *host)
 		vgt_sched_wait_turn(host);
 		vgt_mutex_lock(&host->qlock);
 		inst = vgt_sched_pick(host, e);
-		if (inst)
+		if (inst) {
 			wl = inst->eng[e].q[inst->eng[e].head];
+			resuming = inst->eng[e].preempted;
+		}
 		vgt_mutex_unlock(&host->qlock);
 		if (inst)
-			vgt_sched_exec(host, e, inst, &wl);
+			vgt_sched_exec(host, e, inst, &wl, resuming);
 		vgt_mutex_unlock(&host->lock);
 	}
 	vgt_mutex_lock(&host->lock);

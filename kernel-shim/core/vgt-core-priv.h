@@ -24,6 +24,13 @@ struct vgt_engine_state {		/* one instance on one engine */
 	struct vgt_workload q[VGT_WL_QUEUE_MAX];
 	u32 regs[HSW_CTX_REGS_MAX];	/* shadow, order of host->ctx_reg */
 	u64 vtime;			/* weighted virtual time used */
+	/*
+	 * Preemption (sched.c, qlock): q[head] has run in part and goes on
+	 * from resume, before anything else of this instance on the engine.
+	 */
+	bool preempted;
+	u64 preemptions;
+	struct vgt_exec_resume resume;
 };
 
 /* Refusals logged per instance before only the counters move. */
@@ -107,6 +114,8 @@ struct vgt_instance {
 	u32 weight;
 	struct vgt_sched_stats sst;
 	struct vgt_engine_state eng[VGT_ENGINE_COUNT];
+
+	struct vgt_ppgtt *ppgtt;	/* shadow PPGTT (ppgtt-shadow.c) */
 };
 
 /*
@@ -174,6 +183,7 @@ struct vgt_host {
 	void (*kick)(void *opaque);
 	void *kick_opaque;
 	struct vgt_host_sched_stats hst;
+	u64 preemptions;		/* workloads stopped at a slice's end */
 };
 
 /* Count (and, within budget, log) a refusal; returns -err for chaining. */
@@ -261,6 +271,34 @@ void vgt_ctx_switch_out_locked(struct vgt_host *host, u32 engine);
 int vgt_ctx_reg_index(struct vgt_host *host, u32 engine, u32 offset);
 void vgt_ctx_reset_engine(struct vgt_instance *inst, u32 engine);
 void vgt_shadow_detach_locked(struct vgt_instance *inst);
+
+/*
+ * Shadow PPGTT (ppgtt-shadow.c), host lock held.  free drops the shadow
+ * (its PD window in the host GTT back to the guest's entries); load
+ * writes the shadow PDEs into the host GTT (resident only); pde_changed:
+ * a GTT write into the PD window, whose host value it returns;
+ * unmap_mem: before region m goes; mem_added: after a region came.
+ * in_pd_window: [gma, gma + len) meets the shadowed PD's GM (no workload
+ * may reach it as GGTT memory); shadow_pte: the shadow PTE of PPGTT
+ * address gma (0 without a shadow).
+ */
+void vgt_ppgtt_free(struct vgt_instance *inst);
+void vgt_ppgtt_load(struct vgt_instance *inst);
+void vgt_ppgtt_unload_for(struct vgt_instance *prev,
+			  struct vgt_instance *next);
+bool vgt_ppgtt_window_index(const struct vgt_instance *inst, u32 index);
+u32 vgt_ppgtt_pde_changed(struct vgt_instance *inst, u32 index);
+void vgt_ppgtt_unmap_mem(struct vgt_instance *inst, const struct vgt_mem *m);
+void vgt_ppgtt_mem_added(struct vgt_instance *inst);
+bool vgt_ppgtt_in_pd_window(const struct vgt_instance *inst, u64 gma,
+			    u64 len);
+bool vgt_ppgtt_active(const struct vgt_instance *inst, u32 pp_dir_base);
+u32 vgt_ppgtt_shadow_pte(const struct vgt_instance *inst, u64 gma);
+bool vgt_ppgtt_helper_range(const struct vgt_instance *inst, u64 gma,
+			    u64 len);
+void vgt_ppgtt_dirty_mapped(struct vgt_instance *inst,
+			    const struct vgt_mem *m, u64 first, u64 npages,
+			    u64 *bitmap);
 
 /* audit.c: a workload on a GPU that does not enforce its view. */
 int vgt_audit_workload(struct vgt_host *host, struct vgt_instance *inst,

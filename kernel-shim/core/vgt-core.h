@@ -133,6 +133,14 @@ int vgt_inst_dirty_read(struct vgt_instance *inst, u64 gpa, u64 npages,
 			u64 *bitmap);
 
 /*
+ * Shadow PPGTT (ppgtt-shadow.c; hw/vgt-helper-abi.h "ppgtt_sync"): the
+ * page directory at GM pd_gm (or VGT_PPGTT_NO_PD), every shadow page
+ * table re-validated against the guest's; returns the shadow PTEs
+ * rewritten or -VGT_E_*.
+ */
+int vgt_inst_ppgtt_sync(struct vgt_instance *inst, u64 pd_gm);
+
+/*
  * The scheduler runs in a thread outside the core (user/vgt-sched-thread.c
  * in userspace, a kthread on the kernel side): it calls vgt_host_sched_run
  * until it returns false (nothing queued), then sleeps until kick(opaque)

@@ -20,16 +20,31 @@ typedef void (*vgt_irq_handler_t)(void *opaque);
  * One workload on one engine (engine_exec).  On a real Haswell the helper
  * would point its reserved ring at [start, start + len) and wait for the
  * interrupt; the software Haswell executes it synchronously.  The GPU may
- * touch only the GGTT ranges listed here and, through the gen7 PPGTT, the
- * guest pages gpa_to_host returns (the instance's registered memory): the
- * equivalent of XenGT's per-VM GTT view and shadow PPGTT.
+ * touch only the GGTT ranges listed here and, through the gen7 PPGTT,
+ * what the helper's shadow page tables map (core/ppgtt-shadow.c: only the
+ * instance's registered memory): XenGT's per-VM GTT view and shadow
+ * PPGTT.  gpa_to_host is no longer used by the PPGTT walk.
  */
 #define VGT_EXEC_MAX_RANGES	4
 enum vgt_exec_status {
 	VGT_EXEC_DONE = 0,
 	VGT_EXEC_FAULT = 1,	/* memory outside the view, bad command */
 	VGT_EXEC_HANG = 2,	/* budget exhausted */
+	VGT_EXEC_PREEMPTED = 3,	/* stopped at a boundary: resume it later */
 };
+
+/*
+ * What a GPU needs to go on with a preempted workload: its own format,
+ * opaque to the core, which keeps it with the workload.  Only positions
+ * in graphics memory and decoded command state, never a host pointer or
+ * a device address: between two pieces the instance may lose its GM
+ * slot and get it back, or its memory may be unregistered.
+ */
+#define VGT_EXEC_RESUME_WORDS	64
+struct vgt_exec_resume {
+	u64 w[VGT_EXEC_RESUME_WORDS];
+};
+
 struct vgt_gpu_exec {
 	/* in */
 	u64 start;
@@ -63,6 +78,23 @@ struct vgt_gpu_exec {
 	void (*wrote)(void *opaque, u64 addr, u32 len, bool gpa);
 	u64 max_cmds;		/* commands, batches included */
 	u64 max_bytes;		/* bytes moved by the blitter */
+	/*
+	 * Optional preemption.  With preempt and resume set, the engine asks
+	 * preempt(preempt_opaque) at command boundaries (every few hundred
+	 * commands) and between the row bands of a blit, never before it
+	 * made progress; true stops it there with VGT_EXEC_PREEMPTED and
+	 * its position in *resume.  The caller runs it on later with
+	 * resuming set, the same start, len and *resume, and the instance's
+	 * engine registers and GTT as they were at the stop (a context
+	 * switch and a GM slot swap in between restore them).  cmds and
+	 * bytes, and the budgets, count the whole workload.  A GPU that
+	 * cannot stop a workload (a real Haswell) ignores all of it and
+	 * never returns VGT_EXEC_PREEMPTED.
+	 */
+	bool (*preempt)(void *opaque);
+	void *preempt_opaque;
+	struct vgt_exec_resume *resume;
+	bool resuming;
 	/* out */
 	u32 status;		/* VGT_EXEC_* */
 	u32 fault_cmd;		/* DW0 of the command that failed */
@@ -92,6 +124,18 @@ struct vgt_gpu_ops {
 	 */
 	int (*dma_map)(void *gpu, void *va, u64 size, u64 *dma_addr);
 	void (*dma_unmap)(void *gpu, u64 dma_addr, u64 size);
+	/*
+	 * Shadow PPGTT (core/ppgtt-shadow.c).  pt_addr: the address a page
+	 * table in memory must hold for device address dma (what the
+	 * GPU's PPGTT walk reads, without gtt_write's translation).  Only
+	 * a GPU that has it gets shadow page tables; without it the core
+	 * builds none and refuses PPGTT work.  dma_map_pt (optional, NULL:
+	 * dma_map): map helper pages that hold page tables; a GPU that
+	 * enforces views walks the PPGTT only through such pages and lets
+	 * no GGTT access reach them (so no workload writes its shadow).
+	 */
+	u64 (*pt_addr)(void *gpu, u64 dma);
+	int (*dma_map_pt)(void *gpu, void *va, u64 size, u64 *dma_addr);
 	/* Route the GPU's interrupt line; NULL handler detaches. */
 	void (*set_irq_handler)(void *gpu, vgt_irq_handler_t fn,
 				void *opaque);

@@ -181,6 +181,8 @@ void vgt_sched_drop_instance(struct vgt_instance *inst)
 	for (e = 0; e < VGT_ENGINE_COUNT; e++) {
 		inst->eng[e].head = 0;
 		inst->eng[e].count = 0;
+		/* a preempted workload goes like a queued one: no COMPLETE */
+		inst->eng[e].preempted = false;
 	}
 	vgt_mutex_unlock(&host->qlock);
 	for (e = 0; e < VGT_ENGINE_COUNT; e++) {

@@ -411,6 +411,7 @@ static const struct {
 	[VGT_MSG_ENGINE_REGS_SET] = { sizeof(struct vgt_engine_regs), 0, 1 },
 	[VGT_MSG_DIRTY_LOG] = { sizeof(struct vgt_msg_u64), 0, 1 },
 	[VGT_MSG_DIRTY_READ] = { sizeof(struct vgt_msg_dirty_read), 0, 1 },
+	[VGT_MSG_PPGTT_SYNC] = { sizeof(struct vgt_msg_u64), 0, 1 },
 };
 
 /* Validate the envelope; returns 0 or the error to reply with. */
@@ -679,6 +680,17 @@ static int dispatch_request(struct hostd_client *cl, uint32_t type,
 	}
 	case VGT_MSG_DIRTY_READ:
 		return do_dirty_read(cl, p, rep);
+	case VGT_MSG_PPGTT_SYNC: {
+		struct vgt_msg_u64 m;
+		int ret;
+
+		memcpy(&m, p, sizeof(m));
+		ret = vgt_inst_ppgtt_sync(cl->inst, m.value);
+		if (ret < 0)
+			return ret;
+		rep->head.count = (uint32_t)ret;
+		return 0;
+	}
 	}
 	return -VGT_E_MSG;
 }

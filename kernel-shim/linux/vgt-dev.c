@@ -382,6 +382,23 @@ static int vgt_ioc_dirty_log(struct vgt_file *f, void __user *argp)
 	return -vgt_inst_dirty_log(f->inst, enable);
 }
 
+/* The shadow PPGTT: the count of rewritten shadow PTEs goes back. */
+static int vgt_ioc_ppgtt_sync(struct vgt_file *f, void __user *argp)
+{
+	struct vgt_ioc_ppgtt_sync s;
+	int ret;
+
+	if (copy_from_user(&s, argp, sizeof(s)))
+		return -EFAULT;
+	if (s.pad)
+		return -EINVAL;
+	ret = vgt_inst_ppgtt_sync(f->inst, s.pd_gm);
+	if (ret < 0)
+		return -ret;
+	s.changed = ret;
+	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
 static int vgt_ioc_dirty_read(struct vgt_file *f, void __user *argp)
 {
 	struct vgt_dirty_req r;
@@ -459,6 +476,8 @@ static int vgt_ioc_inst(struct vgt_file *f, unsigned int cmd,
 		return vgt_ioc_dirty_log(f, argp);
 	case VGT_IOC_DIRTY_READ:
 		return vgt_ioc_dirty_read(f, argp);
+	case VGT_IOC_PPGTT_SYNC:
+		return vgt_ioc_ppgtt_sync(f, argp);
 	}
 	return -ENOTTY;
 }
@@ -485,6 +504,7 @@ static bool vgt_ioctl_known(unsigned int cmd)
 	case VGT_IOC_ENGINE_REGS_SET:
 	case VGT_IOC_DIRTY_LOG:
 	case VGT_IOC_DIRTY_READ:
+	case VGT_IOC_PPGTT_SYNC:
 		return true;
 	}
 	return false;

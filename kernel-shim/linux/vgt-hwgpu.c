@@ -426,6 +426,14 @@ static bool vgt_hw_ring_idle(struct vgt_hwgpu *hw, u32 base, u32 tail)
  * without the core's lock (the interrupt thread may take it meanwhile
  * and route this engine's user interrupt): nothing here calls back into
  * the core.
+ *
+ * A workload runs to its end (or to exec_timeout_ms): this path never
+ * preempts it and never returns VGT_EXEC_PREEMPTED, whatever x->preempt
+ * says (the core gives none to an audited GPU anyway).  Stopping a ring
+ * at a command boundary and going on later would need the engine's own
+ * preemption (MI_ARB_CHECK with UHPTR on Haswell) and a save of the
+ * batch state it does not expose; until then exec_timeout_ms bounds how
+ * long another VM waits for the engine.
  */
 static void vgt_hw_engine_exec(void *opaque, u32 engine,
 			       struct vgt_gpu_exec *x)

@@ -31,6 +31,10 @@ static int vgt_sched_thread(void *data)
 			continue;
 		}
 		__set_current_state(TASK_RUNNING);
+		/*
+		 * One workload per engine and run (a real Haswell's whole,
+		 * the software Haswell's a slice at most): let others run.
+		 */
 		while (vgt_host_sched_run(kd->host) && !kthread_should_stop())
 			cond_resched();
 	}

@@ -15,6 +15,13 @@
  * clip rectangle.  XY_SETUP_BLT state lasts for the workload.
  * Overlapping source and destination are copied chunk by chunk (front to
  * back), as a plain forward blit would.
+ *
+ * One XY_COLOR_BLT or XY_SRC_COPY_BLT may cover 65535 rows of up to
+ * 256 KiB: it runs in bands of rows (SWHSW_BLT_BAND bytes), and between
+ * two bands the engine may be preempted (swhsw_preempt_due): the decoded
+ * blit and the next row are kept (r->blt) and the rows go on from there
+ * when the workload resumes, front to back as if never stopped.  Text
+ * blits are bounded by their command's length and are not cut.
  */
 #include "swhsw-priv.h"
 #include "hw/vgt-helper-abi.h"
@@ -58,21 +65,25 @@ static u32 pixel_mask(u32 dw0, u32 cpp)
 
 /*
  * The rectangle loop shared by COLOR and SRC_COPY: dst (and src) row runs,
- * at most SWHSW_BLT_CHUNK bytes at a time, each inside one page.
+ * at most SWHSW_BLT_CHUNK bytes at a time, each inside one page, from row
+ * r->blt_row on; between bands of rows it may stop (r->preempted).
  */
-static int blt_rect(struct swhsw_run *r, u32 dw0, u32 br13,
-		    const struct hsw_blt_surface *dst, u32 dx, u32 dy,
-		    const struct hsw_blt_surface *src, u32 sx, u32 sy,
-		    u32 w, u32 h, u32 color)
+static int blt_rect(struct swhsw_run *r)
 {
-	u32 cpp = dst->cpp, mask = pixel_mask(dw0, cpp);
-	u8 rop = (u8)(br13 >> 16), pat[4], msk[4];
+	const struct hsw_blt *b = &r->blt;
+	const struct hsw_blt_surface *dst = &b->dst;
+	const struct hsw_blt_surface *src =
+		r->blt_kind == HSW_CMD_XY_SRC_COPY_BLT ? &b->src : NULL;
+	u32 dx = b->x1, dy = b->y1, sx = b->sx, sy = b->sy;
+	u32 w = b->x2 - b->x1, h = b->y2 - b->y1, color = b->color;
+	u32 cpp = dst->cpp, mask = pixel_mask(b->dw0, cpp);
+	u8 rop = (u8)(b->br13 >> 16), pat[4], msk[4];
 	bool full = mask == 0xffffffffu;
-	u32 y, i;
+	u32 y, i, band = 0;
 
 	memcpy(pat, &color, 4);
 	memcpy(msk, &mask, 4);
-	for (y = 0; y < h; y++) {
+	for (y = r->blt_row; y < h; y++) {
 		u32 done = 0, bytes = w * cpp;
 
 		while (done < bytes) {
@@ -83,7 +94,7 @@ static int blt_rect(struct swhsw_run *r, u32 dw0, u32 br13,
 
 			if (src)
 				sa = hsw_blt_addr(src, sy + y, sx * cpp + done,
-					       &srun);
+						  &srun);
 			if (n > drun)
 				n = drun;
 			if (n > srun)
@@ -118,6 +129,16 @@ static int blt_rect(struct swhsw_run *r, u32 dw0, u32 br13,
 			r->x->bytes += n;
 			if (r->x->bytes > r->x->max_bytes)
 				return 0;	/* the caller reports a hang */
+		}
+		band += bytes;
+		if (band >= SWHSW_BLT_BAND && y + 1 < h) {
+			band = 0;
+			if (swhsw_preempt_due(r)) {
+				r->blt_row = y + 1;
+				r->blt_pending = true;
+				r->preempted = true;
+				return 0;
+			}
 		}
 	}
 	return 0;
@@ -183,13 +204,31 @@ int swhsw_blt_exec(struct swhsw_run *r, const struct hsw_cmd *cmd,
 		return 0;	/* setup, clip, or an empty rectangle */
 	switch (cmd->desc->kind) {
 	case HSW_CMD_XY_COLOR_BLT:
-		return blt_rect(r, c[0], b.br13, &b.dst, b.x1, b.y1, NULL, 0, 0,
-				b.x2 - b.x1, b.y2 - b.y1, b.color);
 	case HSW_CMD_XY_SRC_COPY_BLT:
-		return blt_rect(r, c[0], b.br13, &b.dst, b.x1, b.y1, &b.src,
-				b.sx, b.sy, b.x2 - b.x1, b.y2 - b.y1, 0);
+		if (cmd->desc->kind == HSW_CMD_XY_COLOR_BLT) {
+			b.sx = 0;
+			b.sy = 0;
+		} else {
+			b.color = 0;
+		}
+		r->blt = b;
+		r->blt_kind = cmd->desc->kind;
+		r->blt_row = 0;
+		return blt_rect(r);
 	case HSW_CMD_XY_TEXT_IMMEDIATE_BLT:
 		return blt_text(r, &b, c);
 	}
 	return 0;
+}
+
+/* A preempted rectangle blit goes on at the row where it stopped. */
+int swhsw_blt_resume(struct swhsw_run *r)
+{
+	r->blt_pending = false;
+	if ((r->blt_kind != HSW_CMD_XY_COLOR_BLT &&
+	     r->blt_kind != HSW_CMD_XY_SRC_COPY_BLT) ||
+	    r->blt.x2 <= r->blt.x1 || r->blt.y2 <= r->blt.y1 ||
+	    r->blt_row >= r->blt.y2 - r->blt.y1)
+		return -1;	/* not a state this file saved */
+	return blt_rect(r);
 }

@@ -39,6 +39,17 @@
  *
  * Memory is reached only through swhsw-ppgtt.c (the running instance's
  * view); a failed access stops the workload with VGT_EXEC_FAULT.
+ *
+ * Preemption (vgt-gpu.h): when the caller gives a preempt callback and a
+ * resume area, the engine asks the callback every SWHSW_PREEMPT_CMDS
+ * commands, at a command boundary, and the blitter between row bands
+ * (swhsw-blt.c); when it says so, the engine stops there and saves what it
+ * needs to go on into the resume area (struct swhsw_resume): the batch
+ * stack (each level's next command, the ring segment's end, level,
+ * privilege and address spaces), the XY_SETUP_BLT state, a blit's
+ * decoded rectangle and next row, and the budgets used.  Only GM
+ * positions: the commands are fetched again through the GTT, which the
+ * caller restores (with the engine registers) before it resumes.
  */
 #include "swhsw-priv.h"
 #include "hw/vgt-helper-abi.h"
@@ -263,18 +274,100 @@ static bool in_shadow(const struct vgt_gpu_exec *x, u64 gma)
 	return gma >= x->shadow_base && gma - x->shadow_base < x->shadow_size;
 }
 
-struct level {
+#define SWHSW_LEVELS	3	/* ring, first- and second-level batch */
+
+struct swhsw_level {
 	u64 ptr;
 	u64 end;		/* the ring segment's end; 0 in batches */
 	struct hsw_cs_stream st;
 	bool fetch_ppgtt;	/* address space the commands come from */
 };
 
+/* A preempted workload, in its vgt_exec_resume (vgt-gpu.h). */
+#define SWHSW_RESUME_MAGIC	0x73777270u	/* "swrp" */
+struct swhsw_resume {
+	u32 magic;
+	u32 engine;
+	u64 start;		/* the workload it belongs to */
+	u32 len;
+	s32 depth;
+	u64 cmds;
+	u64 bytes;
+	u32 user_irqs;
+	struct swhsw_level stack[SWHSW_LEVELS];
+	struct hsw_blt_setup blt_setup;
+	bool blt_pending;
+	u32 blt_kind;
+	u32 blt_row;
+	struct hsw_blt blt;
+};
+
+_Static_assert(sizeof(struct swhsw_resume) <= sizeof(struct vgt_exec_resume),
+	       "the software Haswell's resume state fits the core's area");
+
+bool swhsw_preempt_due(struct swhsw_run *r)
+{
+	const struct vgt_gpu_exec *x = r->x;
+
+	return x->preempt && x->resume && x->preempt(x->preempt_opaque);
+}
+
+static void resume_save(struct swhsw_run *r, u32 engine,
+			const struct swhsw_level *stack, int depth)
+{
+	struct vgt_gpu_exec *x = r->x;
+	struct swhsw_resume rs;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.magic = SWHSW_RESUME_MAGIC;
+	rs.engine = engine;
+	rs.start = x->start;
+	rs.len = x->len;
+	rs.depth = depth;
+	rs.cmds = x->cmds;
+	rs.bytes = x->bytes;
+	rs.user_irqs = x->user_irqs;
+	memcpy(rs.stack, stack, sizeof(rs.stack));
+	rs.blt_setup = r->blt_setup;
+	rs.blt_pending = r->blt_pending;
+	rs.blt_kind = r->blt_kind;
+	rs.blt_row = r->blt_row;
+	rs.blt = r->blt;
+	memcpy(x->resume, &rs, sizeof(rs));
+	x->status = VGT_EXEC_PREEMPTED;
+}
+
+/* 0, or -1 when the area does not hold this workload's state. */
+static int resume_load(struct swhsw_run *r, u32 engine,
+		       struct swhsw_level *stack, int *depth)
+{
+	struct vgt_gpu_exec *x = r->x;
+	struct swhsw_resume rs;
+
+	memcpy(&rs, x->resume, sizeof(rs));
+	if (rs.magic != SWHSW_RESUME_MAGIC || rs.engine != engine ||
+	    rs.start != x->start || rs.len != x->len ||
+	    rs.depth < 0 || rs.depth >= SWHSW_LEVELS)
+		return -1;
+	*depth = rs.depth;
+	memcpy(stack, rs.stack, sizeof(rs.stack));
+	x->cmds = rs.cmds;
+	x->bytes = rs.bytes;
+	x->user_irqs = rs.user_irqs;
+	r->blt_setup = rs.blt_setup;
+	r->blt_pending = rs.blt_pending;
+	r->blt_kind = rs.blt_kind;
+	r->blt_row = rs.blt_row;
+	r->blt = rs.blt;
+	return 0;
+}
+
 void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x)
 {
 	struct vgt_swhsw *sw = opaque;
 	struct swhsw_run r = { .sw = sw, .x = x };
-	struct level stack[3];
+	struct swhsw_level stack[SWHSW_LEVELS];
+	u32 since_check = 0;
 	int depth = 0;
 
 	x->status = VGT_EXEC_DONE;
@@ -289,15 +382,33 @@ void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x)
 	}
 	r.engine = engine;
 	r.base = hsw_engines[engine].mmio_base;
-	stack[0].ptr = x->start;
-	stack[0].end = x->start + x->len;
-	hsw_cs_stream_ring(&stack[0].st);
-	stack[0].fetch_ppgtt = false;
+	memset(stack, 0, sizeof(stack));
+	if (x->resuming) {
+		if (!x->resume || resume_load(&r, engine, stack, &depth)) {
+			x->status = VGT_EXEC_FAULT;
+			x->fault_addr = x->start;
+			return;
+		}
+	} else {
+		stack[0].ptr = x->start;
+		stack[0].end = x->start + x->len;
+		hsw_cs_stream_ring(&stack[0].st);
+		stack[0].fetch_ppgtt = false;
+	}
 
 	vgt_mutex_lock(&sw->dma_lock);
 	sw->irq_hold = true;
-	while (!r.failed) {
-		struct level *l = &stack[depth];
+	/* A blit stopped between bands goes on first, where it stopped. */
+	if (r.blt_pending) {
+		if (swhsw_blt_resume(&r) < 0) {
+			x->fault_cmd = r.blt.dw0;
+			swhsw_fault(&r, stack[depth].ptr);
+		} else if (x->bytes > x->max_bytes) {
+			x->status = VGT_EXEC_HANG;
+		}
+	}
+	while (!r.failed && !r.preempted && x->status == VGT_EXEC_DONE) {
+		struct swhsw_level *l = &stack[depth];
 		struct hsw_cmd_trace t;
 		struct hsw_cs_stream next;
 		struct hsw_cmd cmd;
@@ -308,6 +419,14 @@ void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x)
 
 		if (depth == 0 && l->ptr >= l->end)
 			break;			/* segment done */
+		/* A command boundary: the scheduler may want the engine. */
+		if (++since_check > SWHSW_PREEMPT_CMDS) {
+			since_check = 0;
+			if (swhsw_preempt_due(&r)) {
+				r.preempted = true;
+				break;
+			}
+		}
 		if (++x->cmds > x->max_cmds) {
 			x->status = VGT_EXEC_HANG;
 			break;
@@ -396,6 +515,8 @@ void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x)
 			break;
 		}
 	}
+	if (r.preempted && !r.failed && x->status == VGT_EXEC_DONE)
+		resume_save(&r, engine, stack, depth);
 	if (r.failed)
 		sw->stats.engine_faults++;
 	sw->irq_hold = false;
@@ -574,6 +695,10 @@ void vgt_swhsw_ring_run(struct vgt_swhsw *sw, u32 engine,
 		x->shadow_size = 0;
 		x->max_cmds = max_cmds - cmds;
 		x->max_bytes = max_bytes - bytes;
+		/* a ring of the bare GPU runs to its end, as on hardware */
+		x->preempt = NULL;
+		x->resume = NULL;
+		x->resuming = false;
 		swhsw_engine_exec(sw, engine, x);
 		cmds += x->cmds;
 		bytes += x->bytes;

@@ -43,9 +43,32 @@ void swhsw_gtt_write_range(void *opaque, u32 index, const u32 *pte, u32 n)
 	memcpy(&sw->gtt[index], pte, (size_t)n * sizeof(*pte));
 }
 
+static int swhsw_dma_map_kind(struct vgt_swhsw *sw, void *va, u64 size,
+			      u64 *dma_addr, bool pt);
+
 int swhsw_dma_map(void *opaque, void *va, u64 size, u64 *dma_addr)
 {
-	struct vgt_swhsw *sw = opaque;
+	return swhsw_dma_map_kind(opaque, va, size, dma_addr, false);
+}
+
+/*
+ * Page tables the helper built (its shadow PPGTT): the engines walk the
+ * PPGTT only through such pages and never reach them otherwise.
+ */
+int swhsw_dma_map_pt(void *opaque, void *va, u64 size, u64 *dma_addr)
+{
+	return swhsw_dma_map_kind(opaque, va, size, dma_addr, true);
+}
+
+/* A page table holds device addresses as they are. */
+u64 swhsw_pt_addr(void *opaque, u64 dma_addr)
+{
+	return dma_addr;
+}
+
+static int swhsw_dma_map_kind(struct vgt_swhsw *sw, void *va, u64 size,
+			      u64 *dma_addr, bool pt)
+{
 	u64 start = SWHSW_DMA_BASE, end = HSW_PTE_DMA_LIMIT;
 	u32 i;
 	int ret = -VGT_E_NOMEM;
@@ -66,6 +89,7 @@ int swhsw_dma_map(void *opaque, void *va, u64 size, u64 *dma_addr)
 			sw->dma[i].base = start;
 			sw->dma[i].size = size;
 			sw->dma[i].va = va;
+			sw->dma[i].pt = pt;
 			sw->nr_dma++;
 			sw->stats.dma_regions = sw->nr_dma;
 			*dma_addr = start;
@@ -100,7 +124,8 @@ void swhsw_dma_unmap(void *opaque, u64 dma_addr, u64 size)
 }
 
 /* The dma_map table; caller holds dma_lock. */
-static u8 *swhsw_dma_table_lookup(struct vgt_swhsw *sw, u64 dma_addr, u64 len)
+static struct swhsw_dma *swhsw_dma_table_find(struct vgt_swhsw *sw,
+					      u64 dma_addr, u64 len)
 {
 	u32 lo = 0, hi = sw->nr_dma;
 
@@ -117,9 +142,16 @@ static u8 *swhsw_dma_table_lookup(struct vgt_swhsw *sw, u64 dma_addr, u64 len)
 		struct swhsw_dma *d = &sw->dma[lo - 1];
 
 		if (len <= d->size && dma_addr - d->base <= d->size - len)
-			return d->va + (dma_addr - d->base);
+			return d;
 	}
 	return NULL;
+}
+
+static u8 *swhsw_dma_table_lookup(struct vgt_swhsw *sw, u64 dma_addr, u64 len)
+{
+	struct swhsw_dma *d = swhsw_dma_table_find(sw, dma_addr, len);
+
+	return d ? d->va + (dma_addr - d->base) : NULL;
 }
 
 /* Caller holds dma_lock. */
@@ -134,6 +166,19 @@ u8 *swhsw_dma_lookup_locked(struct vgt_swhsw *sw, u64 dma_addr, u64 len,
 	if (!len || len > VGT_PAGE_SIZE - off || dma_addr >= HSW_PTE_DMA_LIMIT)
 		return NULL;
 	return sw->dma_ops->map(sw->dma_opaque, dma_addr, (u32)len, write);
+}
+
+u8 *swhsw_dma_lookup_kind_locked(struct vgt_swhsw *sw, u64 dma_addr,
+				 u64 len, bool write, bool pt)
+{
+	struct swhsw_dma *d;
+
+	if (sw->dma_ops)
+		return swhsw_dma_lookup_locked(sw, dma_addr, len, write);
+	d = swhsw_dma_table_find(sw, dma_addr, len);
+	if (!d || d->pt != pt)
+		return NULL;
+	return d->va + (dma_addr - d->base);
 }
 
 void swhsw_dma_release_locked(struct vgt_swhsw *sw)

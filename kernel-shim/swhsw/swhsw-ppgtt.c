@@ -6,22 +6,25 @@
  * page, and only inside the GM ranges the helper put in the workload's view
  * (the running instance's GM and its share of the helper's).
  *
- * PPGTT (gen7 aliasing/full PPGTT as i915 uses it on Haswell): two levels,
- * the page directory in GGTT entries (geometry in hsw-regs.h).  A PDE
- * is a GGTT entry the helper wrote (so it holds a device address of the
- * instance's memory) and must itself lie inside the view; the page table
- * it points at holds the guest's Haswell PTEs with guest-physical
- * addresses, which reach host memory only through the view's gpa_to_host
- * (the instance's registered RAM): no shadow page table is needed.
+ * PPGTT (gen7 aliasing/full PPGTT as i915 uses it on Haswell), walked as
+ * a real Haswell walks it: two levels, the page directory in GGTT
+ * entries (geometry in hsw-regs.h) at PP_DIR_BASE, each PDE naming a page
+ * table, each PTE a page, all by device address.  The helper makes that
+ * safe (core/ppgtt-shadow.c): the PDEs it writes name its shadow page
+ * tables, whose PTEs name only the instance's memory.  Here a PDE must lie
+ * inside the view and name page-table pages the helper mapped as such
+ * (dma_map_pt), so a PP_DIR_BASE pointing at GGTT entries of ordinary
+ * memory walks nothing; and no GGTT access (nor a PTE) reaches those
+ * pages, so no workload writes a shadow PTE.
  * GM whose entry points at the helper's scratch page (never mapped by the
- * VM) is treated as not present, so VMs cannot talk through that page.
+ * VM) is treated as not present, so VMs cannot talk through that page;
+ * in the PPGTT too (the shadow's PTEs of nothing).
  * Anything else is a fault of the workload, never a host access.
  * Every page handed out for a write is reported first (x->wrote): the
  * helper's dirty log.
  */
 #include "swhsw-priv.h"
 #include "hw/vgt-helper-abi.h"
-
 
 void swhsw_fault(struct swhsw_run *r, u64 gma)
 {
@@ -43,10 +46,13 @@ static bool in_view(const struct vgt_gpu_exec *x, u64 gma, u64 len)
 	return false;
 }
 
-/* A device address the engine reaches; a write is reported first. */
+/*
+ * A device address the engine reaches (never page-table pages); a write
+ * is reported first.
+ */
 static u8 *dma_page(struct swhsw_run *r, u64 dma, u32 len, bool write)
 {
-	u8 *p = swhsw_dma_lookup_locked(r->sw, dma, len, write);
+	u8 *p = swhsw_dma_lookup_kind_locked(r->sw, dma, len, write, false);
 
 	if (p && write && r->x->wrote)
 		r->x->wrote(r->x->opaque, dma, len, false);
@@ -75,10 +81,9 @@ static u8 *ppgtt_page(struct swhsw_run *r, u64 gma, u32 len, bool write)
 	u32 pp = sw->regs[RING_PP_DIR_BASE(r->base) / 4];
 	u64 pde_index, pde_gm;
 	u32 pde, pte;
-	u8 *pt, *page;
+	u8 *pt;
 
-	/* Without gpa_to_host, only the bare GPU's PTEs hold bus addresses. */
-	if (gma >= HSW_PPGTT_SIZE || (!r->x->gpa_to_host && !sw->dma_ops))
+	if (gma >= HSW_PPGTT_SIZE)
 		return NULL;
 	pde_index = hsw_ppgtt_pde_index(pp, gma);
 	pde_gm = pde_index << VGT_PAGE_SHIFT;
@@ -88,23 +93,17 @@ static u8 *ppgtt_page(struct swhsw_run *r, u64 gma, u32 len, bool write)
 	pde = sw->gtt[pde_index];
 	if (!(pde & HSW_PTE_VALID))
 		return NULL;
-	pt = swhsw_dma_lookup_locked(sw, hsw_pte_decode(pde), VGT_PAGE_SIZE,
-				     false);
+	/* Only a page table the helper built (the bare GPU: any page). */
+	pt = swhsw_dma_lookup_kind_locked(sw, hsw_pte_decode(pde),
+					  VGT_PAGE_SIZE, false, true);
 	if (!pt)
 		return NULL;
 	memcpy(&pte, pt + hsw_ppgtt_pte_index(gma) * 4, 4);
-	if (!(pte & HSW_PTE_VALID))
+	if (!(pte & HSW_PTE_VALID) ||
+	    (r->x->scratch_dma && hsw_pte_decode(pte) == r->x->scratch_dma))
 		return NULL;
-	if (!r->x->gpa_to_host)
-		return dma_page(r, hsw_pte_decode(pte) +
-				(gma & (VGT_PAGE_SIZE - 1)), len, write);
-	page = r->x->gpa_to_host(r->x->opaque, hsw_pte_decode(pte));
-	if (!page)
-		return NULL;
-	if (write && r->x->wrote)
-		r->x->wrote(r->x->opaque, hsw_pte_decode(pte) +
-			    (gma & (VGT_PAGE_SIZE - 1)), len, true);
-	return page + (gma & (VGT_PAGE_SIZE - 1));
+	return dma_page(r, hsw_pte_decode(pte) + (gma & (VGT_PAGE_SIZE - 1)),
+			len, write);
 }
 
 u8 *swhsw_xlate(struct swhsw_run *r, bool ppgtt, u64 gma, u32 len,

@@ -8,6 +8,14 @@
 
 #define SWHSW_CMD_MAX		HSW_CMD_MAX_BUFFERED	/* longest command loaded */
 #define SWHSW_BLT_CHUNK		4096	/* blitter row chunk, bytes */
+/*
+ * Preemption points (swhsw-cs.c): every SWHSW_PREEMPT_CMDS commands, and
+ * in a blit after each band of rows of at least SWHSW_BLT_BAND bytes
+ * (~30 us of a fill, under 2 ms of the slowest ROP): no command holds the
+ * engine for more than a band.
+ */
+#define SWHSW_PREEMPT_CMDS	256
+#define SWHSW_BLT_BAND		(256u << 10)
 #define SWHSW_MASKED_MAX	64	/* masked registers (HSW_REG_MASKED) */
 #define SWHSW_CTX_IMG_REGS	160	/* registers of the render context */
 #define SWHSW_CTX_IMG_DWORDS	(3 + 2 * SWHSW_CTX_IMG_REGS)
@@ -16,6 +24,7 @@ struct swhsw_dma {
 	u64 base;
 	u64 size;
 	u8 *va;
+	bool pt;	/* page tables the helper built (dma_map_pt) */
 };
 
 struct vgt_swhsw {
@@ -61,6 +70,12 @@ struct swhsw_run {
 	u32 base;
 	bool failed;
 	struct hsw_blt_setup blt_setup;	/* for XY_TEXT_IMMEDIATE_BLT */
+	/* Preemption: the engine stops; a blit may stop between bands. */
+	bool preempted;
+	bool blt_pending;		/* blt from row blt_row on is to do */
+	u32 blt_kind;			/* HSW_CMD_XY_COLOR_BLT, _SRC_COPY_BLT */
+	u32 blt_row;
+	struct hsw_blt blt;
 };
 
 /*
@@ -69,6 +84,12 @@ struct swhsw_run {
  */
 u8 *swhsw_dma_lookup_locked(struct vgt_swhsw *sw, u64 dma_addr, u64 len,
 			    bool write);
+/*
+ * The same for the engines: only page-table pages (pt) or only other
+ * memory (!pt); the bare GPU's bus addresses are both.
+ */
+u8 *swhsw_dma_lookup_kind_locked(struct vgt_swhsw *sw, u64 dma_addr,
+				 u64 len, bool write, bool pt);
 /* The end of an engine run or GM access: the embedder may unmap. */
 void swhsw_dma_release_locked(struct vgt_swhsw *sw);
 /*
@@ -83,9 +104,16 @@ int swhsw_mem_read(struct swhsw_run *r, bool ppgtt, u64 gma, void *buf,
 int swhsw_mem_write(struct swhsw_run *r, bool ppgtt, u64 gma,
 		    const void *buf, u32 len);
 void swhsw_fault(struct swhsw_run *r, u64 gma);
-/* swhsw-blt.c: 2D commands (client 2); returns 0 or -1 (a fault). */
+/*
+ * swhsw-blt.c: 2D commands (client 2); returns 0 or -1 (a fault).  A
+ * rectangle blit may stop between row bands (r->preempted, the rest in
+ * r->blt_pending); swhsw_blt_resume goes on with it.
+ */
 int swhsw_blt_exec(struct swhsw_run *r, const struct hsw_cmd *cmd,
 		   const u32 *c, const struct hsw_cs_stream *st);
+int swhsw_blt_resume(struct swhsw_run *r);
+/* swhsw-cs.c: does the scheduler want the engine back now? */
+bool swhsw_preempt_due(struct swhsw_run *r);
 /* swhsw-cs.c */
 void swhsw_ctx_img_init(struct vgt_swhsw *sw);
 void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x);
@@ -102,6 +130,8 @@ bool swhsw_ring_read(struct vgt_swhsw *sw, u32 offset, u32 *value);
 u32 swhsw_read32(void *opaque, u32 offset);
 void swhsw_write32(void *opaque, u32 offset, u32 value);
 int swhsw_dma_map(void *opaque, void *va, u64 size, u64 *dma_addr);
+int swhsw_dma_map_pt(void *opaque, void *va, u64 size, u64 *dma_addr);
+u64 swhsw_pt_addr(void *opaque, u64 dma_addr);
 void swhsw_dma_unmap(void *opaque, u64 dma_addr, u64 size);
 u32 swhsw_gtt_read(void *opaque, u32 index);
 void swhsw_gtt_write(void *opaque, u32 index, u32 pte);

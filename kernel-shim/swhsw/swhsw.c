@@ -22,6 +22,8 @@ static const struct vgt_gpu_ops swhsw_gpu_ops = {
 	.gtt_write_range = swhsw_gtt_write_range,
 	.dma_map = swhsw_dma_map,
 	.dma_unmap = swhsw_dma_unmap,
+	.pt_addr = swhsw_pt_addr,
+	.dma_map_pt = swhsw_dma_map_pt,
 	.set_irq_handler = swhsw_set_irq_handler,
 	.engine_exec = swhsw_engine_exec,
 };

@@ -57,8 +57,8 @@ void vgt_swhsw_get_stats(struct vgt_swhsw *sw, struct vgt_swhsw_stats *st);
  *
  * 1. Device addresses are bus addresses the embedder resolves: map
  *    replaces the dma_map table for every access of the engines and of
- *    gm_read/gm_write (GGTT PTEs, PDEs, and with no gpa_to_host in the
- *    workload the PPGTT's PTEs too).  It returns a host pointer for
+ *    gm_read/gm_write (GGTT PTEs, PDEs and the PPGTT's PTEs, which
+ *    are then any page, as on hardware).  It returns a host pointer for
  *    [addr, addr + len), within one 4 KiB page, to read or (write) to
  *    write, or NULL: the access faults.  The software Haswell uses a
  *    pointer only until its next call of map or release, and calls
@@ -93,7 +93,7 @@ u32 vgt_swhsw_rings_kicked(struct vgt_swhsw *sw);
  * Run @engine's ring from RING_START + HEAD up to RING_START + TAIL (in
  * two pieces when it wraps) through the GGTT with all of GM visible.  In:
  * x->max_cmds, x->max_bytes (the budget of the whole run), optional trace
- * and gpa_to_host; the rest of x is set here.  Out: x->status, cmds,
+ * (gpa_to_host is not used); the rest of x is set here.  Out: x->status, cmds,
  * bytes, user_irqs, fault_cmd, fault_addr.  Done: HEAD = TAIL.  Fault:
  * RING_FAULT_REG = fault page | valid, HEAD = TAIL.  Hang: HEAD stays at
  * the start of the piece that ran out.  Interrupts are latched in IIR;

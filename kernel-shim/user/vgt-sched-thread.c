@@ -31,6 +31,11 @@ static void *vgt_sched_thread_main(void *opaque)
 		}
 		t->pending = false;
 		pthread_mutex_unlock(&t->lock);
+		/*
+		 * Each run gives every engine one workload or one piece of a
+		 * preempted one (a slice at most): waiters get the lock in
+		 * between.
+		 */
 		while (vgt_host_sched_run(t->host))
 			sched_yield();	/* let waiters have the lock */
 		pthread_mutex_lock(&t->lock);

@@ -138,7 +138,7 @@ MSG = dict(HELLO=1, CREATE=2, DESTROY=3, RESET=4, INFO=5, MEM_REGISTER=6,
            MEM_UNREGISTER=7, GTT_WRITE=8, GTT_READ=9, FENCE_WRITE=10,
            GM_READ=11, SET_EVENT_FD=12, EVENTS_READ=13, STATS=14,
            SHADOW_MAP=15, SET_WEIGHT=17, SCHED_STATS=18, DIRTY_LOG=21,
-           DIRTY_READ=22)
+           DIRTY_READ=22, PPGTT_SYNC=23)
 
 
 def packet(how, kind, body, seq):
@@ -169,6 +169,16 @@ write('hostd-wire', 'guest-start', conversation(
     (0, 'DIRTY_LOG', u32(1) + u32(0)), (0, 'DIRTY_READ', u64(0) + u64(16)),
     (0, 'RESET', b''), (0, 'MEM_UNREGISTER', u64(0)),
     (0, 'DESTROY', b'')))
+# the shadow PPGTT: directory entries in the GTT, then syncs (a page
+# directory in the VM's first mappable MiB, none, one outside)
+pd = 0x400000
+write('hostd-wire', 'ppgtt-sync', conversation(
+    hello, create, mem,
+    (0, 'GTT_WRITE', u32(2) + u32(0) +
+     u32(pd >> 12) + u32(1) + u64(5) + u32((pd >> 12) + 1) + u32(1) + u64(6)),
+    (0, 'PPGTT_SYNC', u64(pd)), (0, 'PPGTT_SYNC', u64(pd)),
+    (0, 'PPGTT_SYNC', u64(0xffffffffffffffff)),
+    (0, 'PPGTT_SYNC', u64(0x7ffff000)), (0, 'RESET', b'')))
 write('hostd-wire', 'bad-descriptors', conversation(
     hello, create,
     (HOW_PIPE, 'MEM_REGISTER', u64(0) + u64(4096) + u64(0) + u64(0) +

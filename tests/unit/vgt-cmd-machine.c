@@ -29,21 +29,13 @@ uint8_t *vcm_ggtt_host(uint64_t gma)
 
 uint8_t *vcm_ppgtt_host(uint64_t gma)
 {
-    uint32_t pde, pte;
-    uint8_t *pt;
+    uint32_t pte;
 
-    if (gma >= (2ull << 30)) {
+    /* the guest's page table (PDE 0 only), as the device reads it */
+    if (gma >= (4u << 20)) {
         return NULL;
     }
-    pde = vcm.gpu.ops->gtt_read(vcm.gpu.priv, VCM_PD_INDEX + (gma >> 22));
-    if (!(pde & HSW_PTE_VALID)) {
-        return NULL;
-    }
-    pt = vgt_swhsw_dma_to_host(vcm.sw, hsw_pte_decode(pde), 4096);
-    if (!pt) {
-        return NULL;
-    }
-    pte = ldl_le_p(pt + ((gma >> 12) & 0x3ff) * 4);
+    pte = ldl_le_p(vcm.ram + VCM_PT_RAM + ((gma >> 12) & 0x3ff) * 4);
     if (!(pte & HSW_PTE_VALID) || hsw_pte_decode(pte) >= VCM_RAM_SIZE) {
         return NULL;
     }
@@ -120,13 +112,25 @@ void vcm_init(void)
                                hsw_pte_encode(vcm.shadow_dma + i * 4096ull,
                                               HSW_PTE_VALID));
     }
-    /* PDEs 0 (and only 0): [0, 4 MiB) of the PPGTT, half of it backed */
+    /*
+     * PDEs 0 (and only 0): [0, 4 MiB) of the PPGTT, half of it backed.
+     * The guest's table (guest-physical) is what the scanner reads; the
+     * GPU walks the helper's shadow of it (device addresses, in pages
+     * mapped as page tables), which the PDE names.
+     */
+    vcm.shadow_pt = qemu_memalign(4096, 4096);
+    memset(vcm.shadow_pt, 0, 4096);
+    g_assert_cmpint(vcm.gpu.ops->dma_map_pt(vcm.gpu.priv, vcm.shadow_pt,
+                                            4096, &vcm.shadow_pt_dma),
+                    ==, 0);
     vcm.gpu.ops->gtt_write(vcm.gpu.priv, VCM_PD_INDEX,
-                           hsw_pte_encode(vcm.ram_dma + VCM_PT_RAM,
-                                          HSW_PTE_VALID));
+                           hsw_pte_encode(vcm.shadow_pt_dma, HSW_PTE_VALID));
     for (i = 0; i < VCM_PPGTT_BACKED / 4096; i++) {
         stl_le_p(vcm.ram + VCM_PT_RAM + i * 4,
                  hsw_pte_encode(VCM_PPGTT_RAM + i * 4096ull, HSW_PTE_VALID));
+        stl_le_p(vcm.shadow_pt + i * 4,
+                 hsw_pte_encode(vcm.ram_dma + VCM_PPGTT_RAM + i * 4096ull,
+                                HSW_PTE_VALID));
     }
     for (i = 0; i < HSW_NUM_ENGINES; i++) {
         uint32_t base = hsw_engines[i].mmio_base;
@@ -142,6 +146,7 @@ void vcm_fini(void)
     vgt_swhsw_destroy(vcm.sw);
     qemu_vfree(vcm.ram);
     qemu_vfree(vcm.shadow);
+    qemu_vfree(vcm.shadow_pt);
     memset(&vcm, 0, sizeof(vcm));
 }
 

@@ -53,6 +53,9 @@ typedef struct VcmMachine {
     uint8_t *shadow;
     uint64_t ram_dma;
     uint64_t shadow_dma;
+    /* the helper's shadow of the guest's page table: what the GPU walks */
+    uint8_t *shadow_pt;
+    uint64_t shadow_pt_dma;
     VcmTrace scan_trace;
     VcmTrace exec_trace;
     unsigned runs, executed, faulted, refused;

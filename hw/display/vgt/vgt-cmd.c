@@ -127,7 +127,11 @@ static VgtCmdResult vgt_cmd_check_range(VgtCmdCtx *c, const char *what,
         }
         return VGT_CMD_OK;
     }
-    /* The PPGTT maps only this VM's memory (validated on every walk). */
+    /*
+     * The PPGTT maps only this VM's memory: the GPU walks the helper's
+     * shadow of it, which the device syncs before the submission.
+     */
+    c->scan->ppgtt = true;
     if (gma >= HSW_PPGTT_SIZE || len > HSW_PPGTT_SIZE - gma) {
         return vgt_cmd_fail(c, VGT_CMD_BAD_ADDRESS, "%s [0x%" PRIx64
                             ", +0x%" PRIx64 ") beyond the PPGTT", what, gma,
@@ -576,6 +580,7 @@ static VgtCmdSegment *vgt_cmd_new_segment(VgtCmdCtx *c, uint64_t gma,
     seg = &c->scan->segment[c->scan->nsegments++];
     seg->gma = gma;
     seg->ppgtt = cs->ppgtt;
+    c->scan->ppgtt |= cs->ppgtt;
     seg->privileged = cs->privileged;
     seg->level = cs->level;
     seg->copy = g_byte_array_new();

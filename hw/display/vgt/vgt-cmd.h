@@ -123,6 +123,7 @@ typedef struct VgtCmdScan {
     uint32_t ndwords;           /* dwords scanned */
     uint32_t ncommands;
     bool user_interrupt;        /* an MI_USER_INTERRUPT was seen */
+    bool ppgtt;                 /* a batch or an operand in the PPGTT */
 } VgtCmdScan;
 
 /*

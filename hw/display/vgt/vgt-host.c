@@ -194,6 +194,11 @@ static int vgt_gone_dirty_read(struct vgt_conn *c, uint64_t gpa,
     return -VGT_E_IO;
 }
 
+static int vgt_gone_ppgtt_sync(struct vgt_conn *c, uint64_t pd_gm)
+{
+    return -VGT_E_IO;
+}
+
 static const struct vgt_host_ops vgt_host_gone_ops = {
     .abi_version = VGT_ABI_VERSION,
     .name = "gone",
@@ -220,6 +225,7 @@ static const struct vgt_host_ops vgt_host_gone_ops = {
     .engine_regs_set = vgt_gone_engine_regs_set,
     .dirty_log = vgt_gone_dirty_log,
     .dirty_read = vgt_gone_dirty_read,
+    .ppgtt_sync = vgt_gone_ppgtt_sync,
 };
 
 /*

@@ -121,6 +121,39 @@ static void vgt_submit_flush_regs(VgtState *s, unsigned engine,
 }
 
 /* Stop the engine in the VM's view: it sees a hang it can reset. */
+static void vgt_submit_hang(VgtState *s, unsigned engine, const char *why);
+
+/*
+ * The GPU walks the helper's shadow of the VM's page tables, never the
+ * guest's own (docs/helper.md, "Shadow PPGTT"): before a submission that
+ * uses the PPGTT the helper re-reads them and re-validates what changed.
+ * The page directory is the one PP_DIR_BASE names when the stream is
+ * done (i915 loads the same one with every switch_mm).  A helper whose
+ * GPU cannot walk a shadow says so (its audit then refuses PPGTT work);
+ * a lost helper shows at the submit.  false: the engine hangs.
+ */
+static bool vgt_submit_ppgtt_sync(VgtState *s, unsigned engine,
+                                  uint32_t pp_dir_base)
+{
+    uint32_t base = hsw_engines[engine].mmio_base;
+    uint64_t pd = vgt_gm_reg_to_host(s, engine, RING_PP_DIR_BASE(base),
+                                     pp_dir_base) & HSW_PP_DIR_BASE_ADDR_MASK;
+    g_autofree char *why = NULL;
+    int ret;
+
+    ret = s->host.ops->ppgtt_sync ?
+          s->host.ops->ppgtt_sync(s->host.conn, pd) : -VGT_E_NOTSUP;
+    trace_vgt_submit_ppgtt_sync(hsw_engines[engine].name, pd, ret);
+    if (ret >= 0 || ret == -VGT_E_NOTSUP || ret == -VGT_E_IO) {
+        return true;
+    }
+    why = g_strdup_printf("the helper refused the PPGTT page directory at "
+                          "GM 0x%" PRIx64 " (PP_DIR_BASE 0x%08x): %s", pd,
+                          pp_dir_base, vgt_strerror(ret));
+    vgt_submit_hang(s, engine, why);
+    return false;
+}
+
 static void vgt_submit_hang(VgtState *s, unsigned engine, const char *why)
 {
     VgtEngineState *es = &s->submit.engine[engine];
@@ -231,6 +264,12 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
         memcpy((uint8_t *)(uintptr_t)s->submit.shadow.hva +
                (placed[i] - s->submit.shadow.gm_addr),
                scan.segment[i].copy->data, scan.segment[i].copy->len);
+    }
+
+    if (scan.ppgtt &&
+        !vgt_submit_ppgtt_sync(s, engine, env.ppgtt.pp_dir_base)) {
+        vgt_cmd_scan_free(&scan);
+        return;
     }
 
     wl.id = ++es->next_id;

@@ -14,7 +14,11 @@
  * a hostile VM keeps the engine busy with its worst legal workload (a
  * 256 MiB fill, the workload budget, through GTT entries that alias 4 MiB
  * of its RAM), next to
- * the same writes with the engine idle.
+ * the same writes with the engine idle; then the engine wait: how long
+ * another VM's blit workload takes from submit to COMPLETE while the
+ * hostile VM's fills run, on the core with its scheduler thread, with
+ * the fills preempted at the end of each slice and, as before preemption
+ * (and on a real Haswell), run to their end.
  */
 #define _GNU_SOURCE
 #include "../../qtest/vgt-blit-workload.h"
@@ -33,8 +37,10 @@
 #include "hw/vgt-host-ops.h"
 #include "hostd-spawn.h"
 #include "hsw/hsw-regs.h"
+#include "core/vgt-core.h"
 #include "core/vgt-gpu.h"
 #include "swhsw/swhsw.h"
+#include "user/vgt-sched-thread.h"
 
 #define RAM_SIZE        (4u << 20)
 #define SECONDS         1.5
@@ -366,12 +372,225 @@ static void gtt_latency(const struct vgt_host_ops *ops, const char *path,
     client_down(&b);
 }
 
+/* ---- engine wait -------------------------------------------------------- */
+
+/* The software Haswell made unable to preempt: as a real Haswell. */
+static const struct vgt_gpu_ops *wait_swhsw_ops;
+static struct vgt_gpu_ops whole_ops;
+
+static void whole_engine_exec(void *gpu, u32 engine, struct vgt_gpu_exec *x)
+{
+    x->preempt = NULL;
+    wait_swhsw_ops->engine_exec(gpu, engine, x);
+}
+
+struct waiter {
+    GMutex lock;
+    GCond cond;
+    guint64 events;
+};
+
+/* Under the core's lock: only wake the bench thread. */
+static void waiter_notify(void *opaque)
+{
+    struct waiter *w = opaque;
+
+    g_mutex_lock(&w->lock);
+    w->events++;
+    g_cond_broadcast(&w->cond);
+    g_mutex_unlock(&w->lock);
+}
+
+struct wait_vm {
+    struct vgt_instance *inst;
+    struct vgt_instance_info info;
+    guint8 *ram, *shadow;
+    guint64 shadow_gm, next, done;
+};
+
+/* A VM of @req with 4 MiB of RAM that its GM maps over and over. */
+static void wait_vm_up(struct wait_vm *v, struct vgt_host *host,
+                       const struct vgt_create_req *req)
+{
+    struct vgt_gtt_entry e[VGT_GTT_WRITE_MAX];
+    guint32 pages;
+
+    memset(v, 0, sizeof(*v));
+    v->ram = alloc_pages(RAM_SIZE);
+    v->shadow = alloc_pages(VGT_SHADOW_SIZE);
+    if (vgt_inst_create(host, req, &v->inst) ||
+        vgt_inst_mem_register(v->inst, 0, RAM_SIZE, v->ram) ||
+        vgt_inst_shadow_attach(v->inst, v->shadow, &v->shadow_gm)) {
+        g_error("engine wait: setup");
+    }
+    vgt_inst_get_info(v->inst, &v->info);
+    for (int r = 0; r < 2; r++) {
+        guint64 base = r ? v->info.nonmappable_base : v->info.mappable_base;
+
+        pages = (guint32)((r ? v->info.nonmappable_size :
+                           v->info.mappable_size) >> 12);
+        for (guint32 i = 0; i < pages; i += VGT_GTT_WRITE_MAX) {
+            guint32 n = MIN(VGT_GTT_WRITE_MAX, pages - i);
+
+            for (guint32 j = 0; j < n; j++) {
+                e[j] = (struct vgt_gtt_entry){ (guint32)(base >> 12) + i + j,
+                    VGT_PTE_VALID, (i + j) % (RAM_SIZE / 4096) };
+            }
+            if (vgt_inst_gtt_write(v->inst, e, n, NULL)) {
+                g_error("engine wait: gtt");
+            }
+        }
+    }
+}
+
+static void wait_vm_down(struct wait_vm *v)
+{
+    vgt_inst_destroy(v->inst);
+    free(v->ram);
+    free(v->shadow);
+}
+
+static void wait_submit(struct wait_vm *v, const guint32 *dw, guint32 n)
+{
+    guint32 off = (guint32)(v->next % (VGT_SHADOW_SIZE / SLOT)) * SLOT;
+    struct vgt_workload wl = { 0 };
+
+    memcpy(v->shadow + off, dw, n * 4);
+    wl.id = ++v->next;
+    wl.start = v->shadow_gm + off;
+    wl.length = n * 4;
+    wl.engine = VGT_ENGINE_BCS;
+    wl.nr_regs = 1;
+    wl.regs[0].offset = HWS_PGA_BCS;
+    wl.regs[0].value = (guint32)v->info.mappable_base;
+    if (vgt_inst_submit(v->inst, &wl)) {
+        g_error("engine wait: submit");
+    }
+}
+
+static void wait_drain(struct wait_vm *v)
+{
+    struct vgt_event ev[VGT_EVENT_READ_MAX];
+    int n;
+
+    while ((n = vgt_inst_events_read(v->inst, ev, VGT_EVENT_READ_MAX)) > 0) {
+        for (int i = 0; i < n; i++) {
+            if (ev[i].type == VGT_EVENT_FAULT || ev[i].type == VGT_EVENT_HANG) {
+                g_error("engine wait: a workload failed");
+            }
+            v->done += ev[i].type == VGT_EVENT_COMPLETE;
+        }
+    }
+}
+
+/*
+ * VM B's blit workload (the one measured above), one at a time, from
+ * submit to its COMPLETE, for 1 s: the slowest and the median in us.
+ * With @hostile, VM A keeps two 256 MiB fills queued on the same engine;
+ * @preemptible: the software Haswell as it is, else one that runs every
+ * workload to its end.
+ */
+static void engine_wait(bool hostile, bool preemptible, double *max_us,
+                        double *median_us, guint64 *a_done)
+{
+    static const struct vgt_create_req req_a = { 8u << 20, 256u << 20, 0, 0 };
+    static const struct vgt_create_req req_b = { 8u << 20, 0, 0, 0 };
+    enum { N = 20000 };
+    double *lat = g_new(double, N);
+    struct vgt_sched_thread *sched;
+    struct vgt_swhsw *sw = vgt_swhsw_create();
+    struct waiter w;
+    struct vgt_host *host;
+    struct wait_vm a, b;
+    struct vgt_gpu gpu;
+    guint32 dw[SLOT / 4];
+    gint64 end;
+    int n = 0, err;
+
+    vgt_swhsw_get_gpu(sw, &gpu);
+    wait_swhsw_ops = gpu.ops;
+    whole_ops = *gpu.ops;
+    whole_ops.engine_exec = whole_engine_exec;
+    if (!preemptible) {
+        gpu.ops = &whole_ops;
+    }
+    host = vgt_host_create(&gpu, &err);
+    if (!host) {
+        g_error("engine wait: host");
+    }
+    g_mutex_init(&w.lock);
+    g_cond_init(&w.cond);
+    w.events = 0;
+    wait_vm_up(&b, host, &req_b);
+    vgt_inst_set_notify(b.inst, waiter_notify, &w);
+    if (hostile) {
+        wait_vm_up(&a, host, &req_a);
+    }
+    sched = vgt_sched_thread_start(host);
+    end = g_get_monotonic_time() + G_USEC_PER_SEC;
+    while (n < N && g_get_monotonic_time() < end) {
+        guint32 len = build(dw, (guint32)b.info.mappable_base,
+                            (guint32)b.next + 1);
+        gint64 t0;
+
+        if (hostile) {
+            /* 16 KiB rows: BR13's pitch is signed (32 KiB reads -32 KiB) */
+            const guint32 fill[] = {
+                0x54300004u, (3u << 24) | (0xf0u << 16) | 16384u, 0,
+                (16384u << 16) | 4096u, (guint32)a.info.nonmappable_base,
+                0x5a5a5a5a, 0x01000000u, 0,
+            };
+
+            wait_drain(&a);
+            while (a.next - a.done < 2) {
+                wait_submit(&a, fill, G_N_ELEMENTS(fill));
+            }
+        }
+        t0 = g_get_monotonic_time();
+        wait_submit(&b, dw, len);
+        g_mutex_lock(&w.lock);
+        for (;;) {
+            g_mutex_unlock(&w.lock);
+            wait_drain(&b);
+            g_mutex_lock(&w.lock);
+            if (b.done == b.next) {
+                break;
+            }
+            g_cond_wait_until(&w.cond, &w.lock,
+                              g_get_monotonic_time() + 10000);
+        }
+        g_mutex_unlock(&w.lock);
+        lat[n++] = g_get_monotonic_time() - t0;
+    }
+    vgt_sched_thread_stop(sched);
+    *max_us = 0;
+    for (int i = 0; i < n; i++) {
+        *max_us = MAX(*max_us, lat[i]);
+    }
+    qsort(lat, n, sizeof(*lat), cmp_double);
+    *median_us = lat[n / 2];
+    *a_done = 0;
+    if (hostile) {
+        wait_drain(&a);
+        *a_done = a.done;
+        wait_vm_down(&a);
+    }
+    wait_vm_down(&b);
+    vgt_host_destroy(host);
+    vgt_swhsw_destroy(sw);
+    g_mutex_clear(&w.lock);
+    g_cond_clear(&w.cond);
+    g_free(lat);
+}
+
 int main(void)
 {
     const char *bin = g_getenv("VGT_HOSTD");
     const char *dir = g_getenv("VGT_TEST_DIR");
     double direct, emb, sock, emb_sw_ns, sock_sw_ns;
     double lat[2][2][2];        /* transport, hostile, max/median */
+    double wait[3][2];          /* idle, run whole, preempted: max/median */
+    guint64 fills[3];
     guint32 regs[HSW_CTX_REGS_MAX], flags[HSW_CTX_REGS_MAX];
     guint64 emb_sw, sock_sw;
     char path[108];
@@ -391,6 +610,9 @@ int main(void)
         gtt_latency(&vgt_host_embedded_ops, NULL, h, &lat[0][h][0],
                     &lat[0][h][1]);
     }
+    engine_wait(false, true, &wait[0][0], &wait[0][1], &fills[0]);
+    engine_wait(true, false, &wait[1][0], &wait[1][1], &fills[1]);
+    engine_wait(true, true, &wait[2][0], &wait[2][1], &fills[2]);
     pid = vgt_test_hostd_spawn(bin, path);
     sock = run_ops(&vgt_host_socket_ops, path);
     run_switch(&vgt_host_socket_ops, path, &sock_sw_ns, &sock_sw);
@@ -427,5 +649,17 @@ int main(void)
                lat[t][0][0], lat[t][0][1], lat[t][1][0], lat[t][1][1],
                lat[t][1][0] / MAX(1, lat[t][0][0]));
     }
+    printf("engine wait: another VM's blit workload (as above), submit to"
+           " COMPLETE, us (max / median),\n  one at a time on BCS, while"
+           " a VM keeps two 256 MiB fills queued there (core + scheduler"
+           " thread):\n");
+    printf("  engine idle                            %8.0f / %5.0f\n",
+           wait[0][0], wait[0][1]);
+    printf("  fills run to their end (no preemption) %8.0f / %5.0f"
+           "   (%llu fills done)\n", wait[1][0], wait[1][1],
+           (unsigned long long)fills[1]);
+    printf("  fills preempted at the 4 ms slice      %8.0f / %5.0f"
+           "   (%llu fills done)\n", wait[2][0], wait[2][1],
+           (unsigned long long)fills[2]);
     return 0;
 }

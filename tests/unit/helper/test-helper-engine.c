@@ -288,6 +288,8 @@ static void setup_ppgtt(struct env *e, int k)
         pt[i] = hsw_pte_encode(PPGTT_RAM + i * 4096, HSW_PTE_VALID);
     }
     put(e, k, PT_RAM, pt, 8);
+    /* what the device does before a PPGTT submission: shadow it */
+    g_assert_cmpint(vgt_inst_ppgtt_sync(e->inst[k], gm(e, k, PD_OFF)), >=, 0);
 }
 
 static void test_ppgtt(void)

@@ -484,6 +484,73 @@ static void test_hostile_fill(void)
     iso_down(&s);
 }
 
+/*
+ * Preemption (sched.c): a device reset of VM A while A runs a 256 MiB
+ * fill waits for the fill's current piece at most, not for the fill: the
+ * fill is stopped at a band boundary within a slice and dropped with the
+ * reset, so it never completes.  (Before preemption the reset waited for
+ * the whole fill, which then counted as completed.)  B's workloads queued
+ * behind A's fill on the same engine run meanwhile.
+ */
+static void test_reset_of_huge_fill(void)
+{
+    struct vgt_create_req req = { MIB(16), MIB(256), 4, 0 };
+    guint32 nm_pages = MIB(256) >> 12;
+    struct vgt_gtt_entry ent[VGT_GTT_WRITE_MAX];
+    struct vgt_event ev[VGT_EVENT_READ_MAX];
+    struct vgt_sched_stats st;
+    guint64 b_id;
+    struct iso s;
+    int n;
+
+    gate_reset(false);
+    iso_up(&s, &req, 64);
+    /* 1 ms slices: the fill is many pieces whatever the machine. */
+    g_assert_cmpint(vgt_host_set_slice_ns(s.e.host, 1000000), ==, 0);
+    for (guint32 i = 0; i < nm_pages; i += VGT_GTT_WRITE_MAX) {
+        guint32 m = MIN(VGT_GTT_WRITE_MAX, nm_pages - i);
+
+        for (guint32 j = 0; j < m; j++) {
+            ent[j].index = (guint32)(s.e.info[0].nonmappable_base >> 12) +
+                           i + j;
+            ent[j].flags = VGT_PTE_VALID;
+            ent[j].gfn = (i + j) % (RAM_SIZE >> 12);
+        }
+        g_assert_cmpint(vgt_inst_gtt_write(s.e.inst[0], ent, m, NULL), ==,
+                        0);
+    }
+    submit_fill(&s.e, 0, s.e.info[0].nonmappable_base, 16384, 16384,
+                0x5a5a5a5a);
+    /* Until the fill is on the GPU (a piece of it has run or runs). */
+    for (;;) {
+        bool started;
+
+        vgt_mutex_lock(&s.e.host->lock);
+        vgt_mutex_lock(&s.e.host->qlock);
+        started = s.e.host->exec_inst == s.e.inst[0] ||
+                  s.e.inst[0]->eng[VGT_ENGINE_BCS].preempted;
+        vgt_mutex_unlock(&s.e.host->qlock);
+        vgt_mutex_unlock(&s.e.host->lock);
+        if (started) {
+            break;
+        }
+        g_usleep(100);
+    }
+    b_id = submit_fill(&s.e, 1, s.e.info[1].mappable_base + 0x10000, 1024,
+                       16, 0x77777777);
+    wait_complete(&s.e, 1, b_id);
+    g_assert_cmpint(vgt_inst_reset(s.e.inst[0]), ==, 0);
+    vgt_inst_get_sched_stats(s.e.inst[0], &st);
+    g_assert_cmpuint(st.completed, ==, 0);
+    g_assert_cmpuint(st.queued, ==, 0);
+    n = vgt_inst_events_read(s.e.inst[0], ev, VGT_EVENT_READ_MAX);
+    g_assert_cmpint(n, ==, 1);
+    g_assert_cmpuint(ev[0].type, ==, VGT_EVENT_RESET);
+    g_assert_cmpuint(rd32(&s.e, 1, 0x10000 + 15 * 1024 + 1020), ==,
+                     0x77777777);
+    iso_down(&s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -499,5 +566,7 @@ int main(int argc, char **argv)
     g_test_add_func("/isolation/destroy-of-running-vm", test_a_destroy);
     g_test_add_func("/isolation/create-while-running", test_create_waits);
     g_test_add_func("/isolation/hostile-fill", test_hostile_fill);
+    g_test_add_func("/isolation/reset-of-huge-fill",
+                    test_reset_of_huge_fill);
     return g_test_run();
 }

@@ -695,7 +695,9 @@ static void test_garbage_workloads(void)
  * fills, the workload budget), VM Y's GTT writes are answered.  A
  * daemon with one thread for all clients answers none of them until Z's
  * request is done.  Counted, not timed: Y's writes that completed while
- * Z's request was outstanding.
+ * Z's request was outstanding.  Since the fills are preempted at the end
+ * of each slice, Z waits for the rest of one slice (4 ms) at most, not
+ * for a whole fill: up to 30 rounds to see the 20 writes.
  */
 struct blocked {
     struct vm *z;
@@ -765,7 +767,7 @@ static void test_blocked_client(void)
         }
         g_assert_cmpint(ops->gtt_write(x.conn, e, n, NULL), ==, 0);
     }
-    for (int round = 0; round < 6 && best < 20; round++) {
+    for (int round = 0; round < 30 && best < 20; round++) {
         struct blocked b = { .z = &z };
         struct vgt_event ev[VGT_EVENT_READ_MAX];
         GThread *th;
