@@ -408,32 +408,39 @@ static void test_create_waits(void)
 
 /* ---- the real thing: a 256 MiB fill ------------------------------------ */
 
+/* Map 256 MiB of VM A's non-mappable GM (RAM, wrapped) for the fills. */
+static void map_fill_target(struct iso *s)
+{
+    guint32 nm_pages = MIB(256) >> 12;
+    struct vgt_gtt_entry ent[VGT_GTT_WRITE_MAX];
+
+    for (guint32 i = 0; i < nm_pages; i += VGT_GTT_WRITE_MAX) {
+        guint32 m = MIN(VGT_GTT_WRITE_MAX, nm_pages - i);
+
+        for (guint32 j = 0; j < m; j++) {
+            ent[j].index = (guint32)(s->e.info[0].nonmappable_base >> 12) +
+                           i + j;
+            ent[j].flags = VGT_PTE_VALID;
+            ent[j].gfn = (i + j) % (RAM_SIZE >> 12);
+        }
+        g_assert_cmpint(vgt_inst_gtt_write(s->e.inst[0], ent, m, NULL), ==,
+                        0);
+    }
+}
+
 static void test_hostile_fill(void)
 {
     /* A's non-mappable GM, 256 MiB, aliases its 4 MiB of RAM. */
     struct vgt_create_req req = { MIB(16), MIB(256), 4, 0 };
-    guint32 nm_pages = MIB(256) >> 12;
     /* 16 KiB rows: BR13's pitch is signed 16 bits (32 KiB reads as -32 KiB) */
     guint32 rows = 16384, pitch = 16384;
-    struct vgt_gtt_entry ent[VGT_GTT_WRITE_MAX];
     struct vgt_sched_stats before, after;
     struct iso s;
     int inside = 0;
 
     gate_reset(false);
     iso_up(&s, &req, 64);
-    for (guint32 i = 0; i < nm_pages; i += VGT_GTT_WRITE_MAX) {
-        guint32 m = MIN(VGT_GTT_WRITE_MAX, nm_pages - i);
-
-        for (guint32 j = 0; j < m; j++) {
-            ent[j].index = (guint32)(s.e.info[0].nonmappable_base >> 12) +
-                           i + j;
-            ent[j].flags = VGT_PTE_VALID;
-            ent[j].gfn = (i + j) % (RAM_SIZE >> 12);
-        }
-        g_assert_cmpint(vgt_inst_gtt_write(s.e.inst[0], ent, m, NULL), ==,
-                        0);
-    }
+    map_fill_target(&s);
     /*
      * Up to 16 fills: B's 100 GTT writes, 2 fence writes and an event
      * round trip must fit inside one of them at least once (with the
@@ -495,8 +502,6 @@ static void test_hostile_fill(void)
 static void test_reset_of_huge_fill(void)
 {
     struct vgt_create_req req = { MIB(16), MIB(256), 4, 0 };
-    guint32 nm_pages = MIB(256) >> 12;
-    struct vgt_gtt_entry ent[VGT_GTT_WRITE_MAX];
     struct vgt_event ev[VGT_EVENT_READ_MAX];
     struct vgt_sched_stats st;
     guint64 b_id;
@@ -507,18 +512,7 @@ static void test_reset_of_huge_fill(void)
     iso_up(&s, &req, 64);
     /* 1 ms slices: the fill is many pieces whatever the machine. */
     g_assert_cmpint(vgt_host_set_slice_ns(s.e.host, 1000000), ==, 0);
-    for (guint32 i = 0; i < nm_pages; i += VGT_GTT_WRITE_MAX) {
-        guint32 m = MIN(VGT_GTT_WRITE_MAX, nm_pages - i);
-
-        for (guint32 j = 0; j < m; j++) {
-            ent[j].index = (guint32)(s.e.info[0].nonmappable_base >> 12) +
-                           i + j;
-            ent[j].flags = VGT_PTE_VALID;
-            ent[j].gfn = (i + j) % (RAM_SIZE >> 12);
-        }
-        g_assert_cmpint(vgt_inst_gtt_write(s.e.inst[0], ent, m, NULL), ==,
-                        0);
-    }
+    map_fill_target(&s);
     submit_fill(&s.e, 0, s.e.info[0].nonmappable_base, 16384, 16384,
                 0x5a5a5a5a);
     /* Until the fill is on the GPU (a piece of it has run or runs). */
