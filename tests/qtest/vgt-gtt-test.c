@@ -205,6 +205,21 @@ static void aperture_checks(const char *props)
     g_assert_cmphex(qtest_readl(vm.qts, RAM_A + 4) >> 8, ==, 0x030201);
     g_assert_cmphex(qpci_io_readl(vm.dev, vm.bar2, vm.mbase + 5), ==,
                     0x04030201);
+    /*
+     * and one across the two pages (QEMU hands it to the trap region
+     * whole): its bytes go to both RAM pages, not past the first one
+     */
+    qtest_writel(vm.qts, RAM_A + PAGE, 0x5a5a5a5a);
+    qpci_io_writeq(vm.dev, vm.bar2, vm.mbase + PAGE - 2,
+                   0x8877665544332211ull);
+    g_assert_cmphex(qtest_readw(vm.qts, RAM_A + PAGE - 2), ==, 0x2211);
+    g_assert_cmphex(qtest_readl(vm.qts, RAM_B), ==, 0x66554433);
+    g_assert_cmphex(qtest_readw(vm.qts, RAM_B + 4), ==, 0x8877);
+    g_assert_cmphex(qtest_readl(vm.qts, RAM_A + PAGE), ==, 0x5a5a5a5a);
+    g_assert_cmphex(qpci_io_readq(vm.dev, vm.bar2, vm.mbase + PAGE - 2), ==,
+                    0x8877665544332211ull);
+    qtest_memwrite(vm.qts, RAM_A + PAGE - 2, buf + PAGE - 2, 2);
+    qtest_memwrite(vm.qts, RAM_B, buf + PAGE, 6);
 
     /* a new entry: the aperture follows it at once */
     vgt_gtt_wr(&vm, mb, vgt_pte(RAM_C));

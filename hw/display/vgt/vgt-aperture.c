@@ -169,26 +169,53 @@ static void vgt_aperture_bad_access(VgtState *s, hwaddr addr, unsigned size,
 
 /*
  * The trap region: pages that have no mapping, and every page with
- * x-aperture-trap=on.  @addr is the aperture offset (an access never
- * crosses a page: the translation covers one page).
+ * x-aperture-trap=on.  @addr is the aperture offset.  QEMU hands an
+ * unaligned access that crosses a page over whole, so each page's part
+ * goes through that page's own translation (neighbouring aperture pages
+ * need not be neighbours in guest memory).
  */
+static void vgt_aperture_trap_page(VgtState *s, hwaddr addr, uint8_t *buf,
+                                   unsigned len, bool write, MemTxAttrs attrs)
+{
+    uint64_t gpa = vgt_aperture_lookup(s, addr >> VGT_PAGE_SHIFT);
+
+    if (gpa == -1) {
+        vgt_aperture_bad_access(s, addr, len, write);
+        if (!write) {
+            memset(buf, 0, len);
+        }
+        return;
+    }
+    gpa += addr & (VGT_PAGE_SIZE - 1);
+    if (write) {
+        address_space_write(&address_space_memory, gpa, attrs, buf, len);
+    } else {
+        address_space_read(&address_space_memory, gpa, attrs, buf, len);
+    }
+    trace_vgt_aperture_trap(addr, len, write, gpa);
+}
+
+static void vgt_aperture_trap_access(VgtState *s, hwaddr addr, uint8_t *buf,
+                                     unsigned size, bool write,
+                                     MemTxAttrs attrs)
+{
+    unsigned first = MIN(size, VGT_PAGE_SIZE - (addr & (VGT_PAGE_SIZE - 1)));
+
+    vgt_aperture_trap_page(s, addr, buf, first, write, attrs);
+    if (first < size) {
+        vgt_aperture_trap_page(s, addr + first, buf + first, size - first,
+                               write, attrs);
+    }
+}
+
 static MemTxResult vgt_aperture_trap_read(void *opaque, hwaddr addr,
                                           uint64_t *data, unsigned size,
                                           MemTxAttrs attrs)
 {
-    VgtState *s = opaque;
-    uint64_t gpa = vgt_aperture_lookup(s, addr >> VGT_PAGE_SHIFT);
     uint8_t buf[8] = { 0 };
 
-    if (gpa == -1) {
-        vgt_aperture_bad_access(s, addr, size, false);
-        *data = 0;
-        return MEMTX_OK;
-    }
-    gpa += addr & (VGT_PAGE_SIZE - 1);
-    address_space_read(&address_space_memory, gpa, attrs, buf, size);
+    vgt_aperture_trap_access(opaque, addr, buf, size, false, attrs);
     *data = ldn_le_p(buf, size);
-    trace_vgt_aperture_trap(addr, size, false, gpa);
     return MEMTX_OK;
 }
 
@@ -196,18 +223,10 @@ static MemTxResult vgt_aperture_trap_write(void *opaque, hwaddr addr,
                                            uint64_t data, unsigned size,
                                            MemTxAttrs attrs)
 {
-    VgtState *s = opaque;
-    uint64_t gpa = vgt_aperture_lookup(s, addr >> VGT_PAGE_SHIFT);
     uint8_t buf[8];
 
-    if (gpa == -1) {
-        vgt_aperture_bad_access(s, addr, size, true);
-        return MEMTX_OK;
-    }
-    gpa += addr & (VGT_PAGE_SIZE - 1);
     stn_le_p(buf, size, data);
-    address_space_write(&address_space_memory, gpa, attrs, buf, size);
-    trace_vgt_aperture_trap(addr, size, true, gpa);
+    vgt_aperture_trap_access(opaque, addr, buf, size, true, attrs);
     return MEMTX_OK;
 }
 
