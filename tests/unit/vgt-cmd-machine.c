@@ -178,7 +178,7 @@ VgtCmdResult vcm_run(unsigned engine, uint32_t tail)
 {
     VgtCmdEnv env = {
         .read = scan_read, .gm_ok = scan_gm_ok, .trace = scan_trace,
-        .engine = engine, .npipes = 3,
+        .engine = engine, .npipes = 3, .max_dwords = vcm.max_dwords,
     };
     struct vgt_gpu_exec x = { 0 };
     uint64_t placed[VGT_CMD_MAX_SEGMENTS];

@@ -59,6 +59,7 @@ typedef struct VcmMachine {
     VcmTrace scan_trace;
     VcmTrace exec_trace;
     unsigned runs, executed, faulted, refused;
+    uint32_t max_dwords;        /* the scanner's budget (0: the device's) */
 } VcmMachine;
 
 /* The one machine of a test or harness process. */

@@ -623,6 +623,7 @@ static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
     struct hsw_cmd cmd;
     enum hsw_cmd_error err;
     uint32_t offset = c->seg->copy->len;
+    uint32_t max_dwords = c->env->max_dwords ?: VGT_CMD_MAX_DWORDS;
     VgtCmdResult r = VGT_CMD_OK;
     uint32_t i, v;
 
@@ -644,9 +645,9 @@ static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
         return vgt_cmd_fail(c, VGT_CMD_BAD_COMMAND, "%s runs past the end "
                             "of the submitted commands", cmd.desc->name);
     }
-    if (c->scan->ndwords + cmd.len > VGT_CMD_MAX_DWORDS) {
+    if (c->scan->ndwords + cmd.len > max_dwords) {
         return vgt_cmd_fail(c, VGT_CMD_LIMIT, "more than %u dwords in one "
-                            "submission", VGT_CMD_MAX_DWORDS);
+                            "submission", max_dwords);
     }
     t.gma = c->cmd_gma;
     t.dw0 = dw[0];

@@ -66,6 +66,12 @@ typedef struct VgtCmdEnv {
      * vgt_cmd_remap: only a VM whose memory moved needs it.
      */
     bool remap;
+    /*
+     * Dwords one submission may have (0: VGT_CMD_MAX_DWORDS).  The fuzz
+     * harness lowers it so that a stream at the budget costs it less
+     * time; the device always uses the default.
+     */
+    uint32_t max_dwords;
 } VgtCmdEnv;
 
 /* A piece of the command stream the scan copied. */
