@@ -58,7 +58,7 @@ typedef struct VcmMachine {
     uint64_t shadow_pt_dma;
     VcmTrace scan_trace;
     VcmTrace exec_trace;
-    unsigned runs, executed, faulted, refused;
+    unsigned runs, executed, faulted, hung, refused;
     uint32_t max_dwords;        /* the scanner's budget (0: the device's) */
 } VcmMachine;
 
