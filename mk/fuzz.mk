@@ -139,7 +139,9 @@ $(FUZZ_DEVICE_TARGETS:%=fuzz-%): fuzz-%: qemu-san
 fuzz: $(FUZZ_TARGETS:%=fuzz-%)
 
 # Merge what `make fuzz` found into the tree's corpus, minimised
-# (libFuzzer keeps only inputs that add coverage).
+# (libFuzzer keeps only inputs that add coverage, named by their SHA-1).
+# Named inputs stay whatever their coverage: the seeds (seed-*) and every
+# input that once crashed or hung (crash-*, hang-*), the regressions.
 fuzz-merge: qemu-san $(FUZZ_HOSTD)
 	@for h in $(FUZZ_TARGETS); do \
 	    case $$h in \
@@ -151,7 +153,9 @@ fuzz-merge: qemu-san $(FUZZ_HOSTD)
 	    echo "vgt: merging $$h"; \
 	    $$p -merge=1 $(FUZZ_BUILD)/merged/$$h $(FUZZ_CORPUS)/$$h \
 	        $(FUZZ_BUILD)/corpus/$$h > $(FUZZ_BUILD)/merge-$$h.log 2>&1 || exit 1; \
-	    rm -f $(FUZZ_CORPUS)/$$h/* && mkdir -p $(FUZZ_CORPUS)/$$h && \
+	    mkdir -p $(FUZZ_CORPUS)/$$h && \
+	    find $(FUZZ_CORPUS)/$$h -type f -regextype posix-extended \
+	        -regex '.*/[0-9a-f]{40}' -delete && \
 	    cp $(FUZZ_BUILD)/merged/$$h/* $(FUZZ_CORPUS)/$$h/; \
 	    echo "  $$h: $$(ls $(FUZZ_CORPUS)/$$h | wc -l) inputs"; done
 
