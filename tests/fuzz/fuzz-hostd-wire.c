@@ -1,4 +1,3 @@
-// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Fuzz harness: vgt-hostd's wire protocol (hostd-dispatch.c).
  *
@@ -20,6 +19,8 @@
  *            (64 KiB << n)
  *   2 bytes  the packet's length (little endian, mod 8193)
  *   the packet
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -41,123 +42,137 @@ static struct vgt_host *host;
 static struct hostd_quota quota;
 static unsigned int next_id;
 
-#define HOW_MEMFD	(1u << 0)
-#define HOW_EVENTFD	(1u << 1)
-#define HOW_PIPE	(1u << 2)
-#define HOW_TRUNCATED	(1u << 3)
-#define HOW_ENVELOPE	(1u << 4)
+#define HOW_MEMFD    (1u << 0)
+#define HOW_EVENTFD    (1u << 1)
+#define HOW_PIPE    (1u << 2)
+#define HOW_TRUNCATED    (1u << 3)
+#define HOW_ENVELOPE    (1u << 4)
 
 static void die(const char *what)
 {
-	fprintf(stderr, "fuzz-hostd-wire: %s\n", what);
-	abort();
+    fprintf(stderr, "fuzz-hostd-wire: %s\n", what);
+    abort();
 }
 
 static int sealed_memfd(size_t size)
 {
-	int fd = memfd_create("fuzz-guest", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+    int fd = memfd_create("fuzz-guest", MFD_ALLOW_SEALING | MFD_CLOEXEC);
 
-	if (fd < 0 || ftruncate(fd, size) ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW))
-		die("memfd");
-	return fd;
+    if (fd < 0 || ftruncate(fd, size) ||
+        fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW)) {
+        die("memfd");
+    }
+    return fd;
 }
 
 static int descriptor(unsigned int how)
 {
-	int p[2];
+    int p[2];
 
-	if (how & HOW_MEMFD)
-		return sealed_memfd((size_t)64 << 10 << (how >> 5));
-	if (how & HOW_EVENTFD) {
-		int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (how & HOW_MEMFD) {
+        return sealed_memfd((size_t)64 << 10 << (how >> 5));
+    }
+    if (how & HOW_EVENTFD) {
+        int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 
-		if (fd < 0)
-			die("eventfd");
-		return fd;
-	}
-	if (pipe2(p, O_CLOEXEC))
-		die("pipe");
-	close(p[1]);
-	return p[0];
+        if (fd < 0) {
+            die("eventfd");
+        }
+        return fd;
+    }
+    if (pipe2(p, O_CLOEXEC)) {
+        die("pipe");
+    }
+    close(p[1]);
+    return p[0];
 }
 
 static void check_reply(const struct hostd_reply *rep,
-			const struct vgt_msg_hdr *req)
+                        const struct vgt_msg_hdr *req)
 {
-	if (!(rep->hdr.flags & VGT_MSG_FLAG_REPLY))
-		die("a reply without the reply flag");
-	if (rep->body_len > sizeof(rep->body))
-		die("a reply body beyond the packet");
-	if (rep->hdr.size != sizeof(rep->head) + rep->body_len)
-		die("a reply whose size is not its body's");
-	if (rep->hdr.seq != req->seq)
-		die("a reply to another request");
-	if (rep->head.result > 0)
-		die("a positive result");
+    if (!(rep->hdr.flags & VGT_MSG_FLAG_REPLY)) {
+        die("a reply without the reply flag");
+    }
+    if (rep->body_len > sizeof(rep->body)) {
+        die("a reply body beyond the packet");
+    }
+    if (rep->hdr.size != sizeof(rep->head) + rep->body_len) {
+        die("a reply whose size is not its body's");
+    }
+    if (rep->hdr.seq != req->seq) {
+        die("a reply to another request");
+    }
+    if (rep->head.result > 0) {
+        die("a positive result");
+    }
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct vgt_gpu gpu;
-	int err;
+    struct vgt_gpu gpu;
+    int err;
 
-	vgt_log_level = VGT_LOG_ERR;
-	sw = vgt_swhsw_create();
-	if (!sw)
-		die("cannot create the software Haswell");
-	vgt_swhsw_get_gpu(sw, &gpu);
-	host = vgt_host_create(&gpu, &err);
-	if (!host)
-		die("cannot create the helper");
-	/* as vgt-hostd sets them, with its default quotas */
-	quota.mem_bytes = 64ull << 30;
-	quota.mem_regions = 32;
-	hostd_quota_pool(&quota, HSW_PTE_DMA_LIMIT - SWHSW_DMA_BASE,
-			 SWHSW_MAX_DMA, VGT_MAX_INSTANCES, 2, VGT_HOST_MEM_SIZE);
-	return 0;
+    vgt_log_level = VGT_LOG_ERR;
+    sw = vgt_swhsw_create();
+    if (!sw) {
+        die("cannot create the software Haswell");
+    }
+    vgt_swhsw_get_gpu(sw, &gpu);
+    host = vgt_host_create(&gpu, &err);
+    if (!host) {
+        die("cannot create the helper");
+    }
+    /* as vgt-hostd sets them, with its default quotas */
+    quota.mem_bytes = 64ull << 30;
+    quota.mem_regions = 32;
+    hostd_quota_pool(&quota, HSW_PTE_DMA_LIMIT - SWHSW_DMA_BASE,
+                     SWHSW_MAX_DMA, VGT_MAX_INSTANCES, 2, VGT_HOST_MEM_SIZE);
+    return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t pkt[VGT_MSG_MAX_SIZE];
-	static struct hostd_reply rep;
-	struct hostd_client cl;
-	size_t off = 0;
+    static uint8_t pkt[VGT_MSG_MAX_SIZE];
+    static struct hostd_reply rep;
+    struct hostd_client cl;
+    size_t off = 0;
 
-	hostd_client_init(&cl, host, &quota, ++next_id, getpid());
-	while (off + 3 <= size) {
-		unsigned int how = data[off];
-		size_t len = (data[off + 1] | data[off + 2] << 8) %
-			     (VGT_MSG_MAX_SIZE + 1);
-		struct vgt_msg_hdr h = { 0 };
-		int fds[1] = { -1 }, nfds = 0;
+    hostd_client_init(&cl, host, &quota, ++next_id, getpid());
+    while (off + 3 <= size) {
+        unsigned int how = data[off];
+        size_t len = (data[off + 1] | data[off + 2] << 8) %
+                     (VGT_MSG_MAX_SIZE + 1);
+        struct vgt_msg_hdr h = { 0 };
+        int fds[1] = { -1 }, nfds = 0;
 
-		off += 3;
-		if (len > size - off)
-			len = size - off;
-		memcpy(pkt, data + off, len);
-		off += len;
-		if ((how & HOW_ENVELOPE) && len >= sizeof(h)) {
-			memcpy(&h, pkt, sizeof(h));
-			h.flags = VGT_ABI_VERSION;
-			h.size = (uint32_t)(len - sizeof(h));
-			memcpy(pkt, &h, sizeof(h));
-		}
-		memcpy(&h, pkt, len < sizeof(h) ? len : sizeof(h));
-		if (how & (HOW_MEMFD | HOW_EVENTFD | HOW_PIPE)) {
-			fds[0] = descriptor(how);
-			nfds = 1;
-		}
-		hostd_dispatch(&cl, pkt, len, fds, nfds,
-			       !!(how & HOW_TRUNCATED), &rep);
-		check_reply(&rep, &h);
-		/* the server sends rep.fd and closes what the request left */
-		if (fds[0] >= 0)
-			close(fds[0]);
-	}
-	hostd_client_release(&cl);
-	if (vgt_host_nr_instances(host))
-		die("an instance outlived its client");
-	return 0;
+        off += 3;
+        if (len > size - off) {
+            len = size - off;
+        }
+        memcpy(pkt, data + off, len);
+        off += len;
+        if ((how & HOW_ENVELOPE) && len >= sizeof(h)) {
+            memcpy(&h, pkt, sizeof(h));
+            h.flags = VGT_ABI_VERSION;
+            h.size = (uint32_t)(len - sizeof(h));
+            memcpy(pkt, &h, sizeof(h));
+        }
+        memcpy(&h, pkt, len < sizeof(h) ? len : sizeof(h));
+        if (how & (HOW_MEMFD | HOW_EVENTFD | HOW_PIPE)) {
+            fds[0] = descriptor(how);
+            nfds = 1;
+        }
+        hostd_dispatch(&cl, pkt, len, fds, nfds,
+                       !!(how & HOW_TRUNCATED), &rep);
+        check_reply(&rep, &h);
+        /* the server sends rep.fd and closes what the request left */
+        if (fds[0] >= 0) {
+            close(fds[0]);
+        }
+    }
+    hostd_client_release(&cl);
+    if (vgt_host_nr_instances(host)) {
+        die("an instance outlived its client");
+    }
+    return 0;
 }

@@ -279,8 +279,8 @@ static bool preempted_now(struct env *e, int k, u32 engine)
  * commands later the text blit that uses it, a second-level batch with a
  * 1 MiB fill, REPEAT x NREG fills of 1 MiB (four bands each), two
  * overlapping XORs of 2 MiB, a 2 MiB copy linear -> X-tiled, a
- * status-page store (HWS_PGA is per VM) and a seqno; the ring then raises the user interrupt.  Returns the ring's
- * dwords in @ring.
+ * status-page store (HWS_PGA is per VM) and a seqno; the ring then
+ * raises the user interrupt.  Returns the ring's dwords in @ring.
  */
 static guint32 build_long(struct env *e, int k, guint32 *ring)
 {
@@ -439,7 +439,7 @@ static void assert_same_ram(struct env *e, int k, const guint8 *want)
     }
 }
 
-/* ---- tests ---------------------------------------------------------------- */
+/* ---- tests ------------------------------------------------------------ */
 
 /*
  * VM 0's long workload in the shortest slices, VM 1's small ones on the
