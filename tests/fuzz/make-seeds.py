@@ -245,7 +245,8 @@ write('vgt-regs', 'rings-and-interrupts', dev_ops([
 # AUX A 0-5, B 6-11, C 12-17, D 18-23, GMBUS0-5 24-29
 write('vgt-dp-gmbus', 'edid-over-gmbus', dev_ops(
     [(0, b'\x18' + u32(5)),                                   # GMBUS0 pin
-     (0, b'\x19' + u32((1 << 30) | (1 << 25) | (128 << 16) | (0x50 << 1) | 1))] +
+     (0, b'\x19' + u32((1 << 30) | (1 << 25) | (128 << 16) |
+                        (0x50 << 1) | 1))] +
     [(1, b'\x1a'), (1, b'\x1b')] * 34 + [(2, u32(1000000))]))
 write('vgt-dp-gmbus', 'dpcd-over-aux', dev_ops(
     [(0, b'\x07' + u32(0x9000000f)),                          # native read

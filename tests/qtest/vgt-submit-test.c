@@ -281,7 +281,8 @@ static void expect_rejected(Gpu *g, const Engine *e, const char *rule,
 
 #define REJECTED(g, e, rule, ...) \
     expect_rejected(g, e, rule, (const uint32_t[]){ __VA_ARGS__ }, \
-                    sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t))
+                    sizeof((const uint32_t[]){ __VA_ARGS__ }) / \
+                    sizeof(uint32_t))
 
 static void test_hostile(void)
 {

@@ -272,7 +272,8 @@ static void test_others_proceed(void)
     g_mutex_lock(&t.lock);
     while (!t.done) {
         if (!g_cond_wait_until(&t.cond, &t.lock, end)) {
-            g_error("VM B's GTT/fence/event/reset traffic waits for VM A's running workload");
+            g_error("VM B's GTT/fence/event/reset traffic waits for "
+                    "VM A's running workload");
         }
     }
     g_mutex_unlock(&t.lock);
