@@ -130,13 +130,10 @@ static const struct hsw_cmd_desc *hsw_gfx_lookup(u32 dw0)
 	return &hsw_gfx_state;		/* subtype 0: common state */
 }
 
-enum hsw_cmd_error hsw_cmd_decode(u32 dw0, u32 engine, struct hsw_cmd *cmd)
+const struct hsw_cmd_desc *hsw_cmd_desc_of(u32 dw0, u32 engine)
 {
 	const struct hsw_cmd_desc *d = NULL;
 
-	cmd->desc = NULL;
-	cmd->dw0 = dw0;
-	cmd->len = 0;
 	switch (dw0 >> 29) {
 	case 0:
 		d = &hsw_mi_cmds[(dw0 >> 23) & 0x3f];
@@ -151,16 +148,22 @@ enum hsw_cmd_error hsw_cmd_decode(u32 dw0, u32 engine, struct hsw_cmd *cmd)
 			d = hsw_gfx_lookup(dw0);
 		break;
 	}
-	if (!d || !d->name)
-		return HSW_CMD_E_UNKNOWN;
+	return d && d->name ? d : NULL;
+}
+
+enum hsw_cmd_error hsw_cmd_decode(u32 dw0, u32 engine, struct hsw_cmd *cmd)
+{
+	const struct hsw_cmd_desc *d = hsw_cmd_desc_of(dw0, engine);
+
 	cmd->desc = d;
+	cmd->dw0 = dw0;
+	cmd->len = 0;
+	if (!d)
+		return HSW_CMD_E_UNKNOWN;
 	if (engine >= HSW_NUM_ENGINES || !(d->engines & HSW_ENGINE_BIT(engine)))
 		return HSW_CMD_E_ENGINE;
-	cmd->len = d->fixed_len ? d->fixed_len : (dw0 & d->len_mask) + 2;
-	if (cmd->len < d->min_len || cmd->len > d->max_len)
-		return HSW_CMD_E_LENGTH;
-	/* register/value pairs */
-	if (d->kind == HSW_CMD_LOAD_REGISTER_IMM && !(cmd->len & 1))
+	cmd->len = hsw_cmd_desc_len(d, dw0);
+	if (!hsw_cmd_desc_len_ok(d, cmd->len))
 		return HSW_CMD_E_LENGTH;
 	return HSW_CMD_OK;
 }
@@ -490,14 +493,27 @@ static const struct hsw_cmd_3d hsw_cmds_3d[] = {
 
 const struct hsw_cmd_3d *hsw_cmd_3d_lookup(u32 dw0)
 {
-	u32 op = dw0 >> 16, i;
+	u32 op = dw0 >> 16, lo = 0, hi = ARRAY_SIZE(hsw_cmds_3d), mid;
 
 	if ((dw0 >> 29) != 3)
 		return NULL;
-	for (i = 0; i < ARRAY_SIZE(hsw_cmds_3d); i++)
-		if (hsw_cmds_3d[i].opcode == op)
-			return &hsw_cmds_3d[i];
+	/* hsw_cmds_3d is sorted by opcode (test-vgt-cmd checks it) */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (hsw_cmds_3d[mid].opcode == op)
+			return &hsw_cmds_3d[mid];
+		if (hsw_cmds_3d[mid].opcode < op)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
+}
+
+const struct hsw_cmd_3d *hsw_cmd_3d_table(u32 *n)
+{
+	*n = ARRAY_SIZE(hsw_cmds_3d);
+	return hsw_cmds_3d;
 }
 
 static bool hsw_field_skipped(const struct hsw_addr_field *f, const u32 *e)

@@ -95,6 +95,28 @@ struct hsw_cmd {
 };
 
 /*
+ * The descriptor of header @dw0 as @engine's command streamer would read
+ * it (it names the command; whether the engine has it is d->engines), or
+ * NULL for a command vgt does not know.  It depends on DW0 31:16 only.
+ */
+const struct hsw_cmd_desc *hsw_cmd_desc_of(u32 dw0, u32 engine);
+
+/* The length in dwords that header @dw0 of command @d says. */
+static inline u32 hsw_cmd_desc_len(const struct hsw_cmd_desc *d, u32 dw0)
+{
+	return d->fixed_len ? d->fixed_len : (dw0 & d->len_mask) + 2;
+}
+
+/* Is @len (dwords) a length command @d has? */
+static inline bool hsw_cmd_desc_len_ok(const struct hsw_cmd_desc *d, u32 len)
+{
+	if (len < d->min_len || len > d->max_len)
+		return false;
+	/* register/value pairs */
+	return d->kind != HSW_CMD_LOAD_REGISTER_IMM || (len & 1);
+}
+
+/*
  * Decode the header @dw0 for @engine.  On success @cmd holds the
  * descriptor and the length; on failure @cmd->desc may still name the
  * command (for messages) and the error says what is wrong.
@@ -277,6 +299,9 @@ struct hsw_cmd_3d {
 
 /* The 3D/media descriptor of @dw0 (render engine), or NULL. */
 const struct hsw_cmd_3d *hsw_cmd_3d_lookup(u32 dw0);
+
+/* All of them, sorted by opcode (*@n of them): for tests. */
+const struct hsw_cmd_3d *hsw_cmd_3d_table(u32 *n);
 
 /* The longest 3D/media command with address fields (fits the buffer). */
 #define HSW_CMD_3D_MAX_LEN	(0xffu + 2)

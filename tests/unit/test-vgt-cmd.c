@@ -722,6 +722,100 @@ static void test_runaway(void)
            VGT_CMD_FAULT, NULL);
 }
 
+/* ---- runs the scanner only measures (MI_NOOP, 3D/media state) -------- */
+
+#define MEDIA_STATE9    0x71000007      /* media state, 9 dwords, no address */
+#define VB_ELEM0_MODIFY (1u << 14)      /* VERTEX_BUFFER_STATE address modify */
+
+/*
+ * Long runs of commands that need no audit, across pages, with audited
+ * commands after them: the copy is the stream, every command is counted,
+ * and the audit still sees what follows a run.
+ */
+static void test_fast_runs(void)
+{
+    VgtCmdEnv env = env_for(HSW_RCS);
+    uint32_t bb = BATCH + 0x1000 - 16, p = bb, end;
+    VgtCmdScan s;
+    unsigned i, j;
+
+    setup();
+    for (i = 0; i < 3000; i++) {        /* 12 KB of MI_NOOP */
+        p = PUT(false, p, MI_NOOP);
+    }
+    for (i = 0; i < 500; i++) {         /* 18 KB of media state */
+        p = PUT(false, p, MEDIA_STATE9);
+        for (j = 0; j < 8; j++) {
+            p = PUT(false, p, i * 8 + j);
+        }
+    }
+    end = PUT(false, p, PIPE_CONTROL4, 0x011050a1, SCRATCH, 1, MI_BB_END);
+    SCAN(HSW_RCS, &s, MI_BB_START, bb);
+    g_assert_cmpint(s.result, ==, VGT_CMD_OK);
+    g_assert_cmpuint(s.nsegments, ==, 2);
+    g_assert_cmpuint(s.segment[1].copy->len, ==, end - bb);
+    g_assert_cmpmem(s.segment[1].copy->data, s.segment[1].copy->len,
+                    gm + bb, end - bb);
+    /* ring: MI_BB_START; batch: 3000 + 500 + 2 */
+    g_assert_cmpuint(s.ncommands, ==, 1 + 3000 + 500 + 2);
+    vgt_cmd_scan_free(&s);
+
+    /* the same runs, then a post-sync write into another VM */
+    PUT(false, p, PIPE_CONTROL4, 0x011050a1, FOREIGN, 1, MI_BB_END);
+    expect(SCAN(HSW_RCS, &s, MI_BB_START, bb), &s, VGT_CMD_BAD_ADDRESS,
+           "PIPE_CONTROL");
+    /* ... or a vertex buffer there */
+    PUT(false, p, 0x78080003, VB_ELEM0_MODIFY, FOREIGN, FOREIGN + 64, 0,
+        MI_BB_END);
+    expect(SCAN(HSW_RCS, &s, MI_BB_START, bb), &s, VGT_CMD_BAD_ADDRESS,
+           "3DSTATE_VERTEX_BUFFERS");
+
+    /* the dword budget ends inside a run of MI_NOOP */
+    env.max_dwords = 1000;
+    PUT(false, RING, MI_BB_START, bb);
+    expect(vgt_cmd_scan_ring(&env, RING, RING_SIZE, 0, 8, &s), &s,
+           VGT_CMD_LIMIT, "more than 1000 dwords");
+    env.max_dwords = 0;
+
+    /* a media command whose tail is on a page the VM does not have */
+    memset(gm + VM_END - 0x1000, 0, 0x1000);
+    PUT(false, VM_END - 8, MEDIA_STATE9, 0);
+    expect(SCAN(HSW_RCS, &s, MI_BB_START, VM_END - 0x1000), &s,
+           VGT_CMD_FAULT, "not readable");
+
+    /* media state straddling the end of the ring */
+    PUT(false, RING + RING_SIZE - 16, MEDIA_STATE9, 1, 2, 3);
+    PUT(false, RING, 4, 5, 6, 7, 8, MI_NOOP);
+    expect(vgt_cmd_scan_ring(&env, RING, RING_SIZE, RING_SIZE - 16, 24, &s),
+           &s, VGT_CMD_OK, NULL);
+    /* ... and past TAIL */
+    expect(vgt_cmd_scan_ring(&env, RING, RING_SIZE, RING_SIZE - 16, 16, &s),
+           &s, VGT_CMD_BAD_COMMAND, "past the end");
+}
+
+/* The 3D/media table is sorted (hsw_cmd_3d_lookup searches it). */
+static void test_3d_table(void)
+{
+    const struct hsw_cmd_3d *t, *next;
+    uint32_t n, i;
+
+    t = hsw_cmd_3d_table(&n);
+    g_assert_cmpuint(n, >, 10);
+    for (i = 0; i < n; i++) {
+        if (i) {
+            g_assert_cmphex(t[i - 1].opcode, <, t[i].opcode);
+        }
+        g_assert_true(hsw_cmd_3d_lookup(t[i].opcode << 16 | 1) == &t[i]);
+        /* a neighbour is found only if it is listed */
+        next = hsw_cmd_3d_lookup((t[i].opcode + 1) << 16);
+        g_assert_true(!next || next->opcode == t[i].opcode + 1);
+    }
+    /* not GFXPIPE, or GFXPIPE without address fields */
+    g_assert_null(hsw_cmd_3d_lookup(0x18800000));
+    g_assert_null(hsw_cmd_3d_lookup(MEDIA_STATE9));
+    g_assert_null(hsw_cmd_3d_lookup(0x78090000));
+}
+
 static void test_copy_is_what_runs(void)
 {
     VgtCmdScan s;
@@ -1242,6 +1336,8 @@ int main(int argc, char **argv)
     g_test_add_func("/vgt/cmd/rule-display", test_rule_display);
     g_test_add_func("/vgt/cmd/rule-unknown", test_rule_unknown);
     g_test_add_func("/vgt/cmd/runaway", test_runaway);
+    g_test_add_func("/vgt/cmd/fast-runs", test_fast_runs);
+    g_test_add_func("/vgt/cmd/3d-table", test_3d_table);
     g_test_add_func("/vgt/cmd/copy-is-what-runs", test_copy_is_what_runs);
     g_test_add_func("/vgt/cmd/relocate", test_relocate);
     g_test_add_func("/vgt/cmd/garbage-streams", test_garbage_streams);

@@ -45,20 +45,26 @@ typedef struct VgtCmdCtx {
     struct hsw_cs_stream bb_stream;
     uint64_t bb_gma;
     bool end;                   /* MI_BATCH_BUFFER_END */
-    /* one page of the stream being read */
-    uint64_t page_gma;
-    bool page_ppgtt;
-    bool page_valid;
-    uint32_t page[VGT_PAGE / 4];
+    const uint32_t *fast;       /* vgt_cmd_fast_table(env->engine) */
 } VgtCmdCtx;
 
-/* The stream being decoded: the ring (with wrap) or a batch. */
+/*
+ * The stream being decoded: the ring (with wrap) or a batch.  Its bytes
+ * are read a page run at a time straight into its segment's copy, and
+ * decoded there: every byte is read from the VM once, and what is
+ * audited is what runs.  The copy holds the stream up to the fetch
+ * position; the commands before @off were decoded.
+ */
 typedef struct VgtCmdStream {
     struct hsw_cs_stream cs;
+    VgtCmdSegment *seg;         /* its copy */
     uint64_t base;              /* ring: its GGTT address; batch: 0 */
     uint64_t size;              /* ring: its size (wraps); batch: 0 */
-    uint64_t pos;               /* ring: offset; batch: address */
+    uint64_t pos;               /* next command: ring offset; batch address */
     uint64_t limit;             /* bytes this stream may still yield */
+    uint32_t off;               /* next command in seg->copy */
+    uint64_t fetch_pos;         /* next byte to read, as @pos */
+    uint64_t fetch_limit;       /* bytes still to read, as @limit */
 } VgtCmdStream;
 
 static VgtCmdResult G_GNUC_PRINTF(3, 4) vgt_cmd_fail(VgtCmdCtx *c,
@@ -112,18 +118,25 @@ static VgtCmdResult vgt_cmd_decode_fail(VgtCmdCtx *c,
 
 /* ---- address audit ------------------------------------------------ */
 
-static VgtCmdResult vgt_cmd_check_range(VgtCmdCtx *c, const char *what,
-                                        bool ggtt, uint64_t gma,
-                                        uint64_t len)
+/*
+ * [gma, gma + len) of an operand named "@what @what2" (@what2 may be ""):
+ * the names are only formatted when the check fails.
+ */
+static VgtCmdResult vgt_cmd_check_range2(VgtCmdCtx *c, const char *what,
+                                         const char *what2, bool ggtt,
+                                         uint64_t gma, uint64_t len)
 {
+    const char *sep = what2[0] ? " " : "";
+
     if (!len) {
         return VGT_CMD_OK;
     }
     if (ggtt) {
         if (gma + len < gma || !c->env->gm_ok(c->env->opaque, gma, len)) {
-            return vgt_cmd_fail(c, VGT_CMD_BAD_ADDRESS, "%s [0x%" PRIx64
+            return vgt_cmd_fail(c, VGT_CMD_BAD_ADDRESS, "%s%s%s [0x%" PRIx64
                                 ", +0x%" PRIx64 ") outside this VM's "
-                                "graphics memory", what, gma, len);
+                                "graphics memory", what, sep, what2, gma,
+                                len);
         }
         return VGT_CMD_OK;
     }
@@ -133,11 +146,18 @@ static VgtCmdResult vgt_cmd_check_range(VgtCmdCtx *c, const char *what,
      */
     c->scan->ppgtt = true;
     if (gma >= HSW_PPGTT_SIZE || len > HSW_PPGTT_SIZE - gma) {
-        return vgt_cmd_fail(c, VGT_CMD_BAD_ADDRESS, "%s [0x%" PRIx64
-                            ", +0x%" PRIx64 ") beyond the PPGTT", what, gma,
-                            len);
+        return vgt_cmd_fail(c, VGT_CMD_BAD_ADDRESS, "%s%s%s [0x%" PRIx64
+                            ", +0x%" PRIx64 ") beyond the PPGTT", what, sep,
+                            what2, gma, len);
     }
     return VGT_CMD_OK;
+}
+
+static VgtCmdResult vgt_cmd_check_range(VgtCmdCtx *c, const char *what,
+                                        bool ggtt, uint64_t gma,
+                                        uint64_t len)
+{
+    return vgt_cmd_check_range2(c, what, "", ggtt, gma, len);
 }
 
 static VgtCmdResult vgt_cmd_check_operand(VgtCmdCtx *c,
@@ -370,7 +390,6 @@ static VgtCmdResult vgt_cmd_blt(VgtCmdCtx *c, const struct hsw_cmd *cmd,
     const char *why = NULL;
     struct hsw_blt blt;
     uint64_t first, len, src_first, src_len;
-    char what[64];
     VgtCmdResult r;
     int err;
 
@@ -394,16 +413,16 @@ static VgtCmdResult vgt_cmd_blt(VgtCmdCtx *c, const struct hsw_cmd *cmd,
         return vgt_cmd_decode_fail(c, cmd, -err, why);
     }
     hsw_blt_span(&blt.dst, blt.x1, blt.y1, blt.x2, blt.y2, &first, &len);
-    snprintf(what, sizeof(what), "%s destination", cmd->desc->name);
-    r = vgt_cmd_check_range(c, what, !blt.dst.ppgtt, first, len);
+    r = vgt_cmd_check_range2(c, cmd->desc->name, "destination",
+                             !blt.dst.ppgtt, first, len);
     if (r) {
         return r;
     }
     if (blt.has_src) {
         hsw_blt_span(&blt.src, blt.sx, blt.sy, blt.sx + (blt.x2 - blt.x1),
                      blt.sy + (blt.y2 - blt.y1), &src_first, &src_len);
-        snprintf(what, sizeof(what), "%s source", cmd->desc->name);
-        r = vgt_cmd_check_range(c, what, !blt.src.ppgtt, src_first, src_len);
+        r = vgt_cmd_check_range2(c, cmd->desc->name, "source",
+                                 !blt.src.ppgtt, src_first, src_len);
         if (r) {
             return r;
         }
@@ -426,15 +445,13 @@ static VgtCmdResult vgt_cmd_audit_3d(VgtCmdCtx *c, const struct hsw_cmd_3d *c3,
     struct hsw_cmd_operand op = { .what = NULL };
     const char *why = NULL;
     uint32_t pos = 0;
-    char what[96];
     VgtCmdResult r;
     int n;
 
     while ((n = hsw_cmd_3d_operand(c3, cmd, dw, &st->cs, &pos, &op,
                                    &why)) > 0) {
-        snprintf(what, sizeof(what), "%s %s", c3->name, op.what);
-        r = vgt_cmd_check_range(c, what, op.space == HSW_SPACE_GGTT,
-                                op.addr, op.len);
+        r = vgt_cmd_check_range2(c, c3->name, op.what,
+                                 op.space == HSW_SPACE_GGTT, op.addr, op.len);
         if (r) {
             return r;
         }
@@ -460,20 +477,20 @@ static VgtCmdResult vgt_cmd_audit_3d(VgtCmdCtx *c, const struct hsw_cmd_3d *c3,
 }
 
 /*
- * Audit one decoded command (all its dwords in @dw, CPU order) of stream
- * @st; records a batch start or end for the walk.
+ * Audit one decoded command (all its dwords in @dw, CPU order; @c3 its
+ * hsw_cmd_3d_lookup) of stream @st; records a batch start or end for the
+ * walk.
  */
 static VgtCmdResult vgt_cmd_audit(VgtCmdCtx *c, const struct hsw_cmd *cmd,
+                                  const struct hsw_cmd_3d *c3,
                                   const uint32_t *dw, VgtCmdStream *st,
                                   struct hsw_cmd_trace *t)
 {
     const char *name = cmd->desc->name, *why = NULL;
-    const struct hsw_cmd_3d *c3;
     VgtCmdResult r;
     int n;
 
     if (hsw_cmd_is_skipped(cmd)) {
-        c3 = hsw_cmd_3d_lookup(dw[0]);
         return c3 ? vgt_cmd_audit_3d(c, c3, cmd, dw, st) : VGT_CMD_OK;
     }
     n = hsw_cmd_operands(cmd, dw, &st->cs, &t->op, &why);
@@ -548,22 +565,213 @@ static VgtCmdResult vgt_cmd_audit(VgtCmdCtx *c, const struct hsw_cmd *cmd,
 
 /* ---- the walk -------------------------------------------------------- */
 
-static bool vgt_cmd_fetch(VgtCmdCtx *c, bool ppgtt, uint64_t gma,
-                          uint32_t *dw)
+/*
+ * Which headers need no audit: per engine, for each DW0 31:16 (all that
+ * names a command, hsw_cmd_desc_of), 0 when the command must be decoded
+ * and audited, or 1 + the index in vgt_cmd_fast_descs of a command the
+ * scan only measures: one the engine has, of kind HSW_CMD_SKIP (no
+ * operand, no effect on the stream) or 3D/media state without address
+ * fields (no hsw_cmd_3d_lookup).  Built from the decoder at first use,
+ * so the decoder stays the one source of what a command is.
+ */
+/* The next @bytes of @st were decoded. */
+static void vgt_cmd_stream_skip(VgtCmdStream *st, uint32_t bytes)
 {
-    uint64_t page = gma & ~(uint64_t)(VGT_PAGE - 1);
+    st->pos += bytes;
+    if (st->size && st->pos >= st->size) {
+        st->pos -= st->size;
+    }
+    st->limit -= bytes;
+    st->off += bytes;
+}
 
-    if (!c->page_valid || c->page_gma != page || c->page_ppgtt != ppgtt) {
-        if (!c->env->read(c->env->opaque, ppgtt, page, c->page, VGT_PAGE)) {
-            c->page_valid = false;
+#define VGT_CMD_FAST_KEYS       (1u << 16)
+#define VGT_CMD_FAST_VALID      (1u << 16)
+#define VGT_CMD_FAST_FIXED      17
+
+/*
+ * Which headers need no audit: per engine, for each DW0 31:16 (all that
+ * names a command, hsw_cmd_desc_of), 0 when the command must be decoded
+ * and audited, else its length rule, for a command the scan only
+ * measures: one the engine has, of kind HSW_CMD_SKIP (no operand, no
+ * effect on the stream) or 3D/media state without address fields (no
+ * hsw_cmd_3d_lookup).  The rule is the fixed length (bits 31:17), or the
+ * length field's mask (bits 15:0) when every length it can say is valid.
+ * Commands whose rule does not fit that are decoded in full.  Built from
+ * the decoder at first use, so the decoder stays the one source of what a
+ * command is.
+ */
+static uint32_t vgt_cmd_fast[HSW_NUM_ENGINES][VGT_CMD_FAST_KEYS];
+
+static uint32_t vgt_cmd_fast_rule(const struct hsw_cmd_desc *d,
+                                  uint32_t dw0, unsigned engine)
+{
+    if (!d || !(d->engines & HSW_ENGINE_BIT(engine)) ||
+        !(d->kind == HSW_CMD_SKIP ||
+          (d->kind == HSW_CMD_GFX_STATE && !hsw_cmd_3d_lookup(dw0)))) {
+        return 0;
+    }
+    if (d->fixed_len) {
+        return d->min_len <= d->fixed_len && d->fixed_len <= d->max_len ?
+               (uint32_t)d->fixed_len << VGT_CMD_FAST_FIXED |
+               VGT_CMD_FAST_VALID : 0;
+    }
+    /* lengths 2 .. mask + 2 must all be valid */
+    return d->len_mask <= 0xffff && d->min_len <= 2 &&
+           d->max_len == d->len_mask + 2 ?
+           d->len_mask | VGT_CMD_FAST_VALID : 0;
+}
+
+static gpointer vgt_cmd_fast_build(gpointer unused)
+{
+    unsigned engine, key;
+
+    for (engine = 0; engine < HSW_NUM_ENGINES; engine++) {
+        for (key = 0; key < VGT_CMD_FAST_KEYS; key++) {
+            uint32_t dw0 = key << 16;
+
+            vgt_cmd_fast[engine][key] =
+                vgt_cmd_fast_rule(hsw_cmd_desc_of(dw0, engine), dw0, engine);
+        }
+    }
+    return NULL;
+}
+
+static const uint32_t *vgt_cmd_fast_table(unsigned engine)
+{
+    static GOnce once = G_ONCE_INIT;
+
+    g_once(&once, vgt_cmd_fast_build, NULL);
+    return vgt_cmd_fast[engine];
+}
+
+/*
+ * From the next command of @st, the commands that need no audit already
+ * in the copy, within what the stream and the submission may still have:
+ * accounted without a call each (none is traced: only without env->trace).
+ * It stops before anything else, which vgt_cmd_one decodes in full.
+ */
+static void vgt_cmd_fast_run(VgtCmdCtx *c, VgtCmdStream *st,
+                             uint32_t max_dwords)
+{
+    const uint8_t *data = st->seg->copy->data;
+    const uint32_t *table = c->fast;
+    uint32_t off = st->off;
+    uint32_t end = st->seg->copy->len;
+    uint32_t ndwords = c->scan->ndwords, ncommands = 0;
+    uint32_t last_dw0 = 0, last_len = 0, dw0, rule, len;
+
+    if (end - off > st->limit) {
+        end = off + st->limit;
+    }
+    while (end - off >= 4) {
+        dw0 = ldl_le_p(data + off);
+        if (dw0 == last_dw0 && last_len) {
+            /*
+             * The same header again (runs of MI_NOOP, MEDIA_OBJECT...):
+             * a branch the CPU predicts, so that the next command's
+             * address does not wait for the table.
+             */
+            len = last_len;
+        } else {
+            rule = table[dw0 >> 16];
+            len = rule >> VGT_CMD_FAST_FIXED ?: (dw0 & rule & 0xffff) + 2;
+            if (!rule) {
+                break;
+            }
+            last_dw0 = dw0;
+            last_len = len;
+        }
+        if (len > (end - off) / 4 || len > max_dwords - ndwords) {
+            break;
+        }
+        off += len * 4;
+        ndwords += len;
+        ncommands++;
+    }
+    if (ncommands) {
+        vgt_cmd_stream_skip(st, off - st->off);
+        c->scan->ndwords = ndwords;
+        c->scan->ncommands += ncommands;
+    }
+}
+
+/*
+ * Read the next page run of @st (up to the end of its page, of the ring
+ * and of what the stream may yield) onto the end of its copy.
+ */
+static bool vgt_cmd_fetch_run(VgtCmdCtx *c, VgtCmdStream *st)
+{
+    GByteArray *copy = st->seg->copy;
+    uint64_t gma = st->size ? st->base + st->fetch_pos : st->fetch_pos;
+    uint64_t run = VGT_PAGE - (gma & (VGT_PAGE - 1));
+    uint32_t have = copy->len;
+
+    run = MIN(run, st->fetch_limit);
+    if (st->size) {
+        run = MIN(run, st->size - st->fetch_pos);   /* the ring wraps */
+    }
+    if (!run) {
+        return false;
+    }
+    g_byte_array_set_size(copy, have + run);
+    if (!c->env->read(c->env->opaque, st->cs.ppgtt, gma, copy->data + have,
+                      run)) {
+        g_byte_array_set_size(copy, have);
+        return false;
+    }
+    st->fetch_pos += run;
+    if (st->size && st->fetch_pos == st->size) {
+        st->fetch_pos = 0;
+    }
+    st->fetch_limit -= run;
+    return true;
+}
+
+/* Make @bytes of @st from its next command available in its copy. */
+static inline bool vgt_cmd_have(VgtCmdCtx *c, VgtCmdStream *st,
+                                uint32_t bytes)
+{
+    while (unlikely(st->seg->copy->len - st->off < bytes)) {
+        if (!vgt_cmd_fetch_run(c, st)) {
             return false;
         }
-        c->page_gma = page;
-        c->page_ppgtt = ppgtt;
-        c->page_valid = true;
     }
-    *dw = le32_to_cpu(c->page[(gma & (VGT_PAGE - 1)) / 4]);
     return true;
+}
+
+/*
+ * Copies are reused: a thread keeps a few that its scans freed, so that a
+ * large batch is not copied again each time its copy grows (a copy that
+ * grew past VGT_CMD_KEEP_BYTES is freed: a hostile batch does not pin
+ * memory).
+ */
+#define VGT_CMD_KEEP_COPIES     8
+#define VGT_CMD_KEEP_BYTES      (4u << 20)
+
+static __thread GByteArray *vgt_cmd_kept[VGT_CMD_KEEP_COPIES];
+static __thread unsigned vgt_cmd_nkept;
+
+static GByteArray *vgt_cmd_copy_new(void)
+{
+    GByteArray *copy;
+
+    if (!vgt_cmd_nkept) {
+        return g_byte_array_new();
+    }
+    copy = vgt_cmd_kept[--vgt_cmd_nkept];
+    g_byte_array_set_size(copy, 0);
+    return copy;
+}
+
+static void vgt_cmd_copy_free(GByteArray *copy)
+{
+    if (copy->len <= VGT_CMD_KEEP_BYTES &&
+        vgt_cmd_nkept < VGT_CMD_KEEP_COPIES) {
+        vgt_cmd_kept[vgt_cmd_nkept++] = copy;
+        return;
+    }
+    g_byte_array_unref(copy);
 }
 
 static VgtCmdSegment *vgt_cmd_new_segment(VgtCmdCtx *c, uint64_t gma,
@@ -583,11 +791,11 @@ static VgtCmdSegment *vgt_cmd_new_segment(VgtCmdCtx *c, uint64_t gma,
     c->scan->ppgtt |= cs->ppgtt;
     seg->privileged = cs->privileged;
     seg->level = cs->level;
-    seg->copy = g_byte_array_new();
+    seg->copy = vgt_cmd_copy_new();
     if (parent) {
-        /* reached by the 2-dword MI_BATCH_BUFFER_START just copied */
+        /* reached by the MI_BATCH_BUFFER_START just decoded */
         seg->parent = parent - c->scan->segment;
-        seg->parent_offset = parent->copy->len - 8;
+        seg->parent_offset = c->cmd_offset;
     }
     return seg;
 }
@@ -597,46 +805,64 @@ static uint64_t vgt_cmd_stream_gma(const VgtCmdStream *st)
     return st->size ? st->base + st->pos : st->pos;
 }
 
-static void vgt_cmd_stream_skip(VgtCmdStream *st, uint32_t bytes)
+/* The copy of @st ends at its last decoded command. */
+static void vgt_cmd_stream_close(VgtCmdStream *st)
 {
-    st->pos += bytes;
-    if (st->size && st->pos >= st->size) {
-        st->pos -= st->size;
-    }
-    st->limit -= bytes;
+    g_byte_array_set_size(st->seg->copy, st->off);
 }
 
-static void vgt_cmd_stream_advance(VgtCmdStream *st)
+/* The command just decoded, of @len dwords, is in the copy: account it. */
+static void vgt_cmd_done(VgtCmdCtx *c, VgtCmdStream *st, uint32_t len,
+                         struct hsw_cmd_trace *t)
 {
-    vgt_cmd_stream_skip(st, 4);
+    if (t && c->env->trace) {
+        c->env->trace(c->env->opaque, c->seg - c->scan->segment, st->off, t);
+    }
+    vgt_cmd_stream_skip(st, len * 4);
+    c->scan->ndwords += len;
+    c->scan->ncommands++;
 }
 
 /*
- * Decode, audit and copy one command of stream @st into the current
- * segment.  Commands decoded by length only are copied as they are read;
- * the others are read whole first.
+ * Decode, audit and copy one command of stream @st (or a run of commands
+ * that need no audit and are not traced).
  */
 static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
 {
     uint32_t dw[HSW_CMD_MAX_BUFFERED];
     struct hsw_cmd_trace t;
     struct hsw_cmd cmd;
+    const struct hsw_cmd_3d *c3;
     enum hsw_cmd_error err;
-    uint32_t offset = c->seg->copy->len;
+    const uint8_t *p;
     uint32_t max_dwords = c->env->max_dwords ?: VGT_CMD_MAX_DWORDS;
-    VgtCmdResult r = VGT_CMD_OK;
-    uint32_t i, v;
+    VgtCmdResult r;
+    uint32_t i;
 
     c->cmd_gma = vgt_cmd_stream_gma(st);
-    c->cmd_offset = offset;
+    c->cmd_offset = st->off;
     if (!st->limit) {
         return vgt_cmd_fail(c, VGT_CMD_LIMIT, "batch longer than %u MiB "
                             "without MI_BATCH_BUFFER_END",
                             VGT_CMD_MAX_BATCH_BYTES >> 20);
     }
-    if (!vgt_cmd_fetch(c, st->cs.ppgtt, c->cmd_gma, &dw[0])) {
+    if (!vgt_cmd_have(c, st, 4)) {
         return vgt_cmd_fail(c, VGT_CMD_FAULT, "command stream not readable");
     }
+    if (!c->env->trace) {
+        /* what needs no audit, as far as the copy goes */
+        vgt_cmd_fast_run(c, st, max_dwords);
+        if (!st->limit) {
+            return VGT_CMD_OK;
+        }
+        c->cmd_gma = vgt_cmd_stream_gma(st);
+        c->cmd_offset = st->off;
+        if (!vgt_cmd_have(c, st, 4)) {
+            return vgt_cmd_fail(c, VGT_CMD_FAULT,
+                                "command stream not readable");
+        }
+    }
+    dw[0] = ldl_le_p(st->seg->copy->data + st->off);
     err = hsw_cmd_decode(dw[0], c->env->engine, &cmd);
     if (err) {
         return vgt_cmd_decode_fail(c, &cmd, err, NULL);
@@ -654,58 +880,37 @@ static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
     t.len = cmd.len;
     t.st = st->cs;
     t.nops = 0;
-    if (hsw_cmd_is_skipped(&cmd) && !hsw_cmd_3d_lookup(dw[0])) {
-        /* nothing to audit: copy the dwords as they are, a page run a time */
-        uint32_t left = cmd.len, run, off;
-        uint64_t gma;
-
-        while (left) {
-            gma = vgt_cmd_stream_gma(st);
-            if (!vgt_cmd_fetch(c, st->cs.ppgtt, gma, &v)) {
-                return vgt_cmd_fail(c, VGT_CMD_FAULT, "%s not readable",
-                                    cmd.desc->name);
-            }
-            off = (gma & (VGT_PAGE - 1)) / 4;
-            run = MIN(left, VGT_PAGE / 4 - off);
-            if (st->size) {
-                /* the ring wraps: never past its end */
-                run = MIN(run, (st->size - st->pos) / 4);
-            }
-            g_byte_array_append(c->seg->copy, (const guint8 *)&c->page[off],
-                                run * 4);
-            vgt_cmd_stream_skip(st, run * 4);
-            left -= run;
+    c3 = hsw_cmd_is_skipped(&cmd) ? hsw_cmd_3d_lookup(dw[0]) : NULL;
+    if (cmd.desc->kind == HSW_CMD_SKIP || (hsw_cmd_is_skipped(&cmd) && !c3)) {
+        /* nothing to audit: only its dwords must be there */
+        if (!vgt_cmd_have(c, st, cmd.len * 4)) {
+            return vgt_cmd_fail(c, VGT_CMD_FAULT, "%s not readable",
+                                cmd.desc->name);
         }
-    } else {
-        if (cmd.desc->kind == HSW_CMD_DENIED) {
-            return vgt_cmd_audit(c, &cmd, dw, st, &t);
-        }
-        if (cmd.len > ARRAY_SIZE(dw)) {
-            /* audited kinds and 3D state with addresses all fit */
-            return vgt_cmd_fail(c, VGT_CMD_BAD_COMMAND, "%s of %u dwords, "
-                                "longer than the scanner reads", cmd.desc->name,
-                                cmd.len);
-        }
-        vgt_cmd_stream_advance(st);
-        for (i = 1; i < cmd.len; i++) {
-            if (!vgt_cmd_fetch(c, st->cs.ppgtt, vgt_cmd_stream_gma(st),
-                               &dw[i])) {
-                return vgt_cmd_fail(c, VGT_CMD_FAULT, "%s not readable",
-                                    cmd.desc->name);
-            }
-            vgt_cmd_stream_advance(st);
-        }
-        r = vgt_cmd_audit(c, &cmd, dw, st, &t);
-        for (i = 0; i < cmd.len; i++) {
-            v = cpu_to_le32(dw[i]);
-            g_byte_array_append(c->seg->copy, (const guint8 *)&v, 4);
-        }
+        vgt_cmd_done(c, st, cmd.len, &t);
+        return VGT_CMD_OK;
     }
-    if (!r && c->env->trace) {
-        c->env->trace(c->env->opaque, c->seg - c->scan->segment, offset, &t);
+    if (cmd.desc->kind == HSW_CMD_DENIED) {
+        return vgt_cmd_audit(c, &cmd, c3, dw, st, &t);
     }
-    c->scan->ndwords += cmd.len;
-    c->scan->ncommands++;
+    if (cmd.len > ARRAY_SIZE(dw)) {
+        /* audited kinds and 3D state with addresses all fit */
+        return vgt_cmd_fail(c, VGT_CMD_BAD_COMMAND, "%s of %u dwords, "
+                            "longer than the scanner reads", cmd.desc->name,
+                            cmd.len);
+    }
+    if (!vgt_cmd_have(c, st, cmd.len * 4)) {
+        return vgt_cmd_fail(c, VGT_CMD_FAULT, "%s not readable",
+                            cmd.desc->name);
+    }
+    p = st->seg->copy->data + st->off;
+    for (i = 1; i < cmd.len; i++) {
+        dw[i] = ldl_le_p(p + 4 * i);
+    }
+    r = vgt_cmd_audit(c, &cmd, c3, dw, st, &t);
+    if (!r) {
+        vgt_cmd_done(c, st, cmd.len, &t);
+    }
     return r;
 }
 
@@ -713,8 +918,9 @@ static VgtCmdResult vgt_cmd_batch(VgtCmdCtx *c, uint64_t gma,
                                   const struct hsw_cs_stream *cs)
 {
     VgtCmdSegment *outer = c->seg;
-    VgtCmdStream st = { .cs = *cs, .pos = gma,
-                        .limit = VGT_CMD_MAX_BATCH_BYTES };
+    VgtCmdStream st = { .cs = *cs, .pos = gma, .fetch_pos = gma,
+                        .limit = VGT_CMD_MAX_BATCH_BYTES,
+                        .fetch_limit = VGT_CMD_MAX_BATCH_BYTES };
     VgtCmdResult r = VGT_CMD_OK;
     struct hsw_cs_stream next;
     bool call;
@@ -724,6 +930,7 @@ static VgtCmdResult vgt_cmd_batch(VgtCmdCtx *c, uint64_t gma,
         c->seg = outer;
         return c->scan->result;
     }
+    st.seg = c->seg;
     if (gma & 3) {
         c->cmd_gma = gma;
         r = vgt_cmd_fail(c, VGT_CMD_BAD_ADDRESS, "batch start not dword "
@@ -747,6 +954,7 @@ static VgtCmdResult vgt_cmd_batch(VgtCmdCtx *c, uint64_t gma,
         }
         /* called: back here after its MI_BATCH_BUFFER_END */
     }
+    vgt_cmd_stream_close(&st);
     c->seg = outer;
     return r;
 }
@@ -756,7 +964,8 @@ VgtCmdResult vgt_cmd_scan_ring(const VgtCmdEnv *env, uint64_t ring_gma,
                                uint32_t tail, VgtCmdScan *scan)
 {
     g_autofree VgtCmdCtx *c = g_new0(VgtCmdCtx, 1);
-    VgtCmdStream st = { .base = ring_gma, .size = ring_size, .pos = head };
+    VgtCmdStream st = { .base = ring_gma, .size = ring_size, .pos = head,
+                        .fetch_pos = head };
     VgtCmdResult r = VGT_CMD_OK;
 
     memset(scan, 0, sizeof(*scan));
@@ -774,13 +983,16 @@ VgtCmdResult vgt_cmd_scan_ring(const VgtCmdEnv *env, uint64_t ring_gma,
                             "0x%x, tail 0x%x are not a valid ring",
                             ring_size, head, tail);
     }
+    c->fast = vgt_cmd_fast_table(env->engine);
     /* the ring itself must be the VM's */
     r = vgt_cmd_check_range(c, "ring", true, ring_gma, ring_size);
     if (r) {
         return r;
     }
     st.limit = tail >= head ? tail - head : ring_size - head + tail;
+    st.fetch_limit = st.limit;
     c->seg = vgt_cmd_new_segment(c, ring_gma + head, &st.cs);
+    st.seg = c->seg;
     while (!r && st.limit) {
         c->end = false;
         c->bb_start = false;
@@ -794,6 +1006,7 @@ VgtCmdResult vgt_cmd_scan_ring(const VgtCmdEnv *env, uint64_t ring_gma,
             r = vgt_cmd_batch(c, c->bb_gma, &next);
         }
     }
+    vgt_cmd_stream_close(&st);
     scan->result = r;
     return r;
 }
@@ -803,7 +1016,7 @@ void vgt_cmd_scan_free(VgtCmdScan *scan)
     unsigned i;
 
     for (i = 0; i < scan->nsegments; i++) {
-        g_byte_array_unref(scan->segment[i].copy);
+        vgt_cmd_copy_free(scan->segment[i].copy);
         scan->segment[i].copy = NULL;
     }
     scan->nsegments = 0;

@@ -583,7 +583,35 @@ static void engine_wait(bool hostile, bool preemptible, double *max_us,
     g_free(lat);
 }
 
-int main(void)
+/*
+ * One throughput phase alone, for a profiler (`perf record
+ * bench-helper-cs embedded`, docs/bench.md): direct, embedded or socket
+ * for SECONDS; prints workloads per second.
+ */
+static int run_one(const char *what, const char *bin, const char *path)
+{
+    double rate;
+    int status;
+    pid_t pid;
+
+    if (!strcmp(what, "direct")) {
+        rate = run_direct();
+    } else if (!strcmp(what, "embedded")) {
+        rate = run_ops(&vgt_host_embedded_ops, NULL);
+    } else if (!strcmp(what, "socket")) {
+        pid = vgt_test_hostd_spawn(bin, path);
+        rate = run_ops(&vgt_host_socket_ops, path);
+        kill(pid, SIGTERM);
+        waitpid(pid, &status, 0);
+    } else {
+        fprintf(stderr, "usage: bench-helper-cs [direct|embedded|socket]\n");
+        return 2;
+    }
+    printf("%s %.0f workloads/s\n", what, rate);
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     const char *bin = g_getenv("VGT_HOSTD");
     const char *dir = g_getenv("VGT_TEST_DIR");
@@ -603,6 +631,9 @@ int main(void)
     vgt_log_level = -1;
     snprintf(path, sizeof(path), "%s/bench-cs-%d.sock",
          dir ? dir : "/tmp", (int)getpid());
+    if (argc > 1) {
+        return run_one(argv[1], bin, path);
+    }
     direct = run_direct();
     emb = run_ops(&vgt_host_embedded_ops, NULL);
     run_switch(&vgt_host_embedded_ops, NULL, &emb_sw_ns, &emb_sw);
