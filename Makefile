@@ -39,6 +39,7 @@ check-start:
 	@rm -rf $(TAP_DIR) && mkdir -p $(TAP_DIR)
 
 bench: $(BENCH_TARGETS)
+	@$(MAKE) --no-print-directory bench-report
 
 clean:
 	rm -rf $(BUILD)

@@ -63,16 +63,20 @@ BENCH_RUN_regs    = $(QEMU_BUILD)/$(BENCH_NINJA_regs)
 bench-submit: qemu $(BUILD)/helper/bench-helper-cs $(BENCH_HOSTD)
 BENCH_NINJA_submit := tests/qtest/vgt-submit-bench
 BENCH_RUN_submit = \
-	direct=$$($(BENCH_HELPER_ENV) $(BUILD)/helper/bench-helper-cs \
-	    2>/dev/null | awk '/^  workloads/ { print $$2 }'); \
-	device=$$($(BENCH_QTEST_ENV) $(QEMU_BUILD)/$(BENCH_NINJA_submit) \
-	    2>/dev/null \
-	    | sed -n 's/^through the device *//p'); \
+	direct=$$($(BENCH_HELPER_ENV) $(BUILD)/helper/bench-helper-cs direct \
+	    2>/dev/null | awk '/^direct/ { print $$2 }'); \
+	out=$$($(BENCH_QTEST_ENV) $(BENCH_HELPER_ENV) \
+	    $(QEMU_BUILD)/$(BENCH_NINJA_submit) 2>/dev/null); \
+	device=$$(echo "$$out" | awk '/^through the device +[0-9]/ { print $$4 }'); \
+	hostd=$$(echo "$$out" | awk '/^through the device and vgt-hostd/ { print $$6 }'); \
 	echo "vgt submission: bench-helper-cs's blit workload, workloads per second"; \
-	echo "  directly on the software Haswell   $$direct"; \
+	echo "  directly on the software Haswell   $$direct/s"; \
 	echo "  through the device (qtest guest)   $$device"; \
-	awk -v d="$${direct%/s}" -v m="$${device%/s}" 'BEGIN { if (d > 0) \
-	    printf "  device / direct                    %.2fx\n", m / d }'
+	echo "  ... and vgt-hostd (socket)         $$hostd"; \
+	awk -v d="$${direct%/s}" -v m="$${device%/s}" -v h="$${hostd%/s}" \
+	    'BEGIN { if (d > 0) { \
+	    printf "  device / direct                    %.2fx\n", m / d; \
+	    printf "  device + vgt-hostd / direct        %.2fx\n", h / d } }'
 
 # The host helper's own benches (tests/unit/helper/bench-helper-*.c): GTT
 # writes and the blit workload, embedded next to vgt-hostd.
@@ -103,8 +107,16 @@ bench-scale: $(BUILD)/helper/bench-helper-scale $(BENCH_HOSTD) | $(DEPS_STAMP)
 BENCH_RUN_scale = $(BENCH_HELPER_ENV) $(BUILD)/helper/bench-helper-scale \
 	--plot $(BENCH_DIR)/scale.png
 
+# The guest-level figure: IGT's gem_exec_nop ("sync") on each engine inside
+# the Debian guest (tests/bench/vgt-bench-guest-nop.sh; vgt-gem-exec in the
+# migration test's initramfs), under TCG (VGT_BENCH_ACCEL=kvm where KVM works).
+# (Its prerequisites are mk/guest.mk's and mk/migration.mk's, read later.)
+bench-guest: qemu guest migration-guest
+BENCH_RUN_guest = $(TOP)/tests/bench/vgt-bench-guest-nop.sh $(QEMU_BIN) \
+	$(BUILD)/guest $(BUILD)/migration/initramfs.cpio.gz $(BENCH_DIR)/guest
+
 BENCHES := cmd display gtt regs submit helper-gtt helper-cs helper-transport \
-	scale
+	scale guest
 
 # The one recipe: build what QEMU's build must make, run, record.
 $(addprefix bench-,$(BENCHES)): bench-%:
@@ -113,7 +125,21 @@ $(addprefix bench-,$(BENCHES)): bench-%:
 	@{ $(BENCH_RUN_$*); } | tee $(BENCH_DIR)/$*.txt
 
 BENCH_TARGETS += bench-cmd bench-display bench-gtt bench-regs bench-submit \
-	bench-helper bench-scale
+	bench-helper bench-scale bench-guest
+
+# The report (scripts/bench-report.py): one table of every figure against
+# its reference and goal, the spread over the last runs (history.tsv),
+# report.md and the plots in build/bench/.  `make bench` ends with it;
+# alone it reports what the last benchmarks printed.
+bench-report:
+	@python3 $(TOP)/scripts/bench-report.py $(BENCH_DIR)
+
+# Its parser, on benchmark outputs as they look (tests/bench/samples).
+check-bench-report:
+	@$(TOP)/scripts/run-tap.sh $(TAP_DIR) bench-report python3 \
+	    $(TOP)/tests/bench/test-bench-report.py $(TOP)
+
+CHECK_TARGETS += check-bench-report
 
 # The GTT benchmark's guest as a test of the TCG fast path, which qtests
 # cannot reach (they run without a CPU): its checks pass in every
@@ -125,4 +151,5 @@ check-gtt-tcg: qemu $(BENCH_HOSTD) $(BENCH_GTT_GUEST)
 
 CHECK_TARGETS += check-gtt-tcg
 
-.PHONY: bench-helper check-gtt-tcg $(addprefix bench-,$(BENCHES))
+.PHONY: bench-helper bench-report check-bench-report check-gtt-tcg \
+	$(addprefix bench-,$(BENCHES))

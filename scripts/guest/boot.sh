@@ -3,6 +3,8 @@
 #   usage: boot.sh --qemu QEMU_BIN --guest GUEST_DIR --out OUT_DIR [options]
 #     --machine q35|pc      machine type (default q35)
 #     --accel tcg|kvm       accelerator (default tcg, as CI has no KVM)
+#     --initrd FILE         another initramfs than GUEST_DIR's (e.g. the one
+#                           with vgt-gem-exec: make migration-guest)
 #     --timeout S           hard limit for the whole boot (default 300)
 #     --silence S           give up when the guest printed nothing after S (60)
 #     --append "ARGS"       extra kernel arguments (added after the defaults)
@@ -32,7 +34,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/vm-watch.sh"
-qemu='' guest='' out='' machine=q35 accel=tcg timeout=300 silence=60 append='' vnc='' progress=0 vgt=1
+qemu='' guest='' out='' machine=q35 accel=tcg timeout=300 silence=60 append='' vnc='' progress=0 vgt=1 initrd=
 while [ $# -gt 0 ]; do
     case "$1" in
     --qemu) qemu=$2; shift ;;
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift ;;
     --machine) machine=$2; shift ;;
     --accel) accel=$2; shift ;;
+    --initrd) initrd=$2; shift ;;
     --timeout) timeout=$2; shift ;;
     --silence) silence=$2; shift ;;
     --append) append=$2; shift ;;
@@ -54,7 +57,7 @@ done
     sed -n '2,13p' "$0" >&2; exit 2; }
 [ -x "$qemu" ] || { echo "boot.sh: QEMU binary '$qemu' not found or not executable" >&2; exit 1; }
 kernel="$guest/kernel/vmlinuz"
-initrd="$guest/initramfs.cpio.gz"
+initrd=${initrd:-$guest/initramfs.cpio.gz}
 [ -f "$kernel" ] && [ -f "$initrd" ] || {
     echo "boot.sh: $kernel or $initrd missing (make guest)" >&2; exit 1; }
 

@@ -24,6 +24,10 @@
 #                       vgt-gem-exec --loop until the next step, which
 #                       reports it), "done" (go on to the power-off)
 #   vgtguest.rounds=N   batches per engine in each step (default 4)
+#   vgtguest.nopbench=S once the screen is drawn, time one nop batch at a
+#                       time on each engine for S seconds (vgt-gem-exec
+#                       --nop-bench: IGT's gem_exec_nop "sync"; make
+#                       bench-guest, docs/bench.md)
 #   vgtguest.name=NAME  several guests on one vgt-hostd (tests/scale/,
 #                       docs/guest.md): once fbcon is up, write
 #                       "VGT-GUEST NAME: this is guest NAME" on tty1
@@ -330,6 +334,15 @@ migrate_step() {
     fi
     say "step-done $n md5=$sum wedged=${W:-none} uptime=$(cut -d' ' -f1 /proc/uptime)s"
 }
+NOPBENCH=$(arg nopbench 0)
+if [ "$NOPBENCH" != 0 ]; then
+    if [ -x /bin/vgt-gem-exec ]; then
+        say "nop-bench begin ($NOPBENCH s per engine)"
+        timeout $((NOPBENCH * 8 + 60)) vgt-gem-exec --nop-bench "$NOPBENCH" 2>&1 | sed 's/^/VGT-GUEST: /'
+    else
+        say "gem nop error=no-/bin/vgt-gem-exec"
+    fi
+fi
 if [ "$MIGRATE" = 1 ]; then
     DMESG_SEEN=$(dmesg | wc -l)
     stty -echo < /dev/console 2>/dev/null

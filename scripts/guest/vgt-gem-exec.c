@@ -29,6 +29,13 @@
  *   gem loop batches=N ok=K failed=F rcs0=N vcs0=N bcs0=N vecs0=N
  *       max_us=T [first-error=...]
  *
+ * --nop-bench S times, on each engine for S seconds, one batch of only
+ * MI_BATCH_BUFFER_END submitted and waited for at a time (IGT's
+ * gem_exec_nop "sync": the round trip of one request through i915 and the
+ * device); one line per engine, then the run's summary:
+ *   gem nop engine=rcs0 execs=N us=T us_per_exec=X [error=...]
+ *   gem nop-result engines=4 ok=K failed=F
+ *
  * --pvinfo maps BAR0 (sysfs resource0 of 0000:00:02.0) and prints what
  * the guest reads of PVINFO (0x78000): magic, version, vgt_id, caps and
  * the graphics memory partition i915 ballooned to:
@@ -393,6 +400,71 @@ static int loop(uint32_t base)
     return failed ? 1 : 0;
 }
 
+/* One MI_BATCH_BUFFER_END, executed and waited for: 0 or -errno. */
+static int exec_nop(int fd, uint32_t bb, uint64_t flags)
+{
+    struct drm_i915_gem_exec_object2 obj = { .handle = bb };
+    struct drm_i915_gem_execbuffer2 eb = {
+        .buffers_ptr = (uintptr_t)&obj,
+        .buffer_count = 1,
+        .batch_len = 8,
+        .flags = flags,
+    };
+    int r = xioctl(fd, DRM_IOCTL_I915_GEM_EXECBUFFER2, &eb);
+
+    return r ? r : gem_wait(fd, bb);
+}
+
+static int nop_bench(double seconds)
+{
+    static const uint32_t nop[2] = { MI_BATCH_BUFFER_END, MI_NOOP };
+    int fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+    unsigned int ok = 0, failed = 0;
+    uint32_t bb = 0;
+    int r;
+
+    if (fd < 0) {
+        printf("gem nop error=open-/dev/dri/card0:%s\n", errtok(errno));
+        return 2;
+    }
+    r = gem_create(fd, &bb);
+    if (!r) {
+        r = gem_pwrite(fd, bb, nop, sizeof(nop));
+    }
+    if (r) {
+        printf("gem nop error=create:%s\n", errtok(-r));
+        close(fd);
+        return 1;
+    }
+    for (unsigned int e = 0; e < sizeof(engines) / sizeof(engines[0]); e++) {
+        unsigned int n = 0, warm;
+        int64_t t0, t = 0;
+
+        /* warm up: the first requests bind the batch and wake the engine */
+        for (warm = 0, r = 0; !r && warm < 8; warm++) {
+            r = exec_nop(fd, bb, engines[e].flags);
+        }
+        t0 = now_us();
+        while (!r && (t = now_us() - t0) < (int64_t)(seconds * 1e6)) {
+            r = exec_nop(fd, bb, engines[e].flags);
+            n += !r;
+        }
+        printf("gem nop engine=%s execs=%u us=%lld us_per_exec=%.1f%s%s\n",
+               engines[e].name, n, (long long)t, n ? (double)t / n : 0.0,
+               r ? " error=" : "", r ? errtok(-r) : "");
+        if (r) {
+            failed++;
+        } else {
+            ok++;
+        }
+    }
+    printf("gem nop-result engines=%zu ok=%u failed=%u\n",
+           sizeof(engines) / sizeof(engines[0]), ok, failed);
+    gem_close(fd, bb);
+    close(fd);
+    return failed ? 1 : 0;
+}
+
 static int pvinfo(void)
 {
     const char *path = "/sys/bus/pci/devices/0000:00:02.0/resource0";
@@ -429,6 +501,9 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--pvinfo")) {
             return pvinfo();
+        } else if (!strcmp(argv[i], "--nop-bench") && i + 1 < argc) {
+            setvbuf(stdout, NULL, _IOLBF, 0);
+            return nop_bench(atof(argv[++i]));
         } else if (!strcmp(argv[i], "--loop")) {
             looping = 1;
         } else if (!strcmp(argv[i], "--rounds") && i + 1 < argc) {
@@ -437,7 +512,7 @@ int main(int argc, char **argv)
             base = strtoul(argv[++i], NULL, 0);
         } else {
             fprintf(stderr, "usage: vgt-gem-exec [--rounds N | --loop] "
-                    "[--base V] | --pvinfo\n");
+                    "[--base V] | --nop-bench S | --pvinfo\n");
             return 2;
         }
     }
