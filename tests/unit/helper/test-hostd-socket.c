@@ -30,6 +30,7 @@
 #include "hw/vgt.h"
 #include "hw/vgt-host-ops.h"
 #include "core/vgt-core.h"      /* VGT_MAX_INSTANCES */
+#include "hsw/hsw-regs.h"       /* PTEs and engine registers */
 #include "hostd-spawn.h"
 #include <sys/prctl.h>
 #include "client/vgt-wire.h"
@@ -1197,6 +1198,124 @@ static void test_quota_dma_table(void)
     stop_daemon(pid);
 }
 
+/*
+ * Shadow PPGTT over the wire (ppgtt_sync, message 23): a client's page
+ * directory in its GM, its page table in its RAM; the sync's count of
+ * rewritten shadow entries, a PPGTT store through the shadow, a PTE the
+ * guest rewrites after the sync (the GPU keeps the validated entry until
+ * the next sync, which then refuses it), and the refusals.
+ */
+#define PP_PD_OFF       0x300000u       /* GM: the 512 PDEs */
+#define PP_PT_RAM       0x3f0000u       /* RAM: the page table */
+#define PP_DATA_RAM     0x380000u       /* RAM: PPGTT VA 0.. maps here */
+#define PP_OUTSIDE_GPA  0x7fff0000ull   /* no RAM there */
+
+/* Run one PPGTT store of @v at VA @va on RCS; the last event's type. */
+static guint32 ppgtt_store(struct client *c, guint32 va, guint32 v)
+{
+    struct pollfd p = { .fd = ops->event_fd(c->conn), .events = POLLIN };
+    const guint32 ring[] = { 0x10000002u, 0, va, v };
+    static guint64 id = 1000;
+    struct vgt_shadow_info sh;
+    struct vgt_workload wl = { 0 };
+    struct vgt_event ev[8];
+    guint32 type = 0;
+    int got, i;
+
+    g_assert_cmpint(ops->shadow_map(c->conn, &sh), ==, 0);
+    memcpy((void *)(uintptr_t)sh.hva, ring, sizeof(ring));
+    wl.id = ++id;
+    wl.start = sh.gm_addr;
+    wl.length = sizeof(ring);
+    wl.engine = VGT_ENGINE_RCS;
+    wl.regs[0].offset = hsw_engines[VGT_ENGINE_RCS].hws_pga;
+    wl.regs[0].value = (guint32)c->info.mappable_base;
+    wl.regs[1].offset = RING_PP_DIR_DCLV(RENDER_RING_BASE);
+    wl.regs[1].value = 0xffffffff;
+    wl.regs[2].offset = RING_PP_DIR_BASE(RENDER_RING_BASE);
+    wl.regs[2].value = (guint32)(c->info.mappable_base + PP_PD_OFF) &
+                       0xffff0000u;
+    wl.nr_regs = 3;
+    g_assert_cmpint(ops->submit(c->conn, &wl), ==, 0);
+    for (;;) {
+        g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
+        got = ops->events_read(c->conn, ev, 8);
+        g_assert_cmpint(got, >=, 0);
+        for (i = 0; i < got; i++) {
+            if (ev[i].type == VGT_EVENT_FAULT) {
+                type = VGT_EVENT_FAULT;
+            }
+            if (ev[i].type == VGT_EVENT_COMPLETE && ev[i].data == wl.id) {
+                return type ? type : VGT_EVENT_COMPLETE;
+            }
+        }
+    }
+}
+
+static guint32 ram32(struct client *c, guint32 off)
+{
+    guint32 v;
+
+    memcpy(&v, c->ram + off, 4);
+    return v;
+}
+
+static void test_ppgtt_sync(void)
+{
+    struct client c;
+    guint64 pd = 0, base;
+    guint32 pd_index, i;
+    struct vgt_gtt_entry e[128];
+
+    client_up(&c, 'P');
+    base = c.info.mappable_base;
+    pd = base + PP_PD_OFF;
+    pd_index = pd >> 12;
+    g_assert_cmpint(ops->ppgtt_sync(c.conn, pd), >=, 0);  /* all invalid */
+    /* the status page; PDE 0 -> the page table, PDEs 1..511 invalid */
+    g_assert_cmpint(map_page(&c, base >> 12, 0), ==, 0);
+    for (i = 0; i < 512; i += 128) {
+        for (guint32 j = 0; j < 128; j++) {
+            e[j] = (struct vgt_gtt_entry){ pd_index + i + j, 0, 0 };
+        }
+        g_assert_cmpint(ops->gtt_write(c.conn, e, 128, NULL), ==, 0);
+    }
+    g_assert_cmpint(map_page(&c, pd_index, PP_PT_RAM >> 12), ==, 0);
+    for (i = 0; i < 8; i++) {
+        guint32 pte = hsw_pte_encode(PP_DATA_RAM + i * 4096, HSW_PTE_VALID);
+
+        memcpy(c.ram + PP_PT_RAM + i * 4, &pte, 4);
+    }
+    g_assert_cmpint(ops->ppgtt_sync(c.conn, pd), >=, 8);
+    g_assert_cmpint(ops->ppgtt_sync(c.conn, pd), ==, 0);   /* no change */
+    g_assert_cmpuint(ppgtt_store(&c, 0x1010, 0x11), ==, VGT_EVENT_COMPLETE);
+    g_assert_cmphex(ram32(&c, PP_DATA_RAM + 0x1010), ==, 0x11);
+
+    /* hostile: PTE 1 now names no RAM; until the sync the GPU keeps ... */
+    {
+        guint32 pte = hsw_pte_encode(PP_OUTSIDE_GPA, HSW_PTE_VALID);
+
+        memcpy(c.ram + PP_PT_RAM + 4, &pte, 4);
+    }
+    g_assert_cmpuint(ppgtt_store(&c, 0x1010, 0x22), ==, VGT_EVENT_COMPLETE);
+    g_assert_cmphex(ram32(&c, PP_DATA_RAM + 0x1010), ==, 0x22);
+    /* ... the validated entry; the sync rewrites exactly that one */
+    g_assert_cmpint(ops->ppgtt_sync(c.conn, pd), ==, 1);
+    g_assert_cmpuint(ppgtt_store(&c, 0x1010, 0x33), ==, VGT_EVENT_FAULT);
+    g_assert_cmphex(ram32(&c, PP_DATA_RAM + 0x1010), ==, 0x22);
+
+    /* refusals: not page aligned, not its GM, beyond GM; no directory */
+    g_assert_cmpint(ops->ppgtt_sync(c.conn, pd + 4096), ==, -VGT_E_INVAL);
+    g_assert_cmpint(ops->ppgtt_sync(c.conn, 0), ==, -VGT_E_GM_RANGE);
+    g_assert_cmpint(ops->ppgtt_sync(c.conn, base + c.info.mappable_size -
+                                    MIB(1)), ==, -VGT_E_GM_RANGE);
+    g_assert_cmpint(ops->ppgtt_sync(c.conn, 1ull << 40), ==, -VGT_E_INVAL);
+    g_assert_cmpint(ops->ppgtt_sync(c.conn, VGT_PPGTT_NO_PD), ==, 0);
+    ops->disconnect(c.conn);
+    munmap(c.ram, RAM_SIZE);
+    close(c.memfd);
+}
+
 static void test_destroy_frees(void)
 {
     struct vgt_instance_info again;
@@ -1253,6 +1372,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hostd/quota-conns-per-uid", test_quota_conns_per_uid);
     g_test_add_func("/hostd/quota-flood", test_quota_flood);
     g_test_add_func("/hostd/quota-dma-table", test_quota_dma_table);
+    g_test_add_func("/hostd/ppgtt-sync", test_ppgtt_sync);
     g_test_add_func("/hostd/destroy-frees", test_destroy_frees);
     g_test_add_func("/hostd/sigterm", test_sigterm);
     ret = g_test_run();
