@@ -603,6 +603,17 @@ static void vgt_cmd_stream_skip(VgtCmdStream *st, uint32_t bytes)
  */
 static uint32_t vgt_cmd_fast[HSW_NUM_ENGINES][VGT_CMD_FAST_KEYS];
 
+/*
+ * And for every header, per engine: which command it is, as an index in
+ * vgt_cmd_descs (0: none the engine has, hsw_cmd_decode says why), with
+ * its hsw_cmd_3d_lookup as 1 + an index in hsw_cmd_3d_table (bits 15:8;
+ * 0: none), so that an audited command costs no search either.
+ */
+#define VGT_CMD_DESCS_MAX       255
+
+static const struct hsw_cmd_desc *vgt_cmd_descs[VGT_CMD_DESCS_MAX + 1];
+static uint16_t vgt_cmd_key[HSW_NUM_ENGINES][VGT_CMD_FAST_KEYS];
+
 static uint32_t vgt_cmd_fast_rule(const struct hsw_cmd_desc *d,
                                   uint32_t dw0, unsigned engine)
 {
@@ -622,16 +633,44 @@ static uint32_t vgt_cmd_fast_rule(const struct hsw_cmd_desc *d,
            d->len_mask | VGT_CMD_FAST_VALID : 0;
 }
 
+static uint16_t vgt_cmd_key_of(const struct hsw_cmd_desc *d, uint32_t dw0,
+                               unsigned engine, unsigned *ndescs)
+{
+    const struct hsw_cmd_3d *c3 = hsw_cmd_3d_lookup(dw0), *t3;
+    unsigned i;
+    uint32_t n3;
+
+    if (!d || !(d->engines & HSW_ENGINE_BIT(engine))) {
+        return 0;
+    }
+    for (i = 1; i <= *ndescs && vgt_cmd_descs[i] != d; i++) {
+        continue;
+    }
+    if (i > *ndescs) {
+        if (*ndescs == VGT_CMD_DESCS_MAX) {
+            return 0;           /* more than fit: decoded in full */
+        }
+        vgt_cmd_descs[++*ndescs] = d;
+    }
+    t3 = hsw_cmd_3d_table(&n3);
+    if (c3 && c3 - t3 >= 255) {
+        return 0;
+    }
+    return i | (c3 ? (uint16_t)(c3 - t3 + 1) << 8 : 0);
+}
+
 static gpointer vgt_cmd_fast_build(gpointer unused)
 {
-    unsigned engine, key;
+    unsigned engine, key, ndescs = 0;
 
     for (engine = 0; engine < HSW_NUM_ENGINES; engine++) {
         for (key = 0; key < VGT_CMD_FAST_KEYS; key++) {
             uint32_t dw0 = key << 16;
+            const struct hsw_cmd_desc *d = hsw_cmd_desc_of(dw0, engine);
 
-            vgt_cmd_fast[engine][key] =
-                vgt_cmd_fast_rule(hsw_cmd_desc_of(dw0, engine), dw0, engine);
+            vgt_cmd_fast[engine][key] = vgt_cmd_fast_rule(d, dw0, engine);
+            vgt_cmd_key[engine][key] = vgt_cmd_key_of(d, dw0, engine,
+                                                      &ndescs);
         }
     }
     return NULL;
@@ -835,6 +874,7 @@ static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
     const struct hsw_cmd_3d *c3;
     enum hsw_cmd_error err;
     const uint8_t *p;
+    uint16_t key;
     uint32_t max_dwords = c->env->max_dwords ?: VGT_CMD_MAX_DWORDS;
     VgtCmdResult r;
     uint32_t i;
@@ -863,9 +903,17 @@ static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
         }
     }
     dw[0] = ldl_le_p(st->seg->copy->data + st->off);
-    err = hsw_cmd_decode(dw[0], c->env->engine, &cmd);
-    if (err) {
-        return vgt_cmd_decode_fail(c, &cmd, err, NULL);
+    key = vgt_cmd_key[c->env->engine][dw[0] >> 16];
+    cmd.desc = vgt_cmd_descs[key & 0xff];
+    cmd.dw0 = dw[0];
+    cmd.len = cmd.desc ? hsw_cmd_desc_len(cmd.desc, dw[0]) : 0;
+    if (!cmd.desc || !hsw_cmd_desc_len_ok(cmd.desc, cmd.len)) {
+        /* what is wrong, as the decoder says it */
+        err = hsw_cmd_decode(dw[0], c->env->engine, &cmd);
+        if (err) {
+            return vgt_cmd_decode_fail(c, &cmd, err, NULL);
+        }
+        key = 0;        /* not in the table: its 3D descriptor searched */
     }
     if ((uint64_t)cmd.len * 4 > st->limit) {
         return vgt_cmd_fail(c, VGT_CMD_BAD_COMMAND, "%s runs past the end "
@@ -880,7 +928,13 @@ static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
     t.len = cmd.len;
     t.st = st->cs;
     t.nops = 0;
-    c3 = hsw_cmd_is_skipped(&cmd) ? hsw_cmd_3d_lookup(dw[0]) : NULL;
+    c3 = NULL;
+    if (hsw_cmd_is_skipped(&cmd)) {
+        uint32_t n3;
+
+        c3 = key & 0xff ? (key >> 8 ? hsw_cmd_3d_table(&n3) + (key >> 8) - 1 :
+                           NULL) : hsw_cmd_3d_lookup(dw[0]);
+    }
     if (cmd.desc->kind == HSW_CMD_SKIP || (hsw_cmd_is_skipped(&cmd) && !c3)) {
         /* nothing to audit: only its dwords must be there */
         if (!vgt_cmd_have(c, st, cmd.len * 4)) {
