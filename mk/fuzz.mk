@@ -138,6 +138,23 @@ $(FUZZ_DEVICE_TARGETS:%=fuzz-%): fuzz-%: qemu-san
 
 fuzz: $(FUZZ_TARGETS:%=fuzz-%)
 
+# `make fuzz-cpu [FUZZ_CPU=3600] [FUZZ_TARGETS="..."]`: each harness until
+# it has used FUZZ_CPU seconds of CPU, in 15-minute chunks at nice 19,
+# resumable (scripts/fuzz-cpu.sh; build/fuzz/cpu/progress).  Run two at a
+# time on two cores: make -j2 fuzz-cpu.
+FUZZ_CPU ?= 3600
+fuzz-cpu: $(FUZZ_TARGETS:%=fuzz-cpu-%)
+fuzz-cpu-hostd-wire: $(FUZZ_HOSTD)
+	@$(TOP)/scripts/fuzz-cpu.sh $(BUILD) $(FUZZ_CORPUS) hostd-wire \
+	    $(FUZZ_CPU) $(FUZZ_HOSTD)
+$(FUZZ_QEMU_HARNESSES:%=fuzz-cpu-%): fuzz-cpu-%: qemu-san
+	@ninja -C $(QEMU_SAN_BUILD) tests/unit/vgt/fuzz-$* > /dev/null
+	@$(TOP)/scripts/fuzz-cpu.sh $(BUILD) $(FUZZ_CORPUS) $* $(FUZZ_CPU) \
+	    $(QEMU_SAN_BUILD)/tests/unit/vgt/fuzz-$*
+$(FUZZ_DEVICE_TARGETS:%=fuzz-cpu-%): fuzz-cpu-%: qemu-san
+	@$(TOP)/scripts/fuzz-cpu.sh $(BUILD) $(FUZZ_CORPUS) $* $(FUZZ_CPU) \
+	    $(QEMU_SAN_FUZZ) --fuzz-target=$*
+
 # Merge what `make fuzz` found into the tree's corpus, minimised
 # (libFuzzer keeps only inputs that add coverage, named by their SHA-1).
 # Named inputs stay whatever their coverage: the seeds (seed-*) and every
@@ -160,4 +177,4 @@ fuzz-merge: qemu-san $(FUZZ_HOSTD)
 	    echo "  $$h: $$(ls $(FUZZ_CORPUS)/$$h | wc -l) inputs"; done
 
 .PHONY: check-fuzz check-fuzz-inprocess check-fuzz-device fuzz fuzz-merge \
-	$(FUZZ_TARGETS:%=fuzz-%)
+	$(FUZZ_TARGETS:%=fuzz-%) fuzz-cpu $(FUZZ_TARGETS:%=fuzz-cpu-%)
