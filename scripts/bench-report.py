@@ -279,6 +279,23 @@ def md_table(rows):
     return "\n".join(out)
 
 
+def bar_chart(out, size, title, ylabel, xtics, plot):
+    """A gnuplot script for one bar chart (PNG at @out) ending in @plot."""
+    return """
+set terminal pngcairo size %s font ",10"
+set output "%s"
+set title "%s"
+set style fill solid 0.6
+set boxwidth 0.6
+set yrange [0:*]
+set xtics %s
+set ylabel "%s"
+unset key
+unset arrow
+%s
+""" % (size, out, title, xtics, ylabel, plot)
+
+
 def plots(bench_dir, figs):
     """ratios.png and guest-nop.png with gnuplot; the files written."""
     done = []
@@ -296,34 +313,21 @@ def plots(bench_dir, figs):
             f.write('%d "%s" %g\n' % (i, g.key[len("guest-nop-"):], g.value))
     script = []
     if ratios:
-        script.append("""
-set terminal pngcairo size 1000,520 font ",10"
-set output "%s/ratios.png"
-set title "vgt: each ratio (measured / reference) as a fraction of its goal"
-set style fill solid 0.6
-set boxwidth 0.6
-set yrange [0:*]
-set xtics rotate by -30 left
-set ylabel "ratio / goal (1: the goal)"
-set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 2
-unset key
-plot "%s" using 1:($3 / $4):xtic(2) with boxes, \\
-     "" using 1:($3 / $4):(sprintf("%%.2f", $3)) with labels offset 0,0.7
-""" % (bench_dir, data))
+        script.append(bar_chart(
+            "%s/ratios.png" % bench_dir, "1000,520",
+            "vgt: each ratio (measured / reference) as a fraction of its goal",
+            "ratio / goal (1: the goal)", "rotate by -30 left",
+            "set arrow from graph 0, first 1 to graph 1, first 1 nohead "
+            "dt 2 lw 2\n"
+            'plot "%s" using 1:($3 / $4):xtic(2) with boxes, \\\n'
+            '     "" using 1:($3 / $4):(sprintf("%%.2f", $3)) with labels '
+            "offset 0,0.7" % data))
         done.append("ratios.png")
     if nop:
-        script.append("""
-set terminal pngcairo size 640,400 font ",10"
-set output "%s/guest-nop.png"
-set title "Debian guest: gem_exec_nop (sync), us per request"
-set style fill solid 0.6
-set boxwidth 0.6
-set yrange [0:*]
-set xtics norotate
-set ylabel "us"
-unset key
-plot "%s" using 1:3:xtic(2) with boxes
-""" % (bench_dir, ndata))
+        script.append(bar_chart(
+            "%s/guest-nop.png" % bench_dir, "640,400",
+            "Debian guest: gem_exec_nop (sync), us per request", "us",
+            "norotate", 'plot "%s" using 1:3:xtic(2) with boxes' % ndata))
         done.append("guest-nop.png")
     if not script:
         return []
