@@ -59,24 +59,13 @@ BENCH_RUN_regs    = $(QEMU_BUILD)/$(BENCH_NINJA_regs)
 # Command submission end to end: bench-helper-cs's blit workload run
 # directly on the software Haswell (the helper's own bench) and through the
 # whole device (tests/qtest/vgt-submit-bench.c: TAIL write, scan, audit,
-# copy, schedule, execute, completion), side by side.
+# copy, schedule, execute, completion), side by side in interleaved rounds
+# (tests/bench/vgt-bench-submit.sh).
 bench-submit: qemu $(BUILD)/helper/bench-helper-cs $(BENCH_HOSTD)
 BENCH_NINJA_submit := tests/qtest/vgt-submit-bench
-BENCH_RUN_submit = \
-	direct=$$($(BENCH_HELPER_ENV) $(BUILD)/helper/bench-helper-cs direct \
-	    2>/dev/null | awk '/^direct/ { print $$2 }'); \
-	out=$$($(BENCH_QTEST_ENV) $(BENCH_HELPER_ENV) \
-	    $(QEMU_BUILD)/$(BENCH_NINJA_submit) 2>/dev/null); \
-	device=$$(echo "$$out" | awk '/^through the device +[0-9]/ { print $$4 }'); \
-	hostd=$$(echo "$$out" | awk '/^through the device and vgt-hostd/ { print $$6 }'); \
-	echo "vgt submission: bench-helper-cs's blit workload, workloads per second"; \
-	echo "  directly on the software Haswell   $$direct/s"; \
-	echo "  through the device (qtest guest)   $$device"; \
-	echo "  ... and vgt-hostd (socket)         $$hostd"; \
-	awk -v d="$${direct%/s}" -v m="$${device%/s}" -v h="$${hostd%/s}" \
-	    'BEGIN { if (d > 0) { \
-	    printf "  device / direct                    %.2fx\n", m / d; \
-	    printf "  device + vgt-hostd / direct        %.2fx\n", h / d } }'
+BENCH_RUN_submit = $(BENCH_QTEST_ENV) $(BENCH_HELPER_ENV) \
+	$(TOP)/tests/bench/vgt-bench-submit.sh $(BUILD)/helper/bench-helper-cs \
+	$(QEMU_BUILD)/$(BENCH_NINJA_submit)
 
 # The host helper's own benches (tests/unit/helper/bench-helper-*.c): GTT
 # writes and the blit workload, embedded next to vgt-hostd.

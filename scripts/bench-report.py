@@ -27,7 +27,7 @@ class Figure:
     """One measured figure, against a reference and a goal."""
 
     def __init__(self, key, what, value, unit, ref_what=None, ref=None,
-                 goal=None, goal_kind=">=", ratio=None, note=""):
+                 goal=None, goal_kind=">=", ratio=None, note="", rng=None):
         self.key = key
         self.what = what
         self.value = value
@@ -40,6 +40,7 @@ class Figure:
         self.goal = goal
         self.goal_kind = goal_kind
         self.note = note
+        self.rng = rng          # (lowest, highest) ratio of the run's rounds
 
     def status(self):
         if self.goal is None or self.ratio is None:
@@ -82,26 +83,39 @@ def parse(bench_dir):
     t = read(bench_dir, "helper-cs")
     m = re.search(r"^\s+workloads\s+([\d.]+)/s\s+([\d.]+)/s\s+([\d.]+)/s",
                   t, re.M)
+    r = re.search(r"^\s+ratio\s+1\.00x\s+([\d.]+)x\s+([\d.]+)x", t, re.M)
+    g = re.search(r"^\s+range\s+([\d.]+)-([\d.]+)x\s+([\d.]+)-([\d.]+)x",
+                  t, re.M)
     if m:
         d, e, s = (num(x) for x in m.groups())
         figs.append(Figure("wl-embedded", "blit workload, helper embedded",
-                           e, "/s", "direct", d, 0.97))
+                           e, "/s", "direct", d, 0.97,
+                           ratio=num(r.group(1)) if r else None,
+                           rng=(num(g.group(1)), num(g.group(2))) if g
+                           else None))
         figs.append(Figure("wl-socket", "blit workload, helper vgt-hostd",
-                           s, "/s", "direct", d, 0.97))
+                           s, "/s", "direct", d, 0.97,
+                           ratio=num(r.group(2)) if r else None,
+                           rng=(num(g.group(3)), num(g.group(4))) if g
+                           else None))
 
     t = read(bench_dir, "submit")
     d = re.search(r"directly on the software Haswell\s+([\d.]+)/s", t)
-    dev = re.search(r"through the device \(qtest guest\)\s+([\d.]+)/s", t)
-    hd = re.search(r"and vgt-hostd \(socket\)\s+([\d.]+)/s", t)
-    if d and dev:
-        figs.append(Figure("wl-device", "blit workload through the device",
-                           num(dev.group(1)), "/s", "direct",
-                           num(d.group(1)), 0.97))
-    if d and hd:
-        figs.append(Figure("wl-device-hostd",
-                           "... through the device and vgt-hostd",
-                           num(hd.group(1)), "/s", "direct",
-                           num(d.group(1)), 0.97))
+    for key, what, label, rlabel in (
+            ("wl-device", "blit workload through the device",
+             r"through the device \(qtest guest\)",
+             r"device / direct"),
+            ("wl-device-hostd", "... through the device and vgt-hostd",
+             r"and vgt-hostd \(socket\)", r"device \+ vgt-hostd / direct")):
+        m = re.search(label + r"\s+([\d.]+)/s", t)
+        r = re.search(rlabel + r"\s+([\d.]+)x(?:\s+\(([\d.]+)-([\d.]+)\))?",
+                      t)
+        if d and m:
+            figs.append(Figure(key, what, num(m.group(1)), "/s", "direct",
+                               num(d.group(1)), 0.97,
+                               ratio=num(r.group(1)) if r else None,
+                               rng=(num(r.group(2)), num(r.group(3)))
+                               if r and r.group(2) else None))
 
     t = read(bench_dir, "cmd")
     sc = re.search(r"scan \(decode \+ audit \+ copy\)\s+([\d.]+) MB/s", t)
@@ -253,8 +267,10 @@ def table(figs, spread):
         s = spread.get(g.key, [])
         sp = ("%.2f-%.2f (%d)" % (min(s), max(s), len(s)) if len(s) > 1
               else "-")
-        rows.append((g.what, fmt(g.value, g.unit), ref,
-                     "%.3g" % g.ratio if g.ratio is not None else "-", sp,
+        ratio = "%.3g" % g.ratio if g.ratio is not None else "-"
+        if g.rng:
+            ratio += " (%.2f-%.2f)" % g.rng
+        rows.append((g.what, fmt(g.value, g.unit), ref, ratio, sp,
                      "%s %g" % (g.goal_kind, g.goal) if g.goal is not None
                      else "-", g.status()))
     return rows
@@ -365,7 +381,8 @@ def main(argv):
         f.write("- commit: %s, %s\n- machine: %s\n\n" % (rev, stamp, mach))
         f.write("Each figure is measured side by side with its reference "
                 "in the same run (docs/bench.md says how); *ratio* is "
-                "measured / reference (for times: reference / measured), "
+                "measured / reference (for times: reference / measured; "
+                "in brackets the lowest and highest of the run's rounds), "
                 "*spread* the lowest and highest ratio of the last %d runs "
                 "of `make bench` on this machine "
                 "(build/bench/history.tsv).\n\n" % HISTORY_KEEP)

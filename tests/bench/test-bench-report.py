@@ -16,10 +16,10 @@ import tempfile
 
 # key: (value, reference, goal) as the samples hold them
 EXPECT = {
-    "wl-embedded": (9289, 10293, 0.97),
-    "wl-socket": (7291, 10293, 0.97),
-    "wl-device": (5465, 9856, 0.97),
-    "wl-device-hostd": (8308, 9856, 0.97),
+    "wl-embedded": (8951, 9857, 0.97),
+    "wl-socket": (7391, 9857, 0.97),
+    "wl-device": (7216, 9888, 0.97),
+    "wl-device-hostd": (4165, 9888, 0.97),
     "scanner": (1716e6, 34926e6, 0.25),
     "gtt-guest-socket": (3843e3, 1e6, 1.0),
     "gtt-guest-embedded": (7352e3, 3843e3, None),
@@ -59,6 +59,17 @@ def main():
         tests.append((ok, "figure %s parsed (%s)" % (
             key, "missing" if g is None else "%r against %r, goal %r" %
             (g.value, g.ref, g.goal))))
+    # ratios are the medians the benchmarks printed, with their ranges
+    ranges = {"wl-embedded": (0.91, (0.90, 0.91)),
+              "wl-socket": (0.75, (0.73, 0.77)),
+              "wl-device": (0.73, (0.45, 0.87)),
+              "wl-device-hostd": (0.43, (0.36, 0.56))}
+    for key, (ratio, rng) in sorted(ranges.items()):
+        g = figs.get(key)
+        tests.append((g is not None and close(g.ratio, ratio) and
+                      g.rng is not None and close(g.rng[0], rng[0]) and
+                      close(g.rng[1], rng[1]),
+                      "%s: median ratio and range of the rounds" % key))
     extra = sorted(set(figs) - set(EXPECT))
     tests.append((not extra, "no figure the test does not know %s" % extra))
     g = figs.get("wl-embedded")
@@ -81,7 +92,8 @@ def main():
                       "command scanner" in r.stdout,
                       "bench-report.py prints the table"))
         tests.append(("| blit workload, helper embedded |" in md and
-                      "0.90-0.90 (2)" in md and "### helper-cs" in md,
+                      "0.91-0.91 (2)" in md and "### helper-cs" in md and
+                      "0.91 (0.90-0.91)" in md,
                       "report.md: table, spread of two runs, outputs"))
     finally:
         shutil.rmtree(d)
