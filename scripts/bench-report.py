@@ -99,6 +99,20 @@ def parse(bench_dir):
                            rng=(num(g.group(3)), num(g.group(4))) if g
                            else None))
 
+    m = re.search(r"large workload .*, ([\d.]+)/s direct:\n\s+large\s+1\.00x"
+                  r"\s+([\d.]+)x\s+([\d.]+)x\s*.*\n\s+range\s+([\d.]+)-"
+                  r"([\d.]+)x\s+([\d.]+)-([\d.]+)x", t)
+    if m:
+        v = [num(x) for x in m.groups()]
+        figs.append(Figure("wl-large-embedded",
+                           "large workload (12x), helper embedded",
+                           v[0] * v[1], "/s", "direct", v[0], ratio=v[1],
+                           rng=(v[3], v[4])))
+        figs.append(Figure("wl-large-socket",
+                           "large workload (12x), helper vgt-hostd",
+                           v[0] * v[2], "/s", "direct", v[0], ratio=v[2],
+                           rng=(v[5], v[6])))
+
     t = read(bench_dir, "submit")
     d = re.search(r"directly on the software Haswell\s+([\d.]+)/s", t)
     for key, what, label, rlabel in (

@@ -48,11 +48,37 @@
 #define WINDOW          16
 #define ROUNDS          3       /* interleaved rounds of the three paths */
 #define SLOT            512u
+#define DIRECT_GM       (8u << 20)      /* client_up's mappable GM */
+
+/*
+ * The large workload: one fill of 1024x768 at 32 bpp (3 MiB, 12 times
+ * the small one's pixels, ending where the GM's frames wrap to the RAM's
+ * first page again), then the seqno and the interrupt: what the
+ * mediation costs when the guest's work is large.
+ */
+static bool large;
+
+static guint32 build_large(guint32 *dw, guint32 gm, guint32 seq)
+{
+    guint32 n = 0;
+
+    dw[n++] = 0x54300004;                           /* XY_COLOR_BLT */
+    dw[n++] = (3u << 24) | (0xf0u << 16) | 4096;
+    dw[n++] = 0;
+    dw[n++] = (768u << 16) | 1024;
+    dw[n++] = gm + VGT_BLIT_LIN_OFF;
+    dw[n++] = 0xff000000 | seq;
+    dw[n++] = 0x10800001;                           /* MI_STORE_DATA_INDEX */
+    dw[n++] = 0x100;
+    dw[n++] = seq;
+    dw[n++] = 0x01000000;                           /* MI_USER_INTERRUPT */
+    return n;
+}
 
 /* Builds the workload at dw for GM base gm (RAM page i = GM page i). */
 static guint32 build(guint32 *dw, guint32 gm, guint32 seq)
 {
-    return vgt_blit_workload(dw, gm, seq);
+    return large ? build_large(dw, gm, seq) : vgt_blit_workload(dw, gm, seq);
 }
 
 static void *alloc_pages(size_t size)
@@ -81,9 +107,10 @@ static double run_direct(void)
     if (gpu.ops->dma_map(sw, ram, RAM_SIZE, &dma)) {
         g_error("dma_map");
     }
-    for (guint32 i = 0; i < RAM_SIZE / 4096; i++) {
+    /* 8 MiB of GM over the RAM's frames again and again, as client_up */
+    for (guint32 i = 0; i < DIRECT_GM / 4096; i++) {
         gpu.ops->gtt_write(sw, (gm >> 12) + i,
-                   hsw_pte_encode(dma + i * 4096ull,
+                   hsw_pte_encode(dma + (i % (RAM_SIZE / 4096)) * 4096ull,
                           HSW_PTE_VALID));
     }
     gpu.ops->write32(sw, HWS_PGA_BCS, gm);
@@ -96,12 +123,14 @@ static double run_direct(void)
             x.len = n * 4;
             x.nr_ranges = 1;
             x.range[0].base = gm;
-            x.range[0].size = RAM_SIZE;
+            x.range[0].size = DIRECT_GM;
             x.max_cmds = 1 << 20;
             x.max_bytes = 256 << 20;
             gpu.ops->engine_exec(sw, VGT_ENGINE_BCS, &x);
             if (x.status != VGT_EXEC_DONE) {
-                g_error("direct: workload failed");
+                g_error("direct: workload failed (%u, cmd 0x%08x at 0x%llx)",
+                        x.status, x.fault_cmd,
+                        (unsigned long long)x.fault_addr);
             }
             done++;
         }
@@ -615,10 +644,17 @@ static void engine_wait(bool hostile, bool preemptible, double *max_us,
     g_free(lat);
 }
 
+/* "PHASE-large": the phase with the large workload. */
+static bool argc_large(const char *what)
+{
+    return g_str_has_suffix(what, "-large");
+}
+
 /*
  * One throughput phase alone, for a profiler (`perf record
  * bench-helper-cs embedded`, docs/bench.md): direct, embedded or socket
- * for SECONDS; prints workloads per second.
+ * for SECONDS, with the large workload when "-large" follows; prints
+ * workloads per second.
  */
 static int run_one(const char *what, const char *bin, const char *path)
 {
@@ -626,6 +662,10 @@ static int run_one(const char *what, const char *bin, const char *path)
     int status;
     pid_t pid;
 
+    if (argc_large(what)) {
+        large = true;
+        what = g_strndup(what, strlen(what) - strlen("-large"));
+    }
     if (!strcmp(what, "direct")) {
         rate = run_direct();
     } else if (!strcmp(what, "embedded")) {
@@ -636,7 +676,8 @@ static int run_one(const char *what, const char *bin, const char *path)
         kill(pid, SIGTERM);
         waitpid(pid, &status, 0);
     } else {
-        fprintf(stderr, "usage: bench-helper-cs [direct|embedded|socket]\n");
+        fprintf(stderr, "usage: bench-helper-cs [direct|embedded|socket]"
+                "[-large]\n");
         return 2;
     }
     printf("%s %.0f workloads/s\n", what, rate);
@@ -649,7 +690,8 @@ int main(int argc, char **argv)
     const char *dir = g_getenv("VGT_TEST_DIR");
     double direct, emb, sock, emb_sw_ns, sock_sw_ns;
     double rd[ROUNDS], re[ROUNDS], rs[ROUNDS];
-    double ratio_e[ROUNDS], ratio_s[ROUNDS];
+    double ratio_e[ROUNDS], ratio_s[ROUNDS], lre[ROUNDS], lrs[ROUNDS];
+    double l_direct;
     double lat[2][2][2];        /* transport, hostile, max/median */
     double wait[3][2];          /* idle, run whole, preempted: max/median */
     guint64 fills[3];
@@ -680,11 +722,20 @@ int main(int argc, char **argv)
         ratio_e[r] = re[r] / rd[r];
         ratio_s[r] = rs[r] / rd[r];
     }
-    kill(pid, SIGTERM);
-    waitpid(pid, &status, 0);
     direct = median(rd, ROUNDS);
     emb = median(re, ROUNDS);
     sock = median(rs, ROUNDS);
+    /* the same with the large workload */
+    large = true;
+    for (int r = 0; r < ROUNDS; r++) {
+        rd[r] = run_direct();
+        lre[r] = run_ops(&vgt_host_embedded_ops, NULL) / rd[r];
+        lrs[r] = run_ops(&vgt_host_socket_ops, path) / rd[r];
+    }
+    large = false;
+    l_direct = median(rd, ROUNDS);
+    kill(pid, SIGTERM);
+    waitpid(pid, &status, 0);
     run_switch(&vgt_host_embedded_ops, NULL, &emb_sw_ns, &emb_sw);
     for (int h = 0; h < 2; h++) {
         gtt_latency(&vgt_host_embedded_ops, NULL, h, &lat[0][h][0],
@@ -717,6 +768,13 @@ int main(int argc, char **argv)
            "range", "", lowest(ratio_e, ROUNDS), highest(ratio_e, ROUNDS),
            lowest(ratio_s, ROUNDS), highest(ratio_s, ROUNDS));
     printf("  %-10s %12s %11.2fx\n", "socket/emb", "", sock / emb);
+    printf("the large workload (one 1024x768 fill, 12x the pixels; seqno "
+           "+ irq), %.0f/s direct:\n", l_direct);
+    printf("  %-10s %12s %11.2fx %11.2fx   (mediated / direct)\n",
+           "large", "1.00x", median(lre, ROUNDS), median(lrs, ROUNDS));
+    printf("  %-10s %12s %6.2f-%.2fx %6.2f-%.2fx   (lowest-highest round)\n",
+           "range", "", lowest(lre, ROUNDS), highest(lre, ROUNDS),
+           lowest(lrs, ROUNDS), highest(lrs, ROUNDS));
     printf("context switch (2 instances alternating on BCS, "
            "save + restore of %u registers):\n",
            hsw_engine_ctx_regs(VGT_ENGINE_BCS, regs, flags));
