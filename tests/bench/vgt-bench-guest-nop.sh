@@ -21,15 +21,23 @@ mkdir -p "$out"
     --initrd "$initrd" --out "$out" --accel "$accel" --timeout 900 \
     --append "vgtguest.nopbench=$secs" > "$out/boot.out" 2>&1 || true
 
-echo "vgt guest: gem_exec_nop (sync) in the Debian guest, one request at a time,"
-echo "  ${secs} s per engine (q35, -accel $accel, $(nproc) host CPUs; boot log: $out)"
-if ! grep -q 'VGT-GUEST: gem nop-result' "$out/serial.log" 2>/dev/null; then
-    echo "  no result: the guest did not run the benchmark ($(cat "$out/result.txt" 2>/dev/null || echo 'no result.txt'))"
-    grep 'VGT-GUEST: gem nop' "$out/serial.log" 2>/dev/null | sed 's/^/  /' || true
+echo "vgt guest: gem_exec_nop (sync) in the Debian guest," \
+    "one request at a time,"
+echo "  ${secs} s per engine (q35, -accel $accel, $(nproc) host CPUs;" \
+    "boot log: $out)"
+# (the serial console's lines end in CR LF)
+tr -d '\r' < "$out/serial.log" > "$out/serial.txt" 2>/dev/null || true
+if ! grep -q 'VGT-GUEST: gem nop-result' "$out/serial.txt"; then
+    why=$(cat "$out/result.txt" 2>/dev/null || echo 'no result.txt')
+    echo "  no result: the guest did not run the benchmark ($why)"
+    grep 'VGT-GUEST: gem nop' "$out/serial.txt" | sed 's/^/  /' || true
     exit 1
 fi
 printf '  %-8s %12s %10s\n' engine "us per exec" execs
-sed -n 's/.*VGT-GUEST: gem nop engine=\([a-z0-9]*\) execs=\([0-9]*\) us=[0-9]* us_per_exec=\([0-9.]*\)\(.*\)$/\1 \3 \2 \4/p' \
-    "$out/serial.log" | while read -r eng us n rest; do
-    printf '  %-8s %12s %10s%s\n' "$eng" "$us" "$n" "${rest:+  $rest}"
+grep 'VGT-GUEST: gem nop engine=' "$out/serial.txt" | while read -r line; do
+    eng=$(echo "$line" | sed -n 's/.* engine=\([a-z0-9]*\).*/\1/p')
+    n=$(echo "$line" | sed -n 's/.* execs=\([0-9]*\).*/\1/p')
+    us=$(echo "$line" | sed -n 's/.* us_per_exec=\([0-9.]*\).*/\1/p')
+    err=$(echo "$line" | sed -n 's/.* \(error=.*\)$/\1/p')
+    printf '  %-8s %12s %10s%s\n' "$eng" "$us" "$n" "${err:+  $err}"
 done

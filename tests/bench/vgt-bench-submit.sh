@@ -26,16 +26,23 @@ function med(a,   i, j, t, b) {
         if (b[j] < b[i]) { t = b[i]; b[i] = b[j]; b[j] = t }
     return b[int(n / 2) + 1]
 }
-function lo(a,   i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] < m) m = a[i]; return m }
-function hi(a,   i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] > m) m = a[i]; return m }
+function lo(a,   i, m) {
+    m = a[1]; for (i = 2; i <= n; i++) if (a[i] < m) m = a[i]; return m
+}
+function hi(a,   i, m) {
+    m = a[1]; for (i = 2; i <= n; i++) if (a[i] > m) m = a[i]; return m
+}
 { k++; d[k] = $1; m[k] = $2; h[k] = $3
   rm[k] = $1 > 0 ? $2 / $1 : 0; rh[k] = $1 > 0 ? $3 / $1 : 0 }
 END {
-    print "vgt submission: bench-helper-cs'"'"'s blit workload, workloads per second"
+    print "vgt submission: bench-helper-cs'"'"'s blit workload," \
+        " workloads per second"
     printf "  (medians of %d interleaved rounds of 1.5 s each)\n", n
     printf "  directly on the software Haswell   %.0f/s\n", med(d)
     printf "  through the device (qtest guest)   %.0f/s\n", med(m)
     printf "  ... and vgt-hostd (socket)         %.0f/s\n", med(h)
-    printf "  device / direct                    %.2fx   (%.2f-%.2f)\n", med(rm), lo(rm), hi(rm)
-    printf "  device + vgt-hostd / direct        %.2fx   (%.2f-%.2f)\n", med(rh), lo(rh), hi(rh)
+    printf "  device / direct                    %.2fx   (%.2f-%.2f)\n",
+        med(rm), lo(rm), hi(rm)
+    printf "  device + vgt-hostd / direct        %.2fx   (%.2f-%.2f)\n",
+        med(rh), lo(rh), hi(rh)
 }' "$tmp"
