@@ -99,6 +99,21 @@ def parse(bench_dir):
                            rng=(num(g.group(3)), num(g.group(4))) if g
                            else None))
 
+    w = re.search(r"^\s+wake-all\s+1\.00x\s+([\d.]+)x\s+([\d.]+)x.*\n"
+                  r"\s+range\s+([\d.]+)-([\d.]+)x\s+([\d.]+)-([\d.]+)x",
+                  t, re.M)
+    if m and w:
+        d = num(m.group(1))
+        v = [num(x) for x in w.groups()]
+        figs.append(Figure("wl-embedded-wakeall",
+                           "... embedded, every event waking the client",
+                           d * v[0], "/s", "direct", d, ratio=v[0],
+                           rng=(v[2], v[3])))
+        figs.append(Figure("wl-socket-wakeall",
+                           "... vgt-hostd, every event waking the client",
+                           d * v[1], "/s", "direct", d, ratio=v[1],
+                           rng=(v[4], v[5])))
+
     m = re.search(r"large workload .*, ([\d.]+)/s direct:\n\s+large\s+1\.00x"
                   r"\s+([\d.]+)x\s+([\d.]+)x\s*.*\n\s+range\s+([\d.]+)-"
                   r"([\d.]+)x\s+([\d.]+)-([\d.]+)x", t)

@@ -45,8 +45,9 @@ typedef uint64_t vgt_u64;
  * 2: migration (engine registers, dirty log), GTT writes of up to 480
  * entries a call (a migration replays the whole GTT).
  * 3: shared GM slots (16+ instances): GTT swap counters in sched_stats.
+ * 4: notify_policy (when completions and user interrupts wake the client).
  */
-#define VGT_ABI_VERSION         3
+#define VGT_ABI_VERSION         4
 
 /*
  * Error codes.  Every call returns 0 (or a count, where documented) on
@@ -376,6 +377,35 @@ struct vgt_sched_stats {
  */
 #define VGT_PPGTT_NO_PD             (~(vgt_u64)0)
 
+/*
+ * notify_policy(policy) (appended, ABI 4): when this instance's events of
+ * one engine wake the client (signal its event fd / make /dev/vgt
+ * readable).  Waking a sleeping client costs the helper a cross-CPU
+ * wake-up per event; a client that keeps many workloads queued needs to
+ * hear of completions only when its queue runs low, and of user
+ * interrupts only when its VM has them unmasked.  Events that do not wake
+ * are still queued, in order, and arrive with the next events_read (which
+ * the next wake-up prompts):
+ *   engine        VGT_ENGINE_*
+ *   complete_low  a COMPLETE wakes the client only when at most this many
+ *                 of the instance's workloads remain queued on the engine
+ *                 (0: when the queue has drained, which always wakes;
+ *                 VGT_WL_QUEUE_MAX, the default: every COMPLETE)
+ *   user_irq      1 (default): every USER_IRQ wakes; 0: none does
+ *   pad           0
+ * FAULT, HANG, RESET and VBLANK events always wake.  A queue that drains
+ * always wakes, so no event waits longer than the instance's own queued
+ * work on that engine.  The policy survives reset; VGT_E_INVAL for an
+ * engine >= VGT_ENGINE_COUNT, complete_low > VGT_WL_QUEUE_MAX, user_irq
+ * > 1 or pad != 0.
+ */
+struct vgt_notify_policy {
+    vgt_u32 engine;
+    vgt_u32 complete_low;
+    vgt_u32 user_irq;
+    vgt_u32 pad;
+};
+
 #define VGT_ENGINE_REGS_MAX         32
 struct vgt_engine_regs {
     vgt_u32 engine;             /* enum vgt_engine */
@@ -497,5 +527,8 @@ struct vgt_ioc_gm_read {
 /* appended (ABI 3): the shadow PPGTT (ppgtt_sync above) */
 #define VGT_IOC_PPGTT_SYNC \
     _IOWR(VGT_IOCTL_TYPE, 0x14, struct vgt_ioc_ppgtt_sync)
+/* appended (ABI 4): notify_policy above */
+#define VGT_IOC_NOTIFY_POLICY \
+    _IOW(VGT_IOCTL_TYPE, 0x15, struct vgt_notify_policy)
 
 #endif /* HW_VGT_HELPER_ABI_H */

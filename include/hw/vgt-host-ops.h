@@ -63,6 +63,8 @@
  *                address, or VGT_PPGTT_NO_PD); re-validates the shadow
  *                page tables against the guest's; returns the number of
  *                shadow PTEs rewritten (vgt-helper-abi.h)
+ *   notify_policy  when one engine's completions and user interrupts wake
+ *                the client (struct vgt_notify_policy, vgt-helper-abi.h)
  */
 struct vgt_conn;
 struct vgt_host_ops {
@@ -104,6 +106,9 @@ struct vgt_host_ops {
                       uint64_t *bitmap);
     /* Shadow PPGTT (appended). */
     int (*ppgtt_sync)(struct vgt_conn *c, uint64_t pd_gm);
+    /* Event moderation (appended). */
+    int (*notify_policy)(struct vgt_conn *c,
+                         const struct vgt_notify_policy *policy);
 };
 
 extern const struct vgt_host_ops vgt_host_embedded_ops;

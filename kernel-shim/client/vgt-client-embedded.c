@@ -315,6 +315,15 @@ static int emb_ppgtt_sync(struct vgt_conn *c, uint64_t pd_gm)
 	return c->inst ? vgt_inst_ppgtt_sync(c->inst, pd_gm) : -VGT_E_NOINST;
 }
 
+static int emb_notify_policy(struct vgt_conn *c,
+			     const struct vgt_notify_policy *policy)
+{
+	if (!policy)
+		return -VGT_E_INVAL;
+	return c->inst ? vgt_inst_notify_policy(c->inst, policy) :
+			 -VGT_E_NOINST;
+}
+
 static int emb_dirty_read(struct vgt_conn *c, uint64_t gpa, uint64_t npages,
 			  uint64_t *bitmap)
 {
@@ -350,4 +359,5 @@ const struct vgt_host_ops vgt_host_embedded_ops = {
 	.dirty_log = emb_dirty_log,
 	.dirty_read = emb_dirty_read,
 	.ppgtt_sync = emb_ppgtt_sync,
+	.notify_policy = emb_notify_policy,
 };

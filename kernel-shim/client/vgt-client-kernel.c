@@ -415,6 +415,15 @@ static int kern_ppgtt_sync(struct vgt_conn *c, uint64_t pd_gm)
 	return io.changed > (vgt_u32)INT32_MAX ? INT32_MAX : (int)io.changed;
 }
 
+static int kern_notify_policy(struct vgt_conn *c,
+			      const struct vgt_notify_policy *policy)
+{
+	if (!policy)
+		return -VGT_E_INVAL;
+	/* _IOW: the module only reads it */
+	return kern_ioctl(c, VGT_IOC_NOTIFY_POLICY, (void *)policy);
+}
+
 static int kern_dirty_log(struct vgt_conn *c, bool enable)
 {
 	vgt_u32 arg = enable;
@@ -464,4 +473,5 @@ const struct vgt_host_ops vgt_host_kernel_ops = {
 	.dirty_log = kern_dirty_log,
 	.dirty_read = kern_dirty_read,
 	.ppgtt_sync = kern_ppgtt_sync,
+	.notify_policy = kern_notify_policy,
 };

@@ -488,6 +488,15 @@ static int sock_ppgtt_sync(struct vgt_conn *c, uint64_t pd_gm)
 	return count > (uint32_t)INT32_MAX ? INT32_MAX : (int)count;
 }
 
+static int sock_notify_policy(struct vgt_conn *c,
+			      const struct vgt_notify_policy *policy)
+{
+	if (!policy)
+		return -VGT_E_INVAL;
+	return sock_call(c, VGT_MSG_NOTIFY_POLICY, policy, sizeof(*policy), -1,
+			 NULL, 0, NULL, NULL);
+}
+
 /* One packet: VGT_DIRTY_READ_MAX_PAGES' bitmap fits (vgt-wire.c). */
 static int sock_dirty_read(struct vgt_conn *c, uint64_t gpa, uint64_t npages,
 			   uint64_t *bitmap)
@@ -535,4 +544,5 @@ const struct vgt_host_ops vgt_host_socket_ops = {
 	.dirty_log = sock_dirty_log,
 	.dirty_read = sock_dirty_read,
 	.ppgtt_sync = sock_ppgtt_sync,
+	.notify_policy = sock_notify_policy,
 };

@@ -57,6 +57,7 @@
  *                  VGT_DIRTY_READ_MAX_PAGES: its bitmap fits a packet)
  *   PPGTT_SYNC     req: vgt_msg_u64 (pd_gm)      body: -; count = shadow
  *                  PTEs rewritten (appended)
+ *   NOTIFY_POLICY  req: vgt_notify_policy        body: - (appended, ABI 4)
  * Only the SHADOW_MAP reply carries a descriptor.
  */
 enum vgt_msg_type {
@@ -83,7 +84,8 @@ enum vgt_msg_type {
 	VGT_MSG_DIRTY_LOG = 21,
 	VGT_MSG_DIRTY_READ = 22,
 	VGT_MSG_PPGTT_SYNC = 23,
-	VGT_MSG_TYPE_MAX = 23
+	VGT_MSG_NOTIFY_POLICY = 24,
+	VGT_MSG_TYPE_MAX = 24
 };
 
 #define VGT_MSG_FLAG_VERSION_MASK	0xffu

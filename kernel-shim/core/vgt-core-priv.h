@@ -103,6 +103,10 @@ struct vgt_instance {
 	struct vgt_event evq[VGT_EVENT_QUEUE_LEN];
 	void (*notify)(void *opaque);
 	void *notify_opaque;
+	/* notify_policy (event.c): which events wake the client */
+	u32 notify_low[VGT_ENGINE_COUNT];	/* COMPLETE: queued <= this */
+	bool notify_irq[VGT_ENGINE_COUNT];	/* USER_IRQ */
+	bool ev_wake;		/* a queued event woke (or must wake) it */
 
 	struct vgt_stats stats;
 	u32 log_budget;

@@ -117,6 +117,9 @@ int vgt_inst_shadow_attach(struct vgt_instance *inst, void *va, u64 *gm_addr);
 int vgt_inst_submit(struct vgt_instance *inst,
 		    const struct vgt_workload *wl);
 int vgt_inst_set_weight(struct vgt_instance *inst, u32 weight);
+/* Which events wake the client (hw/vgt-helper-abi.h, notify_policy). */
+int vgt_inst_notify_policy(struct vgt_instance *inst,
+			   const struct vgt_notify_policy *policy);
 void vgt_inst_get_sched_stats(struct vgt_instance *inst,
 			      struct vgt_sched_stats *st);
 
@@ -165,6 +168,8 @@ struct vgt_host_sched_stats {
 	u64 switches_skipped;	/* same instance kept the engine */
 	u64 switch_ns;		/* total cost of the real ones */
 	u64 exec_ns;
+	u64 events_woke;	/* events that woke their client */
+	u64 events_held;	/* events queued without a wake (notify_policy) */
 };
 void vgt_host_get_sched_stats(struct vgt_host *host,
 			      struct vgt_host_sched_stats *st);

@@ -167,8 +167,12 @@ void vgt_sched_init_instance(struct vgt_instance *inst)
 	u32 e;
 
 	inst->weight = VGT_WEIGHT_DEFAULT;
-	for (e = 0; e < VGT_ENGINE_COUNT; e++)
+	for (e = 0; e < VGT_ENGINE_COUNT; e++) {
 		vgt_ctx_reset_engine(inst, e);
+		/* every event wakes until the client says otherwise */
+		inst->notify_low[e] = VGT_WL_QUEUE_MAX;
+		inst->notify_irq[e] = true;
+	}
 }
 
 /* Reset/destroy (host lock held): queued work goes, engines forget it. */

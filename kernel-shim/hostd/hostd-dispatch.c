@@ -412,6 +412,7 @@ static const struct {
 	[VGT_MSG_DIRTY_LOG] = { sizeof(struct vgt_msg_u64), 0, 1 },
 	[VGT_MSG_DIRTY_READ] = { sizeof(struct vgt_msg_dirty_read), 0, 1 },
 	[VGT_MSG_PPGTT_SYNC] = { sizeof(struct vgt_msg_u64), 0, 1 },
+	[VGT_MSG_NOTIFY_POLICY] = { sizeof(struct vgt_notify_policy), 0, 1 },
 };
 
 /* Validate the envelope; returns 0 or the error to reply with. */
@@ -690,6 +691,12 @@ static int dispatch_request(struct hostd_client *cl, uint32_t type,
 			return ret;
 		rep->head.count = (uint32_t)ret;
 		return 0;
+	}
+	case VGT_MSG_NOTIFY_POLICY: {
+		struct vgt_notify_policy np;
+
+		memcpy(&np, p, sizeof(np));
+		return vgt_inst_notify_policy(cl->inst, &np);
 	}
 	}
 	return -VGT_E_MSG;

@@ -428,6 +428,7 @@ static int vgt_ioc_inst(struct vgt_file *f, unsigned int cmd,
 		struct vgt_instance_info info;
 		struct vgt_stats st;
 		struct vgt_sched_stats sst;
+		struct vgt_notify_policy np;
 		u32 weight;
 	} u;
 
@@ -478,6 +479,10 @@ static int vgt_ioc_inst(struct vgt_file *f, unsigned int cmd,
 		return vgt_ioc_dirty_read(f, argp);
 	case VGT_IOC_PPGTT_SYNC:
 		return vgt_ioc_ppgtt_sync(f, argp);
+	case VGT_IOC_NOTIFY_POLICY:
+		if (copy_from_user(&u.np, argp, sizeof(u.np)))
+			return -EFAULT;
+		return -vgt_inst_notify_policy(f->inst, &u.np);
 	}
 	return -ENOTTY;
 }
@@ -505,6 +510,7 @@ static bool vgt_ioctl_known(unsigned int cmd)
 	case VGT_IOC_DIRTY_LOG:
 	case VGT_IOC_DIRTY_READ:
 	case VGT_IOC_PPGTT_SYNC:
+	case VGT_IOC_NOTIFY_POLICY:
 		return true;
 	}
 	return false;

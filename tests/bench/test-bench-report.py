@@ -18,6 +18,8 @@ import tempfile
 EXPECT = {
     "wl-embedded": (8835, 9679, 0.97),
     "wl-socket": (6942, 9679, 0.97),
+    "wl-embedded-wakeall": (9679 * 0.86, 9679, None),
+    "wl-socket-wakeall": (9679 * 0.67, 9679, None),
     "wl-large-embedded": (5605 * 0.81, 5605, None),
     "wl-large-socket": (5605 * 0.76, 5605, None),
     "wl-device": (7216, 9888, 0.97),
@@ -64,6 +66,8 @@ def main():
     # ratios are the medians the benchmarks printed, with their ranges
     ranges = {"wl-embedded": (0.91, (0.76, 0.91)),
               "wl-socket": (0.72, (0.71, 0.72)),
+              "wl-embedded-wakeall": (0.86, (0.84, 0.88)),
+              "wl-socket-wakeall": (0.67, (0.66, 0.72)),
               "wl-large-embedded": (0.81, (0.79, 0.91)),
               "wl-large-socket": (0.76, (0.76, 0.86)),
               "wl-device": (0.73, (0.45, 0.87)),

@@ -132,13 +132,13 @@ write('vgt-gtt-walk', 'partition-edges',
       b'\x08' + near_map(-0x1000) + u32(40))
 
 # ---- hostd-wire: one client's packets (fuzz-hostd-wire.c) ----------------
-ABI = 3
+ABI = 4
 HOW_MEMFD, HOW_EVENTFD, HOW_PIPE, HOW_ENVELOPE = 1, 2, 4, 16
 MSG = dict(HELLO=1, CREATE=2, DESTROY=3, RESET=4, INFO=5, MEM_REGISTER=6,
            MEM_UNREGISTER=7, GTT_WRITE=8, GTT_READ=9, FENCE_WRITE=10,
            GM_READ=11, SET_EVENT_FD=12, EVENTS_READ=13, STATS=14,
            SHADOW_MAP=15, SET_WEIGHT=17, SCHED_STATS=18, DIRTY_LOG=21,
-           DIRTY_READ=22, PPGTT_SYNC=23)
+           DIRTY_READ=22, PPGTT_SYNC=23, NOTIFY_POLICY=24)
 
 
 def packet(how, kind, body, seq):
@@ -169,6 +169,14 @@ write('hostd-wire', 'guest-start', conversation(
     (0, 'DIRTY_LOG', u32(1) + u32(0)), (0, 'DIRTY_READ', u64(0) + u64(16)),
     (0, 'RESET', b''), (0, 'MEM_UNREGISTER', u64(0)),
     (0, 'DESTROY', b'')))
+# which events wake the client: a policy per engine, then bad ones
+write('hostd-wire', 'notify-policy', conversation(
+    hello, create, (HOW_EVENTFD, 'SET_EVENT_FD', b''),
+    (0, 'NOTIFY_POLICY', u32(2) + u32(8) + u32(0) + u32(0)),
+    (0, 'NOTIFY_POLICY', u32(0) + u32(0) + u32(1) + u32(0)),
+    (0, 'NOTIFY_POLICY', u32(4) + u32(8) + u32(0) + u32(0)),
+    (0, 'NOTIFY_POLICY', u32(0) + u32(65) + u32(2) + u32(1)),
+    (0, 'EVENTS_READ', u32(64) + u32(0)), (0, 'DESTROY', b'')))
 # the shadow PPGTT: directory entries in the GTT, then syncs (a page
 # directory in the VM's first mappable MiB, none, one outside)
 pd = 0x400000

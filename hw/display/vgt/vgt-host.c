@@ -199,6 +199,12 @@ static int vgt_gone_ppgtt_sync(struct vgt_conn *c, uint64_t pd_gm)
     return -VGT_E_IO;
 }
 
+static int vgt_gone_notify_policy(struct vgt_conn *c,
+                                  const struct vgt_notify_policy *policy)
+{
+    return -VGT_E_IO;
+}
+
 static const struct vgt_host_ops vgt_host_gone_ops = {
     .abi_version = VGT_ABI_VERSION,
     .name = "gone",
@@ -226,6 +232,7 @@ static const struct vgt_host_ops vgt_host_gone_ops = {
     .dirty_log = vgt_gone_dirty_log,
     .dirty_read = vgt_gone_dirty_read,
     .ppgtt_sync = vgt_gone_ppgtt_sync,
+    .notify_policy = vgt_gone_notify_policy,
 };
 
 /*

@@ -1537,6 +1537,133 @@ static void test_dirty_fallback(void)
     env_down(&e);
 }
 
+/* ---- notify_policy ------------------------------------------------------ */
+
+static void count_wake(void *opaque)
+{
+    (*(int *)opaque)++;
+}
+
+/* Submit @n workloads of one user interrupt each on @engine. */
+static void submit_irqs(struct env *e, guint32 engine, int n)
+{
+    static const guint32 wl[] = { MI_USER_INTERRUPT, MI_NOOP };
+
+    for (int i = 0; i < n; i++) {
+        g_assert_cmpint(submit(e, 0, engine, wl, 2, NULL), ==, 0);
+    }
+}
+
+/*
+ * Which events wake the client (hw/vgt-helper-abi.h, notify_policy): a
+ * COMPLETE once at most complete_low workloads are left on its engine,
+ * a USER_IRQ only when user_irq is set; faults, a drained queue and a
+ * half-full event queue always; the events held are all delivered, in
+ * order, and the kernel transport's poll does not see them alone.
+ */
+static void test_notify_policy(void)
+{
+    const struct vgt_notify_policy bad[] = {
+        { VGT_ENGINE_COUNT, 0, 0, 0 }, { VGT_ENGINE_BCS, VGT_WL_QUEUE_MAX + 1,
+                                         0, 0 },
+        { VGT_ENGINE_BCS, 0, 2, 0 }, { VGT_ENGINE_BCS, 0, 0, 1 },
+    };
+    struct vgt_notify_policy np = { VGT_ENGINE_BCS, 2, 0, 0 };
+    const guint32 fault[] = { MI_SET_CONTEXT, 0x101 };
+    const int left_woke[5] = { 0, 0, 1, 2, 3 };   /* after 4, 3, .. 0 left */
+    struct vgt_host_sched_stats hs;
+    struct vgt_event ev[VGT_EVENT_READ_MAX];
+    struct vgt_stats st;
+    struct env e;
+    int woke = 0, n, total;
+
+    env_up(&e);
+    vgt_inst_set_notify(e.inst[0], count_wake, &woke);
+    for (guint32 i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_cmpint(vgt_inst_notify_policy(e.inst[0], &bad[i]), ==,
+                        -VGT_E_INVAL);
+    }
+
+    /* the default: every event wakes */
+    submit_irqs(&e, VGT_ENGINE_BCS, 1);
+    run(&e);
+    g_assert_cmpint(woke, ==, 2);
+    g_assert_cmpint(events(&e, 0, ev, 64), ==, 2);
+
+    /* completions at 2 left or fewer, no user interrupt */
+    woke = 0;
+    g_assert_cmpint(vgt_inst_notify_policy(e.inst[0], &np), ==, 0);
+    submit_irqs(&e, VGT_ENGINE_BCS, 5);
+    for (int i = 0; i < 5; i++) {
+        g_assert_true(vgt_host_sched_run(e.host) == (i < 4));
+        g_assert_cmpint(woke, ==, left_woke[i]);
+        g_assert_cmpuint(vgt_inst_events_pending(e.inst[0]), ==,
+                         woke ? 2 * (i + 1) : 0);
+    }
+    n = events(&e, 0, ev, 64);
+    g_assert_cmpint(n, ==, 10);
+    for (int i = 0; i < n; i++) {
+        g_assert_cmpuint(ev[i].type, ==, i & 1 ? VGT_EVENT_COMPLETE :
+                         VGT_EVENT_USER_IRQ);
+        g_assert_cmpuint(ev[i].unit, ==, VGT_ENGINE_BCS);
+    }
+    g_assert_cmpuint(ev[1].data + 4, ==, ev[9].data);
+    g_assert_cmpuint(vgt_inst_events_pending(e.inst[0]), ==, 0);
+
+    /* a fault wakes at once, its COMPLETE waits with 1 left */
+    woke = 0;
+    np.complete_low = 0;
+    g_assert_cmpint(vgt_inst_notify_policy(e.inst[0], &np), ==, 0);
+    g_assert_cmpint(submit(&e, 0, VGT_ENGINE_BCS, fault, 2, NULL), ==, 0);
+    submit_irqs(&e, VGT_ENGINE_BCS, 1);
+    g_assert_true(vgt_host_sched_run(e.host));
+    g_assert_cmpint(woke, ==, 1);
+    g_assert_cmpint(events(&e, 0, ev, 64), ==, 2);
+    g_assert_cmpuint(ev[0].type, ==, VGT_EVENT_FAULT);
+    g_assert_cmpuint(ev[1].type, ==, VGT_EVENT_COMPLETE);
+    g_assert_false(vgt_host_sched_run(e.host));
+    g_assert_cmpint(woke, ==, 2);           /* drained: wakes */
+    g_assert_cmpint(events(&e, 0, ev, 64), ==, 2);
+
+    /*
+     * Nothing wakes on BCS and RCS until the queue is half full (128
+     * events: 32 workloads on each), long before the queues drain: held
+     * events never make the VM lose any.
+     */
+    woke = 0;
+    np.engine = VGT_ENGINE_RCS;
+    g_assert_cmpint(vgt_inst_notify_policy(e.inst[0], &np), ==, 0);
+    submit_irqs(&e, VGT_ENGINE_BCS, 40);
+    submit_irqs(&e, VGT_ENGINE_RCS, 40);
+    for (int i = 0; i < 31; i++) {
+        vgt_host_sched_run(e.host);
+    }
+    g_assert_cmpint(woke, ==, 0);
+    vgt_host_sched_run(e.host);
+    g_assert_cmpint(woke, ==, 1);
+    run(&e);
+    vgt_inst_get_stats(e.inst[0], &st);
+    g_assert_cmpuint(st.events_lost, ==, 0);
+    total = 0;
+    while ((n = events(&e, 0, ev, G_N_ELEMENTS(ev))) > 0) {
+        total += n;
+    }
+    g_assert_cmpint(total, ==, 160);
+    vgt_host_get_sched_stats(e.host, &hs);
+    g_assert_cmpuint(hs.events_held, >, 0);
+    g_assert_cmpuint(hs.events_woke, >, 0);
+
+    /* the policy survives reset */
+    g_assert_cmpint(vgt_inst_reset(e.inst[0]), ==, 0);
+    woke = 0;
+    submit_irqs(&e, VGT_ENGINE_RCS, 2);
+    g_assert_true(vgt_host_sched_run(e.host));
+    g_assert_cmpint(woke, ==, 0);
+    run(&e);
+    g_assert_cmpint(woke, ==, 1);
+    env_down(&e);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1551,6 +1678,7 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/blt-color-copy", test_blt_color_copy);
     g_test_add_func("/engine/blt-text", test_blt_text);
     g_test_add_func("/engine/audit", test_audit);
+    g_test_add_func("/engine/notify-policy", test_notify_policy);
     g_test_add_func("/sched/shares", test_sched_shares);
     g_test_add_func("/sched/idle-and-starvation",
             test_sched_idle_and_starvation);

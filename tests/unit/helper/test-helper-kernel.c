@@ -188,6 +188,8 @@ static int fake_ioctl(int fd, unsigned long req, void *arg)
             return VGT_E_INVAL;
         }
         return kret(emb->dirty_log(c, fake.last_log));
+    case VGT_IOC_NOTIFY_POLICY:
+        return kret(emb->notify_policy(c, arg));
     case VGT_IOC_DIRTY_READ: {
         struct vgt_dirty_req *io = arg;
 
@@ -503,6 +505,16 @@ static void test_submit_events(void)
     wl.regs[0] = (struct vgt_reg_write){ 0x4280, info.mappable_base };
     g_assert_cmpint(kops->set_weight(c, 99), ==, -VGT_E_INVAL);
     g_assert_cmpint(kops->set_weight(c, 2), ==, 0);
+    {
+        /* notify_policy through the ioctl: refused, then the default */
+        struct vgt_notify_policy np = { VGT_ENGINE_BCS, 0, 2, 0 };
+
+        g_assert_cmpint(kops->notify_policy(c, &np), ==, -VGT_E_INVAL);
+        g_assert_cmpint(kops->notify_policy(c, NULL), ==, -VGT_E_INVAL);
+        np.user_irq = 1;
+        np.complete_low = VGT_WL_QUEUE_MAX;
+        g_assert_cmpint(kops->notify_policy(c, &np), ==, 0);
+    }
     g_assert_cmpint(kops->submit(c, &wl), ==, 0);
     while (!complete) {
         struct pollfd p = { .fd = kops->event_fd(c), .events = POLLIN };

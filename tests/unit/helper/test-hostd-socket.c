@@ -598,6 +598,7 @@ static const guint32 payload_size[VGT_MSG_TYPE_MAX + 1] = {
     [VGT_MSG_ENGINE_REGS_SET] = sizeof(struct vgt_engine_regs),
     [VGT_MSG_DIRTY_LOG] = sizeof(struct vgt_msg_u64),
     [VGT_MSG_DIRTY_READ] = sizeof(struct vgt_msg_dirty_read),
+    [VGT_MSG_NOTIFY_POLICY] = sizeof(struct vgt_notify_policy),
 };
 
 /* Give a raw connection an instance so payload handlers are reached. */
@@ -1316,6 +1317,68 @@ static void test_ppgtt_sync(void)
     close(c.memfd);
 }
 
+/*
+ * notify_policy over the wire (message 24): refusals, and a client woken
+ * only when its queue drains: when poll first says readable, the last of
+ * its three workloads has run, and every event is there, in order.
+ */
+static void test_notify_policy(void)
+{
+    const struct vgt_notify_policy bad[] = {
+        { VGT_ENGINE_COUNT, 0, 0, 0 }, { VGT_ENGINE_RCS, 65, 0, 0 },
+        { VGT_ENGINE_RCS, 0, 2, 0 }, { VGT_ENGINE_RCS, 0, 0, 7 },
+    };
+    struct vgt_notify_policy np = { VGT_ENGINE_RCS, 0, 0, 0 };
+    struct vgt_shadow_info sh;
+    struct vgt_workload wl = { 0 };
+    struct vgt_event ev[8];
+    struct vgt_conn *bare;
+    struct pollfd p;
+    struct client c;
+    guint32 *dw;
+
+    g_assert_cmpint(ops->connect(sock_path, &bare), ==, 0);
+    g_assert_cmpint(ops->notify_policy(bare, &np), ==, -VGT_E_NOINST);
+    ops->disconnect(bare);
+    client_up(&c, 'N');
+    for (guint32 i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_cmpint(ops->notify_policy(c.conn, &bad[i]), ==,
+                        -VGT_E_INVAL);
+    }
+    g_assert_cmpint(ops->notify_policy(c.conn, NULL), ==, -VGT_E_INVAL);
+    g_assert_cmpint(ops->notify_policy(c.conn, &np), ==, 0);
+    g_assert_cmpint(map_page(&c, c.info.mappable_base >> 12, 0), ==, 0);
+    g_assert_cmpint(ops->shadow_map(c.conn, &sh), ==, 0);
+    p = (struct pollfd){ .fd = ops->event_fd(c.conn), .events = POLLIN };
+    for (guint32 i = 0; i < 3; i++) {
+        dw = (guint32 *)(uintptr_t)(sh.hva + i * 64);
+        dw[0] = 0x10800001;     /* MI_STORE_DATA_INDEX 0x100 + 4 i */
+        dw[1] = 0x100 + 4 * i;
+        dw[2] = 0x5eed0 + i;
+        dw[3] = 0x01000000;     /* MI_USER_INTERRUPT */
+        wl.id = 500 + i;
+        wl.start = sh.gm_addr + i * 64;
+        wl.length = 16;
+        wl.engine = VGT_ENGINE_RCS;
+        wl.nr_regs = 1;
+        wl.regs[0].offset = hsw_engines[VGT_ENGINE_RCS].hws_pga;
+        wl.regs[0].value = (guint32)c.info.mappable_base;
+        g_assert_cmpint(ops->submit(c.conn, &wl), ==, 0);
+    }
+    g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
+    g_assert_cmphex(ram32(&c, 0x108), ==, 0x5eed2);
+    g_assert_cmpint(ops->events_read(c.conn, ev, 8), ==, 6);
+    for (guint32 i = 0; i < 6; i++) {
+        g_assert_cmpuint(ev[i].type, ==, i & 1 ? VGT_EVENT_COMPLETE :
+                         VGT_EVENT_USER_IRQ);
+    }
+    g_assert_cmpuint(ev[5].data, ==, 502);
+    g_assert_cmpint(poll(&p, 1, 0), ==, 0);
+    ops->disconnect(c.conn);
+    munmap(c.ram, RAM_SIZE);
+    close(c.memfd);
+}
+
 static void test_destroy_frees(void)
 {
     struct vgt_instance_info again;
@@ -1373,6 +1436,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hostd/quota-flood", test_quota_flood);
     g_test_add_func("/hostd/quota-dma-table", test_quota_dma_table);
     g_test_add_func("/hostd/ppgtt-sync", test_ppgtt_sync);
+    g_test_add_func("/hostd/notify-policy", test_notify_policy);
     g_test_add_func("/hostd/destroy-frees", test_destroy_frees);
     g_test_add_func("/hostd/sigterm", test_sigterm);
     ret = g_test_run();
