@@ -103,9 +103,46 @@ check-asan-suites: check-asan-helper check-asan-qtest check-asan-fuzz
 
 CHECK_TARGETS += check-asan-suites
 
+# ---- make check-tsan -------------------------------------------------------
+# The engines of the software Haswell run at the same time, one scheduler
+# thread each (kernel-shim/user/vgt-sched-thread.c): the helper and
+# vgt-hostd built again with ThreadSanitizer (build/tsan/helper), the
+# suites whose helper runs threads (the scheduler threads, vgt-hostd's)
+# run on that build, and a report is a failure, from the test programs
+# (exit code) or from the daemons they start (their logs).  The suites
+# that judge shares of engine time (engine, hostd-sched) are left out:
+# ThreadSanitizer's slowdown skews them, and they run the scheduler in
+# the test's own thread or judge vgt-hostd, whose socket suite runs here.
+DEB_PACKAGES += libtsan2
+TSAN_BUILD := $(BUILD)/tsan
+TSAN_ENV := TSAN_OPTIONS="halt_on_error=1 exitcode=66"
+TSAN_UNIT_RUNS := isolation:test-helper-isolation lib:test-helper-lib \
+	kernel:test-helper-kernel ppgtt:test-helper-ppgtt
+
+check-tsan-helper:
+	@echo "vgt: the helper's suites with ThreadSanitizer (build/tsan/helper)"
+	@rm -rf $(TSAN_BUILD)/helper/run
+	@$(TSAN_ENV) $(MAKE) -s HELPER_BUILD=$(TSAN_BUILD)/helper \
+	    HELPER_SAN=-fsanitize=thread TAP_DIR=$(TAP_DIR) \
+	    HELPER_TAP_PREFIX=tsan- \
+	    HELPER_UNIT_RUNS="$(TSAN_UNIT_RUNS)" \
+	    HELPER_SOCKET_RUNS=hostd-socket:test-hostd-socket \
+	    check-helper-unit check-helper-socket
+	@{ echo "1..1"; \
+	    if grep -l ThreadSanitizer $(TSAN_BUILD)/helper/run/*.log \
+	        > $(TSAN_BUILD)/hostd-reports 2>/dev/null; then \
+	        echo "not ok 1 - vgt-hostd reported races: $$(tr '\n' ' ' < $(TSAN_BUILD)/hostd-reports)"; \
+	    else echo "ok 1 - the vgt-hostd daemons of the suites reported no race"; fi; \
+	} > $(TAP_DIR)/tsan-hostd.tap
+
+CHECK_TARGETS += check-tsan-helper
+
+check-tsan: check-start check-tsan-helper
+	@$(TOP)/scripts/tap-summary.sh $(TAP_DIR)
+
 # Alone: its own summary (TAP in build/tap, as make check's).
 check-asan: check-start check-asan-suites
 	@$(TOP)/scripts/tap-summary.sh $(TAP_DIR)
 
 .PHONY: check-asan check-asan-suites check-asan-helper check-asan-qtest \
-	check-asan-fuzz
+	check-asan-fuzz check-tsan check-tsan-helper

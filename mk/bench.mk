@@ -96,6 +96,13 @@ bench-scale: $(BUILD)/helper/bench-helper-scale $(BENCH_HOSTD) | $(DEPS_STAMP)
 BENCH_RUN_scale = $(BENCH_HELPER_ENV) $(BUILD)/helper/bench-helper-scale \
 	--plot $(BENCH_DIR)/scale.png
 
+# The engines in parallel (tests/unit/helper/bench-helper-engines.c): k = 1,
+# 2, 4 VMs, each alone on its engine, run by one scheduler thread and by a
+# thread per engine: workloads/s and the speedup over one VM against
+# min(k, CPUs).
+bench-engines: $(BUILD)/helper/bench-helper-engines
+BENCH_RUN_engines = $(BUILD)/helper/bench-helper-engines
+
 # The guest-level figure: IGT's gem_exec_nop ("sync") on each engine inside
 # the Debian guest (tests/bench/vgt-bench-guest-nop.sh; vgt-gem-exec in the
 # migration test's initramfs), under TCG (VGT_BENCH_ACCEL=kvm where KVM works).
@@ -105,7 +112,7 @@ BENCH_RUN_guest = $(TOP)/tests/bench/vgt-bench-guest-nop.sh $(QEMU_BIN) \
 	$(BUILD)/guest $(BUILD)/migration/initramfs.cpio.gz $(BENCH_DIR)/guest
 
 BENCHES := cmd display gtt regs submit helper-gtt helper-cs helper-transport \
-	scale guest
+	scale engines guest
 
 # The one recipe: build what QEMU's build must make, run, record.
 $(addprefix bench-,$(BENCHES)): bench-%:
@@ -114,7 +121,7 @@ $(addprefix bench-,$(BENCHES)): bench-%:
 	@{ $(BENCH_RUN_$*); } | tee $(BENCH_DIR)/$*.txt
 
 BENCH_TARGETS += bench-cmd bench-display bench-gtt bench-regs bench-submit \
-	bench-helper bench-scale bench-guest
+	bench-helper bench-scale bench-engines bench-guest
 
 # The report (scripts/bench-report.py): one table of every figure against
 # its reference and goal, the spread over the last runs (history.tsv),

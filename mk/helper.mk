@@ -52,6 +52,7 @@ HELPER_TESTS += $(HELPER_BUILD)/test-helper-ppgtt
 HELPER_BENCH := $(HELPER_BUILD)/bench-helper-gtt $(HELPER_BUILD)/bench-helper-cs
 HELPER_BENCH += $(HELPER_BUILD)/bench-helper-transport
 HELPER_BENCH += $(HELPER_BUILD)/bench-helper-scale
+HELPER_BENCH += $(HELPER_BUILD)/bench-helper-engines
 
 $(HELPER_OBJ)/%.o: $(HELPER_SRC)/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

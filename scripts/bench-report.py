@@ -189,6 +189,23 @@ def parse(bench_dir):
                                num(m.group(1)), "frames/s", "memcpy",
                                num(lim.group(1))))
 
+    t = read(bench_dir, "engines")
+    rows = dict((int(m.group(1)), (num(m.group(2)), num(m.group(3)),
+                                   int(m.group(4))))
+                for m in re.finditer(r"^\s+(\d)\s+([\d.]+)/s\s+([\d.]+)/s"
+                                     r"\s+[\d.]+x\s+(\d+)x", t, re.M))
+    if 1 in rows:
+        one = rows[1][1]
+        for k in sorted(rows):
+            if k == 1:
+                continue
+            serial, par, ideal = rows[k]
+            figs.append(Figure("engines-%d" % k,
+                               "%d VMs on %d engines, a thread each" % (k, k),
+                               par, "/s", "1 VM x min(VMs, CPUs)",
+                               one * ideal, 0.9,
+                               note="one thread: %.0f/s" % serial))
+
     t = read(bench_dir, "scale")
     m = re.search(r"vgt-hostd: aggregate at N=16 / N=1: ([\d.]+)", t)
     if m:
@@ -422,7 +439,7 @@ def main(argv):
         f.write("## What each benchmark printed\n\n")
         for name in ("helper-cs", "submit", "cmd", "gtt", "helper-gtt",
                      "helper-transport", "display", "regs", "scale",
-                     "guest"):
+                     "engines", "guest"):
             t = read(bench_dir, name).strip()
             if t:
                 t = "\n".join(l for l in t.splitlines()

@@ -54,8 +54,9 @@ static void vgt_dirty_mark(const struct vgt_mem *m, u64 off, u64 len)
 	if (len > m->size - off)
 		len = m->size - off;
 	last = (off + len - 1) >> VGT_PAGE_SHIFT;
+	/* two engines may report writes of one instance at once */
 	for (page = off >> VGT_PAGE_SHIFT; page <= last; page++)
-		m->dirty[page / 64] |= 1ull << (page % 64);
+		vgt_atomic_or64(&m->dirty[page / 64], 1ull << (page % 64));
 }
 
 /* The engine's write report (sched.c hands it to engine_exec). */

@@ -246,9 +246,13 @@ bool vgt_slot_may_run(const struct vgt_instance *inst, u64 now)
 	const struct vgt_instance *res = slot->resident;
 	u32 e;
 
-	if (!res || res == inst ||
-	    (now >= slot->resident_since &&
-	     now - slot->resident_since >= slot->hold_ns))
+	if (!res || res == inst)
+		return true;
+	/* its entries are what a workload on another engine reads now */
+	if (vgt_inst_running(res))
+		return false;
+	if (now >= slot->resident_since &&
+	    now - slot->resident_since >= slot->hold_ns)
 		return true;
 	for (e = 0; e < VGT_ENGINE_COUNT; e++)
 		if (res->eng[e].count)

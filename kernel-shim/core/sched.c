@@ -49,8 +49,8 @@
  */
 #include "vgt-core-priv.h"
 
-void vgt_host_set_kick(struct vgt_host *host, void (*kick)(void *opaque),
-		       void *opaque)
+void vgt_host_set_kick(struct vgt_host *host,
+		       void (*kick)(void *opaque, u32 engine), void *opaque)
 {
 	/* Under qlock too: once this returns, the old kick never runs. */
 	vgt_mutex_lock(&host->lock);
@@ -124,35 +124,51 @@ static struct vgt_instance *vgt_sched_pick(struct vgt_host *host, u32 e)
 	return best;
 }
 
-void vgt_exec_wait_idle(struct vgt_host *host)
+/* host->lock held: whether @inst (NULL: anyone) runs on an engine. */
+static bool vgt_exec_running(const struct vgt_host *host,
+			     const struct vgt_instance *inst)
 {
-	if (!host->exec_inst)
+	u32 e;
+
+	for (e = 0; e < VGT_ENGINE_COUNT; e++)
+		if (host->exec_inst[e] &&
+		    (!inst || host->exec_inst[e] == inst))
+			return true;
+	return false;
+}
+
+bool vgt_inst_running(const struct vgt_instance *inst)
+{
+	return vgt_exec_running(inst->host, inst);
+}
+
+static void vgt_exec_wait(struct vgt_host *host,
+			  const struct vgt_instance *inst)
+{
+	if (!vgt_exec_running(host, inst))
 		return;
 	host->exec_waiters++;
-	while (host->exec_inst)
+	while (vgt_exec_running(host, inst))
 		vgt_cond_wait(&host->exec_cond, &host->lock);
-	/* The scheduler waits for the last waiter before it goes on. */
+	/* The engines wait for the last waiter before they go on. */
 	if (!--host->exec_waiters)
 		vgt_cond_broadcast(&host->exec_cond);
+}
+
+void vgt_exec_wait_idle(struct vgt_host *host)
+{
+	vgt_exec_wait(host, NULL);
 }
 
 void vgt_exec_wait_inst(struct vgt_instance *inst)
 {
-	struct vgt_host *host = inst->host;
-
-	if (host->exec_inst != inst)
-		return;
-	host->exec_waiters++;
-	while (host->exec_inst == inst)
-		vgt_cond_wait(&host->exec_cond, &host->lock);
-	if (!--host->exec_waiters)
-		vgt_cond_broadcast(&host->exec_cond);
+	vgt_exec_wait(inst->host, inst);
 }
 
-/* Host lock held: until the GPU is ours to start a workload on. */
-static void vgt_sched_wait_turn(struct vgt_host *host)
+/* Host lock held: until engine @e is ours to start a workload on. */
+static void vgt_sched_wait_turn(struct vgt_host *host, u32 e)
 {
-	while (host->exec_inst || host->exec_waiters)
+	while (host->exec_inst[e] || host->exec_waiters)
 		vgt_cond_wait(&host->exec_cond, &host->lock);
 }
 
@@ -238,12 +254,11 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 		 * (their changes wait for exec_inst), its GM slot stays loaded
 		 * (only the scheduler swaps), and nothing else runs.
 		 */
-		host->exec_inst = inst;
-		host->exec_engine = e;
+		host->exec_inst[e] = inst;
 		vgt_mutex_unlock(&host->lock);
 		ops->engine_exec(host->gpu.priv, e, &x);
 		vgt_mutex_lock(&host->lock);
-		host->exec_inst = NULL;
+		host->exec_inst[e] = NULL;
 		vgt_cond_broadcast(&host->exec_cond);
 	}
 	dt = vgt_engine_clock_ns() - t0;
@@ -299,35 +314,64 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 	vgt_event_post_locked(inst, VGT_EVENT_COMPLETE, e, wl->id);
 }
 
-bool vgt_host_sched_run(struct vgt_host *host)
+/* Is anything queued on the engines of mask? (host->inst: both locks) */
+static bool vgt_sched_queued(struct vgt_host *host, u32 mask)
 {
-	struct vgt_workload wl;
-	bool more = false, resuming = false;
+	bool more = false;
 	u32 e, k;
 
-	for (e = 0; e < VGT_ENGINE_COUNT; e++) {
-		struct vgt_instance *inst;
-
-		/* The lock is let go between engines: waiters get their turn. */
-		vgt_mutex_lock(&host->lock);
-		vgt_sched_wait_turn(host);
-		vgt_mutex_lock(&host->qlock);
-		inst = vgt_sched_pick(host, e);
-		if (inst) {
-			wl = inst->eng[e].q[inst->eng[e].head];
-			resuming = inst->eng[e].preempted;
-		}
-		vgt_mutex_unlock(&host->qlock);
-		if (inst)
-			vgt_sched_exec(host, e, inst, &wl, resuming);
-		vgt_mutex_unlock(&host->lock);
-	}
 	vgt_mutex_lock(&host->lock);
 	vgt_mutex_lock(&host->qlock);
 	for (e = 0; e < VGT_ENGINE_COUNT && !more; e++)
 		for (k = 1; k <= VGT_MAX_INSTANCES && !more; k++)
-			more = host->inst[k] && host->inst[k]->eng[e].count;
+			more = (mask & (1u << e)) && host->inst[k] &&
+			       host->inst[k]->eng[e].count;
 	vgt_mutex_unlock(&host->qlock);
 	vgt_mutex_unlock(&host->lock);
 	return more;
+}
+
+/* One workload, or one piece of a preempted one, on engine e. */
+static void vgt_sched_run_one(struct vgt_host *host, u32 e)
+{
+	struct vgt_instance *inst;
+	struct vgt_workload wl;
+	bool resuming = false;
+
+	vgt_mutex_lock(&host->lock);
+	vgt_sched_wait_turn(host, e);
+	vgt_mutex_lock(&host->qlock);
+	inst = vgt_sched_pick(host, e);
+	if (inst) {
+		wl = inst->eng[e].q[inst->eng[e].head];
+		resuming = inst->eng[e].preempted;
+	}
+	vgt_mutex_unlock(&host->qlock);
+	if (inst)
+		vgt_sched_exec(host, e, inst, &wl, resuming);
+	vgt_mutex_unlock(&host->lock);
+}
+
+bool vgt_host_sched_run(struct vgt_host *host)
+{
+	u32 e;
+
+	/* The lock is let go between engines: waiters get their turn. */
+	for (e = 0; e < VGT_ENGINE_COUNT; e++)
+		vgt_sched_run_one(host, e);
+	return vgt_sched_queued(host, (1u << VGT_ENGINE_COUNT) - 1);
+}
+
+bool vgt_host_sched_run_engine(struct vgt_host *host, u32 engine)
+{
+	if (engine >= VGT_ENGINE_COUNT)
+		return false;
+	vgt_sched_run_one(host, engine);
+	return vgt_sched_queued(host, 1u << engine);
+}
+
+bool vgt_host_engines_parallel(const struct vgt_host *host)
+{
+	/* an audited workload's copy is one per instance: those run alone */
+	return host->gpu.engines_parallel && host->gpu.view_enforced;
 }

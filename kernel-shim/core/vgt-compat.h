@@ -5,8 +5,8 @@
  * The core is built three ways: inside a Linux kernel module, inside the
  * vgt-hostd daemon and inside QEMU (embedded transport).  Everything it
  * needs from its surroundings is named here once: fixed-width types,
- * zeroed allocation, a mutex and a condition, string helpers and a log
- * sink.
+ * zeroed allocation, a mutex, a reader/writer lock and a condition,
+ * atomic bit operations, string helpers and a log sink.
  */
 #ifndef VGT_COMPAT_H
 #define VGT_COMPAT_H
@@ -24,6 +24,7 @@
 #include <linux/vmalloc.h>
 #include <linux/timekeeping.h>
 #include <linux/wait.h>
+#include <linux/rwsem.h>
 
 static inline u64 vgt_now_ns(void)
 {
@@ -47,6 +48,15 @@ typedef struct mutex vgt_mutex_t;
 #define vgt_mutex_destroy(m)		mutex_destroy(m)
 #define vgt_mutex_lock(m)		mutex_lock(m)
 #define vgt_mutex_unlock(m)		mutex_unlock(m)
+
+/* Many readers or one writer. */
+typedef struct rw_semaphore vgt_rwlock_t;
+#define vgt_rwlock_init(l)		init_rwsem(l)
+#define vgt_rwlock_destroy(l)		do { } while (0)
+#define vgt_read_lock(l)		down_read(l)
+#define vgt_read_unlock(l)		up_read(l)
+#define vgt_write_lock(l)		down_write(l)
+#define vgt_write_unlock(l)		up_write(l)
 
 /*
  * A condition to wait for under a vgt_mutex_t: vgt_cond_wait drops the
@@ -158,6 +168,18 @@ typedef pthread_mutex_t vgt_mutex_t;
 #define vgt_mutex_lock(m)		pthread_mutex_lock(m)
 #define vgt_mutex_unlock(m)		pthread_mutex_unlock(m)
 
+/*
+ * Many readers or one writer (glibc's default lets new readers past a
+ * waiting writer: the core never maps while an engine runs).
+ */
+typedef pthread_rwlock_t vgt_rwlock_t;
+#define vgt_rwlock_init(l)		pthread_rwlock_init((l), NULL)
+#define vgt_rwlock_destroy(l)		pthread_rwlock_destroy(l)
+#define vgt_read_lock(l)		pthread_rwlock_rdlock(l)
+#define vgt_read_unlock(l)		pthread_rwlock_unlock(l)
+#define vgt_write_lock(l)		pthread_rwlock_wrlock(l)
+#define vgt_write_unlock(l)		pthread_rwlock_unlock(l)
+
 /* Waited for with its vgt_mutex_t held; broadcast with it held too. */
 typedef pthread_cond_t vgt_cond_t;
 #define vgt_cond_init(c)		pthread_cond_init((c), NULL)
@@ -180,6 +202,30 @@ void vgt_log(int level, const char *fmt, ...)
 #define vgt_log_info(fmt, ...)	vgt_log(VGT_LOG_INFO, fmt, ##__VA_ARGS__)
 
 #endif /* __KERNEL__ */
+
+/*
+ * Atomic read-modify-writes of words that several engine threads (and
+ * the core) update at once: interrupt latches, dirty bitmaps, counters.
+ */
+static inline void vgt_atomic_or32(u32 *p, u32 bits)
+{
+	__atomic_fetch_or(p, bits, __ATOMIC_SEQ_CST);
+}
+
+static inline void vgt_atomic_and32(u32 *p, u32 bits)
+{
+	__atomic_fetch_and(p, bits, __ATOMIC_SEQ_CST);
+}
+
+static inline void vgt_atomic_or64(u64 *p, u64 bits)
+{
+	__atomic_fetch_or(p, bits, __ATOMIC_RELAXED);
+}
+
+static inline void vgt_atomic_inc64(u64 *p)
+{
+	__atomic_fetch_add(p, 1, __ATOMIC_RELAXED);
+}
 
 #define VGT_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define VGT_MIB(x)		((u64)(x) << 20)

@@ -131,12 +131,15 @@ struct vgt_instance {
  *
  * A workload executes WITHOUT host->lock (sched.c): the scheduler picks
  * and prepares it under the lock (GM slot, context switch, flush), sets
- * exec_inst and drops the lock; the GPU runs it; the scheduler retakes
- * the lock, clears exec_inst and completes it.  Meanwhile other
- * instances' GTT, fence, reset and event traffic goes on.  What must not
- * change under a running workload waits on exec_cond (the wait drops
- * host->lock), counted in exec_waiters so that the scheduler starts no
- * new workload before the waiters have had their turn:
+ * exec_inst[engine] and drops the lock; the GPU runs it; the scheduler
+ * retakes the lock, clears exec_inst[engine] and completes it.  On a GPU
+ * whose engines run concurrently (vgt_host_engines_parallel), each engine
+ * has its scheduler thread and up to one workload per engine runs at a
+ * time, each with its exec_inst.  Meanwhile other instances' GTT, fence,
+ * reset and event traffic goes on.  What must not change under a running
+ * workload waits on exec_cond (the wait drops host->lock), counted in
+ * exec_waiters so that no engine starts a new workload before the
+ * waiters have had their turn:
  *   - vgt_exec_wait_inst: the running instance's memory, dirty log,
  *     reset and destroy (its workload reads them without the lock);
  *   - vgt_exec_wait_idle: whatever changes the GPU's device address
@@ -146,15 +149,18 @@ struct vgt_instance {
  *     blocking on them with host->lock held would stall everyone.
  * GTT and fence writes never wait: a running workload reads only its own
  * instance's GTT entries (its view), and the GM slot it uses cannot be
- * swapped (swaps happen only in the scheduler, between workloads).
+ * swapped (swaps happen only in the scheduler, between workloads, and
+ * never away from an instance running on another engine:
+ * vgt_slot_may_run).  Two engines may run workloads of one instance at
+ * once: what they report into its dirty log is set atomically.
  */
 struct vgt_host {
 	struct vgt_gpu gpu;
 	vgt_mutex_t lock;
 	vgt_mutex_t qlock;
 	vgt_cond_t exec_cond;		/* exec_inst or exec_waiters changed */
-	struct vgt_instance *exec_inst;	/* its workload runs; NULL: idle */
-	u32 exec_engine;
+	/* whose workload runs on each engine; NULL: idle */
+	struct vgt_instance *exec_inst[VGT_ENGINE_COUNT];
 	u32 exec_waiters;
 
 	struct vgt_pool mappable;	/* aperture above the host share */
@@ -184,7 +190,7 @@ struct vgt_host {
 	u64 slice_used[VGT_ENGINE_COUNT];
 	u64 slice_ns;			/* VGT_SCHED_SLICE_NS by default */
 	u32 rr_next[VGT_ENGINE_COUNT];
-	void (*kick)(void *opaque);
+	void (*kick)(void *opaque, u32 engine);
 	void *kick_opaque;
 	struct vgt_host_sched_stats hst;
 	u64 preemptions;		/* workloads stopped at a slice's end */
@@ -256,6 +262,8 @@ void vgt_irq_service_locked(struct vgt_host *host, bool from_irq);
  * Host lock held; return with it held, possibly after dropping it while
  * waiting: until no workload runs (idle), or none of inst's (inst).
  */
+/* host->lock held: does a workload of inst run on an engine now? */
+bool vgt_inst_running(const struct vgt_instance *inst);
 void vgt_exec_wait_idle(struct vgt_host *host);
 void vgt_exec_wait_inst(struct vgt_instance *inst);
 

@@ -144,17 +144,23 @@ int vgt_inst_dirty_read(struct vgt_instance *inst, u64 gpa, u64 npages,
 int vgt_inst_ppgtt_sync(struct vgt_instance *inst, u64 pd_gm);
 
 /*
- * The scheduler runs in a thread outside the core (user/vgt-sched-thread.c
- * in userspace, a kthread on the kernel side): it calls vgt_host_sched_run
- * until it returns false (nothing queued), then sleeps until kick(opaque)
- * is called (with the core's queue lock held: only wake the thread there).
- * Each call runs at most one workload per engine, so clients get the lock
- * in between.  Once vgt_host_set_kick returns, the previous kick is never
- * called again.
+ * The scheduler runs in threads outside the core (user/vgt-sched-thread.c
+ * in userspace, a kthread on the kernel side): one thread calls
+ * vgt_host_sched_run until it returns false (nothing queued on any
+ * engine), then sleeps until kick(opaque, engine) is called (with the
+ * core's queue lock held: only wake the thread there).  Each call runs at
+ * most one workload per engine, so clients get the lock in between.
+ * Where vgt_host_engines_parallel says so, one thread per engine may call
+ * vgt_host_sched_run_engine instead (true while that engine has work
+ * queued), each woken by the kicks of its engine: the engines then run
+ * at the same time.  Once vgt_host_set_kick returns, the previous kick is
+ * never called again.
  */
-void vgt_host_set_kick(struct vgt_host *host, void (*kick)(void *opaque),
-		       void *opaque);
+void vgt_host_set_kick(struct vgt_host *host,
+		       void (*kick)(void *opaque, u32 engine), void *opaque);
 bool vgt_host_sched_run(struct vgt_host *host);
+bool vgt_host_sched_run_engine(struct vgt_host *host, u32 engine);
+bool vgt_host_engines_parallel(const struct vgt_host *host);
 /*
  * The time slice (ns, 10 us .. 1 s; default VGT_SCHED_SLICE_NS in the
  * core's private header): longer slices keep caches warm, shorter ones

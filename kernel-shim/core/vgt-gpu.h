@@ -170,6 +170,12 @@ struct vgt_gpu {
 	 * writes, and dirty logging counts every page the GTT maps instead.
 	 */
 	bool writes_reported;
+	/*
+	 * true: engine_exec may run on several engines at once, one
+	 * workload per engine, from different threads (the software
+	 * Haswell: vgt_host_engines_parallel, user/vgt-sched-thread.c).
+	 */
+	bool engines_parallel;
 };
 
 #endif /* VGT_GPU_H */

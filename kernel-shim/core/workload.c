@@ -132,7 +132,7 @@ int vgt_inst_submit(struct vgt_instance *inst,
 	es->count++;
 	inst->sst.submitted++;
 	if (host->kick)
-		host->kick(host->kick_opaque);
+		host->kick(host->kick_opaque, wl->engine);
 out:
 	vgt_mutex_unlock(&host->qlock);
 	return ret;

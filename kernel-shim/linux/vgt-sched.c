@@ -7,8 +7,12 @@
 #include <linux/sched.h>
 #include "vgt-kmod.h"
 
-/* Called by the core with its queue lock held: only wake the thread. */
-static void vgt_sched_kick(void *opaque)
+/*
+ * Called by the core with its queue lock held: only wake the thread.  One
+ * thread runs every engine in turn (vgt_host_sched_run), whichever the
+ * engine.
+ */
+static void vgt_sched_kick(void *opaque, u32 engine)
 {
 	struct vgt_kdev *kd = opaque;
 

@@ -105,8 +105,8 @@ static int blt_rect(struct swhsw_run *r)
 				s = swhsw_xlate(r, src->ppgtt, sa, n, false);
 				if (!s)
 					return -1;
-				memcpy(r->sw->blt_src, s, n);
-				s = r->sw->blt_src;
+				memcpy(r->sw->eng[r->engine].blt_src, s, n);
+				s = r->sw->eng[r->engine].blt_src;
 			}
 			d = swhsw_xlate(r, dst->ppgtt, da, n, true);
 			if (!d)

@@ -120,8 +120,8 @@ static void store_reg(struct vgt_swhsw *sw, u32 off, u32 val)
 {
 	if (swhsw_reg_masked(sw, off))
 		swhsw_masked_store(sw, off, val);
-	else
-		sw->regs[off / 4] = val;
+	else	/* whole words: other engines' threads read the file too */
+		__atomic_store_n(&sw->regs[off / 4], val, __ATOMIC_RELAXED);
 }
 
 /*
@@ -138,17 +138,17 @@ static void load_register(struct swhsw_run *r, u32 off, u32 val)
 	if ((f & need) == need || ((f & HSW_REG_CMD) && in_ctx_img(r, off)))
 		store_reg(r->sw, off, val);
 	else
-		r->sw->stats.lri_dropped++;
+		vgt_atomic_inc64(&r->sw->stats.lri_dropped);
 }
 
 static u32 read_register(struct swhsw_run *r, u32 off)
 {
 	off &= MI_REG_MASK;
 	if (off == RING_TIMESTAMP(r->base))
-		return (u32)r->sw->timestamp;
+		return (u32)r->sw->eng[r->engine].timestamp;
 	if ((hsw_reg_flags(r->engine, off) & HSW_REG_CTX) ||
 	    in_ctx_img(r, off))
-		return *regp(r, off);
+		return __atomic_load_n(regp(r, off), __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -219,7 +219,7 @@ static int write_operand(struct swhsw_run *r, const u32 *c,
 		v = read_register(r, c[op->data]);
 		break;
 	case HSW_SRC_TIMESTAMP:
-		v = r->sw->timestamp;
+		v = r->sw->eng[r->engine].timestamp;
 		break;
 	case HSW_SRC_DEPTH_COUNT:
 		break;
@@ -369,6 +369,7 @@ void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x)
 	struct swhsw_level stack[SWHSW_LEVELS];
 	u32 since_check = 0;
 	int depth = 0;
+	bool excl;
 
 	x->status = VGT_EXEC_DONE;
 	x->cmds = 0;
@@ -396,8 +397,8 @@ void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x)
 		stack[0].fetch_ppgtt = false;
 	}
 
-	vgt_mutex_lock(&sw->dma_lock);
-	sw->irq_hold = true;
+	excl = swhsw_mem_hold(sw);
+	__atomic_fetch_add(&sw->irq_hold, 1, __ATOMIC_SEQ_CST);
 	/* A blit stopped between bands goes on first, where it stopped. */
 	if (r.blt_pending) {
 		if (swhsw_blt_resume(&r) < 0) {
@@ -413,7 +414,7 @@ void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x)
 		struct hsw_cs_stream next;
 		struct hsw_cmd cmd;
 		const char *why;
-		u32 *c = sw->cmd;
+		u32 *c = sw->eng[engine].cmd;
 		bool call;
 		int ret;
 
@@ -431,7 +432,7 @@ void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x)
 			x->status = VGT_EXEC_HANG;
 			break;
 		}
-		sw->timestamp += 80;		/* ~12.5 MHz-ish model clock */
+		sw->eng[engine].timestamp += 80;	/* ~12.5 MHz model clock */
 		if (swhsw_mem_read(&r, l->fetch_ppgtt, l->ptr, c, 4))
 			break;
 		t.gma = l->ptr;
@@ -518,10 +519,10 @@ void swhsw_engine_exec(void *opaque, u32 engine, struct vgt_gpu_exec *x)
 	if (r.preempted && !r.failed && x->status == VGT_EXEC_DONE)
 		resume_save(&r, engine, stack, depth);
 	if (r.failed)
-		sw->stats.engine_faults++;
-	sw->irq_hold = false;
+		vgt_atomic_inc64(&sw->stats.engine_faults);
+	__atomic_fetch_sub(&sw->irq_hold, 1, __ATOMIC_SEQ_CST);
 	swhsw_dma_release_locked(sw);
-	vgt_mutex_unlock(&sw->dma_lock);
+	swhsw_mem_unhold(sw, excl);
 }
 
 /*

@@ -15,7 +15,7 @@ u32 swhsw_gtt_read(void *opaque, u32 index)
 	struct vgt_swhsw *sw = opaque;
 
 	if (index >= HSW_GTT_ENTRIES) {
-		sw->stats.bad_gtt++;
+		vgt_atomic_inc64(&sw->stats.bad_gtt);
 		return 0;
 	}
 	return sw->gtt[index];
@@ -26,7 +26,7 @@ void swhsw_gtt_write(void *opaque, u32 index, u32 pte)
 	struct vgt_swhsw *sw = opaque;
 
 	if (index >= HSW_GTT_ENTRIES) {
-		sw->stats.bad_gtt++;
+		vgt_atomic_inc64(&sw->stats.bad_gtt);
 		return;
 	}
 	sw->gtt[index] = pte;
@@ -37,7 +37,7 @@ void swhsw_gtt_write_range(void *opaque, u32 index, const u32 *pte, u32 n)
 	struct vgt_swhsw *sw = opaque;
 
 	if (index >= HSW_GTT_ENTRIES || n > HSW_GTT_ENTRIES - index) {
-		sw->stats.bad_gtt++;
+		vgt_atomic_inc64(&sw->stats.bad_gtt);
 		return;
 	}
 	memcpy(&sw->gtt[index], pte, (size_t)n * sizeof(*pte));
@@ -75,7 +75,7 @@ static int swhsw_dma_map_kind(struct vgt_swhsw *sw, void *va, u64 size,
 
 	if (!size || (size & (VGT_PAGE_SIZE - 1)) || !va || size > end)
 		return -VGT_E_INVAL;
-	vgt_mutex_lock(&sw->dma_lock);
+	vgt_write_lock(&sw->dma_lock);
 	if (sw->nr_dma == SWHSW_MAX_DMA)
 		goto out;
 	/* First fit; one guard page between ranges catches overruns. */
@@ -101,7 +101,7 @@ static int swhsw_dma_map_kind(struct vgt_swhsw *sw, void *va, u64 size,
 				VGT_PAGE_SIZE;
 	}
 out:
-	vgt_mutex_unlock(&sw->dma_lock);
+	vgt_write_unlock(&sw->dma_lock);
 	return ret;
 }
 
@@ -110,7 +110,7 @@ void swhsw_dma_unmap(void *opaque, u64 dma_addr, u64 size)
 	struct vgt_swhsw *sw = opaque;
 	u32 i;
 
-	vgt_mutex_lock(&sw->dma_lock);
+	vgt_write_lock(&sw->dma_lock);
 	for (i = 0; i < sw->nr_dma; i++) {
 		if (sw->dma[i].base != dma_addr || sw->dma[i].size != size)
 			continue;
@@ -120,7 +120,7 @@ void swhsw_dma_unmap(void *opaque, u64 dma_addr, u64 size)
 		break;
 	}
 	sw->stats.dma_regions = sw->nr_dma;
-	vgt_mutex_unlock(&sw->dma_lock);
+	vgt_write_unlock(&sw->dma_lock);
 }
 
 /* The dma_map table; caller holds dma_lock. */
@@ -187,13 +187,36 @@ void swhsw_dma_release_locked(struct vgt_swhsw *sw)
 		sw->dma_ops->release(sw->dma_opaque);
 }
 
+/*
+ * The hold of an engine run or a GM access on the table: shared, except
+ * with the embedder's map hooks, which keep a mapping per call: then one
+ * at a time.  Returns whether the hold is exclusive.
+ */
+bool swhsw_mem_hold(struct vgt_swhsw *sw)
+{
+	vgt_read_lock(&sw->dma_lock);
+	if (!sw->dma_ops)
+		return false;
+	vgt_read_unlock(&sw->dma_lock);
+	vgt_write_lock(&sw->dma_lock);
+	return true;
+}
+
+void swhsw_mem_unhold(struct vgt_swhsw *sw, bool excl)
+{
+	if (excl)
+		vgt_write_unlock(&sw->dma_lock);
+	else
+		vgt_read_unlock(&sw->dma_lock);
+}
+
 void vgt_swhsw_set_dma_ops(struct vgt_swhsw *sw,
 			   const struct vgt_swhsw_dma_ops *ops, void *opaque)
 {
-	vgt_mutex_lock(&sw->dma_lock);
+	vgt_write_lock(&sw->dma_lock);
 	sw->dma_ops = ops;
 	sw->dma_opaque = opaque;
-	vgt_mutex_unlock(&sw->dma_lock);
+	vgt_write_unlock(&sw->dma_lock);
 }
 
 /* The dma_map table only (the hook's pointers do not outlive a step). */
@@ -201,9 +224,9 @@ void *vgt_swhsw_dma_to_host(struct vgt_swhsw *sw, u64 dma_addr, u64 len)
 {
 	void *p;
 
-	vgt_mutex_lock(&sw->dma_lock);
+	vgt_read_lock(&sw->dma_lock);
 	p = swhsw_dma_table_lookup(sw, dma_addr, len);
-	vgt_mutex_unlock(&sw->dma_lock);
+	vgt_read_unlock(&sw->dma_lock);
 	return p;
 }
 
@@ -211,10 +234,11 @@ static int swhsw_gm_access(struct vgt_swhsw *sw, u64 gm_addr, u8 *buf,
 			   u32 len, bool write)
 {
 	int ret = 0;
+	bool excl;
 
 	if (gm_addr >= HSW_GM_SIZE || len > HSW_GM_SIZE - gm_addr)
 		return -VGT_E_GM_RANGE;
-	vgt_mutex_lock(&sw->dma_lock);
+	excl = swhsw_mem_hold(sw);
 	while (len) {
 		u32 off = (u32)(gm_addr & (VGT_PAGE_SIZE - 1));
 		u32 chunk = VGT_PAGE_SIZE - off;
@@ -242,7 +266,7 @@ static int swhsw_gm_access(struct vgt_swhsw *sw, u64 gm_addr, u8 *buf,
 		len -= chunk;
 	}
 	swhsw_dma_release_locked(sw);
-	vgt_mutex_unlock(&sw->dma_lock);
+	swhsw_mem_unhold(sw, excl);
 	return ret;
 }
 

@@ -38,20 +38,25 @@ struct vgt_swhsw {
 	u32 nr_ctx_img;
 	u32 ctx_img[SWHSW_CTX_IMG_DWORDS];	/* MI_SET_CONTEXT scratch */
 
-	vgt_mutex_t dma_lock;	/* the engines' path may run elsewhere */
+	/*
+	 * The dma_map table: read by the engines (each for its whole
+	 * workload, several at once) and GM accesses, written by map/unmap.
+	 */
+	vgt_rwlock_t dma_lock;
 	u32 nr_dma;
 	struct swhsw_dma dma[SWHSW_MAX_DMA];	/* sorted by base */
 
 	vgt_irq_handler_t irq_fn;
 	void *irq_opaque;
-	bool irq_hold;		/* inside engine_exec: latch, do not call */
-	struct vgt_swhsw_stats stats;
+	u32 irq_hold;		/* engines inside engine_exec: latch, no call */
+	struct vgt_swhsw_stats stats;	/* engines: vgt_atomic_inc64 */
 
-	/* Engine scratch (one engine runs at a time, under the helper lock). */
-	u32 cmd[SWHSW_CMD_MAX];
-	u8 blt_src[SWHSW_BLT_CHUNK];
-	u8 blt_dst[SWHSW_BLT_CHUNK];
-	u64 timestamp;		/* model clock for timestamp post-syncs */
+	/* Per engine: the engines may run at the same time (swhsw.h). */
+	struct swhsw_engine {
+		u32 cmd[SWHSW_CMD_MAX];		/* the command being run */
+		u8 blt_src[SWHSW_BLT_CHUNK];	/* an overlapping copy */
+		u64 timestamp;		/* its RING_TIMESTAMP, model clock */
+	} eng[HSW_NUM_ENGINES];
 
 	/* The bare GPU (swhsw.h): bus addresses and register-driven rings. */
 	const struct vgt_swhsw_dma_ops *dma_ops;
@@ -92,6 +97,9 @@ u8 *swhsw_dma_lookup_kind_locked(struct vgt_swhsw *sw, u64 dma_addr,
 				 u64 len, bool write, bool pt);
 /* The end of an engine run or GM access: the embedder may unmap. */
 void swhsw_dma_release_locked(struct vgt_swhsw *sw);
+/* Hold the table for an engine run or GM access (swhsw-mem.c). */
+bool swhsw_mem_hold(struct vgt_swhsw *sw);
+void swhsw_mem_unhold(struct vgt_swhsw *sw, bool excl);
 /*
  * swhsw-ppgtt.c: the engines' memory path (dma_lock held).
  * Host pointer of [gma, gma + len), len within one page, to read or

@@ -90,12 +90,18 @@ bool swhsw_reg_masked(struct vgt_swhsw *sw, u32 offset)
 /* A write to a masked register; MI_MODE's MODE_IDLE is status. */
 void swhsw_masked_store(struct vgt_swhsw *sw, u32 offset, u32 value)
 {
-	u32 mask = value >> 16, *r = &sw->regs[offset / 4];
+	u32 mask = value >> 16, *r = &sw->regs[offset / 4], old, new;
 	int e = hsw_engine_of_base(offset & ~(HSW_RING_BLOCK_SIZE - 1));
 
 	if (e >= 0 && offset == RING_MI_MODE(hsw_engines[e].mmio_base))
 		mask &= ~MODE_IDLE;
-	*r = (*r & ~mask) | (value & mask & 0xffff);
+	/* one bus write on hardware: engines may store at the same time */
+	old = __atomic_load_n(r, __ATOMIC_RELAXED);
+	do {
+		new = (old & ~mask) | (value & mask & 0xffff);
+	} while (!__atomic_compare_exchange_n(r, &old, new, false,
+					      __ATOMIC_SEQ_CST,
+					      __ATOMIC_RELAXED));
 }
 
 void swhsw_regs_reset(struct vgt_swhsw *sw)
@@ -111,7 +117,7 @@ void swhsw_regs_reset(struct vgt_swhsw *sw)
 static bool swhsw_reg_ok(struct vgt_swhsw *sw, u32 offset)
 {
 	if (offset >= HSW_MMIO_SIZE || (offset & 3)) {
-		sw->stats.bad_mmio++;
+		vgt_atomic_inc64(&sw->stats.bad_mmio);
 		return false;
 	}
 	return true;
@@ -122,14 +128,30 @@ static inline u32 *reg(struct vgt_swhsw *sw, u32 offset)
 	return &sw->regs[offset / 4];
 }
 
+/*
+ * Registers the engines' threads and the core's may touch at once (the
+ * interrupt registers above all): whole-word loads and stores, as the
+ * bus makes them.
+ */
+static inline u32 reg_load(struct vgt_swhsw *sw, u32 offset)
+{
+	return __atomic_load_n(reg(sw, offset), __ATOMIC_RELAXED);
+}
+
+static inline void reg_store(struct vgt_swhsw *sw, u32 offset, u32 value)
+{
+	__atomic_store_n(reg(sw, offset), value, __ATOMIC_RELAXED);
+}
+
 /* The line is high when the master is on and an enabled IIR bit is set. */
 bool swhsw_irq_pending(struct vgt_swhsw *sw)
 {
-	if (!(*reg(sw, DEIER) & DE_MASTER_IRQ_CONTROL))
+	if (!(reg_load(sw, DEIER) & DE_MASTER_IRQ_CONTROL))
 		return false;
-	return (*reg(sw, GTIIR) & *reg(sw, GTIER)) ||
-	       (*reg(sw, GEN6_PMIIR) & *reg(sw, GEN6_PMIER)) ||
-	       (*reg(sw, DEIIR) & *reg(sw, DEIER) & ~DE_MASTER_IRQ_CONTROL);
+	return (reg_load(sw, GTIIR) & reg_load(sw, GTIER)) ||
+	       (reg_load(sw, GEN6_PMIIR) & reg_load(sw, GEN6_PMIER)) ||
+	       (reg_load(sw, DEIIR) & reg_load(sw, DEIER) &
+		~DE_MASTER_IRQ_CONTROL);
 }
 
 /*
@@ -138,19 +160,21 @@ bool swhsw_irq_pending(struct vgt_swhsw *sw)
  */
 static void swhsw_irq_update(struct vgt_swhsw *sw)
 {
-	if (sw->irq_fn && !sw->irq_hold && swhsw_irq_pending(sw)) {
-		sw->stats.irqs_delivered++;
+	if (sw->irq_fn && !__atomic_load_n(&sw->irq_hold, __ATOMIC_SEQ_CST) &&
+	    swhsw_irq_pending(sw)) {
+		vgt_atomic_inc64(&sw->stats.irqs_delivered);
 		sw->irq_fn(sw->irq_opaque);
 	}
 }
 
+/* Engines latch at the same time, the core acks: atomic updates. */
 static void swhsw_latch(struct vgt_swhsw *sw, u32 isr, u32 imr, u32 iir,
 			u32 bits)
 {
-	*reg(sw, isr) |= bits;
-	*reg(sw, iir) |= bits & ~*reg(sw, imr);
+	vgt_atomic_or32(reg(sw, isr), bits);
+	vgt_atomic_or32(reg(sw, iir), bits & ~reg_load(sw, imr));
 	/* The events are edges: the status bit drops once latched. */
-	*reg(sw, isr) &= ~bits;
+	vgt_atomic_and32(reg(sw, isr), ~bits);
 	swhsw_irq_update(sw);
 }
 
@@ -183,13 +207,12 @@ u32 swhsw_read32(void *opaque, u32 offset)
 		return 0;
 	if (sw->ring_kick && swhsw_ring_read(sw, offset, &v))
 		return v;
-	return *reg(sw, offset);
+	return reg_load(sw, offset);
 }
 
 void swhsw_write32(void *opaque, u32 offset, u32 value)
 {
 	struct vgt_swhsw *sw = opaque;
-	u32 mask;
 
 	if (!swhsw_reg_ok(sw, offset))
 		return;
@@ -199,7 +222,7 @@ void swhsw_write32(void *opaque, u32 offset, u32 value)
 	case DEIIR:
 	case GTIIR:
 	case GEN6_PMIIR:
-		*reg(sw, offset) &= ~value;
+		vgt_atomic_and32(reg(sw, offset), ~value);
 		return;
 	case DEISR:
 	case GTISR:
@@ -211,15 +234,13 @@ void swhsw_write32(void *opaque, u32 offset, u32 value)
 		return;		/* the model's GTT has no WC buffer */
 	case FORCEWAKE_MT:
 		/* Masked register; the wake completes at once. */
-		mask = value >> 16;
-		*reg(sw, offset) = (*reg(sw, offset) & ~mask) |
-				   (value & mask & 0xffff);
-		*reg(sw, FORCEWAKE_ACK_HSW) = *reg(sw, offset);
+		swhsw_masked_store(sw, offset, value);
+		reg_store(sw, FORCEWAKE_ACK_HSW, reg_load(sw, offset));
 		return;
 	default:
 		if (swhsw_reg_masked(sw, offset))
 			swhsw_masked_store(sw, offset, value);
 		else
-			*reg(sw, offset) = value;
+			reg_store(sw, offset, value);
 	}
 }

@@ -42,7 +42,7 @@ struct vgt_swhsw *vgt_swhsw_create(void)
 		vgt_free(sw);
 		return NULL;
 	}
-	vgt_mutex_init(&sw->dma_lock);
+	vgt_rwlock_init(&sw->dma_lock);
 	swhsw_regs_init(sw);
 	vgt_swhsw_reset(sw);
 	return sw;
@@ -52,7 +52,7 @@ void vgt_swhsw_destroy(struct vgt_swhsw *sw)
 {
 	if (!sw)
 		return;
-	vgt_mutex_destroy(&sw->dma_lock);
+	vgt_rwlock_destroy(&sw->dma_lock);
 	vgt_free(sw->regs);
 	vgt_free(sw->gtt);
 	vgt_free(sw);
@@ -80,6 +80,7 @@ void vgt_swhsw_get_gpu(struct vgt_swhsw *sw, struct vgt_gpu *gpu)
 	gpu->dma_limit = HSW_PTE_DMA_LIMIT;
 	gpu->view_enforced = true;
 	gpu->writes_reported = true;	/* swhsw-ppgtt.c */
+	gpu->engines_parallel = true;	/* engine state per engine */
 }
 
 void vgt_swhsw_get_stats(struct vgt_swhsw *sw, struct vgt_swhsw_stats *st)

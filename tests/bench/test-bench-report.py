@@ -31,6 +31,8 @@ EXPECT = {
     "display-contiguous-zc": (225676.7, 1744.6, None),
     "display-contiguous": (1650.0, 1744.6, None),
     "display-scattered": (1381.1, 1744.6, None),
+    "engines-2": (60158, 31941 * 2, 0.9),
+    "engines-4": (58835, 31941 * 2, 0.9),
     "scale-16": (0.91, None, 0.9),
     "scale-share": (1.1, None, 5.0),
     "regs-write": (5.05, 2.45, None),

@@ -14,11 +14,37 @@
  * 256 MiB fill (the workload budget) while VM B's GTT and fence writes
  * and events complete inside it.
  */
+#include <errno.h>
 #include "hsw/hsw-regs.h"
 #include "core/vgt-core-priv.h"
 #include "user/vgt-sched-thread.h"
 #include "hw/vgt-host-ops.h"
 #include "helper-env.h"
+
+/*
+ * pthread's primitives, not GLib's (futexes ThreadSanitizer does not
+ * see): `make check-tsan` runs these suites.  Deadlines are
+ * g_get_monotonic_time() microseconds.
+ */
+static void cond_init_monotonic(pthread_cond_t *c)
+{
+    pthread_condattr_t a;
+
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(c, &a);
+    pthread_condattr_destroy(&a);
+}
+
+/* false: the deadline passed */
+static bool cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m,
+                            gint64 end_us)
+{
+    struct timespec ts = { end_us / G_USEC_PER_SEC,
+                           (end_us % G_USEC_PER_SEC) * 1000 };
+
+    return pthread_cond_timedwait(c, m, &ts) != ETIMEDOUT;
+}
 
 #define MIB(x)          ((guint64)(x) << 20)
 #define RAM_SIZE        MIB(4)
@@ -31,8 +57,8 @@
 /* ---- the gate --------------------------------------------------------- */
 
 static struct {
-    GMutex lock;
-    GCond cond;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
     bool armed;             /* hold the next BCS workloads */
     bool open;
     unsigned int entered;   /* workloads that reached the GPU */
@@ -47,48 +73,48 @@ static void gated_engine_exec(void *gpu, u32 engine, struct vgt_gpu_exec *x)
     bool held = engine == VGT_ENGINE_BCS;
 
     if (held) {
-        g_mutex_lock(&gate.lock);
+        pthread_mutex_lock(&gate.lock);
         gate.entered++;
-        g_cond_broadcast(&gate.cond);
+        pthread_cond_broadcast(&gate.cond);
         while (gate.armed && !gate.open) {
-            g_cond_wait(&gate.cond, &gate.lock);
+            pthread_cond_wait(&gate.cond, &gate.lock);
         }
-        g_mutex_unlock(&gate.lock);
+        pthread_mutex_unlock(&gate.lock);
     }
     gate.real->engine_exec(gpu, engine, x);
     if (held) {
-        g_mutex_lock(&gate.lock);
+        pthread_mutex_lock(&gate.lock);
         gate.finished++;
-        g_cond_broadcast(&gate.cond);
-        g_mutex_unlock(&gate.lock);
+        pthread_cond_broadcast(&gate.cond);
+        pthread_mutex_unlock(&gate.lock);
     }
 }
 
 static void gate_reset(bool armed)
 {
-    g_mutex_lock(&gate.lock);
+    pthread_mutex_lock(&gate.lock);
     gate.armed = armed;
     gate.open = false;
     gate.entered = 0;
     gate.finished = 0;
-    g_mutex_unlock(&gate.lock);
+    pthread_mutex_unlock(&gate.lock);
 }
 
 static void gate_open(void)
 {
-    g_mutex_lock(&gate.lock);
+    pthread_mutex_lock(&gate.lock);
     gate.open = true;
-    g_cond_broadcast(&gate.cond);
-    g_mutex_unlock(&gate.lock);
+    pthread_cond_broadcast(&gate.cond);
+    pthread_mutex_unlock(&gate.lock);
 }
 
 static unsigned int gate_finished(void)
 {
     unsigned int n;
 
-    g_mutex_lock(&gate.lock);
+    pthread_mutex_lock(&gate.lock);
     n = gate.finished;
-    g_mutex_unlock(&gate.lock);
+    pthread_mutex_unlock(&gate.lock);
     return n;
 }
 
@@ -97,13 +123,13 @@ static void gate_wait_entered(unsigned int n)
 {
     gint64 end = g_get_monotonic_time() + WAIT_US;
 
-    g_mutex_lock(&gate.lock);
+    pthread_mutex_lock(&gate.lock);
     while (gate.entered < n) {
-        if (!g_cond_wait_until(&gate.cond, &gate.lock, end)) {
+        if (!cond_wait_until(&gate.cond, &gate.lock, end)) {
             g_error("the workload never reached the GPU");
         }
     }
-    g_mutex_unlock(&gate.lock);
+    pthread_mutex_unlock(&gate.lock);
 }
 
 /* ---- fixture ---------------------------------------------------------- */
@@ -113,8 +139,8 @@ struct iso {
     struct vgt_sched_thread *sched;
 };
 
-static void iso_up(struct iso *t, const struct vgt_create_req *req,
-                   guint32 map_pages)
+static void iso_up_n(struct iso *t, int n, const struct vgt_create_req *req,
+                     guint32 map_pages)
 {
     struct vgt_swhsw *probe = vgt_swhsw_create();
     struct vgt_gpu gpu;
@@ -124,9 +150,15 @@ static void iso_up(struct iso *t, const struct vgt_create_req *req,
     gated_ops = *gpu.ops;
     gated_ops.engine_exec = gated_engine_exec;
     vgt_swhsw_destroy(probe);
-    env_up_ops(&t->e, 2, req, RAM_SIZE, map_pages, false, &gated_ops);
+    env_up_ops(&t->e, n, req, RAM_SIZE, map_pages, false, &gated_ops);
     t->sched = vgt_sched_thread_start(t->e.host);
     g_assert_nonnull(t->sched);
+}
+
+static void iso_up(struct iso *t, const struct vgt_create_req *req,
+                   guint32 map_pages)
+{
+    iso_up_n(t, 2, req, map_pages);
 }
 
 static void iso_down(struct iso *t)
@@ -177,13 +209,13 @@ static void wait_complete(struct env *e, int k, guint64 id)
     }
 }
 
-/* Who runs on the GPU now (the core's own record), and how often A ended. */
+/* Who runs on the blitter now (the core's own record). */
 static struct vgt_instance *exec_inst(struct env *e)
 {
     struct vgt_instance *i;
 
     vgt_mutex_lock(&e->host->lock);
-    i = e->host->exec_inst;
+    i = e->host->exec_inst[VGT_ENGINE_BCS];
     vgt_mutex_unlock(&e->host->lock);
     return i;
 }
@@ -192,8 +224,8 @@ static struct vgt_instance *exec_inst(struct env *e)
 
 struct traffic {
     struct env *e;
-    GMutex lock;
-    GCond cond;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
     bool done;
 };
 
@@ -241,10 +273,10 @@ static gpointer b_traffic(gpointer opaque)
     /* And its GTT again after the reset. */
     g_assert_cmpint(vgt_inst_gtt_write(b, &ent, 1, NULL), ==, 0);
 
-    g_mutex_lock(&t->lock);
+    pthread_mutex_lock(&t->lock);
     t->done = true;
-    g_cond_broadcast(&t->cond);
-    g_mutex_unlock(&t->lock);
+    pthread_cond_broadcast(&t->cond);
+    pthread_mutex_unlock(&t->lock);
     return NULL;
 }
 
@@ -265,18 +297,18 @@ static void test_others_proceed(void)
     g_assert_true(exec_inst(&s.e) == s.e.inst[0]);
 
     t.e = &s.e;
-    g_mutex_init(&t.lock);
-    g_cond_init(&t.cond);
+    pthread_mutex_init(&t.lock, NULL);
+    cond_init_monotonic(&t.cond);
     th = g_thread_new("vm-b", b_traffic, &t);
     end = g_get_monotonic_time() + WAIT_US;
-    g_mutex_lock(&t.lock);
+    pthread_mutex_lock(&t.lock);
     while (!t.done) {
-        if (!g_cond_wait_until(&t.cond, &t.lock, end)) {
+        if (!cond_wait_until(&t.cond, &t.lock, end)) {
             g_error("VM B's GTT/fence/event/reset traffic waits for "
                     "VM A's running workload");
         }
     }
-    g_mutex_unlock(&t.lock);
+    pthread_mutex_unlock(&t.lock);
     g_thread_join(th);
     /* All of it happened while A's workload was on the GPU. */
     g_assert_cmpuint(gate_finished(), ==, 0);
@@ -286,8 +318,8 @@ static void test_others_proceed(void)
     wait_complete(&s.e, 0, id);
     g_assert_cmpuint(rd32(&s.e, 0, FILL_OFF + 15 * 1024 + 1020), ==,
                      0x11223344);
-    g_mutex_clear(&t.lock);
-    g_cond_clear(&t.cond);
+    pthread_mutex_destroy(&t.lock);
+    pthread_cond_destroy(&t.cond);
     iso_down(&s);
 }
 
@@ -522,7 +554,7 @@ static void test_reset_of_huge_fill(void)
 
         vgt_mutex_lock(&s.e.host->lock);
         vgt_mutex_lock(&s.e.host->qlock);
-        started = s.e.host->exec_inst == s.e.inst[0] ||
+        started = s.e.host->exec_inst[VGT_ENGINE_BCS] == s.e.inst[0] ||
                   s.e.inst[0]->eng[VGT_ENGINE_BCS].preempted;
         vgt_mutex_unlock(&s.e.host->qlock);
         vgt_mutex_unlock(&s.e.host->lock);
@@ -546,13 +578,212 @@ static void test_reset_of_huge_fill(void)
     iso_down(&s);
 }
 
+/* ---- the engines in parallel ------------------------------------------ */
+
+#define MI_SDX              0x10800001u     /* MI_STORE_DATA_INDEX */
+#define MI_SDI_GGTT         (0x10000002u | (1u << 22))
+
+/* A store of @value into the status page (GM page 0) on @engine. */
+static guint64 submit_sdx(struct env *e, int k, guint32 engine,
+                          guint32 value)
+{
+    guint32 dw[4] = { MI_SDX, 0x100, value, MI_USER_INTERRUPT };
+    struct vgt_workload wl = { 0 };
+
+    wl.id = ++e->next_id;
+    wl.start = env_shadow_put(e, k, dw, 4);
+    wl.length = sizeof(dw);
+    wl.engine = engine;
+    wl.nr_regs = 1;
+    wl.regs[0].offset = hsw_engines[engine].hws_pga;
+    wl.regs[0].value = (guint32)e->info[k].mappable_base;
+    g_assert_cmpint(vgt_inst_submit(e->inst[k], &wl), ==, 0);
+    return wl.id;
+}
+
+static bool has_completed(struct env *e, int k, guint64 id)
+{
+    struct vgt_event ev[VGT_EVENT_READ_MAX];
+    int n = vgt_inst_events_read(e->inst[k], ev, VGT_EVENT_READ_MAX);
+
+    for (int i = 0; i < n; i++) {
+        if (ev[i].type == VGT_EVENT_COMPLETE && ev[i].data == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * One thread per engine (vgt_host_engines_parallel): while VM A's blit is
+ * held on the blitter, VM B's and A's own work on the render engine
+ * completes.  VM C shares A's GM slot: its work waits until A's blit has
+ * left the GPU (swapping the slot in under it would hand A's workload
+ * C's pages), then runs; each store lands in its own VM's memory.
+ */
+static void test_engines_parallel(void)
+{
+    /* 240 MiB each: two fill the aperture, the third shares the first's */
+    struct vgt_create_req req = { MIB(240), 0, 2, 0 };
+    struct iso s;
+    guint64 fill, c_id;
+    gint64 end;
+
+    gate_reset(true);
+    iso_up_n(&s, 3, &req, RAM_SIZE / 4096);
+    g_assert_cmpuint(vgt_sched_thread_count(s.sched), ==, VGT_ENGINE_COUNT);
+    g_assert_cmphex(s.e.info[2].mappable_base, ==, s.e.info[0].mappable_base);
+    fill = submit_fill(&s.e, 0, s.e.info[0].mappable_base + FILL_OFF, 1024,
+                       64, 0x5a5a5a5a);
+    gate_wait_entered(1);
+
+    wait_complete(&s.e, 1, submit_sdx(&s.e, 1, VGT_ENGINE_RCS, 0xb0b0));
+    wait_complete(&s.e, 0, submit_sdx(&s.e, 0, VGT_ENGINE_VCS, 0xa0a0));
+    g_assert_cmpuint(gate_finished(), ==, 0);
+    g_assert_cmphex(rd32(&s.e, 1, 0x100), ==, 0xb0b0);
+    g_assert_cmphex(rd32(&s.e, 0, 0x100), ==, 0xa0a0);
+
+    c_id = submit_sdx(&s.e, 2, VGT_ENGINE_RCS, 0xc0c0);
+    /* a bounded wait for something that must not happen */
+    end = g_get_monotonic_time() + 200 * 1000;
+    while (g_get_monotonic_time() < end) {
+        g_assert_false(has_completed(&s.e, 2, c_id));
+        g_usleep(1000);
+    }
+    g_assert_cmpuint(gate_finished(), ==, 0);
+    gate_open();
+    wait_complete(&s.e, 0, fill);
+    wait_complete(&s.e, 2, c_id);
+    g_assert_cmphex(rd32(&s.e, 2, 0x100), ==, 0xc0c0);
+    g_assert_cmphex(rd32(&s.e, 0, 0x100), ==, 0xa0a0);
+    g_assert_cmphex(rd32(&s.e, 0, FILL_OFF + 63 * 1024 + 1020), ==,
+                    0x5a5a5a5a);
+    g_assert_cmphex(rd32(&s.e, 2, FILL_OFF), ==, 0);
+    iso_down(&s);
+}
+
+/*
+ * Two VMs keep all four engines busy at once with stores to their own
+ * pages, each ending with a user interrupt, in rounds: every workload
+ * completes, every user interrupt arrives (the engines latch IIR while
+ * the scheduler threads acknowledge it), every store lands, and the
+ * dirty log has every page written (the engines report into one bitmap
+ * at once).
+ */
+#define PAR_ROUNDS          8
+#define PAR_PER_ROUND       32
+#define PAR_STORES          64          /* per workload, long enough to overlap */
+#define PAR_PAGE0           64          /* the stores' first GM page */
+
+/* The value store i of workload (k, round, page) leaves. */
+static guint32 par_value(int k, int round, guint32 page, int i)
+{
+    return (guint32)(k << 28 | round << 24 | i << 12 | page);
+}
+
+static void test_engines_parallel_stress(void)
+{
+    struct vgt_create_req req = { MIB(16), MIB(16), 4, 0 };
+    guint32 irqs[2][VGT_ENGINE_COUNT] = { { 0 } };
+    guint32 done[2] = { 0 };
+    struct iso s;
+
+    gate_reset(false);
+    iso_up(&s, &req, RAM_SIZE / 4096);
+    for (int k = 0; k < 2; k++) {
+        g_assert_cmpint(vgt_inst_dirty_log(s.e.inst[k], true), ==, 0);
+    }
+    for (int round = 0; round < PAR_ROUNDS; round++) {
+        gint64 end = g_get_monotonic_time() + WAIT_US;
+        guint32 want = (round + 1) * PAR_PER_ROUND * VGT_ENGINE_COUNT;
+
+        for (int j = 0; j < PAR_PER_ROUND; j++) {
+            for (guint32 eng = 0; eng < VGT_ENGINE_COUNT; eng++) {
+                for (int k = 0; k < 2; k++) {
+                    guint32 page = PAR_PAGE0 + eng * PAR_PER_ROUND + j;
+                    guint32 dw[PAR_STORES * 4 + 2];
+                    struct vgt_workload wl = { 0 };
+
+                    for (int i = 0; i < PAR_STORES; i++) {
+                        dw[4 * i] = MI_SDI_GGTT;
+                        dw[4 * i + 1] = 0;
+                        dw[4 * i + 2] = (guint32)s.e.info[k].mappable_base +
+                                        page * 4096 + round * 256 + i * 4;
+                        dw[4 * i + 3] = par_value(k, round, page, i);
+                    }
+                    dw[4 * PAR_STORES] = MI_USER_INTERRUPT;
+                    dw[4 * PAR_STORES + 1] = 0;
+                    wl.id = ++s.e.next_id;
+                    wl.start = env_shadow_put(&s.e, k, dw, G_N_ELEMENTS(dw));
+                    wl.length = sizeof(dw);
+                    wl.engine = eng;
+                    g_assert_cmpint(vgt_inst_submit(s.e.inst[k], &wl), ==,
+                                    0);
+                }
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            while (done[k] < want) {
+                struct vgt_event ev[VGT_EVENT_READ_MAX];
+                int n = vgt_inst_events_read(s.e.inst[k], ev,
+                                             VGT_EVENT_READ_MAX);
+
+                for (int i = 0; i < n; i++) {
+                    g_assert_cmpuint(ev[i].unit, <, VGT_ENGINE_COUNT);
+                    if (ev[i].type == VGT_EVENT_USER_IRQ) {
+                        irqs[k][ev[i].unit]++;
+                    } else {
+                        g_assert_cmpuint(ev[i].type, ==, VGT_EVENT_COMPLETE);
+                        done[k]++;
+                    }
+                }
+                if (!n) {
+                    g_assert_cmpint(g_get_monotonic_time(), <, end);
+                    g_usleep(100);
+                }
+            }
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        guint64 bits[(PAR_PAGE0 + VGT_ENGINE_COUNT * PAR_PER_ROUND + 63) / 64];
+        struct vgt_stats st;
+
+        vgt_inst_get_stats(s.e.inst[k], &st);
+        g_assert_cmpuint(st.events_lost, ==, 0);
+        for (guint32 eng = 0; eng < VGT_ENGINE_COUNT; eng++) {
+            g_assert_cmpuint(irqs[k][eng], ==, PAR_ROUNDS * PAR_PER_ROUND);
+        }
+        for (guint32 p = PAR_PAGE0;
+             p < PAR_PAGE0 + VGT_ENGINE_COUNT * PAR_PER_ROUND; p++) {
+            for (int round = 0; round < PAR_ROUNDS; round++) {
+                for (int i = 0; i < PAR_STORES; i++) {
+                    g_assert_cmphex(rd32(&s.e, k, p * 4096 + round * 256 +
+                                         i * 4), ==,
+                                    par_value(k, round, p, i));
+                }
+            }
+        }
+        g_assert_cmpint(vgt_inst_dirty_read(s.e.inst[k], 0,
+                                            G_N_ELEMENTS(bits) * 64, bits),
+                        ==, 0);
+        for (guint32 p = PAR_PAGE0;
+             p < PAR_PAGE0 + VGT_ENGINE_COUNT * PAR_PER_ROUND; p++) {
+            g_assert_true(bits[p / 64] & (1ull << (p % 64)));
+        }
+    }
+    iso_down(&s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     vgt_log_level = -1;
-    g_mutex_init(&gate.lock);
-    g_cond_init(&gate.cond);
+    pthread_mutex_init(&gate.lock, NULL);
+    cond_init_monotonic(&gate.cond);
     g_test_add_func("/isolation/others-proceed", test_others_proceed);
+    g_test_add_func("/isolation/engines-parallel", test_engines_parallel);
+    g_test_add_func("/isolation/engines-parallel-stress",
+                    test_engines_parallel_stress);
     g_test_add_func("/isolation/reset-of-running-vm", test_a_reset);
     g_test_add_func("/isolation/unregister-of-running-vm",
                     test_a_unregister);
