@@ -215,7 +215,6 @@ enum hsw_cmd_error hsw_cs_batch_end(const struct hsw_cs_stream *cur,
 }
 
 /* Post-sync operations of MI_FLUSH_DW (DW0) and PIPE_CONTROL (DW1). */
-#define POST_SYNC(dw)		(((dw) >> 14) & 3)
 #define POST_SYNC_IMM		1
 #define POST_SYNC_DEPTH		2
 #define POST_SYNC_TIMESTAMP	3
@@ -251,7 +250,7 @@ static int hsw_post_sync(struct hsw_cmd_operand *op, const char *what,
 			 const u32 *dw, u32 flags, u8 at, u32 len, bool ggtt,
 			 bool store_index, u8 data)
 {
-	u32 psop = POST_SYNC(flags);
+	u32 psop = HSW_POST_SYNC(flags);
 	u32 bytes = 8;
 	u8 source = HSW_SRC_IMM;
 
@@ -306,9 +305,9 @@ static int hsw_cmd_operands_of(const struct hsw_cmd *cmd, const u32 *dw,
 				   HSW_SPACE_GGTT, dw, 2, ~0xfffu, 4096, false,
 				   HSW_SRC_NONE, 0);
 	case HSW_CMD_FLUSH_DW:		/* DW1 address, DW2.. data */
-		if (!POST_SYNC(dw[0]))
+		if (hsw_cmd_no_operand(cmd->desc->kind, dw))
 			return 0;
-		if (POST_SYNC(dw[0]) == POST_SYNC_DEPTH) {
+		if (HSW_POST_SYNC(dw[0]) == POST_SYNC_DEPTH) {
 			*why = "MI_FLUSH_DW with the reserved post-sync operation 2";
 			return -HSW_CMD_E_FIELD;
 		}
@@ -316,7 +315,7 @@ static int hsw_cmd_operands_of(const struct hsw_cmd *cmd, const u32 *dw,
 				     dw[0], 1, len, dw[1] & MI_FLUSH_DW_USE_GTT,
 				     dw[0] & MI_FLUSH_DW_STORE_INDEX, 2);
 	case HSW_CMD_PIPE_CONTROL:	/* DW1 flags, DW2 address, DW3.. */
-		if (!POST_SYNC(dw[1]))
+		if (hsw_cmd_no_operand(cmd->desc->kind, dw))
 			return 0;
 		return hsw_post_sync(op, "PIPE_CONTROL post-sync write", dw,
 				     dw[1], 2, len,
@@ -569,87 +568,109 @@ static bool hsw_field_extent(const struct hsw_addr_field *f, const u32 *e,
 	return false;
 }
 
-int hsw_cmd_3d_operand(const struct hsw_cmd_3d *c3, const struct hsw_cmd *cmd,
-		       const u32 *dw, const struct hsw_cs_stream *st, u32 *pos,
-		       struct hsw_cmd_operand *op, const char **why)
+/*
+ * Field @f of element @e of the command at @dw, in stream @st: 1 with @op
+ * filled, 0 when the command does not use it, or the negated error with
+ * @why (the policy of hsw_cmd_3d_operand).
+ */
+static int hsw_field_operand(const struct hsw_addr_field *f, const u32 *e,
+			     const u32 *dw, const struct hsw_cs_stream *st,
+			     struct hsw_cmd_operand *op, const char **why)
 {
-	const struct hsw_addr_field *f;
-	const u32 *e;
-	u32 nelem = 1, elem, first = 0;
 	u64 addr, len;
 	u8 bound_dw;
 	bool known;
 
+	op->what = f->name;
+	if (hsw_field_skipped(f, e)) {
+		/* a new bound for a base set earlier: unknown base */
+		if (f->state_base && f->extent == HSW_EXT_BOUND &&
+		    (e[f->end_dw] & f->end_enable) && !st->ppgtt) {
+			*why = "an upper bound without its base in the GGTT";
+			return -HSW_CMD_E_RANGE;
+		}
+		return 0;
+	}
+	addr = e[f->dw] & f->mask;
+	known = hsw_field_extent(f, e, addr, &len, &bound_dw);
+	op->addr = addr;
+	op->space = st->ppgtt ? HSW_SPACE_PPGTT : HSW_SPACE_GGTT;
+	op->source = HSW_SRC_NONE;
+	op->data = 0;
+	op->write = f->write;
+	op->addr_dw = (u8)(e - dw) + f->dw;
+	op->addr_mask = f->mask;
+	op->unbounded = !known;
+	op->bound_dw = bound_dw ? (u8)(e - dw) + bound_dw : 0;
+	op->bound_mask = bound_dw ? f->end_mask : 0;
+	if (st->ppgtt) {
+		if (addr >= HSW_PPGTT_SIZE) {
+			*why = "an address beyond the PPGTT's 2 GiB";
+			return -HSW_CMD_E_RANGE;
+		}
+		/* a bound past the PPGTT bounds nothing more */
+		if (!known)
+			len = 4096;
+		if ((!known || f->extent == HSW_EXT_BOUND) &&
+		    len > HSW_PPGTT_SIZE - addr)
+			len = HSW_PPGTT_SIZE - addr;
+		if (len > HSW_PPGTT_SIZE - addr) {
+			*why = "an extent beyond the PPGTT's 2 GiB";
+			return -HSW_CMD_E_RANGE;
+		}
+	} else if (!known) {
+		if (!f->state_base) {
+			*why = "an extent nothing bounds, in the GGTT";
+			return -HSW_CMD_E_RANGE;
+		}
+		if (!st->privileged) {
+			*why = "an unbounded base in a non-privileged GGTT batch";
+			return -HSW_CMD_E_RANGE;
+		}
+		len = 4096;	/* the page at the base: see hsw-cmd.h */
+	} else if (len > 0xffffffffull) {
+		*why = "an extent of 4 GiB";
+		return -HSW_CMD_E_RANGE;
+	}
+	op->len = (u32)len;
+	return 1;
+}
+
+int hsw_cmd_3d_operand(const struct hsw_cmd_3d *c3, const struct hsw_cmd *cmd,
+		       const u32 *dw, const struct hsw_cs_stream *st, u32 *pos,
+		       struct hsw_cmd_operand *op, const char **why)
+{
+	u32 nelem = 1, elem, field, first = 0, rest;
+	const u32 *e;
+	int r;
+
 	if (c3->elem_len) {
-		if (cmd->len < c3->elem_dw + c3->elem_len ||
-		    (cmd->len - c3->elem_dw) % c3->elem_len) {
+		/* whole elements, counted: a few, cheaper than a division */
+		nelem = 0;
+		rest = cmd->len > c3->elem_dw ? cmd->len - c3->elem_dw : 0;
+		for (; rest >= c3->elem_len; rest -= c3->elem_len)
+			nelem++;
+		if (!nelem || rest) {
 			*why = "a length that is not whole elements";
 			return -HSW_CMD_E_LENGTH;
 		}
-		nelem = (cmd->len - c3->elem_dw) / c3->elem_len;
 		first = c3->elem_dw;
 	} else if (cmd->len != c3->len) {
 		*why = "a length other than the command's";
 		return -HSW_CMD_E_LENGTH;
 	}
-	for (; *pos < nelem * c3->nfields; ++*pos) {
-		elem = *pos / c3->nfields;
-		f = &c3->fields[*pos % c3->nfields];
+	/* the cursor: the element in bits 31:8, its next field in 7:0 */
+	for (elem = *pos >> 8, field = *pos & 0xff; elem < nelem;
+	     elem++, field = 0) {
 		e = dw + first + elem * c3->elem_len;
-		op->what = f->name;
-		if (hsw_field_skipped(f, e)) {
-			/* a new bound for a base set earlier: unknown base */
-			if (f->state_base && f->extent == HSW_EXT_BOUND &&
-			    (e[f->end_dw] & f->end_enable) && !st->ppgtt) {
-				*why = "an upper bound without its base in the GGTT";
-				return -HSW_CMD_E_RANGE;
-			}
-			continue;
+		for (; field < c3->nfields; field++) {
+			r = hsw_field_operand(&c3->fields[field], e, dw, st, op,
+					      why);
+			if (r > 0)
+				*pos = elem << 8 | (field + 1);
+			if (r)
+				return r;
 		}
-		addr = e[f->dw] & f->mask;
-		known = hsw_field_extent(f, e, addr, &len, &bound_dw);
-		op->addr = addr;
-		op->space = st->ppgtt ? HSW_SPACE_PPGTT : HSW_SPACE_GGTT;
-		op->source = HSW_SRC_NONE;
-		op->data = 0;
-		op->write = f->write;
-		op->addr_dw = (u8)(e - dw) + f->dw;
-		op->addr_mask = f->mask;
-		op->unbounded = !known;
-		op->bound_dw = bound_dw ? (u8)(e - dw) + bound_dw : 0;
-		op->bound_mask = bound_dw ? f->end_mask : 0;
-		if (st->ppgtt) {
-			if (addr >= HSW_PPGTT_SIZE) {
-				*why = "an address beyond the PPGTT's 2 GiB";
-				return -HSW_CMD_E_RANGE;
-			}
-			/* a bound past the PPGTT bounds nothing more */
-			if (!known)
-				len = 4096;
-			if ((!known || f->extent == HSW_EXT_BOUND) &&
-			    len > HSW_PPGTT_SIZE - addr)
-				len = HSW_PPGTT_SIZE - addr;
-			if (len > HSW_PPGTT_SIZE - addr) {
-				*why = "an extent beyond the PPGTT's 2 GiB";
-				return -HSW_CMD_E_RANGE;
-			}
-		} else if (!known) {
-			if (!f->state_base) {
-				*why = "an extent nothing bounds, in the GGTT";
-				return -HSW_CMD_E_RANGE;
-			}
-			if (!st->privileged) {
-				*why = "an unbounded base in a non-privileged GGTT batch";
-				return -HSW_CMD_E_RANGE;
-			}
-			len = 4096;	/* the page at the base: see hsw-cmd.h */
-		} else if (len > 0xffffffffull) {
-			*why = "an extent of 4 GiB";
-			return -HSW_CMD_E_RANGE;
-		}
-		op->len = (u32)len;
-		++*pos;
-		return 1;
 	}
 	return 0;
 }

@@ -130,9 +130,14 @@ enum hsw_cmd_error hsw_cmd_decode(u32 dw0, u32 engine, struct hsw_cmd *cmd);
  * Does an engine only skip the command (3D/media state: never executed)?
  * An audit still reads those with address fields (hsw_cmd_3d_lookup).
  */
+static inline bool hsw_cmd_kind_is_skipped(u8 kind)
+{
+	return kind == HSW_CMD_GFX_STATE;
+}
+
 static inline bool hsw_cmd_is_skipped(const struct hsw_cmd *cmd)
 {
-	return cmd->desc->kind == HSW_CMD_GFX_STATE;
+	return hsw_cmd_kind_is_skipped(cmd->desc->kind);
 }
 
 /* DW0 bits of MI_BATCH_BUFFER_START on Haswell. */
@@ -225,6 +230,26 @@ struct hsw_cmd_operand {
 	u32 bound_mask;
 };
 #define HSW_CMD_MAX_OPERANDS	1
+
+/* The post-sync operation of MI_FLUSH_DW (DW0) and PIPE_CONTROL (DW1). */
+#define HSW_POST_SYNC(dw)	(((dw) >> 14) & 3)
+
+/*
+ * A quick answer for the commands that name memory only with some of
+ * their bits: true when a command of kind @kind (its dwords at @dw) names
+ * none (hsw_cmd_operands finds no operand: a flush or PIPE_CONTROL
+ * without a post-sync write), false when it may.
+ */
+static inline bool hsw_cmd_no_operand(u8 kind, const u32 *dw)
+{
+	switch (kind) {
+	case HSW_CMD_FLUSH_DW:
+		return !HSW_POST_SYNC(dw[0]);
+	case HSW_CMD_PIPE_CONTROL:
+		return !HSW_POST_SYNC(dw[1]);
+	}
+	return false;
+}
 
 /*
  * The memory operands of a decoded command (all @cmd->len dwords at @dw,

@@ -793,6 +793,207 @@ static void test_fast_runs(void)
            &s, VGT_CMD_BAD_COMMAND, "past the end");
 }
 
+/*
+ * The short cuts of an untraced scan (runs measured without a decode
+ * each, PIPE_CONTROLs without a post-sync write audited without a call)
+ * against the same scan traced, which decodes every command in full:
+ * the same result and message, the same copies, counts and fixups.
+ */
+static void trace_nothing(void *opaque, unsigned segment, uint32_t offset,
+                          const struct hsw_cmd_trace *t)
+{
+}
+
+static VgtCmdResult scan_both_ways(VgtCmdEnv *env, uint32_t head,
+                                   uint32_t tail)
+{
+    VgtCmdScan fast, slow;
+    VgtCmdResult r;
+    unsigned i;
+
+    env->trace = NULL;
+    r = vgt_cmd_scan_ring(env, RING, RING_SIZE, head, tail, &fast);
+    env->trace = trace_nothing;
+    g_assert_cmpint(vgt_cmd_scan_ring(env, RING, RING_SIZE, head, tail,
+                                      &slow), ==, r);
+    env->trace = NULL;
+    g_assert_cmpstr(fast.why, ==, slow.why);
+    g_assert_cmpstr(fast.remap_refused, ==, slow.remap_refused);
+    g_assert_cmpuint(fast.ndwords, ==, slow.ndwords);
+    g_assert_cmpuint(fast.ncommands, ==, slow.ncommands);
+    g_assert_cmpuint(fast.user_interrupt, ==, slow.user_interrupt);
+    g_assert_cmpuint(fast.ppgtt, ==, slow.ppgtt);
+    g_assert_cmpuint(fast.nsegments, ==, slow.nsegments);
+    for (i = 0; i < fast.nsegments; i++) {
+        const VgtCmdSegment *a = &fast.segment[i], *b = &slow.segment[i];
+
+        g_assert_cmphex(a->gma, ==, b->gma);
+        g_assert_cmpuint(a->ppgtt, ==, b->ppgtt);
+        g_assert_cmpuint(a->privileged, ==, b->privileged);
+        g_assert_cmpuint(a->level, ==, b->level);
+        if (i) {
+            g_assert_cmpuint(a->parent, ==, b->parent);
+            g_assert_cmpuint(a->parent_offset, ==, b->parent_offset);
+        }
+        g_assert_cmpmem(a->copy->data, a->copy->len, b->copy->data,
+                        b->copy->len);
+    }
+    g_assert_cmpuint(!fast.fixups, ==, !slow.fixups);
+    if (fast.fixups) {
+        g_assert_cmpuint(fast.fixups->len, ==, slow.fixups->len);
+        for (i = 0; i < fast.fixups->len; i++) {
+            const VgtCmdFixup *a = &g_array_index(fast.fixups, VgtCmdFixup, i);
+            const VgtCmdFixup *b = &g_array_index(slow.fixups, VgtCmdFixup, i);
+
+            g_assert_cmphex(a->gma, ==, b->gma);
+            g_assert_cmphex(a->len, ==, b->len);
+            g_assert_cmphex(a->cmd_gma, ==, b->cmd_gma);
+            g_assert_cmpstr(a->what, ==, b->what);
+            g_assert_cmpuint(a->offset, ==, b->offset);
+            g_assert_cmphex(a->mask, ==, b->mask);
+            g_assert_cmpuint(a->segment, ==, b->segment);
+            g_assert_cmpuint(a->optional, ==, b->optional);
+        }
+    }
+    vgt_cmd_scan_free(&fast);
+    vgt_cmd_scan_free(&slow);
+    return r;
+}
+
+/* Scan the batch at @bb both ways (a privileged GGTT batch). */
+static VgtCmdResult scan_batch_both_ways(VgtCmdEnv *env, uint32_t bb)
+{
+    PUT(false, RING, MI_BB_START, bb);
+    return scan_both_ways(env, 0, 8);
+}
+
+/* PIPE_CONTROL DW1: a post-sync write of a qword through the GGTT */
+#define PIPE_CONTROL_GGTT_QW    ((1u << 24) | (1u << 14))
+
+static void test_fast_path_boundaries(void)
+{
+    VgtCmdEnv env = env_for(HSW_RCS);
+    uint32_t page = BATCH + 0x2000, bb, p, i, j;
+
+    setup();
+    /* a run whose last command ends where a page does, or past it */
+    for (i = 0; i < 3; i++) {
+        bb = page - 9 * 4 * 20 + 4 * i;
+        for (p = bb, j = 0; j < 20; j++) {
+            p = PUT(false, p, MEDIA_STATE9, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+        PUT(false, p, PIPE_CONTROL4, 0, 0, 0, MI_BB_END);
+        g_assert_cmpint(scan_batch_both_ways(&env, bb), ==, VGT_CMD_OK);
+    }
+    /* audited commands straddling a page, with and without an operand */
+    for (i = 0; i < 4; i++) {
+        p = page - 4 * (i + 1);
+        PUT(false, p, PIPE_CONTROL4, i & 1 ? PIPE_CONTROL_GGTT_QW : 0,
+            i & 2 ? FOREIGN : SCRATCH, 0, MI_BB_END);
+        g_assert_cmpint(scan_batch_both_ways(&env, p), ==,
+                        (i & 3) == 3 ? VGT_CMD_BAD_ADDRESS : VGT_CMD_OK);
+        PUT(false, p, VB(1), VB_MODIFY, i & 2 ? FOREIGN : SCRATCH,
+            (i & 2 ? FOREIGN : SCRATCH) + 15, 0, MI_BB_END);
+        g_assert_cmpint(scan_batch_both_ways(&env, p), ==,
+                        i & 2 ? VGT_CMD_BAD_ADDRESS : VGT_CMD_OK);
+    }
+    /* malformed lengths after a run: the decoder's refusal, both ways */
+    for (i = 0; i < 4; i++) {
+        static const uint32_t bad[] = {
+            0x7a000001, 0x7a000005, MI_LRI(1) + 1, 0x78080004,
+        };
+
+        p = PUT(false, BATCH, MI_NOOP, MI_NOOP, MEDIA_STATE9, 0, 0, 0, 0, 0,
+                0, 0, 0);
+        PUT(false, p, bad[i], 0, 0, 0, 0, 0, 0, MI_BB_END);
+        g_assert_cmpint(scan_batch_both_ways(&env, BATCH), ==,
+                        VGT_CMD_BAD_COMMAND);
+    }
+    /* the dword budget ends inside a run, at its end, past it */
+    for (i = 0; i < 3; i++) {
+        p = PUT(false, BATCH, MEDIA_STATE9, 0, 0, 0, 0, 0, 0, 0, 0,
+                MEDIA_STATE9, 0, 0, 0, 0, 0, 0, 0, 0);
+        PUT(false, p, MI_BB_END);
+        env.max_dwords = 2 + 9 + 8 + i;
+        g_assert_cmpint(scan_batch_both_ways(&env, BATCH), ==,
+                        i < 2 ? VGT_CMD_LIMIT : VGT_CMD_OK);
+    }
+    env.max_dwords = 0;
+    /* a run in the ring up to TAIL, across its wrap, and past TAIL */
+    memset(gm + RING, 0, RING_SIZE);
+    PUT(false, RING + RING_SIZE - 40, MEDIA_STATE9, 1, 2, 3, 4, 5, 6, 7, 8,
+        MI_NOOP);
+    PUT(false, RING, MEDIA_STATE9, 1, 2, 3, 4, 5, 6, 7, 8, MI_NOOP,
+        PIPE_CONTROL4, PIPE_CONTROL_GGTT_QW, SCRATCH, 0, MI_USER_INT,
+        MI_NOOP);
+    g_assert_cmpint(scan_both_ways(&env, RING_SIZE - 40, 64), ==,
+                    VGT_CMD_OK);
+    g_assert_cmpint(scan_both_ways(&env, RING_SIZE - 40, 40), ==,
+                    VGT_CMD_OK);
+    g_assert_cmpint(scan_both_ways(&env, RING_SIZE - 40, 16), ==,
+                    VGT_CMD_BAD_COMMAND);
+}
+
+/* Random mixes of what the short cuts take and what they do not. */
+static void test_fast_paths_random(void)
+{
+    GRand *rand = g_rand_new_with_seed(0x66617374);
+    VgtCmdEnv env = env_for(HSW_RCS);
+    uint32_t start, p, end, dw, i, j, n;
+    int round;
+
+    setup();
+    for (round = 0; round < 3000; round++) {
+        start = BATCH + 4 * g_rand_int_range(rand, 0, 3 * 1024);
+        end = start + 4 * g_rand_int_range(rand, 16, 2048);
+        for (p = start; p < end;) {
+            switch (g_rand_int_range(rand, 0, 9)) {
+            case 0:     /* a run of MI_NOOP or of one media state */
+            case 1:
+                dw = g_rand_boolean(rand) ? MI_NOOP :
+                     0x71000000 | g_rand_int_range(rand, 0, 12);
+                n = g_rand_int_range(rand, 1, 40);
+                for (i = 0; i < n && p < end; i++) {
+                    p = PUT(false, p, dw);
+                    for (j = 0; j < (dw ? (dw & 0xffff) + 1 : 0); j++) {
+                        p = PUT(false, p, g_rand_int(rand));
+                    }
+                }
+                break;
+            case 2:     /* PIPE_CONTROL, most often without a post-sync */
+            case 3:
+                p = PUT(false, p, PIPE_CONTROL4 + g_rand_int_range(rand, 0, 3),
+                        g_rand_int_range(rand, 0, 8) ? 0x00100002 :
+                        g_rand_int(rand), g_rand_boolean(rand) ? SCRATCH :
+                        g_rand_int(rand), 0, 0, 0);
+                p -= 4 * 2;
+                break;
+            case 4:     /* a vertex buffer */
+                dw = g_rand_int(rand) & (VB_MODIFY | VB_NULL);
+                p = PUT(false, p, VB(1), dw, SCRATCH,
+                        SCRATCH + g_rand_int_range(rand, -8, 64), 0);
+                break;
+            case 5:
+                p = PUT(false, p, MI_USER_INT);
+                break;
+            case 6:     /* a header of any kind */
+                p = PUT(false, p, g_rand_int(rand));
+                break;
+            default:    /* 3D state without addresses */
+                p = PUT(false, p, 0x78090000 | g_rand_int_range(rand, 0, 4),
+                        0, 0, 0, 0, 0);
+                p -= 4 * (4 - (g_rand_int_range(rand, 0, 4)));
+                break;
+            }
+        }
+        PUT(false, p, MI_BB_END);
+        env.max_dwords = g_rand_int_range(rand, 0, 4) ? 0 :
+                         g_rand_int_range(rand, 1, 2200);
+        scan_batch_both_ways(&env, start);
+    }
+    g_rand_free(rand);
+}
+
 /* The 3D/media table is sorted (hsw_cmd_3d_lookup searches it). */
 static void test_3d_table(void)
 {
@@ -1337,6 +1538,9 @@ int main(int argc, char **argv)
     g_test_add_func("/vgt/cmd/rule-unknown", test_rule_unknown);
     g_test_add_func("/vgt/cmd/runaway", test_runaway);
     g_test_add_func("/vgt/cmd/fast-runs", test_fast_runs);
+    g_test_add_func("/vgt/cmd/fast-path-boundaries",
+                    test_fast_path_boundaries);
+    g_test_add_func("/vgt/cmd/fast-paths-random", test_fast_paths_random);
     g_test_add_func("/vgt/cmd/3d-table", test_3d_table);
     g_test_add_func("/vgt/cmd/copy-is-what-runs", test_copy_is_what_runs);
     g_test_add_func("/vgt/cmd/relocate", test_relocate);

@@ -21,13 +21,38 @@
 
 #define VGT_PAGE                4096u
 
+/*
+ * The stream being decoded: the ring (with wrap) or a batch.  Its bytes
+ * are read a page run at a time straight into its segment's copy, and
+ * decoded there: every byte is read from the VM once, and what is
+ * audited is what runs.  The copy holds the stream up to the fetch
+ * position; the commands before @off were decoded.
+ */
+typedef struct VgtCmdStream {
+    struct hsw_cs_stream cs;
+    VgtCmdSegment *seg;         /* its copy */
+    GByteArray *copy;           /* seg->copy */
+    uint64_t base;              /* ring: its GGTT address; batch: 0 */
+    uint64_t size;              /* ring: its size (wraps); batch: 0 */
+    uint64_t start;             /* its first byte: ring offset; address */
+    uint64_t limit;             /* bytes this stream may still yield */
+    uint32_t off;               /* next command in seg->copy, from @start */
+    uint64_t fetch_pos;         /* next byte to read, as @start */
+    uint64_t fetch_limit;       /* bytes still to read, as @limit */
+} VgtCmdStream;
+
 /* The state of one scan. */
 typedef struct VgtCmdCtx {
     const VgtCmdEnv *env;
     VgtCmdScan *scan;
     VgtCmdSegment *seg;         /* the segment being scanned */
-    uint64_t cmd_gma;           /* where the current command starts */
-    uint32_t cmd_offset;        /* where its copy starts in c->seg */
+    /*
+     * The current command: at @cmd_offset of @cmd_st's copy (the stream
+     * that decodes it), or (no stream yet) at @cmd_gma.
+     */
+    const VgtCmdStream *cmd_st;
+    uint32_t cmd_offset;
+    uint64_t cmd_gma;
     struct hsw_blt_setup blt_setup;
     /*
      * The XY_SETUP_BLT of blt_setup: where its destination dword is
@@ -45,27 +70,28 @@ typedef struct VgtCmdCtx {
     struct hsw_cs_stream bb_stream;
     uint64_t bb_gma;
     bool end;                   /* MI_BATCH_BUFFER_END */
-    const uint32_t *fast;       /* vgt_cmd_fast_table(env->engine) */
+    const uint64_t *rules;      /* vgt_cmd_rules_table(env->engine) */
+    uint32_t max_dwords;        /* env->max_dwords or the default */
+    bool trace;                 /* env->trace is set */
 } VgtCmdCtx;
 
-/*
- * The stream being decoded: the ring (with wrap) or a batch.  Its bytes
- * are read a page run at a time straight into its segment's copy, and
- * decoded there: every byte is read from the VM once, and what is
- * audited is what runs.  The copy holds the stream up to the fetch
- * position; the commands before @off were decoded.
- */
-typedef struct VgtCmdStream {
-    struct hsw_cs_stream cs;
-    VgtCmdSegment *seg;         /* its copy */
-    uint64_t base;              /* ring: its GGTT address; batch: 0 */
-    uint64_t size;              /* ring: its size (wraps); batch: 0 */
-    uint64_t pos;               /* next command: ring offset; batch address */
-    uint64_t limit;             /* bytes this stream may still yield */
-    uint32_t off;               /* next command in seg->copy */
-    uint64_t fetch_pos;         /* next byte to read, as @pos */
-    uint64_t fetch_limit;       /* bytes still to read, as @limit */
-} VgtCmdStream;
+/* Where the byte at @off of the copy of @st is. */
+static uint64_t vgt_cmd_stream_gma(const VgtCmdStream *st, uint32_t off)
+{
+    uint64_t pos = st->start + off;
+
+    if (st->size && pos >= st->size) {
+        pos -= st->size;    /* the ring wrapped (once: off < size) */
+    }
+    return st->base + pos;
+}
+
+/* Where the current command starts (for messages and fixups only). */
+static uint64_t vgt_cmd_gma(const VgtCmdCtx *c)
+{
+    return c->cmd_st ? vgt_cmd_stream_gma(c->cmd_st, c->cmd_offset) :
+           c->cmd_gma;
+}
 
 static VgtCmdResult G_GNUC_PRINTF(3, 4) vgt_cmd_fail(VgtCmdCtx *c,
                                                      VgtCmdResult r,
@@ -75,7 +101,7 @@ static VgtCmdResult G_GNUC_PRINTF(3, 4) vgt_cmd_fail(VgtCmdCtx *c,
     int n;
 
     n = snprintf(c->scan->why, sizeof(c->scan->why), "%s 0x%08" PRIx64 ": ",
-                 c->seg && c->seg->ppgtt ? "ppgtt" : "ggtt", c->cmd_gma);
+                 c->seg && c->seg->ppgtt ? "ppgtt" : "ggtt", vgt_cmd_gma(c));
     va_start(ap, fmt);
     vsnprintf(c->scan->why + n, sizeof(c->scan->why) - n, fmt, ap);
     va_end(ap);
@@ -228,7 +254,7 @@ static void vgt_cmd_fixup_here(VgtCmdCtx *c, const char *what, unsigned at,
                                uint32_t mask, uint64_t gma, uint64_t len,
                                bool optional)
 {
-    vgt_cmd_add_fixup(c, what, c->seg - c->scan->segment, c->cmd_gma,
+    vgt_cmd_add_fixup(c, what, c->seg - c->scan->segment, vgt_cmd_gma(c),
                       c->cmd_offset + 4 * at, mask, gma, len, optional);
 }
 
@@ -244,7 +270,7 @@ static void G_GNUC_PRINTF(2, 3) vgt_cmd_no_remap(VgtCmdCtx *c,
     }
     n = snprintf(scan->remap_refused, sizeof(scan->remap_refused),
                  "%s 0x%08" PRIx64 ": ", c->seg->ppgtt ? "ppgtt" : "ggtt",
-                 c->cmd_gma);
+                 vgt_cmd_gma(c));
     va_start(ap, fmt);
     vsnprintf(scan->remap_refused + n, sizeof(scan->remap_refused) - n, fmt,
               ap);
@@ -401,7 +427,7 @@ static VgtCmdResult vgt_cmd_blt(VgtCmdCtx *c, const struct hsw_cmd *cmd,
         /* text blits that follow draw at its destination */
         c->setup_segment = c->seg - c->scan->segment;
         c->setup_offset = c->cmd_offset + 4 * blt.dst.addr_dw;
-        c->setup_gma = c->cmd_gma;
+        c->setup_gma = vgt_cmd_gma(c);
         c->setup_fixup = -1;
         c->setup_ppgtt_use = false;
     }
@@ -442,12 +468,13 @@ static VgtCmdResult vgt_cmd_audit_3d(VgtCmdCtx *c, const struct hsw_cmd_3d *c3,
                                      const struct hsw_cmd *cmd,
                                      const uint32_t *dw, const VgtCmdStream *st)
 {
-    struct hsw_cmd_operand op = { .what = NULL };
+    struct hsw_cmd_operand op;
     const char *why = NULL;
     uint32_t pos = 0;
     VgtCmdResult r;
     int n;
 
+    op.what = NULL;     /* the field a refusal names, if any */
     while ((n = hsw_cmd_3d_operand(c3, cmd, dw, &st->cs, &pos, &op,
                                    &why)) > 0) {
         r = vgt_cmd_check_range2(c, c3->name, op.what,
@@ -476,23 +503,17 @@ static VgtCmdResult vgt_cmd_audit_3d(VgtCmdCtx *c, const struct hsw_cmd_3d *c3,
     return VGT_CMD_OK;
 }
 
-/*
- * Audit one decoded command (all its dwords in @dw, CPU order; @c3 its
- * hsw_cmd_3d_lookup) of stream @st; records a batch start or end for the
- * walk.
- */
-static VgtCmdResult vgt_cmd_audit(VgtCmdCtx *c, const struct hsw_cmd *cmd,
-                                  const struct hsw_cmd_3d *c3,
-                                  const uint32_t *dw, VgtCmdStream *st,
-                                  struct hsw_cmd_trace *t)
+/* The memory operand of a command (@dw) of stream @st, if it has one. */
+static VgtCmdResult vgt_cmd_audit_operand(VgtCmdCtx *c,
+                                          const struct hsw_cmd *cmd,
+                                          const uint32_t *dw,
+                                          const VgtCmdStream *st,
+                                          struct hsw_cmd_trace *t)
 {
-    const char *name = cmd->desc->name, *why = NULL;
+    const char *why = NULL;
     VgtCmdResult r;
     int n;
 
-    if (hsw_cmd_is_skipped(cmd)) {
-        return c3 ? vgt_cmd_audit_3d(c, c3, cmd, dw, st) : VGT_CMD_OK;
-    }
     n = hsw_cmd_operands(cmd, dw, &st->cs, &t->op, &why);
     if (n < 0) {
         return vgt_cmd_decode_fail(c, cmd, -n, why);
@@ -508,6 +529,19 @@ static VgtCmdResult vgt_cmd_audit(VgtCmdCtx *c, const struct hsw_cmd *cmd,
                                t->op.addr_mask, t->op.addr, t->op.len, false);
         }
     }
+    return VGT_CMD_OK;
+}
+
+/*
+ * The rules of a command's kind beyond its operand (@dw, CPU order, in
+ * stream @st); records a batch start or end for the walk.
+ */
+static VgtCmdResult vgt_cmd_audit_kind(VgtCmdCtx *c, const struct hsw_cmd *cmd,
+                                       const uint32_t *dw, VgtCmdStream *st)
+{
+    const char *name = cmd->desc->name, *why = NULL;
+    VgtCmdResult r;
+
     switch (cmd->desc->kind) {
     case HSW_CMD_DENIED:
         if (dw[0] >> 29 == 3) {
@@ -563,82 +597,123 @@ static VgtCmdResult vgt_cmd_audit(VgtCmdCtx *c, const struct hsw_cmd *cmd,
     return VGT_CMD_OK;
 }
 
+/*
+ * Audit one decoded command that an engine executes, of kind @kind (all
+ * its dwords in @dw, CPU order), of stream @st.  3D/media state is
+ * vgt_cmd_audit_3d's.
+ */
+static inline VgtCmdResult vgt_cmd_audit(VgtCmdCtx *c,
+                                         const struct hsw_cmd *cmd,
+                                         uint8_t kind, const uint32_t *dw,
+                                         VgtCmdStream *st,
+                                         struct hsw_cmd_trace *t)
+{
+    VgtCmdResult r;
+
+    /* most PIPE_CONTROLs and flushes name no memory: not a call for them */
+    if (!hsw_cmd_no_operand(kind, dw)) {
+        r = vgt_cmd_audit_operand(c, cmd, dw, st, t);
+        if (r) {
+            return r;
+        }
+    }
+    return vgt_cmd_audit_kind(c, cmd, dw, st);
+}
+
 /* ---- the walk -------------------------------------------------------- */
 
-/*
- * Which headers need no audit: per engine, for each DW0 31:16 (all that
- * names a command, hsw_cmd_desc_of), 0 when the command must be decoded
- * and audited, or 1 + the index in vgt_cmd_fast_descs of a command the
- * scan only measures: one the engine has, of kind HSW_CMD_SKIP (no
- * operand, no effect on the stream) or 3D/media state without address
- * fields (no hsw_cmd_3d_lookup).  Built from the decoder at first use,
- * so the decoder stays the one source of what a command is.
- */
 /* The next @bytes of @st were decoded. */
 static void vgt_cmd_stream_skip(VgtCmdStream *st, uint32_t bytes)
 {
-    st->pos += bytes;
-    if (st->size && st->pos >= st->size) {
-        st->pos -= st->size;
-    }
     st->limit -= bytes;
     st->off += bytes;
 }
 
-#define VGT_CMD_FAST_KEYS       (1u << 16)
-#define VGT_CMD_FAST_VALID      (1u << 16)
-#define VGT_CMD_FAST_FIXED      17
-
 /*
- * Which headers need no audit: per engine, for each DW0 31:16 (all that
- * names a command, hsw_cmd_desc_of), 0 when the command must be decoded
- * and audited, else its length rule, for a command the scan only
- * measures: one the engine has, of kind HSW_CMD_SKIP (no operand, no
- * effect on the stream) or 3D/media state without address fields (no
- * hsw_cmd_3d_lookup).  The rule is the fixed length (bits 31:17), or the
- * length field's mask (bits 15:0) when every length it can say is valid.
- * Commands whose rule does not fit that are decoded in full.  Built from
- * the decoder at first use, so the decoder stays the one source of what a
- * command is.
+ * What the scan knows of each header, per engine: for every DW0 31:16 (all
+ * that names a command, hsw_cmd_desc_of), so that no command costs a
+ * search, and those that need no audit not even a call:
+ *  - bits 39:32: which command it is, as an index in vgt_cmd_descs (0:
+ *    none the engine has, or more than fit: decoded in full, and
+ *    hsw_cmd_decode says what is wrong);
+ *  - bits 47:40: its hsw_cmd_3d_lookup if it is 3D/media state, as 1 + an
+ *    index in vgt_cmd_3d (0: none);
+ *  - bits 55:48: its kind;
+ *  - its length: the length field's bits (15:0; none for a fixed length)
+ *    plus the length when they are 0 (bits 23:16);
+ *  - VGT_CMD_ANY_LEN: every length the header can say is valid;
+ *  - VGT_CMD_FAST: and the scan only measures it: it is of kind
+ *    HSW_CMD_SKIP (no operand, no effect on the stream) or 3D/media state
+ *    without address fields.
+ * Built from the decoder at first use, so the decoder stays the one
+ * source of what a command is.
  */
-static uint32_t vgt_cmd_fast[HSW_NUM_ENGINES][VGT_CMD_FAST_KEYS];
-
-/*
- * And for every header, per engine: which command it is, as an index in
- * vgt_cmd_descs (0: none the engine has, hsw_cmd_decode says why), with
- * its hsw_cmd_3d_lookup as 1 + an index in hsw_cmd_3d_table (bits 15:8;
- * 0: none), so that an audited command costs no search either.
- */
+#define VGT_CMD_HEADERS         (1u << 16)
+#define VGT_CMD_LEN0_SHIFT      16
+#define VGT_CMD_ANY_LEN         (1u << 24)
+#define VGT_CMD_FAST            (1u << 25)
+#define VGT_CMD_DESC_SHIFT      32
+#define VGT_CMD_3D_SHIFT        40
+#define VGT_CMD_KIND_SHIFT      48
 #define VGT_CMD_DESCS_MAX       255
 
+static uint64_t vgt_cmd_rules[HSW_NUM_ENGINES][VGT_CMD_HEADERS];
 static const struct hsw_cmd_desc *vgt_cmd_descs[VGT_CMD_DESCS_MAX + 1];
-static uint16_t vgt_cmd_key[HSW_NUM_ENGINES][VGT_CMD_FAST_KEYS];
+static const struct hsw_cmd_3d *vgt_cmd_3d;     /* hsw_cmd_3d_table */
 
-static uint32_t vgt_cmd_fast_rule(const struct hsw_cmd_desc *d,
-                                  uint32_t dw0, unsigned engine)
+/* Of each of vgt_cmd_descs: its length rule, and what it says. */
+typedef struct VgtCmdLenRule {
+    uint32_t mask;              /* the length field */
+    uint32_t len0;              /* the length when it is 0 */
+    bool fits;                  /* in the bits of vgt_cmd_rules */
+    bool any_len;               /* every length it says is valid */
+} VgtCmdLenRule;
+
+static VgtCmdLenRule vgt_cmd_len_rules[VGT_CMD_DESCS_MAX + 1];
+
+/* The length in dwords of header @dw0 whose rule is @rule. */
+static inline uint32_t vgt_cmd_rule_len(uint64_t rule, uint32_t dw0)
 {
-    if (!d || !(d->engines & HSW_ENGINE_BIT(engine)) ||
-        !(d->kind == HSW_CMD_SKIP ||
-          (d->kind == HSW_CMD_GFX_STATE && !hsw_cmd_3d_lookup(dw0)))) {
-        return 0;
-    }
-    if (d->fixed_len) {
-        return d->min_len <= d->fixed_len && d->fixed_len <= d->max_len ?
-               (uint32_t)d->fixed_len << VGT_CMD_FAST_FIXED |
-               VGT_CMD_FAST_VALID : 0;
-    }
-    /* lengths 2 .. mask + 2 must all be valid */
-    return d->len_mask <= 0xffff && d->min_len <= 2 &&
-           d->max_len == d->len_mask + 2 ?
-           d->len_mask | VGT_CMD_FAST_VALID : 0;
+    return (dw0 & rule & 0xffff) + (rule >> VGT_CMD_LEN0_SHIFT & 0xff);
 }
 
-static uint16_t vgt_cmd_key_of(const struct hsw_cmd_desc *d, uint32_t dw0,
-                               unsigned engine, unsigned *ndescs)
+/*
+ * The length of a header of @d as the rules have it: its length field
+ * plus the length when that is 0, checked against hsw_cmd_desc_len for
+ * every value of the field.
+ */
+static VgtCmdLenRule vgt_cmd_len_rule(const struct hsw_cmd_desc *d)
 {
-    const struct hsw_cmd_3d *c3 = hsw_cmd_3d_lookup(dw0), *t3;
+    VgtCmdLenRule lr = {
+        .mask = d->fixed_len ? 0 : d->len_mask,
+        .len0 = hsw_cmd_desc_len(d, 0),
+        .any_len = true,
+    };
+    uint32_t field;
+
+    if (lr.mask > 0xffff || lr.len0 > 0xff) {
+        return lr;
+    }
+    for (field = 0; field <= lr.mask; field++) {
+        if ((field & lr.mask) != field) {
+            continue;
+        }
+        if (hsw_cmd_desc_len(d, field) != lr.len0 + field) {
+            return lr;
+        }
+        lr.any_len &= hsw_cmd_desc_len_ok(d, lr.len0 + field);
+    }
+    lr.fits = true;
+    return lr;
+}
+
+static uint64_t vgt_cmd_rule_of(const struct hsw_cmd_desc *d, uint32_t dw0,
+                                unsigned engine, unsigned *ndescs)
+{
+    const struct hsw_cmd_3d *c3;
+    const VgtCmdLenRule *lr;
+    uint64_t rule;
     unsigned i;
-    uint32_t n3;
 
     if (!d || !(d->engines & HSW_ENGINE_BIT(engine))) {
         return 0;
@@ -651,88 +726,127 @@ static uint16_t vgt_cmd_key_of(const struct hsw_cmd_desc *d, uint32_t dw0,
             return 0;           /* more than fit: decoded in full */
         }
         vgt_cmd_descs[++*ndescs] = d;
+        vgt_cmd_len_rules[i] = vgt_cmd_len_rule(d);
     }
-    t3 = hsw_cmd_3d_table(&n3);
-    if (c3 && c3 - t3 >= 255) {
+    lr = &vgt_cmd_len_rules[i];
+    if (!lr->fits) {
         return 0;
     }
-    return i | (c3 ? (uint16_t)(c3 - t3 + 1) << 8 : 0);
+    c3 = hsw_cmd_kind_is_skipped(d->kind) ? hsw_cmd_3d_lookup(dw0) : NULL;
+    if (c3 && c3 - vgt_cmd_3d >= 255) {
+        return 0;
+    }
+    rule = (uint64_t)d->kind << VGT_CMD_KIND_SHIFT |
+           (uint64_t)i << VGT_CMD_DESC_SHIFT |
+           (c3 ? (uint64_t)(c3 - vgt_cmd_3d + 1) << VGT_CMD_3D_SHIFT : 0) |
+           (uint64_t)lr->len0 << VGT_CMD_LEN0_SHIFT | lr->mask;
+    if (lr->any_len) {
+        rule |= VGT_CMD_ANY_LEN;
+        if (d->kind == HSW_CMD_SKIP ||
+            (hsw_cmd_kind_is_skipped(d->kind) && !c3)) {
+            rule |= VGT_CMD_FAST;
+        }
+    }
+    return rule;
 }
 
-static gpointer vgt_cmd_fast_build(gpointer unused)
+static gpointer vgt_cmd_rules_build(gpointer unused)
 {
     unsigned engine, key, ndescs = 0;
+    uint32_t n3;
 
+    vgt_cmd_3d = hsw_cmd_3d_table(&n3);
     for (engine = 0; engine < HSW_NUM_ENGINES; engine++) {
-        for (key = 0; key < VGT_CMD_FAST_KEYS; key++) {
+        for (key = 0; key < VGT_CMD_HEADERS; key++) {
             uint32_t dw0 = key << 16;
-            const struct hsw_cmd_desc *d = hsw_cmd_desc_of(dw0, engine);
 
-            vgt_cmd_fast[engine][key] = vgt_cmd_fast_rule(d, dw0, engine);
-            vgt_cmd_key[engine][key] = vgt_cmd_key_of(d, dw0, engine,
-                                                      &ndescs);
+            vgt_cmd_rules[engine][key] =
+                vgt_cmd_rule_of(hsw_cmd_desc_of(dw0, engine), dw0, engine,
+                                &ndescs);
         }
     }
     return NULL;
 }
 
-static const uint32_t *vgt_cmd_fast_table(unsigned engine)
+static const uint64_t *vgt_cmd_rules_table(unsigned engine)
 {
     static GOnce once = G_ONCE_INIT;
 
-    g_once(&once, vgt_cmd_fast_build, NULL);
-    return vgt_cmd_fast[engine];
+    g_once(&once, vgt_cmd_rules_build, NULL);
+    return vgt_cmd_rules[engine];
 }
 
 /*
  * From the next command of @st, the commands that need no audit already
  * in the copy, within what the stream and the submission may still have:
  * accounted without a call each (none is traced: only without env->trace).
- * It stops before anything else, which vgt_cmd_one decodes in full.
+ * It stops before anything else, which vgt_cmd_one decodes in full: true
+ * with that command's header in *@hdr and its rule in *@hdr_rule when it
+ * read them, so that the decode does not wait for them a second time.
  */
-static void vgt_cmd_fast_run(VgtCmdCtx *c, VgtCmdStream *st,
-                             uint32_t max_dwords)
+static inline bool vgt_cmd_fast_run(VgtCmdCtx *c, VgtCmdStream *st,
+                                    uint32_t max_dwords, uint32_t *hdr,
+                                    uint64_t *hdr_rule)
 {
-    const uint8_t *data = st->seg->copy->data;
-    const uint32_t *table = c->fast;
+    const uint8_t *data = st->copy->data;
+    const uint64_t *rules = c->rules;
     uint32_t off = st->off;
-    uint32_t end = st->seg->copy->len;
-    uint32_t ndwords = c->scan->ndwords, ncommands = 0;
-    uint32_t last_dw0 = 0, last_len = 0, dw0, rule, len;
+    uint32_t end = st->copy->len;
+    uint32_t ncommands = 0, dw0, bytes;
+    uint64_t rule;
 
+    /* most often an audited command follows one: nothing to set up */
+    if (end - off < 4) {
+        return false;
+    }
+    dw0 = ldl_le_p(data + off);
+    rule = rules[dw0 >> 16];
+    if (!(rule & VGT_CMD_FAST)) {
+        goto stopped;
+    }
+    /* one bound for the copy, the stream and the submission's dwords */
     if (end - off > st->limit) {
         end = off + st->limit;
     }
-    while (end - off >= 4) {
-        dw0 = ldl_le_p(data + off);
-        if (dw0 == last_dw0 && last_len) {
-            /*
-             * The same header again (runs of MI_NOOP, MEDIA_OBJECT...):
-             * a branch the CPU predicts, so that the next command's
-             * address does not wait for the table.
-             */
-            len = last_len;
-        } else {
-            rule = table[dw0 >> 16];
-            len = rule >> VGT_CMD_FAST_FIXED ?: (dw0 & rule & 0xffff) + 2;
-            if (!rule) {
-                break;
-            }
-            last_dw0 = dw0;
-            last_len = len;
-        }
-        if (len > (end - off) / 4 || len > max_dwords - ndwords) {
+    if ((end - off) / 4 > max_dwords - c->scan->ndwords) {
+        end = off + (max_dwords - c->scan->ndwords) * 4;
+    }
+    for (;;) {
+        bytes = 4 * vgt_cmd_rule_len(rule, dw0);
+        if (bytes > end - off) {
             break;
         }
-        off += len * 4;
-        ndwords += len;
+        off += bytes;
         ncommands++;
+        /*
+         * The same header again (runs of MI_NOOP, MEDIA_OBJECT...) needs
+         * no look-up: room for the command is room for its header.
+         */
+        while (end - off >= bytes && ldl_le_p(data + off) == dw0) {
+            off += bytes;
+            ncommands++;
+        }
+        if (end - off < 4) {
+            break;
+        }
+        dw0 = ldl_le_p(data + off);
+        rule = rules[dw0 >> 16];
+        if (!(rule & VGT_CMD_FAST)) {
+            break;
+        }
     }
     if (ncommands) {
-        vgt_cmd_stream_skip(st, off - st->off);
-        c->scan->ndwords = ndwords;
+        c->scan->ndwords += (off - st->off) / 4;
         c->scan->ncommands += ncommands;
+        vgt_cmd_stream_skip(st, off - st->off);
     }
+    if (end - off < 4) {
+        return false;
+    }
+stopped:
+    *hdr = dw0;
+    *hdr_rule = rule;
+    return true;
 }
 
 /*
@@ -741,7 +855,7 @@ static void vgt_cmd_fast_run(VgtCmdCtx *c, VgtCmdStream *st,
  */
 static bool vgt_cmd_fetch_run(VgtCmdCtx *c, VgtCmdStream *st)
 {
-    GByteArray *copy = st->seg->copy;
+    GByteArray *copy = st->copy;
     uint64_t gma = st->size ? st->base + st->fetch_pos : st->fetch_pos;
     uint64_t run = VGT_PAGE - (gma & (VGT_PAGE - 1));
     uint32_t have = copy->len;
@@ -771,7 +885,7 @@ static bool vgt_cmd_fetch_run(VgtCmdCtx *c, VgtCmdStream *st)
 static inline bool vgt_cmd_have(VgtCmdCtx *c, VgtCmdStream *st,
                                 uint32_t bytes)
 {
-    while (unlikely(st->seg->copy->len - st->off < bytes)) {
+    while (unlikely(st->copy->len - st->off < bytes)) {
         if (!vgt_cmd_fetch_run(c, st)) {
             return false;
         }
@@ -839,81 +953,112 @@ static VgtCmdSegment *vgt_cmd_new_segment(VgtCmdCtx *c, uint64_t gma,
     return seg;
 }
 
-static uint64_t vgt_cmd_stream_gma(const VgtCmdStream *st)
-{
-    return st->size ? st->base + st->pos : st->pos;
-}
-
 /* The copy of @st ends at its last decoded command. */
 static void vgt_cmd_stream_close(VgtCmdStream *st)
 {
-    g_byte_array_set_size(st->seg->copy, st->off);
+    g_byte_array_set_size(st->copy, st->off);
 }
 
-/* The command just decoded, of @len dwords, is in the copy: account it. */
-static void vgt_cmd_done(VgtCmdCtx *c, VgtCmdStream *st, uint32_t len,
-                         struct hsw_cmd_trace *t)
+/*
+ * The command just decoded (@cmd; @t its operand) is in the copy: trace
+ * and account it.
+ */
+static inline void vgt_cmd_done(VgtCmdCtx *c, VgtCmdStream *st,
+                                const struct hsw_cmd *cmd,
+                                struct hsw_cmd_trace *t)
 {
-    if (t && c->env->trace) {
+    if (unlikely(c->trace)) {
+        t->gma = vgt_cmd_gma(c);
+        t->dw0 = cmd->dw0;
+        t->len = cmd->len;
+        t->st = st->cs;
         c->env->trace(c->env->opaque, c->seg - c->scan->segment, st->off, t);
     }
-    vgt_cmd_stream_skip(st, len * 4);
-    c->scan->ndwords += len;
+    vgt_cmd_stream_skip(st, cmd->len * 4);
+    c->scan->ndwords += cmd->len;
     c->scan->ncommands++;
+}
+
+/* The @len dwords of the command at @p in the copy, in CPU order. */
+static inline const uint32_t *vgt_cmd_dwords(const uint8_t *p, uint32_t len,
+                                             uint32_t *buf)
+{
+#if HOST_BIG_ENDIAN
+    uint32_t i;
+
+    for (i = 0; i < len; i++) {
+        buf[i] = ldl_le_p(p + 4 * i);
+    }
+    return buf;
+#else
+    /* the copy is in CPU order and dword aligned: audited where it is */
+    return (const uint32_t *)p;
+#endif
 }
 
 /*
  * Decode, audit and copy one command of stream @st (or a run of commands
- * that need no audit and are not traced).
+ * that need no audit and are not traced, then the command after it);
+ * @dw is room for the dwords of an audited command.
  */
-static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
+static inline VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st,
+                                       uint32_t *dw)
 {
-    uint32_t dw[HSW_CMD_MAX_BUFFERED];
     struct hsw_cmd_trace t;
     struct hsw_cmd cmd;
     const struct hsw_cmd_3d *c3;
     enum hsw_cmd_error err;
-    const uint8_t *p;
-    uint16_t key;
-    uint32_t max_dwords = c->env->max_dwords ?: VGT_CMD_MAX_DWORDS;
+    const uint32_t *cdw;
+    uint64_t rule;
+    uint8_t kind;
+    unsigned i3;
+    uint32_t max_dwords = c->max_dwords;
+    bool looked_up = false;
     VgtCmdResult r;
-    uint32_t i;
 
-    c->cmd_gma = vgt_cmd_stream_gma(st);
-    c->cmd_offset = st->off;
+    c->cmd_st = st;
     if (!st->limit) {
+        c->cmd_offset = st->off;
         return vgt_cmd_fail(c, VGT_CMD_LIMIT, "batch longer than %u MiB "
                             "without MI_BATCH_BUFFER_END",
                             VGT_CMD_MAX_BATCH_BYTES >> 20);
     }
-    if (!vgt_cmd_have(c, st, 4)) {
-        return vgt_cmd_fail(c, VGT_CMD_FAULT, "command stream not readable");
-    }
-    if (!c->env->trace) {
-        /* what needs no audit, as far as the copy goes */
-        vgt_cmd_fast_run(c, st, max_dwords);
+    if (likely(!c->trace)) {
+        /*
+         * What needs no audit, as far as the copy goes (the rest of a
+         * run past it is read below and measured here next time).
+         */
+        looked_up = vgt_cmd_fast_run(c, st, max_dwords, &dw[0], &rule);
         if (!st->limit) {
             return VGT_CMD_OK;
         }
-        c->cmd_gma = vgt_cmd_stream_gma(st);
-        c->cmd_offset = st->off;
+    }
+    c->cmd_offset = st->off;
+    if (!looked_up) {
+        /* traced, or at the end of the copy: read (and fetch) it here */
         if (!vgt_cmd_have(c, st, 4)) {
             return vgt_cmd_fail(c, VGT_CMD_FAULT,
                                 "command stream not readable");
         }
+        dw[0] = ldl_le_p(st->copy->data + st->off);
+        rule = c->rules[dw[0] >> 16];
     }
-    dw[0] = ldl_le_p(st->seg->copy->data + st->off);
-    key = vgt_cmd_key[c->env->engine][dw[0] >> 16];
-    cmd.desc = vgt_cmd_descs[key & 0xff];
+    cmd.desc = vgt_cmd_descs[rule >> VGT_CMD_DESC_SHIFT & 0xff];
     cmd.dw0 = dw[0];
-    cmd.len = cmd.desc ? hsw_cmd_desc_len(cmd.desc, dw[0]) : 0;
-    if (!cmd.desc || !hsw_cmd_desc_len_ok(cmd.desc, cmd.len)) {
+    cmd.len = vgt_cmd_rule_len(rule, dw[0]);
+    kind = rule >> VGT_CMD_KIND_SHIFT;
+    i3 = rule >> VGT_CMD_3D_SHIFT & 0xff;
+    c3 = i3 ? vgt_cmd_3d + i3 - 1 : NULL;
+    if (unlikely(!cmd.desc || (!(rule & VGT_CMD_ANY_LEN) &&
+                               !hsw_cmd_desc_len_ok(cmd.desc, cmd.len)))) {
         /* what is wrong, as the decoder says it */
         err = hsw_cmd_decode(dw[0], c->env->engine, &cmd);
         if (err) {
             return vgt_cmd_decode_fail(c, &cmd, err, NULL);
         }
-        key = 0;        /* not in the table: its 3D descriptor searched */
+        /* not in the table: its 3D descriptor searched */
+        kind = cmd.desc->kind;
+        c3 = hsw_cmd_is_skipped(&cmd) ? hsw_cmd_3d_lookup(dw[0]) : NULL;
     }
     if ((uint64_t)cmd.len * 4 > st->limit) {
         return vgt_cmd_fail(c, VGT_CMD_BAD_COMMAND, "%s runs past the end "
@@ -923,31 +1068,20 @@ static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
         return vgt_cmd_fail(c, VGT_CMD_LIMIT, "more than %u dwords in one "
                             "submission", max_dwords);
     }
-    t.gma = c->cmd_gma;
-    t.dw0 = dw[0];
-    t.len = cmd.len;
-    t.st = st->cs;
     t.nops = 0;
-    c3 = NULL;
-    if (hsw_cmd_is_skipped(&cmd)) {
-        uint32_t n3;
-
-        c3 = key & 0xff ? (key >> 8 ? hsw_cmd_3d_table(&n3) + (key >> 8) - 1 :
-                           NULL) : hsw_cmd_3d_lookup(dw[0]);
-    }
-    if (cmd.desc->kind == HSW_CMD_SKIP || (hsw_cmd_is_skipped(&cmd) && !c3)) {
+    if (kind == HSW_CMD_SKIP || (hsw_cmd_kind_is_skipped(kind) && !c3)) {
         /* nothing to audit: only its dwords must be there */
         if (!vgt_cmd_have(c, st, cmd.len * 4)) {
             return vgt_cmd_fail(c, VGT_CMD_FAULT, "%s not readable",
                                 cmd.desc->name);
         }
-        vgt_cmd_done(c, st, cmd.len, &t);
+        vgt_cmd_done(c, st, &cmd, &t);
         return VGT_CMD_OK;
     }
-    if (cmd.desc->kind == HSW_CMD_DENIED) {
-        return vgt_cmd_audit(c, &cmd, c3, dw, st, &t);
+    if (kind == HSW_CMD_DENIED) {
+        return vgt_cmd_audit(c, &cmd, kind, dw, st, &t);
     }
-    if (cmd.len > ARRAY_SIZE(dw)) {
+    if (cmd.len > HSW_CMD_MAX_BUFFERED) {
         /* audited kinds and 3D state with addresses all fit */
         return vgt_cmd_fail(c, VGT_CMD_BAD_COMMAND, "%s of %u dwords, "
                             "longer than the scanner reads", cmd.desc->name,
@@ -957,14 +1091,30 @@ static VgtCmdResult vgt_cmd_one(VgtCmdCtx *c, VgtCmdStream *st)
         return vgt_cmd_fail(c, VGT_CMD_FAULT, "%s not readable",
                             cmd.desc->name);
     }
-    p = st->seg->copy->data + st->off;
-    for (i = 1; i < cmd.len; i++) {
-        dw[i] = ldl_le_p(p + 4 * i);
+    cdw = vgt_cmd_dwords(st->copy->data + st->off, cmd.len, dw);
+    if (c3) {
+        r = vgt_cmd_audit_3d(c, c3, &cmd, cdw, st);
+    } else {
+        r = vgt_cmd_audit(c, &cmd, kind, cdw, st, &t);
     }
-    r = vgt_cmd_audit(c, &cmd, c3, dw, st, &t);
     if (!r) {
-        vgt_cmd_done(c, st, cmd.len, &t);
+        vgt_cmd_done(c, st, &cmd, &t);
     }
+    return r;
+}
+
+/*
+ * Decode, audit and copy the commands of stream @st from its next one, up
+ * to a batch start or end, the end of what @st may yield, or a refusal.
+ */
+static VgtCmdResult vgt_cmd_run(VgtCmdCtx *c, VgtCmdStream *st)
+{
+    uint32_t dw[HSW_CMD_MAX_BUFFERED];
+    VgtCmdResult r;
+
+    do {
+        r = vgt_cmd_one(c, st, dw);
+    } while (likely(!r && !c->end && !c->bb_start && st->limit));
     return r;
 }
 
@@ -972,7 +1122,7 @@ static VgtCmdResult vgt_cmd_batch(VgtCmdCtx *c, uint64_t gma,
                                   const struct hsw_cs_stream *cs)
 {
     VgtCmdSegment *outer = c->seg;
-    VgtCmdStream st = { .cs = *cs, .pos = gma, .fetch_pos = gma,
+    VgtCmdStream st = { .cs = *cs, .start = gma, .fetch_pos = gma,
                         .limit = VGT_CMD_MAX_BATCH_BYTES,
                         .fetch_limit = VGT_CMD_MAX_BATCH_BYTES };
     VgtCmdResult r = VGT_CMD_OK;
@@ -985,7 +1135,9 @@ static VgtCmdResult vgt_cmd_batch(VgtCmdCtx *c, uint64_t gma,
         return c->scan->result;
     }
     st.seg = c->seg;
+    st.copy = c->seg->copy;
     if (gma & 3) {
+        c->cmd_st = NULL;
         c->cmd_gma = gma;
         r = vgt_cmd_fail(c, VGT_CMD_BAD_ADDRESS, "batch start not dword "
                          "aligned");
@@ -993,7 +1145,7 @@ static VgtCmdResult vgt_cmd_batch(VgtCmdCtx *c, uint64_t gma,
     while (!r) {
         c->end = false;
         c->bb_start = false;
-        r = vgt_cmd_one(c, &st);
+        r = vgt_cmd_run(c, &st);
         if (r || c->end) {
             break;
         }
@@ -1018,7 +1170,7 @@ VgtCmdResult vgt_cmd_scan_ring(const VgtCmdEnv *env, uint64_t ring_gma,
                                uint32_t tail, VgtCmdScan *scan)
 {
     g_autofree VgtCmdCtx *c = g_new0(VgtCmdCtx, 1);
-    VgtCmdStream st = { .base = ring_gma, .size = ring_size, .pos = head,
+    VgtCmdStream st = { .base = ring_gma, .size = ring_size, .start = head,
                         .fetch_pos = head };
     VgtCmdResult r = VGT_CMD_OK;
 
@@ -1037,7 +1189,9 @@ VgtCmdResult vgt_cmd_scan_ring(const VgtCmdEnv *env, uint64_t ring_gma,
                             "0x%x, tail 0x%x are not a valid ring",
                             ring_size, head, tail);
     }
-    c->fast = vgt_cmd_fast_table(env->engine);
+    c->rules = vgt_cmd_rules_table(env->engine);
+    c->max_dwords = env->max_dwords ?: VGT_CMD_MAX_DWORDS;
+    c->trace = env->trace != NULL;
     /* the ring itself must be the VM's */
     r = vgt_cmd_check_range(c, "ring", true, ring_gma, ring_size);
     if (r) {
@@ -1047,10 +1201,11 @@ VgtCmdResult vgt_cmd_scan_ring(const VgtCmdEnv *env, uint64_t ring_gma,
     st.fetch_limit = st.limit;
     c->seg = vgt_cmd_new_segment(c, ring_gma + head, &st.cs);
     st.seg = c->seg;
+    st.copy = c->seg->copy;
     while (!r && st.limit) {
         c->end = false;
         c->bb_start = false;
-        r = vgt_cmd_one(c, &st);
+        r = vgt_cmd_run(c, &st);
         if (r) {
             break;
         }
