@@ -227,6 +227,9 @@ static inline void vgt_atomic_inc64(u64 *p)
 	__atomic_fetch_add(p, 1, __ATOMIC_RELAXED);
 }
 
+/* Data that one thread writes often and others never touch. */
+#define VGT_CACHELINE_ALIGNED	__attribute__((aligned(64)))
+
 #define VGT_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define VGT_MIB(x)		((u64)(x) << 20)
 

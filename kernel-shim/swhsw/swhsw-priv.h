@@ -51,12 +51,17 @@ struct vgt_swhsw {
 	u32 irq_hold;		/* engines inside engine_exec: latch, no call */
 	struct vgt_swhsw_stats stats;	/* engines: vgt_atomic_inc64 */
 
-	/* Per engine: the engines may run at the same time (swhsw.h). */
+	/*
+	 * Per engine: the engines may run at the same time (swhsw.h).  A
+	 * cache line of its own each: one engine's clock sharing a line
+	 * with the next one's command cut three engines' throughput by
+	 * half (bench-helper-engines).
+	 */
 	struct swhsw_engine {
+		u64 timestamp;		/* its RING_TIMESTAMP, model clock */
 		u32 cmd[SWHSW_CMD_MAX];		/* the command being run */
 		u8 blt_src[SWHSW_BLT_CHUNK];	/* an overlapping copy */
-		u64 timestamp;		/* its RING_TIMESTAMP, model clock */
-	} eng[HSW_NUM_ENGINES];
+	} VGT_CACHELINE_ALIGNED eng[HSW_NUM_ENGINES];
 
 	/* The bare GPU (swhsw.h): bus addresses and register-driven rings. */
 	const struct vgt_swhsw_dma_ops *dma_ops;
