@@ -37,6 +37,7 @@
 #include "hw/vgt.h"
 #include "hw/vgt-host-ops.h"
 #include "hostd-spawn.h"
+#include "bench-util.h"
 #include "hsw/hsw-regs.h"
 #include "core/vgt-core.h"
 #include "core/vgt-gpu.h"
@@ -59,11 +60,13 @@
 static bool large;
 
 /*
- * The client's notify_policy on BCS: woken by a completion only once half
- * its window is left queued, never by its user interrupts (it waits for
- * completions), as a client keeping work queued would ask.  false: every
- * event wakes it (the default policy).
+ * The client's notify_policy on BCS: woken by a completion only once
+ * NOTIFY_LOW of its window are left queued (refilling 12 takes
+ * microseconds, the 4 left take 400 us to run), never by its user
+ * interrupts (it waits for completions), as a client keeping work queued
+ * would ask.  false: every event wakes it (the default policy).
  */
+#define NOTIFY_LOW      (WINDOW / 4)
 static bool moderate = true;
 
 static guint32 build_large(guint32 *dw, guint32 gm, guint32 seq)
@@ -89,24 +92,13 @@ static guint32 build(guint32 *dw, guint32 gm, guint32 seq)
     return large ? build_large(dw, gm, seq) : vgt_blit_workload(dw, gm, seq);
 }
 
-static void *alloc_pages(size_t size)
-{
-    void *p = NULL;
-
-    if (posix_memalign(&p, 4096, size)) {
-        g_error("out of memory");
-    }
-    memset(p, 0, size);
-    return p;
-}
-
 /* The blitter alone: map RAM into the GTT by hand, call engine_exec. */
 static double run_direct(void)
 {
     struct vgt_swhsw *sw = vgt_swhsw_create();
     struct vgt_gpu gpu;
     struct vgt_gpu_exec x;
-    guint8 *ram = alloc_pages(RAM_SIZE);
+    guint8 *ram = bench_alloc_pages(RAM_SIZE);
     guint32 gm = 32u << 20, n, seq = 0;
     guint64 dma, done = 0;
     gint64 start, now;
@@ -204,7 +196,7 @@ static void client_up_gm(struct client *cl, const struct vgt_host_ops *ops,
         err = ops->shadow_map(cl->c, &cl->sh);
     }
     if (!err && moderate) {
-        struct vgt_notify_policy np = { VGT_ENGINE_BCS, WINDOW / 4, 0, 0 };
+        struct vgt_notify_policy np = { VGT_ENGINE_BCS, NOTIFY_LOW, 0, 0 };
 
         err = ops->notify_policy(cl->c, &np);
     }
@@ -321,24 +313,6 @@ static void run_switch(const struct vgt_host_ops *ops, const char *path,
     client_down(&b);
 }
 
-/* For qsort of latencies. */
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-
-    return (a > b) - (a < b);
-}
-
-/* The median of @n values (sorts a copy). */
-static double median(const double *v, int n)
-{
-    double s[ROUNDS];
-
-    memcpy(s, v, n * sizeof(*v));
-    qsort(s, n, sizeof(*s), cmp_double);
-    return s[n / 2];
-}
-
 static double lowest(const double *v, int n)
 {
     double m = v[0];
@@ -434,7 +408,7 @@ static void gtt_latency(const struct vgt_host_ops *ops, const char *path,
     for (int i = 0; i < n; i++) {
         *max_us = MAX(*max_us, lat[i]);
     }
-    qsort(lat, n, sizeof(*lat), cmp_double);
+    qsort(lat, n, sizeof(*lat), bench_cmp_double);
     *median_us = lat[n / 2];
     g_free(lat);
     if (hostile) {
@@ -458,23 +432,6 @@ static void whole_engine_exec(void *gpu, u32 engine, struct vgt_gpu_exec *x)
     wait_swhsw_ops->engine_exec(gpu, engine, x);
 }
 
-struct waiter {
-    GMutex lock;
-    GCond cond;
-    guint64 events;
-};
-
-/* Under the core's lock: only wake the bench thread. */
-static void waiter_notify(void *opaque)
-{
-    struct waiter *w = opaque;
-
-    g_mutex_lock(&w->lock);
-    w->events++;
-    g_cond_broadcast(&w->cond);
-    g_mutex_unlock(&w->lock);
-}
-
 struct wait_vm {
     struct vgt_instance *inst;
     struct vgt_instance_info info;
@@ -490,8 +447,8 @@ static void wait_vm_up(struct wait_vm *v, struct vgt_host *host,
     guint32 pages;
 
     memset(v, 0, sizeof(*v));
-    v->ram = alloc_pages(RAM_SIZE);
-    v->shadow = alloc_pages(VGT_SHADOW_SIZE);
+    v->ram = bench_alloc_pages(RAM_SIZE);
+    v->shadow = bench_alloc_pages(VGT_SHADOW_SIZE);
     if (vgt_inst_create(host, req, &v->inst) ||
         vgt_inst_mem_register(v->inst, 0, RAM_SIZE, v->ram) ||
         vgt_inst_shadow_attach(v->inst, v->shadow, &v->shadow_gm)) {
@@ -573,7 +530,7 @@ static void engine_wait(bool hostile, bool preemptible, double *max_us,
     double *lat = g_new(double, N);
     struct vgt_sched_thread *sched;
     struct vgt_swhsw *sw = vgt_swhsw_create();
-    struct waiter w;
+    struct bench_waiter w;
     struct vgt_host *host;
     struct wait_vm a, b;
     struct vgt_gpu gpu;
@@ -596,7 +553,7 @@ static void engine_wait(bool hostile, bool preemptible, double *max_us,
     g_cond_init(&w.cond);
     w.events = 0;
     wait_vm_up(&b, host, &req_b);
-    vgt_inst_set_notify(b.inst, waiter_notify, &w);
+    vgt_inst_set_notify(b.inst, bench_waiter_notify, &w);
     if (hostile) {
         wait_vm_up(&a, host, &req_a);
     }
@@ -641,7 +598,7 @@ static void engine_wait(bool hostile, bool preemptible, double *max_us,
     for (int i = 0; i < n; i++) {
         *max_us = MAX(*max_us, lat[i]);
     }
-    qsort(lat, n, sizeof(*lat), cmp_double);
+    qsort(lat, n, sizeof(*lat), bench_cmp_double);
     *median_us = lat[n / 2];
     *a_done = 0;
     if (hostile) {
@@ -744,9 +701,9 @@ int main(int argc, char **argv)
         wrs[r] = run_ops(&vgt_host_socket_ops, path) / rd[r];
         moderate = true;
     }
-    direct = median(rd, ROUNDS);
-    emb = median(re, ROUNDS);
-    sock = median(rs, ROUNDS);
+    direct = bench_median(rd, ROUNDS);
+    emb = bench_median(re, ROUNDS);
+    sock = bench_median(rs, ROUNDS);
     /* the same with the large workload */
     large = true;
     for (int r = 0; r < ROUNDS; r++) {
@@ -755,7 +712,7 @@ int main(int argc, char **argv)
         lrs[r] = run_ops(&vgt_host_socket_ops, path) / rd[r];
     }
     large = false;
-    l_direct = median(rd, ROUNDS);
+    l_direct = bench_median(rd, ROUNDS);
     kill(pid, SIGTERM);
     waitpid(pid, &status, 0);
     run_switch(&vgt_host_embedded_ops, NULL, &emb_sw_ns, &emb_sw);
@@ -780,28 +737,30 @@ int main(int argc, char **argv)
            "   %d in flight, %.1f s each; medians of %d interleaved rounds;\n"
            "   the client woken when %d are left, not by user interrupts:\n"
            "   notify_policy)\n",
-           WINDOW, SECONDS, ROUNDS, WINDOW / 2);
+           WINDOW, SECONDS, ROUNDS, NOTIFY_LOW);
     printf("  %-10s %12s %12s %12s\n", "", "direct", "embedded",
            "socket");
     printf("  %-10s %10.0f/s %10.0f/s %10.0f/s\n", "workloads", direct,
            emb, sock);
     printf("  %-10s %12s %11.2fx %11.2fx   (mediated / direct)\n",
-           "ratio", "1.00x", median(ratio_e, ROUNDS),
-           median(ratio_s, ROUNDS));
+           "ratio", "1.00x", bench_median(ratio_e, ROUNDS),
+           bench_median(ratio_s, ROUNDS));
     printf("  %-10s %12s %6.2f-%.2fx %6.2f-%.2fx   (lowest-highest round)\n",
            "range", "", lowest(ratio_e, ROUNDS), highest(ratio_e, ROUNDS),
            lowest(ratio_s, ROUNDS), highest(ratio_s, ROUNDS));
     printf("  %-10s %12s %11.2fx\n", "socket/emb", "", sock / emb);
     printf("every event waking the client (the default notify_policy):\n");
     printf("  %-10s %12s %11.2fx %11.2fx   (mediated / direct)\n",
-           "wake-all", "1.00x", median(wre, ROUNDS), median(wrs, ROUNDS));
+           "wake-all", "1.00x", bench_median(wre, ROUNDS),
+           bench_median(wrs, ROUNDS));
     printf("  %-10s %12s %6.2f-%.2fx %6.2f-%.2fx   (lowest-highest round)\n",
            "range", "", lowest(wre, ROUNDS), highest(wre, ROUNDS),
            lowest(wrs, ROUNDS), highest(wrs, ROUNDS));
     printf("the large workload (one 1024x768 fill, 12x the pixels; seqno "
            "+ irq), %.0f/s direct:\n", l_direct);
     printf("  %-10s %12s %11.2fx %11.2fx   (mediated / direct)\n",
-           "large", "1.00x", median(lre, ROUNDS), median(lrs, ROUNDS));
+           "large", "1.00x", bench_median(lre, ROUNDS),
+           bench_median(lrs, ROUNDS));
     printf("  %-10s %12s %6.2f-%.2fx %6.2f-%.2fx   (lowest-highest round)\n",
            "range", "", lowest(lre, ROUNDS), highest(lre, ROUNDS),
            lowest(lrs, ROUNDS), highest(lrs, ROUNDS));

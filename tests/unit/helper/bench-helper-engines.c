@@ -27,6 +27,7 @@
 #include "core/vgt-gpu.h"
 #include "swhsw/swhsw.h"
 #include "user/vgt-sched-thread.h"
+#include "bench-util.h"
 
 #define RAM_SIZE        (1u << 20)
 #define SECONDS         1.5
@@ -44,23 +45,6 @@ static const char *const engine_name[VGT_ENGINE_COUNT] = {
     "rcs0", "vcs0", "bcs0", "vecs0",
 };
 
-struct waiter {
-    GMutex lock;
-    GCond cond;
-    guint64 events;
-};
-
-/* Under the core's queue lock: only wake the bench's thread. */
-static void waiter_notify(void *opaque)
-{
-    struct waiter *w = opaque;
-
-    g_mutex_lock(&w->lock);
-    w->events++;
-    g_cond_broadcast(&w->cond);
-    g_mutex_unlock(&w->lock);
-}
-
 struct vm {
     struct vgt_instance *inst;
     struct vgt_instance_info info;
@@ -69,19 +53,8 @@ struct vm {
     u32 engine;
 };
 
-static void *alloc_pages(size_t size)
-{
-    void *p = aligned_alloc(4096, size);
-
-    if (!p) {
-        g_error("out of memory");
-    }
-    memset(p, 0, size);
-    return p;
-}
-
 static void vm_up(struct vm *v, struct vgt_host *host, u32 engine,
-                  struct waiter *w)
+                  struct bench_waiter *w)
 {
     static const struct vgt_create_req req = { 8u << 20, 0, 0, 0 };
     struct vgt_notify_policy np = { engine, WINDOW / 2, 0, 0 };
@@ -89,8 +62,8 @@ static void vm_up(struct vm *v, struct vgt_host *host, u32 engine,
 
     memset(v, 0, sizeof(*v));
     v->engine = engine;
-    v->ram = alloc_pages(RAM_SIZE);
-    v->shadow = alloc_pages(VGT_SHADOW_SIZE);
+    v->ram = bench_alloc_pages(RAM_SIZE);
+    v->shadow = bench_alloc_pages(VGT_SHADOW_SIZE);
     if (vgt_inst_create(host, &req, &v->inst) ||
         vgt_inst_mem_register(v->inst, 0, RAM_SIZE, v->ram) ||
         vgt_inst_shadow_attach(v->inst, v->shadow, &v->shadow_gm) ||
@@ -105,7 +78,7 @@ static void vm_up(struct vm *v, struct vgt_host *host, u32 engine,
     if (vgt_inst_gtt_write(v->inst, e, RAM_SIZE / 4096, NULL)) {
         g_error("engines: gtt");
     }
-    vgt_inst_set_notify(v->inst, waiter_notify, w);
+    vgt_inst_set_notify(v->inst, bench_waiter_notify, w);
 }
 
 static void vm_down(struct vm *v)
@@ -160,7 +133,7 @@ static double run(int k, bool parallel)
 {
     struct vgt_swhsw *sw = vgt_swhsw_create();
     struct vm vm[VGT_ENGINE_COUNT];
-    struct waiter w = { .events = 0 };
+    struct bench_waiter w = { .events = 0 };
     struct vgt_sched_thread *sched;
     struct vgt_host *host;
     struct vgt_gpu gpu;
@@ -226,19 +199,6 @@ static double run(int k, bool parallel)
     return done / ((end - start) / (double)G_USEC_PER_SEC);
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-
-    return a < b ? -1 : a > b;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return v[n / 2];
-}
-
 int main(int argc, char **argv)
 {
     static const int vms[] = { 1, 2, 4 };
@@ -269,7 +229,7 @@ int main(int argc, char **argv)
     }
     for (int p = 0; p < 2; p++) {
         for (guint i = 0; i < G_N_ELEMENTS(vms); i++) {
-            med[p][i] = median(rate[p][i], ROUNDS);
+            med[p][i] = bench_median(rate[p][i], ROUNDS);
         }
     }
     printf("vgt helper: the engines in parallel: k VMs, VM i alone on "

@@ -672,7 +672,8 @@ static void test_engines_parallel(void)
  */
 #define PAR_ROUNDS          8
 #define PAR_PER_ROUND       32
-#define PAR_STORES          64          /* per workload, long enough to overlap */
+/* stores per workload: long enough for the engines to overlap */
+#define PAR_STORES          64
 #define PAR_PAGE0           64          /* the stores' first GM page */
 
 /* The value store i of workload (k, round, page) leaves. */
