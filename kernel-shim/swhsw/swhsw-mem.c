@@ -171,12 +171,34 @@ u8 *swhsw_dma_lookup_locked(struct vgt_swhsw *sw, u64 dma_addr, u64 len,
 u8 *swhsw_dma_lookup_kind_locked(struct vgt_swhsw *sw, u64 dma_addr,
 				 u64 len, bool write, bool pt)
 {
-	struct swhsw_dma *d;
+	return swhsw_dma_lookup_hinted_locked(sw, dma_addr, len, write, pt,
+					      NULL);
+}
+
+/*
+ * The same, trying *@hint (a region of the table) before searching, and
+ * leaving the region found there: an engine's accesses mostly land in
+ * the region its last one did (the VM's RAM), and the search over every
+ * VM's regions cost a tenth of a blit's time.  The hint is valid while
+ * dma_lock is held: the table does not change meanwhile.
+ */
+u8 *swhsw_dma_lookup_hinted_locked(struct vgt_swhsw *sw, u64 dma_addr,
+				   u64 len, bool write, bool pt,
+				   const struct swhsw_dma **hint)
+{
+	const struct swhsw_dma *d = hint ? *hint : NULL;
 
 	if (sw->dma_ops)
 		return swhsw_dma_lookup_locked(sw, dma_addr, len, write);
-	d = swhsw_dma_table_find(sw, dma_addr, len);
-	if (!d || d->pt != pt)
+	if (!d || dma_addr < d->base || len > d->size ||
+	    dma_addr - d->base > d->size - len) {
+		d = swhsw_dma_table_find(sw, dma_addr, len);
+		if (!d)
+			return NULL;
+		if (hint)
+			*hint = d;
+	}
+	if (d->pt != pt)
 		return NULL;
 	return d->va + (dma_addr - d->base);
 }

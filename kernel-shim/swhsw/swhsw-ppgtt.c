@@ -52,7 +52,8 @@ static bool in_view(const struct vgt_gpu_exec *x, u64 gma, u64 len)
  */
 static u8 *dma_page(struct swhsw_run *r, u64 dma, u32 len, bool write)
 {
-	u8 *p = swhsw_dma_lookup_kind_locked(r->sw, dma, len, write, false);
+	u8 *p = swhsw_dma_lookup_hinted_locked(r->sw, dma, len, write, false,
+					       &r->dma_hint);
 
 	if (p && write && r->x->wrote)
 		r->x->wrote(r->x->opaque, dma, len, false);

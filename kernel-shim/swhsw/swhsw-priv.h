@@ -79,6 +79,7 @@ struct swhsw_run {
 	u32 engine;
 	u32 base;
 	bool failed;
+	const struct swhsw_dma *dma_hint;	/* its last region of memory */
 	struct hsw_blt_setup blt_setup;	/* for XY_TEXT_IMMEDIATE_BLT */
 	/* Preemption: the engine stops; a blit may stop between bands. */
 	bool preempted;
@@ -100,6 +101,9 @@ u8 *swhsw_dma_lookup_locked(struct vgt_swhsw *sw, u64 dma_addr, u64 len,
  */
 u8 *swhsw_dma_lookup_kind_locked(struct vgt_swhsw *sw, u64 dma_addr,
 				 u64 len, bool write, bool pt);
+u8 *swhsw_dma_lookup_hinted_locked(struct vgt_swhsw *sw, u64 dma_addr,
+				   u64 len, bool write, bool pt,
+				   const struct swhsw_dma **hint);
 /* The end of an engine run or GM access: the embedder may unmap. */
 void swhsw_dma_release_locked(struct vgt_swhsw *sw);
 /* Hold the table for an engine run or GM access (swhsw-mem.c). */
