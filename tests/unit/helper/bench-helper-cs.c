@@ -658,6 +658,22 @@ static int run_one(const char *what, const char *bin, const char *path)
     return 0;
 }
 
+/*
+ * One row of the embedded and socket rounds' ratios to direct (their
+ * medians), and one of their lowest and highest (bench-report.py reads
+ * both).
+ */
+static void print_ratios(const char *what, const double *emb,
+                         const double *sock)
+{
+    printf("  %-10s %12s %11.2fx %11.2fx   (mediated / direct)\n",
+           what, "1.00x", bench_median(emb, ROUNDS),
+           bench_median(sock, ROUNDS));
+    printf("  %-10s %12s %6.2f-%.2fx %6.2f-%.2fx   (lowest-highest round)\n",
+           "range", "", lowest(emb, ROUNDS), highest(emb, ROUNDS),
+           lowest(sock, ROUNDS), highest(sock, ROUNDS));
+}
+
 int main(int argc, char **argv)
 {
     const char *bin = g_getenv("VGT_HOSTD");
@@ -742,28 +758,13 @@ int main(int argc, char **argv)
            "socket");
     printf("  %-10s %10.0f/s %10.0f/s %10.0f/s\n", "workloads", direct,
            emb, sock);
-    printf("  %-10s %12s %11.2fx %11.2fx   (mediated / direct)\n",
-           "ratio", "1.00x", bench_median(ratio_e, ROUNDS),
-           bench_median(ratio_s, ROUNDS));
-    printf("  %-10s %12s %6.2f-%.2fx %6.2f-%.2fx   (lowest-highest round)\n",
-           "range", "", lowest(ratio_e, ROUNDS), highest(ratio_e, ROUNDS),
-           lowest(ratio_s, ROUNDS), highest(ratio_s, ROUNDS));
+    print_ratios("ratio", ratio_e, ratio_s);
     printf("  %-10s %12s %11.2fx\n", "socket/emb", "", sock / emb);
     printf("every event waking the client (the default notify_policy):\n");
-    printf("  %-10s %12s %11.2fx %11.2fx   (mediated / direct)\n",
-           "wake-all", "1.00x", bench_median(wre, ROUNDS),
-           bench_median(wrs, ROUNDS));
-    printf("  %-10s %12s %6.2f-%.2fx %6.2f-%.2fx   (lowest-highest round)\n",
-           "range", "", lowest(wre, ROUNDS), highest(wre, ROUNDS),
-           lowest(wrs, ROUNDS), highest(wrs, ROUNDS));
+    print_ratios("wake-all", wre, wrs);
     printf("the large workload (one 1024x768 fill, 12x the pixels; seqno "
            "+ irq), %.0f/s direct:\n", l_direct);
-    printf("  %-10s %12s %11.2fx %11.2fx   (mediated / direct)\n",
-           "large", "1.00x", bench_median(lre, ROUNDS),
-           bench_median(lrs, ROUNDS));
-    printf("  %-10s %12s %6.2f-%.2fx %6.2f-%.2fx   (lowest-highest round)\n",
-           "range", "", lowest(lre, ROUNDS), highest(lre, ROUNDS),
-           lowest(lrs, ROUNDS), highest(lrs, ROUNDS));
+    print_ratios("large", lre, lrs);
     printf("context switch (2 instances alternating on BCS, "
            "save + restore of %u registers):\n",
            hsw_engine_ctx_regs(VGT_ENGINE_BCS, regs, flags));
