@@ -46,8 +46,10 @@ typedef uint64_t vgt_u64;
  * entries a call (a migration replays the whole GTT).
  * 3: shared GM slots (16+ instances): GTT swap counters in sched_stats.
  * 4: notify_policy (when completions and user interrupts wake the client).
+ * 5: a workload that faults or hangs cancels the work its instance queued
+ * behind it on that engine (VGT_EVENT_CANCELLED, sched_stats.cancelled).
  */
-#define VGT_ABI_VERSION         4
+#define VGT_ABI_VERSION         5
 
 /*
  * Error codes.  Every call returns 0 (or a count, where documented) on
@@ -189,6 +191,9 @@ struct vgt_gtt_entry {
  *   unit    engine (VGT_ENGINE_*) or pipe (0..2), per type
  *   data    type-specific: seqno for COMPLETE, frame count for VBLANK
  *   seq     helper-wide monotonic sequence number of the event
+ * CANCELLED (ABI 5; unit engine, data id): the workload was queued behind
+ * a FAULT or HANG of its instance on that engine and never ran (see
+ * "Every accepted workload" below).
  */
 enum vgt_event_type {
     VGT_EVENT_USER_IRQ = 1,   /* engine raised MI_USER_INTERRUPT */
@@ -196,7 +201,8 @@ enum vgt_event_type {
     VGT_EVENT_VBLANK = 3,     /* vblank on a pipe */
     VGT_EVENT_RESET = 4,      /* the helper reset this instance's state */
     VGT_EVENT_FAULT = 5,      /* workload faulted (unit engine, data id) */
-    VGT_EVENT_HANG = 6        /* workload exceeded its budget (ditto) */
+    VGT_EVENT_HANG = 6,       /* workload exceeded its budget (ditto) */
+    VGT_EVENT_CANCELLED = 7   /* never ran: queued behind a FAULT/HANG */
 };
 enum vgt_engine {
     VGT_ENGINE_RCS = 0,
@@ -249,9 +255,19 @@ struct vgt_stats {
  *            Offsets must be on the engine's allow-list (docs/helper.md).
  * Every accepted workload ends with exactly one VGT_EVENT_COMPLETE (unit =
  * engine, data = id), preceded by VGT_EVENT_FAULT or VGT_EVENT_HANG when it
- * failed; user interrupts it raised arrive as VGT_EVENT_USER_IRQ, after the
- * memory writes that preceded them.  Workloads of one instance and engine
- * run in submission order; a reset/destroy drops the queued ones.
+ * failed and by VGT_EVENT_CANCELLED when it never ran; user interrupts it
+ * raised arrive as VGT_EVENT_USER_IRQ, after the memory writes that
+ * preceded them.  Workloads of one instance and engine run in submission
+ * order; a reset/destroy drops the queued ones (no COMPLETE for them).
+ * A workload that faults or hangs stops its instance's ring on that engine,
+ * as a hung request stops a real one until the driver resets the engine
+ * (ABI 5): every workload the instance had queued behind it on that engine
+ * when it ended is cancelled, without running: after the failed one's
+ * FAULT/HANG and COMPLETE, each gets VGT_EVENT_CANCELLED then its
+ * COMPLETE, in submission order.  Other instances and the instance's other
+ * engines are not affected.  A workload submitted after that moment runs,
+ * on the engine state the failure left (power-on, as after a reset): also
+ * one submitted before the client read the FAULT/HANG.
  */
 #define VGT_WL_REGS_MAX         32
 #define VGT_WL_LEN_MAX          (1u << 20)
@@ -297,7 +313,8 @@ struct vgt_shadow_info {
 /*
  * sched_stats: scheduler counters of this instance.
  *   weight      its share weight (VGT_WEIGHT_MIN..MAX)
- *   submitted / completed / faults / hangs   workloads
+ *   submitted / completed / faults / hangs   workloads (completed: every
+ *               one that ended with its COMPLETE, failed or cancelled too)
  *   queued      workloads waiting now (all engines)
  *   busy_ns     engine time used, per engine
  *   switches    context switches onto this instance (all engines)
@@ -309,6 +326,8 @@ struct vgt_shadow_info {
  *   gtt_swap_ns time spent in those loads (evicting the other instance's
  *               entries and engine state included)
  *   gtt_swap_entries  host GTT entries written by those loads
+ *   cancelled   workloads cancelled unrun behind a fault or hang (ABI 5;
+ *               counted in completed too)
  */
 struct vgt_sched_stats {
     vgt_u32 weight;
@@ -324,6 +343,7 @@ struct vgt_sched_stats {
     vgt_u64 gtt_swaps;
     vgt_u64 gtt_swap_ns;
     vgt_u64 gtt_swap_entries;
+    vgt_u64 cancelled;
 };
 
 /*
@@ -393,9 +413,10 @@ struct vgt_sched_stats {
  *                 VGT_WL_QUEUE_MAX, the default: every COMPLETE)
  *   user_irq      1 (default): every USER_IRQ wakes; 0: none does
  *   pad           0
- * FAULT, HANG, RESET and VBLANK events always wake.  A queue that drains
- * always wakes, so no event waits longer than the instance's own queued
- * work on that engine.  The policy survives reset; VGT_E_INVAL for an
+ * FAULT, HANG, RESET and VBLANK events always wake; CANCELLED never does
+ * by itself (its COMPLETE follows at once).  A queue that drains always
+ * wakes, so no event waits longer than the instance's own queued work on
+ * that engine.  The policy survives reset; VGT_E_INVAL for an
  * engine >= VGT_ENGINE_COUNT, complete_low > VGT_WL_QUEUE_MAX, user_irq
  * > 1 or pad != 0.
  */

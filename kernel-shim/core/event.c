@@ -11,7 +11,8 @@
  * says which of its events it needs at once (notify_policy); the others
  * wait in the queue for the next wake-up.  Whatever the policy, a drained
  * workload queue, a half-full event queue and every other event type wake
- * it, so an event waits at most for the instance's own queued work.
+ * it, so an event waits at most for the instance's own queued work.  A
+ * CANCELLED never wakes by itself: its COMPLETE comes right after it.
  */
 #include "vgt-core-priv.h"
 
@@ -31,12 +32,14 @@ static bool vgt_event_wakes(const struct vgt_instance *inst, u32 type,
 		       inst->eng[unit].count <= inst->notify_low[unit];
 	case VGT_EVENT_USER_IRQ:
 		return unit >= VGT_ENGINE_COUNT || inst->notify_irq[unit];
+	case VGT_EVENT_CANCELLED:
+		/* its COMPLETE follows at once and wakes by the rule above */
+		return false;
 	}
 	return true;
 }
 
-static void vgt_event_post_q(struct vgt_instance *inst, u32 type, u32 unit,
-			     u64 data)
+void vgt_event_post_q(struct vgt_instance *inst, u32 type, u32 unit, u64 data)
 {
 	struct vgt_event *ev;
 

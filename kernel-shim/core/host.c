@@ -33,7 +33,7 @@ _Static_assert((int)VGT_ENGINE_RCS == (int)HSW_RCS &&
 	       (int)VGT_ENGINE_VECS == (int)HSW_VECS &&
 	       (int)VGT_ENGINE_COUNT == (int)HSW_NUM_ENGINES,
 	       "ABI: engine numbers");
-_Static_assert(sizeof(struct vgt_sched_stats) == 88 + 8 * VGT_ENGINE_COUNT,
+_Static_assert(sizeof(struct vgt_sched_stats) == 96 + 8 * VGT_ENGINE_COUNT,
 	       "ABI: vgt_sched_stats");
 _Static_assert(sizeof(struct vgt_engine_regs) == 8 + 8 * VGT_ENGINE_REGS_MAX,
 	       "ABI: vgt_engine_regs");

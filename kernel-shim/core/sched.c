@@ -33,6 +33,11 @@
  * does not enforce the view: a real Haswell) runs whole: its exec copy
  * is one per instance, and a real Haswell cannot be stopped this way.
  * Same holder: no context switch at all.
+ * A workload that faults or hangs resets its instance's engine state and
+ * cancels what the instance queued behind it on that engine (ABI 5,
+ * vgt_sched_cancel_q): a hung ring runs nothing more until the driver
+ * resets the engine.  A preempted head is the failed workload itself, so
+ * none of the cancelled ones has started.
  * A workload executes with host->lock dropped (vgt-core-priv.h, "Locking"):
  * only its preparation (GM slot, context switch, register flush, the
  * audit) and its completion hold the lock, so the other instances' GTT,
@@ -194,7 +199,7 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 	struct vgt_gpu_exec x;
 	bool preempted;
 	u64 t0, dt, deadline;
-	u32 i;
+	u32 i, cancel = 0;
 
 	/* Its GM slot's entries first: the switch may restore its context. */
 	vgt_slot_make_resident(inst);
@@ -291,27 +296,34 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 		inst->sst.hangs++;
 	else if (x.status != VGT_EXEC_DONE)
 		inst->sst.faults++;
+	/* A failure cancels what is queued behind it now (workload.c). */
+	if (x.status != VGT_EXEC_DONE)
+		cancel = es->count;
 	vgt_mutex_unlock(&host->qlock);
 
-	if (x.status != VGT_EXEC_DONE) {
-		bool hang = x.status == VGT_EXEC_HANG;
-
-		if (inst->log_budget) {
-			inst->log_budget--;
-			vgt_log_warn("vgt%u: engine %u workload 0x%llx %s (cmd 0x%08x at GM 0x%llx); engine state of this instance reset",
-				     inst->id, e, (unsigned long long)wl->id,
-				     hang ? "hang" : "fault", x.fault_cmd,
-				     (unsigned long long)x.fault_addr);
-		}
-		/* Only this instance's engine state: back to power-on. */
-		vgt_ctx_reset_engine(inst, e);
-		for (i = 0; i < host->ctx_n[e]; i++)
-			ops->write32(host->gpu.priv, host->ctx_reg[e][i],
-				     es->regs[i]);
-		vgt_event_post_locked(inst, hang ? VGT_EVENT_HANG :
-				      VGT_EVENT_FAULT, e, wl->id);
+	if (x.status == VGT_EXEC_DONE) {
+		vgt_event_post_locked(inst, VGT_EVENT_COMPLETE, e, wl->id);
+		return;
 	}
-	vgt_event_post_locked(inst, VGT_EVENT_COMPLETE, e, wl->id);
+	if (inst->log_budget) {
+		inst->log_budget--;
+		vgt_log_warn("vgt%u: engine %u workload 0x%llx %s (cmd 0x%08x at GM 0x%llx); engine state of this instance reset, cancelled %u queued behind it",
+			     inst->id, e, (unsigned long long)wl->id,
+			     x.status == VGT_EXEC_HANG ? "hang" : "fault",
+			     x.fault_cmd, (unsigned long long)x.fault_addr,
+			     cancel);
+	}
+	/* Only this instance's engine state: back to power-on. */
+	vgt_ctx_reset_engine(inst, e);
+	for (i = 0; i < host->ctx_n[e]; i++)
+		ops->write32(host->gpu.priv, host->ctx_reg[e][i], es->regs[i]);
+	/* Under one qlock: no events_read between the failure and them. */
+	vgt_mutex_lock(&host->qlock);
+	vgt_event_post_q(inst, x.status == VGT_EXEC_HANG ? VGT_EVENT_HANG :
+			 VGT_EVENT_FAULT, e, wl->id);
+	vgt_event_post_q(inst, VGT_EVENT_COMPLETE, e, wl->id);
+	vgt_sched_cancel_q(inst, e, cancel);
+	vgt_mutex_unlock(&host->qlock);
 }
 
 /* Is anything queued on the engines of mask? (host->inst: both locks) */

@@ -255,6 +255,8 @@ void vgt_dirty_gtt_unmap(struct vgt_instance *inst,
 /* Event queue: these take qlock themselves (never call with it held). */
 void vgt_event_post_locked(struct vgt_instance *inst, u32 type, u32 unit,
 			   u64 data);
+/* The same with qlock held. */
+void vgt_event_post_q(struct vgt_instance *inst, u32 type, u32 unit, u64 data);
 void vgt_events_drop(struct vgt_instance *inst);
 void vgt_irq_service_locked(struct vgt_host *host, bool from_irq);
 
@@ -270,6 +272,8 @@ void vgt_exec_wait_inst(struct vgt_instance *inst);
 /* Workloads and scheduling, host lock held. */
 void vgt_sched_init_instance(struct vgt_instance *inst);
 void vgt_sched_drop_instance(struct vgt_instance *inst);
+/* qlock held too: the next n of inst's workloads on engine leave unrun. */
+void vgt_sched_cancel_q(struct vgt_instance *inst, u32 engine, u32 n);
 void vgt_ctx_init(struct vgt_host *host);
 void vgt_ctx_switch_out_locked(struct vgt_host *host, u32 engine);
 void vgt_ctx_switch_locked(struct vgt_host *host, u32 engine,

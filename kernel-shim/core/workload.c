@@ -175,6 +175,36 @@ void vgt_sched_init_instance(struct vgt_instance *inst)
 	}
 }
 
+/*
+ * After a fault or hang (sched.c): the @n workloads @inst had queued behind
+ * the failed one on @engine when it ended leave without running, in order,
+ * each with CANCELLED then its COMPLETE, posted once it is off the queue
+ * as a completion's is (notify_policy).  They are still the oldest: only
+ * holders of host->lock take workloads off, and the scheduler has held it
+ * since the failure; submits since then only append.  A hung ring runs
+ * nothing more until the driver resets the engine, and what the client
+ * queued behind the failure was built on the state it expected the failed
+ * one to leave.
+ */
+void vgt_sched_cancel_q(struct vgt_instance *inst, u32 engine, u32 n)
+{
+	struct vgt_engine_state *es = &inst->eng[engine];
+	u64 id;
+
+	if (n > es->count)
+		n = es->count;	/* cannot happen: see above */
+	while (n--) {
+		id = es->q[es->head].id;
+		es->head = (es->head + 1) % VGT_WL_QUEUE_MAX;
+		if (!--es->count)
+			inst->sst.underruns++;
+		inst->sst.completed++;
+		inst->sst.cancelled++;
+		vgt_event_post_q(inst, VGT_EVENT_CANCELLED, engine, id);
+		vgt_event_post_q(inst, VGT_EVENT_COMPLETE, engine, id);
+	}
+}
+
 /* Reset/destroy (host lock held): queued work goes, engines forget it. */
 void vgt_sched_drop_instance(struct vgt_instance *inst)
 {

@@ -132,7 +132,7 @@ write('vgt-gtt-walk', 'partition-edges',
       b'\x08' + near_map(-0x1000) + u32(40))
 
 # ---- hostd-wire: one client's packets (fuzz-hostd-wire.c) ----------------
-ABI = 4
+ABI = 5
 HOW_MEMFD, HOW_EVENTFD, HOW_PIPE, HOW_ENVELOPE = 1, 2, 4, 16
 MSG = dict(HELLO=1, CREATE=2, DESTROY=3, RESET=4, INFO=5, MEM_REGISTER=6,
            MEM_UNREGISTER=7, GTT_WRITE=8, GTT_READ=9, FENCE_WRITE=10,

@@ -693,6 +693,131 @@ static void test_faults_isolated(void)
     env_down(&e);
 }
 
+/*
+ * A workload that faults or hangs stops its instance's ring on that engine
+ * (ABI 5): A queues it and then 3 stores on RCS, B a store on RCS, A a
+ * store on BCS.  A's 3 are cancelled (CANCELLED then COMPLETE each, in
+ * order, after the failure's own two events) and write nothing; B's and
+ * A's BCS work run; a store A submits afterwards, before reading the
+ * events, runs.  @hang: the failure is a batch that loops until the
+ * command budget, in short slices (B's store runs while it is preempted:
+ * the head that resumes is the failing one), else a store into B's GM.
+ */
+static void fault_cancels_queued(bool hang)
+{
+    const guint32 fail_type = hang ? VGT_EVENT_HANG : VGT_EVENT_FAULT;
+    struct vgt_event ev[64];
+    struct vgt_sched_stats st;
+    guint64 fail, good[3], bcs, late, other, fail_seq;
+    struct env e;
+    int n, i, r;
+
+    env_up(&e);
+    if (hang) {
+        /* slices of 10 us: B's store runs between the loop's pieces */
+        g_assert_cmpint(vgt_host_set_slice_ns(e.host, 10000), ==, 0);
+        const guint32 loop[] = { MI_NOOP, MI_BB_START_GGTT,
+                                 (guint32)gm(&e, 0, BATCH_OFF) };
+        const guint32 ring[] = { MI_BB_START_GGTT,
+                                 (guint32)gm(&e, 0, BATCH_OFF) };
+
+        put(&e, 0, BATCH_OFF, loop, 3);
+        g_assert_cmpint(submit(&e, 0, VGT_ENGINE_RCS, ring, 2, &fail), ==, 0);
+    } else {
+        const guint32 ring[] = { MI_SDI_GGTT, 0,
+                                 (guint32)gm(&e, 1, DATA_OFF), 0xdead };
+
+        g_assert_cmpint(submit(&e, 0, VGT_ENGINE_RCS, ring, 4, &fail), ==, 0);
+    }
+    for (i = 0; i < 3; i++) {
+        const guint32 ring[] = { MI_SDI_GGTT, 0,
+                                 (guint32)gm(&e, 0, DATA_OFF + 4 * i),
+                                 0xc0de0000u + i };
+
+        g_assert_cmpint(submit(&e, 0, VGT_ENGINE_RCS, ring, 4, &good[i]),
+                        ==, 0);
+    }
+    {
+        const guint32 b[] = { MI_SDI_GGTT, 0,
+                              (guint32)gm(&e, 1, DATA_OFF + 0x40), 0xb0b };
+        const guint32 a[] = { MI_SDI_GGTT, 0,
+                              (guint32)gm(&e, 0, DATA_OFF + 0x40), 0xbc5 };
+
+        g_assert_cmpint(submit(&e, 1, VGT_ENGINE_RCS, b, 4, &other), ==, 0);
+        g_assert_cmpint(submit(&e, 0, VGT_ENGINE_BCS, a, 4, &bcs), ==, 0);
+    }
+    run(&e);
+    {
+        const guint32 ring[] = { MI_SDI_GGTT, 0,
+                                 (guint32)gm(&e, 0, DATA_OFF + 0x80), 0x1a7e };
+
+        g_assert_cmpint(submit(&e, 0, VGT_ENGINE_RCS, ring, 4, &late), ==, 0);
+    }
+    run(&e);
+
+    /* A on RCS: the failure, the 3 cancellations, the late store */
+    n = events(&e, 0, ev, 64);
+    g_assert_cmpint(n, ==, 2 + 2 * 3 + 1 + 1);
+    for (i = 0, r = 0; i < n; i++) {
+        if (ev[i].unit == VGT_ENGINE_BCS) {
+            g_assert_cmpuint(ev[i].type, ==, VGT_EVENT_COMPLETE);
+            g_assert_cmpuint(ev[i].data, ==, bcs);
+            continue;
+        }
+        g_assert_cmpuint(ev[i].unit, ==, VGT_ENGINE_RCS);
+        g_assert_cmpuint(i == 0 || ev[i].seq > ev[i - 1].seq, ==, true);
+        ev[r++] = ev[i];
+    }
+    g_assert_cmpint(r, ==, 2 + 2 * 3 + 1);
+    g_assert_cmpuint(ev[0].type, ==, fail_type);
+    g_assert_cmpuint(ev[0].data, ==, fail);
+    g_assert_cmpuint(ev[1].type, ==, VGT_EVENT_COMPLETE);
+    g_assert_cmpuint(ev[1].data, ==, fail);
+    for (i = 0; i < 3; i++) {
+        g_assert_cmpuint(ev[2 + 2 * i].type, ==, VGT_EVENT_CANCELLED);
+        g_assert_cmpuint(ev[2 + 2 * i].data, ==, good[i]);
+        g_assert_cmpuint(ev[3 + 2 * i].type, ==, VGT_EVENT_COMPLETE);
+        g_assert_cmpuint(ev[3 + 2 * i].data, ==, good[i]);
+    }
+    g_assert_cmpuint(ev[8].type, ==, VGT_EVENT_COMPLETE);
+    g_assert_cmpuint(ev[8].data, ==, late);
+    fail_seq = ev[0].seq;
+    for (i = 0; i < 3; i++) {
+        g_assert_cmphex(rd32(&e, 0, DATA_OFF + 4 * i), ==, 0);
+    }
+    g_assert_cmphex(rd32(&e, 0, DATA_OFF + 0x40), ==, 0xbc5);
+    g_assert_cmphex(rd32(&e, 0, DATA_OFF + 0x80), ==, 0x1a7e);
+    vgt_inst_get_sched_stats(e.inst[0], &st);
+    g_assert_cmpuint(st.cancelled, ==, 3);
+    g_assert_cmpuint(hang ? st.hangs : st.faults, ==, 1);
+    g_assert_cmpuint(st.submitted, ==, 6);
+    g_assert_cmpuint(st.completed, ==, 6);
+    g_assert_cmpuint(st.queued, ==, 0);
+
+    /* B: its store ran, nothing of A's reached it, nothing cancelled */
+    g_assert_cmpint(events(&e, 1, ev, 64), ==, 1);
+    g_assert_cmpuint(ev[0].type, ==, VGT_EVENT_COMPLETE);
+    g_assert_cmpuint(ev[0].data, ==, other);
+    if (hang) {
+        g_assert_cmpuint(ev[0].seq, <, fail_seq);
+    }
+    g_assert_cmphex(rd32(&e, 1, DATA_OFF + 0x40), ==, 0xb0b);
+    g_assert_cmphex(rd32(&e, 1, DATA_OFF), ==, 0);
+    vgt_inst_get_sched_stats(e.inst[1], &st);
+    g_assert_cmpuint(st.cancelled + st.faults + st.hangs, ==, 0);
+    env_down(&e);
+}
+
+static void test_fault_cancels_queued(void)
+{
+    fault_cancels_queued(false);
+}
+
+static void test_hang_cancels_queued(void)
+{
+    fault_cancels_queued(true);
+}
+
 static void test_submit_validation(void)
 {
     struct env e;
@@ -1610,20 +1735,24 @@ static void test_notify_policy(void)
     g_assert_cmpuint(ev[1].data + 4, ==, ev[9].data);
     g_assert_cmpuint(vgt_inst_events_pending(e.inst[0]), ==, 0);
 
-    /* a fault wakes at once, its COMPLETE waits with 1 left */
+    /*
+     * A fault wakes at once; its COMPLETE does not (2 still queued), nor
+     * do the cancellations of the 2 behind it (ABI 5): the COMPLETE of
+     * the last, which drains the queue, does.
+     */
     woke = 0;
     np.complete_low = 0;
     g_assert_cmpint(vgt_inst_notify_policy(e.inst[0], &np), ==, 0);
     g_assert_cmpint(submit(&e, 0, VGT_ENGINE_BCS, fault, 2, NULL), ==, 0);
-    submit_irqs(&e, VGT_ENGINE_BCS, 1);
-    g_assert_true(vgt_host_sched_run(e.host));
-    g_assert_cmpint(woke, ==, 1);
-    g_assert_cmpint(events(&e, 0, ev, 64), ==, 2);
-    g_assert_cmpuint(ev[0].type, ==, VGT_EVENT_FAULT);
-    g_assert_cmpuint(ev[1].type, ==, VGT_EVENT_COMPLETE);
+    submit_irqs(&e, VGT_ENGINE_BCS, 2);
     g_assert_false(vgt_host_sched_run(e.host));
-    g_assert_cmpint(woke, ==, 2);           /* drained: wakes */
-    g_assert_cmpint(events(&e, 0, ev, 64), ==, 2);
+    g_assert_cmpint(woke, ==, 2);
+    g_assert_cmpint(events(&e, 0, ev, 64), ==, 6);
+    g_assert_cmpuint(ev[0].type, ==, VGT_EVENT_FAULT);
+    for (int i = 1; i < 6; i++) {
+        g_assert_cmpuint(ev[i].type, ==, i & 1 ? VGT_EVENT_COMPLETE :
+                         VGT_EVENT_CANCELLED);
+    }
 
     /*
      * Nothing wakes on BCS and RCS until the queue is half full (128
@@ -1674,6 +1803,9 @@ int main(int argc, char **argv)
     g_test_add_func("/engine/set-context", test_set_context);
     g_test_add_func("/engine/i915-first-request", test_i915_first_request);
     g_test_add_func("/engine/faults-isolated", test_faults_isolated);
+    g_test_add_func("/engine/fault-cancels-queued",
+                    test_fault_cancels_queued);
+    g_test_add_func("/engine/hang-cancels-queued", test_hang_cancels_queued);
     g_test_add_func("/engine/submit-validation", test_submit_validation);
     g_test_add_func("/engine/blt-color-copy", test_blt_color_copy);
     g_test_add_func("/engine/blt-text", test_blt_text);

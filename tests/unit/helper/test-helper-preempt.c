@@ -764,12 +764,15 @@ static void test_render_state(void)
  * A batch that chains to itself forever: preempted slice after slice, it
  * still ends as a hang once its pieces together reach the command budget
  * (its VM alone: FAULT-free, HANG then COMPLETE), and VM 1 runs between.
+ * The two workloads its VM queued behind it never start (ABI 5): each is
+ * CANCELLED then COMPLETE, in order, after the hang's COMPLETE, and writes
+ * nothing; one submitted afterwards runs.
  */
 static void test_endless_hangs(void)
 {
     const guint32 loop[] = { MI_NOOP, MI_NOOP, MI_BB_START_GGTT, 0 };
     guint32 l[4];
-    guint64 a, b;
+    guint64 a, a2, a3, a4, b;
     struct env e;
 
     logs_reset();
@@ -782,6 +785,8 @@ static void test_endless_hangs(void)
 
         a = submit(&e, 0, VGT_ENGINE_BCS, ring, 2, HWS_OFF);
     }
+    a2 = submit_small(&e, 0, 0xa2a2a2a2, 2);
+    a3 = submit_small(&e, 0, 0xa3a3a3a3, 3);
     b = submit_small(&e, 1, 0xb1b1b1b1, 1);
     run_all(&e);
     g_assert_cmpuint(preemptions(&e, 0, VGT_ENGINE_BCS), >=, 1);
@@ -791,6 +796,33 @@ static void test_endless_hangs(void)
     g_assert_cmpuint(seq_of(1, VGT_EVENT_COMPLETE, b), <,
                      seq_of(0, VGT_EVENT_COMPLETE, a));
     g_assert_cmpint(count_of(1, VGT_EVENT_HANG), ==, 0);
+    g_assert_cmpint(count_of(1, VGT_EVENT_CANCELLED), ==, 0);
+    g_assert_cmpuint(rd32(&e, 1, SEQNO_OFF), ==, 1);
+    /* what VM 0 queued behind the hang: cancelled, in order, unrun */
+    {
+        const guint64 order[][2] = {
+            { VGT_EVENT_COMPLETE, a }, { VGT_EVENT_CANCELLED, a2 },
+            { VGT_EVENT_COMPLETE, a2 }, { VGT_EVENT_CANCELLED, a3 },
+            { VGT_EVENT_COMPLETE, a3 },
+        };
+
+        for (guint32 i = 1; i < G_N_ELEMENTS(order); i++) {
+            g_assert_cmpuint(seq_of(0, order[i - 1][0], order[i - 1][1]), <,
+                             seq_of(0, order[i][0], order[i][1]));
+        }
+    }
+    g_assert_cmpint(count_of(0, VGT_EVENT_CANCELLED), ==, 2);
+    g_assert_cmpint(count_of(0, VGT_EVENT_USER_IRQ), ==, 0);
+    g_assert_false(preempted_now(&e, 0, VGT_ENGINE_BCS));
+    g_assert_cmpuint(rd32(&e, 0, SEQNO_OFF), ==, 0);
+    assert_ram(&e, 0, SMALL_OFF, 1024, 0);
+    /* the next one runs, from its own start */
+    a4 = submit_small(&e, 0, 0xa4a4a4a4, 4);
+    run_all(&e);
+    g_assert_cmpuint(seq_of(0, VGT_EVENT_COMPLETE, a4), !=, 0);
+    g_assert_cmpuint(seq_of(0, VGT_EVENT_CANCELLED, a4), ==, 0);
+    g_assert_cmpuint(rd32(&e, 0, SEQNO_OFF), ==, 4);
+    assert_ram(&e, 0, SMALL_OFF, 1024, 0xa4a4a4a4);
     env_down(&e);
 }
 

@@ -223,6 +223,10 @@ static void vm_events(struct vm *v, int timeout_ms)
                 v->next_done = ev[i].data;
                 v->inflight--;
                 break;
+            case VGT_EVENT_CANCELLED:
+                /* behind a fault or hang, counted there (ABI 5) */
+                vm_fail(v, "workload cancelled");
+                break;
             default:
                 v->faults++;
                 vm_fail(v, "fault/hang event");
@@ -583,7 +587,7 @@ static void test_garbage_workloads(void)
     GRand *rnd = g_rand_new_with_seed(0x76677406);
     struct vm good, bad;
     gint64 deadline = g_get_monotonic_time() + 40 * G_USEC_PER_SEC;
-    guint64 accepted = 0, refused = 0, faults = 0, done = 0;
+    guint64 accepted = 0, refused = 0, faults = 0, cancelled = 0, done = 0;
     guint8 *sh;
 
     vm_up(&good, 1, 4, &small_req);
@@ -666,6 +670,7 @@ static void test_garbage_workloads(void)
             for (int j = 0; j < n; j++) {
                 faults += ev[j].type == VGT_EVENT_FAULT ||
                       ev[j].type == VGT_EVENT_HANG;
+                cancelled += ev[j].type == VGT_EVENT_CANCELLED;
                 done += ev[j].type == VGT_EVENT_COMPLETE;
             }
         }
@@ -673,10 +678,12 @@ static void test_garbage_workloads(void)
     }
     g_thread_join(good.thread);
     g_test_message("garbage workloads: %llu accepted, %llu refused, "
-                   "%llu faulted/hung, %llu completions seen",
+                   "%llu faulted/hung, %llu cancelled behind them, "
+                   "%llu completions seen",
                (unsigned long long)accepted,
                (unsigned long long)refused,
-               (unsigned long long)faults, (unsigned long long)done);
+               (unsigned long long)faults, (unsigned long long)cancelled,
+               (unsigned long long)done);
     g_assert_true(daemon_alive());
     if (good.failed) {
         g_error("good vm: %s", good.why);

@@ -1394,6 +1394,185 @@ static void test_notify_policy(void)
     close(c.memfd);
 }
 
+/*
+ * A fault cancels the work its VM queued behind it on that engine (ABI 5),
+ * over the wire.  VM A queues on BCS long fills (FC_LONG workloads, each
+ * its first MiB FC_FILLS times over), a store into GM it never mapped (F:
+ * a fault) and 3 stores; sched_stats then shows fewer than FC_LONG
+ * completed, so F had not started and the 3 were queued behind it (else
+ * the machine was too slow to tell: skipped).  Then A queues a store on
+ * RCS and VM B one on BCS.  A reads the fills' COMPLETEs, F's FAULT and
+ * COMPLETE, and for each of the 3, in order, CANCELLED then COMPLETE;
+ * their stores are not in its memory, the RCS store and B's are;
+ * sched_stats counts the 3 (the new field over the wire); a store A
+ * submits afterwards runs.
+ */
+#define FC_LONG         4
+#define FC_FILLS        200     /* 200 MiB of blits, under the budget */
+#define FC_STORE_OFF    0x100040u       /* RAM (GM page 256): the stores */
+
+static void fc_submit(struct client *c, const struct vgt_shadow_info *sh,
+                      guint32 off, const guint32 *dw, guint32 n,
+                      guint32 engine, guint64 id)
+{
+    struct vgt_workload wl = { 0 };
+
+    memcpy((guint8 *)(uintptr_t)sh->hva + off, dw, n * 4);
+    wl.id = id;
+    wl.start = sh->gm_addr + off;
+    wl.length = n * 4;
+    wl.engine = engine;
+    g_assert_cmpint(ops->submit(c->conn, &wl), ==, 0);
+}
+
+static void fc_store(struct client *c, const struct vgt_shadow_info *sh,
+                     guint32 off, guint32 engine, guint32 ram_off,
+                     guint32 value, guint64 id)
+{
+    const guint32 dw[] = {
+        0x10000002u | (1u << 22), 0,            /* MI_STORE_DATA_IMM GGTT */
+        (guint32)c->info.mappable_base + ram_off, value,
+    };
+
+    fc_submit(c, sh, off, dw, G_N_ELEMENTS(dw), engine, id);
+}
+
+/* @c's events until the COMPLETE of each of @ids (ev: up to @max). */
+static int fc_events(struct client *c, struct vgt_event *ev, int max,
+                     const guint64 *ids, int nids)
+{
+    struct pollfd p = { .fd = ops->event_fd(c->conn), .events = POLLIN };
+    int got = 0, done = 0, n;
+
+    while (done < nids) {
+        g_assert_cmpint(poll(&p, 1, 20000), ==, 1);
+        n = ops->events_read(c->conn, ev + got, max - got);
+        g_assert_cmpint(n, >=, 0);
+        for (int i = got; i < got + n; i++) {
+            for (int k = 0; k < nids; k++) {
+                done += ev[i].type == VGT_EVENT_COMPLETE &&
+                        ev[i].data == ids[k];
+            }
+        }
+        got += n;
+        g_assert_cmpint(got, <, max);
+    }
+    return got;
+}
+
+static void test_fault_cancels_queued(void)
+{
+    const guint64 fail = 10, good[3] = { 11, 12, 13 }, other = 20, late = 21;
+    const guint64 id_b = 30;
+    static guint32 ring[FC_FILLS * 6];
+    struct vgt_shadow_info sha, shb;
+    struct vgt_sched_stats st;
+    struct vgt_gtt_entry e[128];
+    struct vgt_event ev[64];
+    struct client a, b;
+    guint32 n = 0;
+    int got, r;
+
+    client_up(&a, 'F');
+    client_up(&b, 'G');
+    /* A's GM pages 0..256 -> its frames 0..256; B's page 0 -> frame 0 */
+    for (guint32 i = 0; i < 256; i += 128) {
+        for (guint32 j = 0; j < 128; j++) {
+            e[j] = (struct vgt_gtt_entry){
+                (guint32)(a.info.mappable_base >> 12) + i + j,
+                VGT_PTE_VALID, i + j };
+        }
+        g_assert_cmpint(ops->gtt_write(a.conn, e, 128, NULL), ==, 0);
+    }
+    g_assert_cmpint(map_page(&a, (a.info.mappable_base >> 12) + 256, 256),
+                    ==, 0);
+    g_assert_cmpint(map_page(&b, b.info.mappable_base >> 12, 0), ==, 0);
+    g_assert_cmpint(ops->shadow_map(a.conn, &sha), ==, 0);
+    g_assert_cmpint(ops->shadow_map(b.conn, &shb), ==, 0);
+
+    for (guint32 i = 0; i < FC_FILLS; i++) {
+        ring[n++] = 0x54300004u;                /* XY_COLOR_BLT 32bpp */
+        ring[n++] = (3u << 24) | (0xf0u << 16) | 4096;
+        ring[n++] = 0;
+        ring[n++] = (256u << 16) | 1024;        /* 1 MiB */
+        ring[n++] = (guint32)a.info.mappable_base;
+        ring[n++] = 0x11110000u + i;
+    }
+    for (guint32 i = 0; i < FC_LONG; i++) {
+        fc_submit(&a, &sha, 0, ring, n, VGT_ENGINE_BCS, 1 + i);
+    }
+    /* F: GM of A's own that it never mapped (the scratch page) */
+    fc_store(&a, &sha, 0x10000, VGT_ENGINE_BCS, MIB(2), 0xdead, fail);
+    for (guint32 i = 0; i < 3; i++) {
+        fc_store(&a, &sha, 0x10040 + 0x40 * i, VGT_ENGINE_BCS,
+                 FC_STORE_OFF + 4 * i, 0xc0de0000u + i, good[i]);
+    }
+    g_assert_cmpint(ops->sched_stats(a.conn, &st), ==, 0);
+    if (st.completed >= FC_LONG) {
+        g_test_skip("the fills ended before the stores were queued");
+        goto out;
+    }
+    fc_store(&a, &sha, 0x10100, VGT_ENGINE_RCS, FC_STORE_OFF + 0x40,
+             0xbc5, other);
+    fc_store(&b, &shb, 0, VGT_ENGINE_BCS, 0x40, 0xb0b, id_b);
+
+    got = fc_events(&a, ev, G_N_ELEMENTS(ev),
+                    (const guint64[]){ good[2], other }, 2);
+    r = 0;
+    for (int i = 0; i < got; i++) {
+        if (ev[i].unit == VGT_ENGINE_RCS) {
+            g_assert_cmpuint(ev[i].type, ==, VGT_EVENT_COMPLETE);
+            g_assert_cmpuint(ev[i].data, ==, other);
+        } else {
+            ev[r++] = ev[i];
+        }
+    }
+    g_assert_cmpint(r, ==, FC_LONG + 2 + 2 * 3);
+    for (int i = 0; i < FC_LONG; i++) {
+        g_assert_cmpuint(ev[i].type, ==, VGT_EVENT_COMPLETE);
+        g_assert_cmpuint(ev[i].data, ==, 1 + i);
+    }
+    g_assert_cmpuint(ev[FC_LONG].type, ==, VGT_EVENT_FAULT);
+    g_assert_cmpuint(ev[FC_LONG].data, ==, fail);
+    g_assert_cmpuint(ev[FC_LONG + 1].type, ==, VGT_EVENT_COMPLETE);
+    g_assert_cmpuint(ev[FC_LONG + 1].data, ==, fail);
+    for (int i = 0; i < 3; i++) {
+        const struct vgt_event *c = &ev[FC_LONG + 2 + 2 * i];
+
+        g_assert_cmpuint(c[0].type, ==, VGT_EVENT_CANCELLED);
+        g_assert_cmpuint(c[0].unit, ==, VGT_ENGINE_BCS);
+        g_assert_cmpuint(c[0].data, ==, good[i]);
+        g_assert_cmpuint(c[1].type, ==, VGT_EVENT_COMPLETE);
+        g_assert_cmpuint(c[1].data, ==, good[i]);
+        g_assert_cmphex(ram32(&a, FC_STORE_OFF + 4 * i), ==, 0);
+    }
+    g_assert_cmphex(ram32(&a, 0), ==, 0x11110000u + FC_FILLS - 1);
+    g_assert_cmphex(ram32(&a, FC_STORE_OFF + 0x40), ==, 0xbc5);
+    g_assert_cmpint(ops->sched_stats(a.conn, &st), ==, 0);
+    g_assert_cmpuint(st.cancelled, ==, 3);
+    g_assert_cmpuint(st.faults, ==, 1);
+    g_assert_cmpuint(st.completed, ==, FC_LONG + 1 + 3 + 1);
+
+    got = fc_events(&b, ev, G_N_ELEMENTS(ev), &id_b, 1);
+    g_assert_cmpint(got, ==, 1);
+    g_assert_cmphex(ram32(&b, 0x40), ==, 0xb0b);
+    g_assert_cmpint(ops->sched_stats(b.conn, &st), ==, 0);
+    g_assert_cmpuint(st.cancelled + st.faults, ==, 0);
+
+    /* what A submits now runs */
+    fc_store(&a, &sha, 0x10140, VGT_ENGINE_BCS, FC_STORE_OFF, 0x1a7e, late);
+    got = fc_events(&a, ev, G_N_ELEMENTS(ev), &late, 1);
+    g_assert_cmpint(got, ==, 1);
+    g_assert_cmphex(ram32(&a, FC_STORE_OFF), ==, 0x1a7e);
+out:
+    ops->disconnect(a.conn);
+    ops->disconnect(b.conn);
+    munmap(a.ram, RAM_SIZE);
+    munmap(b.ram, RAM_SIZE);
+    close(a.memfd);
+    close(b.memfd);
+}
+
 static void test_destroy_frees(void)
 {
     struct vgt_instance_info again;
@@ -1452,6 +1631,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hostd/quota-dma-table", test_quota_dma_table);
     g_test_add_func("/hostd/ppgtt-sync", test_ppgtt_sync);
     g_test_add_func("/hostd/notify-policy", test_notify_policy);
+    g_test_add_func("/hostd/fault-cancels-queued", test_fault_cancels_queued);
     g_test_add_func("/hostd/destroy-frees", test_destroy_frees);
     g_test_add_func("/hostd/sigterm", test_sigterm);
     ret = g_test_run();
