@@ -23,6 +23,7 @@ EXPECT = {
     "wl-large-embedded": (5605 * 0.81, 5605, None),
     "wl-large-socket": (5605 * 0.76, 5605, None),
     "wl-device": (7216, 9888, 0.97),
+    "wl-device-depth1": (6012, 9888, None),
     "wl-device-hostd": (4165, 9888, 0.97),
     "scanner": (1716e6, 34926e6, 0.25),
     "gtt-guest-socket": (3843e3, 1e6, 1.0),
@@ -73,6 +74,7 @@ def main():
               "wl-large-embedded": (0.81, (0.79, 0.91)),
               "wl-large-socket": (0.76, (0.76, 0.86)),
               "wl-device": (0.73, (0.45, 0.87)),
+              "wl-device-depth1": (0.61, (0.55, 0.66)),
               "wl-device-hostd": (0.43, (0.36, 0.56))}
     for key, (ratio, rng) in sorted(ranges.items()):
         g = figs.get(key)

@@ -14,6 +14,9 @@
 #include "libqtest.h"
 #include "vgt-ring-qtest.h"
 
+/* the device's default x-submit-depth (hw/display/vgt/vgt-inflight.h) */
+#define VGT_SUBMIT_DEPTH    4
+
 /* A VM with its vgt on the embedded helper, logging guest errors. */
 static void gpu_start(Gpu *g)
 {
@@ -328,6 +331,200 @@ static void test_hostile(void)
     gpu_stop(&g);
 }
 
+/*
+ * A request that keeps the blitter busy for tens of milliseconds: @fills
+ * fills of 4 MiB of the VM's GM (FILL_PAGES pages from FILL_SLOT, every
+ * one of them an alias of SLOT_SURFACE2's page), in @dw.  FILLS of them
+ * stay within a workload's budget of 256 MiB (VGT_WL_MAX_BYTES of the
+ * helper), HANG_FILLS go beyond it.
+ */
+#define FILL_SLOT       64
+#define FILL_PAGES      1024
+#define FILLS           56
+#define HANG_FILLS      72
+#define UNMAPPED_SLOT   4000    /* the VM's GM, its GTT entry never written */
+
+static size_t long_fill(Gpu *g, uint32_t *dw, unsigned fills)
+{
+    size_t n = 0;
+    unsigned i;
+
+    for (i = 0; i < FILL_PAGES; i++) {
+        vgt_gtt_wr(&g->vm, g->vm.mbase / PAGE + FILL_SLOT + i,
+                   vgt_pte(gpa(SLOT_SURFACE2)));
+    }
+    for (i = 0; i < fills; i++) {
+        dw[n++] = XY_COLOR_BLT | BLT_WRITE_ARGB;
+        dw[n++] = BLT_32BPP | BLT_ROP_PATCOPY | PAGE;   /* a page a row */
+        dw[n++] = 0;
+        dw[n++] = (FILL_PAGES << 16) | (PAGE / 4);
+        dw[n++] = gm(g, FILL_SLOT);
+        dw[n++] = 0x00f111ed + i;
+    }
+    return n;
+}
+
+/* Request @i (2..): a store to the target page, then its seqno. */
+static void small_request(Gpu *g, uint32_t i)
+{
+    SUBMIT(g, &bcs, MI_SDI_GGTT, 0, gm(g, SLOT_TARGET) + 4 * i, 0x1000 + i,
+           MI_STORE_INDEX, 0x100, i, MI_USER_INT);
+}
+
+static uint64_t sched_u64(Gpu *g, const char *key)
+{
+    QDict *st = vgt_qtest_qom_dict(&g->vm, "sched");
+    uint64_t v = qdict_get_int(st, key);
+
+    qobject_unref(st);
+    return v;
+}
+
+static uint64_t submitted(Gpu *g)
+{
+    QDict *st = vgt_qtest_qom_dict(&g->vm, "stats");
+    uint64_t v = qdict_get_int(qdict_get_qdict(st, "submission"),
+                               "submitted");
+
+    qobject_unref(st);
+    return v;
+}
+
+/*
+ * Requests each with its own TAIL write while a long one runs: up to
+ * x-submit-depth of them are with the helper at once, the rest wait in
+ * the ring and go as one workload; all run once, in order, and HEAD ends
+ * at TAIL.
+ */
+#define REQUESTS        12
+
+static void pipelined(const char *props, uint32_t depth)
+{
+    uint32_t dw[FILLS * 6 + 4], at[REQUESTS + 1], i;
+    gint64 t0;
+    size_t n;
+    Gpu g;
+
+    vgt_qtest_start(&g.vm, "-m 128M -d guest_errors", props);
+    gpu_setup(&g);
+    n = long_fill(&g, dw, FILLS);
+    dw[n++] = MI_STORE_INDEX;
+    dw[n++] = 0x100;
+    dw[n++] = 1;
+    dw[n++] = MI_USER_INT;
+    t0 = g_get_monotonic_time();
+    submit(&g, &bcs, dw, n);
+    for (i = 2; i <= REQUESTS; i++) {
+        at[i] = g.tail[bcs.idx];
+        small_request(&g, i);
+    }
+    /* the first still runs: the helper holds as many as the depth */
+    g_assert_cmpuint(sched_u64(&g, "queued"), ==, depth);
+    g_assert_cmpuint(submitted(&g), ==, depth);
+    /*
+     * The guest rewrites the ones submitted: what runs is the copy, and
+     * the next scan starts where the last submission ended, not at HEAD
+     */
+    for (i = 2; i <= depth; i++) {
+        qtest_writel(g.vm.qts, gpa(SLOT_RING_BCS) + (at[i] + 12) % PAGE,
+                     0xdead0000 | i);
+    }
+
+    g_assert_true(wait_value(&g, gpa(SLOT_HWSP_BCS) + 0x100, REQUESTS));
+    g_test_message("the long request and %d more ran in %" PRId64 " ms",
+                   REQUESTS - 1, (g_get_monotonic_time() - t0) / 1000);
+    g_assert_true(wait_head_at_tail(&g, &bcs));
+    for (i = 2; i <= REQUESTS; i++) {
+        g_assert_cmphex(qtest_readl(g.vm.qts, gpa(SLOT_TARGET) + 4 * i), ==,
+                        0x1000 + i);
+    }
+    /* the rest went as one workload when the queue ran low */
+    g_assert_cmpuint(submitted(&g), ==, depth + 1);
+    g_assert_cmpuint(sched_u64(&g, "completed"), ==, depth + 1);
+    g_assert_cmpint(log_count(&g, "rejected"), ==, 0);
+    gpu_stop(&g);
+}
+
+static void test_pipelined(void)
+{
+    pipelined(NULL, VGT_SUBMIT_DEPTH);
+}
+
+static void test_one_at_a_time(void)
+{
+    pipelined("aperture_size=128M,x-submit-depth=1", 1);
+}
+
+/*
+ * A request that faults (@fault) or exceeds its budget while three more
+ * are with the helper: the ring stops at it as on hardware.  HEAD stays
+ * at its start, the three are cancelled without running, no interrupt;
+ * TAIL does not restart the engine, i915's engine reset does.
+ */
+static void failure_cancels_queued(bool fault)
+{
+    uint32_t dw[HANG_FILLS * 6 + 8], i;
+    size_t n;
+    Gpu g;
+
+    gpu_start(&g);
+    n = long_fill(&g, dw, fault ? FILLS : HANG_FILLS);
+    if (fault) {
+        dw[n++] = MI_SDI_GGTT;
+        dw[n++] = 0;
+        dw[n++] = gm(&g, UNMAPPED_SLOT);
+        dw[n++] = 0xbad;
+    }
+    dw[n++] = MI_STORE_INDEX;
+    dw[n++] = 0x100;
+    dw[n++] = 1;
+    dw[n++] = MI_USER_INT;
+    submit(&g, &bcs, dw, n);
+    for (i = 2; i <= 4; i++) {
+        small_request(&g, i);
+    }
+    g_assert_cmpuint(sched_u64(&g, "queued"), ==, 4);
+    for (i = 0; i < 1000 && sched_u64(&g, "completed") < 4; i++) {
+        g_usleep(10 * 1000);
+    }
+    g_assert_cmpuint(sched_u64(&g, "completed"), ==, 4);
+    g_assert_cmpuint(sched_u64(&g, fault ? "faults" : "hangs"), ==, 1);
+    g_assert_cmpuint(sched_u64(&g, "cancelled"), ==, 3);
+    /* the device has heard of all four: nothing after the failure ran */
+    rd(&g, GTIIR);
+    g_assert_cmpint(log_count(&g, fault ? "the GPU faulted on a memory access"
+                              : "the workload exceeded its time budget"),
+                    ==, 1);
+    for (i = 2; i <= 4; i++) {
+        g_assert_cmphex(qtest_readl(g.vm.qts, gpa(SLOT_TARGET) + 4 * i), ==,
+                        0);
+    }
+    g_assert_cmphex(qtest_readl(g.vm.qts, gpa(SLOT_HWSP_BCS) + 0x100), ==,
+                    0);
+    g_assert_cmphex(rd(&g, bcs.base + 0x34) & 0x1ffffc, ==, 0);
+    g_assert_cmphex(rd(&g, GTIIR) & bcs.user_bit, ==, 0);
+    small_request(&g, 5);
+    g_assert_cmpuint(sched_u64(&g, "submitted"), ==, 4);
+    wr(&g, GDRST, bcs.gdrst_bit);
+    engine_start(&g, &bcs);
+    g.tail[bcs.idx] = 0;
+    small_request(&g, 6);
+    g_assert_true(wait_value(&g, gpa(SLOT_HWSP_BCS) + 0x100, 6));
+    g_assert_true(wait_head_at_tail(&g, &bcs));
+    g_assert_cmphex(qtest_readl(g.vm.qts, gpa(SLOT_TARGET) + 24), ==, 0x1006);
+    gpu_stop(&g);
+}
+
+static void test_fault_cancels_queued(void)
+{
+    failure_cancels_queued(true);
+}
+
+static void test_hang_cancels_queued(void)
+{
+    failure_cancels_queued(false);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -339,6 +536,12 @@ int main(int argc, char **argv)
     qtest_add_func("/vgt/submit/reboot", test_reboot);
     qtest_add_func("/vgt/submit/two-vms-socket", test_two_vms_socket);
     qtest_add_func("/vgt/submit/hostile", test_hostile);
+    qtest_add_func("/vgt/submit/pipelined", test_pipelined);
+    qtest_add_func("/vgt/submit/one-at-a-time", test_one_at_a_time);
+    qtest_add_func("/vgt/submit/fault-cancels-queued",
+                   test_fault_cancels_queued);
+    qtest_add_func("/vgt/submit/hang-cancels-queued",
+                   test_hang_cancels_queued);
     if (vgt_qtest_kernel_wanted()) {
         qtest_add_func("/vgt/submit/seqno-and-interrupt-kernel",
                        test_seqno_and_interrupt_kernel);

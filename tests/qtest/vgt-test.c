@@ -139,6 +139,10 @@ static void test_bad_properties(void)
     expect_realize_error("aperture_size=1G", "aperture_size must be");
     expect_realize_error("stolen_size=16M", "stolen_size must be");
     expect_realize_error("stolen_size=1G", "stolen_size must be");
+    /* workloads in flight per engine: 1 (one at a time) to 8 */
+    expect_realize_error("x-submit-depth=0", "x-submit-depth=0: the device "
+                         "keeps 1 to 8 workloads per engine");
+    expect_realize_error("x-submit-depth=9", "x-submit-depth=9");
     /* the VM's mappable slice must lie below the guest's aperture end */
     expect_realize_error("aperture_size=64M", "aperture_size 64 MiB is too "
                          "small");

@@ -18,6 +18,7 @@
 #include "vgt-opregion-layout.h"
 #include "vgt-regs.h"
 #include "vgt-irq-chain.h"
+#include "vgt-inflight.h"
 /* QEMU's VGA common code, for the boot screen (vgt-vga.c) */
 #include "ui/console.h"
 #include "../vga_int.h"
@@ -118,14 +119,18 @@ typedef struct VgtConsole {
     uint32_t bench_frames;
 } VgtConsole;
 
-/* One engine's submission state (vgt-submit.c). */
-typedef struct VgtEngineState {
-    bool busy;                  /* a workload is with the helper */
-    bool hung;                  /* rejected or faulted: until GDRST */
+/*
+ * An engine's submission state as it migrates ("vgt/engine"): work in
+ * flight never does (vgt-migration.c), so busy is always false in the
+ * stream; the two in-flight fields keep the stream's format.
+ */
+typedef struct VgtEngineMig {
+    bool busy;
+    bool hung;
     uint64_t next_id;
     uint64_t inflight_id;
-    uint32_t inflight_tail;     /* HEAD moves here on completion */
-} VgtEngineState;
+    uint32_t inflight_tail;
+} VgtEngineMig;
 
 /* The qdev properties (vgt.c, docs/device.md), as the user set them. */
 typedef struct VgtConf {
@@ -137,6 +142,7 @@ typedef struct VgtConf {
     uint32_t low_gm_sz;         /* MiB of mappable GM */
     uint32_t high_gm_sz;        /* MiB of non-mappable GM */
     uint32_t fence_sz;          /* fence registers */
+    uint8_t submit_depth;       /* workloads in flight per engine */
     uint32_t weight;            /* scheduling weight (run time: qom-set) */
     uint32_t xres;              /* virtual monitor, pixels */
     uint32_t yres;
@@ -238,6 +244,9 @@ typedef struct VgtSubmit {
     /* Engine state last flushed with a workload (vgt_submit_flush_regs) */
     bool flush_valid[VGT_ENGINE_COUNT];
     uint32_t flush_sent[VGT_ENGINE_COUNT][VGT_ENGINE_REGS_MAX];
+    /* What the helper was told wakes QEMU (vgt_submit_notify_update) */
+    bool notify_valid[VGT_ENGINE_COUNT];
+    bool notify_irq[VGT_ENGINE_COUNT];
 } VgtSubmit;
 
 /* The virtual monitor and what the pipes show (vgt-pipe.c to -display.c) */
@@ -288,7 +297,7 @@ typedef struct VgtMigration {
     /* The helper's engine state, read at save, written at load */
     struct vgt_engine_regs engine[VGT_ENGINE_COUNT];
     /* Submission state as saved: an engine not drained is a hang */
-    VgtEngineState submit[VGT_ENGINE_COUNT];
+    VgtEngineMig submit[VGT_ENGINE_COUNT];
     uint64_t warned_id[VGT_ENGINE_COUNT];  /* undrained, reported once */
     /* Where the OpRegion is mapped (ASLS), 0: not; the live map follows */
     uint32_t opregion_asls;
@@ -524,8 +533,20 @@ void vgt_submit_tail_written(VgtState *s, uint32_t ring_base);
 void vgt_submit_event(VgtState *s, const struct vgt_event *ev);
 void vgt_submit_reset(VgtState *s, uint32_t engines);
 void vgt_submit_device_reset(VgtState *s);
+/* Has @engine work with the helper?  The oldest's id (0: none) */
+bool vgt_submit_busy(VgtState *s, unsigned engine);
+uint64_t vgt_submit_oldest_id(VgtState *s, unsigned engine);
+/* @engine's state for the migration stream, and back from it */
+void vgt_submit_save(VgtState *s, unsigned engine, VgtEngineMig *m);
+void vgt_submit_load(VgtState *s, unsigned engine, const VgtEngineMig *m);
 /* The helper went away: what was in flight will never complete. */
 void vgt_submit_helper_gone(VgtState *s);
+/*
+ * Which of the helper's events must wake QEMU, after a change of the
+ * interrupt masks; _flush handles first what it held under the old ones.
+ */
+void vgt_submit_notify_update(VgtState *s);
+void vgt_submit_notify_flush(VgtState *s);
 
 /* vgt-pipe.c: pipe timing, vblank */
 void vgt_pipes_init(VgtState *s);
@@ -573,6 +594,9 @@ void vgt_irq_set_source(VgtState *s, VgtIrqDomain d, uint32_t bits,
 void vgt_irq_set_live(VgtState *s, VgtIrqDomain d, uint32_t bits,
                       bool level);
 void vgt_irq_engine_user(VgtState *s, unsigned engine);
+bool vgt_irq_engine_user_unmasked(VgtState *s, unsigned engine);
+void vgt_irq_imr_write(VgtState *s, const VgtRegInfo *r, uint32_t offset,
+                       uint32_t value);
 void vgt_irq_update(VgtState *s);
 void vgt_irq_reset(VgtState *s);
 void vgt_irq_set_level(VgtState *s, bool level);

@@ -119,6 +119,19 @@ void vgt_irq_set_live(VgtState *s, VgtIrqDomain d, uint32_t bits,
     set->isr = level ? set->isr | bits : set->isr & ~bits;
 }
 
+/*
+ * A user interrupt of @engine latches only while both its ring's IMR and
+ * the GT (or PM) IMR let it through.
+ */
+bool vgt_irq_engine_user_unmasked(VgtState *s, unsigned engine)
+{
+    const struct hsw_engine *e = &hsw_engines[engine];
+    VgtIrqDomain d = e->irq_bank == HSW_IRQ_PM ? VGT_IRQ_PM : VGT_IRQ_GT;
+
+    return !(vgt_vreg(s, RING_IMR(e->mmio_base)) & e->user_irq) &&
+           !(vgt_irqset(s, d)->imr & e->user_irq);
+}
+
 void vgt_irq_engine_user(VgtState *s, unsigned engine)
 {
     const struct hsw_engine *e;
@@ -152,6 +165,23 @@ static void vgt_irq_mask_write(VgtState *s, const VgtRegInfo *r,
     vgt_irq_update(s);
 }
 
+/*
+ * The IMRs that gate user interrupts (GT, PM, each ring's): while one is
+ * masked the helper holds that engine's USER_IRQ events instead of waking
+ * QEMU (vgt_submit_notify_update).  What it held was raised under the old
+ * mask, so it is handled before the new one takes effect.
+ */
+void vgt_irq_imr_write(VgtState *s, const VgtRegInfo *r, uint32_t offset,
+                       uint32_t value)
+{
+    if (value != vgt_vreg(s, offset)) {
+        vgt_submit_notify_flush(s);
+    }
+    vgt_reg_store(s, r, offset, value);
+    vgt_submit_notify_update(s);
+    vgt_irq_update(s);
+}
+
 /* IIR writes: write-1-to-clear, then the line follows. */
 static void vgt_irq_iir_write(VgtState *s, const VgtRegInfo *r,
                               uint32_t offset, uint32_t value)
@@ -161,20 +191,20 @@ static void vgt_irq_iir_write(VgtState *s, const VgtRegInfo *r,
     vgt_irq_update(s);
 }
 
-#define VGT_IRQ_SET_ROWS(prefix, base) \
+#define VGT_IRQ_SET_ROWS(prefix, base, imr_write) \
     { prefix "ISR", (base) + 0x0, 4, VGT_REG_RO, 0, ~0u }, \
     { prefix "IMR", (base) + 0x4, 4, VGT_REG_MEDIATED, ~0u, 0, \
-      NULL, vgt_irq_mask_write }, \
+      NULL, imr_write }, \
     { prefix "IIR", (base) + 0x8, 4, VGT_REG_W1C, 0, 0, \
       NULL, vgt_irq_iir_write }, \
     { prefix "IER", (base) + 0xc, 4, VGT_REG_MEDIATED, 0, 0, \
       NULL, vgt_irq_mask_write }
 
 static const VgtRegInfo vgt_irq_regs[] = {
-    VGT_IRQ_SET_ROWS("DE", DEISR),
-    VGT_IRQ_SET_ROWS("GT", GTISR),
-    VGT_IRQ_SET_ROWS("GEN6_PM", GEN6_PMISR),
-    VGT_IRQ_SET_ROWS("SDE", SDEISR),
+    VGT_IRQ_SET_ROWS("DE", DEISR, vgt_irq_mask_write),
+    VGT_IRQ_SET_ROWS("GT", GTISR, vgt_irq_imr_write),
+    VGT_IRQ_SET_ROWS("GEN6_PM", GEN6_PMISR, vgt_irq_imr_write),
+    VGT_IRQ_SET_ROWS("SDE", SDEISR, vgt_irq_mask_write),
     /* error reporting: nothing raises these; cleared by the driver */
     { "GEN7_ERR_INT", GEN7_ERR_INT, 4, VGT_REG_W1C, 0, 0 },
     { "SERR_INT", SERR_INT, 4, VGT_REG_W1C, 0, 0 },

@@ -68,7 +68,7 @@ static bool vgt_mig_engines_busy(VgtState *s)
     unsigned e;
 
     for (e = 0; e < VGT_ENGINE_COUNT; e++) {
-        if (s->submit.engine[e].busy) {
+        if (vgt_submit_busy(s, e)) {
             return true;
         }
     }
@@ -107,14 +107,15 @@ static void vgt_mig_drain(VgtState *s)
     }
     s->mig.drain_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME) - t0;
     for (e = 0; e < VGT_ENGINE_COUNT; e++) {
-        if (s->submit.engine[e].busy &&
-            s->mig.warned_id[e] != s->submit.engine[e].inflight_id) {
-            s->mig.warned_id[e] = s->submit.engine[e].inflight_id;
+        uint64_t id = vgt_submit_oldest_id(s, e);
+
+        if (id && s->mig.warned_id[e] != id) {
+            s->mig.warned_id[e] = id;
             s->mig.drain_timeouts++;
             warn_report("vgt: the %s workload %" PRIu64 " was still running "
                         "%u ms after the VM stopped; if the VM moves now, "
                         "its guest sees that engine hang", hsw_engines[e].name,
-                        s->submit.engine[e].inflight_id, s->mig.drain_ms);
+                        id, s->mig.drain_ms);
         }
     }
     trace_vgt_mig_drain(s->mig.drain_ns, s->mig.drain_timeouts);
@@ -313,17 +314,11 @@ static int vgt_mig_pre_save(void *opaque)
     }
     vgt_gtt_flush(s);
     for (e = 0; e < VGT_ENGINE_COUNT; e++) {
-        VgtEngineState *es = &s->mig.submit[e];
-
         /*
          * Not drained: where the state goes, that engine hangs (see the
          * top); here the workload still completes.
          */
-        *es = s->submit.engine[e];
-        if (es->busy) {
-            es->busy = false;
-            es->hung = true;
-        }
+        vgt_submit_save(s, e, &s->mig.submit[e]);
         memset(&s->mig.engine[e], 0, sizeof(s->mig.engine[e]));
         ret = s->host.ops->engine_regs_get ?
               s->host.ops->engine_regs_get(s->host.conn, e,
@@ -536,14 +531,7 @@ static int vgt_mig_post_load(void *opaque, int version_id)
     vgt_mig_replay_gtt(s);
     vgt_mig_replay_fences(s);
     for (e = 0; e < VGT_ENGINE_COUNT; e++) {
-        VgtEngineState *es = &s->submit.engine[e];
-
-        /* nothing of this VM runs in this helper: none is busy */
-        *es = s->mig.submit[e];
-        if (es->busy) {
-            es->busy = false;
-            es->hung = true;
-        }
+        vgt_submit_load(s, e, &s->mig.submit[e]);
         vgt_mig_engine_regs_move(s, &s->mig.engine[e], true);
         ret = s->host.ops->engine_regs_set ?
               s->host.ops->engine_regs_set(s->host.conn, &s->mig.engine[e]) :
@@ -556,6 +544,7 @@ static int vgt_mig_post_load(void *opaque, int version_id)
         }
     }
     s->display.console.invalidate = true;
+    vgt_submit_notify_update(s);
     vgt_irq_update(s);
     s->mig.load_ns = qemu_clock_get_ns(QEMU_CLOCK_REALTIME) -
                      s->mig.load_start_ns;
@@ -685,11 +674,11 @@ static const VMStateDescription vmstate_vgt_engine = {
     .version_id = 1,
     .minimum_version_id = 1,
     .fields = (VMStateField[]) {
-        VMSTATE_BOOL(busy, VgtEngineState),
-        VMSTATE_BOOL(hung, VgtEngineState),
-        VMSTATE_UINT64(next_id, VgtEngineState),
-        VMSTATE_UINT64(inflight_id, VgtEngineState),
-        VMSTATE_UINT32(inflight_tail, VgtEngineState),
+        VMSTATE_BOOL(busy, VgtEngineMig),
+        VMSTATE_BOOL(hung, VgtEngineMig),
+        VMSTATE_UINT64(next_id, VgtEngineMig),
+        VMSTATE_UINT64(inflight_id, VgtEngineMig),
+        VMSTATE_UINT32(inflight_tail, VgtEngineMig),
         VMSTATE_END_OF_LIST()
     },
 };
@@ -826,7 +815,7 @@ const VMStateDescription vmstate_vgt = {
         VMSTATE_BOOL(irq.level, VgtState),
         VMSTATE_BOOL(irq.debug_level, VgtState),
         VMSTATE_STRUCT_ARRAY(mig.submit, VgtState, VGT_ENGINE_COUNT, 1,
-                             vmstate_vgt_engine, VgtEngineState),
+                             vmstate_vgt_engine, VgtEngineMig),
         VMSTATE_STRUCT_ARRAY(mig.engine, VgtState, VGT_ENGINE_COUNT, 1,
                              vmstate_vgt_engine_regs, struct vgt_engine_regs),
         VMSTATE_STRUCT_ARRAY(display.pipe, VgtState, VGT_NPIPES, 1,

@@ -141,7 +141,8 @@ static uint32_t vgt_ring_timestamp_read(VgtState *s, const VgtRegInfo *r,
     { e "_HWSTAM", RING_HWSTAM(b), 4, VGT_REG_SHADOW, ~0u, 0 },             \
     { e "_MI_MODE", RING_MI_MODE(b), 4, VGT_REG_MASKED, 0,                  \
       MODE_IDLE, vgt_ring_mi_mode_read },                                   \
-    { e "_IMR", RING_IMR(b), 4, VGT_REG_SHADOW, ~0u, 0 },                   \
+    { e "_IMR", RING_IMR(b), 4, VGT_REG_SHADOW, ~0u, 0,                    \
+      NULL, vgt_irq_imr_write },                                            \
     { e "_INSTPM", RING_INSTPM(b), 4, VGT_REG_MASKED, 0, 0,                 \
       NULL, vgt_ring_instpm_write },                                        \
     { e "_PP_DIR_DCLV", RING_PP_DIR_DCLV(b), 4, VGT_REG_SHADOW, 0, 0 },     \

@@ -8,9 +8,16 @@
  * copies at the copies, and submits one workload to the helper with the
  * engine registers the guest programmed.  The helper's scheduler runs it
  * when this VM gets the engine; its COMPLETE event moves HEAD to where the
- * workload ended.  A submission that breaks an audit rule never reaches
- * the GPU: the engine stops in the VM's view (HEAD stays, no interrupt)
- * until the guest resets it with GDRST, as after a hang.
+ * workload ended.  Up to x-submit-depth workloads per engine are with the
+ * helper at once: a TAIL write while some are in flight scans on from
+ * where the last one ended, so the engine goes from one to the next
+ * without waiting for QEMU; beyond the depth, what the guest adds waits
+ * for a completion and goes as one workload.  A submission that breaks an
+ * audit rule never reaches the GPU: the engine stops in the VM's view
+ * (HEAD stays, no interrupt) until the guest resets it with GDRST, as
+ * after a hang.  The helper cancels what was queued behind a workload
+ * that faulted or hung; those, and whatever was in flight at a GDRST,
+ * complete without moving HEAD.
  *
  * After a migration to a helper that placed the VM's graphics memory
  * elsewhere, every GGTT address in the copies and in the workload's
@@ -168,12 +175,40 @@ static void vgt_submit_hang(VgtState *s, unsigned engine, const char *why)
 }
 
 /*
- * The shadow area is split between the engines: each has at most one
- * workload in flight, so its copies always start at its own slice.
+ * The shadow area is split between the engines.  An engine's slice is a
+ * ring: each workload in flight holds its copies' part of it until it
+ * completes (vgt-inflight.c).
  */
 static uint64_t vgt_submit_slice_size(VgtState *s)
 {
     return (s->submit.shadow.size / VGT_ENGINE_COUNT) & ~(uint64_t)0xfff;
+}
+
+/*
+ * Where the next scan starts: where the last workload in flight ended,
+ * or HEAD when there is none (or it is from before a hang or GDRST).
+ */
+static uint32_t vgt_submit_scan_start(VgtState *s, unsigned engine)
+{
+    VgtEngineState *es = &s->submit.engine[engine];
+    uint32_t base = hsw_engines[engine].mmio_base;
+
+    if (es->ninflight && vgt_inflight_at(es, es->ninflight - 1)->moves_head) {
+        return vgt_inflight_at(es, es->ninflight - 1)->tail;
+    }
+    return vgt_vreg(s, RING_HEAD(base)) & TAIL_ADDR;
+}
+
+bool vgt_submit_busy(VgtState *s, unsigned engine)
+{
+    return s->submit.engine[engine].ninflight != 0;
+}
+
+uint64_t vgt_submit_oldest_id(VgtState *s, unsigned engine)
+{
+    VgtEngineState *es = &s->submit.engine[engine];
+
+    return es->ninflight ? vgt_inflight_at(es, 0)->id : 0;
 }
 
 static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
@@ -181,7 +216,7 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     VgtEngineState *es = &s->submit.engine[engine];
     uint32_t base = hsw_engines[engine].mmio_base;
     uint32_t ctl = vgt_vreg(s, RING_CTL(base));
-    uint32_t head = vgt_vreg(s, RING_HEAD(base)) & TAIL_ADDR;
+    uint32_t head = vgt_submit_scan_start(s, engine);
     uint32_t tail = vgt_vreg(s, RING_TAIL(base)) & TAIL_ADDR;
     uint32_t size = (((ctl & RING_NR_PAGES) >> 12) + 1) * VGT_PAGE_SIZE;
     VgtScanEnv env = {
@@ -204,13 +239,14 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     struct vgt_workload wl = { 0 };
     uint32_t sent[HSW_CTX_REGS_MAX] = { 0 };
     g_autofree uint64_t *placed = NULL;
-    uint64_t off;
-    uint32_t total = 0;
+    uint64_t off, total = 0;
+    uint32_t shadow_off;
     VgtCmdScan scan;
     unsigned i;
     int ret;
 
-    if (es->busy || es->hung || !s->host.conn || !(ctl & RING_VALID) ||
+    if (es->ninflight >= s->conf.submit_depth || es->hung ||
+        !s->host.conn || !(ctl & RING_VALID) ||
         (vgt_vreg(s, RING_MI_MODE(base)) & STOP_RING) ||
         head == tail) {
         return;
@@ -221,7 +257,8 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
         trace_vgt_submit_helper_gone(hsw_engines[engine].name, head, tail);
         return;
     }
-    trace_vgt_submit_scan(hsw_engines[engine].name, head, tail);
+    trace_vgt_submit_scan(hsw_engines[engine].name, head, tail,
+                          es->ninflight);
     if (vgt_cmd_scan_ring(&cenv, vgt_vreg(s, RING_START(base)) & ~0xfffu,
                           size, head, tail, &scan) != VGT_CMD_OK) {
         vgt_submit_hang(s, engine, scan.why);
@@ -245,16 +282,24 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     }
     if (total > vgt_submit_slice_size(s)) {
         g_autofree char *why = g_strdup_printf(
-            "%u bytes of commands in one submission, more than the %" PRIu64
-            " the device can hold per engine", total,
+            "%" PRIu64 " bytes of commands in one submission, more than the "
+            "%" PRIu64 " the device can hold per engine", total,
             vgt_submit_slice_size(s));
 
         vgt_submit_hang(s, engine, why);
         vgt_cmd_scan_free(&scan);
         return;
     }
+    if (!vgt_inflight_shadow_alloc(es, vgt_submit_slice_size(s), total,
+                                   &shadow_off)) {
+        /* the slice is held by work in flight: rescan at a completion */
+        trace_vgt_submit_shadow_full(hsw_engines[engine].name, total,
+                                     es->ninflight);
+        vgt_cmd_scan_free(&scan);
+        return;
+    }
     placed = g_new0(uint64_t, scan.nsegments);
-    off = engine * vgt_submit_slice_size(s);
+    off = engine * vgt_submit_slice_size(s) + shadow_off;
     for (i = 0; i < scan.nsegments; i++) {
         placed[i] = s->submit.shadow.gm_addr + off;
         off += ROUND_UP(scan.segment[i].copy->len, 64);
@@ -300,9 +345,7 @@ static void vgt_submit_engine_kick(VgtState *s, unsigned engine)
     }
     memcpy(s->submit.flush_sent[engine], sent, sizeof(sent));
     s->submit.flush_valid[engine] = true;
-    es->busy = true;
-    es->inflight_id = wl.id;
-    es->inflight_tail = tail;
+    vgt_inflight_push(es, wl.id, tail, shadow_off, total);
     s->stats.submitted++;
     vgt_cmd_scan_free(&scan);
 }
@@ -321,35 +364,51 @@ void vgt_submit_tail_written(VgtState *s, uint32_t ring_base)
 void vgt_submit_event(VgtState *s, const struct vgt_event *ev)
 {
     VgtEngineState *es;
+    VgtInflight *fl;
     uint32_t base;
+    int at;
 
     if (ev->unit >= VGT_ENGINE_COUNT) {
         return;
     }
     es = &s->submit.engine[ev->unit];
     base = hsw_engines[ev->unit].mmio_base;
+    at = vgt_inflight_find(es, ev->data);
     switch (ev->type) {
     case VGT_EVENT_FAULT:
     case VGT_EVENT_HANG:
-        if (es->busy && ev->data == es->inflight_id) {
+        if (at < 0) {
+            break;
+        }
+        /*
+         * The ring stops at it: HEAD stays at its start, and what followed
+         * it (the helper cancels it) does not move HEAD either.
+         */
+        vgt_inflight_stop_head(es, at);
+        if (!es->hung) {
             vgt_submit_hang(s, ev->unit, ev->type == VGT_EVENT_FAULT ?
                             "the GPU faulted on a memory access" :
                             "the workload exceeded its time budget");
         }
         break;
     case VGT_EVENT_COMPLETE:
-        if (!es->busy || ev->data != es->inflight_id) {
+        if (at < 0) {
             break;
         }
-        es->busy = false;
-        if (!es->hung) {
-            /* the commands up to TAIL ran: HEAD catches up */
+        /*
+         * Completions come in submission order; one that skips others
+         * (events lost on a full queue) completes them too.
+         */
+        fl = vgt_inflight_at(es, at);
+        if (fl->moves_head) {
+            /* the commands up to its TAIL ran: HEAD catches up */
             vgt_vreg(s, RING_HEAD(base)) =
-                (vgt_vreg(s, RING_HEAD(base)) & ~TAIL_ADDR) |
-                es->inflight_tail;
+                (vgt_vreg(s, RING_HEAD(base)) & ~TAIL_ADDR) | fl->tail;
         }
-        trace_vgt_submit_complete(hsw_engines[ev->unit].name,
-                                  ev->data, es->inflight_tail);
+        trace_vgt_submit_complete(hsw_engines[ev->unit].name, ev->data,
+                                  fl->moves_head ? fl->tail : ~0u,
+                                  es->ninflight - at - 1);
+        vgt_inflight_retire(es, at + 1);
         /* TAIL may have moved meanwhile */
         vgt_submit_engine_kick(s, ev->unit);
         break;
@@ -377,10 +436,68 @@ void vgt_submit_device_reset(VgtState *s)
      * arrives late can never match a new workload.
      */
     for (e = 0; e < VGT_ENGINE_COUNT; e++) {
-        s->submit.engine[e].busy = false;
+        vgt_inflight_clear(&s->submit.engine[e]);
         s->submit.engine[e].hung = false;
     }
     vgt_flush_invalidate(s, (1u << VGT_ENGINE_COUNT) - 1);
+    /* the interrupt masks are back to all masked */
+    vgt_submit_notify_update(s);
+}
+
+/*
+ * Which events wake QEMU (the helper's notify_policy).  A completion: once
+ * at most half the depth is left queued on the engine; the rest keeps the
+ * engine busy while QEMU hears of it and submits more, and a drained
+ * queue always wakes.  A user interrupt: only while the guest has it
+ * unmasked (i915 unmasks it while it waits for a request); masked, it
+ * latches nothing, and the helper holds it until the next wake-up.
+ * Waking QEMU costs the engine's thread a cross-CPU wake-up per event.
+ */
+void vgt_submit_notify_update(VgtState *s)
+{
+    struct vgt_notify_policy p;
+    bool woke = false, irq;
+    unsigned e;
+    int ret;
+
+    for (e = 0; e < VGT_ENGINE_COUNT; e++) {
+        irq = vgt_irq_engine_user_unmasked(s, e);
+        if (s->submit.notify_valid[e] && s->submit.notify_irq[e] == irq) {
+            continue;
+        }
+        if (!s->host.conn || vgt_host_gone(s) ||
+            !s->host.ops->notify_policy) {
+            return;
+        }
+        p = (struct vgt_notify_policy) {
+            .engine = e,
+            .complete_low = s->conf.submit_depth / 2,
+            .user_irq = irq,
+        };
+        ret = s->host.ops->notify_policy(s->host.conn, &p);
+        trace_vgt_submit_notify(hsw_engines[e].name, p.complete_low, irq,
+                                ret);
+        /* refused: every event keeps waking, as by default */
+        s->submit.notify_valid[e] = ret >= 0;
+        s->submit.notify_irq[e] = irq;
+        woke |= irq;
+    }
+    if (woke) {
+        /* raised between the last flush and the policy: under the new mask */
+        vgt_host_poll_events(s);
+    }
+}
+
+void vgt_submit_notify_flush(VgtState *s)
+{
+    unsigned e;
+
+    for (e = 0; e < VGT_ENGINE_COUNT; e++) {
+        if (s->submit.notify_valid[e] && !s->submit.notify_irq[e]) {
+            vgt_host_poll_events(s);
+            return;
+        }
+    }
 }
 
 /*
@@ -392,13 +509,17 @@ void vgt_submit_device_reset(VgtState *s)
 void vgt_submit_helper_gone(VgtState *s)
 {
     unsigned e;
+    uint32_t i;
 
     for (e = 0; e < VGT_ENGINE_COUNT; e++) {
         VgtEngineState *es = &s->submit.engine[e];
 
-        if (es->busy) {
-            trace_vgt_submit_lost(hsw_engines[e].name, es->inflight_id);
-            es->busy = false;
+        for (i = 0; i < es->ninflight; i++) {
+            trace_vgt_submit_lost(hsw_engines[e].name,
+                                  vgt_inflight_at(es, i)->id);
+        }
+        if (es->ninflight) {
+            vgt_inflight_clear(es);
             es->hung = true;
         }
     }
@@ -406,13 +527,47 @@ void vgt_submit_helper_gone(VgtState *s)
 
 void vgt_submit_reset(VgtState *s, uint32_t engines)
 {
+    VgtEngineState *es;
     unsigned e;
 
     for (e = 0; e < VGT_ENGINE_COUNT; e++) {
-        if (engines & (1u << e)) {
-            /* an in-flight workload still completes: keep its bookkeeping */
-            s->submit.engine[e].hung = false;
-            vgt_flush_invalidate(s, 1u << e);
+        if (!(engines & (1u << e))) {
+            continue;
         }
+        es = &s->submit.engine[e];
+        /*
+         * What is in flight still completes and keeps its shadow copies
+         * until then, but the guest programs its ring afresh: HEAD is its
+         * own from now on.
+         */
+        vgt_inflight_stop_head(es, 0);
+        es->hung = false;
+        vgt_flush_invalidate(s, 1u << e);
     }
+}
+
+void vgt_submit_save(VgtState *s, unsigned engine, VgtEngineMig *m)
+{
+    VgtEngineState *es = &s->submit.engine[engine];
+    VgtInflight *newest = es->ninflight ?
+                          vgt_inflight_at(es, es->ninflight - 1) : NULL;
+
+    /* not drained: where the state goes, that engine hangs */
+    *m = (VgtEngineMig) {
+        .busy = false,
+        .hung = es->hung || es->ninflight,
+        .next_id = es->next_id,
+        .inflight_id = newest ? newest->id : 0,
+        .inflight_tail = newest ? newest->tail : 0,
+    };
+}
+
+void vgt_submit_load(VgtState *s, unsigned engine, const VgtEngineMig *m)
+{
+    VgtEngineState *es = &s->submit.engine[engine];
+
+    /* nothing of this VM runs in this helper: nothing is in flight */
+    vgt_inflight_clear(es);
+    es->hung = m->hung || m->busy;
+    es->next_id = m->next_id;
 }

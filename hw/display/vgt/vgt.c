@@ -51,6 +51,13 @@ static void vgt_realize(PCIDevice *pdev, Error **errp)
     if (!vgt_dp_check_port(s, errp)) {
         return;
     }
+    if (s->conf.submit_depth < 1 ||
+        s->conf.submit_depth > VGT_SUBMIT_DEPTH_MAX) {
+        error_setg(errp, "vgt: x-submit-depth=%u: the device keeps 1 to %u "
+                   "workloads per engine with the helper",
+                   s->conf.submit_depth, VGT_SUBMIT_DEPTH_MAX);
+        return;
+    }
     if (!vgt_host_connect(s, errp)) {
         return;
     }
@@ -278,6 +285,7 @@ static void vgt_get_sched(Object *obj, Visitor *v, const char *name,
          vgt_visit_u64(v, "completed", st.completed, errp) &&
          vgt_visit_u64(v, "faults", st.faults, errp) &&
          vgt_visit_u64(v, "hangs", st.hangs, errp) &&
+         vgt_visit_u64(v, "cancelled", st.cancelled, errp) &&
          vgt_visit_u64(v, "queued", st.queued, errp) &&
          visit_start_struct(v, "busy-ns", NULL, 0, errp);
     if (ok) {
@@ -341,6 +349,9 @@ static Property vgt_properties[] = {
     /* BAR2 traps every access instead of mapping RAM (tests, bench) */
     DEFINE_PROP_BOOL("x-aperture-trap", VgtState, conf.aperture_trap,
                      false),
+    /* Workloads per engine with the helper at once (1: one at a time) */
+    DEFINE_PROP_UINT8("x-submit-depth", VgtState, conf.submit_depth,
+                      VGT_SUBMIT_DEPTH_DEFAULT),
     DEFINE_PROP_END_OF_LIST(),
 };
 
