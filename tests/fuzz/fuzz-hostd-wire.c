@@ -14,8 +14,9 @@
  * Input: a sequence of packets, each
  *   1 byte   how: bit 0 a memfd rides along, bit 1 an eventfd, bit 2 a
  *            pipe (not memory), bit 3 the packet was truncated, bit 4 the
- *            harness fixes the envelope (version, size) so that the body
- *            reaches the request's handler, bits 5-7 the memfd's size
+ *            harness fixes the envelope (version, size, and HELLO's
+ *            version) so that the body reaches the request's handler
+ *            whatever ABI the input was made for, bits 5-7 the memfd's size
  *            (64 KiB << n)
  *   2 bytes  the packet's length (little endian, mod 8193)
  *   the packet
@@ -156,6 +157,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             h.flags = VGT_ABI_VERSION;
             h.size = (uint32_t)(len - sizeof(h));
             memcpy(pkt, &h, sizeof(h));
+            /* and HELLO's own version: the corpus outlives ABI bumps */
+            if (h.type == VGT_MSG_HELLO &&
+                len >= sizeof(h) + sizeof(struct vgt_msg_hello)) {
+                struct vgt_msg_hello hello;
+
+                memcpy(&hello, pkt + sizeof(h), sizeof(hello));
+                hello.version = VGT_ABI_VERSION;
+                memcpy(pkt + sizeof(h), &hello, sizeof(hello));
+            }
         }
         memcpy(&h, pkt, len < sizeof(h) ? len : sizeof(h));
         if (how & (HOW_MEMFD | HOW_EVENTFD | HOW_PIPE)) {
