@@ -39,12 +39,17 @@ BENCH_GTT_DIR   := $(BENCH_DIR)/gtt
 BENCH_GTT_GUEST := $(BENCH_GTT_DIR)/vgt-bench-guest.elf
 BENCH_GTT_ARGS   = $(QEMU_BIN) $(BENCH_GTT_GUEST) $(BENCH_HOSTD)
 
-$(BENCH_GTT_GUEST): $(TOP)/tests/bench/vgt-bench-guest.c | $(DEPS_STAMP)
+# (Both guests: tests/bench/vgt-bench-guest.h; the runners share
+# tests/bench/vgtguest.py.)
+BENCH_GUEST_CC = gcc -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
+	-fno-stack-protector -nostdlib -static -no-pie -O2 -Wall -Werror \
+	-Wl,-N -Wl,-Ttext=0x100000 -Wl,--build-id=none \
+	-Wl,--no-warn-rwx-segments -e _start
+
+$(BENCH_GTT_GUEST): $(TOP)/tests/bench/vgt-bench-guest.c \
+		$(TOP)/tests/bench/vgt-bench-guest.h | $(DEPS_STAMP)
 	@mkdir -p $(BENCH_GTT_DIR)
-	@gcc -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
-	    -fno-stack-protector -nostdlib -static -no-pie -O2 -Wall -Werror \
-	    -Wl,-N -Wl,-Ttext=0x100000 -Wl,--build-id=none \
-	    -Wl,--no-warn-rwx-segments -e _start -o $@ $<
+	@$(BENCH_GUEST_CC) -o $@ $<
 
 bench-gtt: qemu $(BENCH_HOSTD) $(BENCH_GTT_GUEST)
 BENCH_RUN_gtt = python3 $(TOP)/tests/bench/vgt-bench-gtt.py \
@@ -58,14 +63,28 @@ BENCH_RUN_regs    = $(QEMU_BUILD)/$(BENCH_NINJA_regs)
 
 # Command submission end to end: bench-helper-cs's blit workload run
 # directly on the software Haswell (the helper's own bench) and through the
-# whole device (tests/qtest/vgt-submit-bench.c: TAIL write, scan, audit,
-# copy, schedule, execute, completion), side by side in interleaved rounds
-# (tests/bench/vgt-bench-submit.sh).
-bench-submit: qemu $(BUILD)/helper/bench-helper-cs $(BENCH_HOSTD)
+# whole device (TAIL write, scan, audit, copy, schedule, execute,
+# completion), by a qtest "guest" (tests/qtest/vgt-submit-bench.c) and by
+# a TCG guest that waits for its interrupts halted
+# (tests/bench/vgt-bench-submit-guest.c, run by -submit-guest.py), side by
+# side in interleaved rounds (tests/bench/vgt-bench-submit.sh).
+BENCH_SUBMIT_GUEST := $(BENCH_DIR)/submit-guest/vgt-bench-submit-guest.elf
+BENCH_SUBMIT_GUEST_ARGS = $(QEMU_BIN) $(BENCH_SUBMIT_GUEST) $(BENCH_HOSTD)
+
+$(BENCH_SUBMIT_GUEST): $(TOP)/tests/bench/vgt-bench-submit-guest.c \
+		$(TOP)/tests/bench/vgt-bench-guest.h \
+		$(TOP)/tests/qtest/vgt-blit-workload.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@$(BENCH_GUEST_CC) -o $@ $<
+
+bench-submit: qemu $(BUILD)/helper/bench-helper-cs $(BENCH_HOSTD) \
+	$(BENCH_SUBMIT_GUEST)
 BENCH_NINJA_submit := tests/qtest/vgt-submit-bench
 BENCH_RUN_submit = $(BENCH_QTEST_ENV) $(BENCH_HELPER_ENV) \
 	$(TOP)/tests/bench/vgt-bench-submit.sh $(BUILD)/helper/bench-helper-cs \
-	$(QEMU_BUILD)/$(BENCH_NINJA_submit)
+	$(QEMU_BUILD)/$(BENCH_NINJA_submit) \
+	"python3 $(TOP)/tests/bench/vgt-bench-submit-guest.py \
+	$(BENCH_SUBMIT_GUEST_ARGS) $(dir $(BENCH_SUBMIT_GUEST))"
 
 # The host helper's own benches (tests/unit/helper/bench-helper-*.c): GTT
 # writes and the blit workload, embedded next to vgt-hostd.
@@ -147,5 +166,17 @@ check-gtt-tcg: qemu $(BENCH_HOSTD) $(BENCH_GTT_GUEST)
 
 CHECK_TARGETS += check-gtt-tcg
 
+# The submission benchmark's TCG guest as a test: requests through the
+# device from a guest that waits for its MSI halted (the interrupt masks
+# and the helper's notify policy end to end), embedded and on vgt-hostd;
+# every request runs, HEAD reaches TAIL.
+check-submit-tcg: qemu $(BENCH_HOSTD) $(BENCH_SUBMIT_GUEST)
+	@$(TOP)/scripts/run-tap.sh $(TAP_DIR) submit-tcg python3 \
+	    $(TOP)/tests/bench/vgt-bench-submit-guest.py --tap \
+	    $(BENCH_SUBMIT_GUEST_ARGS) $(dir $(BENCH_SUBMIT_GUEST))check
+
+CHECK_TARGETS += check-submit-tcg
+
 .PHONY: bench-helper bench-report check-bench-report check-gtt-tcg \
+	check-submit-tcg \
 	$(addprefix bench-,$(BENCHES))

@@ -138,6 +138,12 @@ def parse(bench_dir):
              r"one workload in flight", r"one in flight / direct", None),
             ("wl-device-hostd", "... through the device and vgt-hostd",
              r"and vgt-hostd \(socket\)", r"device \+ vgt-hostd / direct",
+             0.97),
+            ("wl-device-tcg", "blit workload, a TCG guest through the device",
+             r"through the device \(TCG guest\)", r"TCG guest / direct",
+             0.97),
+            ("wl-device-tcg-hostd", "... a TCG guest, device and vgt-hostd",
+             r"TCG guest and vgt-hostd", r"TCG guest \+ vgt-hostd / direct",
              0.97)):
         m = re.search(label + r"\s+([\d.]+)/s", t)
         r = re.search(rlabel + r"\s+([\d.]+)x(?:\s+\(([\d.]+)-([\d.]+)\))?",

@@ -25,6 +25,8 @@ EXPECT = {
     "wl-device": (7216, 9888, 0.97),
     "wl-device-depth1": (6012, 9888, None),
     "wl-device-hostd": (4165, 9888, 0.97),
+    "wl-device-tcg": (8895, 9888, 0.97),
+    "wl-device-tcg-hostd": (8706, 9888, 0.97),
     "scanner": (1716e6, 34926e6, 0.25),
     "gtt-guest-socket": (3843e3, 1e6, 1.0),
     "gtt-guest-embedded": (7352e3, 3843e3, None),
@@ -75,7 +77,9 @@ def main():
               "wl-large-socket": (0.76, (0.76, 0.86)),
               "wl-device": (0.73, (0.45, 0.87)),
               "wl-device-depth1": (0.61, (0.55, 0.66)),
-              "wl-device-hostd": (0.43, (0.36, 0.56))}
+              "wl-device-hostd": (0.43, (0.36, 0.56)),
+              "wl-device-tcg": (0.90, (0.88, 0.91)),
+              "wl-device-tcg-hostd": (0.88, (0.86, 0.90))}
     for key, (ratio, rng) in sorted(ranges.items()):
         g = figs.get(key)
         tests.append((g is not None and close(g.ratio, ratio) and

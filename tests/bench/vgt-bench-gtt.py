@@ -9,75 +9,26 @@
 # GTT entry names, also right after the entry changes).
 #   usage: vgt-bench-gtt.py [--tap] QEMU GUEST_ELF VGT_HOSTD WORKDIR
 import os
-import re
-import signal
-import subprocess
 import sys
-import tempfile
-import time
 
-args = sys.argv[1:]
-tap = args[:1] == ['--tap']
-if tap:
-    args = args[1:]
-qemu, guest, hostd, work = args[:4]
-os.makedirs(work, exist_ok=True)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True      # nothing written into the tree
+import vgtguest  # noqa: E402
+
+tap, qemu, guest, hostd, work = vgtguest.parse_args(sys.argv[1:])
 
 
 def run(name, props, extra=()):
     """Boot the guest; its results, or a string saying what went wrong."""
-    serial = os.path.join(work, name + '.serial')
-    log = os.path.join(work, name + '.log')
-    if os.path.exists(serial):
-        os.unlink(serial)
-    cmd = [qemu, '-M', 'pc' + (',memory-backend=mem' if extra else ''),
-           '-accel', 'tcg', '-m', '256M', '-nodefaults', '-vga', 'none',
-           '-display', 'none', '-no-reboot', '-d', 'guest_errors', '-D', log,
-           *extra, '-device', 'vgt,addr=2,aperture_size=128M' + props,
-           '-kernel', guest, '-serial', 'file:' + serial]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    text = ''
-    deadline = time.time() + 180
-    while time.time() < deadline and proc.poll() is None:
-        if os.path.exists(serial):
-            with open(serial) as f:
-                text = f.read()
-            if 'DONE' in text:
-                break
-        time.sleep(0.2)
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-    err = proc.communicate(timeout=30)[1].decode(errors='replace')
-    m = re.search(r'vgt-bench: (.*)', text)
-    if not m or 'bad=' not in m.group(1):
-        return 'no result: ' + (err.strip() or text.strip() or 'timeout')
-    r = {k: int(v) for k, v in re.findall(r'(\w+)=(\d+)', m.group(1))}
-    if r['bad']:
+    r = vgtguest.run(qemu, guest, work, name, 'vgt-bench', props, extra)
+    if isinstance(r, dict) and r['bad']:
         return '%d aperture checks failed' % r['bad']
     return r
 
 
 def run_socket():
-    tmp = tempfile.mkdtemp(prefix='vgt-bench-gtt-')
-    sock = os.path.join(tmp, 'vgt.sock')
-    daemon = subprocess.Popen([hostd, '--socket', sock],
-                              stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(500):
-            if os.path.exists(sock):
-                break
-            time.sleep(0.01)
-        return run('socket', ',helper=' + sock,
-                   ('-object',
-                    'memory-backend-memfd,id=mem,size=256M,share=on'))
-    finally:
-        daemon.terminate()
-        daemon.wait()
-        if os.path.exists(sock):
-            os.unlink(sock)
-        os.rmdir(tmp)
+    return vgtguest.run_on_hostd(
+        hostd, lambda props, extra: run('socket', props, extra))
 
 
 runs = [('GTT-mapped aperture, embedded helper', lambda: run('embedded', '')),

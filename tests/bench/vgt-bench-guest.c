@@ -12,107 +12,16 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include <stdint.h>
+#include "vgt-bench-guest.h"
 
 #define BAR0_ADDR       0xd0000000u     /* 4 MiB */
 #define BAR2_ADDR       0xc0000000u     /* aperture_size=128M */
 #define GTT_OFFSET      0x200000u
-#define PVINFO          0x78000u
 #define AP_RAM          0x04000000u     /* aperture pages map here */
 #define REF_RAM         0x08000000u     /* the RAM reference */
 #define BENCH_BYTES     (8u << 20)
 #define CHUNK           (1u << 20)      /* < PM timer wrap per chunk */
 #define GTT_ROUNDS      8
-
-/* Device memory and RAM under test: every access must happen. */
-typedef volatile uint32_t io32; /* volatile: MMIO and timed RAM accesses */
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline void outl(uint16_t port, uint32_t v)
-{
-    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint32_t inl(uint16_t port)
-{
-    uint32_t v;
-
-    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static void putc_serial(char c)
-{
-    while (!(inb(0x3fd) & 0x20)) {
-        ;
-    }
-    outb(0x3f8, c);
-}
-
-static void puts_serial(const char *s)
-{
-    while (*s) {
-        putc_serial(*s++);
-    }
-}
-
-static void putu(uint32_t v)
-{
-    char buf[11];
-    int i = 10;
-
-    buf[i] = 0;
-    do {
-        buf[--i] = '0' + v % 10;
-        v /= 10;
-    } while (v);
-    puts_serial(&buf[i]);
-}
-
-static void put_kv(const char *k, uint32_t v)
-{
-    puts_serial(k);
-    putc_serial('=');
-    putu(v);
-    putc_serial(' ');
-}
-
-static uint32_t pci_read(int dev, int fn, int reg)
-{
-    outl(0xcf8, 0x80000000u | dev << 11 | fn << 8 | reg);
-    return inl(0xcfc);
-}
-
-static void pci_write(int dev, int fn, int reg, uint32_t v)
-{
-    outl(0xcf8, 0x80000000u | dev << 11 | fn << 8 | reg);
-    outl(0xcfc, v);
-}
-
-/* ACPI PM timer of the PIIX4 (00:01.3): 3.579545 MHz, 24 bits. */
-static uint16_t pm_timer;
-
-static uint32_t now(void)
-{
-    return inl(pm_timer);
-}
-
-static uint32_t since(uint32_t t0)
-{
-    return (now() - t0) & 0xffffff;
-}
 
 static inline uint32_t pte(uint32_t gpa)
 {
@@ -159,7 +68,7 @@ static uint32_t load_ticks(uint32_t base, uint32_t *sum)
     return total;
 }
 
-/* Called from _start below. */
+/* Called from _start (vgt-bench-guest.h). */
 static void __attribute__((used)) bench_main(void)
 {
     uint32_t mbase, first, pages = BENCH_BYTES / 4096, i, r, t0;
@@ -167,18 +76,7 @@ static void __attribute__((used)) bench_main(void)
     uint32_t bad = 0;
     io32 *ap;
 
-    /* 00:01.3 PIIX4 PM: I/O base (SeaBIOS set it), timer at +8 */
-    pm_timer = (pci_read(1, 3, 0x40) & 0xffc0) + 8;
-
-    /* our BARs below 4 GiB: paging is off */
-    pci_write(2, 0, 0x04, 0);
-    pci_write(2, 0, 0x10, BAR0_ADDR);
-    pci_write(2, 0, 0x14, 0);
-    pci_write(2, 0, 0x18, BAR2_ADDR);
-    pci_write(2, 0, 0x1c, 0);
-    pci_write(2, 0, 0x04, 0x6);
-    if (mmio[PVINFO / 4] != 0x76544776u) {
-        puts_serial("vgt-bench: no PVINFO magic\nDONE\n");
+    if (!vgt_guest_setup("vgt-bench", BAR0_ADDR, BAR2_ADDR)) {
         return;
     }
     mbase = mmio[(PVINFO + 0x40) / 4];
@@ -233,27 +131,3 @@ static void __attribute__((used)) bench_main(void)
     put_kv("bad", bad);
     puts_serial("\nDONE\n");
 }
-
-/* Multiboot v1 header (ELF image: no address fields) and entry point. */
-__asm__(
-    ".pushsection .text\n"
-    ".align 4\n"
-    "multiboot_header:\n"
-    ".long 0x1badb002\n"
-    ".long 0x00000000\n"
-    ".long -(0x1badb002)\n"
-    ".globl _start\n"
-    "_start:\n"
-    "    cli\n"
-    "    mov $stack_top, %esp\n"
-    "    call bench_main\n"
-    "1:  cli\n"
-    "    hlt\n"
-    "    jmp 1b\n"
-    ".popsection\n"
-    ".pushsection .bss\n"
-    ".align 16\n"
-    "    .space 16384\n"
-    "stack_top:\n"
-    ".popsection\n"
-);

@@ -1,14 +1,17 @@
 #!/bin/sh
 # bench-submit (docs/bench.md): bench-helper-cs's blit workload directly on
-# the software Haswell and through the whole device (vgt-submit-bench: a
-# qtest guest; the embedded helper pipelined, then one workload in flight,
-# then vgt-hostd), side by side in ROUNDS interleaved rounds; medians, the
-# lowest and highest ratio, and what the last round saw of the blitter.
-#   usage: vgt-bench-submit.sh BENCH_HELPER_CS VGT_SUBMIT_BENCH [ROUNDS]
+# the software Haswell and through the whole device, side by side in
+# ROUNDS interleaved rounds: by a qtest guest (vgt-submit-bench; the
+# embedded helper pipelined, then one workload in flight, then vgt-hostd)
+# and, when TCG_GUEST (a command: vgt-bench-submit-guest.py and its
+# arguments) is given, by a TCG guest (embedded, vgt-hostd).  Prints the
+# medians, the lowest and highest ratio, and what the last round saw.
+#   usage: vgt-bench-submit.sh BENCH_HELPER_CS VGT_SUBMIT_BENCH [TCG_GUEST]
+#          [ROUNDS]
 # The environment gives QTEST_QEMU_BINARY, VGT_HOSTD and VGT_TEST_DIR.
 set -eu
-cs=${1:?usage: vgt-bench-submit.sh BENCH_HELPER_CS VGT_SUBMIT_BENCH [ROUNDS]}
-qt=${2:?}; rounds=${3:-3}
+cs=${1:?usage: vgt-bench-submit.sh BENCH_HELPER_CS VGT_SUBMIT_BENCH [TCG_GUEST] [ROUNDS]}
+qt=${2:?}; tcg=${3:-}; rounds=${4:-3}
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 r=0
@@ -18,10 +21,16 @@ while [ "$r" -lt "$rounds" ]; do
     m=$(echo "$out" | awk '/^through the device +[0-9]/ { print $4 }')
     o=$(echo "$out" | awk '/^through the device, one workload/ { print $8 }')
     h=$(echo "$out" | awk '/^through the device and vgt-hostd/ { print $6 }')
-    echo "${d:-0} ${m%/s} ${o%/s} ${h%/s}" >> "$tmp"
+    t=0; u=0
+    if [ -n "$tcg" ]; then
+        tout=$($tcg)
+        t=$(echo "$tout" | awk '/^TCG guest, embedded/ { print $5 }')
+        u=$(echo "$tout" | awk '/^TCG guest, vgt-hostd/ { print $4 }')
+    fi
+    echo "${d:-0} ${m%/s} ${o%/s} ${h%/s} ${t%/s} ${u%/s}" >> "$tmp"
     r=$((r + 1))
 done
-awk -v n="$rounds" '
+awk -v n="$rounds" -v tcg="$tcg" '
 function med(a,   i, j, t, b) {
     for (i = 1; i <= n; i++) b[i] = a[i]
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
@@ -34,23 +43,37 @@ function lo(a,   i, m) {
 function hi(a,   i, m) {
     m = a[1]; for (i = 2; i <= n; i++) if (a[i] > m) m = a[i]; return m
 }
-{ k++; d[k] = $1; m[k] = $2; o[k] = $3; h[k] = $4
+function ratio(what, a) {
+    printf "  %-34s %.2fx   (%.2f-%.2f)\n", what, med(a), lo(a), hi(a)
+}
+{ k++; d[k] = $1; m[k] = $2; o[k] = $3; h[k] = $4; t[k] = $5; u[k] = $6
   rm[k] = $1 > 0 ? $2 / $1 : 0; ro[k] = $1 > 0 ? $3 / $1 : 0
-  rh[k] = $1 > 0 ? $4 / $1 : 0 }
+  rh[k] = $1 > 0 ? $4 / $1 : 0; rt[k] = $1 > 0 ? $5 / $1 : 0
+  ru[k] = $1 > 0 ? $6 / $1 : 0 }
 END {
     print "vgt submission: bench-helper-cs'"'"'s blit workload," \
         " workloads per second"
-    printf "  (medians of %d interleaved rounds of 1.5 s each)\n", n
+    printf "  (medians of %d interleaved rounds of 1.5 s each, 2 s in the " \
+        "TCG guest)\n", n
     printf "  directly on the software Haswell   %.0f/s\n", med(d)
     printf "  through the device (qtest guest)   %.0f/s\n", med(m)
     printf "  ... one workload in flight         %.0f/s\n", med(o)
     printf "  ... and vgt-hostd (socket)         %.0f/s\n", med(h)
-    printf "  device / direct                    %.2fx   (%.2f-%.2f)\n",
-        med(rm), lo(rm), hi(rm)
-    printf "  one in flight / direct             %.2fx   (%.2f-%.2f)\n",
-        med(ro), lo(ro), hi(ro)
-    printf "  device + vgt-hostd / direct        %.2fx   (%.2f-%.2f)\n",
-        med(rh), lo(rh), hi(rh)
+    if (tcg != "") {
+        printf "  through the device (TCG guest)     %.0f/s\n", med(t)
+        printf "  ... TCG guest and vgt-hostd        %.0f/s\n", med(u)
+    }
+    ratio("device / direct", rm)
+    ratio("one in flight / direct", ro)
+    ratio("device + vgt-hostd / direct", rh)
+    if (tcg != "") {
+        ratio("TCG guest / direct", rt)
+        ratio("TCG guest + vgt-hostd / direct", ru)
+    }
 }' "$tmp"
-echo "  the last round, in the order above:"
+echo "  the qtest guest's last round, in the order above:"
 echo "$out" | grep '^  (' || true
+if [ -n "$tcg" ]; then
+    echo "  the TCG guest's last round:"
+    echo "$tout" | sed 's/^/  /'
+fi

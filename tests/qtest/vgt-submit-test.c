@@ -525,6 +525,52 @@ static void test_hang_cancels_queued(void)
     failure_cancels_queued(false);
 }
 
+/*
+ * While the guest has the blitter's user interrupt masked, the helper
+ * holds its USER_IRQ events instead of waking QEMU (notify_policy).  One
+ * still held when the guest unmasks it was raised under the mask: it
+ * latches nothing.  Raised after the unmask, it latches at once.
+ */
+static void test_masked_user_interrupt(void)
+{
+    uint32_t dw[FILLS * 6 + 1], i;
+    size_t n;
+    Gpu g;
+
+    vgt_qtest_start(&g.vm, "-m 128M -d guest_errors -trace vgt_submit_notify",
+                    "aperture_size=128M,x-submit-depth=8");
+    gpu_setup(&g);
+    g_assert_cmpint(log_count(&g, "bcs: completions wake at 4 left, user "
+                              "interrupts 1 -> 0"), ==, 1);
+    /* masked at reset (the first), and masked again */
+    wr(&g, GTIMR, ~0u);
+    g_assert_cmpint(log_count(&g, "bcs: completions wake at 4 left, user "
+                              "interrupts 0 -> 0"), ==, 2);
+    /*
+     * A request that interrupts between long ones (a batch of fills
+     * each): until four are left, its events stay with the helper.
+     */
+    n = long_fill(&g, dw, FILLS);
+    dw[n++] = MI_BB_END;
+    qtest_memwrite(g.vm.qts, gpa(SLOT_BATCH), dw, n * 4);
+    SUBMIT(&g, &bcs, MI_BB_START, gm(&g, SLOT_BATCH));
+    SUBMIT(&g, &bcs, MI_STORE_INDEX, 0x100, 1, MI_USER_INT);
+    for (i = 0; i < 6; i++) {
+        SUBMIT(&g, &bcs, MI_BB_START, gm(&g, SLOT_BATCH));
+    }
+    g_assert_true(wait_value(&g, gpa(SLOT_HWSP_BCS) + 0x100, 1));
+    g_assert_cmpuint(sched_u64(&g, "queued"), >, 4);
+    wr(&g, GTIMR, ~bcs.user_bit);
+    g_assert_true(wait_head_at_tail(&g, &bcs));
+    g_assert_cmphex(rd(&g, GTIIR) & bcs.user_bit, ==, 0);
+    /* unmasked: the next one latches */
+    SUBMIT(&g, &bcs, MI_STORE_INDEX, 0x100, 2, MI_USER_INT);
+    g_assert_true(wait_value(&g, gpa(SLOT_HWSP_BCS) + 0x100, 2));
+    g_assert_true(wait_head_at_tail(&g, &bcs));
+    g_assert_cmphex(rd(&g, GTIIR) & bcs.user_bit, ==, bcs.user_bit);
+    gpu_stop(&g);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -542,6 +588,8 @@ int main(int argc, char **argv)
                    test_fault_cancels_queued);
     qtest_add_func("/vgt/submit/hang-cancels-queued",
                    test_hang_cancels_queued);
+    qtest_add_func("/vgt/submit/masked-user-interrupt",
+                   test_masked_user_interrupt);
     if (vgt_qtest_kernel_wanted()) {
         qtest_add_func("/vgt/submit/seqno-and-interrupt-kernel",
                        test_seqno_and_interrupt_kernel);
