@@ -48,6 +48,17 @@ void vgt_submit_reset(VgtState *s, uint32_t engines)
 {
 }
 
+/* IMR writes tell the helper which events wake QEMU: there is none. */
+void vgt_submit_notify_flush(VgtState *s)
+{
+    g_assert_not_reached();
+}
+
+void vgt_submit_notify_update(VgtState *s)
+{
+    g_assert_not_reached();
+}
+
 #define ITERATIONS  (20 * 1000 * 1000)
 
 /* Registers of each kind, as i915 touches them. */
