@@ -61,14 +61,11 @@ static inline uint32_t seqno(void)
 }
 
 /* Every vector: end of interrupt, return (only the MSI is expected). */
-__asm__(
-    ".pushsection .text\n"
-    "irq_entry:\n"
-    "    movl $0, 0xfee000b0\n"
-    "    iret\n"
-    ".popsection\n"
-);
-extern char irq_entry[];
+static void __attribute__((naked, used)) irq_entry(void)
+{
+    __asm__ volatile("movl $0, 0xfee000b0\n"
+                     "iret\n");
+}
 
 static uint64_t idt[256];
 
