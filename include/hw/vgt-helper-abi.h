@@ -265,9 +265,13 @@ struct vgt_stats {
  * when it ended is cancelled, without running: after the failed one's
  * FAULT/HANG and COMPLETE, each gets VGT_EVENT_CANCELLED then its
  * COMPLETE, in submission order.  Other instances and the instance's other
- * engines are not affected.  A workload submitted after that moment runs,
- * on the engine state the failure left (power-on, as after a reset): also
- * one submitted before the client read the FAULT/HANG.
+ * engines are not affected.  The ring stays stopped until the client has
+ * read the FAULT/HANG (events_read): a workload it submits on that engine
+ * meanwhile is accepted and cancelled at once, the same way, so that
+ * nothing it queued before it knew of the failure runs.  After that,
+ * workloads run on the engine state the failure left (power-on, as after
+ * a reset).  A reset, or a FAULT/HANG the full event queue dropped,
+ * leaves no ring stopped.
  */
 #define VGT_WL_REGS_MAX         32
 #define VGT_WL_LEN_MAX          (1u << 20)

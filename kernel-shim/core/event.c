@@ -82,10 +82,15 @@ void vgt_inst_post_event(struct vgt_instance *inst, u32 type, u32 unit,
 
 void vgt_events_drop(struct vgt_instance *inst)
 {
+	u32 e;
+
 	vgt_mutex_lock(&inst->host->qlock);
 	inst->ev_head = 0;
 	inst->ev_count = 0;
 	inst->ev_wake = false;
+	/* a failure nobody will read stops no ring */
+	for (e = 0; e < VGT_ENGINE_COUNT; e++)
+		inst->eng[e].stop = VGT_STOP_NONE;
 	vgt_mutex_unlock(&inst->host->qlock);
 }
 
@@ -97,7 +102,14 @@ int vgt_inst_events_read(struct vgt_instance *inst, struct vgt_event *ev,
 	/* qlock only: draining events never waits for a running workload. */
 	vgt_mutex_lock(&inst->host->qlock);
 	while (n < max && inst->ev_count) {
-		ev[n++] = inst->evq[inst->ev_head];
+		ev[n] = inst->evq[inst->ev_head];
+		/* the client knows of the failure: its ring runs again */
+		if ((ev[n].type == VGT_EVENT_FAULT ||
+		     ev[n].type == VGT_EVENT_HANG) &&
+		    ev[n].unit < VGT_ENGINE_COUNT &&
+		    inst->eng[ev[n].unit].stop == VGT_STOP_UNREAD)
+			inst->eng[ev[n].unit].stop = VGT_STOP_NONE;
+		n++;
 		inst->ev_head = (inst->ev_head + 1) % VGT_EVENT_QUEUE_LEN;
 		inst->ev_count--;
 	}

@@ -36,7 +36,9 @@
  * A workload that faults or hangs resets its instance's engine state and
  * cancels what the instance queued behind it on that engine (ABI 5,
  * vgt_sched_cancel_q): a hung ring runs nothing more until the driver
- * resets the engine.  A preempted head is the failed workload itself, so
+ * resets the engine, so the ring stays stopped (es->stop) until the
+ * client has read the failure, and what it submits meanwhile is
+ * cancelled too.  A preempted head is the failed workload itself, so
  * none of the cancelled ones has started.
  * A workload executes with host->lock dropped (vgt-core-priv.h, "Locking"):
  * only its preparation (GM slot, context switch, register flush, the
@@ -297,8 +299,10 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 	else if (x.status != VGT_EXEC_DONE)
 		inst->sst.faults++;
 	/* A failure cancels what is queued behind it now (workload.c). */
-	if (x.status != VGT_EXEC_DONE)
+	if (x.status != VGT_EXEC_DONE) {
 		cancel = es->count;
+		es->stop = VGT_STOP_FAILING;
+	}
 	vgt_mutex_unlock(&host->qlock);
 
 	if (x.status == VGT_EXEC_DONE) {
@@ -317,12 +321,20 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 	vgt_ctx_reset_engine(inst, e);
 	for (i = 0; i < host->ctx_n[e]; i++)
 		ops->write32(host->gpu.priv, host->ctx_reg[e][i], es->regs[i]);
-	/* Under one qlock: no events_read between the failure and them. */
+	/*
+	 * Under one qlock: no events_read between the failure and them.  What
+	 * was submitted since the failure is queued too and goes with the
+	 * rest; until the client reads the FAULT/HANG, what it submits is
+	 * cancelled at once (vgt_inst_submit).  A FAULT/HANG the full event
+	 * queue drops would never be read: the ring does not stay stopped.
+	 */
 	vgt_mutex_lock(&host->qlock);
+	es->stop = inst->ev_count < VGT_EVENT_QUEUE_LEN ? VGT_STOP_UNREAD :
+		   VGT_STOP_NONE;
 	vgt_event_post_q(inst, x.status == VGT_EXEC_HANG ? VGT_EVENT_HANG :
 			 VGT_EVENT_FAULT, e, wl->id);
 	vgt_event_post_q(inst, VGT_EVENT_COMPLETE, e, wl->id);
-	vgt_sched_cancel_q(inst, e, cancel);
+	vgt_sched_cancel_q(inst, e, es->count);
 	vgt_mutex_unlock(&host->qlock);
 }
 

@@ -31,7 +31,16 @@ struct vgt_engine_state {		/* one instance on one engine */
 	bool preempted;
 	u64 preemptions;
 	struct vgt_exec_resume resume;
+	/*
+	 * The ring stopped at a failure (sched.c, qlock): VGT_STOP_FAILING
+	 * until its FAULT/HANG is posted (what is submitted meanwhile queues
+	 * and is cancelled with the rest), VGT_STOP_UNREAD until the client
+	 * reads that event (what it submits meanwhile is cancelled at once).
+	 */
+	u8 stop;
 };
+
+enum { VGT_STOP_NONE, VGT_STOP_FAILING, VGT_STOP_UNREAD };
 
 /* Refusals logged per instance before only the counters move. */
 #define VGT_REFUSAL_LOG_BUDGET	32

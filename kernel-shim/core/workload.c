@@ -120,6 +120,15 @@ int vgt_inst_submit(struct vgt_instance *inst,
 		ret = -VGT_E_QUEUE_FULL;	/* back-pressure, not abuse */
 		goto out;
 	}
+	if (es->stop == VGT_STOP_UNREAD) {
+		/* the ring stopped at a failure the client has not read yet */
+		inst->sst.submitted++;
+		inst->sst.completed++;
+		inst->sst.cancelled++;
+		vgt_event_post_q(inst, VGT_EVENT_CANCELLED, wl->engine, wl->id);
+		vgt_event_post_q(inst, VGT_EVENT_COMPLETE, wl->engine, wl->id);
+		goto out;
+	}
 	/* An idle instance banks no credit: it rejoins at the engine's time. */
 	if (!es->count && es->vtime < host->engine_vtime[wl->engine])
 		es->vtime = host->engine_vtime[wl->engine];
@@ -176,8 +185,9 @@ void vgt_sched_init_instance(struct vgt_instance *inst)
 }
 
 /*
- * After a fault or hang (sched.c): the @n workloads @inst had queued behind
- * the failed one on @engine when it ended leave without running, in order,
+ * After a fault or hang (sched.c): the @n workloads @inst has queued behind
+ * the failed one on @engine (all of them, with those submitted since it
+ * ended: es->stop) leave without running, in order,
  * each with CANCELLED then its COMPLETE, posted once it is off the queue
  * as a completion's is (notify_policy).  They are still the oldest: only
  * holders of host->lock take workloads off, and the scheduler has held it
@@ -215,6 +225,7 @@ void vgt_sched_drop_instance(struct vgt_instance *inst)
 	for (e = 0; e < VGT_ENGINE_COUNT; e++) {
 		inst->eng[e].head = 0;
 		inst->eng[e].count = 0;
+		inst->eng[e].stop = VGT_STOP_NONE;
 		/* a preempted workload goes like a queued one: no COMPLETE */
 		inst->eng[e].preempted = false;
 	}

@@ -698,8 +698,9 @@ static void test_faults_isolated(void)
  * (ABI 5): A queues it and then 3 stores on RCS, B a store on RCS, A a
  * store on BCS.  A's 3 are cancelled (CANCELLED then COMPLETE each, in
  * order, after the failure's own two events) and write nothing; B's and
- * A's BCS work run; a store A submits afterwards, before reading the
- * events, runs.  @hang: the failure is a batch that loops until the
+ * A's BCS work run; a store A submits afterwards but before reading the
+ * failure is cancelled too (the ring stays stopped until the client
+ * knows), one it submits after reading it runs.  @hang: the failure is a batch that loops until the
  * command budget, in short slices (B's store runs while it is preempted:
  * the head that resumes is the failing one), else a store into B's GM.
  */
@@ -708,7 +709,7 @@ static void fault_cancels_queued(bool hang)
     const guint32 fail_type = hang ? VGT_EVENT_HANG : VGT_EVENT_FAULT;
     struct vgt_event ev[64];
     struct vgt_sched_stats st;
-    guint64 fail, good[3], bcs, late, other, fail_seq;
+    guint64 fail, good[3], bcs, late, after, other, fail_seq;
     struct env e;
     int n, i, r;
 
@@ -755,9 +756,9 @@ static void fault_cancels_queued(bool hang)
     }
     run(&e);
 
-    /* A on RCS: the failure, the 3 cancellations, the late store */
+    /* A on RCS: the failure, the 3 cancellations, the late store's */
     n = events(&e, 0, ev, 64);
-    g_assert_cmpint(n, ==, 2 + 2 * 3 + 1 + 1);
+    g_assert_cmpint(n, ==, 2 + 2 * 3 + 2 + 1);
     for (i = 0, r = 0; i < n; i++) {
         if (ev[i].unit == VGT_ENGINE_BCS) {
             g_assert_cmpuint(ev[i].type, ==, VGT_EVENT_COMPLETE);
@@ -768,7 +769,7 @@ static void fault_cancels_queued(bool hang)
         g_assert_cmpuint(i == 0 || ev[i].seq > ev[i - 1].seq, ==, true);
         ev[r++] = ev[i];
     }
-    g_assert_cmpint(r, ==, 2 + 2 * 3 + 1);
+    g_assert_cmpint(r, ==, 2 + 2 * 3 + 2);
     g_assert_cmpuint(ev[0].type, ==, fail_type);
     g_assert_cmpuint(ev[0].data, ==, fail);
     g_assert_cmpuint(ev[1].type, ==, VGT_EVENT_COMPLETE);
@@ -779,19 +780,34 @@ static void fault_cancels_queued(bool hang)
         g_assert_cmpuint(ev[3 + 2 * i].type, ==, VGT_EVENT_COMPLETE);
         g_assert_cmpuint(ev[3 + 2 * i].data, ==, good[i]);
     }
-    g_assert_cmpuint(ev[8].type, ==, VGT_EVENT_COMPLETE);
+    g_assert_cmpuint(ev[8].type, ==, VGT_EVENT_CANCELLED);
     g_assert_cmpuint(ev[8].data, ==, late);
+    g_assert_cmpuint(ev[9].type, ==, VGT_EVENT_COMPLETE);
+    g_assert_cmpuint(ev[9].data, ==, late);
     fail_seq = ev[0].seq;
+    /* the failure is read: the ring runs again */
+    {
+        const guint32 ring[] = { MI_SDI_GGTT, 0,
+                                 (guint32)gm(&e, 0, DATA_OFF + 0xc0), 0xaf7e };
+
+        g_assert_cmpint(submit(&e, 0, VGT_ENGINE_RCS, ring, 4, &after),
+                        ==, 0);
+    }
+    run(&e);
+    g_assert_cmpint(events(&e, 0, ev, 64), ==, 1);
+    g_assert_cmpuint(ev[0].type, ==, VGT_EVENT_COMPLETE);
+    g_assert_cmpuint(ev[0].data, ==, after);
+    g_assert_cmphex(rd32(&e, 0, DATA_OFF + 0xc0), ==, 0xaf7e);
     for (i = 0; i < 3; i++) {
         g_assert_cmphex(rd32(&e, 0, DATA_OFF + 4 * i), ==, 0);
     }
     g_assert_cmphex(rd32(&e, 0, DATA_OFF + 0x40), ==, 0xbc5);
-    g_assert_cmphex(rd32(&e, 0, DATA_OFF + 0x80), ==, 0x1a7e);
+    g_assert_cmphex(rd32(&e, 0, DATA_OFF + 0x80), ==, 0);
     vgt_inst_get_sched_stats(e.inst[0], &st);
-    g_assert_cmpuint(st.cancelled, ==, 3);
+    g_assert_cmpuint(st.cancelled, ==, 4);
     g_assert_cmpuint(hang ? st.hangs : st.faults, ==, 1);
-    g_assert_cmpuint(st.submitted, ==, 6);
-    g_assert_cmpuint(st.completed, ==, 6);
+    g_assert_cmpuint(st.submitted, ==, 7);
+    g_assert_cmpuint(st.completed, ==, 7);
     g_assert_cmpuint(st.queued, ==, 0);
 
     /* B: its store ran, nothing of A's reached it, nothing cancelled */
