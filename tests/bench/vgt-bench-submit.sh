@@ -10,7 +10,8 @@
 #          [ROUNDS]
 # The environment gives QTEST_QEMU_BINARY, VGT_HOSTD and VGT_TEST_DIR.
 set -eu
-usage="vgt-bench-submit.sh BENCH_HELPER_CS VGT_SUBMIT_BENCH [TCG_GUEST] [ROUNDS]"
+usage="vgt-bench-submit.sh BENCH_HELPER_CS VGT_SUBMIT_BENCH"
+usage="$usage [TCG_GUEST] [ROUNDS]"
 cs=${1:?usage: $usage}
 qt=${2:?}; tcg=${3:-}; rounds=${4:-3}
 tmp=$(mktemp)

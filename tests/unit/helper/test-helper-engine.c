@@ -700,9 +700,10 @@ static void test_faults_isolated(void)
  * order, after the failure's own two events) and write nothing; B's and
  * A's BCS work run; a store A submits afterwards but before reading the
  * failure is cancelled too (the ring stays stopped until the client
- * knows), one it submits after reading it runs.  @hang: the failure is a batch that loops until the
- * command budget, in short slices (B's store runs while it is preempted:
- * the head that resumes is the failing one), else a store into B's GM.
+ * knows), one it submits after reading it runs.  @hang: the failure is
+ * a batch that loops until the command budget, in short slices (B's store
+ * runs while it is preempted: the head that resumes is the failing one),
+ * else a store into B's GM.
  */
 static void fault_cancels_queued(bool hang)
 {
