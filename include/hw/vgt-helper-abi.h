@@ -189,7 +189,8 @@ struct vgt_gtt_entry {
  * (vgt_stats.events_lost).
  *   type    VGT_EVENT_*
  *   unit    engine (VGT_ENGINE_*) or pipe (0..2), per type
- *   data    type-specific: seqno for COMPLETE, frame count for VBLANK
+ *   data    type-specific: the workload id for COMPLETE, FAULT, HANG and
+ *           CANCELLED, the frame count for VBLANK
  *   seq     helper-wide monotonic sequence number of the event
  * CANCELLED (ABI 5; unit engine, data id): the workload was queued behind
  * a FAULT or HANG of its instance on that engine and never ran (see
