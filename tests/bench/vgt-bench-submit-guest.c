@@ -19,6 +19,15 @@
 
 #include "vgt-bench-guest.h"
 #include "../qtest/vgt-blit-workload.h"
+/* hsw-types.h wants the libc headers a -m32 build may lack: its types */
+#define HSW_TYPES_H
+#include <stdbool.h>
+#include <stddef.h>
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+#include "../../kernel-shim/hsw/hsw-regs.h"
 
 #define BAR0_ADDR       0xd0000000u     /* 4 MiB */
 #define BAR2_ADDR       0xc0000000u     /* aperture_size=128M */
@@ -33,21 +42,9 @@
 #define SECONDS         2               /* of PM timer */
 #define PM_HZ           3579545u
 
-/* the blitter's registers and its interrupt (Haswell) */
-#define BCS             0x22000u
-#define RING_TAIL       (BCS + 0x30)
-#define RING_HEAD       (BCS + 0x34)
-#define RING_START      (BCS + 0x38)
-#define RING_CTL        (BCS + 0x3c)
-#define RING_MI_MODE    (BCS + 0x9c)
-#define RING_IMR        (BCS + 0xa8)
-#define BCS_HWS_PGA     0x4280u
-#define GTIMR           0x44014u
-#define GTIIR           0x44018u
-#define GTIER           0x4401cu
-#define DEIER           0x4400cu
-#define DE_MASTER       (1u << 31)
-#define BCS_USER        (1u << 22)
+/* the blitter's registers and its interrupt: the helper's Haswell facts */
+#define BCS             BLT_RING_BASE
+#define BCS_USER        GT_BLT_USER_INTERRUPT
 
 #define LAPIC           0xfee00000u
 #define IRQ_VECTOR      0x40
@@ -113,8 +110,8 @@ static void irq_setup(void)
 
     mmio[GTIER / 4] = BCS_USER;
     mmio[GTIMR / 4] = ~0u;
-    mmio[RING_IMR / 4] = ~0u;
-    mmio[DEIER / 4] = DE_MASTER;
+    mmio[RING_IMR(BCS) / 4] = ~0u;
+    mmio[DEIER / 4] = DE_MASTER_IRQ_CONTROL;
 }
 
 /*
@@ -128,7 +125,7 @@ static void wait_window(uint32_t seq, uint32_t limit, uint32_t *waits)
     }
     (*waits)++;
     mmio[GTIMR / 4] = ~BCS_USER;
-    mmio[RING_IMR / 4] = ~BCS_USER;
+    mmio[RING_IMR(BCS) / 4] = ~BCS_USER;
     for (;;) {
         __asm__ volatile("cli");
         if (seq - seqno() <= limit) {
@@ -140,7 +137,7 @@ static void wait_window(uint32_t seq, uint32_t limit, uint32_t *waits)
     }
     mmio[GTIIR / 4] = BCS_USER;
     mmio[GTIMR / 4] = ~0u;
-    mmio[RING_IMR / 4] = ~0u;
+    mmio[RING_IMR(BCS) / 4] = ~0u;
 }
 
 /* Called from _start (vgt-bench-guest.h). */
@@ -162,13 +159,13 @@ static void __attribute__((used)) bench_main(void)
     irq_setup();
 
     /* the blitter's ring, as i915 starts it */
-    mmio[RING_CTL / 4] = 0;
-    mmio[RING_HEAD / 4] = 0;
-    mmio[RING_TAIL / 4] = 0;
-    mmio[BCS_HWS_PGA / 4] = gm + HWSP_OFF;
-    mmio[RING_START / 4] = gm + RING_OFF;
-    mmio[RING_CTL / 4] = ((RING_SIZE / 4096 - 1) << 12) | 1;
-    mmio[RING_MI_MODE / 4] = 0x01000000;
+    mmio[RING_CTL(BCS) / 4] = 0;
+    mmio[RING_HEAD(BCS) / 4] = 0;
+    mmio[RING_TAIL(BCS) / 4] = 0;
+    mmio[HWS_PGA_BCS / 4] = gm + HWSP_OFF;
+    mmio[RING_START(BCS) / 4] = gm + RING_OFF;
+    mmio[RING_CTL(BCS) / 4] = ((RING_SIZE / 4096 - 1) << 12) | 1;
+    mmio[RING_MI_MODE(BCS) / 4] = 0x01000000;
 
     t = now();
     while (ticks < SECONDS * PM_HZ) {
@@ -184,7 +181,7 @@ static void __attribute__((used)) bench_main(void)
             *(io32 *)(GM_RAM + RING_OFF + tail + k * 4) = dw[k];
         }
         tail += n * 4;
-        mmio[RING_TAIL / 4] = tail % RING_SIZE;
+        mmio[RING_TAIL(BCS) / 4] = tail % RING_SIZE;
         tail %= RING_SIZE;
         seq++;
         wait_window(seq, WINDOW, &waits);
@@ -201,10 +198,10 @@ static void __attribute__((used)) bench_main(void)
     bad |= seqno() != seq;
     bad |= (*(io32 *)(GM_RAM + VGT_BLIT_LIN_OFF) != (0xff000000 | seq)) << 1;
     t = now();
-    while ((mmio[RING_HEAD / 4] & 0x1ffffc) != tail && since(t) < PM_HZ) {
+    while ((mmio[RING_HEAD(BCS) / 4] & 0x1ffffc) != tail && since(t) < PM_HZ) {
         ;
     }
-    bad |= ((mmio[RING_HEAD / 4] & 0x1ffffc) != tail) << 2;
+    bad |= ((mmio[RING_HEAD(BCS) / 4] & 0x1ffffc) != tail) << 2;
 
     puts_serial("vgt-submit: ");
     put_kv("pm_hz", PM_HZ);
