@@ -37,4 +37,11 @@
 #define VGT_DEFAULT_NONMAPPABLE_SIZE (448ull * 1024 * 1024)
 #define VGT_DEFAULT_FENCE_NUM        4
 
+/*
+ * x-submit-depth: workloads per engine the device keeps with the helper
+ * at once (hw/display/vgt/vgt-inflight.h), its default and its limit.
+ */
+#define VGT_SUBMIT_DEPTH_DEFAULT     4
+#define VGT_SUBMIT_DEPTH_MAX         8
+
 #endif /* HW_VGT_H */

@@ -14,9 +14,6 @@
 #include "libqtest.h"
 #include "vgt-ring-qtest.h"
 
-/* the device's default x-submit-depth (hw/display/vgt/vgt-inflight.h) */
-#define VGT_SUBMIT_DEPTH    4
-
 /* A VM with its vgt on the embedded helper, logging guest errors. */
 static void gpu_start(Gpu *g)
 {
@@ -447,7 +444,7 @@ static void pipelined(const char *props, uint32_t depth)
 
 static void test_pipelined(void)
 {
-    pipelined(NULL, VGT_SUBMIT_DEPTH);
+    pipelined(NULL, VGT_SUBMIT_DEPTH_DEFAULT);
 }
 
 static void test_one_at_a_time(void)

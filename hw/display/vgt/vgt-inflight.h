@@ -11,12 +11,12 @@
 #define HW_DISPLAY_VGT_INFLIGHT_H
 
 /*
- * Workloads the device keeps with the helper per engine (x-submit-depth):
- * with more than one, the engine starts the next as soon as one ends,
- * without waiting for QEMU to hear of the completion and scan again.
+ * Up to x-submit-depth workloads per engine (VGT_SUBMIT_DEPTH_*, hw/vgt.h)
+ * are with the helper: with more than one, the engine starts the next as
+ * soon as one ends, without waiting for QEMU to hear of the completion
+ * and scan again.
  */
-#define VGT_SUBMIT_DEPTH_DEFAULT    4
-#define VGT_SUBMIT_DEPTH_MAX        8
+#include "hw/vgt.h"
 
 /* A workload with the helper, not completed yet. */
 typedef struct VgtInflight {
