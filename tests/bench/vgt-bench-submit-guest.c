@@ -3,13 +3,16 @@
  * through vgt from the inside, under TCG: the guest a real VM is, without
  * qtest's round trips.  Its stores to its ring cost it nothing, each
  * request's TAIL write is one MMIO exit handled on the vCPU's thread, and
- * while WINDOW requests are in flight it waits for the blitter's user
- * interrupt (MSI to its local APIC) halted, as i915 does: it unmasks the
- * interrupt only while it waits (GTIMR and the ring's IMR), and acks
- * GTIIR when it wakes.  It runs for SECONDS by the ACPI PM timer, waits
- * for the last request, checks that every request ran (seqno, the last
+ * it throttles as i915's execbuffer does (eb_throttle in 6.1's
+ * i915_gem_execbuffer.c): on i915's 16 KiB legacy ring, once less than
+ * a page is free, it waits for the oldest request whose completion
+ * leaves more than half the ring free.  It waits halted for the
+ * blitter's user interrupt (MSI to its local APIC), unmasked only while
+ * it waits (GTIMR and the ring's IMR: i915's breadcrumbs), acking GTIIR
+ * at each wake-up.  It runs for SECONDS by the ACPI PM timer, waits for
+ * the last request, checks that every request ran (seqno, the last
  * fill's colour, HEAD at TAIL: bits 0-2 of bad) and prints one line of
- * results on COM1.
+ * results on COM1: requests, PM timer ticks, waits and interrupts.
  * tests/bench/vgt-bench-submit-guest.py runs it; docs/bench.md.
  *
  * Freestanding 32-bit code, paging off: the BARs are placed below 4 GiB.
@@ -35,10 +38,14 @@ typedef uint64_t u64;
 #define GM_RAM          0x04000000u     /* the 4 MiB of GM the bench uses */
 #define GM_PAGES        1024
 #define RING_OFF        0x000000u       /* in GM and GM_RAM */
-#define RING_SIZE       (16u * 4096)
+#define RING_SIZE       (4u * 4096)     /* i915's legacy ring: SZ_16K */
 #define HWSP_OFF        0x3ff000u
 #define SEQNO_ADDR      (GM_RAM + HWSP_OFF + 0x100)
-#define WINDOW          16              /* requests in flight */
+/* eb_throttle: below a page free, wait until half the ring is */
+#define THROTTLE_BELOW  4096u
+#define CACHELINE       64u             /* __intel_ring_space's gap */
+/* more than a full ring of requests: their ends, by seqno */
+#define MAX_INFLIGHT    256u
 #define SECONDS         2               /* of PM timer */
 #define PM_HZ           3579545u
 
@@ -114,13 +121,19 @@ static void irq_setup(void)
     mmio[DEIER / 4] = DE_MASTER_IRQ_CONTROL;
 }
 
-/*
- * Wait until at most @limit of the requests up to @seq are in flight:
- * halted until the user interrupt, unmasked only meanwhile.
- */
-static void wait_window(uint32_t seq, uint32_t limit, uint32_t *waits)
+/* __intel_ring_space: free bytes from @tail up to @head, less a cacheline */
+static inline uint32_t ring_space(uint32_t head, uint32_t tail)
 {
-    if (seq - seqno() <= limit) {
+    return (head - tail - CACHELINE) & (RING_SIZE - 1);
+}
+
+/*
+ * Wait until request @seq has completed: halted until the user interrupt,
+ * unmasked only meanwhile; each wake-up acks it and counts in @irqs.
+ */
+static void wait_seqno(uint32_t seq, uint32_t *waits, uint32_t *irqs)
+{
+    if ((int32_t)(seqno() - seq) >= 0) {
         return;
     }
     (*waits)++;
@@ -128,23 +141,49 @@ static void wait_window(uint32_t seq, uint32_t limit, uint32_t *waits)
     mmio[RING_IMR(BCS) / 4] = ~BCS_USER;
     for (;;) {
         __asm__ volatile("cli");
-        if (seq - seqno() <= limit) {
+        if ((int32_t)(seqno() - seq) >= 0) {
             break;
         }
         /* sti's shadow: an interrupt already pending wakes the hlt */
         __asm__ volatile("sti; hlt");
         mmio[GTIIR / 4] = BCS_USER;
+        (*irqs)++;
     }
     mmio[GTIIR / 4] = BCS_USER;
     mmio[GTIMR / 4] = ~0u;
     mmio[RING_IMR(BCS) / 4] = ~0u;
 }
 
+/*
+ * eb_throttle before request @seq + 1: nothing while a page is free after
+ * @tail; else wait for the oldest request whose end (@postfix, by seqno)
+ * leaves more than half the ring free.
+ */
+static void throttle(const uint32_t *postfix, uint32_t seq, uint32_t tail,
+                     uint32_t *waits, uint32_t *irqs)
+{
+    uint32_t done = seqno(), r;
+
+    if (done == seq ||
+        ring_space(postfix[done % MAX_INFLIGHT], tail) >= THROTTLE_BELOW) {
+        return;
+    }
+    for (r = done + 1; r != seq + 1; r++) {
+        if (ring_space(postfix[r % MAX_INFLIGHT], tail) > RING_SIZE / 2) {
+            wait_seqno(r, waits, irqs);
+            return;
+        }
+    }
+}
+
 /* Called from _start (vgt-bench-guest.h). */
 static void __attribute__((used)) bench_main(void)
 {
     uint32_t gm, seq = 0, tail = 0, n, k, t, ticks = 0, waits = 0, bad = 0;
+    uint32_t irqs = 0;
     uint32_t dw[VGT_BLIT_DWORDS_MAX];
+    /* where each request's commands end: the ring's head once it is done */
+    static uint32_t postfix[MAX_INFLIGHT];
 
     if (!vgt_guest_setup("vgt-submit", BAR0_ADDR, BAR2_ADDR)) {
         return;
@@ -169,6 +208,7 @@ static void __attribute__((used)) bench_main(void)
 
     t = now();
     while (ticks < SECONDS * PM_HZ) {
+        throttle(postfix, seq, tail, &waits, &irqs);
         n = vgt_blit_workload(dw, gm, seq + 1);
         if (tail + n * 4 > RING_SIZE) {
             /* wrap: MI_NOOP (zeros) to the end */
@@ -184,11 +224,11 @@ static void __attribute__((used)) bench_main(void)
         mmio[RING_TAIL(BCS) / 4] = tail % RING_SIZE;
         tail %= RING_SIZE;
         seq++;
-        wait_window(seq, WINDOW, &waits);
+        postfix[seq % MAX_INFLIGHT] = tail;
         ticks += since(t);
         t = now();
     }
-    wait_window(seq, 0, &waits);
+    wait_seqno(seq, &waits, &irqs);
     ticks += since(t);
 
     /*
@@ -208,6 +248,7 @@ static void __attribute__((used)) bench_main(void)
     put_kv("requests", seq);
     put_kv("ticks", ticks);
     put_kv("waits", waits);
+    put_kv("irqs", irqs);
     put_kv("bad", bad);
     puts_serial("\nDONE\n");
 }

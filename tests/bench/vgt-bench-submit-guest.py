@@ -37,11 +37,14 @@ for i, (what, fn) in enumerate(runs, 1):
         ok = isinstance(r, dict)
         print('%s %d - TCG guest submitting through the device, %s%s'
               % ('ok' if ok else 'not ok', i, what,
-                 ' (%d requests, %d waits for the interrupt)'
-                 % (r['requests'], r['waits']) if ok else ' (%s)' % r))
+                 ' (%d requests, %d waits, %d interrupts)'
+                 % (r['requests'], r['waits'], r['irqs']) if ok
+                 else ' (%s)' % r))
         continue
     if not isinstance(r, dict):
         sys.exit('bench-submit: TCG guest, %s: %s' % (what, r))
     rate = r['requests'] / (r['ticks'] / r['pm_hz'])
-    print('TCG guest, %-16s %10.0f/s  (%d requests, %.2f waits each)'
-          % (what, rate, r['requests'], r['waits'] / r['requests']))
+    print('TCG guest, %-16s %10.0f/s  (%d requests, %.3f waits and %.2f '
+          'interrupts each)' % (what, rate, r['requests'],
+                                r['waits'] / r['requests'],
+                                r['irqs'] / r['requests']))
