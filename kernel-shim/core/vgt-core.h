@@ -176,6 +176,7 @@ struct vgt_host_sched_stats {
 	u64 exec_ns;
 	u64 events_woke;	/* events that woke their client */
 	u64 events_held;	/* events queued without a wake (notify_policy) */
+	u64 cancelled;		/* queued behind a fault or hang, never run */
 };
 void vgt_host_get_sched_stats(struct vgt_host *host,
 			      struct vgt_host_sched_stats *st);

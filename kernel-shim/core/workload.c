@@ -80,6 +80,20 @@ static int vgt_submit_refuse(struct vgt_instance *inst, int err,
 }
 
 /*
+ * qlock held: workload @id of @inst on @engine leaves without running,
+ * counted for the instance and the host (sysfs "cancelled"), with
+ * CANCELLED then its COMPLETE.
+ */
+static void vgt_wl_cancelled_q(struct vgt_instance *inst, u32 engine, u64 id)
+{
+	inst->sst.completed++;
+	inst->sst.cancelled++;
+	inst->host->hst.cancelled++;
+	vgt_event_post_q(inst, VGT_EVENT_CANCELLED, engine, id);
+	vgt_event_post_q(inst, VGT_EVENT_COMPLETE, engine, id);
+}
+
+/*
  * Only qlock on the accepting path: the instance's ranges do not change
  * while its transport is busy here (create, shadow attach and destroy run
  * on the same transport thread), and the scheduler copies a queued
@@ -123,10 +137,7 @@ int vgt_inst_submit(struct vgt_instance *inst,
 	if (es->stop == VGT_STOP_UNREAD) {
 		/* the ring stopped at a failure the client has not read yet */
 		inst->sst.submitted++;
-		inst->sst.completed++;
-		inst->sst.cancelled++;
-		vgt_event_post_q(inst, VGT_EVENT_CANCELLED, wl->engine, wl->id);
-		vgt_event_post_q(inst, VGT_EVENT_COMPLETE, wl->engine, wl->id);
+		vgt_wl_cancelled_q(inst, wl->engine, wl->id);
 		goto out;
 	}
 	/* An idle instance banks no credit: it rejoins at the engine's time. */
@@ -208,10 +219,7 @@ void vgt_sched_cancel_q(struct vgt_instance *inst, u32 engine, u32 n)
 		es->head = (es->head + 1) % VGT_WL_QUEUE_MAX;
 		if (!--es->count)
 			inst->sst.underruns++;
-		inst->sst.completed++;
-		inst->sst.cancelled++;
-		vgt_event_post_q(inst, VGT_EVENT_CANCELLED, engine, id);
-		vgt_event_post_q(inst, VGT_EVENT_COMPLETE, engine, id);
+		vgt_wl_cancelled_q(inst, engine, id);
 	}
 }
 

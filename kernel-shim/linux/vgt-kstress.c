@@ -1036,6 +1036,9 @@ static void cmd_scale(int n)
 
 /* ---- exec-timeout ------------------------------------------------------------ */
 
+/* CANCELLED events wait_complete() has read */
+static int cancelled_seen;
+
 /* Wait for the COMPLETE of @id; counts HANG/FAULT events of it. */
 static int wait_complete(int fd, uint64_t id, int *hangs, int *faults)
 {
@@ -1051,6 +1054,8 @@ static int wait_complete(int fd, uint64_t id, int *hangs, int *faults)
 				(*hangs)++;
 			if (ev.type == VGT_EVENT_FAULT)
 				(*faults)++;
+			if (ev.type == VGT_EVENT_CANCELLED)
+				cancelled_seen++;
 			if (ev.type == VGT_EVENT_COMPLETE && ev.data == id)
 				return 1;
 		}
@@ -1061,12 +1066,14 @@ static int wait_complete(int fd, uint64_t id, int *hangs, int *faults)
 /*
  * exec_timeout_ms=1 (root): long workloads may now end as HANG (the ring
  * stopped); each still COMPLETEs, and with the timeout back the engine
- * runs the next one.
+ * runs the next one.  On the PCI GPU, a ring that never runs hangs, and
+ * the workload queued behind it is cancelled (sysfs cancelled).
  */
 static void cmd_exec_timeout(void)
 {
 	static const char *param = "/sys/module/vgt/parameters/exec_timeout_ms";
 	long long hangs0 = counter("exec_hangs");
+	long long cancelled0 = counter("cancelled");
 	struct vgt_shadow_info si;
 	struct vgt_workload wl;
 	int fd, i, all = 1, hangs = 0, faults = 0, h2 = 0, f2 = 0;
@@ -1114,21 +1121,32 @@ static void cmd_exec_timeout(void)
 	 */
 	if (gpu_is_haswell()) {
 		hangs0 = counter("exec_hangs");
+		cancelled0 = counter("cancelled");
+		cancelled_seen = 0;
 		h2 = f2 = 0;
 		sysfs_write(param, "300");
 		noop_workload(&wl, si.gm_addr, 4096, 300);
 		wl.nr_regs = 1;
 		wl.regs[0].offset = 0x2000 + 0x9c;	/* RING_MI_MODE(RCS) */
 		wl.regs[0].value = (0x100u << 16) | 0x100u;
-		i = ioctl(fd, VGT_IOC_SUBMIT, &wl) == 0 &&
+		i = ioctl(fd, VGT_IOC_SUBMIT, &wl) == 0;
+		/* queued behind it: the hang cancels it (ABI 5) */
+		noop_workload(&wl, si.gm_addr, 4096, 399);
+		i = i && ioctl(fd, VGT_IOC_SUBMIT, &wl) == 0 &&
 		    wait_complete(fd, 300, &h2, &f2);
 		ok(i && h2 == 1,
 		   "STOP_RING: HANG after exec_timeout_ms=300, then COMPLETE (%d HANG)",
 		   h2);
 		ok(counter("exec_hangs") == hangs0 + 1, "exec_hangs %lld",
 		   counter("exec_hangs"));
+		ok(wait_complete(fd, 399, &h2, &f2) && cancelled_seen == 1 &&
+		   counter("cancelled") == cancelled0 + 1,
+		   "the workload queued behind it: CANCELLED, then COMPLETE; sysfs cancelled %lld",
+		   counter("cancelled"));
 		h2 = f2 = 0;
-		wl.id = 301;
+		noop_workload(&wl, si.gm_addr, 4096, 301);
+		wl.nr_regs = 1;
+		wl.regs[0].offset = 0x2000 + 0x9c;
 		wl.regs[0].value = 0x100u << 16;	/* STOP_RING off */
 		ok(ioctl(fd, VGT_IOC_SUBMIT, &wl) == 0 &&
 		   wait_complete(fd, 301, &h2, &f2) && !h2 && !f2,

@@ -104,18 +104,23 @@ VGT_ATTR(aperture_size, "%llu",
 VGT_ATTR(fences, "%u", kd->gpu.fence_count);
 VGT_ATTR(gpu, "%s", kd->pdev ? "haswell" : "software");
 
-static ssize_t workloads_show(struct device *dev,
-			      struct device_attribute *attr, char *buf)
-{
-	struct vgt_kdev *kd = vgt_sysfs_kdev(dev);
-	struct vgt_host_sched_stats st;
+/* File @_name: the scheduler's counter @_field (vgt_host_sched_stats) */
+#define VGT_SCHED_ATTR(_name, _field)					\
+static ssize_t _name##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	struct vgt_kdev *kd = vgt_sysfs_kdev(dev);			\
+	struct vgt_host_sched_stats st;					\
+									\
+	if (!kd || !kd->host)						\
+		return -ENODEV;						\
+	vgt_host_get_sched_stats(kd->host, &st);			\
+	return sysfs_emit(buf, "%llu\n", (unsigned long long)st._field);	\
+}									\
+static DEVICE_ATTR_RO(_name)
 
-	if (!kd || !kd->host)
-		return -ENODEV;
-	vgt_host_get_sched_stats(kd->host, &st);
-	return sysfs_emit(buf, "%llu\n", (unsigned long long)st.workloads);
-}
-static DEVICE_ATTR_RO(workloads);
+VGT_SCHED_ATTR(workloads, workloads);
+VGT_SCHED_ATTR(cancelled, cancelled);
 
 /* "avg max count", nanoseconds from the hard IRQ to read() of USER_IRQ */
 static ssize_t irq_latency_ns_show(struct device *dev,
@@ -159,6 +164,7 @@ static struct attribute *vgt_attrs[] = {
 	&dev_attr_instances.attr,
 	&dev_attr_pinned_pages.attr,
 	&dev_attr_workloads.attr,
+	&dev_attr_cancelled.attr,
 	&dev_attr_irqs.attr,
 	&dev_attr_irqs_shared_not_ours.attr,
 	&dev_attr_irqs_serviced_inline.attr,

@@ -388,7 +388,8 @@ for t in $QTESTS; do
 done
 
 # ---- vgt-kstress -------------------------------------------------------------
-for sub in "open-storm $STORM" garbage kill-mid-submit pin-limits "scale 16"; do
+for sub in "open-storm $STORM" garbage kill-mid-submit pin-limits "scale 16" \
+    exec-timeout; do
     name="vgt-kstress-${sub%% *}"
     if ! dev_present; then notok "$name: not run, there is no $DEV"; continue; fi
     # shellcheck disable=SC2086

@@ -710,6 +710,7 @@ static void fault_cancels_queued(bool hang)
     const guint32 fail_type = hang ? VGT_EVENT_HANG : VGT_EVENT_FAULT;
     struct vgt_event ev[64];
     struct vgt_sched_stats st;
+    struct vgt_host_sched_stats hst;
     guint64 fail, good[3], bcs, late, after, other, fail_seq;
     struct env e;
     int n, i, r;
@@ -822,6 +823,9 @@ static void fault_cancels_queued(bool hang)
     g_assert_cmphex(rd32(&e, 1, DATA_OFF), ==, 0);
     vgt_inst_get_sched_stats(e.inst[1], &st);
     g_assert_cmpuint(st.cancelled + st.faults + st.hangs, ==, 0);
+    /* the host's count (vgt.ko's sysfs cancelled): A's 4 */
+    vgt_host_get_sched_stats(e.host, &hst);
+    g_assert_cmpuint(hst.cancelled, ==, 4);
     env_down(&e);
 }
 
