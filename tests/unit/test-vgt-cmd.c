@@ -101,9 +101,16 @@ static uint32_t put(bool pp, uint32_t gma, const uint32_t *dw, size_t n)
     return gma + 4 * n;
 }
 
+/*
+ * The number of dwords given.  Not ARRAY_SIZE: its array check is a
+ * constant expression, and clang refuses a compound literal of variables
+ * there.
+ */
+#define NWORDS(...) \
+    (sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t))
+
 #define PUT(pp, gma, ...) \
-    put(pp, gma, (const uint32_t[]){ __VA_ARGS__ }, \
-        ARRAY_SIZE(((const uint32_t[]){ __VA_ARGS__ })))
+    put(pp, gma, (const uint32_t[]){ __VA_ARGS__ }, NWORDS(__VA_ARGS__))
 
 /* Put @n dwords in the ring at offset 0 and scan [0, tail). */
 static VgtCmdResult scan_ring(unsigned engine, const uint32_t *dw, size_t n,
@@ -122,7 +129,7 @@ static VgtCmdResult scan_ring(unsigned engine, const uint32_t *dw, size_t n,
 
 #define SCAN(engine, scan, ...) \
     scan_ring(engine, (const uint32_t[]){ __VA_ARGS__ }, \
-              ARRAY_SIZE(((const uint32_t[]){ __VA_ARGS__ })), scan)
+              NWORDS(__VA_ARGS__), scan)
 
 static void expect(VgtCmdResult got, VgtCmdScan *scan, VgtCmdResult want,
                    const char *why)
@@ -511,7 +518,7 @@ static VgtCmdResult scan_batch(bool privileged, bool pp, const uint32_t *dw,
 
 #define BATCH_SCAN(priv, pp, s, ...) \
     scan_batch(priv, pp, (const uint32_t[]){ __VA_ARGS__ }, \
-               ARRAY_SIZE(((const uint32_t[]){ __VA_ARGS__ })), s)
+               NWORDS(__VA_ARGS__), s)
 
 static void test_rule_3d_ggtt(void)
 {
