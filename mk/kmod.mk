@@ -5,12 +5,12 @@
 #   make kmod         build/helper/kmod/vgt.ko
 #   make dkms-tree    build/dkms/vgt-VERSION/, what /usr/src/vgt-VERSION holds
 #   make check-kmod   build it -Werror, modinfo, the kernel's checkpatch on
-#                     kernel-shim/linux, sparse (when installed), vgt-kstress,
+#                     kernel-shim/linux, sparse (installed here), vgt-kstress,
 #                     `dkms build` of the tree in a scratch DKMS tree
 # The module is never loaded here (tests/kernel/ loads it in a TCG VM).
 # Sources are mirrored as symlinks, so objects never land in the tree.
 
-DEB_PACKAGES += linux-headers-amd64 dkms
+DEB_PACKAGES += linux-headers-amd64 dkms sparse
 
 KMOD_SRC     := $(TOP)/kernel-shim
 KMOD_BUILD   := $(BUILD)/helper/kmod
