@@ -35,13 +35,14 @@ demo: $(DEMO_TARGET)
 check: check-start $(CHECK_TARGETS)
 	@$(TOP)/scripts/tap-summary.sh $(TAP_DIR)
 
-# A make invocation that runs suites starts with an empty TAP_DIR, before
-# any of them, whichever goals name them (make check-unit check-tsan keeps
+# A make invocation that runs suites (goals check and check-*, not
+# checkpatch) starts with an empty TAP_DIR, before any of them, whichever
+# goals name them (make check-unit check-tsan keeps
 # check-unit's results; a rule could not run first: make builds a goal's
 # prerequisites before its order-only ones); a make that a suite runs
 # itself (MAKELEVEL > 0) adds to its caller's.
 ifeq ($(MAKELEVEL),0)
-ifneq ($(filter check%,$(MAKECMDGOALS)),)
+ifneq ($(filter check check-%,$(MAKECMDGOALS)),)
 ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
 $(shell rm -rf $(TAP_DIR))
 endif
