@@ -62,10 +62,11 @@ $(KMOD_KO): $(KMOD_INPUTS) | $(DEPS_STAMP)
 
 kmod: $(KMOD_KO) $(KMOD_KSTRESS)
 
-# Userspace: libc, the ABI header and the device's defaults only (it runs
-# in the test VM).
+# Userspace: libc, the ABI header, the device's defaults and the Haswell
+# register facts only (it runs in the test VM).
 $(KMOD_KSTRESS): $(KMOD_SRC)/linux/vgt-kstress.c \
 		$(TOP)/include/hw/vgt-helper-abi.h $(TOP)/include/hw/vgt.h \
+		$(KMOD_SRC)/hsw/hsw-regs.h $(KMOD_SRC)/hsw/hsw-types.h \
 		| $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      vgt-kstress"

@@ -48,6 +48,7 @@
 #include <linux/capability.h>
 #include "hw/vgt-helper-abi.h"
 #include "hw/vgt.h"		/* the device's default partition */
+#include "../hsw/hsw-regs.h"	/* MI_MODE of the render ring */
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -1063,6 +1064,16 @@ static int wait_complete(int fd, uint64_t id, int *hangs, int *faults)
 	return 0;
 }
 
+/* A page of MI_NOOP on RCS that first sets or clears STOP_RING (masked) */
+static void mi_mode_workload(struct vgt_workload *wl, uint64_t gm, uint64_t id,
+			     bool stop)
+{
+	noop_workload(wl, gm, 4096, id);
+	wl->nr_regs = 1;
+	wl->regs[0].offset = RING_MI_MODE(RENDER_RING_BASE);
+	wl->regs[0].value = STOP_RING << 16 | (stop ? STOP_RING : 0);
+}
+
 /*
  * exec_timeout_ms=1 (root): long workloads may now end as HANG (the ring
  * stopped); each still COMPLETEs, and with the timeout back the engine
@@ -1125,10 +1136,7 @@ static void cmd_exec_timeout(void)
 		cancelled_seen = 0;
 		h2 = f2 = 0;
 		sysfs_write(param, "300");
-		noop_workload(&wl, si.gm_addr, 4096, 300);
-		wl.nr_regs = 1;
-		wl.regs[0].offset = 0x2000 + 0x9c;	/* RING_MI_MODE(RCS) */
-		wl.regs[0].value = (0x100u << 16) | 0x100u;
+		mi_mode_workload(&wl, si.gm_addr, 300, true);
 		i = ioctl(fd, VGT_IOC_SUBMIT, &wl) == 0;
 		/* queued behind it: the hang cancels it (ABI 5) */
 		noop_workload(&wl, si.gm_addr, 4096, 399);
@@ -1144,10 +1152,7 @@ static void cmd_exec_timeout(void)
 		   "the workload queued behind it: CANCELLED, then COMPLETE; sysfs cancelled %lld",
 		   counter("cancelled"));
 		h2 = f2 = 0;
-		noop_workload(&wl, si.gm_addr, 4096, 301);
-		wl.nr_regs = 1;
-		wl.regs[0].offset = 0x2000 + 0x9c;
-		wl.regs[0].value = 0x100u << 16;	/* STOP_RING off */
+		mi_mode_workload(&wl, si.gm_addr, 301, false);
 		ok(ioctl(fd, VGT_IOC_SUBMIT, &wl) == 0 &&
 		   wait_complete(fd, 301, &h2, &f2) && !h2 && !f2,
 		   "the next workload clears STOP_RING and completes");
