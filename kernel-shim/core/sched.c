@@ -240,7 +240,7 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 	x.max_cmds = VGT_WL_MAX_CMDS;
 	x.max_bytes = VGT_WL_MAX_BYTES;
 
-	t0 = vgt_engine_clock_ns();
+	t0 = vgt_engine_clock_start_ns();
 	/* What is left of the slice (the pick left some: sched_pick). */
 	deadline = t0;
 	if (host->slice_used[e] < host->slice_ns)
@@ -268,7 +268,7 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 		host->exec_inst[e] = NULL;
 		vgt_cond_broadcast(&host->exec_cond);
 	}
-	dt = vgt_engine_clock_ns() - t0;
+	dt = vgt_engine_clock_end_ns() - t0;
 
 	/* Interrupts first: the memory writes before them are done. */
 	vgt_irq_service_locked(host, false);
@@ -392,6 +392,11 @@ bool vgt_host_sched_run_engine(struct vgt_host *host, u32 engine)
 		return false;
 	vgt_sched_run_one(host, engine);
 	return vgt_sched_queued(host, 1u << engine);
+}
+
+bool vgt_host_lock_contended(struct vgt_host *host)
+{
+	return vgt_mutex_contended(&host->lock);
 }
 
 bool vgt_host_engines_parallel(const struct vgt_host *host)

@@ -162,6 +162,12 @@ bool vgt_host_sched_run(struct vgt_host *host);
 bool vgt_host_sched_run_engine(struct vgt_host *host, u32 engine);
 bool vgt_host_engines_parallel(const struct vgt_host *host);
 /*
+ * Whether a client waits for the core's lock now: a scheduler thread
+ * gives its CPU away between two calls only then (the lock is free while
+ * a workload runs, so waiters are not starved otherwise).
+ */
+bool vgt_host_lock_contended(struct vgt_host *host);
+/*
  * The time slice (ns, 10 us .. 1 s; default VGT_SCHED_SLICE_NS in the
  * core's private header): longer slices keep caches warm, shorter ones
  * bound how long a VM waits for an engine (docs/scale.md).

@@ -15,6 +15,9 @@
 #include "core/vgt-core.h"
 #include "vgt-sched-thread.h"
 
+/* Where this engine thread's last workload ended (vgt-compat.h). */
+__thread u64 vgt_engine_clock_mark_ns;
+
 struct vgt_sched_runner {
 	struct vgt_sched_thread *t;
 	u32 engine;		/* VGT_ENGINE_COUNT: all, in turn */
@@ -44,7 +47,9 @@ static bool vgt_sched_runner_step(struct vgt_sched_runner *r)
 static void *vgt_sched_thread_main(void *opaque)
 {
 	struct vgt_sched_runner *r = opaque;
+	struct vgt_host *host = r->t->host;
 
+	vgt_engine_clock_mark_ns = vgt_engine_clock_ns();
 	pthread_mutex_lock(&r->lock);
 	while (!r->stop) {
 		if (!r->pending) {
@@ -56,10 +61,13 @@ static void *vgt_sched_thread_main(void *opaque)
 		/*
 		 * Each step gives its engine(s) one workload or one piece of
 		 * a preempted one (a slice at most): waiters get the lock in
-		 * between.
+		 * between, and the CPU when one is blocked on it (a system
+		 * call after every workload costs a few per cent of the
+		 * engine otherwise).
 		 */
 		while (vgt_sched_runner_step(r))
-			sched_yield();	/* let waiters have the lock */
+			if (vgt_host_lock_contended(host))
+				sched_yield();
 		pthread_mutex_lock(&r->lock);
 	}
 	pthread_mutex_unlock(&r->lock);
