@@ -48,8 +48,10 @@ typedef uint64_t vgt_u64;
  * 4: notify_policy (when completions and user interrupts wake the client).
  * 5: a workload that faults or hangs cancels the work its instance queued
  * behind it on that engine (VGT_EVENT_CANCELLED, sched_stats.cancelled).
+ * 6: posted submits on vgt-hostd's socket: a refusal arrives in order as
+ * VGT_EVENT_REFUSED, stopping the ring as a FAULT does.
  */
-#define VGT_ABI_VERSION         5
+#define VGT_ABI_VERSION         6
 
 /*
  * Error codes.  Every call returns 0 (or a count, where documented) on
@@ -195,6 +197,10 @@ struct vgt_gtt_entry {
  * CANCELLED (ABI 5; unit engine, data id): the workload was queued behind
  * a FAULT or HANG of its instance on that engine and never ran (see
  * "Every accepted workload" below).
+ * REFUSED (ABI 6; unit engine, data id): a submit whose reply the client
+ * did not wait for (the socket transport's posted SUBMIT) was refused; it
+ * took its place in the queue and fails there without running, as a FAULT
+ * (the refusal is counted per code in vgt_stats.refused).
  */
 enum vgt_event_type {
     VGT_EVENT_USER_IRQ = 1,   /* engine raised MI_USER_INTERRUPT */
@@ -203,7 +209,8 @@ enum vgt_event_type {
     VGT_EVENT_RESET = 4,      /* the helper reset this instance's state */
     VGT_EVENT_FAULT = 5,      /* workload faulted (unit engine, data id) */
     VGT_EVENT_HANG = 6,       /* workload exceeded its budget (ditto) */
-    VGT_EVENT_CANCELLED = 7   /* never ran: queued behind a FAULT/HANG */
+    VGT_EVENT_CANCELLED = 7,  /* never ran: queued behind a FAULT/HANG */
+    VGT_EVENT_REFUSED = 8     /* a posted submit refused (ditto) */
 };
 enum vgt_engine {
     VGT_ENGINE_RCS = 0,
@@ -272,7 +279,9 @@ struct vgt_stats {
  * nothing it queued before it knew of the failure runs.  After that,
  * workloads run on the engine state the failure left (power-on, as after
  * a reset).  A reset, or a FAULT/HANG the full event queue dropped,
- * leaves no ring stopped.
+ * leaves no ring stopped.  A refused posted submit (ABI 6, the socket
+ * transport) is a workload that fails this way when its turn comes, with
+ * VGT_EVENT_REFUSED in place of the FAULT.
  */
 #define VGT_WL_REGS_MAX         32
 #define VGT_WL_LEN_MAX          (1u << 20)

@@ -51,7 +51,12 @@
  *   stats        refusal counters of this instance
  *   shadow_map   the instance's shadow area (struct vgt_shadow_info)
  *   submit       queue a workload (validated; -VGT_E_QUEUE_FULL when
- *                VGT_WL_QUEUE_MAX are waiting on that engine)
+ *                VGT_WL_QUEUE_MAX are waiting on that engine).  The
+ *                socket transport posts it without waiting (ABI 6): a
+ *                refusal of the workload arrives in order as
+ *                VGT_EVENT_REFUSED then COMPLETE and stops the ring as a
+ *                FAULT does; -VGT_E_ENGINE, -VGT_E_NOINST and
+ *                -VGT_E_QUEUE_FULL still come back from the call
  *   set_weight   the instance's scheduling weight (1..16, default 4)
  *   sched_stats  scheduler counters (struct vgt_sched_stats)
  *   engine_regs_get / engine_regs_set   the instance's engine state

@@ -3,7 +3,13 @@
  * vgt-client-socket.c - the ops table over a UNIX socket to vgt-hostd.
  *
  * Synchronous request/reply: every call sends one packet and waits (with a
- * timeout) for the reply with the same type and sequence number.  Guest
+ * timeout) for the reply with the same type and sequence number, except
+ * submit, which posts its workload and goes on (a round trip is most of a
+ * small workload's cost): the daemon reports a refusal in order as
+ * VGT_EVENT_REFUSED (vgt-wire.h).  The daemon ends a connection whose
+ * posted workload it cannot queue, so submit posts only while fewer than
+ * VGT_WL_QUEUE_MAX of its workloads on that engine may still be queued
+ * (submitted, their COMPLETE not read yet) and asks otherwise.  Guest
  * memory travels as a memfd (SCM_RIGHTS); events are signalled on an
  * eventfd handed to the daemon at connect time.
  *
@@ -38,6 +44,13 @@ struct vgt_conn {
 	int epfd;			/* event_fd(): efd and the hang-up of sock */
 	int lost;			/* errno of why the connection broke; 0 */
 	uint32_t seq;
+	/*
+	 * Per engine: workloads submitted whose COMPLETE events_read has not
+	 * returned yet, at least what the daemon has queued (events it lost
+	 * keep it higher: submits ask then).
+	 */
+	uint32_t unfinished[VGT_ENGINE_COUNT];
+	bool inst;			/* created and not destroyed */
 	void *shadow;			/* shared mapping of the daemon's memfd */
 	struct vgt_shadow_info shadow_info;
 };
@@ -251,22 +264,33 @@ static int sock_create(struct vgt_conn *c, const struct vgt_create_req *req,
 		       struct vgt_instance_info *info)
 {
 	struct vgt_instance_info tmp;
+	int ret;
 
 	if (!req)
 		return -VGT_E_INVAL;
-	return sock_call_fixed(c, VGT_MSG_CREATE, req, sizeof(*req), -1,
-			       info ? info : &tmp, sizeof(tmp));
+	ret = sock_call_fixed(c, VGT_MSG_CREATE, req, sizeof(*req), -1,
+			      info ? info : &tmp, sizeof(tmp));
+	c->inst |= !ret;
+	return ret;
 }
 
 static int sock_destroy(struct vgt_conn *c)
 {
 	sock_shadow_unmap(c);
+	memset(c->unfinished, 0, sizeof(c->unfinished));
+	c->inst = false;
 	return sock_call(c, VGT_MSG_DESTROY, NULL, 0, -1, NULL, 0, NULL, NULL);
 }
 
 static int sock_reset(struct vgt_conn *c)
 {
-	return sock_call(c, VGT_MSG_RESET, NULL, 0, -1, NULL, 0, NULL, NULL);
+	int ret = sock_call(c, VGT_MSG_RESET, NULL, 0, -1, NULL, 0, NULL,
+			    NULL);
+
+	/* the queued workloads went without a COMPLETE */
+	if (!ret)
+		memset(c->unfinished, 0, sizeof(c->unfinished));
+	return ret;
 }
 
 static int sock_info(struct vgt_conn *c, struct vgt_instance_info *info)
@@ -363,7 +387,7 @@ static int sock_events_read(struct vgt_conn *c, struct vgt_event *ev,
 {
 	struct vgt_msg_u64 m;
 	uint64_t cnt;
-	size_t got = 0;
+	size_t got = 0, i;
 	int ret;
 
 	if (max > VGT_EVENT_READ_MAX)
@@ -381,6 +405,10 @@ static int sock_events_read(struct vgt_conn *c, struct vgt_event *ev,
 		return ret;
 	if (got % sizeof(*ev))
 		return -VGT_E_IO;
+	for (i = 0; i < got / sizeof(*ev); i++)
+		if (ev[i].type == VGT_EVENT_COMPLETE &&
+		    ev[i].unit < VGT_ENGINE_COUNT && c->unfinished[ev[i].unit])
+			c->unfinished[ev[i].unit]--;
 	return (int)(got / sizeof(*ev));
 }
 
@@ -425,12 +453,41 @@ static int sock_shadow_map(struct vgt_conn *c, struct vgt_shadow_info *out)
 	return 0;
 }
 
+/* Posted while the daemon surely has room (struct vgt_conn), else asked. */
 static int sock_submit(struct vgt_conn *c, const struct vgt_workload *wl)
 {
+	struct vgt_msg_hdr hdr = {
+		.type = VGT_MSG_SUBMIT,
+		.flags = VGT_ABI_VERSION | VGT_MSG_FLAG_POSTED,
+		.size = sizeof(*wl),
+	};
+	uint32_t *unfinished;
+	ssize_t n;
+	int ret;
+
 	if (!wl)
 		return -VGT_E_INVAL;
-	return sock_call(c, VGT_MSG_SUBMIT, wl, sizeof(*wl), -1, NULL, 0, NULL,
-			 NULL);
+	if (wl->engine >= VGT_ENGINE_COUNT || !c->inst)	/* refused */
+		return sock_call(c, VGT_MSG_SUBMIT, wl, sizeof(*wl), -1, NULL,
+				 0, NULL, NULL);
+	unfinished = &c->unfinished[wl->engine];
+	if (*unfinished >= VGT_WL_QUEUE_MAX) {
+		ret = sock_call(c, VGT_MSG_SUBMIT, wl, sizeof(*wl), -1, NULL,
+				0, NULL, NULL);
+		if (!ret)
+			++*unfinished;
+		return ret;
+	}
+	if (c->lost) {
+		errno = c->lost;
+		return -VGT_E_IO;
+	}
+	hdr.seq = ++c->seq;
+	n = vgt_wire_send(c->sock, &hdr, wl, sizeof(*wl), -1, 0);
+	if (n)
+		return sock_lost(c, n == -EIO ? EPROTO : (int)-n);
+	++*unfinished;
+	return 0;
 }
 
 static int sock_set_weight(struct vgt_conn *c, uint32_t weight)

@@ -15,11 +15,21 @@
 /*
  * The messages.  SOCK_SEQPACKET: one message per packet, file descriptors
  * (SCM_RIGHTS) ride on the packet that needs them and nowhere else.  Every
- * request gets exactly one reply, in order.
+ * request gets exactly one reply, in order, except a posted SUBMIT.
+ *
+ * Posted SUBMIT (VGT_MSG_FLAG_POSTED, ABI 6): no reply.  The workload is
+ * queued; a refused one is queued as its id and fails in its turn with
+ * VGT_EVENT_REFUSED (vgt_inst_submit_posted).  One that cannot be queued
+ * at all (a bad envelope, no instance, no such engine, VGT_WL_QUEUE_MAX
+ * queued) ends the connection: the client posts only what it knows can be
+ * queued (vgt-client-socket.c).  The flag on any other type, or with any
+ * other version, is a bad envelope like any other (-VGT_E_MSG,
+ * -VGT_E_VERSION in a reply).
  *
  * Header:
  *   type   VGT_MSG_* (the same value in the reply)
- *   flags  bits 7:0 VGT_ABI_VERSION; VGT_MSG_FLAG_REPLY in replies
+ *   flags  bits 7:0 VGT_ABI_VERSION; VGT_MSG_FLAG_REPLY in replies,
+ *          VGT_MSG_FLAG_POSTED on a SUBMIT that wants none
  *   size   payload bytes after the header (must match the packet)
  *   seq    chosen by the client, echoed in the reply
  * Reply payload: struct vgt_msg_reply, then the type's reply body.
@@ -90,6 +100,7 @@ enum vgt_msg_type {
 
 #define VGT_MSG_FLAG_VERSION_MASK	0xffu
 #define VGT_MSG_FLAG_REPLY		0x100u
+#define VGT_MSG_FLAG_POSTED		0x200u
 /* Largest packet, header included. */
 #define VGT_MSG_MAX_SIZE		8192
 

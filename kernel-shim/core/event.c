@@ -105,7 +105,8 @@ int vgt_inst_events_read(struct vgt_instance *inst, struct vgt_event *ev,
 		ev[n] = inst->evq[inst->ev_head];
 		/* the client knows of the failure: its ring runs again */
 		if ((ev[n].type == VGT_EVENT_FAULT ||
-		     ev[n].type == VGT_EVENT_HANG) &&
+		     ev[n].type == VGT_EVENT_HANG ||
+		     ev[n].type == VGT_EVENT_REFUSED) &&
 		    ev[n].unit < VGT_ENGINE_COUNT &&
 		    inst->eng[ev[n].unit].stop == VGT_STOP_UNREAD)
 			inst->eng[ev[n].unit].stop = VGT_STOP_NONE;

@@ -251,8 +251,10 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 		x.resume = &es->resume;
 		x.resuming = resuming;
 	}
-	if (!ops->engine_exec ||
-	    (resuming && !host->gpu.view_enforced)) {
+	if (wl->flags & VGT_WL_REFUSED) {
+		x.status = VGT_EXEC_FAULT;	/* refused when posted */
+	} else if (!ops->engine_exec ||
+		   (resuming && !host->gpu.view_enforced)) {
 		x.status = VGT_EXEC_FAULT;	/* no engine to run it on */
 	} else if (host->gpu.view_enforced ||
 		   !vgt_audit_workload(host, inst, e, &x)) {
@@ -313,7 +315,9 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 		inst->log_budget--;
 		vgt_log_warn("vgt%u: engine %u workload 0x%llx %s (cmd 0x%08x at GM 0x%llx); engine state of this instance reset, cancelled %u queued behind it",
 			     inst->id, e, (unsigned long long)wl->id,
-			     x.status == VGT_EXEC_HANG ? "hang" : "fault",
+			     x.status == VGT_EXEC_HANG ? "hang" :
+			     wl->flags & VGT_WL_REFUSED ?
+			     "refused when submitted" : "fault",
 			     x.fault_cmd, (unsigned long long)x.fault_addr,
 			     cancel);
 	}
@@ -332,6 +336,7 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 	es->stop = inst->ev_count < VGT_EVENT_QUEUE_LEN ? VGT_STOP_UNREAD :
 		   VGT_STOP_NONE;
 	vgt_event_post_q(inst, x.status == VGT_EXEC_HANG ? VGT_EVENT_HANG :
+			 wl->flags & VGT_WL_REFUSED ? VGT_EVENT_REFUSED :
 			 VGT_EVENT_FAULT, e, wl->id);
 	vgt_event_post_q(inst, VGT_EVENT_COMPLETE, e, wl->id);
 	vgt_sched_cancel_q(inst, e, es->count);

@@ -42,6 +42,12 @@ struct vgt_engine_state {		/* one instance on one engine */
 
 enum { VGT_STOP_NONE, VGT_STOP_FAILING, VGT_STOP_UNREAD };
 
+/*
+ * A queued workload's flags (a client's are 0): a refused posted submit
+ * (vgt_inst_submit_posted), its id only, failing when its turn comes.
+ */
+#define VGT_WL_REFUSED		(1u << 31)
+
 /* Refusals logged per instance before only the counters move. */
 #define VGT_REFUSAL_LOG_BUDGET	32
 

@@ -116,6 +116,16 @@ void vgt_inst_post_event(struct vgt_instance *inst, u32 type, u32 unit,
 int vgt_inst_shadow_attach(struct vgt_instance *inst, void *va, u64 *gm_addr);
 int vgt_inst_submit(struct vgt_instance *inst,
 		    const struct vgt_workload *wl);
+/*
+ * A submit whose caller does not wait for the answer (vgt-hostd's posted
+ * SUBMIT, ABI 6): a workload the core refuses (counted and logged as
+ * vgt_inst_submit's refusals are) is queued all the same, as its id only,
+ * and when its turn comes it ends without running with VGT_EVENT_REFUSED
+ * and COMPLETE, stopping the ring as a FAULT does.  Returns 0, or the
+ * error when not even that can be queued (-VGT_E_ENGINE, -VGT_E_QUEUE_FULL).
+ */
+int vgt_inst_submit_posted(struct vgt_instance *inst,
+			   const struct vgt_workload *wl);
 int vgt_inst_set_weight(struct vgt_instance *inst, u32 weight);
 /* Which events wake the client (hw/vgt-helper-abi.h, notify_policy). */
 int vgt_inst_notify_policy(struct vgt_instance *inst,

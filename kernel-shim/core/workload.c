@@ -93,20 +93,11 @@ static void vgt_wl_cancelled_q(struct vgt_instance *inst, u32 engine, u64 id)
 	vgt_event_post_q(inst, VGT_EVENT_COMPLETE, engine, id);
 }
 
-/*
- * Only qlock on the accepting path: the instance's ranges do not change
- * while its transport is busy here (create, shadow attach and destroy run
- * on the same transport thread), and the scheduler copies a queued
- * workload under qlock.
- */
-int vgt_inst_submit(struct vgt_instance *inst,
-		    const struct vgt_workload *wl)
+/* A workload's fields, before it may queue; 0 or the counted refusal. */
+static int vgt_wl_validate(struct vgt_instance *inst,
+			   const struct vgt_workload *wl)
 {
-	struct vgt_host *host = inst->host;
-	struct vgt_engine_state *es;
-	struct vgt_workload *q;
 	u32 i;
-	int ret = 0;
 
 	if (!wl || wl->engine >= VGT_ENGINE_COUNT)
 		return vgt_submit_refuse(inst, VGT_E_ENGINE, "workload engine",
@@ -127,6 +118,27 @@ int vgt_inst_submit(struct vgt_instance *inst,
 			return vgt_submit_refuse(inst, VGT_E_REG,
 						 "flush register",
 						 wl->regs[i].offset);
+	return 0;
+}
+
+/*
+ * Queue @wl (its engine valid), or, @refused, a workload with only its id
+ * that fails when its turn comes without running (sched.c): that is how a
+ * posted submit's refusal reaches the client, in order.
+ *
+ * Only qlock on the accepting path: the instance's ranges do not change
+ * while its transport is busy here (create, shadow attach and destroy run
+ * on the same transport thread), and the scheduler copies a queued
+ * workload under qlock.
+ */
+static int vgt_wl_queue(struct vgt_instance *inst,
+			const struct vgt_workload *wl, bool refused)
+{
+	struct vgt_host *host = inst->host;
+	struct vgt_engine_state *es;
+	struct vgt_workload *q;
+	u32 i;
+	int ret = 0;
 
 	vgt_mutex_lock(&host->qlock);
 	es = &inst->eng[wl->engine];
@@ -144,7 +156,14 @@ int vgt_inst_submit(struct vgt_instance *inst,
 	if (!es->count && es->vtime < host->engine_vtime[wl->engine])
 		es->vtime = host->engine_vtime[wl->engine];
 	q = &es->q[(es->head + es->count) % VGT_WL_QUEUE_MAX];
-	*q = *wl;
+	if (refused) {
+		memset(q, 0, sizeof(*q));
+		q->id = wl->id;
+		q->engine = wl->engine;
+		q->flags = VGT_WL_REFUSED;
+	} else {
+		*q = *wl;
+	}
 	for (i = 0; i < q->nr_regs; i++)
 		if (hsw_reg_flags(q->engine, q->regs[i].offset) &
 		    HSW_REG_MASKED)
@@ -156,6 +175,25 @@ int vgt_inst_submit(struct vgt_instance *inst,
 out:
 	vgt_mutex_unlock(&host->qlock);
 	return ret;
+}
+
+int vgt_inst_submit(struct vgt_instance *inst,
+		    const struct vgt_workload *wl)
+{
+	int ret = vgt_wl_validate(inst, wl);
+
+	return ret ? ret : vgt_wl_queue(inst, wl, false);
+}
+
+int vgt_inst_submit_posted(struct vgt_instance *inst,
+			   const struct vgt_workload *wl)
+{
+	int ret = vgt_wl_validate(inst, wl);
+
+	/* Nothing to queue a refusal on: no such engine. */
+	if (ret == -VGT_E_ENGINE)
+		return ret;
+	return vgt_wl_queue(inst, wl, ret < 0);
 }
 
 int vgt_inst_set_weight(struct vgt_instance *inst, u32 weight)

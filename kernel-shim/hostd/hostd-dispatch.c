@@ -430,13 +430,17 @@ static int check_envelope(struct hostd_client *cl, const struct vgt_msg_hdr *h,
 				 n);
 		return -VGT_E_MSG;
 	}
-	if ((h->flags & ~VGT_MSG_FLAG_VERSION_MASK) ||
+	if ((h->flags & ~(VGT_MSG_FLAG_VERSION_MASK | VGT_MSG_FLAG_POSTED)) ||
 	    (h->flags & VGT_MSG_FLAG_VERSION_MASK) != VGT_ABI_VERSION) {
 		hostd_client_log(cl, "bad flags/version 0x%x", h->flags);
 		return -VGT_E_VERSION;
 	}
 	if (!h->type || h->type > VGT_MSG_TYPE_MAX) {
 		hostd_client_log(cl, "unknown message type %u", h->type);
+		return -VGT_E_MSG;
+	}
+	if ((h->flags & VGT_MSG_FLAG_POSTED) && h->type != VGT_MSG_SUBMIT) {
+		hostd_client_log(cl, "type %u cannot be posted", h->type);
 		return -VGT_E_MSG;
 	}
 	if (h->type != VGT_MSG_GTT_WRITE && h->size != msg_spec[h->type].size) {
@@ -490,6 +494,26 @@ static int do_dirty_read(struct hostd_client *cl, const void *p,
 	memcpy(rep->body, bitmap, rep->body_len);
 	rep->head.count = (uint32_t)m.npages;
 	return 0;
+}
+
+/*
+ * A posted SUBMIT: a refusal is queued and reported in order as an event
+ * (vgt_inst_submit_posted); what cannot be queued at all is logged and
+ * ends the connection (the caller), as nothing else could tell the client.
+ */
+static int do_submit_posted(struct hostd_client *cl, const void *p)
+{
+	struct vgt_workload wl;
+	int ret;
+
+	memcpy(&wl, p, sizeof(wl));
+	ret = vgt_inst_submit_posted(cl->inst, &wl);
+	if (ret)
+		hostd_client_log(cl,
+				 "posted workload 0x%llx on engine %u cannot be queued: %s",
+				 (unsigned long long)wl.id, wl.engine,
+				 vgt_strerror(ret));
+	return ret;
 }
 
 static int dispatch_request(struct hostd_client *cl, uint32_t type,
@@ -713,7 +737,23 @@ void hostd_dispatch(struct hostd_client *cl, const void *pkt, size_t n,
 	memset(&rep->head, 0, sizeof(rep->head));
 	rep->body_len = 0;
 	rep->fd = -1;
+	rep->none = false;
+	rep->drop = NULL;
 	ret = check_envelope(cl, &h, n, nfds, truncated);
+	if (n >= sizeof(h) && h.type == VGT_MSG_SUBMIT &&
+	    h.flags == (VGT_ABI_VERSION | VGT_MSG_FLAG_POSTED)) {
+		/*
+		 * Its client waits for no reply: a reply would be taken for
+		 * the next request's.  What cannot be queued ends the
+		 * connection instead.
+		 */
+		rep->none = true;
+		if (ret)
+			rep->drop = "a malformed posted submit";
+		else if (do_submit_posted(cl, (const uint8_t *)pkt + sizeof(h)))
+			rep->drop = "a posted submit that cannot be queued";
+		return;
+	}
 	if (!ret) {
 		fd = nfds ? fds[0] : -1;
 		ret = dispatch_request(cl, h.type,

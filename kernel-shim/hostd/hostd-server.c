@@ -315,6 +315,10 @@ static const char *conn_serve_one(struct hostd_conn *conn)
 	hostd_dispatch(&conn->client, conn->in, (size_t)n, fds, nfds, trunc,
 		       rep);
 	vgt_wire_close_fds(fds, nfds);
+	if (rep->drop)
+		return rep->drop;
+	if (rep->none)
+		return NULL;
 	/* Header, result and body are contiguous in struct hostd_reply. */
 	ret = vgt_wire_send(conn->sock, &rep->hdr, &rep->head, rep->hdr.size,
 			    rep->fd, MSG_DONTWAIT);

@@ -12,6 +12,7 @@
 #define VGT_HOSTD_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -81,6 +82,8 @@ struct hostd_reply {
 		     sizeof(struct vgt_msg_reply)];
 	size_t body_len;
 	int fd;				/* sent with the reply if >= 0 */
+	bool none;			/* a posted request: nothing to send */
+	const char *drop;		/* not NULL: end the connection, why */
 };
 
 void hostd_client_init(struct hostd_client *cl, struct vgt_host *host,
@@ -90,9 +93,10 @@ void hostd_client_release(struct hostd_client *cl);
 
 /*
  * Handle one packet of n bytes (n may be 0) that carried nfds descriptors
- * (truncated: the packet or its descriptors did not fit).  Always builds
- * a reply to send; a descriptor the request keeps is replaced by -1 in
- * fds, the caller closes the others.
+ * (truncated: the packet or its descriptors did not fit).  Builds the
+ * reply to send, or, for a posted SUBMIT, sets rep->none (and rep->drop
+ * when the connection must end); a descriptor the request keeps is
+ * replaced by -1 in fds, the caller closes the others.
  */
 void hostd_dispatch(struct hostd_client *cl, const void *pkt, size_t n,
 		    int *fds, int nfds, int truncated,

@@ -361,6 +361,20 @@ void vgt_submit_tail_written(VgtState *s, uint32_t ring_base)
     }
 }
 
+/* Why a workload the helper reported failed stopped the guest's ring. */
+static const char *vgt_submit_failure_why(uint32_t type)
+{
+    switch (type) {
+    case VGT_EVENT_FAULT:
+        return "the GPU faulted on a memory access";
+    case VGT_EVENT_HANG:
+        return "the workload exceeded its time budget";
+    default:
+        /* a posted submit (vgt-hostd): its count is in the helper stats */
+        return "the helper refused the workload";
+    }
+}
+
 void vgt_submit_event(VgtState *s, const struct vgt_event *ev)
 {
     VgtEngineState *es;
@@ -377,6 +391,7 @@ void vgt_submit_event(VgtState *s, const struct vgt_event *ev)
     switch (ev->type) {
     case VGT_EVENT_FAULT:
     case VGT_EVENT_HANG:
+    case VGT_EVENT_REFUSED:
         if (at < 0) {
             break;
         }
@@ -386,9 +401,7 @@ void vgt_submit_event(VgtState *s, const struct vgt_event *ev)
          */
         vgt_inflight_stop_head(es, at);
         if (!es->hung) {
-            vgt_submit_hang(s, ev->unit, ev->type == VGT_EVENT_FAULT ?
-                            "the GPU faulted on a memory access" :
-                            "the workload exceeded its time budget");
+            vgt_submit_hang(s, ev->unit, vgt_submit_failure_why(ev->type));
         }
         break;
     case VGT_EVENT_COMPLETE:

@@ -458,6 +458,33 @@ static void test_start(void)
     g_assert_true(daemon_alive());
 }
 
+/*
+ * @v's events up to the COMPLETE of @second: workload @first refused, then
+ * @second, submitted before that was read, cancelled (the ring stopped).
+ */
+static void expect_refused(struct vm *v, guint64 first, guint64 second)
+{
+    const struct { guint32 type; guint64 id; } want[] = {
+        { VGT_EVENT_REFUSED, first }, { VGT_EVENT_COMPLETE, first },
+        { VGT_EVENT_CANCELLED, second }, { VGT_EVENT_COMPLETE, second },
+    };
+    struct pollfd p = { .fd = ops->event_fd(v->conn), .events = POLLIN };
+    struct vgt_event ev[8];
+    int got = 0, n;
+
+    while (got < 4) {
+        g_assert_cmpint(poll(&p, 1, 10000), ==, 1);
+        n = ops->events_read(v->conn, ev + got, G_N_ELEMENTS(ev) - got);
+        g_assert_cmpint(n, >=, 0);
+        got += n;
+    }
+    g_assert_cmpint(got, ==, 4);
+    for (int i = 0; i < 4; i++) {
+        g_assert_cmpuint(ev[i].type, ==, want[i].type);
+        g_assert_cmpuint(ev[i].data, ==, want[i].id);
+    }
+}
+
 /* The submission calls over the socket: answers, refusals, lifetime. */
 static void test_api(void)
 {
@@ -465,6 +492,7 @@ static void test_api(void)
     struct vgt_shadow_info sh2;
     struct vgt_sched_stats ss;
     struct vgt_workload wl = { 0 };
+    struct vgt_stats st;
     struct vm v;
 
     vm_up(&v, 3, 2, &small_req);
@@ -479,11 +507,21 @@ static void test_api(void)
     wl.length = 4;
     wl.engine = VGT_ENGINE_VECS;
     wl.nr_regs = 1;
+    /*
+     * Posted (ABI 6): the refusals come back as events, in order, and
+     * are counted per code.
+     */
+    wl.id = 1;
     wl.regs[0] = (struct vgt_reg_write){ 0x44004, 0 };
-    g_assert_cmpint(ops->submit(v.conn, &wl), ==, -VGT_E_REG);
+    g_assert_cmpint(ops->submit(v.conn, &wl), ==, 0);
+    wl.id = 2;
     wl.regs[0] = (struct vgt_reg_write){ 0x4380, 0 };
     wl.start = 0;
-    g_assert_cmpint(ops->submit(v.conn, &wl), ==, -VGT_E_GM_RANGE);
+    g_assert_cmpint(ops->submit(v.conn, &wl), ==, 0);
+    expect_refused(&v, 1, 2);
+    g_assert_cmpint(ops->stats(v.conn, &st), ==, 0);
+    g_assert_cmpuint(st.refused[VGT_E_REG], ==, 1);
+    g_assert_cmpuint(st.refused[VGT_E_GM_RANGE], ==, 1);
     wl.start = v.shadow.gm_addr;
     wl.engine = 9;
     g_assert_cmpint(ops->submit(v.conn, &wl), ==, -VGT_E_ENGINE);
@@ -588,6 +626,7 @@ static void test_garbage_workloads(void)
     struct vm good, bad;
     gint64 deadline = g_get_monotonic_time() + 40 * G_USEC_PER_SEC;
     guint64 accepted = 0, refused = 0, faults = 0, cancelled = 0, done = 0;
+    guint64 refused_ev = 0;
     guint8 *sh;
 
     vm_up(&good, 1, 4, &small_req);
@@ -670,6 +709,8 @@ static void test_garbage_workloads(void)
             for (int j = 0; j < n; j++) {
                 faults += ev[j].type == VGT_EVENT_FAULT ||
                       ev[j].type == VGT_EVENT_HANG;
+                /* posted (ABI 6): a refusal of the workload */
+                refused_ev += ev[j].type == VGT_EVENT_REFUSED;
                 cancelled += ev[j].type == VGT_EVENT_CANCELLED;
                 done += ev[j].type == VGT_EVENT_COMPLETE;
             }
@@ -677,11 +718,12 @@ static void test_garbage_workloads(void)
         g_assert_cmpint(n, ==, 0);
     }
     g_thread_join(good.thread);
-    g_test_message("garbage workloads: %llu accepted, %llu refused, "
+    g_test_message("garbage workloads: %llu accepted, %llu refused "
+                   "(%llu more as events), "
                    "%llu faulted/hung, %llu cancelled behind them, "
                    "%llu completions seen",
                (unsigned long long)accepted,
-               (unsigned long long)refused,
+               (unsigned long long)refused, (unsigned long long)refused_ev,
                (unsigned long long)faults, (unsigned long long)cancelled,
                (unsigned long long)done);
     g_assert_true(daemon_alive());
@@ -691,6 +733,8 @@ static void test_garbage_workloads(void)
     check_results(&good);
     g_assert_cmpuint(accepted, >, 100);
     g_assert_cmpuint(faults, >, 10);
+    g_assert_cmpuint(refused, >, 10);           /* no such engine */
+    g_assert_cmpuint(refused_ev, >, 10);        /* registers, starts */
     vm_down(&bad);
     vm_down(&good);
     g_rand_free(rnd);

@@ -1573,6 +1573,184 @@ out:
     close(b.memfd);
 }
 
+/*
+ * Posted submits (ABI 6): the socket client does not wait for a SUBMIT's
+ * reply.  A workload the daemon refuses (GM it does not own) still comes
+ * back in order: REFUSED then COMPLETE, and it stops the ring as a FAULT
+ * does, so the store submitted right behind it, before its events were
+ * read, is cancelled; the refusal is counted per code.  Once read, the
+ * next store runs.  Then POSTED_BURST workloads behind long fills, without
+ * reading events: the client posts while it can be sure of room and asks
+ * beyond that, so every submit is accepted or refused with QUEUE_FULL,
+ * never a lost connection, and every accepted one completes.
+ */
+#define POSTED_BURST    (VGT_WL_QUEUE_MAX + 16)
+
+static void test_posted_submit(void)
+{
+    static guint32 fills[FC_FILLS * 6];
+    struct vgt_shadow_info sha;
+    struct vgt_sched_stats st;
+    struct vgt_workload wl = { 0 };
+    struct vgt_event ev[4 * POSTED_BURST];
+    struct vgt_stats stats;
+    struct client a;
+    guint64 last = 0;
+    guint32 n = 0, accepted = 0;
+    int got, ret;
+
+    client_up(&a, 'Q');
+    for (guint32 i = 0; i < 257; i++) {
+        g_assert_cmpint(map_page(&a, (a.info.mappable_base >> 12) + i, i),
+                        ==, 0);
+    }
+    g_assert_cmpint(ops->shadow_map(a.conn, &sha), ==, 0);
+
+    /* GM below A's ranges: refused, but the submit itself returns 0 */
+    wl.id = 1;
+    wl.start = 0x1000;
+    wl.length = 16;
+    wl.engine = VGT_ENGINE_BCS;
+    g_assert_cmpuint(wl.start, <, a.info.mappable_base);
+    g_assert_cmpint(ops->submit(a.conn, &wl), ==, 0);
+    fc_store(&a, &sha, 0, VGT_ENGINE_BCS, FC_STORE_OFF, 0xbad, 2);
+    got = fc_events(&a, ev, G_N_ELEMENTS(ev), (const guint64[]){ 2 }, 1);
+    g_assert_cmpint(got, ==, 4);
+    g_assert_cmpuint(ev[0].type, ==, VGT_EVENT_REFUSED);
+    g_assert_cmpuint(ev[0].unit, ==, VGT_ENGINE_BCS);
+    g_assert_cmpuint(ev[0].data, ==, 1);
+    g_assert_cmpuint(ev[1].type, ==, VGT_EVENT_COMPLETE);
+    g_assert_cmpuint(ev[1].data, ==, 1);
+    g_assert_cmpuint(ev[2].type, ==, VGT_EVENT_CANCELLED);
+    g_assert_cmpuint(ev[2].data, ==, 2);
+    g_assert_cmpuint(ev[3].type, ==, VGT_EVENT_COMPLETE);
+    g_assert_cmpuint(ev[3].data, ==, 2);
+    g_assert_cmphex(ram32(&a, FC_STORE_OFF), ==, 0);
+    g_assert_cmpint(ops->stats(a.conn, &stats), ==, 0);
+    g_assert_cmpuint(stats.refused[VGT_E_GM_RANGE], ==, 1);
+    g_assert_cmpint(ops->sched_stats(a.conn, &st), ==, 0);
+    g_assert_cmpuint(st.faults, ==, 1);
+    g_assert_cmpuint(st.cancelled, ==, 1);
+
+    /* read: the ring runs again */
+    fc_store(&a, &sha, 0x40, VGT_ENGINE_BCS, FC_STORE_OFF, 0x600d, 3);
+    got = fc_events(&a, ev, G_N_ELEMENTS(ev), (const guint64[]){ 3 }, 1);
+    g_assert_cmpint(got, ==, 1);
+    g_assert_cmphex(ram32(&a, FC_STORE_OFF), ==, 0x600d);
+
+    /* more than a queue's worth, nothing read in between */
+    for (guint32 i = 0; i < 4; i++) {
+        fills[n++] = 0x54300004u;               /* XY_COLOR_BLT 32bpp */
+        fills[n++] = (3u << 24) | (0xf0u << 16) | 4096;
+        fills[n++] = 0;
+        fills[n++] = (256u << 16) | 1024;       /* 1 MiB */
+        fills[n++] = (guint32)a.info.mappable_base;
+        fills[n++] = 0x22220000u + i;
+    }
+    memcpy((guint8 *)(uintptr_t)sha.hva + 0x1000, fills, n * 4);
+    for (guint32 i = 0; i < POSTED_BURST; i++) {
+        wl = (struct vgt_workload){
+            .id = 100 + i, .start = sha.gm_addr + 0x1000,
+            .length = n * 4, .engine = VGT_ENGINE_BCS,
+        };
+        ret = ops->submit(a.conn, &wl);
+        g_assert_true(ret == 0 || ret == -VGT_E_QUEUE_FULL);
+        if (!ret) {
+            accepted++;
+            last = wl.id;
+        }
+    }
+    g_assert_cmpuint(accepted, >=, VGT_WL_QUEUE_MAX);
+    got = fc_events(&a, ev, G_N_ELEMENTS(ev), &last, 1);
+    n = 0;
+    for (int i = 0; i < got; i++) {
+        g_assert_cmpuint(ev[i].type, ==, VGT_EVENT_COMPLETE);
+        n++;
+    }
+    g_assert_cmpuint(n, ==, accepted);
+    g_assert_cmphex(ram32(&a, 0), ==, 0x22220003u);
+
+    ops->disconnect(a.conn);
+    munmap(a.ram, RAM_SIZE);
+    close(a.memfd);
+}
+
+/*
+ * The posted flag on the wire: on another type it is refused with
+ * -VGT_E_MSG (a reply, as for any bad envelope); a posted SUBMIT gets no
+ * reply (the next request's reply comes first); one the daemon cannot even
+ * queue (no such engine) ends the connection, and the daemon goes on.
+ */
+static void test_posted_wire(void)
+{
+    guint8 pkt[sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_workload)];
+    struct vgt_msg_hdr *h = (struct vgt_msg_hdr *)pkt;
+    struct vgt_workload wl = { .id = 7, .start = 0x1000, .length = 16 };
+    union {
+        guint8 b[VGT_MSG_MAX_SIZE];
+        struct vgt_msg_hdr h;
+    } in;
+    struct pollfd p;
+    int fd = raw_connect();
+    int fds[VGT_WIRE_MAX_FDS], nfds, trunc;
+    ssize_t n;
+
+    raw_create(fd);
+    *h = (struct vgt_msg_hdr){ VGT_MSG_STATS,
+                               VGT_ABI_VERSION | VGT_MSG_FLAG_POSTED, 0, 2 };
+    send_raw(fd, pkt, sizeof(*h), -1);
+    g_assert_cmpint(raw_reply(fd), ==, -VGT_E_MSG);
+
+    /* refused (GM not its own) and queued: no reply of its own */
+    *h = (struct vgt_msg_hdr){ VGT_MSG_SUBMIT,
+                               VGT_ABI_VERSION | VGT_MSG_FLAG_POSTED,
+                               sizeof(wl), 3 };
+    wl.engine = VGT_ENGINE_BCS;
+    memcpy(pkt + sizeof(*h), &wl, sizeof(wl));
+    send_raw(fd, pkt, sizeof(pkt), -1);
+    *h = (struct vgt_msg_hdr){ VGT_MSG_INFO, VGT_ABI_VERSION, 0, 4 };
+    send_raw(fd, pkt, sizeof(*h), -1);
+    p = (struct pollfd){ .fd = fd, .events = POLLIN };
+    g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
+    n = vgt_wire_recv(fd, in.b, sizeof(in.b), fds, &nfds, &trunc, 0);
+    vgt_wire_close_fds(fds, nfds);
+    g_assert_cmpint(n, >, (ssize_t)sizeof(in.h));
+    g_assert_cmpuint(in.h.type, ==, VGT_MSG_INFO);
+    g_assert_cmpuint(in.h.seq, ==, 4);
+
+    /* before the instance exists: the connection ends */
+    {
+        int fresh = raw_connect();
+
+        *h = (struct vgt_msg_hdr){ VGT_MSG_SUBMIT,
+                                   VGT_ABI_VERSION | VGT_MSG_FLAG_POSTED,
+                                   sizeof(wl), 1 };
+        memcpy(pkt + sizeof(*h), &wl, sizeof(wl));
+        send_raw(fresh, pkt, sizeof(pkt), -1);
+        p = (struct pollfd){ .fd = fresh, .events = POLLIN };
+        g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
+        n = vgt_wire_recv(fresh, in.b, sizeof(in.b), fds, &nfds, &trunc, 0);
+        vgt_wire_close_fds(fds, nfds);
+        g_assert_cmpint(n, <=, 0);
+        close(fresh);
+    }
+
+    /* no engine to queue it on: the connection ends */
+    *h = (struct vgt_msg_hdr){ VGT_MSG_SUBMIT,
+                               VGT_ABI_VERSION | VGT_MSG_FLAG_POSTED,
+                               sizeof(wl), 5 };
+    wl.engine = VGT_ENGINE_COUNT + 3;
+    memcpy(pkt + sizeof(*h), &wl, sizeof(wl));
+    send_raw(fd, pkt, sizeof(pkt), -1);
+    p = (struct pollfd){ .fd = fd, .events = POLLIN };
+    g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
+    n = vgt_wire_recv(fd, in.b, sizeof(in.b), fds, &nfds, &trunc, 0);
+    vgt_wire_close_fds(fds, nfds);
+    g_assert_cmpint(n, <=, 0);
+    close(fd);
+    g_assert_true(daemon_alive());
+}
+
 static void test_destroy_frees(void)
 {
     struct vgt_instance_info again;
@@ -1632,6 +1810,8 @@ int main(int argc, char **argv)
     g_test_add_func("/hostd/ppgtt-sync", test_ppgtt_sync);
     g_test_add_func("/hostd/notify-policy", test_notify_policy);
     g_test_add_func("/hostd/fault-cancels-queued", test_fault_cancels_queued);
+    g_test_add_func("/hostd/posted-submit", test_posted_submit);
+    g_test_add_func("/hostd/posted-wire", test_posted_wire);
     g_test_add_func("/hostd/destroy-frees", test_destroy_frees);
     g_test_add_func("/hostd/sigterm", test_sigterm);
     ret = g_test_run();
