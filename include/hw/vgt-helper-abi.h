@@ -49,7 +49,8 @@ typedef uint64_t vgt_u64;
  * 5: a workload that faults or hangs cancels the work its instance queued
  * behind it on that engine (VGT_EVENT_CANCELLED, sched_stats.cancelled).
  * 6: posted submits on vgt-hostd's socket: a refusal arrives in order as
- * VGT_EVENT_REFUSED, stopping the ring as a FAULT does.
+ * VGT_EVENT_REFUSED, stopping the ring as a FAULT does; the event ring
+ * (struct vgt_event_ring) vgt-hostd's clients read events from.
  */
 #define VGT_ABI_VERSION         6
 
@@ -225,6 +226,32 @@ struct vgt_event {
     vgt_u64 data;
     vgt_u64 seq;
 };
+
+/*
+ * The event ring (ABI 6; vgt-hostd's EVENTS_MAP): the instance's events
+ * written by the helper into memory the client maps, so that reading
+ * them is no round trip.  Counters run free (index = counter %
+ * VGT_EVENT_RING_LEN):
+ *   prod    the helper's: events written; ev[] up to it is valid once
+ *           prod is read (acquire)
+ *   drop    the helper's: a reset dropped the events before it (the
+ *           client skips to it)
+ *   cons    the client's: events it has read (it stores it, release)
+ * The helper trusts nothing of the client's: a cons more than
+ * VGT_EVENT_RING_LEN behind prod, or ahead of it, counts as a full ring
+ * (new events are lost and counted, vgt_stats.events_lost).  A FAULT,
+ * HANG or REFUSED counts as read once cons has passed it.
+ */
+#define VGT_EVENT_RING_LEN      256
+struct vgt_event_ring {
+    vgt_u32 prod;
+    vgt_u32 drop;
+    vgt_u32 pad0[14];
+    vgt_u32 cons;                     /* its own cache line */
+    vgt_u32 pad1[15];
+    struct vgt_event ev[VGT_EVENT_RING_LEN];
+};
+#define VGT_EVENT_RING_SIZE     8192  /* bytes: the memfd, page multiple */
 
 /*
  * stats: counters of this instance.

@@ -9,9 +9,12 @@
  * VGT_EVENT_REFUSED (vgt-wire.h).  The daemon ends a connection whose
  * posted workload it cannot queue, so submit posts only while fewer than
  * VGT_WL_QUEUE_MAX of its workloads on that engine may still be queued
- * (submitted, their COMPLETE not read yet) and asks otherwise.  Guest
- * memory travels as a memfd (SCM_RIGHTS); events are signalled on an
- * eventfd handed to the daemon at connect time.
+ * (submitted, their COMPLETE not read yet) and asks otherwise.  Events
+ * are read from a ring in memory shared with the daemon (EVENTS_MAP,
+ * ABI 6), no round trip either; with a daemon that refuses the ring,
+ * with EVENTS_READ.  Guest memory travels as a memfd (SCM_RIGHTS);
+ * events are signalled on an eventfd handed to the daemon at connect
+ * time.
  *
  * The connection is lost for good when the daemon goes away (EOF, a reset
  * or a failed send), does not answer within the timeout or sends a reply
@@ -23,6 +26,9 @@
  * the daemon dies while the caller waits for events, and events_read then
  * reports the loss.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE		/* POLLRDHUP */
+#endif
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -32,6 +38,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include "hw/vgt-host-ops.h"
 #include "vgt-wire.h"
@@ -51,6 +58,9 @@ struct vgt_conn {
 	 */
 	uint32_t unfinished[VGT_ENGINE_COUNT];
 	bool inst;			/* created and not destroyed */
+	/* The instance's event ring (EVENTS_MAP), NULL: EVENTS_READ. */
+	struct vgt_event_ring *ring;
+	uint32_t ring_cons;		/* what we have read of it */
 	void *shadow;			/* shared mapping of the daemon's memfd */
 	struct vgt_shadow_info shadow_info;
 };
@@ -240,18 +250,49 @@ fail:
 	return ret;
 }
 
-static void sock_shadow_unmap(struct vgt_conn *c)
+/* The instance's shared memory: its shadow area and event ring. */
+static void sock_unmap_shared(struct vgt_conn *c)
 {
 	if (c->shadow)
 		munmap(c->shadow, c->shadow_info.size);
 	c->shadow = NULL;
+	if (c->ring)
+		munmap(c->ring, VGT_EVENT_RING_SIZE);
+	c->ring = NULL;
+	c->ring_cons = 0;
+}
+
+/*
+ * A new instance's events go to a ring we map (ABI 6): reading them is
+ * then no round trip.  Without one (the daemon refused), EVENTS_READ.
+ */
+static void sock_events_map(struct vgt_conn *c)
+{
+	struct stat st;
+	int fd = -1;
+	void *p;
+
+	if (sock_call_fd(c, VGT_MSG_EVENTS_MAP, NULL, 0, -1, NULL, 0, NULL,
+			 NULL, &fd) || fd < 0)
+		goto out;
+	if (fstat(fd, &st) || st.st_size != VGT_EVENT_RING_SIZE)
+		goto out;
+	p = mmap(NULL, VGT_EVENT_RING_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_SHARED, fd, 0);
+	if (p != MAP_FAILED) {
+		c->ring = p;
+		c->ring_cons = 0;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
 }
 
 static void sock_disconnect(struct vgt_conn *c)
 {
 	if (!c)
 		return;
-	sock_shadow_unmap(c);
+	sock_unmap_shared(c);
 	/* The daemon tears the instance down when the socket closes. */
 	if (c->sock >= 0)
 		close(c->sock);
@@ -270,13 +311,16 @@ static int sock_create(struct vgt_conn *c, const struct vgt_create_req *req,
 		return -VGT_E_INVAL;
 	ret = sock_call_fixed(c, VGT_MSG_CREATE, req, sizeof(*req), -1,
 			      info ? info : &tmp, sizeof(tmp));
-	c->inst |= !ret;
+	if (!ret) {
+		c->inst = true;
+		sock_events_map(c);
+	}
 	return ret;
 }
 
 static int sock_destroy(struct vgt_conn *c)
 {
-	sock_shadow_unmap(c);
+	sock_unmap_shared(c);
 	memset(c->unfinished, 0, sizeof(c->unfinished));
 	c->inst = false;
 	return sock_call(c, VGT_MSG_DESTROY, NULL, 0, -1, NULL, 0, NULL, NULL);
@@ -382,12 +426,61 @@ static int sock_event_fd(struct vgt_conn *c)
 	return c->epfd;
 }
 
+/* Count the COMPLETEs among @n events just read (struct vgt_conn). */
+static void sock_events_seen(struct vgt_conn *c, const struct vgt_event *ev,
+			     size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ev[i].type == VGT_EVENT_COMPLETE &&
+		    ev[i].unit < VGT_ENGINE_COUNT && c->unfinished[ev[i].unit])
+			c->unfinished[ev[i].unit]--;
+}
+
+/*
+ * From the event ring: no round trip.  Nothing comes on the socket
+ * between calls but its hang-up, so an empty ring looks there for it:
+ * the daemon's death is reported as with EVENTS_READ.
+ */
+static int sock_events_ring(struct vgt_conn *c, struct vgt_event *ev,
+			    uint32_t max)
+{
+	struct vgt_event_ring *r = c->ring;
+	struct pollfd pfd = { .fd = c->sock, .events = POLLRDHUP };
+	uint32_t drop, prod, n, i;
+
+	/* drop first: it is never ahead of the prod read after it */
+	drop = __atomic_load_n(&r->drop, __ATOMIC_ACQUIRE);
+	prod = __atomic_load_n(&r->prod, __ATOMIC_ACQUIRE);
+	if ((int32_t)(drop - c->ring_cons) > 0)
+		c->ring_cons = drop;	/* a reset dropped those */
+	n = prod - c->ring_cons;
+	if (n > VGT_EVENT_RING_LEN)
+		return sock_lost(c, EPROTO);	/* not the daemon's ring */
+	if (!n) {
+		if (poll(&pfd, 1, 0) > 0 &&
+		    (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)))
+			return sock_lost(c, ECONNRESET);
+		return 0;
+	}
+	if (n > max)
+		n = max;
+	for (i = 0; i < n; i++)
+		memcpy(&ev[i], &r->ev[(c->ring_cons + i) % VGT_EVENT_RING_LEN],
+		       sizeof(ev[i]));
+	c->ring_cons += n;
+	__atomic_store_n(&r->cons, c->ring_cons, __ATOMIC_RELEASE);
+	sock_events_seen(c, ev, n);
+	return (int)n;
+}
+
 static int sock_events_read(struct vgt_conn *c, struct vgt_event *ev,
 			    uint32_t max)
 {
 	struct vgt_msg_u64 m;
 	uint64_t cnt;
-	size_t got = 0, i;
+	size_t got = 0;
 	int ret;
 
 	if (max > VGT_EVENT_READ_MAX)
@@ -397,18 +490,18 @@ static int sock_events_read(struct vgt_conn *c, struct vgt_event *ev,
 		errno = c->lost;
 		return -VGT_E_IO;
 	}
+	/* the eventfd first: what is posted from now on sets it again */
 	if (read(c->efd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
 		return -VGT_E_IO;
+	if (c->ring)
+		return sock_events_ring(c, ev, max);
 	ret = sock_call(c, VGT_MSG_EVENTS_READ, &m, sizeof(m), -1, ev,
 			max * sizeof(*ev), &got, NULL);
 	if (ret)
 		return ret;
 	if (got % sizeof(*ev))
 		return -VGT_E_IO;
-	for (i = 0; i < got / sizeof(*ev); i++)
-		if (ev[i].type == VGT_EVENT_COMPLETE &&
-		    ev[i].unit < VGT_ENGINE_COUNT && c->unfinished[ev[i].unit])
-			c->unfinished[ev[i].unit]--;
+	sock_events_seen(c, ev, got / sizeof(*ev));
 	return (int)(got / sizeof(*ev));
 }
 

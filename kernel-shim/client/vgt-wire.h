@@ -68,7 +68,13 @@
  *   PPGTT_SYNC     req: vgt_msg_u64 (pd_gm)      body: -; count = shadow
  *                  PTEs rewritten (appended)
  *   NOTIFY_POLICY  req: vgt_notify_policy        body: - (appended, ABI 4)
- * Only the SHADOW_MAP reply carries a descriptor.
+ *   EVENTS_MAP     req: -          body: - + 1 fd: a sealed memfd of
+ *                  VGT_EVENT_RING_SIZE bytes, the instance's event ring
+ *                  (struct vgt_event_ring) to mmap shared; from then on
+ *                  its events go there and EVENTS_READ answers
+ *                  -VGT_E_BUSY (ABI 6; before the instance's first event
+ *                  only: -VGT_E_BUSY after; again: the same memfd)
+ * Only the SHADOW_MAP and EVENTS_MAP replies carry a descriptor.
  */
 enum vgt_msg_type {
 	VGT_MSG_HELLO = 1,
@@ -95,7 +101,8 @@ enum vgt_msg_type {
 	VGT_MSG_DIRTY_READ = 22,
 	VGT_MSG_PPGTT_SYNC = 23,
 	VGT_MSG_NOTIFY_POLICY = 24,
-	VGT_MSG_TYPE_MAX = 24
+	VGT_MSG_EVENTS_MAP = 25,
+	VGT_MSG_TYPE_MAX = 25
 };
 
 #define VGT_MSG_FLAG_VERSION_MASK	0xffu

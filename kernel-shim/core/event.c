@@ -19,11 +19,27 @@
 /* Half the queue: held events never make a VM lose events. */
 #define VGT_EVENT_WAKE_FILL	(VGT_EVENT_QUEUE_LEN / 2)
 
-/* qlock held: whether the event just queued must wake the client. */
-static bool vgt_event_wakes(const struct vgt_instance *inst, u32 type,
-			    u32 unit)
+/*
+ * qlock held: the events the client has not read yet.  With a ring, its
+ * cons is the client's word: anything out of range counts as full.
+ */
+static u32 vgt_event_unread_q(const struct vgt_instance *inst)
 {
-	if (inst->ev_count >= VGT_EVENT_WAKE_FILL)
+	u32 cons;
+
+	if (!inst->ring)
+		return inst->ev_count;
+	cons = __atomic_load_n(&inst->ring->cons, __ATOMIC_ACQUIRE);
+	if (inst->ring_prod - cons > VGT_EVENT_RING_LEN)
+		return VGT_EVENT_RING_LEN;
+	return inst->ring_prod - cons;
+}
+
+/* qlock held: whether the event just queued (@queued now) must wake. */
+static bool vgt_event_wakes(const struct vgt_instance *inst, u32 type,
+			    u32 unit, u32 queued)
+{
+	if (queued >= VGT_EVENT_WAKE_FILL)
 		return true;
 	switch (type) {
 	case VGT_EVENT_COMPLETE:
@@ -41,19 +57,26 @@ static bool vgt_event_wakes(const struct vgt_instance *inst, u32 type,
 
 void vgt_event_post_q(struct vgt_instance *inst, u32 type, u32 unit, u64 data)
 {
-	struct vgt_event *ev;
+	struct vgt_event ev = { .type = type, .unit = unit, .data = data };
+	u32 queued = vgt_event_unread_q(inst);
 
-	if (inst->ev_count == VGT_EVENT_QUEUE_LEN) {
+	if (queued == VGT_EVENT_QUEUE_LEN) {
 		inst->stats.events_lost++;
 		return;
 	}
-	ev = &inst->evq[(inst->ev_head + inst->ev_count) % VGT_EVENT_QUEUE_LEN];
-	ev->type = type;
-	ev->unit = unit;
-	ev->data = data;
-	ev->seq = ++inst->host->event_seq;
-	inst->ev_count++;
-	if (!vgt_event_wakes(inst, type, unit)) {
+	ev.seq = ++inst->host->event_seq;
+	if (inst->ring) {
+		/* the record first, then prod: the client reads in order */
+		memcpy(&inst->ring->ev[inst->ring_prod % VGT_EVENT_RING_LEN],
+		       &ev, sizeof(ev));
+		__atomic_store_n(&inst->ring->prod, ++inst->ring_prod,
+				 __ATOMIC_RELEASE);
+	} else {
+		inst->evq[(inst->ev_head + inst->ev_count) %
+			  VGT_EVENT_QUEUE_LEN] = ev;
+		inst->ev_count++;
+	}
+	if (!vgt_event_wakes(inst, type, unit, queued + 1)) {
 		inst->host->hst.events_held++;
 		return;
 	}
@@ -88,6 +111,10 @@ void vgt_events_drop(struct vgt_instance *inst)
 	inst->ev_head = 0;
 	inst->ev_count = 0;
 	inst->ev_wake = false;
+	/* the client skips what the ring held; what follows is new */
+	if (inst->ring)
+		__atomic_store_n(&inst->ring->drop, inst->ring_prod,
+				 __ATOMIC_RELEASE);
 	/* a failure nobody will read stops no ring */
 	for (e = 0; e < VGT_ENGINE_COUNT; e++)
 		inst->eng[e].stop = VGT_STOP_NONE;
@@ -101,6 +128,11 @@ int vgt_inst_events_read(struct vgt_instance *inst, struct vgt_event *ev,
 
 	/* qlock only: draining events never waits for a running workload. */
 	vgt_mutex_lock(&inst->host->qlock);
+	if (inst->ring) {
+		/* the client reads its ring */
+		vgt_mutex_unlock(&inst->host->qlock);
+		return -VGT_E_BUSY;
+	}
 	while (n < max && inst->ev_count) {
 		ev[n] = inst->evq[inst->ev_head];
 		/* the client knows of the failure: its ring runs again */
@@ -132,6 +164,53 @@ u32 vgt_inst_events_pending(struct vgt_instance *inst)
 	n = inst->ev_wake ? inst->ev_count : 0;
 	vgt_mutex_unlock(&inst->host->qlock);
 	return n;
+}
+
+int vgt_inst_event_ring_attach(struct vgt_instance *inst,
+			       struct vgt_event_ring *ring)
+{
+	int ret = 0;
+	u32 e;
+
+	vgt_mutex_lock(&inst->host->qlock);
+	if (inst->ring) {
+		ret = -VGT_E_EXISTS;
+		goto out;
+	}
+	/* from the start only: no event, no stopped ring to carry over */
+	for (e = 0; e < VGT_ENGINE_COUNT; e++)
+		if (inst->eng[e].stop != VGT_STOP_NONE)
+			ret = -VGT_E_BUSY;
+	if (inst->ev_count || ret) {
+		ret = -VGT_E_BUSY;
+		goto out;
+	}
+	memset(ring, 0, sizeof(*ring));
+	inst->ring_prod = 0;
+	inst->ring = ring;
+out:
+	vgt_mutex_unlock(&inst->host->qlock);
+	return ret;
+}
+
+void vgt_event_stop_ring_q(struct vgt_instance *inst, u32 engine)
+{
+	struct vgt_engine_state *es = &inst->eng[engine];
+
+	/* a failure the full queue will drop would never be read */
+	es->stop = vgt_event_unread_q(inst) < VGT_EVENT_QUEUE_LEN ?
+		   VGT_STOP_UNREAD : VGT_STOP_NONE;
+	es->stop_at = inst->ring_prod;
+}
+
+bool vgt_event_stop_read_q(struct vgt_instance *inst, u32 engine)
+{
+	u32 cons;
+
+	if (!inst->ring)
+		return false;	/* vgt_inst_events_read clears it */
+	cons = __atomic_load_n(&inst->ring->cons, __ATOMIC_ACQUIRE);
+	return (s32)(cons - inst->eng[engine].stop_at) > 0;
 }
 
 int vgt_inst_notify_policy(struct vgt_instance *inst,

@@ -21,6 +21,13 @@ _Static_assert(sizeof(struct vgt_reg_write) == 8, "ABI: vgt_reg_write");
 _Static_assert(sizeof(struct vgt_workload) == 32 + 8 * VGT_WL_REGS_MAX,
 	       "ABI: vgt_workload");
 _Static_assert(sizeof(struct vgt_shadow_info) == 24, "ABI: vgt_shadow_info");
+_Static_assert(sizeof(struct vgt_event_ring) ==
+	       128 + 24 * VGT_EVENT_RING_LEN &&
+	       sizeof(struct vgt_event_ring) <= VGT_EVENT_RING_SIZE,
+	       "ABI: vgt_event_ring, within its memfd");
+/* A ring holds what the queue did (event.c). */
+_Static_assert(VGT_EVENT_RING_LEN == VGT_EVENT_QUEUE_LEN,
+	       "ABI: VGT_EVENT_RING_LEN");
 _Static_assert(sizeof(struct vgt_ioc_create) == 88, "ABI: vgt_ioc_create");
 _Static_assert(sizeof(struct vgt_ioc_gtt_write) == 16, "ABI: vgt_ioc_gtt_write");
 _Static_assert(sizeof(struct vgt_ioc_fence_write) == 16,

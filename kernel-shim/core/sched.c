@@ -333,8 +333,7 @@ static void vgt_sched_exec(struct vgt_host *host, u32 e,
 	 * queue drops would never be read: the ring does not stay stopped.
 	 */
 	vgt_mutex_lock(&host->qlock);
-	es->stop = inst->ev_count < VGT_EVENT_QUEUE_LEN ? VGT_STOP_UNREAD :
-		   VGT_STOP_NONE;
+	vgt_event_stop_ring_q(inst, e);
 	vgt_event_post_q(inst, x.status == VGT_EXEC_HANG ? VGT_EVENT_HANG :
 			 wl->flags & VGT_WL_REFUSED ? VGT_EVENT_REFUSED :
 			 VGT_EVENT_FAULT, e, wl->id);

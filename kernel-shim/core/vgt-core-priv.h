@@ -38,6 +38,7 @@ struct vgt_engine_state {		/* one instance on one engine */
 	 * reads that event (what it submits meanwhile is cancelled at once).
 	 */
 	u8 stop;
+	u32 stop_at;	/* with an event ring: where its FAULT/HANG went */
 };
 
 enum { VGT_STOP_NONE, VGT_STOP_FAILING, VGT_STOP_UNREAD };
@@ -116,6 +117,12 @@ struct vgt_instance {
 	u32 ev_head;
 	u32 ev_count;
 	struct vgt_event evq[VGT_EVENT_QUEUE_LEN];
+	/*
+	 * Where the events go instead of evq once the client mapped a ring
+	 * (event.c): ring_prod is the helper's own copy of ring->prod.
+	 */
+	struct vgt_event_ring *ring;
+	u32 ring_prod;
 	void (*notify)(void *opaque);
 	void *notify_opaque;
 	/* notify_policy (event.c): which events wake the client */
@@ -273,6 +280,13 @@ void vgt_event_post_locked(struct vgt_instance *inst, u32 type, u32 unit,
 /* The same with qlock held. */
 void vgt_event_post_q(struct vgt_instance *inst, u32 type, u32 unit, u64 data);
 void vgt_events_drop(struct vgt_instance *inst);
+/*
+ * qlock held.  Engine @engine's ring stops at a failure whose event is
+ * posted next (VGT_STOP_UNREAD, or none when that event will be lost);
+ * with an event ring, whether the client has read past that event.
+ */
+void vgt_event_stop_ring_q(struct vgt_instance *inst, u32 engine);
+bool vgt_event_stop_read_q(struct vgt_instance *inst, u32 engine);
 void vgt_irq_service_locked(struct vgt_host *host, bool from_irq);
 
 /*

@@ -101,6 +101,14 @@ void vgt_inst_set_notify(struct vgt_instance *inst,
 int vgt_inst_events_read(struct vgt_instance *inst, struct vgt_event *ev,
 			 u32 max);
 u32 vgt_inst_events_pending(struct vgt_instance *inst);
+/*
+ * From now on @inst's events go to @ring (hw/vgt-helper-abi.h), which
+ * the caller keeps mapped until the instance is destroyed;
+ * vgt_inst_events_read then answers -VGT_E_BUSY.  Only before the first
+ * event (-VGT_E_BUSY after), once (-VGT_E_EXISTS).
+ */
+int vgt_inst_event_ring_attach(struct vgt_instance *inst,
+			       struct vgt_event_ring *ring);
 /* Queue an event for a VM (the IRQ path and, later, vblank timers). */
 void vgt_inst_post_event(struct vgt_instance *inst, u32 type, u32 unit,
 			 u64 data);

@@ -146,6 +146,9 @@ static int vgt_wl_queue(struct vgt_instance *inst,
 		ret = -VGT_E_QUEUE_FULL;	/* back-pressure, not abuse */
 		goto out;
 	}
+	if (es->stop == VGT_STOP_UNREAD && vgt_event_stop_read_q(inst,
+								 wl->engine))
+		es->stop = VGT_STOP_NONE;	/* read in its event ring */
 	if (es->stop == VGT_STOP_UNREAD) {
 		/* the ring stopped at a failure the client has not read yet */
 		inst->sst.submitted++;

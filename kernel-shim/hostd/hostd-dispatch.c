@@ -144,6 +144,12 @@ static void client_release_instance(struct hostd_client *cl)
 	if (cl->shadow_fd >= 0)
 		close(cl->shadow_fd);
 	cl->shadow_fd = -1;
+	if (cl->ring)
+		munmap(cl->ring, VGT_EVENT_RING_SIZE);
+	cl->ring = NULL;
+	if (cl->ring_fd >= 0)
+		close(cl->ring_fd);
+	cl->ring_fd = -1;
 	for (i = 0; i < cl->nr_mem; i++)
 		client_mem_put(cl, &cl->mem[i]);
 	cl->nr_mem = 0;
@@ -159,6 +165,7 @@ void hostd_client_init(struct hostd_client *cl, struct vgt_host *host,
 	cl->pid = pid;
 	cl->efd = -1;
 	cl->shadow_fd = -1;
+	cl->ring_fd = -1;
 	cl->log_budget = HOSTD_MSG_LOG_BUDGET;
 }
 
@@ -170,6 +177,52 @@ void hostd_client_release(struct hostd_client *cl)
 	cl->efd = -1;
 }
 
+/*
+ * A memfd of @size bytes the client maps shared, sealed so that it cannot
+ * be shrunk under us, and our mapping of it; -VGT_E_NOMEM.
+ */
+static int shared_memfd(const char *name, size_t size, void **map)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (fd < 0)
+		return -VGT_E_NOMEM;
+	if (ftruncate(fd, size) ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)) {
+		close(fd);
+		return -VGT_E_NOMEM;
+	}
+	*map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (*map == MAP_FAILED) {
+		close(fd);
+		return -VGT_E_NOMEM;
+	}
+	return fd;
+}
+
+/* The event ring (ABI 6): the same memfd when asked again. */
+static int do_events_map(struct hostd_client *cl, struct hostd_reply *rep)
+{
+	void *map;
+	int fd, ret;
+
+	if (cl->ring_fd < 0) {
+		fd = shared_memfd("vgt-events", VGT_EVENT_RING_SIZE, &map);
+		if (fd < 0)
+			return fd;
+		ret = vgt_inst_event_ring_attach(cl->inst, map);
+		if (ret) {
+			munmap(map, VGT_EVENT_RING_SIZE);
+			close(fd);
+			return ret;
+		}
+		cl->ring_fd = fd;
+		cl->ring = map;
+	}
+	rep->fd = cl->ring_fd;
+	return 0;
+}
+
 static int do_shadow_map(struct hostd_client *cl, struct hostd_reply *rep)
 {
 	struct vgt_shadow_info info = { 0 };
@@ -178,22 +231,9 @@ static int do_shadow_map(struct hostd_client *cl, struct hostd_reply *rep)
 	int fd, ret;
 
 	if (cl->shadow_fd < 0) {
-		fd = memfd_create("vgt-shadow",
-				  MFD_CLOEXEC | MFD_ALLOW_SEALING);
+		fd = shared_memfd("vgt-shadow", VGT_SHADOW_SIZE, &map);
 		if (fd < 0)
-			return -VGT_E_NOMEM;
-		if (ftruncate(fd, VGT_SHADOW_SIZE) ||
-		    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
-			  F_SEAL_SEAL)) {
-			close(fd);
-			return -VGT_E_NOMEM;
-		}
-		map = mmap(NULL, VGT_SHADOW_SIZE, PROT_READ | PROT_WRITE,
-			   MAP_SHARED, fd, 0);
-		if (map == MAP_FAILED) {
-			close(fd);
-			return -VGT_E_NOMEM;
-		}
+			return fd;
 		ret = vgt_inst_shadow_attach(cl->inst, map, &gm);
 		if (ret) {
 			munmap(map, VGT_SHADOW_SIZE);
@@ -413,6 +453,7 @@ static const struct {
 	[VGT_MSG_DIRTY_READ] = { sizeof(struct vgt_msg_dirty_read), 0, 1 },
 	[VGT_MSG_PPGTT_SYNC] = { sizeof(struct vgt_msg_u64), 0, 1 },
 	[VGT_MSG_NOTIFY_POLICY] = { sizeof(struct vgt_notify_policy), 0, 1 },
+	[VGT_MSG_EVENTS_MAP] = { 0, 0, 1 },
 };
 
 /* Validate the envelope; returns 0 or the error to reply with. */
@@ -650,6 +691,8 @@ static int dispatch_request(struct hostd_client *cl, uint32_t type,
 		if (m.value > VGT_EVENT_READ_MAX)
 			m.value = VGT_EVENT_READ_MAX;
 		n = vgt_inst_events_read(cl->inst, ev, (uint32_t)m.value);
+		if (n < 0)
+			return n;	/* they go to its event ring */
 		memcpy(rep->body, ev, n * sizeof(ev[0]));
 		rep->body_len = n * sizeof(ev[0]);
 		rep->head.count = n;
@@ -665,6 +708,8 @@ static int dispatch_request(struct hostd_client *cl, uint32_t type,
 	}
 	case VGT_MSG_SHADOW_MAP:
 		return do_shadow_map(cl, rep);
+	case VGT_MSG_EVENTS_MAP:
+		return do_events_map(cl, rep);
 	case VGT_MSG_SUBMIT: {
 		struct vgt_workload wl;
 

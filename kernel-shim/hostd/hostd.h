@@ -72,6 +72,8 @@ struct hostd_client {
 	int shadow_fd;		/* memfd backing the shadow area */
 	void *shadow;
 	uint64_t shadow_gm;
+	int ring_fd;		/* memfd of the event ring (EVENTS_MAP) */
+	struct vgt_event_ring *ring;
 };
 
 /* One reply packet: header, result, body; then what rides along. */

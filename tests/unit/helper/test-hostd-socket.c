@@ -1675,6 +1675,27 @@ static void test_posted_submit(void)
     close(a.memfd);
 }
 
+/* Post @wl on raw connection @fd: the daemon ends the connection. */
+static void posted_ends_connection(int fd, const struct vgt_workload *wl)
+{
+    guint8 pkt[sizeof(struct vgt_msg_hdr) + sizeof(*wl)];
+    struct vgt_msg_hdr h = { VGT_MSG_SUBMIT,
+                             VGT_ABI_VERSION | VGT_MSG_FLAG_POSTED,
+                             sizeof(*wl), 9 };
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    guint8 in[VGT_MSG_MAX_SIZE];
+    int fds[VGT_WIRE_MAX_FDS], nfds, trunc;
+    ssize_t n;
+
+    memcpy(pkt, &h, sizeof(h));
+    memcpy(pkt + sizeof(h), wl, sizeof(*wl));
+    send_raw(fd, pkt, sizeof(pkt), -1);
+    g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
+    n = vgt_wire_recv(fd, in, sizeof(in), fds, &nfds, &trunc, 0);
+    vgt_wire_close_fds(fds, nfds);
+    g_assert_cmpint(n, <=, 0);
+}
+
 /*
  * The posted flag on the wire: on another type it is refused with
  * -VGT_E_MSG (a reply, as for any bad envelope); a posted SUBMIT gets no
@@ -1722,33 +1743,189 @@ static void test_posted_wire(void)
     {
         int fresh = raw_connect();
 
-        *h = (struct vgt_msg_hdr){ VGT_MSG_SUBMIT,
-                                   VGT_ABI_VERSION | VGT_MSG_FLAG_POSTED,
-                                   sizeof(wl), 1 };
-        memcpy(pkt + sizeof(*h), &wl, sizeof(wl));
-        send_raw(fresh, pkt, sizeof(pkt), -1);
-        p = (struct pollfd){ .fd = fresh, .events = POLLIN };
-        g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
-        n = vgt_wire_recv(fresh, in.b, sizeof(in.b), fds, &nfds, &trunc, 0);
-        vgt_wire_close_fds(fds, nfds);
-        g_assert_cmpint(n, <=, 0);
+        posted_ends_connection(fresh, &wl);
         close(fresh);
     }
-
     /* no engine to queue it on: the connection ends */
-    *h = (struct vgt_msg_hdr){ VGT_MSG_SUBMIT,
-                               VGT_ABI_VERSION | VGT_MSG_FLAG_POSTED,
-                               sizeof(wl), 5 };
     wl.engine = VGT_ENGINE_COUNT + 3;
-    memcpy(pkt + sizeof(*h), &wl, sizeof(wl));
-    send_raw(fd, pkt, sizeof(pkt), -1);
-    p = (struct pollfd){ .fd = fd, .events = POLLIN };
-    g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
-    n = vgt_wire_recv(fd, in.b, sizeof(in.b), fds, &nfds, &trunc, 0);
-    vgt_wire_close_fds(fds, nfds);
-    g_assert_cmpint(n, <=, 0);
+    posted_ends_connection(fd, &wl);
     close(fd);
     g_assert_true(daemon_alive());
+}
+
+/* One raw request without payload; its result, its descriptor in *fd. */
+static int raw_call_fd(int sock, guint32 type, guint32 seq, int *fd)
+{
+    struct vgt_msg_hdr h = { type, VGT_ABI_VERSION, 0, seq };
+    union {
+        guint8 b[VGT_MSG_MAX_SIZE];
+        struct vgt_msg_hdr h;
+    } in;
+    struct pollfd p = { .fd = sock, .events = POLLIN };
+    struct vgt_msg_reply rep;
+    int fds[VGT_WIRE_MAX_FDS], nfds, trunc;
+    ssize_t n;
+
+    send_raw(sock, &h, sizeof(h), -1);
+    g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
+    n = vgt_wire_recv(sock, in.b, sizeof(in.b), fds, &nfds, &trunc, 0);
+    g_assert_cmpint(n, >=, (ssize_t)(sizeof(in.h) + sizeof(rep)));
+    g_assert_cmpuint(in.h.type, ==, type);
+    g_assert_cmpuint(in.h.seq, ==, seq);
+    memcpy(&rep, in.b + sizeof(in.h), sizeof(rep));
+    *fd = -1;
+    if (nfds == 1) {
+        *fd = fds[0];
+    } else {
+        vgt_wire_close_fds(fds, nfds);
+    }
+    return rep.result;
+}
+
+/*
+ * The event ring (ABI 6) on the wire.  EVENTS_MAP hands out a sealed
+ * memfd of VGT_EVENT_RING_SIZE bytes, the same one when asked again;
+ * EVENTS_READ then answers -VGT_E_BUSY; a RESET's event lands in the ring
+ * (prod 1, drop 0).  A client that writes nonsense into cons (ahead of
+ * prod) has a full ring: the next event is lost and counted, nothing
+ * else happens; with cons back at prod the next one arrives, after a
+ * drop mark at the reset.  An instance that has had an event cannot map
+ * a ring any more (-VGT_E_BUSY).
+ */
+static void test_event_ring_wire(void)
+{
+    int fd = raw_connect(), late = raw_connect();
+    int rfd, rfd2, seals, efd = eventfd(0, EFD_CLOEXEC);
+    struct vgt_msg_hdr h = { VGT_MSG_SET_EVENT_FD, VGT_ABI_VERSION, 0, 1 };
+    struct vgt_event_ring *r;
+    struct vgt_stats st;
+    struct stat a, b;
+    int ignored;
+
+    raw_create(fd);
+    send_raw(fd, &h, sizeof(h), efd);
+    g_assert_cmpint(raw_reply(fd), ==, 0);
+    g_assert_cmpint(raw_call_fd(fd, VGT_MSG_EVENTS_MAP, 2, &rfd), ==, 0);
+    g_assert_cmpint(rfd, >=, 0);
+    g_assert_cmpint(fstat(rfd, &a), ==, 0);
+    g_assert_cmpint(a.st_size, ==, VGT_EVENT_RING_SIZE);
+    seals = fcntl(rfd, F_GET_SEALS);
+    g_assert_true(seals & F_SEAL_SHRINK);
+    g_assert_cmpint(raw_call_fd(fd, VGT_MSG_EVENTS_MAP, 3, &rfd2), ==, 0);
+    g_assert_cmpint(fstat(rfd2, &b), ==, 0);
+    g_assert_cmpuint(a.st_ino, ==, b.st_ino);
+    close(rfd2);
+    r = mmap(NULL, VGT_EVENT_RING_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+             rfd, 0);
+    g_assert_true(r != MAP_FAILED);
+    {
+        struct vgt_msg_u64 m = { 8 };
+        guint8 pkt[sizeof(h) + sizeof(m)];
+
+        h = (struct vgt_msg_hdr){ VGT_MSG_EVENTS_READ, VGT_ABI_VERSION,
+                                  sizeof(m), 4 };
+        memcpy(pkt, &h, sizeof(h));
+        memcpy(pkt + sizeof(h), &m, sizeof(m));
+        send_raw(fd, pkt, sizeof(pkt), -1);
+        g_assert_cmpint(raw_reply(fd), ==, -VGT_E_BUSY);
+    }
+
+    g_assert_cmpint(raw_call_fd(fd, VGT_MSG_RESET, 5, &ignored), ==, 0);
+    g_assert_cmpuint(__atomic_load_n(&r->prod, __ATOMIC_ACQUIRE), ==, 1);
+    g_assert_cmpuint(r->drop, ==, 0);
+    g_assert_cmpuint(r->ev[0].type, ==, VGT_EVENT_RESET);
+
+    /* nonsense in cons: a full ring, the event lost and counted */
+    __atomic_store_n(&r->cons, 0x80000000u, __ATOMIC_RELEASE);
+    g_assert_cmpint(raw_call_fd(fd, VGT_MSG_RESET, 6, &ignored), ==, 0);
+    g_assert_cmpuint(r->prod, ==, 1);
+    g_assert_cmpuint(r->drop, ==, 1);
+    {
+        guint8 pkt[sizeof(h)];
+        union {
+            guint8 b[VGT_MSG_MAX_SIZE];
+            struct vgt_msg_hdr h;
+        } in;
+        int fds[VGT_WIRE_MAX_FDS], nfds, trunc;
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+
+        h = (struct vgt_msg_hdr){ VGT_MSG_STATS, VGT_ABI_VERSION, 0, 7 };
+        memcpy(pkt, &h, sizeof(h));
+        send_raw(fd, pkt, sizeof(pkt), -1);
+        g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
+        g_assert_cmpint(vgt_wire_recv(fd, in.b, sizeof(in.b), fds, &nfds,
+                                      &trunc, 0), ==,
+                        sizeof(in.h) + sizeof(struct vgt_msg_reply) +
+                        sizeof(st));
+        vgt_wire_close_fds(fds, nfds);
+        memcpy(&st, in.b + sizeof(in.h) + sizeof(struct vgt_msg_reply),
+               sizeof(st));
+        g_assert_cmpuint(st.events_lost, ==, 1);
+    }
+    /* read up to prod: room again */
+    __atomic_store_n(&r->cons, 1, __ATOMIC_RELEASE);
+    g_assert_cmpint(raw_call_fd(fd, VGT_MSG_RESET, 8, &ignored), ==, 0);
+    g_assert_cmpuint(r->prod, ==, 2);
+    g_assert_cmpuint(r->ev[1].type, ==, VGT_EVENT_RESET);
+
+    /* too late: an event came first */
+    raw_create(late);
+    g_assert_cmpint(raw_call_fd(late, VGT_MSG_RESET, 2, &ignored), ==, 0);
+    g_assert_cmpint(raw_call_fd(late, VGT_MSG_EVENTS_MAP, 3, &rfd2), ==,
+                    -VGT_E_BUSY);
+    g_assert_cmpint(rfd2, <, 0);
+
+    munmap(r, VGT_EVENT_RING_SIZE);
+    close(rfd);
+    close(efd);
+    close(late);
+    close(fd);
+    g_assert_true(daemon_alive());
+}
+
+/*
+ * The event ring through the socket client: a reset drops what was
+ * queued (no round trip tells the client: the drop mark does), only the
+ * RESET is read.  (A daemon that dies while the ring is empty is reported
+ * by events_read, -VGT_E_IO, as with EVENTS_READ: the qtest
+ * vgt-hostd-death-test kills the daemon under a running device.)
+ */
+static void test_event_ring_client(void)
+{
+    struct vgt_shadow_info sha;
+    struct vgt_event ev[8];
+    struct client a;
+    struct pollfd p;
+    struct vgt_stats st;
+    int got = 0, n;
+
+    client_up(&a, 'R');
+    g_assert_cmpint(map_page(&a, (a.info.mappable_base >> 12) + 256, 256),
+                    ==, 0);
+    g_assert_cmpint(ops->shadow_map(a.conn, &sha), ==, 0);
+    fc_store(&a, &sha, 0, VGT_ENGINE_BCS, FC_STORE_OFF, 0x1, 1);
+    fc_store(&a, &sha, 0x40, VGT_ENGINE_BCS, FC_STORE_OFF, 0x2, 2);
+    /* both done (their stores in memory), their events unread */
+    for (int i = 0; i < 2000 && ram32(&a, FC_STORE_OFF) != 2; i++) {
+        g_usleep(1000);
+    }
+    g_assert_cmphex(ram32(&a, FC_STORE_OFF), ==, 2);
+    g_usleep(50000);
+    g_assert_cmpint(ops->reset(a.conn), ==, 0);
+    p = (struct pollfd){ .fd = ops->event_fd(a.conn), .events = POLLIN };
+    g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
+    do {
+        n = ops->events_read(a.conn, ev + got, G_N_ELEMENTS(ev) - got);
+        g_assert_cmpint(n, >=, 0);
+        got += n;
+    } while (n);
+    g_assert_cmpint(got, ==, 1);
+    g_assert_cmpuint(ev[0].type, ==, VGT_EVENT_RESET);
+    g_assert_cmpint(ops->stats(a.conn, &st), ==, 0);
+    g_assert_cmpuint(st.events_lost, ==, 0);
+    ops->disconnect(a.conn);
+    munmap(a.ram, RAM_SIZE);
+    close(a.memfd);
 }
 
 static void test_destroy_frees(void)
@@ -1812,6 +1989,8 @@ int main(int argc, char **argv)
     g_test_add_func("/hostd/fault-cancels-queued", test_fault_cancels_queued);
     g_test_add_func("/hostd/posted-submit", test_posted_submit);
     g_test_add_func("/hostd/posted-wire", test_posted_wire);
+    g_test_add_func("/hostd/event-ring-wire", test_event_ring_wire);
+    g_test_add_func("/hostd/event-ring-client", test_event_ring_client);
     g_test_add_func("/hostd/destroy-frees", test_destroy_frees);
     g_test_add_func("/hostd/sigterm", test_sigterm);
     ret = g_test_run();
