@@ -6,8 +6,8 @@
  *             helper: the cost of the work itself)
  *   embedded  through the helper in-process (submit, scheduler thread,
  *             completion event)
- *   socket    through vgt-hostd (every submit and event drain a round
- *             trip), 16 workloads in flight
+ *   socket    through vgt-hostd (posted submits, events from the shared
+ *             event ring: ABI 6), 16 workloads in flight
  * side by side in three interleaved rounds, with the medians and the
  * range of the ratio to direct; then the context-switch cost
  * (two instances alternating on one engine, every workload a switch);
