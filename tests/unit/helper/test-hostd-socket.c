@@ -464,8 +464,13 @@ static int raw_connect(void)
     return fd;
 }
 
-/* Read one reply; returns its result or 1 when none came. */
-static int raw_reply(int fd)
+/*
+ * Read one reply within 2 s: its result, or 1 when none came.  Its
+ * header goes to *@h, up to @max bytes of its body to @body, its
+ * descriptor to *@rfd (-1 when none), where those are not NULL.
+ */
+static int raw_recv(int fd, struct vgt_msg_hdr *h, void *body, size_t max,
+                    int *rfd)
 {
     union {
         guint8 b[VGT_MSG_MAX_SIZE];
@@ -476,17 +481,36 @@ static int raw_reply(int fd)
     int fds[VGT_WIRE_MAX_FDS], nfds, trunc;
     ssize_t n;
 
+    if (rfd) {
+        *rfd = -1;
+    }
     if (poll(&p, 1, 2000) != 1) {
         return 1;
     }
     n = vgt_wire_recv(fd, in.b, sizeof(in.b), fds, &nfds, &trunc, 0);
+    if (rfd && nfds == 1) {
+        *rfd = fds[0];
+        nfds = 0;
+    }
     vgt_wire_close_fds(fds, nfds);
     if (n < (ssize_t)(sizeof(in.h) + sizeof(rep))) {
         return 1;
     }
     g_assert_true(in.h.flags & VGT_MSG_FLAG_REPLY);
     memcpy(&rep, in.b + sizeof(in.h), sizeof(rep));
+    if (h) {
+        *h = in.h;
+    }
+    if (body) {
+        memcpy(body, in.b + sizeof(in.h) + sizeof(rep),
+               MIN(max, n - sizeof(in.h) - sizeof(rep)));
+    }
     return rep.result;
+}
+
+static int raw_reply(int fd)
+{
+    return raw_recv(fd, NULL, NULL, 0, NULL);
 }
 
 static void send_raw(int fd, const void *buf, size_t len, int pass_fd)
@@ -1411,6 +1435,26 @@ static void test_notify_policy(void)
 #define FC_FILLS        200     /* 200 MiB of blits, under the budget */
 #define FC_STORE_OFF    0x100040u       /* RAM (GM page 256): the stores */
 
+/*
+ * @count fills of the first MiB of GM from @gm (XY_COLOR_BLT, 32 bpp,
+ * colour @color + i) into @dw; returns the dwords written.
+ */
+static guint32 fc_fills(guint32 *dw, guint32 count, guint32 gm,
+                        guint32 color)
+{
+    guint32 n = 0;
+
+    for (guint32 i = 0; i < count; i++) {
+        dw[n++] = 0x54300004u;                  /* XY_COLOR_BLT 32bpp */
+        dw[n++] = (3u << 24) | (0xf0u << 16) | 4096;
+        dw[n++] = 0;
+        dw[n++] = (256u << 16) | 1024;          /* 1 MiB */
+        dw[n++] = gm;
+        dw[n++] = color + i;
+    }
+    return n;
+}
+
 static void fc_submit(struct client *c, const struct vgt_shadow_info *sh,
                       guint32 off, const guint32 *dw, guint32 n,
                       guint32 engine, guint64 id)
@@ -1470,7 +1514,7 @@ static void test_fault_cancels_queued(void)
     struct vgt_gtt_entry e[128];
     struct vgt_event ev[64];
     struct client a, b;
-    guint32 n = 0;
+    guint32 n;
     int got, r;
 
     client_up(&a, 'F');
@@ -1490,14 +1534,8 @@ static void test_fault_cancels_queued(void)
     g_assert_cmpint(ops->shadow_map(a.conn, &sha), ==, 0);
     g_assert_cmpint(ops->shadow_map(b.conn, &shb), ==, 0);
 
-    for (guint32 i = 0; i < FC_FILLS; i++) {
-        ring[n++] = 0x54300004u;                /* XY_COLOR_BLT 32bpp */
-        ring[n++] = (3u << 24) | (0xf0u << 16) | 4096;
-        ring[n++] = 0;
-        ring[n++] = (256u << 16) | 1024;        /* 1 MiB */
-        ring[n++] = (guint32)a.info.mappable_base;
-        ring[n++] = 0x11110000u + i;
-    }
+    n = fc_fills(ring, FC_FILLS, (guint32)a.info.mappable_base,
+                 0x11110000u);
     for (guint32 i = 0; i < FC_LONG; i++) {
         fc_submit(&a, &sha, 0, ring, n, VGT_ENGINE_BCS, 1 + i);
     }
@@ -1596,7 +1634,7 @@ static void test_posted_submit(void)
     struct vgt_stats stats;
     struct client a;
     guint64 last = 0;
-    guint32 n = 0, accepted = 0;
+    guint32 n, accepted = 0;
     int got, ret;
 
     client_up(&a, 'Q');
@@ -1639,14 +1677,7 @@ static void test_posted_submit(void)
     g_assert_cmphex(ram32(&a, FC_STORE_OFF), ==, 0x600d);
 
     /* more than a queue's worth, nothing read in between */
-    for (guint32 i = 0; i < 4; i++) {
-        fills[n++] = 0x54300004u;               /* XY_COLOR_BLT 32bpp */
-        fills[n++] = (3u << 24) | (0xf0u << 16) | 4096;
-        fills[n++] = 0;
-        fills[n++] = (256u << 16) | 1024;       /* 1 MiB */
-        fills[n++] = (guint32)a.info.mappable_base;
-        fills[n++] = 0x22220000u + i;
-    }
+    n = fc_fills(fills, 4, (guint32)a.info.mappable_base, 0x22220000u);
     memcpy((guint8 *)(uintptr_t)sha.hva + 0x1000, fills, n * 4);
     for (guint32 i = 0; i < POSTED_BURST; i++) {
         wl = (struct vgt_workload){
@@ -1707,14 +1738,8 @@ static void test_posted_wire(void)
     guint8 pkt[sizeof(struct vgt_msg_hdr) + sizeof(struct vgt_workload)];
     struct vgt_msg_hdr *h = (struct vgt_msg_hdr *)pkt;
     struct vgt_workload wl = { .id = 7, .start = 0x1000, .length = 16 };
-    union {
-        guint8 b[VGT_MSG_MAX_SIZE];
-        struct vgt_msg_hdr h;
-    } in;
-    struct pollfd p;
+    struct vgt_msg_hdr reply;
     int fd = raw_connect();
-    int fds[VGT_WIRE_MAX_FDS], nfds, trunc;
-    ssize_t n;
 
     raw_create(fd);
     *h = (struct vgt_msg_hdr){ VGT_MSG_STATS,
@@ -1731,13 +1756,9 @@ static void test_posted_wire(void)
     send_raw(fd, pkt, sizeof(pkt), -1);
     *h = (struct vgt_msg_hdr){ VGT_MSG_INFO, VGT_ABI_VERSION, 0, 4 };
     send_raw(fd, pkt, sizeof(*h), -1);
-    p = (struct pollfd){ .fd = fd, .events = POLLIN };
-    g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
-    n = vgt_wire_recv(fd, in.b, sizeof(in.b), fds, &nfds, &trunc, 0);
-    vgt_wire_close_fds(fds, nfds);
-    g_assert_cmpint(n, >, (ssize_t)sizeof(in.h));
-    g_assert_cmpuint(in.h.type, ==, VGT_MSG_INFO);
-    g_assert_cmpuint(in.h.seq, ==, 4);
+    g_assert_cmpint(raw_recv(fd, &reply, NULL, 0, NULL), ==, 0);
+    g_assert_cmpuint(reply.type, ==, VGT_MSG_INFO);
+    g_assert_cmpuint(reply.seq, ==, 4);
 
     /* before the instance exists: the connection ends */
     {
@@ -1757,29 +1778,14 @@ static void test_posted_wire(void)
 static int raw_call_fd(int sock, guint32 type, guint32 seq, int *fd)
 {
     struct vgt_msg_hdr h = { type, VGT_ABI_VERSION, 0, seq };
-    union {
-        guint8 b[VGT_MSG_MAX_SIZE];
-        struct vgt_msg_hdr h;
-    } in;
-    struct pollfd p = { .fd = sock, .events = POLLIN };
-    struct vgt_msg_reply rep;
-    int fds[VGT_WIRE_MAX_FDS], nfds, trunc;
-    ssize_t n;
+    int ret;
 
     send_raw(sock, &h, sizeof(h), -1);
-    g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
-    n = vgt_wire_recv(sock, in.b, sizeof(in.b), fds, &nfds, &trunc, 0);
-    g_assert_cmpint(n, >=, (ssize_t)(sizeof(in.h) + sizeof(rep)));
-    g_assert_cmpuint(in.h.type, ==, type);
-    g_assert_cmpuint(in.h.seq, ==, seq);
-    memcpy(&rep, in.b + sizeof(in.h), sizeof(rep));
-    *fd = -1;
-    if (nfds == 1) {
-        *fd = fds[0];
-    } else {
-        vgt_wire_close_fds(fds, nfds);
-    }
-    return rep.result;
+    ret = raw_recv(sock, &h, NULL, 0, fd);
+    g_assert_cmpint(ret, !=, 1);
+    g_assert_cmpuint(h.type, ==, type);
+    g_assert_cmpuint(h.seq, ==, seq);
+    return ret;
 }
 
 /*
@@ -1840,28 +1846,12 @@ static void test_event_ring_wire(void)
     g_assert_cmpint(raw_call_fd(fd, VGT_MSG_RESET, 6, &ignored), ==, 0);
     g_assert_cmpuint(r->prod, ==, 1);
     g_assert_cmpuint(r->drop, ==, 1);
-    {
-        guint8 pkt[sizeof(h)];
-        union {
-            guint8 b[VGT_MSG_MAX_SIZE];
-            struct vgt_msg_hdr h;
-        } in;
-        int fds[VGT_WIRE_MAX_FDS], nfds, trunc;
-        struct pollfd p = { .fd = fd, .events = POLLIN };
-
-        h = (struct vgt_msg_hdr){ VGT_MSG_STATS, VGT_ABI_VERSION, 0, 7 };
-        memcpy(pkt, &h, sizeof(h));
-        send_raw(fd, pkt, sizeof(pkt), -1);
-        g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
-        g_assert_cmpint(vgt_wire_recv(fd, in.b, sizeof(in.b), fds, &nfds,
-                                      &trunc, 0), ==,
-                        sizeof(in.h) + sizeof(struct vgt_msg_reply) +
-                        sizeof(st));
-        vgt_wire_close_fds(fds, nfds);
-        memcpy(&st, in.b + sizeof(in.h) + sizeof(struct vgt_msg_reply),
-               sizeof(st));
-        g_assert_cmpuint(st.events_lost, ==, 1);
-    }
+    h = (struct vgt_msg_hdr){ VGT_MSG_STATS, VGT_ABI_VERSION, 0, 7 };
+    send_raw(fd, &h, sizeof(h), -1);
+    memset(&st, 0xff, sizeof(st));
+    g_assert_cmpint(raw_recv(fd, &h, &st, sizeof(st), NULL), ==, 0);
+    g_assert_cmpuint(h.size, ==, sizeof(struct vgt_msg_reply) + sizeof(st));
+    g_assert_cmpuint(st.events_lost, ==, 1);
     /* read up to prod: room again */
     __atomic_store_n(&r->cons, 1, __ATOMIC_RELEASE);
     g_assert_cmpint(raw_call_fd(fd, VGT_MSG_RESET, 8, &ignored), ==, 0);
