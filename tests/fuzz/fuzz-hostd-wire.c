@@ -9,7 +9,9 @@
  * of the wrong kind).  Then the client hangs up.  Nothing a client sends
  * may crash the daemon, leak into another client or leave the helper
  * inconsistent: after the client is released the helper has no instance
- * left, and every reply is a well-formed packet.
+ * left, and every reply is a well-formed packet.  A posted SUBMIT gets
+ * none; one the daemon cannot queue ends the conversation, as the server
+ * then drops the connection.
  *
  * Input: a sequence of packets, each
  *   1 byte   how: bit 0 a memfd rides along, bit 1 an eventfd, bit 2 a
@@ -17,7 +19,8 @@
  *            harness fixes the envelope (version, size, and HELLO's
  *            version) so that the body reaches the request's handler
  *            whatever ABI the input was made for, bits 5-7 the memfd's size
- *            (64 KiB << n)
+ *            (64 KiB << n); without a memfd, bit 5 with bit 4 makes the
+ *            envelope a posted one (VGT_MSG_FLAG_POSTED, ABI 6)
  *   2 bytes  the packet's length (little endian, mod 8193)
  *   the packet
  *
@@ -48,6 +51,7 @@ static unsigned int next_id;
 #define HOW_PIPE    (1u << 2)
 #define HOW_TRUNCATED    (1u << 3)
 #define HOW_ENVELOPE    (1u << 4)
+#define HOW_POSTED    (1u << 5)     /* without HOW_MEMFD */
 
 static void die(const char *what)
 {
@@ -155,6 +159,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if ((how & HOW_ENVELOPE) && len >= sizeof(h)) {
             memcpy(&h, pkt, sizeof(h));
             h.flags = VGT_ABI_VERSION;
+            if ((how & HOW_POSTED) && !(how & HOW_MEMFD)) {
+                h.flags |= VGT_MSG_FLAG_POSTED;
+            }
             h.size = (uint32_t)(len - sizeof(h));
             memcpy(pkt, &h, sizeof(h));
             /* and HELLO's own version: the corpus outlives ABI bumps */
@@ -174,10 +181,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         hostd_dispatch(&cl, pkt, len, fds, nfds,
                        !!(how & HOW_TRUNCATED), &rep);
-        check_reply(&rep, &h);
+        if (rep.none && (len < sizeof(h) || h.type != VGT_MSG_SUBMIT ||
+                         h.flags != (VGT_ABI_VERSION | VGT_MSG_FLAG_POSTED))) {
+            die("no reply to a request that is not a posted submit");
+        }
+        if (rep.drop && !rep.none) {
+            die("a connection ended with a reply to send");
+        }
+        if (!rep.none) {
+            check_reply(&rep, &h);
+        }
         /* the server sends rep.fd and closes what the request left */
         if (fds[0] >= 0) {
             close(fds[0]);
+        }
+        if (rep.drop) {
+            break;      /* the server drops the connection */
         }
     }
     hostd_client_release(&cl);

@@ -132,13 +132,15 @@ write('vgt-gtt-walk', 'partition-edges',
       b'\x08' + near_map(-0x1000) + u32(40))
 
 # ---- hostd-wire: one client's packets (fuzz-hostd-wire.c) ----------------
-ABI = 5
+ABI = 6
 HOW_MEMFD, HOW_EVENTFD, HOW_PIPE, HOW_ENVELOPE = 1, 2, 4, 16
+HOW_POSTED = 32     # without HOW_MEMFD: a posted SUBMIT (ABI 6)
 MSG = dict(HELLO=1, CREATE=2, DESTROY=3, RESET=4, INFO=5, MEM_REGISTER=6,
            MEM_UNREGISTER=7, GTT_WRITE=8, GTT_READ=9, FENCE_WRITE=10,
            GM_READ=11, SET_EVENT_FD=12, EVENTS_READ=13, STATS=14,
-           SHADOW_MAP=15, SET_WEIGHT=17, SCHED_STATS=18, DIRTY_LOG=21,
-           DIRTY_READ=22, PPGTT_SYNC=23, NOTIFY_POLICY=24)
+           SHADOW_MAP=15, SUBMIT=16, SET_WEIGHT=17, SCHED_STATS=18,
+           DIRTY_LOG=21, DIRTY_READ=22, PPGTT_SYNC=23, NOTIFY_POLICY=24,
+           EVENTS_MAP=25)
 
 
 def packet(how, kind, body, seq):
@@ -187,6 +189,29 @@ write('hostd-wire', 'ppgtt-sync', conversation(
     (0, 'PPGTT_SYNC', u64(pd)), (0, 'PPGTT_SYNC', u64(pd)),
     (0, 'PPGTT_SYNC', u64(0xffffffffffffffff)),
     (0, 'PPGTT_SYNC', u64(0x7ffff000)), (0, 'RESET', b'')))
+# ABI 6: the event ring, then posted submits of the shadow area's first
+# commands (zeros: MI_NOOP), one in GM not the VM's (refused: queued as a
+# REFUSED), one synchronous, the ring busy for EVENTS_READ, a reset; then
+# a posted submit on no engine, which ends the conversation
+SHADOW_GM = 0x1000000
+
+
+def workload(wid, start, engine, length=64):
+    return (u64(wid) + u64(start) + u32(length) + u32(engine) + u32(0) +
+            u32(0) + bytes(8 * 32))
+
+
+write('hostd-wire', 'posted-and-ring', conversation(
+    hello, create, (HOW_EVENTFD, 'SET_EVENT_FD', b''),
+    (0, 'EVENTS_MAP', b''), (0, 'EVENTS_MAP', b''), (0, 'SHADOW_MAP', b''),
+    (HOW_POSTED, 'SUBMIT', workload(1, SHADOW_GM, 2)),
+    (HOW_POSTED, 'SUBMIT', workload(2, 0x1000, 2)),
+    (HOW_POSTED, 'SUBMIT', workload(3, SHADOW_GM, 0)),
+    (0, 'SUBMIT', workload(4, 0x1000, 1)),
+    (0, 'EVENTS_READ', u32(64) + u32(0)), (0, 'STATS', b''),
+    (0, 'RESET', b''), (HOW_POSTED, 'STATS', b''),
+    (HOW_POSTED, 'SUBMIT', workload(5, SHADOW_GM, 9)),
+    (0, 'INFO', b'')))
 write('hostd-wire', 'bad-descriptors', conversation(
     hello, create,
     (HOW_PIPE, 'MEM_REGISTER', u64(0) + u64(4096) + u64(0) + u64(0) +
