@@ -554,21 +554,18 @@ static int sock_submit(struct vgt_conn *c, const struct vgt_workload *wl)
 		.flags = VGT_ABI_VERSION | VGT_MSG_FLAG_POSTED,
 		.size = sizeof(*wl),
 	};
-	uint32_t *unfinished;
 	ssize_t n;
 	int ret;
 
 	if (!wl)
 		return -VGT_E_INVAL;
-	if (wl->engine >= VGT_ENGINE_COUNT || !c->inst)	/* refused */
-		return sock_call(c, VGT_MSG_SUBMIT, wl, sizeof(*wl), -1, NULL,
-				 0, NULL, NULL);
-	unfinished = &c->unfinished[wl->engine];
-	if (*unfinished >= VGT_WL_QUEUE_MAX) {
+	/* asked: refused (no engine, no instance) or maybe no room */
+	if (wl->engine >= VGT_ENGINE_COUNT || !c->inst ||
+	    c->unfinished[wl->engine] >= VGT_WL_QUEUE_MAX) {
 		ret = sock_call(c, VGT_MSG_SUBMIT, wl, sizeof(*wl), -1, NULL,
 				0, NULL, NULL);
 		if (!ret)
-			++*unfinished;
+			c->unfinished[wl->engine]++;
 		return ret;
 	}
 	if (c->lost) {
@@ -579,7 +576,7 @@ static int sock_submit(struct vgt_conn *c, const struct vgt_workload *wl)
 	n = vgt_wire_send(c->sock, &hdr, wl, sizeof(*wl), -1, 0);
 	if (n)
 		return sock_lost(c, n == -EIO ? EPROTO : (int)-n);
-	++*unfinished;
+	c->unfinished[wl->engine]++;
 	return 0;
 }
 
